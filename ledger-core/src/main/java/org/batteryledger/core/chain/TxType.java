@@ -1,0 +1,39 @@
+package org.batteryledger.core.chain;
+
+import org.batteryledger.core.codec.DecodeException;
+
+/**
+ * Built-in transaction types (system contracts). Wire codes are stable: a retired code stays reserved and is
+ * never reused.
+ */
+public enum TxType {
+    /** Proposes a governance action (registry change, revocation, parameter); the proposer's agency approves it. */
+    GOVERNANCE_PROPOSE(1),
+    /** An agency approves an open proposal; the action runs when approvals reach the quorum. */
+    GOVERNANCE_APPROVE(2),
+    /** An agency revokes one of its own nodes at once (cross-agency revocation goes through governance). */
+    REVOKE_OWN_NODE(3),
+    /** Anchors the Merkle root of a batch of off-chain records. */
+    ANCHOR_BATCH(4),
+    /** Registers the hash of a signed valuation certificate; a newer one for the same battery supersedes. */
+    REGISTER_VALUATION(5);
+
+    private final int code;
+
+    TxType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static TxType fromCode(int code) {
+        for (TxType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new DecodeException("unknown transaction type " + code);
+    }
+}

@@ -1,0 +1,74 @@
+package org.batteryledger.core.contract;
+
+import org.batteryledger.core.codec.CanonicalReader;
+import org.batteryledger.core.codec.CanonicalWriter;
+import org.batteryledger.core.state.StateView;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * System parameters, kept in state (table {@code param}) and changed only through governance. Units are last
+ * in the names. A replica reads them from the state after the previous block, so a change takes effect at the
+ * next height on every node alike.
+ */
+public final class Params {
+    public static final String MAX_BLOCK_TXS = "maxBlockTxs";
+    public static final String MAX_BLOCK_BYTES = "maxBlockBytes";
+    public static final String VIEW_CHANGE_TIMEOUT_TICKS = "viewChangeTimeoutTicks";
+    public static final String MAX_VIEW_CHANGE_TIMEOUT_TICKS = "maxViewChangeTimeoutTicks";
+    public static final String TX_LIFETIME_BLOCKS = "txLifetimeBlocks";
+    /** Agencies needed to approve a proposal; 0 means a majority of the registered agencies. */
+    public static final String GOVERNANCE_QUORUM = "governanceQuorum";
+
+    private static final Map<String, Long> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put(MAX_BLOCK_TXS, 5_000L);
+        DEFAULTS.put(MAX_BLOCK_BYTES, 4L * 1024 * 1024);
+        DEFAULTS.put(VIEW_CHANGE_TIMEOUT_TICKS, 20L);
+        DEFAULTS.put(MAX_VIEW_CHANGE_TIMEOUT_TICKS, 640L);
+        DEFAULTS.put(TX_LIFETIME_BLOCKS, 1_000L);
+        DEFAULTS.put(GOVERNANCE_QUORUM, 0L);
+    }
+
+    private Params() {
+    }
+
+    public static Map<String, Long> defaults() {
+        return Map.copyOf(DEFAULTS);
+    }
+
+    public static boolean isKnown(String name) {
+        return DEFAULTS.containsKey(name);
+    }
+
+    /** Checks a proposed value; returns null when acceptable, else why not. */
+    public static String check(String name, long value) {
+        if (!isKnown(name)) {
+            return "unknown parameter " + name + " (known: " + String.join(", ", DEFAULTS.keySet()) + ")";
+        }
+        long min = switch (name) {
+            case GOVERNANCE_QUORUM -> 0;
+            case MAX_BLOCK_BYTES -> 1024;
+            default -> 1;
+        };
+        return value < min ? name + " must be at least " + min + ", was " + value : null;
+    }
+
+    public static long get(StateView state, String name) {
+        byte[] v = state.get(Tables.PARAM, name);
+        if (v == null) {
+            Long d = DEFAULTS.get(name);
+            if (d == null) {
+                throw new IllegalArgumentException("unknown parameter " + name);
+            }
+            return d;
+        }
+        return new CanonicalReader(v).u64();
+    }
+
+    static byte[] encode(long value) {
+        return new CanonicalWriter(8).u64(value).toByteArray();
+    }
+}

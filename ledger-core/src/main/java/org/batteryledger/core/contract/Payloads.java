@@ -1,0 +1,95 @@
+package org.batteryledger.core.contract;
+
+import org.batteryledger.core.chain.ChainCodec;
+import org.batteryledger.core.codec.CanonicalReader;
+import org.batteryledger.core.codec.CanonicalWriter;
+import org.batteryledger.core.codec.Limits;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+
+/** The payloads of the non-governance transaction types, with their canonical encodings. */
+public final class Payloads {
+    private Payloads() {
+    }
+
+    /** GOVERNANCE_APPROVE: the proposal is named by the hash of the transaction that proposed it. */
+    public record Approve(Hash proposalId) {
+        public byte[] encode() {
+            return new CanonicalWriter(40).raw(proposalId.unsafeBytes()).toByteArray();
+        }
+
+        public static Approve decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            Approve a = new Approve(ChainCodec.hash(r));
+            r.end();
+            return a;
+        }
+    }
+
+    /** REVOKE_OWN_NODE: a node of the sender's own agency, with its certificate serial if known. */
+    public record RevokeOwnNode(NodeId nodeId, String serialOrEmpty) {
+        public byte[] encode() {
+            return new CanonicalWriter(96).str(nodeId.value()).str(serialOrEmpty).toByteArray();
+        }
+
+        public static RevokeOwnNode decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            RevokeOwnNode p = new RevokeOwnNode(ChainCodec.nodeId(r), r.str(128));
+            r.end();
+            return p;
+        }
+    }
+
+    /** ANCHOR_BATCH: the RFC 6962 root of a batch of record hashes. */
+    public record AnchorBatch(String batchId, Hash batchRoot, long recordCount) {
+        public byte[] encode() {
+            return new CanonicalWriter(96).str(batchId).raw(batchRoot.unsafeBytes()).u64(recordCount).toByteArray();
+        }
+
+        public static AnchorBatch decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            AnchorBatch p = new AnchorBatch(r.str(Limits.MAX_NAME_BYTES), ChainCodec.hash(r), r.uint("recordCount"));
+            r.end();
+            return p;
+        }
+    }
+
+    /** REGISTER_VALUATION: the hash of a signed valuation certificate for a battery. */
+    public record RegisterValuation(String certificateId, String batteryCode, Hash certificateHash) {
+        public byte[] encode() {
+            return new CanonicalWriter(128).str(certificateId).str(batteryCode).raw(certificateHash.unsafeBytes()).toByteArray();
+        }
+
+        public static RegisterValuation decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            RegisterValuation p = new RegisterValuation(r.str(Limits.MAX_NAME_BYTES), r.str(64), ChainCodec.hash(r));
+            r.end();
+            return p;
+        }
+    }
+
+    /** Where an anchored batch landed: state table {@code anchor}, keyed by the batch root's hex. */
+    public record Anchor(String batchId, long recordCount, long height, Hash txHash, String agency) {
+        public byte[] encode() {
+            return new CanonicalWriter(128).str(batchId).u64(recordCount).u64(height).raw(txHash.unsafeBytes()).str(agency).toByteArray();
+        }
+
+        public static Anchor decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            return new Anchor(r.str(Limits.MAX_NAME_BYTES), r.u64(), r.u64(), ChainCodec.hash(r), r.str(Limits.MAX_NAME_BYTES));
+        }
+    }
+
+    /** A registered valuation: state table {@code valuation}, keyed by certificate id. */
+    public record Valuation(String batteryCode, Hash certificateHash, long height, Hash txHash, String agency, String supersededBy) {
+        public byte[] encode() {
+            return new CanonicalWriter(160).str(batteryCode).raw(certificateHash.unsafeBytes()).u64(height)
+                    .raw(txHash.unsafeBytes()).str(agency).str(supersededBy).toByteArray();
+        }
+
+        public static Valuation decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            return new Valuation(r.str(64), ChainCodec.hash(r), r.u64(), ChainCodec.hash(r), r.str(Limits.MAX_NAME_BYTES), r.str(Limits.MAX_NAME_BYTES));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.batteryledger.core.contract;
+
+/** Names of the state tables the system contracts own. */
+public final class Tables {
+    public static final String NODE = "node";
+    public static final String AGENCY = "agency";
+    public static final String PARAM = "param";
+    public static final String PROPOSAL = "proposal";
+    public static final String REVOKED_NODE = "revoked-node";
+    public static final String REVOKED_SERIAL = "revoked-serial";
+    public static final String ANCHOR = "anchor";
+    public static final String VALUATION = "valuation";
+    public static final String VALUATION_LATEST = "valuation-latest";
+    /** tx hash -> expiry height: what a replay within the lifetime window is checked against. */
+    public static final String TX = "tx";
+    /** "expiry:hash" -> empty: lets each block drop the entries of {@link #TX} that can no longer be replayed. */
+    public static final String TX_EXPIRY = "tx-expiry";
+    public static final String META = "meta";
+
+    private Tables() {
+    }
+}
