@@ -1,6 +1,7 @@
 package org.batteryledger.core.pbft;
 
 import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.state.WriteSet;
@@ -10,17 +11,20 @@ import java.util.List;
 /**
  * What the replica asks its caller to do after an input, in this order (etcd raft's order):
  * <ol>
- *   <li>persist {@link #votes} (the vote log) and {@link #committed} blocks with their write sets, durably;</li>
+ *   <li>persist {@link #votes} (the vote log), {@link #accepted} client transactions (acknowledge a client only
+ *       after its transaction is persisted; hand them back to {@link Replica#recover}) and {@link #committed}
+ *       blocks with their write sets, durably;</li>
  *   <li>then send {@link #messages};</li>
  *   <li>then apply: notify clients, fill read models.</li>
  * </ol>
  * Sending before persisting could let a crash make the replica sign two different votes for one slot.
  */
-public record Ready(List<VoteLogEntry> votes, List<Committed> committed, List<Outbound> messages) {
-    public static final Ready EMPTY = new Ready(List.of(), List.of(), List.of());
+public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages) {
+    public static final Ready EMPTY = new Ready(List.of(), List.of(), List.of(), List.of());
 
     public Ready {
         votes = List.copyOf(votes);
+        accepted = List.copyOf(accepted);
         committed = List.copyOf(committed);
         messages = List.copyOf(messages);
     }
@@ -40,6 +44,6 @@ public record Ready(List<VoteLogEntry> votes, List<Committed> committed, List<Ou
     }
 
     public boolean isEmpty() {
-        return votes.isEmpty() && committed.isEmpty() && messages.isEmpty();
+        return votes.isEmpty() && accepted.isEmpty() && committed.isEmpty() && messages.isEmpty();
     }
 }

@@ -115,10 +115,14 @@ public final class Replica {
     private long ticksInView;
     private long ticksAtHeight;
     private long lastSyncRequestTick = Long.MIN_VALUE / 2;
+    private final Map<NodeId, Long> peerCommitted = new HashMap<>();
+    private final Map<NodeId, Integer> syncStrikes = new HashMap<>();
+    private long syncRotation;
 
     private final TxPool pool;
     private final Set<Hash> verifiedTxs = new HashSet<>();
     private final List<Transaction> forwardQueue = new ArrayList<>();
+    private final List<Transaction> outAccepted = new ArrayList<>();
     private final ArrayDeque<Buffered> future = new ArrayDeque<>();
     private boolean heightAdvanced;
 
@@ -157,7 +161,23 @@ public final class Replica {
      * what it signed rather than sign anything different.
      */
     public static Replica recover(Config config, Genesis genesis, BlockHeader head, WorldState state, List<VoteLogEntry> voteLog) {
-        return new Replica(config, genesis, head, state, voteLog);
+        return recover(config, genesis, head, state, voteLog, List.of());
+    }
+
+    /**
+     * As above, also taking back the transactions this node acknowledged to clients ({@link Ready#accepted}) that
+     * may not be committed yet: they are pooled and forwarded again, so nothing acknowledged is lost in a crash.
+     * Those already on chain or expired are skipped.
+     */
+    public static Replica recover(Config config, Genesis genesis, BlockHeader head, WorldState state, List<VoteLogEntry> voteLog,
+                                  List<Transaction> acknowledged) {
+        Replica r = new Replica(config, genesis, head, state, voteLog);
+        for (Transaction tx : acknowledged) {
+            if (r.admit(tx, false).accepted()) {
+                r.forwardQueue.add(tx);
+            }
+        }
+        return r;
     }
 
     // ---------------------------------------------------------------------------------------------- inputs
@@ -207,6 +227,7 @@ public final class Replica {
         SubmitResult r = admit(tx, true);
         if (r.accepted()) {
             forwardQueue.add(tx);
+            outAccepted.add(tx);
         }
         afterInput();
         return r;
@@ -218,11 +239,12 @@ public final class Replica {
             send(validatorPeers, new TxBatch(forwardQueue.subList(i, Math.min(forwardQueue.size(), i + MAX_TXS_PER_FORWARD))));
         }
         forwardQueue.clear();
-        if (outVotes.isEmpty() && outCommitted.isEmpty() && outMessages.isEmpty()) {
+        if (outVotes.isEmpty() && outCommitted.isEmpty() && outMessages.isEmpty() && outAccepted.isEmpty()) {
             return Ready.EMPTY;
         }
-        Ready r = new Ready(outVotes, outCommitted, outMessages);
+        Ready r = new Ready(outVotes, outAccepted, outCommitted, outMessages);
         outVotes.clear();
+        outAccepted.clear();
         outCommitted.clear();
         outMessages.clear();
         return r;
@@ -399,7 +421,7 @@ public final class Replica {
             Block block = knownBlocks.get(h);
             if (block == null) {
                 // Final, but we never saw a valid proposal of it: fetch it with its certificate.
-                requestSync(matching.get(0).sender(), false);
+                requestSync(matching.get((int) Math.floorMod(syncRotation++, (long) matching.size())).sender(), false);
                 return false;
             }
             List<CommitSeal> seals = new ArrayList<>(quorum);
@@ -818,10 +840,42 @@ public final class Replica {
 
     private void onStatus(NodeId from, Status s) {
         if (s.committedHeight() >= height) {
-            requestSync(from, false);
+            noteAhead(from, s.committedHeight());
         } else if (s.committedHeight() < head.height() && !peers.contains(from)) {
             // A node outside the registry (joining) hears from us only when it asks.
             send(List.of(from), new Status(head.height(), headHash));
+        }
+    }
+
+    private void noteAhead(NodeId peer, long committed) {
+        peerCommitted.merge(peer, committed, Math::max);
+        maybeSync(false);
+    }
+
+    /**
+     * Asks one peer that claims to be ahead for blocks, rotating among them and preferring those that never sent
+     * an invalid block: a lying peer must not be able to keep a node from catching up.
+     */
+    private void maybeSync(boolean now) {
+        if (!now && tick - lastSyncRequestTick < config.retransmitTicks()) {
+            return;
+        }
+        List<NodeId> ahead = new ArrayList<>();
+        int fewestStrikes = Integer.MAX_VALUE;
+        for (Map.Entry<NodeId, Long> e : new TreeMap<>(peerCommitted).entrySet()) {
+            if (e.getValue() >= height) {
+                int strikes = syncStrikes.getOrDefault(e.getKey(), 0);
+                if (strikes < fewestStrikes) {
+                    ahead.clear();
+                    fewestStrikes = strikes;
+                }
+                if (strikes == fewestStrikes) {
+                    ahead.add(e.getKey());
+                }
+            }
+        }
+        if (!ahead.isEmpty()) {
+            requestSync(ahead.get((int) Math.floorMod(syncRotation++, (long) ahead.size())), true);
         }
     }
 
@@ -832,6 +886,12 @@ public final class Replica {
         lastSyncRequestTick = tick;
         metrics.syncRequestsSent++;
         send(List.of(peer), new SyncRequest(height, config.syncBatchBlocks()));
+    }
+
+    private void syncStrike(NodeId peer, String reason) {
+        metrics.drop(reason);
+        syncStrikes.merge(peer, 1, Integer::sum);
+        maybeSync(true);
     }
 
     private void onSyncRequest(NodeId from, SyncRequest r) {
@@ -868,24 +928,25 @@ public final class Replica {
             CommitCertificate cert = cb.certificate();
             Hash h = b.hash(suite);
             if (cert.height() != height || !cert.blockHash().equals(h)) {
-                metrics.drop("synced block does not match its certificate");
+                syncStrike(from, "synced block does not match its certificate");
                 return;
             }
             String bad = cert.verify(suite, chainId, validators.keys(), validators.quorum());
             if (bad != null) {
-                metrics.drop("synced block with an invalid certificate");
+                syncStrike(from, "synced block with an invalid certificate");
                 return;
             }
             String why = validateBlock(b, b.header().view(), b.header().proposer(), h);
             if (why != null) {
-                metrics.drop("invalid synced block: " + why);
+                syncStrike(from, "invalid synced block: " + why);
                 return;
             }
+            syncStrikes.remove(from);
             metrics.blocksSynced++;
             commit(b, cert);
             applied++;
         }
-        if (applied > 0 && r.blocks().size() >= config.syncBatchBlocks()) {
+        if (applied > 0 && peerCommitted.getOrDefault(from, 0L) >= height) {
             requestSync(from, true);
         }
     }
@@ -913,6 +974,7 @@ public final class Replica {
             }
         }
         peers = List.copyOf(active);
+        peerCommitted.values().removeIf(h -> h < newHeight);
         List<NodeId> vp = new ArrayList<>();
         for (NodeRecord n : validators.members()) {
             if (!n.nodeId().equals(self)) {
@@ -984,11 +1046,11 @@ public final class Replica {
         } else if (msgHeight <= height + config.futureHeightWindow() && future.size() < MAX_FUTURE_MESSAGES) {
             future.addLast(new Buffered(from, m, msgHeight));
             if (msgHeight > height + 1) {
-                requestSync(from, false);
+                noteAhead(from, msgHeight - 1);
             }
         } else {
             metrics.drop("message too far ahead");
-            requestSync(from, false);
+            noteAhead(from, msgHeight - 1);
         }
         return false;
     }

@@ -1,0 +1,72 @@
+package org.batteryledger.core.crypto;
+
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+
+/**
+ * ECDSA on NIST P-256 over SHA-256, DER signatures (what OpenSSL and SunEC produce and accept). Uses Bouncy Castle's
+ * lightweight API, which is many times faster than SunEC here, with RFC 6979 deterministic k so signing needs no
+ * randomness. Signatures are normalised to low S; verification still accepts any valid DER signature.
+ */
+public final class EcdsaP256Sha256Suite extends EcSuite {
+    public static final String ID = "ecdsa-p256-sha256";
+    private static final AlgorithmIdentifier SIGNATURE_ALGORITHM = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+
+    public EcdsaP256Sha256Suite() {
+        super(SECObjectIdentifiers.secp256r1);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    protected Digest newDigest() {
+        return new SHA256Digest();
+    }
+
+    @Override
+    public AlgorithmIdentifier signatureAlgorithm() {
+        return SIGNATURE_ALGORITHM;
+    }
+
+    @Override
+    public String signatureAlgorithmName() {
+        return "SHA256withECDSA";
+    }
+
+    @Override
+    public byte[] sign(ECPrivateKeyParameters privateKey, byte[] message) {
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, privateKey);
+        BigInteger[] rs = signer.generateSignature(digest(message));
+        BigInteger n = domain().getN();
+        BigInteger s = rs[1].compareTo(n.shiftRight(1)) > 0 ? n.subtract(rs[1]) : rs[1];
+        try {
+            return StandardDSAEncoding.INSTANCE.encode(n, rs[0], s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected boolean verifyDecoded(ECPublicKeyParameters publicKey, byte[] message, byte[] signature) throws IOException {
+        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(domain().getN(), signature); // strict DER, 0 < r,s < n
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, publicKey);
+        return verifier.verifySignature(digest(message), rs[0], rs[1]);
+    }
+}

@@ -1,0 +1,147 @@
+package org.batteryledger.core.pki;
+
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.NodeId;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Decides whether a peer's certificate chain {@code [leaf, agency CA]} belongs to this chain's PKI at a given
+ * time, and derives the peer's node id from the leaf key. Signatures are verified with the chain's suite (so a
+ * certificate signed with another algorithm is rejected). Thread-safe; the time is always passed in.
+ */
+public final class CertificateChecker {
+    /** Critical extensions this PKI understands; RFC 5280 requires rejecting a certificate with any other. */
+    private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(Extension.basicConstraints,
+            Extension.keyUsage, Extension.extendedKeyUsage, Extension.subjectAlternativeName);
+
+    private final EcSuite suite;
+    private final X509CertificateHolder chainCa;
+
+    /** @throws IllegalArgumentException unless the chain CA certificate is a self-signed CA of the suite */
+    public CertificateChecker(EcSuite suite, X509Certificate chainCaCertificate) {
+        this.suite = suite;
+        this.chainCa = Certificates.holder(chainCaCertificate);
+        if (!Certificates.isSignedBy(suite, chainCa, chainCa)) {
+            throw new IllegalArgumentException("the chain CA certificate is not self-signed with suite " + suite.id());
+        }
+        if (!isCa(chainCa)) {
+            throw new IllegalArgumentException("the chain CA certificate is not a CA certificate");
+        }
+    }
+
+    /**
+     * @param chain       the leaf (node or client) certificate, then the agency CA certificate that issued it
+     * @param at          the time of the check (the caller's clock or the block time)
+     * @param revocations revoked serials and node ids
+     * @param admitted    whether the derived node id is admitted (a member) on the chain
+     */
+    public CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted) {
+        if (chain.size() != 2) {
+            return CheckResult.rejected("the chain must be [leaf, agency CA], not " + chain.size() + " certificates");
+        }
+        X509CertificateHolder leaf;
+        X509CertificateHolder agency;
+        try {
+            leaf = Certificates.holder(chain.get(0));
+            agency = Certificates.holder(chain.get(1));
+        } catch (IllegalArgumentException e) {
+            return CheckResult.rejected(e.getMessage());
+        }
+        String invalid = validity("chain CA certificate", chainCa, at);
+        if (invalid != null) {
+            return CheckResult.rejected(invalid);
+        }
+
+        if (!Certificates.isSignedBy(suite, agency, chainCa)) {
+            return CheckResult.rejected("agency CA certificate " + agency.getSubject() + " is not signed by the chain CA");
+        }
+        if (!isCa(agency)) {
+            return CheckResult.rejected("agency CA is not a CA: " + agency.getSubject());
+        }
+        KeyUsage agencyUsage = KeyUsage.fromExtensions(agency.getExtensions());
+        if (agencyUsage != null && !agencyUsage.hasUsages(KeyUsage.keyCertSign)) {
+            return CheckResult.rejected("agency CA may not sign certificates (no keyCertSign key usage)");
+        }
+        String problem = firstProblem("agency CA certificate", agency, at);
+        if (problem != null) {
+            return CheckResult.rejected(problem);
+        }
+
+        if (!Certificates.isSignedBy(suite, leaf, agency)) {
+            return CheckResult.rejected("leaf certificate " + leaf.getSubject() + " is not signed by its agency CA");
+        }
+        BasicConstraints leafConstraints = BasicConstraints.fromExtensions(leaf.getExtensions());
+        if (leafConstraints != null && leafConstraints.isCA()) {
+            return CheckResult.rejected("leaf certificate " + leaf.getSubject() + " is a CA certificate");
+        }
+        problem = firstProblem("leaf certificate", leaf, at);
+        if (problem != null) {
+            return CheckResult.rejected(problem);
+        }
+
+        byte[] leafKey = Certificates.publicKey(leaf);
+        try {
+            suite.publicKey(leafKey);
+        } catch (IllegalArgumentException e) {
+            return CheckResult.rejected("leaf public key is not a key of suite " + suite.id() + ": " + e.getMessage());
+        }
+        NodeId nodeId = NodeId.of(suite, leafKey);
+        String declared = Certificates.attribute(leaf.getSubject(), BCStyle.SERIALNUMBER);
+        if (declared != null && !declared.equals(nodeId.value())) {
+            return CheckResult.rejected("subject serialNumber " + declared + " is not the node id " + nodeId
+                    + " of the certificate's key", nodeId);
+        }
+
+        if (revocations.isSerialRevoked(agency.getSerialNumber())) {
+            return CheckResult.rejected("agency CA certificate serial " + agency.getSerialNumber() + " is revoked", nodeId);
+        }
+        if (revocations.isSerialRevoked(leaf.getSerialNumber())) {
+            return CheckResult.rejected("certificate serial " + leaf.getSerialNumber() + " is revoked", nodeId);
+        }
+        if (revocations.isNodeRevoked(nodeId)) {
+            return CheckResult.rejected("node " + nodeId + " is revoked", nodeId);
+        }
+        if (!admitted.test(nodeId)) {
+            return CheckResult.rejected("node " + nodeId + " is not admitted", nodeId);
+        }
+        return CheckResult.accepted(nodeId);
+    }
+
+    private static boolean isCa(X509CertificateHolder certificate) {
+        BasicConstraints constraints = BasicConstraints.fromExtensions(certificate.getExtensions());
+        return constraints != null && constraints.isCA();
+    }
+
+    /** An unrecognised critical extension, else a validity problem, else null. */
+    private static String firstProblem(String what, X509CertificateHolder certificate, Instant at) {
+        for (Object oid : certificate.getCriticalExtensionOIDs()) {
+            if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+                return what + " " + certificate.getSubject() + " has an unrecognised critical extension " + oid;
+            }
+        }
+        return validity(what, certificate, at);
+    }
+
+    private static String validity(String what, X509CertificateHolder certificate, Instant at) {
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        if (at.isBefore(notBefore)) {
+            return what + " " + certificate.getSubject() + " is not yet valid until " + notBefore;
+        }
+        if (at.isAfter(notAfter)) {
+            return what + " " + certificate.getSubject() + " expired on " + notAfter;
+        }
+        return null;
+    }
+}
