@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * What a run found: violations (empty when every checker held) and what was measured.
  *
- * @param participation  per node, the share of commit certificates stored by the other honest nodes that carry
- *                       its seal: how much it takes part in consensus
+ * @param participation  per node, the share of commit certificates that carry its seal, as the median other
+ *                       honest node stores them: how much it takes part in consensus
  * @param heights        per node, the blocks it holds at the end
  * @param throughputTxPerSec committed transactions per simulated second while the load ran
  */
@@ -40,21 +40,23 @@ public record SimResult(Scenario scenario, List<String> violations, int committe
                 dropped += node.replica.metrics().droppedTotal();
             }
         }
+        // Each honest node sees participation in the certificates it stores; report the median observer's view.
         for (Simulation.SimNode x : sim.nodes) {
-            long carried = 0;
-            long total = 0;
+            List<Double> views = new ArrayList<>();
             for (Simulation.SimNode y : sim.nodes) {
-                if (y == x || !y.honest()) {
+                if (y == x || !y.honest() || y.blocks.isEmpty()) {
                     continue;
                 }
+                long carried = 0;
                 for (CommittedBlock b : y.blocks) {
-                    total++;
                     if (b.certificate().signedBy(x.id)) {
                         carried++;
                     }
                 }
+                views.add((double) carried / y.blocks.size());
             }
-            participation[x.index] = total == 0 ? 0 : (double) carried / total;
+            Collections.sort(views);
+            participation[x.index] = views.isEmpty() ? 0 : views.get(views.size() / 2);
         }
         long windowStart = 1_000_000;
         long windowEnd = s.loadMillis() * 1000;
@@ -100,7 +102,7 @@ public record SimResult(Scenario scenario, List<String> violations, int committe
             sb.append(String.format(Locale.ROOT, "  node%-2d %-10s %8d %13.1f%%%n", i, link, heights[i], participation[i] * 100));
         }
         sb.append(String.format(Locale.ROOT, "  committed %d blocks, %d of %d accepted txs; %.1f tx/s; latency median %.0f ms, p99 %.0f ms; "
-                        + "%d view changes; %d messages (%.1f MB); %d dropped as invalid; %d ms simulated%n",
+                        + "%d view changes; %d messages (%.1f MB); %d messages dropped (late, duplicate or invalid); %d ms simulated%n",
                 committedBlocks, committedTxs, acceptedTxs, throughputTxPerSec, medianLatencyMillis, p99LatencyMillis, viewChanges,
                 messagesSent, bytesSent / 1e6, droppedMessages, simulatedMillis));
         for (String v : violations) {
