@@ -53,6 +53,11 @@ public record Scenario(long seed, int nodes, int byzantine, int crashes, String 
                 100, 3_000, 4_000, 60_000, 500);
     }
 
+    /** A clean network and a steady load; faults come from the test's script ({@link Simulation#atMillis}). */
+    public static Scenario scripted(long seed, int nodes, int byzantine) {
+        return new Scenario(seed, nodes, byzantine, 0, SimSuite.ID, Map.of(), FAST_LINK, 0, 0, 1_000, false, 100, 6_000, 8_000, 60_000, 500);
+    }
+
     /** The reference deployment's finding: 7 nodes, the given ones on 2 Mbit/s links, a steady load. */
     public static Scenario slowLinks(long seed, Map<Integer, Long> slow, double txPerSecond) {
         return new Scenario(seed, 7, 0, 0, SimSuite.ID, slow, FAST_LINK, 0, 0, 1_000, false, txPerSecond, 20_000, 0, 30_000, 500);

@@ -11,6 +11,7 @@ import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.crypto.Signer;
 import org.batteryledger.core.pbft.MessageCodec;
+import org.batteryledger.core.pbft.PbftMessage;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
@@ -54,6 +55,7 @@ public final class Simulation {
         long downFreeAt;
         long nonce;
         boolean crashAfterNextPersist;
+        boolean crashOnCommitVote;
 
         SimNode(int index, Signer signer, Byzantine byzantine) {
             this.index = index;
@@ -161,6 +163,7 @@ public final class Simulation {
         scheduleFaults(faultEnd);
         long deadline = Math.max(loadEnd, faultEnd) + scenario.livenessMillis() * 1000;
         String failure = null;
+        long processed = 0;
         try {
             while (!queue.isEmpty()) {
                 Event e = queue.poll();
@@ -169,7 +172,7 @@ public final class Simulation {
                 }
                 now = e.at;
                 e.action.run();
-                if (now > Math.max(loadEnd, faultEnd) && (seq & 0xff) == 0 && settled()) {
+                if (++processed % 256 == 0 && now > Math.max(loadEnd, faultEnd) && settled()) {
                     break;
                 }
             }
@@ -311,6 +314,10 @@ public final class Simulation {
                     }
                 }
             }
+            if (n.crashOnCommitVote && r.votes().stream().anyMatch(v -> v instanceof VoteLogEntry.Signed sv && sv.message() instanceof PbftMessage.Commit)) {
+                n.crashOnCommitVote = false;
+                n.crashAfterNextPersist = true;
+            }
             if (n.crashAfterNextPersist) {
                 n.crashAfterNextPersist = false;
                 n.replica = null;
@@ -431,6 +438,50 @@ public final class Simulation {
 
     public Scenario scenario() {
         return scenario;
+    }
+
+    // ------------------------------------------------------------------------------------------------ scripted faults
+
+    /** Runs {@code action} at a simulated time, for scripted scenarios. */
+    public Simulation atMillis(long millis, Runnable action) {
+        at(millis * 1000, action);
+        return this;
+    }
+
+    /** Crashes a node now: its replica is gone, its disk stays. */
+    public void crash(int node) {
+        crash(nodes.get(node), false);
+    }
+
+    /** Crashes a node right after it persists its next COMMIT vote, before that vote is sent. */
+    public void crashDuringCommit(int node) {
+        nodes.get(node).crashOnCommitVote = true;
+    }
+
+    /** Restarts a crashed node from its disk (blocks, write sets, vote log, acknowledged transactions). */
+    public void restart(int node) {
+        restart(nodes.get(node));
+    }
+
+    /** Cuts the given nodes off from the others (both directions) until {@link #heal()}. */
+    public void partition(int... side) {
+        partitionSide = new int[scenario.nodes()];
+        for (int i : side) {
+            partitionSide[i] = 1;
+        }
+    }
+
+    public void heal() {
+        partitionSide = null;
+    }
+
+    /** The index of the primary of the next height as the given node sees it. */
+    public int primaryOf(int node) {
+        return byId.get(nodes.get(node).replica.primary()).index;
+    }
+
+    public int committedHeight(int node) {
+        return nodes.get(node).blocks.size();
     }
 
 }
