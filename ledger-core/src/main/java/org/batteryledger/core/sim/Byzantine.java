@@ -18,8 +18,8 @@ import java.util.Set;
  * A Byzantine replica: it runs an honest replica to know the chain, then lies on the wire. It holds only its own
  * signer, so what it signs is valid but contradictory; what it claims of others fails verification.
  */
-final class Byzantine {
-    enum Behaviour {
+public final class Byzantine {
+    public enum Behaviour {
         /** As primary, sends one block to half the replicas and a different valid block to the other half. */
         EQUIVOCATE,
         /** Votes (prepare, commit) for a block to some peers and for a made-up block to others. */

@@ -484,4 +484,18 @@ public final class Simulation {
         return nodes.get(node).blocks.size();
     }
 
+    /** What a node persisted: its committed blocks with their certificates. */
+    public List<CommittedBlock> blocksOf(int node) {
+        return List.copyOf(nodes.get(node).blocks);
+    }
+
+    /** Makes a node Byzantine with exactly these behaviours (before {@link #run}). */
+    public void makeByzantine(int node, Byzantine.Behaviour... behaviours) {
+        SimNode old = nodes.get(node);
+        SimNode b = new SimNode(node, old.signer, Byzantine.of(behaviours));
+        b.replica = old.replica;
+        nodes.set(node, b);
+        byId.put(b.id, b);
+    }
+
 }

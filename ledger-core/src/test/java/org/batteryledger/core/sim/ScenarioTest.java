@@ -108,4 +108,23 @@ class ScenarioTest {
         SimResult r = run(sim);
         assertEquals(r.heights()[0], r.heights()[2], r.report());
     }
+
+    @Test
+    @DisplayName("byzantine primary proposes invalid blocks: each height it leads costs one view change, no more")
+    void byzantinePrimaryCostsAtMostOneViewChange() {
+        Simulation sim = new Simulation(Scenario.scripted(16, 4, 0));
+        sim.makeByzantine(1, Byzantine.Behaviour.INVALID_BLOCK);
+        SimResult r = run(sim);
+        int ledByByzantine = 0;
+        for (org.batteryledger.core.chain.CommittedBlock b : sim.blocksOf(0)) {
+            // Height h is led by validators[(h + 0) mod 4] in view 0: node1 leads heights 1, 5, 9, ...
+            boolean byzantineLed = b.block().height() % 4 == 1;
+            int view = b.certificate().view();
+            assertTrue(view <= (byzantineLed ? 1 : 0), "height " + b.block().height() + " committed in view " + view + "\n" + r.report());
+            if (byzantineLed) {
+                ledByByzantine++;
+            }
+        }
+        assertTrue(ledByByzantine > 0, "the byzantine primary led no height: the test proved nothing");
+    }
 }
