@@ -1,0 +1,128 @@
+package org.batteryledger.node.directory;
+
+import org.batteryledger.core.contract.Genesis;
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.LocalSigner;
+import org.batteryledger.core.crypto.Pem;
+import org.batteryledger.core.crypto.SuiteKeyPair;
+import org.batteryledger.core.crypto.Suites;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Properties;
+
+/**
+ * A node's directory, as in the reference deployment: {@code data/} (genesis, certificates, node properties),
+ * {@code keystore/} (the node's private key, readable by its owner only) and {@code log/} (size-capped).
+ * Written by the launcher, read by the node at start-up; nothing here is secret but {@code keystore/}.
+ */
+public record NodeDirectory(Path root) {
+    public static final String SYSTEM_PROPERTY = "batteryledger.node.dir";
+
+    public Path data() {
+        return root.resolve("data");
+    }
+
+    public Path keystore() {
+        return root.resolve("keystore");
+    }
+
+    public Path log() {
+        return root.resolve("log");
+    }
+
+    public Path genesisFile() {
+        return data().resolve("genesis.bin");
+    }
+
+    public Path chainCaFile() {
+        return data().resolve("ca.crt");
+    }
+
+    public Path agencyCaFile() {
+        return data().resolve("agency-ca.crt");
+    }
+
+    public Path nodeCertificateFile() {
+        return data().resolve("node.crt");
+    }
+
+    public Path propertiesFile() {
+        return data().resolve("node.properties");
+    }
+
+    public Path privateKeyFile() {
+        return keystore().resolve("node.key");
+    }
+
+    /** The directory named by the system property the server is started with. */
+    public static NodeDirectory fromSystemProperty() {
+        String dir = System.getProperty(SYSTEM_PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalStateException("system property " + SYSTEM_PROPERTY + " is not set: start the server with "
+                    + "-D" + SYSTEM_PROPERTY + "=<node directory> (./consortium up does)");
+        }
+        return new NodeDirectory(Path.of(dir));
+    }
+
+    public Genesis genesis() throws IOException {
+        return Genesis.decode(Files.readAllBytes(genesisFile()));
+    }
+
+    public Properties properties() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(propertiesFile(), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    public EcSuite suite() throws IOException {
+        return Suites.byId(genesis().suiteId());
+    }
+
+    public LocalSigner signer() throws IOException {
+        EcSuite suite = suite();
+        SuiteKeyPair kp = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(privateKeyFile(), StandardCharsets.UTF_8)));
+        return new LocalSigner(suite, kp.privateKey());
+    }
+
+    public X509Certificate chainCa() throws IOException {
+        return Pem.readCertificate(Files.readString(chainCaFile(), StandardCharsets.UTF_8));
+    }
+
+    public X509Certificate nodeCertificate() throws IOException {
+        return Pem.readCertificate(Files.readString(nodeCertificateFile(), StandardCharsets.UTF_8));
+    }
+
+    public X509Certificate agencyCa() throws IOException {
+        return Pem.readCertificate(Files.readString(agencyCaFile(), StandardCharsets.UTF_8));
+    }
+
+    /** Creates the directory layout; the key file is readable by the owner only. */
+    public void write(Genesis genesis, String chainCaPem, String agencyCaPem, String nodeCertPem, String privateKeyPem, Properties props)
+            throws IOException {
+        Files.createDirectories(data());
+        Files.createDirectories(keystore());
+        Files.createDirectories(log());
+        Files.write(genesisFile(), genesis.encode());
+        Files.writeString(chainCaFile(), chainCaPem, StandardCharsets.UTF_8);
+        Files.writeString(agencyCaFile(), agencyCaPem, StandardCharsets.UTF_8);
+        Files.writeString(nodeCertificateFile(), nodeCertPem, StandardCharsets.UTF_8);
+        Files.writeString(privateKeyFile(), privateKeyPem, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(keystore(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(privateKeyFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the operator must protect keystore/ by other means.
+        }
+        try (Writer w = Files.newBufferedWriter(propertiesFile(), StandardCharsets.UTF_8)) {
+            props.store(w, "Battery Ledger node");
+        }
+    }
+}

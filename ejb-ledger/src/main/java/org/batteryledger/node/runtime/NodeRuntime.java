@@ -1,0 +1,274 @@
+package org.batteryledger.node.runtime;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import org.batteryledger.core.chain.BlockHeader;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.Genesis;
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.LocalSigner;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.Ready;
+import org.batteryledger.core.pbft.Replica;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.store.LedgerStore;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs this node's replica. One thread owns the replica and drains one queue; the timer, client calls and peer
+ * links only enqueue (Besu's BftProcessor). After each input it carries the replica's {@link Ready} out in the
+ * order the core demands: persist (one JTA transaction), then send, then apply (acknowledge clients, update the
+ * participation window).
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class NodeRuntime {
+    private static final Logger LOG = Logger.getLogger(NodeRuntime.class.getName());
+    private static final int PARTICIPATION_WINDOW = 1000;
+    private static final long CALL_TIMEOUT_SECONDS = 30;
+
+    @Resource
+    private ManagedThreadFactory threadFactory;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private LedgerStore store;
+
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread loop;
+    private ScheduledFuture<?> ticker;
+
+    private NodeDirectory directory;
+    private EcSuite suite;
+    private Genesis genesis;
+    private LocalSigner signer;
+    private Replica replica;
+    private String nodeName;
+    private final SecureRandom nonces = new SecureRandom();
+
+    // Owned by the loop thread.
+    private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
+    private final ArrayDeque<List<NodeId>> recentSigners = new ArrayDeque<>();
+    private long messagesDropped;
+
+    @PostConstruct
+    void start() {
+        try {
+            directory = NodeDirectory.fromSystemProperty();
+            genesis = directory.genesis();
+            suite = directory.suite();
+            signer = directory.signer();
+            Properties props = directory.properties();
+            nodeName = props.getProperty("name", signer.nodeId().shortId());
+            long tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
+
+            store.initializeIfEmpty(genesis.initialWrites(suite));
+            LedgerStore.Recovery rec = store.load();
+            BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
+            Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, store::block);
+            replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
+            long committed = head.height();
+            for (CommittedBlock b : store.blocks(Math.max(1, committed - PARTICIPATION_WINDOW + 1), committed)) {
+                rememberSigners(b);
+            }
+            LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + committed
+                    + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
+
+            running = true;
+            loop = threadFactory.newThread(this::loop);
+            loop.setName("replica-" + nodeName);
+            loop.start();
+            ticker = scheduler.scheduleAtFixedRate(() -> inbox.add(replica::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (loop != null) {
+            loop.interrupt();
+            try {
+                loop.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            Runnable input;
+            try {
+                input = inbox.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (input == null) {
+                continue;
+            }
+            try {
+                input.run();
+                carryOut();
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).startsWith("CONSENSUS FAILURE")) {
+                    // A broken invariant: stop loudly rather than risk a wrong vote.
+                    LOG.log(Level.SEVERE, "replica halted", e);
+                    running = false;
+                    return;
+                }
+                LOG.log(Level.WARNING, "input failed; the replica continues", e);
+            }
+        }
+    }
+
+    private void carryOut() {
+        for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
+            store.persist(r, suite);
+            send(r.messages());
+            for (Transaction tx : r.accepted()) {
+                CompletableFuture<SubmitResult> f = awaitingPersistence.remove(tx.hash(suite));
+                if (f != null) {
+                    f.complete(new SubmitResult(SubmitResult.Outcome.ACCEPTED, tx.hash(suite), null));
+                }
+            }
+            for (Ready.Committed c : r.committed()) {
+                rememberSigners(c.block());
+            }
+        }
+    }
+
+    /** Peer links come with the Netty transport; until then a node runs alone and counts what it could not send. */
+    private void send(List<Ready.Outbound> messages) {
+        messagesDropped += messages.size();
+    }
+
+    private void rememberSigners(CommittedBlock b) {
+        List<NodeId> ids = new ArrayList<>();
+        b.certificate().seals().forEach(s -> ids.add(s.nodeId()));
+        recentSigners.addLast(ids);
+        while (recentSigners.size() > PARTICIPATION_WINDOW) {
+            recentSigners.removeFirst();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- for the facades
+
+    /** Runs a read on the loop thread, so it sees one consistent replica state. */
+    public <T> T query(Function<Replica, T> read) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        inbox.add(() -> f.complete(read.apply(replica)));
+        return await(f);
+    }
+
+    /** Submits a transaction; returns once it is accepted and persisted, or refused with a reason. */
+    public SubmitResult submit(Transaction tx) {
+        CompletableFuture<SubmitResult> f = new CompletableFuture<>();
+        inbox.add(() -> {
+            SubmitResult r = replica.submit(tx);
+            if (r.accepted()) {
+                awaitingPersistence.put(r.txHash(), f); // acknowledged once the Ready holding it is persisted
+            } else {
+                f.complete(r);
+            }
+        });
+        return await(f);
+    }
+
+    /** Signs a system transaction with this node's key (its agency is the node's) and submits it. */
+    public SubmitResult submitAsNode(TxType type, byte[] payload) {
+        long expiry = query(Replica::height) + 100;
+        return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
+    }
+
+    /** Share of the last {@value #PARTICIPATION_WINDOW} commit certificates that carry each node's seal. */
+    public Map<NodeId, Double> participation() {
+        return query(r -> {
+            Map<NodeId, Double> counts = new HashMap<>();
+            for (List<NodeId> signers : recentSigners) {
+                for (NodeId id : signers) {
+                    counts.merge(id, 1.0, Double::sum);
+                }
+            }
+            int n = Math.max(1, recentSigners.size());
+            counts.replaceAll((k, v) -> v / n);
+            return counts;
+        });
+    }
+
+    public long messagesDropped() {
+        return query(r -> messagesDropped);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the replica", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the replica did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    public EcSuite suite() {
+        return suite;
+    }
+
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    public NodeId nodeId() {
+        return signer.nodeId();
+    }
+
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public CommittedBlock block(long height) {
+        return store.block(height);
+    }
+
+    public org.batteryledger.node.store.ReceiptEntity receipt(String txHash) {
+        return store.receipt(txHash);
+    }
+}

@@ -1,0 +1,34 @@
+package org.batteryledger.node.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+/** A transaction acknowledged to a client and not yet committed: handed back to the replica after a crash. */
+@Entity
+@Table(name = "LEDGER_ACKNOWLEDGED_TX")
+public class AcknowledgedTxEntity {
+    @Id
+    @Column(length = 64)
+    private String hash;
+    @Column(nullable = false)
+    private long expiryHeight;
+    @Lob
+    @Column(nullable = false)
+    private byte[] encoded;
+
+    protected AcknowledgedTxEntity() {
+    }
+
+    public AcknowledgedTxEntity(String hash, long expiryHeight, byte[] encoded) {
+        this.hash = hash;
+        this.expiryHeight = expiryHeight;
+        this.encoded = encoded;
+    }
+
+    public byte[] encoded() {
+        return encoded;
+    }
+}

@@ -1,0 +1,49 @@
+package org.batteryledger.node.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+/** A committed block with its commit certificate, in the canonical encoding; the other columns are for queries. */
+@Entity
+@Table(name = "LEDGER_BLOCK")
+public class BlockEntity {
+    @Id
+    private long height;
+    @Column(nullable = false, length = 64)
+    private String hash;
+    @Column(nullable = false)
+    private int txCount;
+    @Column(nullable = false)
+    private long timestampMillis;
+    @Column(nullable = false, length = 40)
+    private String proposer;
+    @Column(nullable = false)
+    private int certificateView;
+    @Lob
+    @Column(nullable = false)
+    private byte[] encoded;
+
+    protected BlockEntity() {
+    }
+
+    public BlockEntity(long height, String hash, int txCount, long timestampMillis, String proposer, int certificateView, byte[] encoded) {
+        this.height = height;
+        this.hash = hash;
+        this.txCount = txCount;
+        this.timestampMillis = timestampMillis;
+        this.proposer = proposer;
+        this.certificateView = certificateView;
+        this.encoded = encoded;
+    }
+
+    public long height() {
+        return height;
+    }
+
+    public byte[] encoded() {
+        return encoded;
+    }
+}

@@ -1,0 +1,147 @@
+package org.batteryledger.node.store;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.codec.CanonicalReader;
+import org.batteryledger.core.codec.CanonicalWriter;
+import org.batteryledger.core.contract.BlockExecutor;
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.pbft.Ready;
+import org.batteryledger.core.pbft.VoteLogEntry;
+import org.batteryledger.core.state.WorldState;
+import org.batteryledger.core.state.WriteSet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's durable ledger through JPA. Everything one {@link Ready} asks to persist is written in one JTA
+ * transaction — votes, acknowledged transactions, committed blocks with their state writes and receipts — so a
+ * crash leaves either all of it or none, and nothing is sent before it is durable.
+ */
+@Stateless
+public class LedgerStore {
+    @PersistenceContext(unitName = "ledger")
+    private EntityManager em;
+
+    /** What a restarting node needs: the head block (null before the first), the state, the vote log, pending transactions. */
+    public record Recovery(CommittedBlock head, List<WriteSet.Entry> state, List<VoteLogEntry> votes, List<Transaction> acknowledged) {
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void initializeIfEmpty(WriteSet genesisWrites) {
+        Long rows = em.createQuery("select count(s) from StateEntryEntity s", Long.class).getSingleResult();
+        Long blocks = em.createQuery("select count(b) from BlockEntity b", Long.class).getSingleResult();
+        if (rows == 0 && blocks == 0) {
+            applyWrites(genesisWrites);
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void persist(Ready ready, CryptoSuite suite) {
+        for (VoteLogEntry v : ready.votes()) {
+            em.persist(new VoteLogEntity(v.height(), v.encode()));
+        }
+        for (Transaction tx : ready.accepted()) {
+            CanonicalWriter w = new CanonicalWriter(tx.encodedSize());
+            tx.write(w);
+            em.persist(new AcknowledgedTxEntity(tx.hash(suite).hex(), tx.expiryHeight(), w.toByteArray()));
+        }
+        long committedUpTo = -1;
+        for (Ready.Committed c : ready.committed()) {
+            CommittedBlock cb = c.block();
+            CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
+            cb.write(w);
+            em.persist(new BlockEntity(cb.block().height(), cb.block().hash(suite).hex(), cb.block().transactions().size(),
+                    cb.block().header().timestamp(), cb.block().header().proposer().value(), cb.certificate().view(), w.toByteArray()));
+            applyWrites(c.writeSet());
+            for (BlockExecutor.Receipt r : c.receipts()) {
+                em.persist(new ReceiptEntity(r.txHash().hex(), cb.block().height(), r.error()));
+            }
+            for (Transaction tx : cb.block().transactions()) {
+                AcknowledgedTxEntity ack = em.find(AcknowledgedTxEntity.class, tx.hash(suite).hex());
+                if (ack != null) {
+                    em.remove(ack);
+                }
+            }
+            committedUpTo = cb.block().height();
+        }
+        if (committedUpTo >= 0) {
+            // Votes of committed heights can never be needed again; expired acknowledgements neither.
+            em.flush();
+            em.createQuery("delete from VoteLogEntity v where v.height <= :h").setParameter("h", committedUpTo).executeUpdate();
+            em.createQuery("delete from AcknowledgedTxEntity a where a.expiryHeight <= :h").setParameter("h", committedUpTo).executeUpdate();
+        }
+    }
+
+    private void applyWrites(WriteSet writes) {
+        for (WriteSet.Entry e : writes.entries()) {
+            StateEntryEntity existing = em.find(StateEntryEntity.class, new StateEntryEntity.Key(e.table(), e.key()));
+            if (e.isDelete()) {
+                if (existing != null) {
+                    em.remove(existing);
+                }
+            } else if (existing != null) {
+                existing.value(e.value());
+            } else {
+                em.persist(new StateEntryEntity(e.table(), e.key(), e.value()));
+            }
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public Recovery load() {
+        List<BlockEntity> head = em.createQuery("select b from BlockEntity b order by b.height desc", BlockEntity.class).setMaxResults(1).getResultList();
+        List<WriteSet.Entry> state = new ArrayList<>();
+        for (StateEntryEntity s : em.createQuery("select s from StateEntryEntity s", StateEntryEntity.class).getResultList()) {
+            state.add(new WriteSet.Entry(s.table(), s.key(), s.value()));
+        }
+        List<VoteLogEntry> votes = new ArrayList<>();
+        for (VoteLogEntity v : em.createQuery("select v from VoteLogEntity v order by v.id", VoteLogEntity.class).getResultList()) {
+            votes.add(VoteLogEntry.decode(v.encoded()));
+        }
+        List<Transaction> acknowledged = new ArrayList<>();
+        for (AcknowledgedTxEntity a : em.createQuery("select a from AcknowledgedTxEntity a", AcknowledgedTxEntity.class).getResultList()) {
+            acknowledged.add(Transaction.read(new CanonicalReader(a.encoded())));
+        }
+        return new Recovery(head.isEmpty() ? null : decode(head.get(0)), state, votes, acknowledged);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public CommittedBlock block(long height) {
+        BlockEntity b = em.find(BlockEntity.class, height);
+        return b == null ? null : decode(b);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public ReceiptEntity receipt(String txHash) {
+        return em.find(ReceiptEntity.class, txHash);
+    }
+
+    /** The committed blocks of heights [from, to], for participation over recent certificates. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<CommittedBlock> blocks(long from, long to) {
+        List<CommittedBlock> out = new ArrayList<>();
+        for (BlockEntity b : em.createQuery("select b from BlockEntity b where b.height between :f and :t order by b.height", BlockEntity.class)
+                .setParameter("f", from).setParameter("t", to).getResultList()) {
+            out.add(decode(b));
+        }
+        return out;
+    }
+
+    private static CommittedBlock decode(BlockEntity b) {
+        return CommittedBlock.read(new CanonicalReader(b.encoded()));
+    }
+
+    /** Rebuilds the committed state from stored entries. */
+    public static WorldState toWorldState(List<WriteSet.Entry> entries) {
+        WorldState s = new WorldState();
+        s.apply(new WriteSet(entries));
+        return s;
+    }
+}

@@ -1,0 +1,36 @@
+package org.batteryledger.node.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** The outcome of a committed transaction: where it landed and, if its contract refused it, why. */
+@Entity
+@Table(name = "LEDGER_RECEIPT")
+public class ReceiptEntity {
+    @Id
+    @Column(length = 64)
+    private String txHash;
+    @Column(nullable = false)
+    private long height;
+    @Column(length = 2048)
+    private String error;
+
+    protected ReceiptEntity() {
+    }
+
+    public ReceiptEntity(String txHash, long height, String error) {
+        this.txHash = txHash;
+        this.height = height;
+        this.error = error;
+    }
+
+    public long height() {
+        return height;
+    }
+
+    public String error() {
+        return error;
+    }
+}

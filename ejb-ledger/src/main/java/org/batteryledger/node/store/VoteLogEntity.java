@@ -1,0 +1,35 @@
+package org.batteryledger.node.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+/** A message this node signed, or a prepared certificate: replayed after a crash so it never votes twice. */
+@Entity
+@Table(name = "LEDGER_VOTE_LOG")
+public class VoteLogEntity {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    @Column(nullable = false)
+    private long height;
+    @Lob
+    @Column(nullable = false)
+    private byte[] encoded;
+
+    protected VoteLogEntity() {
+    }
+
+    public VoteLogEntity(long height, byte[] encoded) {
+        this.height = height;
+        this.encoded = encoded;
+    }
+
+    public byte[] encoded() {
+        return encoded;
+    }
+}

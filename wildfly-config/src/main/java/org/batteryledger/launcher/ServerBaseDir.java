@@ -1,0 +1,71 @@
+package org.batteryledger.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A node's own WildFly server base directory ({@code -Djboss.server.base.dir}): a copy of the configured template's
+ * {@code standalone/configuration} plus the node's application users. Each node needs its own, so that several
+ * servers share one installation.
+ */
+public final class ServerBaseDir {
+    public static final String REALM = "ApplicationRealm";
+
+    private ServerBaseDir() {
+    }
+
+    /**
+     * @param templateStandalone the configured template's {@code standalone/} directory
+     * @param users              user name -> password; each user's role is its name
+     */
+    public static void prepare(Path templateStandalone, Path serverDir, Map<String, String> users) throws IOException {
+        Path config = serverDir.resolve("configuration");
+        if (!Files.isDirectory(config)) {
+            copyTree(templateStandalone.resolve("configuration"), config);
+        }
+        Files.createDirectories(serverDir.resolve("deployments"));
+        StringBuilder usersFile = new StringBuilder("# Battery Ledger application users (HEX(MD5(user:realm:password)))\n");
+        StringBuilder rolesFile = new StringBuilder("# Battery Ledger application roles\n");
+        for (Map.Entry<String, String> u : users.entrySet()) {
+            usersFile.append(u.getKey()).append('=').append(digest(u.getKey(), u.getValue())).append('\n');
+            rolesFile.append(u.getKey()).append('=').append(u.getKey()).append('\n');
+        }
+        ConsortiumFactory.writePrivate(config.resolve("application-users.properties"), usersFile.toString());
+        Files.writeString(config.resolve("application-roles.properties"), rolesFile.toString(), StandardCharsets.UTF_8);
+    }
+
+    static String digest(String user, String password) {
+        try {
+            byte[] d = MessageDigest.getInstance("MD5").digest((user + ":" + REALM + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return String.format("%032x", new BigInteger(1, d));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            files.forEach(src -> {
+                Path dst = to.resolve(from.relativize(src).toString());
+                try {
+                    if (Files.isDirectory(src)) {
+                        Files.createDirectories(dst);
+                    } else {
+                        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
