@@ -120,7 +120,8 @@ public final class Replica {
     private long syncRotation;
 
     private final TxPool pool;
-    private final Set<Hash> verifiedTxs = new HashSet<>();
+    /** Transaction hash -> the signature verified for it (the hash excludes the signature, so both must match). */
+    private final Map<Hash, byte[]> verifiedTxs = new HashMap<>();
     private final List<Transaction> forwardQueue = new ArrayList<>();
     private final List<Transaction> outAccepted = new ArrayList<>();
     private final ArrayDeque<Buffered> future = new ArrayDeque<>();
@@ -323,9 +324,28 @@ public final class Replica {
         acceptPrePrepare(slot, pp);
     }
 
+    /**
+     * True when this replica already signed a vote for another block in the slot (known from its vote log after a
+     * restart, when the proposal it voted for may be gone): such a proposal is equivocation and is dropped.
+     */
+    private boolean conflictsWithOwnVote(int v, Hash h) {
+        for (VoteKind kind : List.of(VoteKind.PREPARE, VoteKind.COMMIT, VoteKind.PRE_PREPARE)) {
+            Hash mine = ownVotes.get(new VoteKey(kind, height, v));
+            if (mine != null && !mine.equals(h)) {
+                metrics.equivocationsSeen++;
+                metrics.drop("proposal conflicts with this replica's own vote");
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void acceptPrePrepare(Slot slot, PrePrepare pp) {
-        slot.prePrepare = pp;
         Hash h = pp.block().hash(suite);
+        if (conflictsWithOwnVote(pp.view(), h)) {
+            return;
+        }
+        slot.prePrepare = pp;
         if (isValidator() && !self.equals(pp.sender())) {
             Prepare p = new Prepare(height, pp.view(), h, self,
                     sign(VoteKind.PREPARE, pp.view(), h, new Prepare(height, pp.view(), h, self, new byte[0])));
@@ -369,9 +389,13 @@ public final class Replica {
             return;
         }
         slot.prepared = true;
+        if (slot.commits.containsKey(self)) {
+            checkCommitted(slot); // restored after a restart: prepared and committed-to already
+            return;
+        }
         prepared = new PreparedCertificate(slot.prePrepare, matching.subList(0, quorum - 1));
-        outVotes.add(new VoteLogEntry.Prepared(prepared));
         if (isValidator()) {
+            outVotes.add(new VoteLogEntry.Prepared(prepared));
             Commit c = new Commit(height, slot.view, h, self,
                     sign(VoteKind.COMMIT, slot.view, h, new Commit(height, slot.view, h, self, new byte[0])));
             emit(c);
@@ -463,7 +487,7 @@ public final class Replica {
     // ---------------------------------------------------------------------------------------------- view change
 
     private boolean timerRunning() {
-        return !pool.isEmpty() || !knownBlocks.isEmpty() || view > 0;
+        return !pool.isEmpty() || !knownBlocks.isEmpty() || view > 0 || !ownMessages.isEmpty();
     }
 
     private long timeoutTicks() {
@@ -764,7 +788,9 @@ public final class Replica {
     /** Each transaction's signature is verified once per replica, whether it came alone or inside a block. */
     private String verifyTransaction(Transaction tx) {
         Hash h = tx.hash(suite);
-        if (verifiedTxs.contains(h)) {
+        byte[] verified = verifiedTxs.get(h);
+        byte[] signature = tx.signature();
+        if (verified != null && Arrays.equals(verified, signature)) {
             return null;
         }
         byte[] key = senderKey(tx.sender());
@@ -778,7 +804,7 @@ public final class Replica {
         if (verifiedTxs.size() > 4 * config.maxPoolTxs()) {
             verifiedTxs.clear();
         }
-        verifiedTxs.add(h);
+        verifiedTxs.put(h, signature);
         return null;
     }
 
@@ -996,10 +1022,20 @@ public final class Replica {
         }
         for (VoteLogEntry e : entries) {
             if (e instanceof VoteLogEntry.Prepared p) {
-                if (prepared == null || p.certificate().view() > prepared.view()) {
-                    prepared = p.certificate();
+                PreparedCertificate pc = p.certificate();
+                if (prepared == null || pc.view() > prepared.view()) {
+                    prepared = pc;
                 }
-                slot(p.certificate().view()).prepared = true;
+                // The certificate holds the proposal and the prepares: the slot is rebuilt and, if this replica's
+                // COMMIT was lost in the crash, the normal prepared transition below sends it.
+                Slot slot = slot(pc.view());
+                Hash h = pc.blockHash(suite);
+                if (slot.prePrepare == null && validateBlock(pc.prePrepare().block(), pc.view(), pc.prePrepare().sender(), h) == null) {
+                    slot.prePrepare = pc.prePrepare();
+                }
+                for (Prepare pr : pc.prepares()) {
+                    slot.prepares.putIfAbsent(pr.sender(), pr);
+                }
             } else if (e instanceof VoteLogEntry.Signed s) {
                 restoreSigned(s.message());
             }
@@ -1007,6 +1043,7 @@ public final class Replica {
         for (PbftMessage.Signed m : ownMessages) {
             send(peers, m);
         }
+        checkPrepared(slot(view));
     }
 
     private void restoreSigned(PbftMessage.Signed m) {
