@@ -56,6 +56,11 @@ public record NodeDirectory(Path root) {
         return data().resolve("node.properties");
     }
 
+    /** The address book: {@code <node id>=<host>:<port>} of every peer this node may dial. */
+    public Path peersFile() {
+        return data().resolve("peers.properties");
+    }
+
     public Path privateKeyFile() {
         return keystore().resolve("node.key");
     }
@@ -80,6 +85,24 @@ public record NodeDirectory(Path root) {
             p.load(r);
         }
         return p;
+    }
+
+    public Properties peers() throws IOException {
+        Properties p = new Properties();
+        if (Files.exists(peersFile())) {
+            try (Reader r = Files.newBufferedReader(peersFile(), StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+        }
+        return p;
+    }
+
+    public void writePeers(Properties peers) throws IOException {
+        Path tmp = peersFile().resolveSibling("peers.properties.tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            peers.store(w, "Battery Ledger peers: node id = host:port");
+        }
+        Files.move(tmp, peersFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public EcSuite suite() throws IOException {

@@ -19,13 +19,23 @@ import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.LocalSigner;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.Pem;
+import org.batteryledger.core.crypto.SuiteKeyPair;
+import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.Ready;
+import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.store.LedgerStore;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,7 +74,13 @@ public class NodeRuntime {
     @EJB
     private LedgerStore store;
 
+    private static final int MAX_QUEUED_INPUTS = 100_000;
+    private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private PeerNetwork network;
+    private ScheduledFuture<?> addressBook;
+    private final java.util.concurrent.atomic.AtomicLong inputsDropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private Thread loop;
     private ScheduledFuture<?> ticker;
@@ -80,7 +96,6 @@ public class NodeRuntime {
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
     private final ArrayDeque<List<NodeId>> recentSigners = new ArrayDeque<>();
-    private long messagesDropped;
 
     @PostConstruct
     void start() {
@@ -105,11 +120,24 @@ public class NodeRuntime {
             LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + committed
                     + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
 
+            int p2pPort = Integer.parseInt(props.getProperty("p2p.port", "30300"));
+            String p2pHost = props.getProperty("p2p.host", "127.0.0.1");
+            network = new PeerNetwork(signer.nodeId(), suite, SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(
+                    java.nio.file.Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
+                    directory.agencyCa(), directory.chainCa(), new InetSocketAddress(p2pHost, p2pPort), this::received, MAX_FRAME_BYTES);
+            network.start();
+            applyRevocations(replica);
+            readAddressBook();
+
             running = true;
             loop = threadFactory.newThread(this::loop);
             loop.setName("replica-" + nodeName);
             loop.start();
             ticker = scheduler.scheduleAtFixedRate(() -> inbox.add(replica::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+            addressBook = scheduler.scheduleWithFixedDelay(this::readAddressBook, 5, 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the peer port", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
         }
@@ -120,6 +148,12 @@ public class NodeRuntime {
         running = false;
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (addressBook != null) {
+            addressBook.cancel(false);
+        }
+        if (network != null) {
+            network.stop();
         }
         if (loop != null) {
             loop.interrupt();
@@ -170,12 +204,49 @@ public class NodeRuntime {
             for (Ready.Committed c : r.committed()) {
                 rememberSigners(c.block());
             }
+            if (!r.committed().isEmpty()) {
+                applyRevocations(replica);
+            }
         }
     }
 
-    /** Peer links come with the Netty transport; until then a node runs alone and counts what it could not send. */
     private void send(List<Ready.Outbound> messages) {
-        messagesDropped += messages.size();
+        for (Ready.Outbound o : messages) {
+            byte[] bytes = MessageCodec.encode(o.message());
+            for (NodeId to : o.to()) {
+                network.send(to, bytes);
+            }
+        }
+    }
+
+    /** From a Netty event loop: only enqueue. A flood beyond the queue's bound is dropped and counted. */
+    private void received(NodeId from, byte[] bytes) {
+        if (inbox.size() >= MAX_QUEUED_INPUTS) {
+            inputsDropped.incrementAndGet();
+            return;
+        }
+        inbox.add(() -> replica.receive(from, bytes));
+    }
+
+    private void readAddressBook() {
+        try {
+            Properties peers = directory.peers();
+            for (String id : peers.stringPropertyNames()) {
+                String[] hostPort = peers.getProperty(id).trim().split(":");
+                network.peer(new NodeId(id.trim()), new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the address book " + directory.peersFile(), e);
+        }
+    }
+
+    /** The on-chain revocation list, applied to the peer links: revoked nodes are cut off at once. */
+    private void applyRevocations(Replica r) {
+        Set<NodeId> nodes = new HashSet<>();
+        r.state().scan(Tables.REVOKED_NODE).keySet().forEach(id -> nodes.add(new NodeId(id)));
+        Set<BigInteger> serials = new HashSet<>();
+        r.state().scan(Tables.REVOKED_SERIAL).keySet().forEach(sn -> serials.add(new BigInteger(sn)));
+        network.revocations(nodes, serials);
     }
 
     private void rememberSigners(CommittedBlock b) {
@@ -231,8 +302,13 @@ public class NodeRuntime {
         });
     }
 
+    /** Messages not sent because a link was down, plus inputs dropped because the queue was full. */
     public long messagesDropped() {
-        return query(r -> messagesDropped);
+        return network.framesDropped() + inputsDropped.get();
+    }
+
+    public List<LinkStats> links() {
+        return network.stats();
     }
 
     private static <T> T await(CompletableFuture<T> f) {

@@ -1,0 +1,307 @@
+package org.batteryledger.node.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pki.NodeIds;
+
+import javax.net.ssl.SSLException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Links to the other nodes over mutual TLS (Netty). Each node dials every peer it knows an address for and sends
+ * on that connection; it receives on the connections peers dial to it. Pipeline, in layers: TLS, then length-field
+ * framing with a maximum frame size, then a handler that only hands bytes to the replica's queue. A frame is
+ * {@code kind u8 ‖ payload}: a consensus message, or a ping/pong that measures the link's round-trip time.
+ * Links reconnect with exponential backoff; a revoked peer is disconnected at once and never redialled.
+ */
+public final class PeerNetwork {
+    private static final Logger LOG = Logger.getLogger(PeerNetwork.class.getName());
+    static final int KIND_MESSAGE = 0;
+    static final int KIND_PING = 1;
+    static final int KIND_PONG = 2;
+    private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
+    private static final long PING_INTERVAL_MS = 2_000;
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    /** Where received consensus messages go: the replica's queue. Must not block. */
+    public interface Inbound {
+        void received(NodeId from, byte[] message);
+    }
+
+    private static final class Link {
+        volatile Channel outbound;
+        volatile boolean connected;
+        volatile double rttMillis = -1;
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        volatile long sentAtMark;
+        volatile long receivedAtMark;
+        volatile double sendRate;
+        volatile double receiveRate;
+        int attempts;
+    }
+
+    private final NodeId self;
+    private final EcSuite suite;
+    private final InetSocketAddress listen;
+    private final Map<NodeId, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
+    private final Set<Channel> inboundChannels = ConcurrentHashMap.newKeySet();
+    private final Inbound inbound;
+    private final int maxFrameBytes;
+    private final PeerTrustManager trust;
+    private final SslContext serverContext;
+    private final SslContext clientContext;
+    private final AtomicLong framesDropped = new AtomicLong();
+    private EventLoopGroup group;
+    private Channel server;
+    private volatile boolean running;
+
+    public PeerNetwork(NodeId self, EcSuite suite, PrivateKey key, X509Certificate nodeCertificate, X509Certificate agencyCa,
+                       X509Certificate chainCa, InetSocketAddress listen, Inbound inbound, int maxFrameBytes) throws SSLException {
+        this.self = self;
+        this.suite = suite;
+        this.listen = listen;
+        this.inbound = inbound;
+        this.maxFrameBytes = maxFrameBytes;
+        this.trust = new PeerTrustManager(suite, chainCa);
+        X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
+        this.serverContext = SslContextBuilder.forServer(key, chain).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
+                .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+        this.clientContext = SslContextBuilder.forClient().keyManager(key, chain).trustManager(trust)
+                .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+    }
+
+    public void start() throws InterruptedException {
+        running = true;
+        group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("peer-net", true), NioIoHandler.newFactory());
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = serverContext.newHandler(ch.alloc());
+                        pipeline(ch, ssl, null);
+                        inboundChannels.add(ch);
+                        ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
+                    }
+                })
+                .bind(listen).sync().channel();
+        group.scheduleAtFixedRate(this::heartbeat, PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "peer links listening on " + listen + " (mutual TLS)");
+    }
+
+    /** Sets or updates the address of a peer and dials it if not linked yet. */
+    public void peer(NodeId id, InetSocketAddress address) {
+        if (id.equals(self) || trust.isRevoked(id)) {
+            return;
+        }
+        addresses.put(id, address);
+        Link link = links.computeIfAbsent(id, k -> new Link());
+        if (running && link.outbound == null) {
+            dial(id, link);
+        }
+    }
+
+    private void pipeline(SocketChannel ch, SslHandler ssl, NodeId expected) {
+        ch.pipeline().addLast("tls", ssl);
+        ch.pipeline().addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
+        ch.pipeline().addLast("frame-encoder", new LengthFieldPrepender(4));
+        ch.pipeline().addLast("frames", new FrameHandler());
+        ssl.handshakeFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.log(Level.FINE, "TLS handshake with " + ch.remoteAddress() + " failed", f.cause());
+                ch.close();
+                return;
+            }
+            X509Certificate peerCert = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+            NodeId peer = NodeIds.fromCertificate(suite, peerCert);
+            if (expected != null && !expected.equals(peer)) {
+                LOG.warning(() -> "the node at " + ch.remoteAddress() + " is " + peer.shortId() + ", not " + expected.shortId());
+                ch.close();
+                return;
+            }
+            ch.attr(PEER).set(peer);
+            if (expected != null) {
+                Link link = links.get(expected);
+                link.connected = true;
+                link.attempts = 0;
+            }
+        });
+    }
+
+    private void dial(NodeId id, Link link) {
+        InetSocketAddress address = addresses.get(id);
+        if (!running || address == null || trust.isRevoked(id)) {
+            return;
+        }
+        new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        pipeline(ch, clientContext.newHandler(ch.alloc(), address.getHostString(), address.getPort()), id);
+                    }
+                })
+                .connect(address).addListener(f -> {
+                    if (f.isSuccess()) {
+                        Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+                        link.outbound = ch;
+                        ch.closeFuture().addListener(c -> {
+                            link.outbound = null;
+                            link.connected = false;
+                            redial(id, link);
+                        });
+                    } else {
+                        redial(id, link);
+                    }
+                });
+    }
+
+    private void redial(NodeId id, Link link) {
+        if (!running || trust.isRevoked(id)) {
+            return;
+        }
+        long delay = Math.min(MAX_BACKOFF_MS, 200L << Math.min(link.attempts++, 10));
+        group.schedule(() -> dial(id, link), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends a consensus message; dropped (and counted) when the link is down: PBFT retransmits. */
+    public void send(NodeId to, byte[] message) {
+        Link link = links.get(to);
+        Channel ch = link == null ? null : link.outbound;
+        if (ch == null || !link.connected || !ch.isActive()) {
+            framesDropped.incrementAndGet();
+            return;
+        }
+        link.sent.addAndGet(message.length + 5L);
+        ch.writeAndFlush(frame(KIND_MESSAGE, message));
+    }
+
+    /** The on-chain revocation list changed: revoked peers are cut off now, on open connections too. */
+    public void revocations(Set<NodeId> nodes, Set<BigInteger> serials) {
+        trust.revocations(nodes, serials);
+        for (NodeId id : nodes) {
+            Link link = links.remove(id);
+            if (link != null && link.outbound != null) {
+                link.outbound.close();
+            }
+        }
+        for (Channel ch : inboundChannels) {
+            NodeId peer = ch.attr(PEER).get();
+            if (peer != null && nodes.contains(peer)) {
+                LOG.info(() -> "closing the link of revoked node " + peer.shortId());
+                ch.close();
+            }
+        }
+    }
+
+    public List<LinkStats> stats() {
+        List<LinkStats> out = new ArrayList<>();
+        links.forEach((id, l) -> out.add(new LinkStats(id.value(), l.connected, l.rttMillis, l.sent.get(), l.received.get(),
+                l.sendRate, l.receiveRate)));
+        return out;
+    }
+
+    public long framesDropped() {
+        return framesDropped.get();
+    }
+
+    private void heartbeat() {
+        long now = System.nanoTime();
+        links.forEach((id, l) -> {
+            long s = l.sent.get();
+            long r = l.received.get();
+            l.sendRate = (s - l.sentAtMark) * 1000.0 / PING_INTERVAL_MS;
+            l.receiveRate = (r - l.receivedAtMark) * 1000.0 / PING_INTERVAL_MS;
+            l.sentAtMark = s;
+            l.receivedAtMark = r;
+            Channel ch = l.outbound;
+            if (ch != null && l.connected && ch.isActive()) {
+                ch.writeAndFlush(frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
+            }
+        });
+    }
+
+    public void stop() {
+        running = false;
+        if (server != null) {
+            server.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ByteBuf frame(int kind, byte[] payload) {
+        return Unpooled.buffer(payload.length + 1).writeByte(kind).writeBytes(payload);
+    }
+
+    /** Only decodes the frame kind and hands consensus bytes over; never blocks the event loop. */
+    private final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            NodeId peer = ctx.channel().attr(PEER).get();
+            if (peer == null || frame.readableBytes() < 1) {
+                return;
+            }
+            int kind = frame.readUnsignedByte();
+            byte[] payload = new byte[frame.readableBytes()];
+            frame.readBytes(payload);
+            Link link = links.get(peer);
+            if (link != null) {
+                link.received.addAndGet(payload.length + 5L);
+            }
+            switch (kind) {
+                case KIND_MESSAGE -> inbound.received(peer, payload);
+                case KIND_PING -> ctx.writeAndFlush(frame(KIND_PONG, payload));
+                case KIND_PONG -> {
+                    if (link != null && payload.length == 8) {
+                        link.rttMillis = (System.nanoTime() - Unpooled.wrappedBuffer(payload).readLong()) / 1e6;
+                    }
+                }
+                default -> framesDropped.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.FINE, "peer link " + ctx.channel().remoteAddress() + " failed", cause);
+            ctx.close();
+        }
+    }
+}
