@@ -16,6 +16,20 @@ public final class Hex {
         return new String(out);
     }
 
+    /** ASCII hex only: Character.digit would also take fullwidth and other scripts' digits. */
+    private static int digit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     /** @throws IllegalArgumentException on odd length or a non-hex character */
     public static byte[] decode(String hex) {
         if (hex.length() % 2 != 0) {
@@ -23,8 +37,8 @@ public final class Hex {
         }
         byte[] out = new byte[hex.length() / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(hex.charAt(2 * i), 16);
-            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            int hi = digit(hex.charAt(2 * i));
+            int lo = digit(hex.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 throw new IllegalArgumentException("not a hex character at offset " + (hi < 0 ? 2 * i : 2 * i + 1));
             }

@@ -58,7 +58,9 @@ public final class BlockExecutor {
         List<Rejected> rejected = new ArrayList<>();
         List<Receipt> receipts = new ArrayList<>(txs.size());
         for (Transaction tx : txs) {
-            String envelope = checkEnvelope(block, height, tx);
+            // Sender and parameters as of the parent state (changes take effect at the next height); the replay
+            // index as of the block so far (a transaction cannot appear twice in one block).
+            String envelope = checkEnvelope(parent, block, height, tx);
             if (envelope != null) {
                 rejected.add(new Rejected(tx, envelope));
                 if (!dropInvalid) {
@@ -93,19 +95,23 @@ public final class BlockExecutor {
      * window, not already on chain. Returns null when it is includable, else the reason.
      */
     public String checkEnvelope(StateView state, long height, Transaction tx) {
+        return checkEnvelope(state, state, height, tx);
+    }
+
+    private String checkEnvelope(StateView registry, StateView replayIndex, long height, Transaction tx) {
         try {
-            admittedSender(state, tx.sender());
+            admittedSender(registry, tx.sender());
         } catch (ContractException e) {
             return e.getMessage();
         }
-        long lifetime = Params.get(state, Params.TX_LIFETIME_BLOCKS);
+        long lifetime = Params.get(registry, Params.TX_LIFETIME_BLOCKS);
         if (tx.expiryHeight() < height) {
             return "expired at height " + tx.expiryHeight() + ", chain is at " + height;
         }
-        if (tx.expiryHeight() > height + lifetime) {
+        if (tx.expiryHeight() - height > lifetime) { // a difference, never a sum that could overflow
             return "expiry height " + tx.expiryHeight() + " is more than " + lifetime + " blocks ahead of " + height;
         }
-        if (state.get(Tables.TX, tx.hash(suite).hex()) != null) {
+        if (replayIndex.get(Tables.TX, tx.hash(suite).hex()) != null) {
             return DUPLICATE_PREFIX + tx.hash(suite).shortHex() + " is already on chain";
         }
         return null;

@@ -80,7 +80,11 @@ public record Genesis(String chainName, String suiteId, byte[] chainCaCertificat
             s.put(Tables.PARAM, p.getKey(), Params.encode(p.getValue()));
         }
         long idx = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (GenesisNode n : nodes) {
+            if (!names.add(n.name())) {
+                throw new IllegalArgumentException("genesis lists two nodes named " + n.name());
+            }
             if (!agencies.contains(n.agency())) {
                 throw new IllegalArgumentException("genesis node " + n.name() + " names unknown agency " + n.agency());
             }

@@ -53,7 +53,18 @@ public final class Params {
             case MAX_BLOCK_BYTES -> 1024;
             default -> 1;
         };
-        return value < min ? name + " must be at least " + min + ", was " + value : null;
+        // Upper bounds keep every node's arithmetic and memory sane whatever governance decides.
+        long max = switch (name) {
+            case MAX_BLOCK_TXS -> 100_000;
+            case MAX_BLOCK_BYTES -> 64L * 1024 * 1024;
+            case TX_LIFETIME_BLOCKS -> 1_000_000;
+            case VIEW_CHANGE_TIMEOUT_TICKS, MAX_VIEW_CHANGE_TIMEOUT_TICKS -> 1_000_000;
+            default -> 1_000;
+        };
+        if (value < min || value > max) {
+            return name + " must be between " + min + " and " + max + ", was " + value;
+        }
+        return null;
     }
 
     public static long get(StateView state, String name) {

@@ -210,10 +210,6 @@ class GenesisTest {
         assertTrue(e.getMessage().contains("twice"), e.getMessage());
     }
 
-    @org.junit.jupiter.api.Disabled("BUG (minor): Genesis.initialWrites accepts two nodes with the same name (different keys), "
-            + "while the RegisterNode contract refuses a name already in the registry ('a node named X is already registered'): "
-            + "the registry invariant of unique node names can be broken from the genesis, and a later RegisterNode then "
-            + "cannot tell which of the two holds the name")
     @Test
     void rejectsTwoNodesWithTheSameName() {
         SuiteCase sc = SuiteCase.sim();

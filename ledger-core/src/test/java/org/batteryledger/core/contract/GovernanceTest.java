@@ -368,9 +368,9 @@ class GovernanceTest {
     void setParameterIsCheckedWithParamsCheck() {
         Ledger l = new Ledger(SuiteCase.sim());
         assertContains(refused(l, new GovernanceAction.SetParameter("bogus", 1)), "unknown parameter bogus");
-        assertContains(refused(l, new GovernanceAction.SetParameter(Params.MAX_BLOCK_BYTES, 1000)), "must be at least 1024");
-        assertContains(refused(l, new GovernanceAction.SetParameter(Params.TX_LIFETIME_BLOCKS, 0)), "must be at least 1");
-        assertContains(refused(l, new GovernanceAction.SetParameter(Params.GOVERNANCE_QUORUM, -1)), "must be at least 0");
+        assertContains(refused(l, new GovernanceAction.SetParameter(Params.MAX_BLOCK_BYTES, 1000)), "must be between 1024 and");
+        assertContains(refused(l, new GovernanceAction.SetParameter(Params.TX_LIFETIME_BLOCKS, 0)), "must be between 1 and");
+        assertContains(refused(l, new GovernanceAction.SetParameter(Params.GOVERNANCE_QUORUM, -1)), "must be between 0 and");
         assertEquals(1000, l.param(Params.TX_LIFETIME_BLOCKS));
     }
 
