@@ -104,6 +104,10 @@ public final class ConsortiumFactory {
         Genesis genesis = new Genesis("battery-ledger", suite.id(), chainCaDer,
                 List.copyOf(agencyCas.keySet()), genesisNodes, params, now.toEpochMilli());
 
+        Properties peers = new Properties();
+        for (NodeSpec n : nodes) {
+            peers.setProperty(keys.get(n).nodeId().value(), "127.0.0.1:" + Ports.p2p(n.index()));
+        }
         for (NodeSpec n : nodes) {
             Properties props = new Properties();
             props.setProperty("name", n.name());
@@ -115,6 +119,7 @@ public final class ConsortiumFactory {
             new NodeDirectory(root.resolve("nodes").resolve(n.name())).write(genesis, chainCaPem,
                     Pem.writeCertificate(agencyCas.get(n.agency()).certificate()), Pem.writeCertificate(certs.get(n)),
                     Pem.writePrivateKey(keys.get(n)), props);
+            new NodeDirectory(root.resolve("nodes").resolve(n.name())).writePeers(peers);
         }
         return genesis;
     }

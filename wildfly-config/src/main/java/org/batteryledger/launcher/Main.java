@@ -1,61 +1,275 @@
 package org.batteryledger.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.batteryledger.core.crypto.Suites;
+import org.batteryledger.node.directory.NodeDirectory;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
- * The Java side of {@code ./consortium}. {@code init --dir D --nodes N --template JBOSS_HOME [--suite S]} creates a
- * consortium once (idempotent: an existing one is kept) and a server base directory per node.
+ * The Java side of {@code ./consortium}: {@code init}, {@code up}, {@code status}, {@code down}, {@code stop NODE},
+ * {@code start NODE}, {@code kill NODE}. Options: {@code --dir} (the consortium directory), {@code --nodes},
+ * {@code --template} (the configured WildFly), {@code --ear}, {@code --suite}.
  */
 public final class Main {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final long START_TIMEOUT_SECONDS = 600;
+
     private Main() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length == 0 || !args[0].equals("init")) {
-            System.err.println("usage: init --dir DIR --nodes N --template JBOSS_HOME [--suite ecdsa-p256-sha256|sm2-sm3]");
-            System.exit(2);
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage("a command is required");
         }
-        Path dir = null;
-        Path template = null;
-        int nodes = 4;
-        String suite = "ecdsa-p256-sha256";
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--dir" -> dir = Path.of(args[i + 1]);
-                case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
-                case "--template" -> template = Path.of(args[i + 1]);
-                case "--suite" -> suite = args[i + 1];
-                default -> {
-                    System.err.println("unknown option " + args[i]);
-                    System.exit(2);
+        String command = args[0];
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    usage(args[i] + " needs a value");
                 }
+                opts.put(args[i].substring(2), args[++i]);
+            } else {
+                positional.add(args[i]);
             }
         }
-        if (dir == null || template == null) {
-            System.err.println("--dir and --template are required");
-            System.exit(2);
-        }
-        init(dir, nodes, suite, template);
+        Path dir = Path.of(opts.getOrDefault("dir", "consortium"));
+        int code = switch (command) {
+            case "init" -> {
+                init(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"));
+                yield 0;
+            }
+            case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"));
+            case "status" -> status(dir);
+            case "down" -> down(dir);
+            case "stop", "start", "kill" -> one(command, dir, positional, opts);
+            default -> usage("unknown command " + command);
+        };
+        System.exit(code);
     }
 
+    private static int usage(String problem) {
+        System.err.println("consortium: " + problem);
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]");
+        System.exit(2);
+        return 2;
+    }
+
+    private static int nodes(Map<String, String> opts) {
+        int n = Integer.parseInt(opts.getOrDefault("nodes", "4"));
+        if (n < 1 || n > 20) {
+            usage("--nodes must be between 1 and 20");
+        }
+        return n;
+    }
+
+    private static Path path(Map<String, String> opts, String name) {
+        String v = opts.get(name);
+        if (v == null) {
+            usage("--" + name + " is required");
+        }
+        return Path.of(v);
+    }
+
+    /** Creates the consortium once (an existing one is kept, whatever --nodes says) and each node's server base dir. */
     public static void init(Path dir, int nodes, String suiteId, Path jbossHome) throws IOException {
         SecureRandom random = new SecureRandom();
-        List<ConsortiumFactory.NodeSpec> layout = ConsortiumFactory.layout(nodes);
         if (!Files.exists(dir.resolve("ca/ca.crt"))) {
-            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, layout, Map.of());
+            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), Map.of());
             System.out.println("created a consortium of " + nodes + " nodes in " + dir);
         }
         Map<String, String> users = Users.loadOrCreate(dir.resolve("users.properties"), random);
-        for (ConsortiumFactory.NodeSpec n : layout) {
-            ServerBaseDir.prepare(jbossHome.resolve("standalone"), dir.resolve("nodes").resolve(n.name()).resolve("server"), users);
+        for (Path node : nodeDirs(dir)) {
+            ServerBaseDir.prepare(jbossHome.resolve("standalone"), node.resolve("server"), users);
         }
+    }
+
+    static List<Path> nodeDirs(Path dir) throws IOException {
+        Path nodes = dir.resolve("nodes");
+        if (!Files.isDirectory(nodes)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(nodes)) {
+            return s.filter(p -> Files.exists(p.resolve("data/node.properties"))).sorted((a, b) -> Integer.compare(index(a), index(b))).toList();
+        }
+    }
+
+    private static int index(Path node) {
+        try {
+            return Integer.parseInt(new NodeDirectory(node).properties().getProperty("index", "0"));
+        } catch (IOException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    private static NodeProcess process(Path jbossHome, Path node) throws IOException {
+        Properties p = new NodeDirectory(node).properties();
+        return new NodeProcess(jbossHome, node, p.getProperty("name"), Integer.parseInt(p.getProperty("index")));
+    }
+
+    private static Path jbossHomeOf(Path dir) throws IOException {
+        Path f = dir.resolve("jboss-home");
+        if (!Files.exists(f)) {
+            throw new IOException("no " + f + ": run ./consortium up first");
+        }
+        return Path.of(Files.readString(f).trim());
+    }
+
+    static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear) throws Exception {
+        init(dir, nodes, suite, jbossHome);
+        Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
+        long t0 = System.nanoTime();
+        List<Path> nodeDirs = nodeDirs(dir);
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + Ports.http(p.index())
+                    + ", peer port " + Ports.p2p(p.index()) + ")");
+        }
+        String admin = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            if (!waitUntilServing(p, admin)) {
+                System.err.println(p.name() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + node.resolve("log/server.log"));
+                return 1;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
+        status(dir);
+        System.out.println();
+        System.out.println("API:         http://127.0.0.1:8080/ledger/api   (node i: port 8080 + 100*i)");
+        System.out.println("credentials: " + dir.resolve("users.properties").toAbsolutePath() + "  (one user per role: name=password)");
+        System.out.println("logs:        " + dir.resolve("nodes/<name>/log").toAbsolutePath());
+        return 0;
+    }
+
+    private static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (p.running().isEmpty()) {
+                return false;
+            }
+            if (get(Ports.http(p.index()), "/chain", adminPassword) != null) {
+                return true;
+            }
+            Thread.sleep(1_000);
+        }
+        return false;
+    }
+
+    /** GET on a node's API; null when it does not answer 200. */
+    static String get(int httpPort, String path, String adminPassword) {
+        try {
+            HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ledger/api" + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8)))
+                    .build();
+            HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+            return resp.statusCode() == 200 ? resp.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static int status(Path dir) throws IOException {
+        List<Path> nodeDirs = nodeDirs(dir);
+        if (nodeDirs.isEmpty()) {
+            System.out.println("no consortium in " + dir + ": run ./consortium up");
+            return 1;
+        }
+        Path jbossHome = jbossHomeOf(dir);
+        String admin = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
+        String nodesJson = null;
+        System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            String chain = p.running().isPresent() ? get(Ports.http(p.index()), "/chain", admin) : null;
+            if (chain == null) {
+                System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.name(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
+                continue;
+            }
+            JsonNode c = JSON.readTree(chain);
+            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", c.path("height").asLong(), c.path("view").asInt(),
+                    c.path("primary").asText().substring(0, 8));
+            if (nodesJson == null) {
+                nodesJson = get(Ports.http(p.index()), "/nodes", admin);
+            }
+        }
+        if (nodesJson != null) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4s %6s %-10s %-9s %s%n", "id", "name", "agency", "caHash", "idx",
+                    "block", "role", "status", "participation");
+            for (JsonNode n : JSON.readTree(nodesJson)) {
+                String caHash = n.path("caHash").asText();
+                System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4d %6d %-10s %-9s %.3f%n", n.path("id").asText().substring(0, 8),
+                        n.path("name").asText(), n.path("agency").asText(), caHash.substring(0, Math.min(8, caHash.length())),
+                        n.path("idx").asLong(), n.path("blockNumber").asLong(), n.path("role").asText(), n.path("status").asText(),
+                        n.path("participation").asDouble());
+            }
+        }
+        return 0;
+    }
+
+    static int down(Path dir) throws IOException {
+        Path jbossHome = jbossHomeOf(dir);
+        for (Path node : nodeDirs(dir)) {
+            NodeProcess p = process(jbossHome, node);
+            System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+        }
+        return 0;
+    }
+
+    private static int one(String command, Path dir, List<String> positional, Map<String, String> opts) throws Exception {
+        if (positional.size() != 1) {
+            return usage(command + " takes one node name");
+        }
+        Path node = dir.resolve("nodes").resolve(positional.get(0));
+        if (!Files.exists(node.resolve("data/node.properties"))) {
+            return usage("no node " + positional.get(0) + " in " + dir);
+        }
+        Path jbossHome = jbossHomeOf(dir);
+        NodeProcess p = process(jbossHome, node);
+        switch (command) {
+            case "stop" -> System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+            case "kill" -> System.out.println(p.kill() ? "killed " + p.name() : p.name() + " was not running");
+            default -> {
+                Path ear = opts.containsKey("ear") ? Path.of(opts.get("ear")) : node.resolve("server/deployments/battery-ledger.ear");
+                if (!p.start(ear)) {
+                    System.out.println(p.name() + " is already running");
+                    return 0;
+                }
+                String admin = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
+                if (!waitUntilServing(p, admin)) {
+                    System.err.println(p.name() + " did not start: see " + node.resolve("log/server.log"));
+                    return 1;
+                }
+                System.out.println("started " + p.name());
+            }
+        }
+        return 0;
     }
 }

@@ -1,0 +1,106 @@
+package org.batteryledger.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's WildFly process: started from the shared installation on the node's own base directory, with the
+ * port offset of its index; its process id kept in {@code server/server.pid}.
+ */
+public final class NodeProcess {
+    private final Path jbossHome;
+    private final Path nodeDir;
+    private final String name;
+    private final int index;
+
+    public NodeProcess(Path jbossHome, Path nodeDir, String name, int index) {
+        this.jbossHome = jbossHome;
+        this.nodeDir = nodeDir;
+        this.name = name;
+        this.index = index;
+    }
+
+    Path pidFile() {
+        return nodeDir.resolve("server/server.pid");
+    }
+
+    public Optional<ProcessHandle> running() {
+        try {
+            if (!Files.exists(pidFile())) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile()).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts the server in the background unless it runs already; its console output goes to log/console.log. */
+    public boolean start(Path ear) throws IOException {
+        if (running().isPresent()) {
+            return false;
+        }
+        Path deployments = nodeDir.resolve("server/deployments");
+        Files.createDirectories(deployments);
+        Path deployed = deployments.resolve("battery-ledger.ear");
+        if (!Files.exists(deployed) || Files.getLastModifiedTime(ear).compareTo(Files.getLastModifiedTime(deployed)) > 0) {
+            Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> cmd = new ArrayList<>(List.of(jbossHome.resolve("bin/standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + nodeDir.resolve("server"),
+                "-Djboss.server.log.dir=" + nodeDir.resolve("log"),
+                "-Dbatteryledger.node.dir=" + nodeDir,
+                "-Djboss.socket.binding.port-offset=" + Ports.offset(index),
+                "-Djboss.node.name=" + name,
+                "-Djboss.tx.node.id=" + name,
+                "-Djboss.bind.address=127.0.0.1",
+                "-Djboss.bind.address.management=127.0.0.1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("JBOSS_HOME", jbossHome.toString());
+        pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        pb.environment().put("JBOSS_PIDFILE", pidFile().toString());
+        pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
+                "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true"));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("log/console.log").toFile()));
+        pb.start();
+        return true;
+    }
+
+    /** Stops the server: a clean shutdown, then a kill after the timeout. */
+    public boolean stop(long timeoutSeconds) {
+        Optional<ProcessHandle> p = running();
+        if (p.isEmpty()) {
+            return false;
+        }
+        ProcessHandle h = p.get();
+        h.destroy();
+        try {
+            h.onExit().get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
+        }
+        return true;
+    }
+
+    /** Kills the server at once, as a crash would (for fault drills). */
+    public boolean kill() {
+        Optional<ProcessHandle> p = running();
+        p.ifPresent(ProcessHandle::destroyForcibly);
+        return p.isPresent();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int index() {
+        return index;
+    }
+}
