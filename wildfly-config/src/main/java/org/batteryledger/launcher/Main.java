@@ -165,9 +165,11 @@ public final class Main {
     }
 
     private static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT_SECONDS * 1_000_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + START_TIMEOUT_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (p.running().isEmpty()) {
+            // standalone.sh writes the pid file once Java runs: no pid for a minute means it never started.
+            if (p.running().isEmpty() && System.nanoTime() - start > 60_000_000_000L) {
                 return false;
             }
             if (get(Ports.http(p.index()), "/chain", adminPassword) != null) {

@@ -92,6 +92,7 @@ public final class PeerNetwork {
     private EventLoopGroup group;
     private Channel server;
     private volatile boolean running;
+    private volatile String lastHandshakeFailure;
 
     public PeerNetwork(NodeId self, EcSuite suite, PrivateKey key, X509Certificate nodeCertificate, X509Certificate agencyCa,
                        X509Certificate chainCa, InetSocketAddress listen, Inbound inbound, int maxFrameBytes) throws SSLException {
@@ -104,8 +105,10 @@ public final class PeerNetwork {
         X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
         this.serverContext = SslContextBuilder.forServer(key, chain).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
                 .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+        // Peers are identified by the node id their certificate's key derives (checked after the handshake), not by
+        // host names: Netty 4.2 would verify the host name by default, so it is switched off explicitly.
         this.clientContext = SslContextBuilder.forClient().keyManager(key, chain).trustManager(trust)
-                .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+                .endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
     }
 
     public void start() throws InterruptedException {
@@ -146,6 +149,7 @@ public final class PeerNetwork {
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.log(Level.FINE, "TLS handshake with " + ch.remoteAddress() + " failed", f.cause());
+                lastHandshakeFailure = String.valueOf(f.cause());
                 ch.close();
                 return;
             }
@@ -230,11 +234,21 @@ public final class PeerNetwork {
         }
     }
 
+    /** Why the last TLS handshake failed, for operators and tests (null if none failed). */
+    public String lastHandshakeFailure() {
+        return lastHandshakeFailure;
+    }
+
     public List<LinkStats> stats() {
         List<LinkStats> out = new ArrayList<>();
         links.forEach((id, l) -> out.add(new LinkStats(id.value(), l.connected, l.rttMillis, l.sent.get(), l.received.get(),
                 l.sendRate, l.receiveRate)));
         return out;
+    }
+
+    /** The port actually bound (useful when started on port 0). */
+    public int boundPort() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     public long framesDropped() {
@@ -277,6 +291,12 @@ public final class PeerNetwork {
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             NodeId peer = ctx.channel().attr(PEER).get();
             if (peer == null || frame.readableBytes() < 1) {
+                return;
+            }
+            if (trust.isRevoked(peer)) {
+                // Cut off at once: frames already in flight when the revocation landed are dropped too.
+                framesDropped.incrementAndGet();
+                ctx.close();
                 return;
             }
             int kind = frame.readUnsignedByte();

@@ -1,0 +1,140 @@
+package org.batteryledger.node.net;
+
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.KeyPairs;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.crypto.SuiteKeyPair;
+import org.batteryledger.core.crypto.Suites;
+import org.batteryledger.core.pki.CertificateAuthority;
+import org.batteryledger.core.pki.Csr;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Real mutual TLS between two peer networks on loopback, with certificates from a real three-level PKI. */
+class PeerNetworkTest {
+    private static final EcSuite SUITE = Suites.ecdsa();
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final List<PeerNetwork> started = new ArrayList<>();
+
+    private record Received(NodeId from, byte[] bytes) {
+    }
+
+    private record Member(NodeId id, PeerNetwork net, LinkedBlockingQueue<Received> inbox) {
+    }
+
+    private static final class Pki {
+        final SecureRandom random = KeyPairs.seededRandom("peer-network-test");
+        final CertificateAuthority chainCa;
+        final CertificateAuthority agencyCa;
+        long serial = 1;
+
+        Pki(String agency) {
+            SuiteKeyPair ca = KeyPairs.generate(SUITE, random);
+            chainCa = CertificateAuthority.selfSignedChainCa(SUITE, ca.signer(), "test-chain-ca", NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(30)), BigInteger.valueOf(serial++));
+            SuiteKeyPair ak = KeyPairs.generate(SUITE, random);
+            X509Certificate a = chainCa.issueAgencyCa(Csr.create(SUITE, ak.signer(), agency), agency, NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(30)), BigInteger.valueOf(serial++));
+            agencyCa = CertificateAuthority.of(SUITE, ak.signer(), a);
+        }
+
+        Member member(String name, PeerNetworkTest test) throws Exception {
+            SuiteKeyPair k = KeyPairs.generate(SUITE, random);
+            X509Certificate cert = agencyCa.issueNodeCertificate(Csr.create(SUITE, k.signer(), name), name, NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(30)), BigInteger.valueOf(serial++));
+            LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+            PeerNetwork net = new PeerNetwork(k.nodeId(), SUITE, k.jcaPrivateKey(), cert, agencyCa.certificate(), chainCa.certificate(),
+                    new InetSocketAddress("127.0.0.1", 0), (from, bytes) -> inbox.add(new Received(from, bytes)), 1024 * 1024);
+            net.start();
+            test.started.add(net);
+            return new Member(k.nodeId(), net, inbox);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(PeerNetwork::stop);
+    }
+
+    private static void link(Member from, Member to) {
+        from.net().peer(to.id(), new InetSocketAddress("127.0.0.1", to.net().boundPort()));
+    }
+
+    /** Sends until delivered: the link comes up asynchronously, and a message sent before that is dropped. */
+    private static Received deliver(Member from, Member to, byte[] message) throws InterruptedException {
+        return deliver(from, to, message, 30);
+    }
+
+    /** For refusals a short window is enough: waiting less can only let a broken check pass, never fail a good one. */
+    private static Received deliverWithin(Member from, Member to, byte[] message, int seconds) throws InterruptedException {
+        return deliver(from, to, message, seconds);
+    }
+
+    private static Received deliver(Member from, Member to, byte[] message, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            from.net().send(to.id(), message);
+            Received r = to.inbox().poll(200, TimeUnit.MILLISECONDS);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void peersOfTheSameChainExchangeMessagesAndKnowWhoSentThem() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        link(a, b);
+        byte[] hello = "hello over mutual TLS".getBytes(StandardCharsets.UTF_8);
+        Received r = deliver(a, b, hello);
+        assertNotNull(r, "not delivered; last handshake failure: " + a.net().lastHandshakeFailure() + " / " + b.net().lastHandshakeFailure());
+        assertEquals(a.id(), r.from(), "the sender is the node named by its certificate");
+        assertArrayEquals(hello, r.bytes());
+        assertNull(a.net().lastHandshakeFailure());
+    }
+
+    @Test
+    void aPeerFromAnotherChainIsRefused() throws Exception {
+        Member a = new Pki("agency-a").member("node-a", this);
+        Pki other = new Pki("agency-x");
+        Member stranger = other.member("stranger", this);
+        link(stranger, a);
+        assertNull(deliverWithin(stranger, a, new byte[]{1}, 3), "a certificate of a foreign CA must not be accepted");
+    }
+
+    @Test
+    void aRevokedPeerIsCutOffAndCannotReconnect() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        link(b, a);
+        assertNotNull(deliver(b, a, new byte[]{1}));
+        a.net().revocations(Set.of(b.id()), Set.of());
+        while (a.inbox().poll() != null) {
+            // drain what was in flight before the revocation
+        }
+        assertNull(deliverWithin(b, a, new byte[]{2}, 3), "a revoked node's messages must not arrive");
+    }
+}
