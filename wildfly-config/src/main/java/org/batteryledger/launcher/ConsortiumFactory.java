@@ -61,7 +61,7 @@ public final class ConsortiumFactory {
         return out;
     }
 
-    public Genesis create(Path root, List<NodeSpec> nodes, Map<String, Long> params) throws IOException {
+    public Genesis create(Path root, List<NodeSpec> nodes, Map<String, Long> params, Ports ports) throws IOException {
         SuiteKeyPair caKey = KeyPairs.generate(suite, random);
         CertificateAuthority chainCa = CertificateAuthority.selfSignedChainCa(suite, caKey.signer(), "battery-ledger-chain-ca",
                 now.minus(Duration.ofMinutes(5)), now.plus(VALIDITY), serial());
@@ -106,15 +106,16 @@ public final class ConsortiumFactory {
 
         Properties peers = new Properties();
         for (NodeSpec n : nodes) {
-            peers.setProperty(keys.get(n).nodeId().value(), "127.0.0.1:" + Ports.p2p(n.index()));
+            peers.setProperty(keys.get(n).nodeId().value(), "127.0.0.1:" + ports.p2p(n.index()));
         }
         for (NodeSpec n : nodes) {
             Properties props = new Properties();
             props.setProperty("name", n.name());
             props.setProperty("agency", n.agency());
             props.setProperty("index", Integer.toString(n.index()));
-            props.setProperty("p2p.port", Integer.toString(Ports.p2p(n.index())));
-            props.setProperty("http.port", Integer.toString(Ports.http(n.index())));
+            props.setProperty("p2p.port", Integer.toString(ports.p2p(n.index())));
+            props.setProperty("http.port", Integer.toString(ports.http(n.index())));
+            props.setProperty("port.offset", Integer.toString(ports.offset(n.index())));
             props.setProperty("tick.millis", "100");
             new NodeDirectory(root.resolve("nodes").resolve(n.name())).write(genesis, chainCaPem,
                     Pem.writeCertificate(agencyCas.get(n.agency()).certificate()), Pem.writeCertificate(certs.get(n)),

@@ -58,21 +58,24 @@ public final class Main {
         Path dir = Path.of(opts.getOrDefault("dir", "consortium"));
         int code = switch (command) {
             case "init" -> {
-                init(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"));
+                init(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), ports(opts));
                 yield 0;
             }
-            case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"));
+            case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"), ports(opts));
             case "status" -> status(dir);
             case "down" -> down(dir);
             case "stop", "start", "kill" -> one(command, dir, positional, opts);
             default -> usage("unknown command " + command);
         };
-        System.exit(code);
+        if (code != 0) {
+            System.exit(code); // only on failure: exec:java runs init inside Maven's own JVM
+        }
     }
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]");
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+                + " [--suite ecdsa-p256-sha256|sm2-sm3] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;
     }
@@ -85,6 +88,10 @@ public final class Main {
         return n;
     }
 
+    private static Ports ports(Map<String, String> opts) {
+        return new Ports(Integer.parseInt(opts.getOrDefault("port-shift", "0")));
+    }
+
     private static Path path(Map<String, String> opts, String name) {
         String v = opts.get(name);
         if (v == null) {
@@ -94,10 +101,10 @@ public final class Main {
     }
 
     /** Creates the consortium once (an existing one is kept, whatever --nodes says) and each node's server base dir. */
-    public static void init(Path dir, int nodes, String suiteId, Path jbossHome) throws IOException {
+    public static void init(Path dir, int nodes, String suiteId, Path jbossHome, Ports ports) throws IOException {
         SecureRandom random = new SecureRandom();
         if (!Files.exists(dir.resolve("ca/ca.crt"))) {
-            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), Map.of());
+            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), Map.of(), ports);
             System.out.println("created a consortium of " + nodes + " nodes in " + dir);
         }
         Map<String, String> users = Users.loadOrCreate(dir.resolve("users.properties"), random);
@@ -106,7 +113,7 @@ public final class Main {
         }
     }
 
-    static List<Path> nodeDirs(Path dir) throws IOException {
+    public static List<Path> nodeDirs(Path dir) throws IOException {
         Path nodes = dir.resolve("nodes");
         if (!Files.isDirectory(nodes)) {
             return List.of();
@@ -124,9 +131,12 @@ public final class Main {
         }
     }
 
-    private static NodeProcess process(Path jbossHome, Path node) throws IOException {
+    public static NodeProcess process(Path jbossHome, Path node) throws IOException {
         Properties p = new NodeDirectory(node).properties();
-        return new NodeProcess(jbossHome, node, p.getProperty("name"), Integer.parseInt(p.getProperty("index")));
+        int index = Integer.parseInt(p.getProperty("index"));
+        return new NodeProcess(jbossHome, node, p.getProperty("name"), index,
+                Integer.parseInt(p.getProperty("port.offset", Integer.toString(Ports.DEFAULT.offset(index)))),
+                Integer.parseInt(p.getProperty("http.port", Integer.toString(Ports.DEFAULT.http(index)))));
     }
 
     private static Path jbossHomeOf(Path dir) throws IOException {
@@ -137,15 +147,14 @@ public final class Main {
         return Path.of(Files.readString(f).trim());
     }
 
-    static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear) throws Exception {
-        init(dir, nodes, suite, jbossHome);
+    public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports) throws Exception {
+        init(dir, nodes, suite, jbossHome, ports);
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         long t0 = System.nanoTime();
         List<Path> nodeDirs = nodeDirs(dir);
         for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
-            System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + Ports.http(p.index())
-                    + ", peer port " + Ports.p2p(p.index()) + ")");
+            System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + p.httpPort() + ")");
         }
         String admin = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
         for (Path node : nodeDirs) {
@@ -158,13 +167,13 @@ public final class Main {
         System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
         status(dir);
         System.out.println();
-        System.out.println("API:         http://127.0.0.1:8080/ledger/api   (node i: port 8080 + 100*i)");
+        System.out.println("API:         http://127.0.0.1:" + ports.http(0) + "/ledger/api   (node i: port " + ports.http(0) + " + 100*i)");
         System.out.println("credentials: " + dir.resolve("users.properties").toAbsolutePath() + "  (one user per role: name=password)");
         System.out.println("logs:        " + dir.resolve("nodes/<name>/log").toAbsolutePath());
         return 0;
     }
 
-    private static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
+    public static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + START_TIMEOUT_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -172,7 +181,7 @@ public final class Main {
             if (p.running().isEmpty() && System.nanoTime() - start > 60_000_000_000L) {
                 return false;
             }
-            if (get(Ports.http(p.index()), "/chain", adminPassword) != null) {
+            if (get(p.httpPort(), "/chain", adminPassword) != null) {
                 return true;
             }
             Thread.sleep(1_000);
@@ -197,7 +206,7 @@ public final class Main {
         }
     }
 
-    static int status(Path dir) throws IOException {
+    public static int status(Path dir) throws IOException {
         List<Path> nodeDirs = nodeDirs(dir);
         if (nodeDirs.isEmpty()) {
             System.out.println("no consortium in " + dir + ": run ./consortium up");
@@ -209,7 +218,7 @@ public final class Main {
         System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
         for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
-            String chain = p.running().isPresent() ? get(Ports.http(p.index()), "/chain", admin) : null;
+            String chain = p.running().isPresent() ? get(p.httpPort(), "/chain", admin) : null;
             if (chain == null) {
                 System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.name(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
                 continue;
@@ -218,7 +227,7 @@ public final class Main {
             System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", c.path("height").asLong(), c.path("view").asInt(),
                     c.path("primary").asText().substring(0, 8));
             if (nodesJson == null) {
-                nodesJson = get(Ports.http(p.index()), "/nodes", admin);
+                nodesJson = get(p.httpPort(), "/nodes", admin);
             }
         }
         if (nodesJson != null) {
@@ -236,7 +245,7 @@ public final class Main {
         return 0;
     }
 
-    static int down(Path dir) throws IOException {
+    public static int down(Path dir) throws IOException {
         Path jbossHome = jbossHomeOf(dir);
         for (Path node : nodeDirs(dir)) {
             NodeProcess p = process(jbossHome, node);

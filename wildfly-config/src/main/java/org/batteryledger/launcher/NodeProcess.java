@@ -17,12 +17,20 @@ public final class NodeProcess {
     private final Path nodeDir;
     private final String name;
     private final int index;
+    private final int portOffset;
+    private final int httpPort;
 
-    public NodeProcess(Path jbossHome, Path nodeDir, String name, int index) {
+    public NodeProcess(Path jbossHome, Path nodeDir, String name, int index, int portOffset, int httpPort) {
         this.jbossHome = jbossHome;
         this.nodeDir = nodeDir;
         this.name = name;
         this.index = index;
+        this.portOffset = portOffset;
+        this.httpPort = httpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
     }
 
     Path pidFile() {
@@ -56,7 +64,7 @@ public final class NodeProcess {
                 "-Djboss.server.base.dir=" + nodeDir.resolve("server"),
                 "-Djboss.server.log.dir=" + nodeDir.resolve("log"),
                 "-Dbatteryledger.node.dir=" + nodeDir,
-                "-Djboss.socket.binding.port-offset=" + Ports.offset(index),
+                "-Djboss.socket.binding.port-offset=" + portOffset,
                 "-Djboss.node.name=" + name,
                 "-Djboss.tx.node.id=" + name,
                 "-Djboss.bind.address=127.0.0.1",
