@@ -1,9 +1,7 @@
 package org.batteryledger.it;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -15,19 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Properties;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class NodeApiIT {
-    private static final String API = "http://127.0.0.1:8080/ledger/api";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -49,56 +34,34 @@ class NodeApiIT {
                 .importFrom(new File(System.getProperty("it.ear"))).as(EnterpriseArchive.class);
     }
 
-    private static String password(String user) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of(System.getProperty("it.consortium.dir"), "users.properties"))) {
-            p.load(r);
-        }
-        return p.getProperty(user);
-    }
+    private static final NodeClient NODE = new NodeClient(8080, Path.of(System.getProperty("it.consortium.dir")));
 
-    private static HttpResponse<String> call(String user, String method, String path, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(API + path)).timeout(Duration.ofSeconds(60));
-        if (user != null) {
-            String token = Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
-            b.header("Authorization", "Basic " + token);
-        }
-        if (json != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonStructure json(HttpResponse<String> r) {
-        return Json.createReader(new StringReader(r.body())).read();
+    private static NodeClient.Reply call(String user, String method, String path, String json) throws Exception {
+        return NODE.call(user, method, path, json);
     }
 
     @Test
     void everyApiNeedsAnAuthenticatedUser() throws Exception {
-        assertEquals(401, call(null, "GET", "/chain", null).statusCode());
-        assertEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create(API + "/nodes"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(401, call(null, "GET", "/chain", null).status());
+        assertEquals(401, NODE.call("admin", "wrong", "GET", "/nodes", null).status());
     }
 
     @Test
     void governanceNeedsTheAdminRole() throws Exception {
-        HttpResponse<String> r = call("auditor", "POST", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"x\"}");
-        assertEquals(403, r.statusCode(), r.body());
+        NodeClient.Reply r = call("auditor", "POST", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"x\"}");
+        assertEquals(403, r.status(), r.body());
     }
 
     @Test
     void chainAndNodeListDescribeTheConsortium() throws Exception {
-        HttpResponse<String> chain = call("auditor", "GET", "/chain", null);
-        assertEquals(200, chain.statusCode(), chain.body());
-        JsonObject c = json(chain).asJsonObject();
+        NodeClient.Reply chain = call("auditor", "GET", "/chain", null);
+        assertEquals(200, chain.status(), chain.body());
+        JsonObject c = chain.json().asJsonObject();
         assertEquals(1, c.getJsonArray("validators").size());
         assertEquals(0, c.getInt("f"));
         assertEquals(64, c.getString("headHash").length());
 
-        JsonArray nodes = json(call("recycler", "GET", "/nodes", null)).asJsonArray();
+        JsonArray nodes = (call("recycler", "GET", "/nodes", null)).json().asJsonArray();
         assertEquals(1, nodes.size());
         JsonObject n = nodes.getJsonObject(0);
         assertEquals("node0", n.getString("name"));
@@ -110,46 +73,46 @@ class NodeApiIT {
 
     @Test
     void aProposalBecomesABlockWithItsCommitCertificate() throws Exception {
-        HttpResponse<String> submitted = call("admin", "POST", "/admin/proposals",
+        NodeClient.Reply submitted = call("admin", "POST", "/admin/proposals",
                 "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":500}");
-        assertEquals(202, submitted.statusCode(), submitted.body());
-        String txHash = json(submitted).asJsonObject().getString("txHash");
+        assertEquals(202, submitted.status(), submitted.body());
+        String txHash = submitted.json().asJsonObject().getString("txHash");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> call("admin", "GET", "/admin/transactions/" + txHash, null).statusCode() == 200);
-        JsonObject receipt = json(call("admin", "GET", "/admin/transactions/" + txHash, null)).asJsonObject();
+                .until(() -> call("admin", "GET", "/admin/transactions/" + txHash, null).status() == 200);
+        JsonObject receipt = (call("admin", "GET", "/admin/transactions/" + txHash, null)).json().asJsonObject();
         assertTrue(receipt.getBoolean("ok"), receipt.toString());
         long height = receipt.getJsonNumber("height").longValue();
 
-        JsonObject block = json(call("auditor", "GET", "/blocks/" + height, null)).asJsonObject();
+        JsonObject block = (call("auditor", "GET", "/blocks/" + height, null)).json().asJsonObject();
         assertEquals(height, block.getJsonNumber("height").longValue());
         JsonArray txs = block.getJsonArray("transactions");
         assertTrue(txs.stream().map(JsonValue::asJsonObject).anyMatch(t -> t.getString("hash").equals(txHash)), block.toString());
         assertEquals(1, block.getJsonArray("commitCertificate").size(), "one validator: a quorum of one seal");
 
-        JsonArray proposals = json(call("admin", "GET", "/admin/proposals", null)).asJsonArray();
+        JsonArray proposals = (call("admin", "GET", "/admin/proposals", null)).json().asJsonArray();
         assertTrue(proposals.stream().map(JsonValue::asJsonObject)
                 .anyMatch(p -> p.getString("id").equals(txHash) && p.getString("status").equals("executed")), proposals.toString());
     }
 
     @Test
     void badInputGetsASpecificProblem() throws Exception {
-        HttpResponse<String> badHeight = call("auditor", "GET", "/blocks/abc", null);
-        assertEquals(400, badHeight.statusCode());
-        assertTrue(badHeight.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        assertTrue(json(badHeight).asJsonObject().getString("detail").contains("whole number"), badHeight.body());
+        NodeClient.Reply badHeight = call("auditor", "GET", "/blocks/abc", null);
+        assertEquals(400, badHeight.status());
+        assertTrue(badHeight.contentType().startsWith("application/problem+json"), badHeight.contentType());
+        assertTrue(badHeight.json().asJsonObject().getString("detail").contains("whole number"), badHeight.body());
 
-        assertEquals(404, call("auditor", "GET", "/blocks/999999", null).statusCode());
+        assertEquals(404, call("auditor", "GET", "/blocks/999999", null).status());
 
-        HttpResponse<String> malformed = call("admin", "POST", "/admin/proposals", "{\"action\":");
-        assertEquals(400, malformed.statusCode(), malformed.body());
+        NodeClient.Reply malformed = call("admin", "POST", "/admin/proposals", "{\"action\":");
+        assertEquals(400, malformed.status(), malformed.body());
 
-        HttpResponse<String> unknownParam = call("admin", "POST", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"bogus\",\"value\":1}");
-        assertEquals(422, unknownParam.statusCode(), unknownParam.body());
-        assertTrue(json(unknownParam).asJsonObject().getString("detail").contains("unknown parameter bogus"), unknownParam.body());
+        NodeClient.Reply unknownParam = call("admin", "POST", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"bogus\",\"value\":1}");
+        assertEquals(422, unknownParam.status(), unknownParam.body());
+        assertTrue(unknownParam.json().asJsonObject().getString("detail").contains("unknown parameter bogus"), unknownParam.body());
 
-        HttpResponse<String> missing = call("admin", "POST", "/admin/proposals", "{\"action\":\"remove-node\"}");
-        assertEquals(400, missing.statusCode(), missing.body());
-        assertTrue(json(missing).asJsonObject().getString("detail").contains("nodeId"), missing.body());
+        NodeClient.Reply missing = call("admin", "POST", "/admin/proposals", "{\"action\":\"remove-node\"}");
+        assertEquals(400, missing.status(), missing.body());
+        assertTrue(missing.json().asJsonObject().getString("detail").contains("nodeId"), missing.body());
     }
 }

@@ -24,7 +24,7 @@ final class PeerTrustManager implements X509TrustManager {
     private final CertificateChecker checker;
     private final X509Certificate chainCa;
     private volatile Set<NodeId> revokedNodes = Set.of();
-    private volatile Set<BigInteger> revokedSerials = Set.of();
+    private volatile RevocationView revocations = RevocationView.NONE;
 
     PeerTrustManager(EcSuite suite, X509Certificate chainCa) {
         this.checker = new CertificateChecker(suite, chainCa);
@@ -33,7 +33,7 @@ final class PeerTrustManager implements X509TrustManager {
 
     void revocations(Set<NodeId> nodes, Set<BigInteger> serials) {
         this.revokedNodes = Set.copyOf(nodes);
-        this.revokedSerials = Set.copyOf(serials);
+        this.revocations = RevocationView.of(nodes, serials);
     }
 
     boolean isRevoked(NodeId id) {
@@ -44,20 +44,7 @@ final class PeerTrustManager implements X509TrustManager {
         if (chain == null || chain.length < 2) {
             throw new CertificateException("a peer presents its node certificate and its agency CA certificate");
         }
-        Set<NodeId> nodes = revokedNodes;
-        Set<BigInteger> serials = revokedSerials;
-        RevocationView view = new RevocationView() {
-            @Override
-            public boolean isSerialRevoked(BigInteger serial) {
-                return serials.contains(serial);
-            }
-
-            @Override
-            public boolean isNodeRevoked(NodeId id) {
-                return nodes.contains(id);
-            }
-        };
-        CheckResult r = checker.check(List.of(chain[0], chain[1]), Instant.now(), view, id -> true);
+        CheckResult r = checker.check(List.of(chain[0], chain[1]), Instant.now(), revocations, id -> true);
         if (!r.ok()) {
             throw new CertificateException("peer refused: " + r.reason());
         }

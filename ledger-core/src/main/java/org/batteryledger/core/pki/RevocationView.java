@@ -24,4 +24,21 @@ public interface RevocationView {
     boolean isSerialRevoked(BigInteger serial);
 
     boolean isNodeRevoked(NodeId id);
+
+    /** A fixed snapshot of revoked node ids and serials (copied: later changes to the sets do not show). */
+    static RevocationView of(java.util.Set<NodeId> nodes, java.util.Set<BigInteger> serials) {
+        java.util.Set<NodeId> n = java.util.Set.copyOf(nodes);
+        java.util.Set<BigInteger> s = java.util.Set.copyOf(serials);
+        return new RevocationView() {
+            @Override
+            public boolean isSerialRevoked(BigInteger serial) {
+                return s.contains(serial);
+            }
+
+            @Override
+            public boolean isNodeRevoked(NodeId id) {
+                return n.contains(id);
+            }
+        };
+    }
 }
