@@ -75,6 +75,7 @@ public class NodeRuntime {
     private LedgerStore store;
 
     private static final int MAX_QUEUED_INPUTS = 100_000;
+    private static final int MAX_INPUTS_PER_PERSIST = 512;
     private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -92,6 +93,8 @@ public class NodeRuntime {
     private Replica replica;
     private String nodeName;
     private final SecureRandom nonces = new SecureRandom();
+    /** The committed height as of the last persist: read by client threads without a trip through the queue. */
+    private volatile long committedHeight;
 
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
@@ -114,6 +117,7 @@ public class NodeRuntime {
             Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, store::block);
             replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
             long committed = head.height();
+            committedHeight = committed;
             for (CommittedBlock b : store.blocks(Math.max(1, committed - PARTICIPATION_WINDOW + 1), committed)) {
                 rememberSigners(b);
             }
@@ -177,7 +181,16 @@ public class NodeRuntime {
                 continue;
             }
             try {
+                // Group commit: every input already waiting (up to a bound) runs before one persist, so one JTA
+                // transaction covers many client submissions and votes. Nothing is sent before it is durable.
                 input.run();
+                for (int batched = 1; batched < MAX_INPUTS_PER_PERSIST; batched++) {
+                    Runnable more = inbox.poll();
+                    if (more == null) {
+                        break;
+                    }
+                    more.run();
+                }
                 carryOut();
             } catch (RuntimeException e) {
                 if (String.valueOf(e.getMessage()).startsWith("CONSENSUS FAILURE")) {
@@ -206,6 +219,7 @@ public class NodeRuntime {
             }
             if (!r.committed().isEmpty()) {
                 applyRevocations(replica);
+                committedHeight = replica.committedHeight();
             }
         }
     }
@@ -283,7 +297,7 @@ public class NodeRuntime {
 
     /** Signs a system transaction with this node's key (its agency is the node's) and submits it. */
     public SubmitResult submitAsNode(TxType type, byte[] payload) {
-        long expiry = query(Replica::height) + 100;
+        long expiry = committedHeight + 101; // a hundred blocks to get in: expired ones are refused with a reason
         return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
     }
 
