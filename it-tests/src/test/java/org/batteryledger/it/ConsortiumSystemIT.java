@@ -2,6 +2,7 @@ package org.batteryledger.it;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.batteryledger.launcher.AddNode;
 import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.NodeProcess;
 import org.batteryledger.launcher.Ports;
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Four WildFly nodes on one machine, started by the launcher with real mutual-TLS peer links: they commit; the
  * primary of the next height is killed and the others go on after a view change; it restarts and catches up by
- * block sync; a revoked node is disconnected and falls behind while the others go on.
+ * block sync; a revoked node is disconnected and falls behind while the others go on; a node added with the
+ * launcher's add-node takes part in consensus.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsortiumSystemIT {
@@ -39,9 +41,22 @@ class ConsortiumSystemIT {
     static void up() throws Exception {
         dir = Path.of(System.getProperty("it.system.dir"));
         jbossHome = Path.of(System.getProperty("jboss.home"));
+        deleteTree(dir); // a fresh consortium every run: the test revokes and adds nodes
+
         assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS));
         for (int i = 0; i < 4; i++) {
             nodes.add(new NodeClient(PORTS.http(i), dir));
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
         }
     }
 
@@ -138,5 +153,18 @@ class ConsortiumSystemIT {
         assertTrue(nodes.get(3).height() < h, "the revoked node must not receive the blocks committed after its revocation (it holds "
                 + nodes.get(3).height() + ", the others " + h + ", it was at " + revokedAt + ")");
         assertEquals(3, nodes.get(0).get("auditor", "/chain").object().getJsonArray("validators").size());
+    }
+
+    @Test
+    @Order(4)
+    void aNodeAddedWithAddNodeSignsCommitCertificates() throws Exception {
+        // AddNode returns 0 only once the new node's seal is in a commit certificate.
+        assertEquals(0, AddNode.run(dir, "agency-b", "node4", jbossHome, Path.of(System.getProperty("it.ear"))));
+        NodeClient added = new NodeClient(PORTS.http(4), dir);
+        JsonObject chain = nodes.get(0).get("auditor", "/chain").object();
+        assertEquals(4, chain.getJsonArray("validators").size(), "node0, node1, node2 and the new node4: " + chain);
+        awaitHeight(List.of(added), nodes.get(0).height());
+        assertTrue(added.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                .anyMatch(n -> n.getString("name").equals("node4") && n.getJsonNumber("blockNumber").longValue() > 0));
     }
 }

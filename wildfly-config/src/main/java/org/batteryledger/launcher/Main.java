@@ -65,6 +65,12 @@ public final class Main {
             case "status" -> status(dir);
             case "down" -> down(dir);
             case "stop", "start", "kill" -> one(command, dir, positional, opts);
+            case "add-node" -> {
+                if (!opts.containsKey("agency")) {
+                    yield usage("add-node needs --agency");
+                }
+                yield AddNode.run(dir, opts.get("agency"), opts.get("name"), jbossHomeOf(dir), path(opts, "ear"));
+            }
             default -> usage("unknown command " + command);
         };
         if (code != 0) {
@@ -74,7 +80,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-node --agency A [--name N] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;
@@ -139,7 +145,7 @@ public final class Main {
                 Integer.parseInt(p.getProperty("http.port", Integer.toString(Ports.DEFAULT.http(index)))));
     }
 
-    private static Path jbossHomeOf(Path dir) throws IOException {
+    static Path jbossHomeOf(Path dir) throws IOException {
         Path f = dir.resolve("jboss-home");
         if (!Files.exists(f)) {
             throw new IOException("no " + f + ": run ./consortium up first");

@@ -53,6 +53,11 @@ public class ChainResource {
             m.put("validators", validators);
             m.put("f", v.f());
             m.put("chainId", r.chainId().hex());
+            Map<String, Object> params = new LinkedHashMap<>();
+            for (String name : new java.util.TreeSet<>(org.batteryledger.core.contract.Params.defaults().keySet())) {
+                params.put(name, org.batteryledger.core.contract.Params.get(r.state(), name));
+            }
+            m.put("params", params);
             return m;
         });
     }
