@@ -14,13 +14,7 @@ import org.batteryledger.core.pki.CertificateFingerprint;
 import org.batteryledger.core.pki.Csr;
 import org.batteryledger.node.directory.NodeDirectory;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,7 +22,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
@@ -39,9 +32,8 @@ import java.util.Properties;
  * until the new node's seal is in a commit certificate (the reference deployment needed about an hour).
  */
 public final class AddNode {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration WITHIN = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = Governance.JSON;
+    private static final Duration WITHIN = Governance.WITHIN;
 
     private AddNode() {
     }
@@ -114,40 +106,12 @@ public final class AddNode {
         System.out.printf("created %s (%s) of %s; starting it (http %d)%n", name, key.nodeId().shortId(), agency, process.httpPort());
 
         // 4. Registration proposed by a node of the agency (any node if it has none running), approved by others.
-        int proposer = -1;
-        for (Path p : existing) {
-            Properties np = new NodeDirectory(p).properties();
-            if (agency.equals(np.getProperty("agency")) && Main.process(jbossHome, p).running().isPresent()) {
-                proposer = Integer.parseInt(np.getProperty("http.port"));
-                break;
-            }
-        }
-        if (proposer < 0) {
-            proposer = Integer.parseInt(new NodeDirectory(existing.get(0)).properties().getProperty("http.port"));
-        }
+        Governance governance = new Governance(dir, jbossHome, adminPassword);
+        int proposer = governance.nodeOf(agency);
         String body = JSON.createObjectNode().put("action", "register-node").put("nodeId", key.nodeId().value()).put("name", name)
                 .put("agency", agency).put("publicKey", Hex.encode(key.publicKey()))
                 .put("caHash", CertificateFingerprint.caHash(suite, agencyCert)).put("role", "consensus").toString();
-        JsonNode proposed = post(proposer, "/admin/proposals", body, adminPassword);
-        String proposal = proposed.path("txHash").asText();
-        System.out.println("registration proposed: " + proposal);
-        awaitReceipt(proposer, proposal, adminPassword);
-        for (Path p : existing) {
-            if (status(proposer, proposal, adminPassword).equals("executed")) {
-                break;
-            }
-            Properties np = new NodeDirectory(p).properties();
-            if (agency.equals(np.getProperty("agency")) || Main.process(jbossHome, p).running().isEmpty()) {
-                continue;
-            }
-            int port = Integer.parseInt(np.getProperty("http.port"));
-            HttpResponse<String> r = send(port, "POST", "/admin/proposals/" + proposal + "/approvals", null, adminPassword);
-            if (r.statusCode() == 202) {
-                awaitReceipt(port, JSON.readTree(r.body()).path("txHash").asText(), adminPassword);
-                System.out.println("approved by " + np.getProperty("agency") + " (" + np.getProperty("name") + ")");
-            }
-        }
-        String outcome = status(proposer, proposal, adminPassword);
+        String outcome = governance.proposeAndApprove(proposer, body);
         if (!outcome.equals("executed")) {
             System.err.println("the registration is " + outcome + ": not enough agencies approved it");
             return 1;
@@ -157,13 +121,12 @@ public final class AddNode {
         // 5. Until the new node's seal is in a commit certificate. There are no empty blocks, so while waiting the
         //    launcher proposes a harmless change now and then (a parameter set to its current value).
         long deadline = System.nanoTime() + WITHIN.toNanos();
-        long checked = height(proposer, adminPassword);
+        long checked = governance.get(proposer, "/chain").path("height").asLong();
         long lastNudge = 0;
         while (System.nanoTime() < deadline) {
-            long h = height(proposer, adminPassword);
+            long h = governance.get(proposer, "/chain").path("height").asLong();
             for (long b = checked + 1; b <= h; b++) {
-                HttpResponse<String> block = send(proposer, "GET", "/blocks/" + b, null, adminPassword);
-                for (JsonNode seal : JSON.readTree(block.body()).path("commitCertificate")) {
+                for (JsonNode seal : governance.get(proposer, "/blocks/" + b).path("commitCertificate")) {
                     if (seal.path("nodeId").asText().equals(key.nodeId().value())) {
                         System.out.printf("%s signed the commit certificate of block %d: %.1f s after add-node started%n", name, b,
                                 (System.nanoTime() - t0) / 1e9);
@@ -174,62 +137,15 @@ public final class AddNode {
             checked = h;
             if (System.nanoTime() - lastNudge > 2_000_000_000L) {
                 lastNudge = System.nanoTime();
-                send(proposer, "POST", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":"
-                        + currentLifetime(proposer, adminPassword) + "}", adminPassword);
+                // The current value, unchanged: approving this proposal would change nothing.
+                long lifetime = governance.get(proposer, "/chain").path("params").path("txLifetimeBlocks").asLong();
+                governance.send(proposer, "POST", "/admin/proposals",
+                        "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":" + lifetime + "}");
             }
             Thread.sleep(250);
         }
         System.err.println(name + " is registered but signed no certificate within " + WITHIN.toMinutes() + " minutes: see "
                 + nodeDir.resolve("log/server.log"));
         return 1;
-    }
-
-    /** The chain's current txLifetimeBlocks: the nudge proposes it unchanged, so approving it would change nothing. */
-    private static long currentLifetime(int port, String password) throws Exception {
-        return JSON.readTree(send(port, "GET", "/chain", null, password).body()).path("params").path("txLifetimeBlocks").asLong();
-    }
-
-    private static String status(int port, String proposal, String password) throws Exception {
-        for (JsonNode p : JSON.readTree(send(port, "GET", "/admin/proposals", null, password).body())) {
-            if (p.path("id").asText().equals(proposal)) {
-                return p.path("status").asText();
-            }
-        }
-        return "missing";
-    }
-
-    private static void awaitReceipt(int port, String tx, String password) throws Exception {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (send(port, "GET", "/admin/transactions/" + tx, null, password).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("transaction " + tx + " not committed within " + WITHIN.toMinutes() + " minutes");
-    }
-
-    private static long height(int port, String password) throws Exception {
-        return JSON.readTree(send(port, "GET", "/chain", null, password).body()).path("height").asLong();
-    }
-
-    private static JsonNode post(int port, String path, String body, String password) throws Exception {
-        HttpResponse<String> r = send(port, "POST", path, body, password);
-        if (r.statusCode() != 202) {
-            throw new IOException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private static HttpResponse<String> send(int port, String method, String path, String body, String password) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ledger/api" + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

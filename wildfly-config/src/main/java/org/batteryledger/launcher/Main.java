@@ -65,6 +65,12 @@ public final class Main {
             case "status" -> status(dir);
             case "down" -> down(dir);
             case "stop", "start", "kill" -> one(command, dir, positional, opts);
+            case "remove-node", "revoke" -> {
+                if (positional.size() != 1) {
+                    yield usage(command + " takes one node name");
+                }
+                yield Membership.change(command, dir, positional.get(0), jbossHomeOf(dir));
+            }
             case "add-node" -> {
                 if (!opts.containsKey("agency")) {
                     yield usage("add-node needs --agency");
@@ -80,7 +86,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-node --agency A [--name N] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-node --agency A [--name N]|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;

@@ -1,0 +1,153 @@
+package org.batteryledger.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.batteryledger.node.directory.NodeDirectory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Drives a governance change through the running consortium's REST API, as its operators would: a node of one
+ * agency proposes, nodes of the other agencies approve until the on-chain quorum of agencies is reached.
+ */
+final class Governance {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Duration WITHIN = Duration.ofMinutes(10);
+
+    private final Path dir;
+    private final Path jbossHome;
+    private final String password;
+
+    Governance(Path dir, Path jbossHome, String adminPassword) {
+        this.dir = dir;
+        this.jbossHome = jbossHome;
+        this.password = adminPassword;
+    }
+
+    /** The HTTP port of a running node of the agency, else of any running node; -1 if none runs. */
+    int nodeOf(String agency) throws IOException {
+        int any = -1;
+        for (Path p : Main.nodeDirs(dir)) {
+            Properties np = new NodeDirectory(p).properties();
+            if (Main.process(jbossHome, p).running().isEmpty()) {
+                continue;
+            }
+            int port = Integer.parseInt(np.getProperty("http.port"));
+            if (agency != null && agency.equals(np.getProperty("agency"))) {
+                return port;
+            }
+            if (any < 0) {
+                any = port;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Proposes on {@code proposerPort}, waits for it to commit, then asks one running node of each other agency to
+     * approve until the proposal is executed. Returns its final status: executed, open, failed or missing.
+     */
+    String proposeAndApprove(int proposerPort, String body) throws Exception {
+        HttpResponse<String> r = send(proposerPort, "POST", "/admin/proposals", body);
+        if (r.statusCode() != 202) {
+            throw new IOException("the proposal was refused (" + r.statusCode() + "): " + JSON.readTree(r.body()).path("detail").asText(r.body()));
+        }
+        String proposal = JSON.readTree(r.body()).path("txHash").asText();
+        System.out.println("proposed: " + proposal);
+        awaitReceipt(proposerPort, proposal);
+        String proposerAgency = agencyAt(proposerPort);
+        java.util.Set<String> asked = new java.util.HashSet<>(List.of(proposerAgency));
+        for (Path p : Main.nodeDirs(dir)) {
+            if (status(proposerPort, proposal).equals("executed")) {
+                break;
+            }
+            Properties np = new NodeDirectory(p).properties();
+            if (asked.contains(np.getProperty("agency")) || Main.process(jbossHome, p).running().isEmpty()) {
+                continue;
+            }
+            int port = Integer.parseInt(np.getProperty("http.port"));
+            HttpResponse<String> a = send(port, "POST", "/admin/proposals/" + proposal + "/approvals", null);
+            if (a.statusCode() == 202) {
+                asked.add(np.getProperty("agency"));
+                awaitReceipt(port, JSON.readTree(a.body()).path("txHash").asText());
+                System.out.println("approved by " + np.getProperty("agency") + " (" + np.getProperty("name") + ")");
+            }
+        }
+        String outcome = status(proposerPort, proposal);
+        if (outcome.equals("failed")) {
+            System.err.println("the proposal failed: " + outcomeOf(proposerPort, proposal));
+        }
+        return outcome;
+    }
+
+    private String agencyAt(int port) throws IOException {
+        for (Path p : Main.nodeDirs(dir)) {
+            Properties np = new NodeDirectory(p).properties();
+            if (np.getProperty("http.port").equals(Integer.toString(port))) {
+                return np.getProperty("agency");
+            }
+        }
+        return "";
+    }
+
+    String status(int port, String proposal) throws Exception {
+        JsonNode p = proposal(port, proposal);
+        return p == null ? "missing" : p.path("status").asText();
+    }
+
+    private String outcomeOf(int port, String proposal) throws Exception {
+        JsonNode p = proposal(port, proposal);
+        return p == null ? "" : p.path("outcome").asText();
+    }
+
+    private JsonNode proposal(int port, String proposal) throws Exception {
+        for (JsonNode p : JSON.readTree(send(port, "GET", "/admin/proposals", null).body())) {
+            if (p.path("id").asText().equals(proposal)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    void awaitReceipt(int port, String tx) throws Exception {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (send(port, "GET", "/admin/transactions/" + tx, null).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("transaction " + tx + " not committed within " + WITHIN.toMinutes() + " minutes");
+    }
+
+    JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> r = send(port, "GET", path, null);
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ledger/api" + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
