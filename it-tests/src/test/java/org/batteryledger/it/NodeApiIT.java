@@ -115,4 +115,19 @@ class NodeApiIT {
         assertEquals(400, missing.status(), missing.body());
         assertTrue(missing.json().asJsonObject().getString("detail").contains("nodeId"), missing.body());
     }
+
+    @Test
+    void healthAndPrometheusMetricsDescribeTheNode() throws Exception {
+        NodeClient.Reply health = call("auditor", "GET", "/health", null);
+        assertEquals(200, health.status(), health.body());
+        assertEquals("UP", health.json().asJsonObject().getString("status"));
+
+        NodeClient.Reply metrics = call("auditor", "GET", "/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.contentType().startsWith("text/plain"), metrics.contentType());
+        for (String name : new String[]{"batteryledger_height ", "batteryledger_participation{", "batteryledger_log_directory_bytes ",
+                "batteryledger_log_cap_bytes ", "batteryledger_disk_free_bytes "}) {
+            assertTrue(metrics.body().contains(name), name + " missing from\n" + metrics.body());
+        }
+    }
 }

@@ -31,6 +31,10 @@ public final class ServerBaseDir {
         Path config = serverDir.resolve("configuration");
         if (!Files.isDirectory(config)) {
             copyTree(templateStandalone.resolve("configuration"), config);
+        } else {
+            // The template's configuration may be newer (a rebuilt wildfly-config): the server file follows it.
+            Files.copy(templateStandalone.resolve("configuration/standalone.xml"), config.resolve("standalone.xml"),
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         Files.createDirectories(serverDir.resolve("deployments"));
         StringBuilder usersFile = new StringBuilder("# Battery Ledger application users (HEX(MD5(user:realm:password)))\n");

@@ -338,6 +338,15 @@ public class NodeRuntime {
         }
     }
 
+    /** Whether the loop thread owns the replica and takes input (false after a halt). */
+    public boolean isRunning() {
+        return running && loop != null && loop.isAlive();
+    }
+
+    public NodeDirectory directory() {
+        return directory;
+    }
+
     public EcSuite suite() {
         return suite;
     }

@@ -1,0 +1,113 @@
+package org.batteryledger.web.api;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+
+import jakarta.ws.rs.Produces;
+import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Registry;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.ReplicaMetrics;
+import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Prometheus text exposition (format 0.0.4) of what operators of the reference deployment could not see: per-node
+ * participation in commit certificates, link round-trip times and throughput, and disk and log usage.
+ */
+@RequestScoped
+@jakarta.ws.rs.Path("/metrics")
+public class MetricsResource {
+    @EJB
+    private NodeRuntime runtime;
+
+    @GET
+    @Produces("text/plain; version=0.0.4; charset=utf-8")
+    public String metrics() throws IOException {
+        StringBuilder out = new StringBuilder();
+        Map<NodeId, Double> participation = runtime.participation();
+        runtime.query(r -> {
+            gauge(out, "batteryledger_height", "committed height", r.committedHeight());
+            gauge(out, "batteryledger_view", "view at the height being decided", r.view());
+            gauge(out, "batteryledger_validators", "validators at the next height", r.validators().size());
+            gauge(out, "batteryledger_pool_transactions", "transactions waiting for a block", r.poolSize());
+            ReplicaMetrics m = r.metrics();
+            counter(out, "batteryledger_blocks_committed_total", "blocks committed since start", m.blocksCommitted());
+            counter(out, "batteryledger_transactions_committed_total", "transactions committed since start", m.txsCommitted());
+            counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
+            counter(out, "batteryledger_equivocations_total", "conflicting votes seen since start", m.equivocationsSeen());
+            counter(out, "batteryledger_invalid_messages_dropped_total", "messages dropped as late, duplicate or invalid", m.droppedTotal());
+            header(out, "batteryledger_participation", "share of the last 1000 commit certificates that carry the node's seal", "gauge");
+            for (NodeRecord n : Registry.activeNodes(r.state())) {
+                out.append(String.format(Locale.ROOT, "batteryledger_participation{node=\"%s\",name=\"%s\",agency=\"%s\",role=\"%s\"} %.4f%n",
+                        n.nodeId().value(), n.name(), n.agency(), n.role().label(), participation.getOrDefault(n.nodeId(), 0.0)));
+            }
+            return null;
+        });
+        counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", runtime.messagesDropped());
+        header(out, "batteryledger_link_up", "1 when the outbound link to the peer is connected", "gauge");
+        for (LinkStats l : runtime.links()) {
+            out.append(String.format(Locale.ROOT, "batteryledger_link_up{peer=\"%s\"} %d%n", l.peer(), l.connected() ? 1 : 0));
+        }
+        header(out, "batteryledger_link_rtt_seconds", "last measured round-trip time of the link (-1: not measured yet)", "gauge");
+        for (LinkStats l : runtime.links()) {
+            out.append(String.format(Locale.ROOT, "batteryledger_link_rtt_seconds{peer=\"%s\"} %.6f%n", l.peer(), l.rttMillis() < 0 ? -1 : l.rttMillis() / 1000));
+        }
+        header(out, "batteryledger_link_bytes_per_second", "link throughput over the last interval", "gauge");
+        for (LinkStats l : runtime.links()) {
+            out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"sent\"} %.1f%n", l.peer(), l.sendBytesPerSec()));
+            out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"received\"} %.1f%n", l.peer(), l.receiveBytesPerSec()));
+        }
+        java.nio.file.Path log = runtime.directory().log();
+        java.nio.file.Path data = runtime.directory().data();
+        gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", size(log));
+        gauge(out, "batteryledger_log_cap_bytes", "the most the log directory may hold (rotate size x (backups + 1))", logCap());
+        gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", size(data));
+        gauge(out, "batteryledger_disk_free_bytes", "usable space on the node directory's file system", Files.getFileStore(data).getUsableSpace());
+        return out.toString();
+    }
+
+    /** From the same system properties the logging configuration reads (defaults 10m and 4). */
+    static long logCap() {
+        String size = System.getProperty("batteryledger.log.rotate.size", "10m").trim().toLowerCase(Locale.ROOT);
+        long unit = size.endsWith("g") ? 1L << 30 : size.endsWith("m") ? 1L << 20 : size.endsWith("k") ? 1L << 10 : 1;
+        long n = Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1));
+        return n * unit * (Long.parseLong(System.getProperty("batteryledger.log.max.backups", "4")) + 1);
+    }
+
+    private static long size(java.nio.file.Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void header(StringBuilder out, String name, String help, String type) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, double value) {
+        header(out, name, help, "gauge");
+        out.append(name).append(' ').append(format(value)).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, double value) {
+        header(out, name, help, "counter");
+        out.append(name).append(' ').append(format(value)).append('\n');
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6f", v);
+    }
+}
