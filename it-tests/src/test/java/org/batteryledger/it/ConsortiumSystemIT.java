@@ -42,6 +42,9 @@ class ConsortiumSystemIT {
         dir = Path.of(System.getProperty("it.system.dir"));
         jbossHome = Path.of(System.getProperty("jboss.home"));
         deleteTree(dir); // a fresh consortium every run: the test revokes and adds nodes
+        // A tiny log cap, so the load below must rotate and delete: 16 KB x (2 backups + 1) = 48 KB per node.
+        System.setProperty("batteryledger.log.rotate.size", "16k");
+        System.setProperty("batteryledger.log.max.backups", "2");
 
         assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS));
         for (int i = 0; i < 4; i++) {
@@ -166,5 +169,24 @@ class ConsortiumSystemIT {
         awaitHeight(List.of(added), nodes.get(0).height());
         assertTrue(added.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
                 .anyMatch(n -> n.getString("name").equals("node4") && n.getJsonNumber("blockNumber").longValue() > 0));
+    }
+
+    @Test
+    @Order(5)
+    void theLogDirectoryStaysUnderItsCapUnderLoad() throws Exception {
+        for (int i = 0; i < 150; i++) {
+            nodes.get(i % 3).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"log-load-" + i + "\"}");
+        }
+        long cap = 3 * 16 * 1024;
+        for (int i = 0; i <= 4; i++) {
+            Path log = dir.resolve("nodes/node" + i + "/log");
+            long size;
+            try (var files = java.nio.file.Files.list(log)) {
+                size = files.mapToLong(p -> p.toFile().length()).sum();
+            }
+            assertTrue(java.nio.file.Files.exists(log.resolve("server.log.1")), "node" + i + "'s log never rotated: the load did not test the cap");
+            // The cap, plus the launcher's console.log (only what the JVM prints before logging starts) and a line in flight.
+            assertTrue(size <= cap + 16 * 1024, "node" + i + " log directory holds " + size + " bytes, cap " + cap);
+        }
     }
 }

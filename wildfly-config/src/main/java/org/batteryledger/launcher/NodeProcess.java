@@ -69,6 +69,9 @@ public final class NodeProcess {
                 "-Djboss.tx.node.id=" + name,
                 "-Djboss.bind.address=127.0.0.1",
                 "-Djboss.bind.address.management=127.0.0.1"));
+        // Node settings given to the launcher (batteryledger.log.rotate.size, batteryledger.db.url, ...) reach every node.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("batteryledger.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JBOSS_HOME", jbossHome.toString());
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
@@ -76,7 +79,12 @@ public final class NodeProcess {
         pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
                 "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true"));
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("log/console.log").toFile()));
+        // What the JVM prints before logging starts: this start's and the previous one's, no more (logs are capped).
+        Path console = nodeDir.resolve("log/console.log");
+        if (Files.exists(console)) {
+            Files.move(console, nodeDir.resolve("log/console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.to(console.toFile()));
         pb.start();
         return true;
     }

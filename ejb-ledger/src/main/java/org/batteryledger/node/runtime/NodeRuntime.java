@@ -216,6 +216,10 @@ public class NodeRuntime {
             }
             for (Ready.Committed c : r.committed()) {
                 rememberSigners(c.block());
+                CommittedBlock b = c.block();
+                LOG.info(() -> "committed block " + b.block().height() + " (" + b.block().transactions().size() + " txs, proposed by "
+                        + b.block().header().proposer().shortId() + ", certificate of view " + b.certificate().view() + " with "
+                        + b.certificate().seals().size() + " seals)");
             }
             if (!r.committed().isEmpty()) {
                 applyRevocations(replica);
