@@ -61,7 +61,8 @@ public final class Main {
                 init(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), ports(opts));
                 yield 0;
             }
-            case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"), ports(opts));
+            case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"), ports(opts),
+                    opts.getOrDefault("db", "h2"));
             case "status" -> status(dir);
             case "down" -> down(dir);
             case "stop", "start", "kill" -> one(command, dir, positional, opts);
@@ -87,7 +88,7 @@ public final class Main {
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
         System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-node --agency A [--name N]|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
-                + " [--suite ecdsa-p256-sha256|sm2-sm3] [--port-shift MULTIPLE_OF_100]");
+                + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;
     }
@@ -160,7 +161,37 @@ public final class Main {
     }
 
     public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports) throws Exception {
+        return up(dir, nodes, suite, jbossHome, ear, ports, "h2");
+    }
+
+    /** @param db {@code h2} (a file per node) or {@code postgres} (a private local server, a database per node) */
+    public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db) throws Exception {
+        if (!db.equals("h2") && !db.equals("postgres")) {
+            return usage("--db is h2 or postgres, not " + db);
+        }
         init(dir, nodes, suite, jbossHome, ports);
+        if (db.equals("postgres")) {
+            PostgresCluster pg = new PostgresCluster(dir, ports);
+            List<String> names = new ArrayList<>();
+            for (Path node : nodeDirs(dir)) {
+                names.add(node.getFileName().toString());
+            }
+            pg.ensureRunning(names);
+            for (Path node : nodeDirs(dir)) {
+                NodeDirectory nd = new NodeDirectory(node);
+                Properties p = nd.properties();
+                if (p.getProperty("db.driver") == null) {
+                    p.setProperty("db.driver", "postgresql");
+                    p.setProperty("db.url", pg.url(node.getFileName().toString()));
+                    p.setProperty("db.user", PostgresCluster.USER);
+                    p.setProperty("db.password", "-");
+                    try (var w = Files.newBufferedWriter(nd.propertiesFile(), StandardCharsets.UTF_8)) {
+                        p.store(w, "Battery Ledger node");
+                    }
+                }
+            }
+            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres") + ")");
+        }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         long t0 = System.nanoTime();
         List<Path> nodeDirs = nodeDirs(dir);
@@ -257,11 +288,18 @@ public final class Main {
         return 0;
     }
 
-    public static int down(Path dir) throws IOException {
+    public static int down(Path dir) throws IOException, InterruptedException {
         Path jbossHome = jbossHomeOf(dir);
-        for (Path node : nodeDirs(dir)) {
+        List<Path> nodeDirs = nodeDirs(dir);
+        for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
             System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+        }
+        if (Files.exists(dir.resolve("postgres/PG_VERSION")) && !nodeDirs.isEmpty()) {
+            Properties first = new NodeDirectory(nodeDirs.get(0)).properties();
+            int index = Integer.parseInt(first.getProperty("index", "0"));
+            new PostgresCluster(dir, new Ports(Integer.parseInt(first.getProperty("port.offset", "0")) - 100 * index)).stop();
+            System.out.println("stopped PostgreSQL");
         }
         return 0;
     }

@@ -69,6 +69,14 @@ public final class NodeProcess {
                 "-Djboss.tx.node.id=" + name,
                 "-Djboss.bind.address=127.0.0.1",
                 "-Djboss.bind.address.management=127.0.0.1"));
+        // The node's database when it is not the default H2 file (node.properties db.*).
+        java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
+        for (String k : List.of("driver", "url", "user", "password")) {
+            String v = props.getProperty("db." + k);
+            if (v != null) {
+                cmd.add("-Dbatteryledger.db." + k + "=" + v);
+            }
+        }
         // Node settings given to the launcher (batteryledger.log.rotate.size, batteryledger.db.url, ...) reach every node.
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("batteryledger.")).sorted()
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));

@@ -3,7 +3,6 @@ package org.batteryledger.node.store;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** A transaction acknowledged to a client and not yet committed: handed back to the replica after a crash. */
@@ -15,8 +14,8 @@ public class AcknowledgedTxEntity {
     private String hash;
     @Column(nullable = false)
     private long expiryHeight;
-    @Lob
-    @Column(nullable = false)
+    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    @Column(nullable = false, length = Columns.MAX_BYTES)
     private byte[] encoded;
 
     protected AcknowledgedTxEntity() {

@@ -3,7 +3,6 @@ package org.batteryledger.node.store;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** A committed block with its commit certificate, in the canonical encoding; the other columns are for queries. */
@@ -22,8 +21,8 @@ public class BlockEntity {
     private String proposer;
     @Column(nullable = false)
     private int certificateView;
-    @Lob
-    @Column(nullable = false)
+    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    @Column(nullable = false, length = Columns.MAX_BYTES)
     private byte[] encoded;
 
     protected BlockEntity() {

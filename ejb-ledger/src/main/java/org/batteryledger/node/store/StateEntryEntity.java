@@ -4,7 +4,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 import java.io.Serializable;
@@ -21,8 +20,8 @@ public class StateEntryEntity {
     @Id
     @Column(name = "STATE_KEY", length = 512)
     private String key;
-    @Lob
-    @Column(name = "STATE_VALUE", nullable = false)
+    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    @Column(name = "STATE_VALUE", nullable = false, length = Columns.MAX_BYTES)
     private byte[] value;
 
     protected StateEntryEntity() {

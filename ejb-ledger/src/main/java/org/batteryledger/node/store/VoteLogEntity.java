@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** A message this node signed, or a prepared certificate: replayed after a crash so it never votes twice. */
@@ -17,8 +16,8 @@ public class VoteLogEntity {
     private Long id;
     @Column(nullable = false)
     private long height;
-    @Lob
-    @Column(nullable = false)
+    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    @Column(nullable = false, length = Columns.MAX_BYTES)
     private byte[] encoded;
 
     protected VoteLogEntity() {
