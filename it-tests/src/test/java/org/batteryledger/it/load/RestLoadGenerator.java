@@ -83,27 +83,23 @@ public final class RestLoadGenerator {
         pool.awaitTermination(30, TimeUnit.MINUTES);
         double acceptSeconds = (System.nanoTime() - t0) / 1e9;
 
-        // Committed: every node's height stops growing and the last block holds the last of our transactions.
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
+        // Committed: the height stops growing for 3 s (the load is over, so nothing else moves it).
+        long[] last = {-1, System.nanoTime()};
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
             long h = height(http, auth, 8080 + portShift);
-            if (h != last) {
-                last = h;
-                stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince > 3_000_000_000L) {
-                break;
+            if (h != last[0]) {
+                last[0] = h;
+                last[1] = System.nanoTime();
             }
-            Thread.sleep(200);
-        }
+            return System.nanoTime() - last[1] > 3_000_000_000L;
+        });
         double commitSeconds = (System.nanoTime() - t0 - 3_000_000_000L) / 1e9;
         Collections.sort(latencies);
         System.out.printf(Locale.ROOT, "%d transactions to %d nodes by %d clients: %d accepted, %d refused%n", total, nodes, clients, accepted.get(), refused.get());
         System.out.printf(Locale.ROOT, "accepted: %.0f tx/s (REST call to acknowledgement: median %.1f ms, p99 %.1f ms)%n",
                 accepted.get() / acceptSeconds, latencies.get(latencies.size() / 2) / 1e6, latencies.get((int) (latencies.size() * 0.99)) / 1e6);
         System.out.printf(Locale.ROOT, "committed: %.0f tx/s end to end (%d blocks, height %d -> %d)%n", accepted.get() / commitSeconds,
-                last - startHeight, startHeight, last);
+                last[0] - startHeight, startHeight, last[0]);
     }
 
     private static long height(HttpClient http, String auth, int port) throws Exception {

@@ -158,19 +158,13 @@ public final class ClusterBenchmark {
             t.start();
             threads.add(t);
         }
-        Thread ticker = new Thread(() -> {
-            while (nodes[0].running) {
-                for (Node n : nodes) {
-                    n.inbox.add(n.replica::tick);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        // The node's timer: a tick into every replica's queue every 10 ms.
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> {
+            for (Node n : nodes) {
+                n.inbox.add(n.replica::tick);
             }
-        }, "ticker");
-        ticker.start();
+        }, 10, 10, TimeUnit.MILLISECONDS);
 
         long start = System.nanoTime();
         for (int i = 0; i < txCount; i++) {
@@ -189,11 +183,10 @@ public final class ClusterBenchmark {
         for (Node n : nodes) {
             n.running = false;
         }
-        ticker.interrupt();
+        ticker.shutdownNow();
         for (Thread t : threads) {
             t.join();
         }
-        ticker.join();
 
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
