@@ -141,7 +141,7 @@ public final class Replica {
         this.state = state;
         this.pool = new TxPool(config.maxPoolTxs());
         this.head = head;
-        this.headHash = head.height() == 0 ? genesis.genesisBlock(suite).hash(suite) : head.hash(suite);
+        this.headHash = head.hash(suite); // at height 0 the head is the genesis block's header
         for (VoteLogEntry e : voteLog) {
             recovered.computeIfAbsent(e.height(), h -> new ArrayList<>()).add(e);
         }

@@ -205,17 +205,8 @@ class CertificateCheckerTest {
     }
 
     private static RevocationView revoking(BigInteger serial, NodeId node) {
-        return new RevocationView() {
-            @Override
-            public boolean isSerialRevoked(BigInteger s) {
-                return s.equals(serial);
-            }
-
-            @Override
-            public boolean isNodeRevoked(NodeId id) {
-                return id.equals(node);
-            }
-        };
+        return RevocationView.of(node == null ? java.util.Set.of() : java.util.Set.of(node),
+                serial == null ? java.util.Set.of() : java.util.Set.of(serial));
     }
 
     private static org.batteryledger.core.crypto.Signer chainSigner(PkiFixture pki) {

@@ -34,8 +34,10 @@ public class HealthResource {
     public Response health() {
         boolean live = runtime.isRunning();
         long linked = runtime.links().stream().filter(LinkStats::connected).count();
-        int quorum = live ? runtime.query(r -> r.validators().quorum()) : 0;
-        boolean validator = live && runtime.query(r -> r.isValidator());
+        // One trip through the replica's queue for both facts; a halted replica answers nothing.
+        int[] quorumAndValidator = live ? runtime.query(r -> new int[]{r.validators().quorum(), r.isValidator() ? 1 : 0}) : new int[]{0, 0};
+        int quorum = quorumAndValidator[0];
+        boolean validator = quorumAndValidator[1] == 1;
         long free;
         try {
             free = Files.getFileStore(runtime.directory().data()).getUsableSpace();
