@@ -121,6 +121,8 @@ class NodeApiIT {
         NodeClient.Reply health = call("auditor", "GET", "/health", null);
         assertEquals(200, health.status(), health.body());
         assertEquals("UP", health.json().asJsonObject().getString("status"));
+        assertTrue(health.body().contains("\"name\":\"routes\",\"status\":\"UP\"") || health.body().contains("\"status\":\"UP\",\"name\":\"routes\""),
+                "the Camel context is started: " + health.body());
 
         NodeClient.Reply metrics = call("auditor", "GET", "/metrics", null);
         assertEquals(200, metrics.status());

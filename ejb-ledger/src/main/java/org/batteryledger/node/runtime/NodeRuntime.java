@@ -29,7 +29,9 @@ import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.readmodel.StateReadModel;
 import org.batteryledger.node.store.LedgerStore;
+import org.infinispan.Cache;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -73,6 +75,10 @@ public class NodeRuntime {
     private ManagedScheduledExecutorService scheduler;
     @EJB
     private LedgerStore store;
+    /** The read model's cache, configured by wildfly-config (container batteryledger, local cache state). */
+    @Resource(lookup = "java:jboss/infinispan/cache/batteryledger/state")
+    private Cache<String, byte[]> stateCache;
+    private StateReadModel readModel;
 
     private static final int MAX_QUEUED_INPUTS = 100_000;
     private static final int MAX_INPUTS_PER_PERSIST = 512;
@@ -112,6 +118,8 @@ public class NodeRuntime {
             long tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
+            readModel = new StateReadModel(stateCache, store::stateValue);
+            readModel.clear();
             LedgerStore.Recovery rec = store.load();
             BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
             Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, store::block);
@@ -215,6 +223,7 @@ public class NodeRuntime {
                 }
             }
             for (Ready.Committed c : r.committed()) {
+                readModel.committed(c.writeSet());
                 rememberSigners(c.block());
                 CommittedBlock b = c.block();
                 LOG.info(() -> "committed block " + b.block().height() + " (" + b.block().transactions().size() + " txs, proposed by "
@@ -365,6 +374,11 @@ public class NodeRuntime {
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** The committed state through the read model: no trip through the replica's queue. */
+    public StateReadModel state() {
+        return readModel;
     }
 
     public CommittedBlock block(long height) {

@@ -123,6 +123,13 @@ public class LedgerStore {
         return em.find(ReceiptEntity.class, txHash);
     }
 
+    /** One committed state entry, or null. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public byte[] stateValue(String table, String key) {
+        StateEntryEntity e = em.find(StateEntryEntity.class, new StateEntryEntity.Key(table, key));
+        return e == null ? null : e.value();
+    }
+
     /** The committed blocks of heights [from, to], for participation over recent certificates. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<CommittedBlock> blocks(long from, long to) {

@@ -14,18 +14,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.GovernanceAction;
-import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Proposal;
 import org.batteryledger.core.contract.Role;
-import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.SubmitResult;
-import org.batteryledger.node.runtime.NodeRuntime;
-import org.batteryledger.node.store.ReceiptEntity;
+import org.batteryledger.node.service.LedgerService;
+import org.batteryledger.node.service.NodeAdminService;
+import org.batteryledger.node.service.ProposalView;
+import org.batteryledger.node.service.Receipt;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,56 +42,54 @@ import java.util.Map;
 @RolesAllowed("admin")
 public class AdminResource {
     @EJB
-    private NodeRuntime runtime;
+    private NodeAdminService admin;
+    @EJB
+    private LedgerService ledger;
 
     @POST
     @Path("proposals")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response propose(JsonObject body) {
         GovernanceAction action = action(body);
-        return submitted(runtime.submitAsNode(TxType.GOVERNANCE_PROPOSE, action.encode()));
+        return submitted(admin.propose(action));
     }
 
     @POST
     @Path("proposals/{id}/approvals")
     public Response approve(@PathParam("id") String id) {
-        return submitted(runtime.submitAsNode(TxType.GOVERNANCE_APPROVE, new Payloads.Approve(hash(id, "proposal id")).encode()));
+        return submitted(admin.approve(hash(id, "proposal id")));
     }
 
     @GET
     @Path("proposals")
     public List<Map<String, Object>> proposals() {
-        return runtime.query(r -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            r.state().scan(Tables.PROPOSAL).forEach((id, raw) -> {
-                Proposal p = Proposal.decode(raw);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", id);
-                m.put("action", p.decodedAction().describe());
-                m.put("proposerAgency", p.proposerAgency());
-                m.put("approvals", p.approvals());
-                m.put("status", p.status().name().toLowerCase(Locale.ROOT));
-                m.put("outcome", p.outcome());
-                m.put("createdHeight", p.createdHeight());
-                out.add(m);
-            });
-            return out;
-        });
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ProposalView v : admin.proposals()) {
+            Proposal p = v.proposal();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", v.id());
+            m.put("action", p.decodedAction().describe());
+            m.put("proposerAgency", p.proposerAgency());
+            m.put("approvals", p.approvals());
+            m.put("status", p.status().name().toLowerCase(Locale.ROOT));
+            m.put("outcome", p.outcome());
+            m.put("createdHeight", p.createdHeight());
+            out.add(m);
+        }
+        return out;
     }
 
     /** A transaction's outcome once committed: 404 while it is pending. */
     @GET
     @Path("transactions/{hash}")
     public Map<String, Object> transaction(@PathParam("hash") String txHash) {
-        ReceiptEntity receipt = runtime.receipt(hash(txHash, "transaction hash").hex());
-        if (receipt == null) {
-            throw Problem.notFound("transaction " + txHash + " is not committed (yet) on node " + runtime.nodeName());
-        }
+        Receipt receipt = ledger.receipt(hash(txHash, "transaction hash").hex())
+                .orElseThrow(() -> Problem.notFound("transaction " + txHash + " is not committed (yet) on node " + ledger.nodeName()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hash", txHash);
         m.put("height", receipt.height());
         m.put("ok", receipt.error() == null);
-        if (receipt.error() != null) {
+        if (!receipt.ok()) {
             m.put("error", receipt.error());
         }
         return m;

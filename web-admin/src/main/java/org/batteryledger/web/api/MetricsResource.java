@@ -6,17 +6,16 @@ import jakarta.ws.rs.GET;
 
 import jakarta.ws.rs.Produces;
 import org.batteryledger.core.contract.NodeRecord;
-import org.batteryledger.core.contract.Registry;
-import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.pbft.ReplicaMetrics;
 import org.batteryledger.node.net.LinkStats;
-import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.service.ConsensusMetrics;
+import org.batteryledger.node.service.NodeAdminService;
+import org.batteryledger.node.service.NodeView;
 
 import java.io.IOException;
 import java.nio.file.Files;
 
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,47 +26,45 @@ import java.util.stream.Stream;
 @jakarta.ws.rs.Path("/metrics")
 public class MetricsResource {
     @EJB
-    private NodeRuntime runtime;
+    private NodeAdminService admin;
 
     @GET
     @Produces("text/plain; version=0.0.4; charset=utf-8")
     public String metrics() throws IOException {
         StringBuilder out = new StringBuilder();
-        Map<NodeId, Double> participation = runtime.participation();
-        runtime.query(r -> {
-            gauge(out, "batteryledger_height", "committed height", r.committedHeight());
-            gauge(out, "batteryledger_view", "view at the height being decided", r.view());
-            gauge(out, "batteryledger_validators", "validators at the next height", r.validators().size());
-            gauge(out, "batteryledger_pool_transactions", "transactions waiting for a block", r.poolSize());
-            ReplicaMetrics m = r.metrics();
-            counter(out, "batteryledger_blocks_committed_total", "blocks committed since start", m.blocksCommitted());
-            counter(out, "batteryledger_transactions_committed_total", "transactions committed since start", m.txsCommitted());
-            counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
-            counter(out, "batteryledger_equivocations_total", "conflicting votes seen since start", m.equivocationsSeen());
-            counter(out, "batteryledger_invalid_messages_dropped_total", "messages dropped as late, duplicate or invalid", m.droppedTotal());
-            header(out, "batteryledger_participation", "share of the last 1000 commit certificates that carry the node's seal", "gauge");
-            for (NodeRecord n : Registry.activeNodes(r.state())) {
-                out.append(String.format(Locale.ROOT, "batteryledger_participation{node=\"%s\",name=\"%s\",agency=\"%s\",role=\"%s\"} %.4f%n",
-                        n.nodeId().value(), n.name(), n.agency(), n.role().label(), participation.getOrDefault(n.nodeId(), 0.0)));
-            }
-            return null;
-        });
-        counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", runtime.messagesDropped());
+        ConsensusMetrics m = admin.metrics();
+        gauge(out, "batteryledger_height", "committed height", m.height());
+        gauge(out, "batteryledger_view", "view at the height being decided", m.view());
+        gauge(out, "batteryledger_validators", "validators at the next height", m.validators());
+        gauge(out, "batteryledger_pool_transactions", "transactions waiting for a block", m.poolSize());
+        counter(out, "batteryledger_blocks_committed_total", "blocks committed since start", m.blocksCommitted());
+        counter(out, "batteryledger_transactions_committed_total", "transactions committed since start", m.txsCommitted());
+        counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
+        counter(out, "batteryledger_equivocations_total", "conflicting votes seen since start", m.equivocationsSeen());
+        counter(out, "batteryledger_invalid_messages_dropped_total", "messages dropped as late, duplicate or invalid", m.messagesInvalid());
+        header(out, "batteryledger_participation", "share of the last 1000 commit certificates that carry the node's seal", "gauge");
+        for (NodeView v : m.nodes()) {
+            NodeRecord n = v.node();
+            out.append(String.format(Locale.ROOT, "batteryledger_participation{node=\"%s\",name=\"%s\",agency=\"%s\",role=\"%s\"} %.4f%n",
+                    n.nodeId().value(), n.name(), n.agency(), n.role().label(), v.participation()));
+        }
+        counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", m.messagesUndelivered());
+        List<LinkStats> links = admin.links();
         header(out, "batteryledger_link_up", "1 when the outbound link to the peer is connected", "gauge");
-        for (LinkStats l : runtime.links()) {
+        for (LinkStats l : links) {
             out.append(String.format(Locale.ROOT, "batteryledger_link_up{peer=\"%s\"} %d%n", l.peer(), l.connected() ? 1 : 0));
         }
         header(out, "batteryledger_link_rtt_seconds", "last measured round-trip time of the link (-1: not measured yet)", "gauge");
-        for (LinkStats l : runtime.links()) {
+        for (LinkStats l : links) {
             out.append(String.format(Locale.ROOT, "batteryledger_link_rtt_seconds{peer=\"%s\"} %.6f%n", l.peer(), l.rttMillis() < 0 ? -1 : l.rttMillis() / 1000));
         }
         header(out, "batteryledger_link_bytes_per_second", "link throughput over the last interval", "gauge");
-        for (LinkStats l : runtime.links()) {
+        for (LinkStats l : links) {
             out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"sent\"} %.1f%n", l.peer(), l.sendBytesPerSec()));
             out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"received\"} %.1f%n", l.peer(), l.receiveBytesPerSec()));
         }
-        java.nio.file.Path log = runtime.directory().log();
-        java.nio.file.Path data = runtime.directory().data();
+        java.nio.file.Path log = admin.directory().log();
+        java.nio.file.Path data = admin.directory().data();
         gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", size(log));
         gauge(out, "batteryledger_log_cap_bytes", "the most the log directory may hold (rotate size x (backups + 1))", logCap());
         gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", size(data));

@@ -1,0 +1,96 @@
+package org.batteryledger.node.service;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Params;
+import org.batteryledger.core.contract.Registry;
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.store.ReceiptEntity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The local facade for applications on this node: submit transactions, read the chain, the registry and the
+ * committed state. Calls never hold a container transaction across the replica's queue.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class LedgerService {
+    @EJB
+    private NodeRuntime runtime;
+
+    public ChainView chain() {
+        return runtime.query(r -> {
+            List<NodeId> validators = new ArrayList<>();
+            r.validators().members().forEach(n -> validators.add(n.nodeId()));
+            TreeMap<String, Long> params = new TreeMap<>();
+            for (String name : Params.defaults().keySet()) {
+                params.put(name, Params.get(r.state(), name));
+            }
+            return new ChainView(r.committedHeight(), r.headHash(), r.view(), r.primary(), List.copyOf(validators),
+                    r.validators().f(), r.chainId(), params, r.poolSize());
+        });
+    }
+
+    public Optional<CommittedBlock> block(long height) {
+        return height < 1 ? Optional.empty() : Optional.ofNullable(runtime.block(height));
+    }
+
+    public Optional<Receipt> receipt(String txHash) {
+        ReceiptEntity e = runtime.receipt(txHash);
+        return e == null ? Optional.empty() : Optional.of(new Receipt(txHash, e.height(), e.error()));
+    }
+
+    /** The registered nodes with their participation in recent commit certificates. */
+    public List<NodeView> nodes() {
+        Map<NodeId, Double> participation = runtime.participation();
+        return runtime.query(r -> {
+            List<NodeView> out = new ArrayList<>();
+            for (NodeRecord n : Registry.activeNodes(r.state())) {
+                double p = participation.getOrDefault(n.nodeId(), 0.0);
+                out.add(new NodeView(n, p, NodeView.status(n, p, r.committedHeight())));
+            }
+            return out;
+        });
+    }
+
+    /** One entry of the committed state, from the read model. */
+    public Optional<byte[]> state(String table, String key) {
+        return runtime.state().get(table, key);
+    }
+
+    /** Returns once the transaction is accepted and durable, or refused with a reason. */
+    public SubmitResult submit(Transaction tx) {
+        return runtime.submit(tx);
+    }
+
+    /** A system transaction signed by this node for its agency. */
+    public SubmitResult submitAsNode(TxType type, byte[] payload) {
+        return runtime.submitAsNode(type, payload);
+    }
+
+    public CryptoSuite suite() {
+        return runtime.suite();
+    }
+
+    public String nodeName() {
+        return runtime.nodeName();
+    }
+
+    public NodeId nodeId() {
+        return runtime.nodeId();
+    }
+}

@@ -1,0 +1,86 @@
+package org.batteryledger.node.service;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.GovernanceAction;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.contract.Proposal;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.pbft.ReplicaMetrics;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The local facade for operating this node: governance proposals and approvals signed for its agency, the links to
+ * its peers, health and metrics.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class NodeAdminService {
+    /** Below this a node cannot promise to persist what it acknowledges. */
+    public static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
+
+    @EJB
+    private NodeRuntime runtime;
+    @EJB
+    private LedgerService ledger;
+
+    public SubmitResult propose(GovernanceAction action) {
+        return runtime.submitAsNode(TxType.GOVERNANCE_PROPOSE, action.encode());
+    }
+
+    public SubmitResult approve(Hash proposalId) {
+        return runtime.submitAsNode(TxType.GOVERNANCE_APPROVE, new Payloads.Approve(proposalId).encode());
+    }
+
+    public List<ProposalView> proposals() {
+        return runtime.query(r -> {
+            List<ProposalView> out = new ArrayList<>();
+            r.state().scan(Tables.PROPOSAL).forEach((id, raw) -> out.add(new ProposalView(id, Proposal.decode(raw))));
+            return out;
+        });
+    }
+
+    public List<LinkStats> links() {
+        return runtime.links();
+    }
+
+    public NodeHealth health() {
+        boolean live = runtime.isRunning();
+        long linked = runtime.links().stream().filter(LinkStats::connected).count();
+        // One trip through the replica's queue for both facts; a halted replica answers nothing.
+        int[] quorumAndValidator = live ? runtime.query(r -> new int[]{r.validators().quorum(), r.isValidator() ? 1 : 0}) : new int[]{0, 0};
+        long free;
+        try {
+            free = Files.getFileStore(runtime.directory().data()).getUsableSpace();
+        } catch (IOException e) {
+            free = -1;
+        }
+        return new NodeHealth(live, quorumAndValidator[1] == 1, linked, quorumAndValidator[0], free, MIN_FREE_BYTES);
+    }
+
+    public ConsensusMetrics metrics() {
+        List<NodeView> nodes = ledger.nodes();
+        long undelivered = runtime.messagesDropped();
+        return runtime.query(r -> {
+            ReplicaMetrics m = r.metrics();
+            return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
+                    m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered, nodes);
+        });
+    }
+
+    public NodeDirectory directory() {
+        return runtime.directory();
+    }
+}
