@@ -21,6 +21,11 @@ public final class NodeIds {
         return NodeId.of(suite, Certificates.publicKey(Certificates.holder(certificate)));
     }
 
+    /** The certificate's SubjectPublicKeyInfo DER: the key form the node registry and commit seals use. */
+    public static byte[] publicKey(X509Certificate certificate) {
+        return Certificates.publicKey(Certificates.holder(certificate));
+    }
+
     /** The node id the subject's serialNumber attribute states, if any (not validated against the key). */
     public static Optional<String> declared(X509Certificate certificate) {
         return Optional.ofNullable(Certificates.attribute(Certificates.holder(certificate).getSubject(), BCStyle.SERIALNUMBER));

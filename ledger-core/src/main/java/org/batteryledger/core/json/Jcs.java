@@ -1,0 +1,149 @@
+package org.batteryledger.core.json;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8785, the JSON Canonicalization Scheme: members sorted by the UTF-16 code units of their names, no
+ * whitespace, minimal string escapes, and numbers as ECMAScript prints the nearest IEEE-754 double. A record's hash
+ * is the hash of this form, so any JCS implementation reproduces it.
+ */
+public final class Jcs {
+    private Jcs() {
+    }
+
+    public static String canonicalize(Object tree) {
+        StringBuilder b = new StringBuilder();
+        canonical(b, tree);
+        return b.toString();
+    }
+
+    public static byte[] canonicalBytes(String json) {
+        return canonicalize(Json.parse(json)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void canonical(StringBuilder b, Object v) {
+        if (v instanceof Number n && !(v instanceof BigDecimal)) {
+            b.append(number(n.doubleValue())); // every JSON number is an IEEE double to JCS, integers too
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : sortedEntries(m)) {
+                if (!first) {
+                    b.append(',');
+                }
+                first = false;
+                string(b, (String) e.getKey());
+                b.append(':');
+                canonical(b, e.getValue());
+            }
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                canonical(b, l.get(i));
+            }
+            b.append(']');
+        } else {
+            Json.write(b, v, true);
+        }
+    }
+
+    /** Members by the UTF-16 code units of their names: exactly {@link String#compareTo}. */
+    static List<Map.Entry<?, ?>> sortedEntries(Map<?, ?> m) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
+        for (Map.Entry<?, ?> e : entries) {
+            if (!(e.getKey() instanceof String)) {
+                throw new JsonException("an object key must be a string, not " + e.getKey());
+            }
+        }
+        entries.sort((a, c) -> ((String) a.getKey()).compareTo((String) c.getKey()));
+        return entries;
+    }
+
+    /** RFC 8785 §3.2.2.2: only the two mandatory escapes, the short forms, and \\u00xx for other controls. */
+    static void string(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    static String number(BigDecimal d) {
+        double v = d.doubleValue();
+        if (Double.isInfinite(v)) {
+            throw new JsonException("number out of range: " + d);
+        }
+        return number(v);
+    }
+
+    /**
+     * ECMAScript Number::toString. Java 17's Double.toString does not always give the shortest digits that read back
+     * as the same double, so the digits come from rounding the exact value to 1, 2, ... 17 significant digits and
+     * taking the first that round-trips (rounding half-even picks the closest such string).
+     */
+    public static String number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new JsonException("NaN and Infinity are not JSON numbers");
+        }
+        if (d == 0) {
+            return "0"; // -0 too
+        }
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal shortest = exact;
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (r.doubleValue() == d) {
+                shortest = r;
+                break;
+            }
+        }
+        shortest = shortest.stripTrailingZeros();
+        String digits = shortest.unscaledValue().abs().toString();
+        int k = digits.length();
+        int n = k - shortest.scale(); // value = digits × 10^(n−k)
+        StringBuilder b = new StringBuilder();
+        if (d < 0) {
+            b.append('-');
+        }
+        if (k <= n && n <= 21) {
+            b.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            b.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            b.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            b.append(digits.charAt(0));
+            if (k > 1) {
+                b.append('.').append(digits, 1, k);
+            }
+            b.append('e').append(n - 1 >= 0 ? "+" : "-").append(Math.abs(n - 1));
+        }
+        return b.toString();
+    }
+}
