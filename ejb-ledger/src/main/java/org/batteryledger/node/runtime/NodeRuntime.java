@@ -356,6 +356,11 @@ public class NodeRuntime {
         return running && loop != null && loop.isAlive();
     }
 
+    /** The committed height as of the last persist, without a trip through the queue. */
+    public long committedHeight() {
+        return committedHeight;
+    }
+
     public NodeDirectory directory() {
         return directory;
     }

@@ -45,6 +45,11 @@ public class LedgerService {
         });
     }
 
+    /** The committed height, without waiting for the replica. */
+    public long height() {
+        return runtime.committedHeight();
+    }
+
     public Optional<CommittedBlock> block(long height) {
         return height < 1 ? Optional.empty() : Optional.ofNullable(runtime.block(height));
     }

@@ -1,0 +1,136 @@
+package org.batteryledger.node.records;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.service.LedgerService;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Anchors stored records: seals them into batches (by size, or when the oldest has waited long enough), submits
+ * each batch's Merkle root in one ANCHOR_BATCH transaction, and marks the batch anchored once the root is in the
+ * committed state. Every step reads its work from the database, so after a crash the next cycle goes on where the
+ * last one stopped: a sealed batch is submitted, a submitted one that never committed is submitted again after the
+ * transaction's lifetime, and a root already on chain is recognised rather than anchored twice.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class AnchorService {
+    private static final Logger LOG = Logger.getLogger(AnchorService.class.getName());
+    /** Blocks after submission before an uncommitted anchoring transaction is given up and sent again. */
+    static final long RESUBMIT_AFTER_BLOCKS = 110;
+    /** Full batches sealed per cycle at most, so one cycle stays short under a flood. */
+    private static final int MAX_SEALS_PER_CYCLE = 20;
+
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private RecordStore store;
+    @EJB
+    private LedgerService ledger;
+    @EJB
+    private NodeRuntime runtime;
+
+    private int batchSize;
+    private long maxWaitMillis;
+    private String batchPrefix;
+    private ScheduledFuture<?> cycle;
+
+    @PostConstruct
+    void start() {
+        Properties p;
+        try {
+            p = runtime.directory().properties();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read node.properties: " + e.getMessage(), e);
+        }
+        batchSize = Integer.parseInt(p.getProperty("anchor.batch.size", "1000"));
+        maxWaitMillis = Long.parseLong(p.getProperty("anchor.max.wait.millis", "2000"));
+        long interval = Long.parseLong(p.getProperty("anchor.interval.millis", "500"));
+        batchPrefix = ledger.nodeName();
+        cycle = scheduler.scheduleWithFixedDelay(this::cycle, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "anchoring batches of up to " + batchSize + " records, or after " + maxWaitMillis + " ms");
+    }
+
+    @PreDestroy
+    void stop() {
+        if (cycle != null) {
+            cycle.cancel(false);
+        }
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    void cycle() {
+        try {
+            for (int i = 0; i < MAX_SEALS_PER_CYCLE; i++) {
+                Optional<BatchEntity> sealed = store.sealBatch(ledger.suite(), batchPrefix, batchSize, maxWaitMillis, System.currentTimeMillis());
+                if (sealed.isEmpty()) {
+                    break;
+                }
+                LOG.fine(() -> "sealed batch " + sealed.get().batchId() + " of " + sealed.get().size() + " records");
+            }
+            long height = ledger.height();
+            for (BatchEntity b : store.batches(BatchEntity.Status.SEALED)) {
+                if (!recognisedOnChain(b)) {
+                    submit(b, height);
+                }
+            }
+            for (BatchEntity b : store.batches(BatchEntity.Status.SUBMITTED)) {
+                if (!recognisedOnChain(b) && height > b.submittedAtHeight() + RESUBMIT_AFTER_BLOCKS) {
+                    LOG.warning(() -> "batch " + b.batchId() + " was submitted at height " + b.submittedAtHeight() + " in transaction "
+                            + b.txHash() + " and is not on chain at height " + height + "; submitting it again");
+                    submit(b, height);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "anchoring cycle failed; the next one retries", e);
+        }
+    }
+
+    /** True (and the batch marked anchored) when its root is in the committed state. */
+    private boolean recognisedOnChain(BatchEntity b) {
+        Optional<byte[]> anchor = ledger.state(Tables.ANCHOR, b.root());
+        if (anchor.isEmpty()) {
+            return false;
+        }
+        Payloads.Anchor a = Payloads.Anchor.decode(anchor.get());
+        store.markAnchored(b.batchId(), a.txHash().hex(), a.height());
+        LOG.fine(() -> "batch " + b.batchId() + " anchored at height " + a.height());
+        return true;
+    }
+
+    private void submit(BatchEntity b, long height) {
+        SubmitResult r = ledger.submitAsNode(TxType.ANCHOR_BATCH,
+                new Payloads.AnchorBatch(b.batchId(), Hash.fromHex(b.root()), b.size()).encode());
+        if (r.accepted()) {
+            store.markSubmitted(b.batchId(), r.txHash().hex(), height);
+        } else {
+            LOG.warning(() -> "batch " + b.batchId() + " not accepted for anchoring (" + r.outcome() + ": " + r.reason() + "); retrying");
+        }
+    }
+}

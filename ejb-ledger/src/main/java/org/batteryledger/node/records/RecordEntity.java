@@ -1,0 +1,109 @@
+package org.batteryledger.node.records;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An off-chain record as this node took it in: its canonical JSON (RFC 8785), its hash, and, once batched, its batch
+ * and leaf index. {@code seq} orders intake, so batches take records first in, first out.
+ */
+@Entity
+@Table(name = "OFFCHAIN_RECORD", indexes = {
+        @Index(name = "IX_RECORD_ID", columnList = "recordId", unique = true),
+        @Index(name = "IX_RECORD_BATTERY", columnList = "batteryCode, type"),
+        @Index(name = "IX_RECORD_BATCH", columnList = "batchId, leafIndex")})
+public class RecordEntity {
+    /** Canonical records are small; this bounds what one record may hold. */
+    public static final int MAX_CANONICAL_BYTES = 16 * 1024;
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.SEQUENCE)
+    private long seq;
+    @Column(nullable = false, length = 128)
+    private String recordId;
+    @Column(nullable = false, length = 16)
+    private String type;
+    @Column(nullable = false, length = 64)
+    private String batteryCode;
+    @Column(nullable = false, length = 64)
+    private String recordHash;
+    @Column(nullable = false, length = MAX_CANONICAL_BYTES)
+    private byte[] canonical;
+    @Column(nullable = false, length = 128)
+    private String source;
+    @Column(nullable = false)
+    private long receivedAt;
+    @Column(length = 128)
+    private String batchId;
+    @Column(nullable = false)
+    private int leafIndex = -1;
+
+    protected RecordEntity() {
+    }
+
+    public RecordEntity(String recordId, String type, String batteryCode, String recordHash, String canonicalJson, String source, long receivedAt) {
+        this.recordId = recordId;
+        this.type = type;
+        this.batteryCode = batteryCode;
+        this.recordHash = recordHash;
+        this.canonical = canonicalJson.getBytes(StandardCharsets.UTF_8);
+        this.source = source;
+        this.receivedAt = receivedAt;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public String recordId() {
+        return recordId;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String batteryCode() {
+        return batteryCode;
+    }
+
+    public String recordHash() {
+        return recordHash;
+    }
+
+    public byte[] canonical() {
+        return canonical.clone();
+    }
+
+    public String canonicalJson() {
+        return new String(canonical, StandardCharsets.UTF_8);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public long receivedAt() {
+        return receivedAt;
+    }
+
+    public String batchId() {
+        return batchId;
+    }
+
+    public int leafIndex() {
+        return leafIndex;
+    }
+
+    void batched(String batchId, int leafIndex) {
+        this.batchId = batchId;
+        this.leafIndex = leafIndex;
+    }
+}
