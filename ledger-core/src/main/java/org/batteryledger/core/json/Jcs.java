@@ -19,42 +19,12 @@ public final class Jcs {
 
     public static String canonicalize(Object tree) {
         StringBuilder b = new StringBuilder();
-        canonical(b, tree);
+        Json.write(b, tree, true);
         return b.toString();
     }
 
     public static byte[] canonicalBytes(String json) {
         return canonicalize(Json.parse(json)).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void canonical(StringBuilder b, Object v) {
-        if (v instanceof Number n && !(v instanceof BigDecimal)) {
-            b.append(number(n.doubleValue())); // every JSON number is an IEEE double to JCS, integers too
-        } else if (v instanceof Map<?, ?> m) {
-            b.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : sortedEntries(m)) {
-                if (!first) {
-                    b.append(',');
-                }
-                first = false;
-                string(b, (String) e.getKey());
-                b.append(':');
-                canonical(b, e.getValue());
-            }
-            b.append('}');
-        } else if (v instanceof List<?> l) {
-            b.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                canonical(b, l.get(i));
-            }
-            b.append(']');
-        } else {
-            Json.write(b, v, true);
-        }
     }
 
     /** Members by the UTF-16 code units of their names: exactly {@link String#compareTo}. */

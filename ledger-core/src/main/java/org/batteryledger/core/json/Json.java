@@ -332,14 +332,15 @@ public final class Json {
         return b.toString();
     }
 
-    static void write(StringBuilder b, Object v, boolean sortKeys) {
+    /** {@code canonical}: members sorted and every number printed as the IEEE double JCS sees (integers too). */
+    static void write(StringBuilder b, Object v, boolean canonical) {
         if (v == null || v == NULL) {
             b.append("null");
         } else if (v instanceof String s) {
             Jcs.string(b, s);
         } else if (v instanceof Boolean bool) {
             b.append(bool);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+        } else if (!canonical && (v instanceof Integer || v instanceof Long || v instanceof BigInteger)) {
             b.append(v);
         } else if (v instanceof BigDecimal d) {
             b.append(Jcs.number(d));
@@ -347,7 +348,7 @@ public final class Json {
             b.append(Jcs.number(n.doubleValue()));
         } else if (v instanceof Map<?, ?> m) {
             b.append('{');
-            Iterable<? extends Map.Entry<?, ?>> entries = sortKeys ? Jcs.sortedEntries(m) : m.entrySet();
+            Iterable<? extends Map.Entry<?, ?>> entries = canonical ? Jcs.sortedEntries(m) : m.entrySet();
             boolean first = true;
             for (Map.Entry<?, ?> e : entries) {
                 if (!(e.getKey() instanceof String key)) {
@@ -359,7 +360,7 @@ public final class Json {
                 first = false;
                 Jcs.string(b, key);
                 b.append(':');
-                write(b, e.getValue(), sortKeys);
+                write(b, e.getValue(), canonical);
             }
             b.append('}');
         } else if (v instanceof List<?> l) {
@@ -368,7 +369,7 @@ public final class Json {
                 if (i > 0) {
                     b.append(',');
                 }
-                write(b, l.get(i), sortKeys);
+                write(b, l.get(i), canonical);
             }
             b.append(']');
         } else {

@@ -11,6 +11,7 @@ import org.batteryledger.core.chain.BlockHeader;
 import org.batteryledger.core.chain.CommitSeal;
 import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.crypto.NodeId;
@@ -93,6 +94,9 @@ public class ChainResource {
         }
         m.put("commitCertificate", seals);
         m.put("certificateView", cb.certificate().view());
+        CanonicalWriter size = new CanonicalWriter(b.encodedSize() + 1024);
+        cb.write(size);
+        m.put("encodedBytes", size.size()); // what the block with its certificate takes on every node
         return m;
     }
 
