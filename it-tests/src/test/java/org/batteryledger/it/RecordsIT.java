@@ -124,6 +124,9 @@ class RecordsIT {
         assertFalse(changed.object().getBoolean("valid"), changed.body());
         assertTrue(changed.object().getString("reason").startsWith("the record does not match the anchored hash"), changed.body());
 
+        String metrics = NODE.call("auditor", "GET", "/metrics", null).body();
+        assertTrue(metrics.contains("batteryledger_records_stored_total ") && metrics.contains("batteryledger_records_rejected_total "), metrics);
+
         JsonObject passport = NODE.call("recycler", "GET", "/batteries/" + CODE, null).object();
         assertEquals(1, passport.getInt("sessionCount"), passport.toString());
         assertEquals(0.35, passport.getJsonNumber("equivalentFullCycles").doubleValue(), 1e-9);

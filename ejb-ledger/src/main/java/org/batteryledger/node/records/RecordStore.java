@@ -213,12 +213,17 @@ public class RecordStore {
                 .setParameter("c", batteryCode).getResultList();
     }
 
-    /** Records not yet in a batch, and records in batches not yet anchored. */
+    /** How far intake and anchoring have come on this node. */
+    public record Progress(long stored, long unbatched, long batchedNotAnchored, long deadLetters) {
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public long[] pending() {
+    public Progress progress() {
+        long stored = em.createQuery("select count(r) from RecordEntity r", Long.class).getSingleResult();
         long unbatched = em.createQuery("select count(r) from RecordEntity r where r.batchId is null", Long.class).getSingleResult();
-        Long unanchored = em.createQuery("select coalesce(sum(b.size), 0L) from BatchEntity b where b.status <> :a", Long.class)
+        Number unanchored = em.createQuery("select sum(b.size) from BatchEntity b where b.status <> :a", Number.class)
                 .setParameter("a", BatchEntity.Status.ANCHORED).getSingleResult();
-        return new long[]{unbatched, unanchored};
+        long dead = em.createQuery("select count(d) from DeadLetterEntity d", Long.class).getSingleResult();
+        return new Progress(stored, unbatched, unanchored == null ? 0 : unanchored.longValue(), dead);
     }
 }

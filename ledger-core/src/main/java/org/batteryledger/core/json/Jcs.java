@@ -73,9 +73,12 @@ public final class Jcs {
     }
 
     /**
-     * ECMAScript Number::toString. Java 17's Double.toString does not always give the shortest digits that read back
-     * as the same double, so the digits come from rounding the exact value to 1, 2, ... 17 significant digits and
-     * taking the first that round-trips (rounding half-even picks the closest such string).
+     * ECMAScript Number::toString (RFC 8785 §3.2.2.3). Java 17's Double.toString does not always give the shortest
+     * digits that read back as the same double, so the digits come from the exact value rounded to p = 1, 2, ... 17
+     * significant digits: the first p at which a p-digit neighbour reads back as d wins, and of two such neighbours
+     * the closer (rounding half-even also breaks ties to the even one, as ECMAScript asks). Both neighbours matter:
+     * at a power of two the gap below d is half the gap above, so the nearest p-digit value can miss while the one
+     * on the other side still reads back (2^-1017 is 7.120236347223045e-307, not 7.1202363472230444e-307).
      */
     public static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -84,12 +87,19 @@ public final class Jcs {
         if (d == 0) {
             return "0"; // -0 too
         }
-        BigDecimal exact = new BigDecimal(d);
+        double abs = Math.abs(d);
+        BigDecimal exact = new BigDecimal(abs);
         BigDecimal shortest = exact;
         for (int p = 1; p <= 17; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() == d) {
-                shortest = r;
+            BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (nearest.doubleValue() == abs) {
+                shortest = nearest;
+                break;
+            }
+            BigDecimal down = exact.round(new MathContext(p, RoundingMode.DOWN));
+            BigDecimal other = nearest.compareTo(down) == 0 ? exact.round(new MathContext(p, RoundingMode.UP)) : down;
+            if (other.doubleValue() == abs) {
+                shortest = other;
                 break;
             }
         }

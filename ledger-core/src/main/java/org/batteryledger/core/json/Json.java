@@ -340,10 +340,11 @@ public final class Json {
             Jcs.string(b, s);
         } else if (v instanceof Boolean bool) {
             b.append(bool);
-        } else if (!canonical && (v instanceof Integer || v instanceof Long || v instanceof BigInteger)) {
+        } else if (v instanceof BigDecimal || v instanceof BigInteger) {
+            BigDecimal d = v instanceof BigInteger i ? new BigDecimal(i) : (BigDecimal) v;
+            b.append(canonical ? Jcs.number(d) : plain(d));
+        } else if (!canonical && (v instanceof Integer || v instanceof Long)) {
             b.append(v);
-        } else if (v instanceof BigDecimal d) {
-            b.append(Jcs.number(d));
         } else if (v instanceof Number n) {
             b.append(Jcs.number(n.doubleValue()));
         } else if (v instanceof Map<?, ?> m) {
@@ -375,5 +376,19 @@ public final class Json {
         } else {
             throw new JsonException("cannot write a " + v.getClass().getSimpleName() + " as JSON");
         }
+    }
+
+    /**
+     * A number outside the canonical form keeps what it can: integers their exact digits (up to 20 trailing zeros,
+     * as ECMAScript prints 1e20 but not 1e21, so "1e999999999" cannot grow into a billion characters), other values
+     * the JCS form, and values no double can hold (1e400, 1e-400) their exact text, so any parsed tree can be written.
+     */
+    private static String plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        if (s.scale() <= 0 && s.scale() >= -20) {
+            return s.toPlainString();
+        }
+        double x = s.doubleValue();
+        return Double.isInfinite(x) || x == 0 ? s.toString() : Jcs.number(x);
     }
 }

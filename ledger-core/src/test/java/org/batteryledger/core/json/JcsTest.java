@@ -4,8 +4,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,10 +52,28 @@ class JcsTest {
         assertEquals(expected, Jcs.number(Double.longBitsToDouble(Long.parseUnsignedLong(bits, 16))));
     }
 
+    /** Powers of two, where the gap below is half the gap above (checked against V8 and Python's repr). */
+    @ParameterizedTest(name = "2^{0} -> {1}")
+    @CsvSource({
+            "-1017, 7.120236347223045e-307",
+            "-1007, 7.291122019556398e-304",
+            "-957, 8.209073602596753e-289",
+            "-904, 7.394076163542342e-273",
+            "-1074, 5e-324",
+            "-1022, 2.2250738585072014e-308",
+            "53, 9007199254740992",
+            "70, 1.1805916207174113e+21",
+            "-20, 9.5367431640625e-7",
+    })
+    void powersOfTwoTakeTheShortestDigitsOnEitherSide(int exponent, String expected) {
+        assertEquals(expected, Jcs.number(Math.scalb(1.0, exponent)));
+    }
+
     @Test
     void nanAndInfinityAreNotNumbers() {
-        assertThrows(JsonException.class, () -> Jcs.number(Double.NaN));
-        assertThrows(JsonException.class, () -> Jcs.number(Double.POSITIVE_INFINITY));
+        for (long bits : new long[] {0x7fffffffffffffffL, 0x7ff0000000000000L, 0xfff0000000000000L}) {
+            assertThrows(JsonException.class, () -> Jcs.number(Double.longBitsToDouble(bits)));
+        }
         assertTrue(assertThrows(JsonException.class, () -> Jcs.canonicalBytes("[1e400]")).getMessage().contains("out of range"));
     }
 
@@ -77,6 +104,22 @@ class JcsTest {
     }
 
     @Test
+    void javaNumbersAndBytes() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("long", Long.MAX_VALUE);
+        m.put("int", 7);
+        m.put("big", new BigInteger("123456789012345678901234567890"));
+        m.put("double", 0.1);
+        m.put("exact", new BigDecimal("12345678901234567"));
+        assertEquals("{\"big\":1.2345678901234568e+29,\"double\":0.1,\"exact\":12345678901234568,\"int\":7,"
+                + "\"long\":9223372036854776000}", Jcs.canonicalize(m));
+        assertArrayEquals("{\"a\":\"\u20ac\u007f\\u001f\"}".getBytes(StandardCharsets.UTF_8),
+                Jcs.canonicalBytes("{ \"a\" : \"\\u20ac\\u007F\\u001F\" }"));
+        assertTrue(assertThrows(JsonException.class, () -> Jcs.canonicalize(List.of(new BigInteger("1" + "0".repeat(400)))))
+                .getMessage().contains("number out of range"));
+    }
+
+    @Test
     void canonicalizationIsIdempotentAndIgnoresLayout() {
         String a = "{ \"b\" : [1.0, 2e0, {\"z\":null,\"a\":\"\\u00e9\"}], \"a\": -0 }";
         String once = Jcs.canonicalize(Json.parse(a));
@@ -96,6 +139,26 @@ class JcsTest {
             String s = Jcs.number(d);
             assertEquals(d == 0 ? 0.0 : d, Double.parseDouble(s), s);
             assertTrue(significantDigits(s) <= significantDigits(Double.toString(d)), s + " vs " + d);
+            assertNoShorterDigitsReadBack(d, s);
+        }
+        for (int e = -1074; e <= 1023; e++) {
+            double d = Math.scalb(1.0, e);
+            String s = Jcs.number(d);
+            assertEquals(d, Double.parseDouble(s), s);
+            assertNoShorterDigitsReadBack(d, s);
+        }
+    }
+
+    /** Neither neighbour of d with one digit fewer than s reads back as d. */
+    private static void assertNoShorterDigitsReadBack(double d, String s) {
+        int k = significantDigits(s);
+        if (d == 0 || k == 1) {
+            return;
+        }
+        BigDecimal exact = new BigDecimal(Math.abs(d));
+        for (RoundingMode mode : new RoundingMode[] {RoundingMode.DOWN, RoundingMode.UP}) {
+            BigDecimal shorter = exact.round(new MathContext(k - 1, mode));
+            assertTrue(shorter.doubleValue() != Math.abs(d), s + " but " + shorter + " reads back too");
         }
     }
 

@@ -5,6 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,10 +58,40 @@ class JsonTest {
 
     @Test
     void emptyInputControlCharactersAndDepthAreRefused() {
+        assertEquals("at line 1, column 1: no JSON value (the input is empty)",
+                assertThrows(JsonException.class, () -> Json.parse("")).getMessage());
         assertTrue(assertThrows(JsonException.class, () -> Json.parse("  ")).getMessage().contains("the input is empty"));
+        assertTrue(assertThrows(JsonException.class, () -> Json.parse("[1] // note")).getMessage().contains("unexpected '/'"));
+        assertTrue(assertThrows(JsonException.class, () -> Json.parse("-Infinity")).getMessage().contains("expected a digit"));
+        assertTrue(assertThrows(JsonException.class, () -> Json.parse("[\"\ud800x\"]")).getMessage().contains("lone surrogate"));
+        assertTrue(assertThrows(JsonException.class, () -> Json.parse("\f1")).getMessage().contains("unexpected"));
         assertTrue(assertThrows(JsonException.class, () -> Json.parse("[\"a\tb\"]")).getMessage().contains("control character U+0009"));
         assertTrue(assertThrows(JsonException.class, () -> Json.parse("\n\n  [1,}")).getMessage().startsWith("at line 3, column 6"));
         Json.parse("[".repeat(64) + "]".repeat(64));
-        assertTrue(assertThrows(JsonException.class, () -> Json.parse("[".repeat(65) + "]".repeat(65))).getMessage().contains("deeper than 64"));
+        assertEquals("at line 1, column 65: nested deeper than 64 levels",
+                assertThrows(JsonException.class, () -> Json.parse("[".repeat(65) + "]".repeat(65))).getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"z\":1,\"a\":[true,false,null,\"\\u0000\\t\\\"/\"],\"m\":{}}",
+            "[0,-1,12345678901234567890123,1.5,-0.001,1e-7,1e+21,[]]",
+            "\"\u20ac\ud83d\ude00\\u001f\u007f\"",
+    })
+    void compactDocumentsRoundTrip(String doc) {
+        assertEquals(doc, Json.write(Json.parse(doc)));
+    }
+
+    @Test
+    void writeKeepsIntegersAndNormalizesTheRest() {
+        assertEquals("[300,100000000000000000000,12300000000000000000000,1e+21,1.5,1E+400,-1E-400,0,0.1]",
+                Json.write(Json.parse("[3e2, 1.00e20, 123e20, 1E21, 1.50, 1e400, -1e-400, -0.0, 1E-1]")));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("b", Long.MIN_VALUE);
+        m.put("a", Arrays.asList(1, 2.5, new BigInteger("99999999999999999999"), null, Json.NULL, 1e21));
+        assertEquals("{\"b\":-9223372036854775808,\"a\":[1,2.5,99999999999999999999,null,null,1e+21]}", Json.write(m));
+        assertThrows(JsonException.class, () -> Json.write(List.of(Double.NaN)));
+        assertThrows(JsonException.class, () -> Json.write(Map.of(1, "x")));
+        assertThrows(JsonException.class, () -> Json.write(new Object()));
     }
 }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.service.ConsensusMetrics;
 import org.batteryledger.node.service.NodeAdminService;
 import org.batteryledger.node.service.NodeView;
@@ -27,6 +28,8 @@ import java.util.stream.Stream;
 public class MetricsResource {
     @EJB
     private NodeAdminService admin;
+    @EJB
+    private RecordStore recordStore;
 
     @GET
     @Produces("text/plain; version=0.0.4; charset=utf-8")
@@ -49,6 +52,11 @@ public class MetricsResource {
                     n.nodeId().value(), n.name(), n.agency(), n.role().label(), v.participation()));
         }
         counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", m.messagesUndelivered());
+        RecordStore.Progress records = recordStore.progress();
+        counter(out, "batteryledger_records_stored_total", "off-chain records stored on this node", records.stored());
+        gauge(out, "batteryledger_records_unbatched", "stored records waiting for an anchoring batch", records.unbatched());
+        gauge(out, "batteryledger_records_unanchored", "records in batches not yet anchored on chain", records.batchedNotAnchored());
+        counter(out, "batteryledger_records_rejected_total", "rejected records kept in the dead-letter store", records.deadLetters());
         List<LinkStats> links = admin.links();
         header(out, "batteryledger_link_up", "1 when the outbound link to the peer is connected", "gauge");
         for (LinkStats l : links) {
