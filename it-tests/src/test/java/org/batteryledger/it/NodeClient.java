@@ -18,16 +18,16 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Properties;
 
-/** A node's REST API over real HTTP, as one of the consortium's generated users. */
-final class NodeClient {
+/** A node's REST API over real HTTP, as one of the consortium's generated users (tests and load generators). */
+public final class NodeClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    record Reply(int status, String body, String contentType) {
-        JsonStructure json() {
+    public record Reply(int status, String body, String contentType) {
+        public JsonStructure json() {
             return Json.createReader(new StringReader(body)).read();
         }
 
-        JsonObject object() {
+        public JsonObject object() {
             return json().asJsonObject();
         }
     }
@@ -35,24 +35,29 @@ final class NodeClient {
     private final String api;
     private final Path consortiumDir;
 
-    NodeClient(int httpPort, Path consortiumDir) {
+    private Properties users; // read once: the launcher writes the users when it creates the consortium
+
+    public NodeClient(int httpPort, Path consortiumDir) {
         this.api = "http://127.0.0.1:" + httpPort + "/ledger/api";
         this.consortiumDir = consortiumDir;
     }
 
-    String password(String user) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(consortiumDir.resolve("users.properties"))) {
-            p.load(r);
+    public synchronized String password(String user) throws IOException {
+        if (users == null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(consortiumDir.resolve("users.properties"))) {
+                p.load(r);
+            }
+            users = p;
         }
-        return p.getProperty(user);
+        return users.getProperty(user);
     }
 
-    Reply call(String user, String method, String path, String json) throws IOException, InterruptedException {
+    public Reply call(String user, String method, String path, String json) throws IOException, InterruptedException {
         return call(user, user == null ? null : password(user), method, path, json);
     }
 
-    Reply call(String user, String password, String method, String path, String json) throws IOException, InterruptedException {
+    public Reply call(String user, String password, String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60));
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
@@ -66,16 +71,16 @@ final class NodeClient {
         return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
     }
 
-    Reply get(String user, String path) throws IOException, InterruptedException {
+    public Reply get(String user, String path) throws IOException, InterruptedException {
         return call(user, "GET", path, null);
     }
 
-    Reply post(String user, String path, String json) throws IOException, InterruptedException {
+    public Reply post(String user, String path, String json) throws IOException, InterruptedException {
         return call(user, "POST", path, json);
     }
 
     /** The committed height, or -1 when the node does not answer. */
-    long height() {
+    public long height() {
         try {
             Reply r = get("auditor", "/chain");
             return r.status() == 200 ? r.object().getJsonNumber("height").longValue() : -1;

@@ -81,10 +81,6 @@ public class AnchorService {
         }
     }
 
-    public int batchSize() {
-        return batchSize;
-    }
-
     void cycle() {
         try {
             for (int i = 0; i < MAX_SEALS_PER_CYCLE; i++) {

@@ -64,10 +64,6 @@ public class BatchEntity {
         return status;
     }
 
-    public long sealedAt() {
-        return sealedAt;
-    }
-
     public String txHash() {
         return txHash;
     }

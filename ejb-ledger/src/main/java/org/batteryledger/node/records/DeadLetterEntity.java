@@ -42,28 +42,4 @@ public class DeadLetterEntity {
         this.payload = p.length > MAX_PAYLOAD_BYTES ? Arrays.copyOf(p, MAX_PAYLOAD_BYTES) : p;
         this.rejectedAt = rejectedAt;
     }
-
-    public long id() {
-        return id;
-    }
-
-    public String recordId() {
-        return recordId;
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public String reason() {
-        return reason;
-    }
-
-    public String payload() {
-        return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    public long rejectedAt() {
-        return rejectedAt;
-    }
 }

@@ -8,7 +8,6 @@ import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
-import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.json.Jcs;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.core.json.JsonException;
@@ -17,10 +16,8 @@ import org.batteryledger.core.proof.AnchorEvidence;
 import org.batteryledger.core.proof.RecordProof;
 import org.batteryledger.core.proof.RecordVerifier;
 import org.batteryledger.node.service.LedgerService;
-import org.batteryledger.node.service.NodeView;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,45 +33,33 @@ public class ProofService {
     /** Why there is no proof (yet). */
     @jakarta.ejb.ApplicationException
     public static final class NoProof extends RuntimeException {
-        private final boolean known;
-
-        NoProof(String message, boolean known) {
+        NoProof(String message) {
             super(message);
-            this.known = known;
-        }
-
-        /** True when the record is stored but not anchored yet; false when this node holds no such record. */
-        public boolean known() {
-            return known;
         }
     }
 
     /** The proof of a stored, anchored record, with the evidence to check it offline. */
     public AnchorEvidence evidence(String recordId) {
-        RecordEntity r = store.record(recordId).orElseThrow(() -> new NoProof("this node holds no record " + recordId, false));
+        RecordEntity r = store.record(recordId).orElseThrow(() -> new NoProof("this node holds no record " + recordId));
         BatchEntity b = r.batchId() == null ? null : store.batch(r.batchId()).orElse(null);
         if (b == null || b.status() != BatchEntity.Status.ANCHORED) {
             throw new NoProof("record " + recordId + " is stored but not anchored yet" + (b == null ? " (waiting for its batch)"
-                    : " (batch " + b.batchId() + " is " + b.status().name().toLowerCase(java.util.Locale.ROOT) + ")"), true);
+                    : " (batch " + b.batchId() + " is " + b.status().name().toLowerCase(java.util.Locale.ROOT) + ")"));
         }
         CryptoSuite suite = ledger.suite();
         MerkleTree tree = MerkleTree.of(suite, store.leaves(b.batchId()));
         CommittedBlock block = ledger.block(b.height())
                 .orElseThrow(() -> new IllegalStateException("block " + b.height() + " of batch " + b.batchId() + " is missing from this node"));
         List<Transaction> txs = block.block().transactions();
+        List<Hash> txHashes = txs.stream().map(t -> t.hash(suite)).toList();
         Hash txHash = Hash.fromHex(b.txHash());
-        int txIndex = -1;
-        for (int i = 0; i < txs.size(); i++) {
-            if (txs.get(i).hash(suite).equals(txHash)) {
-                txIndex = i;
-            }
-        }
+        int txIndex = txHashes.indexOf(txHash);
         if (txIndex < 0) {
             throw new IllegalStateException("transaction " + b.txHash() + " is not in block " + b.height());
         }
-        MerkleTree txTree = MerkleTree.of(suite, txs.stream().map(t -> t.hash(suite)).toList());
         RecordProof proof = new RecordProof(Hash.fromHex(r.recordHash()), tree.inclusionProof(r.leafIndex()), tree.root(), b.height(), txHash);
-        return new AnchorEvidence(proof, block.block().header(), txs.get(txIndex), txTree.inclusionProof(txIndex), block.certificate());
+        return new AnchorEvidence(proof, block.block().header(), txs.get(txIndex), MerkleTree.of(suite, txHashes).inclusionProof(txIndex),
+                block.certificate());
     }
 
     /** The verdict on a record someone holds: its content against the anchored hash, and the anchor against the chain. */
@@ -104,13 +89,8 @@ public class ProofService {
      * change) may name validators that have left; this node checked that block when it committed it.
      */
     private RecordVerifier verifier() {
-        Map<NodeId, byte[]> keys = new LinkedHashMap<>();
-        for (NodeView n : ledger.nodes()) {
-            if (n.node().role() == org.batteryledger.core.contract.Role.CONSENSUS) {
-                keys.put(n.node().nodeId(), n.node().publicKey());
-            }
-        }
-        return new RecordVerifier(ledger.suite(), ledger.chain().chainId(), keys);
+        LedgerService.Validators v = ledger.validators();
+        return new RecordVerifier(ledger.suite(), v.chainId(), v.keys());
     }
 
     /** {@code evidence} is null when there was nothing to check against. */

@@ -78,20 +78,8 @@ public class RecordEntity {
         return recordHash;
     }
 
-    public byte[] canonical() {
-        return canonical.clone();
-    }
-
     public String canonicalJson() {
         return new String(canonical, StandardCharsets.UTF_8);
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public long receivedAt() {
-        return receivedAt;
     }
 
     public String batchId() {

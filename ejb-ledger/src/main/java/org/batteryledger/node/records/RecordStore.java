@@ -129,11 +129,15 @@ public class RecordStore {
      * waited {@code maxWaitMillis}. Returns the sealed batch, if one was sealed.
      */
     public Optional<BatchEntity> sealBatch(CryptoSuite suite, String batchPrefix, int maxSize, long maxWaitMillis, long now) {
-        List<RecordEntity> open = em.createQuery("select r from RecordEntity r where r.batchId is null order by r.seq", RecordEntity.class)
-                .setMaxResults(maxSize).getResultList();
-        if (open.isEmpty() || (open.size() < maxSize && open.get(0).receivedAt() > now - maxWaitMillis)) {
+        // Runs every cycle: decide from one aggregate row, load the records only when a batch is due.
+        Object[] waiting = em.createQuery("select count(r), min(r.receivedAt) from RecordEntity r where r.batchId is null", Object[].class)
+                .getSingleResult();
+        long count = ((Number) waiting[0]).longValue();
+        if (count == 0 || (count < maxSize && ((Number) waiting[1]).longValue() > now - maxWaitMillis)) {
             return Optional.empty();
         }
+        List<RecordEntity> open = em.createQuery("select r from RecordEntity r where r.batchId is null order by r.seq", RecordEntity.class)
+                .setMaxResults(maxSize).getResultList();
         String batchId = batchPrefix + "-" + open.get(0).seq();
         List<Hash> leaves = new ArrayList<>(open.size());
         for (int i = 0; i < open.size(); i++) {

@@ -51,6 +51,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -314,8 +315,11 @@ public class NodeRuntime {
         return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
     }
 
-    /** Share of the last {@value #PARTICIPATION_WINDOW} commit certificates that carry each node's seal. */
-    public Map<NodeId, Double> participation() {
+    /**
+     * As {@link #query}, with each node's share of the last {@value #PARTICIPATION_WINDOW} commit certificates that
+     * carry its seal, taken in the same step.
+     */
+    public <T> T queryWithParticipation(BiFunction<Replica, Map<NodeId, Double>, T> read) {
         return query(r -> {
             Map<NodeId, Double> counts = new HashMap<>();
             for (List<NodeId> signers : recentSigners) {
@@ -325,7 +329,7 @@ public class NodeRuntime {
             }
             int n = Math.max(1, recentSigners.size());
             counts.replaceAll((k, v) -> v / n);
-            return counts;
+            return read.apply(r, counts);
         });
     }
 
@@ -386,11 +390,4 @@ public class NodeRuntime {
         return readModel;
     }
 
-    public CommittedBlock block(long height) {
-        return store.block(height);
-    }
-
-    public org.batteryledger.node.store.ReceiptEntity receipt(String txHash) {
-        return store.receipt(txHash);
-    }
 }

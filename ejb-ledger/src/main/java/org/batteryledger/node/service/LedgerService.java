@@ -11,12 +11,16 @@ import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.contract.Registry;
 import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.store.LedgerStore;
 import org.batteryledger.node.store.ReceiptEntity;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +35,8 @@ import java.util.TreeMap;
 public class LedgerService {
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private LedgerStore store;
 
     public ChainView chain() {
         return runtime.query(r -> {
@@ -51,25 +57,44 @@ public class LedgerService {
     }
 
     public Optional<CommittedBlock> block(long height) {
-        return height < 1 ? Optional.empty() : Optional.ofNullable(runtime.block(height));
+        return height < 1 ? Optional.empty() : Optional.ofNullable(store.block(height));
     }
 
     public Optional<Receipt> receipt(String txHash) {
-        ReceiptEntity e = runtime.receipt(txHash);
+        ReceiptEntity e = store.receipt(txHash);
         return e == null ? Optional.empty() : Optional.of(new Receipt(txHash, e.height(), e.error()));
+    }
+
+    /** The receipts of one block's transactions, by transaction hash. */
+    public Map<String, Receipt> receipts(long height) {
+        Map<String, Receipt> out = new HashMap<>();
+        for (ReceiptEntity e : store.receipts(height)) {
+            out.put(e.txHash(), new Receipt(e.txHash(), e.height(), e.error()));
+        }
+        return out;
+    }
+
+    /** The chain id and the validators' public keys at the next height, read in one step of the replica. */
+    public Validators validators() {
+        return runtime.query(r -> new Validators(r.chainId(), Map.copyOf(r.validators().keys())));
+    }
+
+    public record Validators(Hash chainId, Map<NodeId, byte[]> keys) {
     }
 
     /** The registered nodes with their participation in recent commit certificates. */
     public List<NodeView> nodes() {
-        Map<NodeId, Double> participation = runtime.participation();
-        return runtime.query(r -> {
-            List<NodeView> out = new ArrayList<>();
-            for (NodeRecord n : Registry.activeNodes(r.state())) {
-                double p = participation.getOrDefault(n.nodeId(), 0.0);
-                out.add(new NodeView(n, p, NodeView.status(n, p, r.committedHeight())));
-            }
-            return out;
-        });
+        return runtime.queryWithParticipation(LedgerService::nodes);
+    }
+
+    /** On the replica's loop: the registry with participation. */
+    static List<NodeView> nodes(Replica r, Map<NodeId, Double> participation) {
+        List<NodeView> out = new ArrayList<>();
+        for (NodeRecord n : Registry.activeNodes(r.state())) {
+            double p = participation.getOrDefault(n.nodeId(), 0.0);
+            out.add(new NodeView(n, p, NodeView.status(n, p, r.committedHeight())));
+        }
+        return out;
     }
 
     /** One entry of the committed state, from the read model. */

@@ -33,8 +33,6 @@ public class NodeAdminService {
 
     @EJB
     private NodeRuntime runtime;
-    @EJB
-    private LedgerService ledger;
 
     public SubmitResult propose(GovernanceAction action) {
         return runtime.submitAsNode(TxType.GOVERNANCE_PROPOSE, action.encode());
@@ -71,12 +69,12 @@ public class NodeAdminService {
     }
 
     public ConsensusMetrics metrics() {
-        List<NodeView> nodes = ledger.nodes();
         long undelivered = runtime.messagesDropped();
-        return runtime.query(r -> {
+        return runtime.queryWithParticipation((r, participation) -> {
             ReplicaMetrics m = r.metrics();
             return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
-                    m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered, nodes);
+                    m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
+                    LedgerService.nodes(r, participation));
         });
     }
 

@@ -26,6 +26,8 @@ import java.util.List;
  */
 @Stateless
 public class LedgerStore {
+    /** Values per IN list: databases bound the number of parameters in one statement. */
+    private static final int MAX_IN_LIST = 1000;
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
 
@@ -53,6 +55,7 @@ public class LedgerStore {
             em.persist(new AcknowledgedTxEntity(tx.hash(suite).hex(), tx.expiryHeight(), w.toByteArray()));
         }
         long committedUpTo = -1;
+        List<Transaction> committed = new ArrayList<>();
         for (Ready.Committed c : ready.committed()) {
             CommittedBlock cb = c.block();
             CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
@@ -63,17 +66,18 @@ public class LedgerStore {
             for (BlockExecutor.Receipt r : c.receipts()) {
                 em.persist(new ReceiptEntity(r.txHash().hex(), cb.block().height(), r.error()));
             }
-            for (Transaction tx : cb.block().transactions()) {
-                AcknowledgedTxEntity ack = em.find(AcknowledgedTxEntity.class, tx.hash(suite).hex());
-                if (ack != null) {
-                    em.remove(ack);
-                }
-            }
+            committed.addAll(cb.block().transactions());
             committedUpTo = cb.block().height();
         }
         if (committedUpTo >= 0) {
             // Votes of committed heights can never be needed again; expired acknowledgements neither.
             em.flush();
+            // Acknowledgements of committed transactions in bulk, not a find and remove per transaction.
+            List<String> hashes = committed.stream().map(tx -> tx.hash(suite).hex()).toList();
+            for (int from = 0; from < hashes.size(); from += MAX_IN_LIST) {
+                em.createQuery("delete from AcknowledgedTxEntity a where a.hash in :hashes")
+                        .setParameter("hashes", hashes.subList(from, Math.min(hashes.size(), from + MAX_IN_LIST))).executeUpdate();
+            }
             em.createQuery("delete from VoteLogEntity v where v.height <= :h").setParameter("h", committedUpTo).executeUpdate();
             em.createQuery("delete from AcknowledgedTxEntity a where a.expiryHeight <= :h").setParameter("h", committedUpTo).executeUpdate();
         }
@@ -128,6 +132,12 @@ public class LedgerStore {
     public byte[] stateValue(String table, String key) {
         StateEntryEntity e = em.find(StateEntryEntity.class, new StateEntryEntity.Key(table, key));
         return e == null ? null : e.value();
+    }
+
+    /** The receipts of one block's transactions, by transaction hash (one query for a whole block). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ReceiptEntity> receipts(long height) {
+        return em.createQuery("select r from ReceiptEntity r where r.height = :h", ReceiptEntity.class).setParameter("h", height).getResultList();
     }
 
     /** The committed blocks of heights [from, to], for participation over recent certificates. */

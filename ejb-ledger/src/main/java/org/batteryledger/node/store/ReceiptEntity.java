@@ -26,6 +26,10 @@ public class ReceiptEntity {
         this.error = error;
     }
 
+    public String txHash() {
+        return txHash;
+    }
+
     public long height() {
         return height;
     }

@@ -1,21 +1,12 @@
 package org.batteryledger.it.load;
 
-import java.io.Reader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import org.awaitility.Awaitility;
+import org.batteryledger.it.NodeClient;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +16,10 @@ import java.util.regex.Pattern;
  * the first push to the last anchored proof, and the chain bytes (blocks with certificates) per anchored record.
  * Seeded; bounded in count and time; loopback only.
  *
- * <pre>java -cp it-tests/target/test-classes org.batteryledger.it.load.RecordLoadGenerator consortium.d 200 50 500</pre>
+ * <pre>mvn -q -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.RecordLoadGenerator -Dexec.args="$PWD/consortium.d 200 50 500"</pre>
  * (arguments: consortium directory, batteries, sessions per battery, records per submission)
  */
 public final class RecordLoadGenerator {
-    private static final Pattern HEIGHT = Pattern.compile("\"height\":(\\d+)");
-    private static final Pattern BYTES = Pattern.compile("\"encodedBytes\":(\\d+)");
     private static final Pattern ACCEPTED = Pattern.compile("\"hash\":");
 
     private RecordLoadGenerator() {
@@ -41,16 +30,10 @@ public final class RecordLoadGenerator {
         int batteries = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int sessionsEach = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int perSubmission = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-        String api = "http://127.0.0.1:" + (args.length > 4 ? 8080 + Integer.parseInt(args[4]) : 8080) + "/ledger/api";
-        Properties users = new Properties();
-        try (Reader r = Files.newBufferedReader(dir.resolve("users.properties"))) {
-            users.load(r);
-        }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String admin = auth("admin", users);
+        NodeClient node = new NodeClient(8080 + (args.length > 4 ? Integer.parseInt(args[4]) : 0), dir);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36).toUpperCase(Locale.ROOT);
         Random random = new Random(7);
-        long startHeight = height(http, api, admin);
+        long startHeight = node.height();
 
         long t0 = System.nanoTime();
         int accepted = 0;
@@ -64,7 +47,7 @@ public final class RecordLoadGenerator {
                             + "\"ratedCapacityAh\":150,\"nominalVoltageV\":3.7,\"ratedCycleLife\":2000,\"ratedCycleDod\":1,\"ratedCycleTempC\":25,"
                             + "\"manufacturedAt\":\"2023-01-01T00:00:00Z\"}");
             if (inBatch == perSubmission) {
-                accepted += push(http, api, admin, batch, inBatch);
+                accepted += push(node, batch, inBatch);
                 inBatch = 0;
             }
             for (int s = 0; s < sessionsEach; s++) {
@@ -75,36 +58,23 @@ public final class RecordLoadGenerator {
                                 + "\"endedAt\":\"2024-01-01T01:00:00Z\",\"socStart\":%.3f,\"socEnd\":%.3f,\"energyKWh\":%.2f,\"avgTempC\":%.1f,\"maxTempC\":%.1f}",
                                 start, start + 0.4, 0.4 * 0.555, 20 + random.nextDouble() * 10, 32.0));
                 if (inBatch == perSubmission) {
-                    accepted += push(http, api, admin, batch, inBatch);
+                    accepted += push(node, batch, inBatch);
                     inBatch = 0;
                 }
             }
         }
         if (inBatch > 0) {
-            accepted += push(http, api, admin, batch, inBatch);
+            accepted += push(node, batch, inBatch);
         }
         long pushedNanos = System.nanoTime() - t0;
-        String last = lastId == null ? "lg-" + run + "-b" + (batteries - 1) : lastId;
-        ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (true) {
-            var proof = poll.schedule(() -> get(http, api + "/records/" + last + "/proof", admin), 200, TimeUnit.MILLISECONDS).get();
-            if (proof.statusCode() == 200) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the last record has no proof after 10 minutes: " + proof.body());
-            }
-        }
+        String proofPath = "/records/" + (lastId == null ? "lg-" + run + "-b" + (batteries - 1) : lastId) + "/proof";
+        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> node.get("admin", proofPath).status() == 200);
         long anchoredNanos = System.nanoTime() - t0;
-        poll.shutdown();
-        long endHeight = height(http, api, admin);
+        long endHeight = node.height();
         long chainBytes = 0;
         for (long h = startHeight + 1; h <= endHeight; h++) {
-            Matcher m = BYTES.matcher(get(http, api + "/blocks/" + h, admin).body());
-            if (m.find()) {
-                chainBytes += Long.parseLong(m.group(1));
-            }
+            chainBytes += node.get("admin", "/blocks/" + h).object().getJsonNumber("encodedBytes").longValue();
         }
         System.out.printf(Locale.ROOT, "records=%d accepted=%d submission=%d push=%.1fs (%.0f records/s) anchored=%.1fs (%.0f records/s) "
                         + "blocks=%d chainBytes=%d bytesPerRecord=%.2f%n",
@@ -112,13 +82,11 @@ public final class RecordLoadGenerator {
                 accepted / (anchoredNanos / 1e9), endHeight - startHeight, chainBytes, (double) chainBytes / accepted);
     }
 
-    private static int push(HttpClient http, String api, String auth, StringBuilder batch, int count) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/records")).timeout(Duration.ofSeconds(120))
-                .header("Authorization", auth).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + batch + "]")).build(), HttpResponse.BodyHandlers.ofString());
+    private static int push(NodeClient node, StringBuilder batch, int count) throws Exception {
+        NodeClient.Reply r = node.post("admin", "/records", "[" + batch + "]");
         batch.setLength(0);
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("push of " + count + " records answered " + r.statusCode() + ": " + r.body());
+        if (r.status() != 202) {
+            throw new IllegalStateException("push of " + count + " records answered " + r.status() + ": " + r.body());
         }
         Matcher m = ACCEPTED.matcher(r.body());
         int n = 0;
@@ -126,26 +94,5 @@ public final class RecordLoadGenerator {
             n++;
         }
         return n;
-    }
-
-    private static long height(HttpClient http, String api, String auth) throws Exception {
-        Matcher m = HEIGHT.matcher(get(http, api + "/chain", auth).body());
-        if (!m.find()) {
-            throw new IllegalStateException("no height in /chain");
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    private static HttpResponse<String> get(HttpClient http, String url, String auth) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", auth).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(url + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String auth(String user, Properties users) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + users.getProperty(user)).getBytes(StandardCharsets.UTF_8));
     }
 }

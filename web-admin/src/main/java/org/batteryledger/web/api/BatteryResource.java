@@ -22,6 +22,7 @@ import org.batteryledger.node.service.LedgerService;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ public class BatteryResource {
         if (master.isEmpty()) {
             throw Problem.notFound("this node holds no battery record for " + code);
         }
+        Map<String, Optional<BatchEntity>> batches = new HashMap<>(); // sessions share a few batches: look each up once
         List<Map<String, Object>> sessions = new ArrayList<>();
         double halfCycles = 0;
         for (RecordEntity r : history) {
@@ -75,7 +77,7 @@ public class BatteryResource {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("record", s);
                 m.put("hash", r.recordHash());
-                m.put("anchor", anchor(r));
+                m.put("anchor", anchor(r, batches));
                 sessions.add(m);
             }
         }
@@ -83,7 +85,7 @@ public class BatteryResource {
         out.put("batteryCode", code);
         out.put("master", Json.parse(master.get().canonicalJson()));
         out.put("masterHash", master.get().recordHash());
-        out.put("masterAnchor", anchor(master.get()));
+        out.put("masterAnchor", anchor(master.get(), batches));
         out.put("equivalentFullCycles", Math.round(halfCycles / 2 * 1000) / 1000.0);
         out.put("sessionCount", sessions.size());
         out.put("sessions", sessions);
@@ -92,9 +94,9 @@ public class BatteryResource {
         return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
     }
 
-    private Map<String, Object> anchor(RecordEntity r) {
+    private Map<String, Object> anchor(RecordEntity r, Map<String, Optional<BatchEntity>> batches) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Optional<BatchEntity> b = r.batchId() == null ? Optional.empty() : records.batch(r.batchId());
+        Optional<BatchEntity> b = r.batchId() == null ? Optional.empty() : batches.computeIfAbsent(r.batchId(), records::batch);
         m.put("status", b.map(x -> x.status().name().toLowerCase(java.util.Locale.ROOT)).orElse("pending"));
         b.filter(x -> x.status() == BatchEntity.Status.ANCHORED).ifPresent(x -> {
             m.put("blockHeight", x.height());

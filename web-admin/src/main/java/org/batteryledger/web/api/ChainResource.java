@@ -18,6 +18,7 @@ import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.node.service.ChainView;
 import org.batteryledger.node.service.LedgerService;
 import org.batteryledger.node.service.NodeView;
+import org.batteryledger.node.service.Receipt;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public class ChainResource {
         m.put("proposer", h.proposer().value());
         m.put("view", h.view());
         m.put("timestamp", Instant.ofEpochMilli(h.timestamp()).toString());
+        Map<String, Receipt> receipts = ledger.receipts(height);
         List<Map<String, Object>> txs = new ArrayList<>();
         for (Transaction tx : b.transactions()) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -81,10 +83,11 @@ public class ChainResource {
             t.put("nonce", tx.nonce());
             t.put("expiryHeight", tx.expiryHeight());
             t.put("payload", Hex.encode(tx.payload()));
-            ledger.receipt(hash).filter(rc -> !rc.ok()).ifPresentOrElse(rc -> {
-                t.put("ok", false);
-                t.put("error", rc.error());
-            }, () -> t.put("ok", true));
+            Receipt receipt = receipts.get(hash);
+            t.put("ok", receipt == null || receipt.ok());
+            if (receipt != null && !receipt.ok()) {
+                t.put("error", receipt.error());
+            }
             txs.add(t);
         }
         m.put("transactions", txs);
@@ -94,9 +97,9 @@ public class ChainResource {
         }
         m.put("commitCertificate", seals);
         m.put("certificateView", cb.certificate().view());
-        CanonicalWriter size = new CanonicalWriter(b.encodedSize() + 1024);
-        cb.write(size);
-        m.put("encodedBytes", size.size()); // what the block with its certificate takes on every node
+        CanonicalWriter certificate = new CanonicalWriter(512);
+        cb.certificate().write(certificate);
+        m.put("encodedBytes", b.encodedSize() + certificate.size()); // what the block with its certificate takes on every node
         return m;
     }
 
