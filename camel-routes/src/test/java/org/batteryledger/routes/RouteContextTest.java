@@ -3,6 +3,7 @@ package org.batteryledger.routes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
+import org.batteryledger.routes.pull.PullSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RouteContextTest {
     @Test
     void theContextStartsWithItsRoutesAndStopsCleanly() {
-        CamelContext c = RouteContext.create("test-node", List.of(new RouteBuilder() {
+        CamelContext c = RouteContext.create("test-node", List.<org.apache.camel.RoutesBuilder>of(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:ping").routeId("ping").transform(constant("pong"));
             }
-        }));
+        }), PullSettings.DEFAULTS);
         assertEquals("test-node", c.getName());
         assertEquals(ServiceStatus.Started, c.getStatus());
         assertEquals("pong", c.createProducerTemplate().requestBody("direct:ping", "x", String.class));
@@ -28,13 +29,13 @@ class RouteContextTest {
 
     @Test
     void aBrokenRouteFailsTheStartWithItsReason() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RouteContext.create("test-node", List.of(new RouteBuilder() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RouteContext.create("test-node", List.<org.apache.camel.RoutesBuilder>of(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:a").routeId("twice").log("a");
                 from("direct:b").routeId("twice").log("b");
             }
-        })));
+        }), PullSettings.DEFAULTS));
         assertEquals(true, e.getMessage().contains("twice"), e.getMessage());
     }
 }

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
         @Index(name = "IX_RECORD_BATCH", columnList = "batchId, leafIndex")})
 public class RecordEntity {
     /** Canonical records are small; this bounds what one record may hold. */
-    public static final int MAX_CANONICAL_BYTES = 16 * 1024;
+    public static final int MAX_CANONICAL_BYTES = org.batteryledger.core.intake.Intake.MAX_CANONICAL_BYTES;
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE)

@@ -11,9 +11,12 @@ import org.batteryledger.core.json.Json;
 import org.batteryledger.core.merkle.MerkleTree;
 import org.batteryledger.core.record.BatteryRecord;
 import org.batteryledger.core.record.ParsedRecord;
-import org.batteryledger.core.record.RecordSchema;
+import org.batteryledger.core.intake.Intake;
+import org.batteryledger.core.intake.Outcome;
+import org.batteryledger.core.intake.Submission;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The off-chain record store: intake (validate, deduplicate, store, or dead-letter with a reason) and anchoring
+ * The off-chain record store: intake (deduplicate, store, or dead-letter with a reason) and anchoring
  * batches (seal, submit, anchored). Each call is one JTA transaction: a submission is stored whole or not at all,
  * and a batch is sealed together with the assignment of its records.
  */
@@ -33,93 +36,85 @@ public class RecordStore {
     private EntityManager em;
 
     /**
-     * Takes a submission in. Every record gets an outcome; the accepted ones are durable when this returns.
-     *
-     * @param records      parsed JSON values ({@link Json#parse}), one per record
-     * @param allowedTypes record types the sender may submit ({@code battery}, {@code session})
+     * Takes a validated submission in ({@link Intake#take}). Every record gets an outcome; the accepted ones are
+     * durable when this returns, together with the dead letters and, for a pull, the partner's cursor.
      */
-    public List<Outcome> take(CryptoSuite suite, List<Object> records, String source, Set<String> allowedTypes, long now) {
-        List<Outcome> out = new ArrayList<>(records.size());
-        List<ParsedRecord> valid = new ArrayList<>();
-        List<Integer> validIndex = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            RecordSchema.Result r = RecordSchema.check(records.get(i));
-            if (r instanceof RecordSchema.Invalid inv) {
-                out.add(reject(i, inv.recordId(), inv.reason(), source, records.get(i), now));
-            } else if (r instanceof RecordSchema.Valid v) {
-                BatteryRecord rec = v.parsed().record();
-                if (!allowedTypes.contains(rec.type())) {
-                    out.add(reject(i, rec.recordId(), "the sender may not submit '" + rec.type() + "' records (allowed: "
-                            + String.join(", ", new java.util.TreeSet<>(allowedTypes)) + ")", source, records.get(i), now));
-                } else if (v.parsed().canonicalBytes().length > RecordEntity.MAX_CANONICAL_BYTES) {
-                    out.add(reject(i, rec.recordId(), "the record is " + v.parsed().canonicalBytes().length + " bytes in canonical form; at most "
-                            + RecordEntity.MAX_CANONICAL_BYTES + " are taken", source, records.get(i), now));
-                } else {
-                    valid.add(v.parsed());
-                    validIndex.add(i);
-                    out.add(null); // decided below
+    public List<Outcome> take(CryptoSuite suite, Submission submission, long now) {
+        return Intake.take(suite, submission, new JpaIntakeStore(now), now);
+    }
+
+    /** Intake's store port on this transaction's entity manager. */
+    private final class JpaIntakeStore implements Intake.Store {
+        private final long now;
+
+        JpaIntakeStore(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public Map<String, String> storedHashes(Collection<String> recordIds) {
+            Map<String, String> out = new HashMap<>();
+            for (List<String> chunk : chunks(recordIds)) {
+                for (Object[] row : em.createQuery("select r.recordId, r.recordHash from RecordEntity r where r.recordId in :ids", Object[].class)
+                        .setParameter("ids", chunk).getResultList()) {
+                    out.put((String) row[0], (String) row[1]);
                 }
-            } else {
-                throw new AssertionError(r);
             }
-        }
-        Map<String, RecordEntity> stored = existing(valid);
-        Set<String> knownBatteries = knownBatteries(valid);
-        Map<String, String> takenNow = new HashMap<>(); // recordId -> hash, within this submission
-        for (int k = 0; k < valid.size(); k++) {
-            int i = validIndex.get(k);
-            ParsedRecord p = valid.get(k);
-            BatteryRecord rec = p.record();
-            String hash = p.hash(suite).hex();
-            String earlier = takenNow.containsKey(rec.recordId()) ? takenNow.get(rec.recordId())
-                    : stored.containsKey(rec.recordId()) ? stored.get(rec.recordId()).recordHash() : null;
-            if (earlier != null) {
-                out.set(i, earlier.equals(hash) ? new Outcome.Accepted(i, rec.recordId(), hash, true)
-                        : reject(i, rec.recordId(), "conflict: record " + rec.recordId() + " was taken in with hash " + earlier
-                        + "; a record id cannot be reused for different content (this one hashes to " + hash + ")", source, records.get(i), now));
-                continue;
-            }
-            if (rec instanceof BatteryRecord.Session && !knownBatteries.contains(rec.batteryCode())) {
-                out.set(i, reject(i, rec.recordId(), "unknown battery " + rec.batteryCode() + ": this node has no battery record for it; "
-                        + "send the manufacturer's battery record first", source, records.get(i), now));
-                continue;
-            }
-            em.persist(new RecordEntity(rec.recordId(), rec.type(), rec.batteryCode(), hash, p.canonicalJson(), source, now));
-            takenNow.put(rec.recordId(), hash);
-            if (rec instanceof BatteryRecord.Master) {
-                knownBatteries.add(rec.batteryCode());
-            }
-            out.set(i, new Outcome.Accepted(i, rec.recordId(), hash, false));
-        }
-        return out;
-    }
-
-    private Outcome.Rejected reject(int index, String recordId, String reason, String source, Object json, long now) {
-        em.persist(new DeadLetterEntity(recordId, source, reason, Json.write(json), now));
-        return new Outcome.Rejected(index, recordId, reason);
-    }
-
-    private Map<String, RecordEntity> existing(List<ParsedRecord> records) {
-        Map<String, RecordEntity> out = new HashMap<>();
-        if (records.isEmpty()) {
             return out;
         }
-        List<String> ids = records.stream().map(p -> p.record().recordId()).distinct().toList();
-        for (RecordEntity e : em.createQuery("select r from RecordEntity r where r.recordId in :ids", RecordEntity.class)
-                .setParameter("ids", ids).getResultList()) {
-            out.put(e.recordId(), e);
+
+        @Override
+        public Set<String> knownBatteries(Collection<String> batteryCodes) {
+            Set<String> out = new HashSet<>();
+            for (List<String> chunk : chunks(batteryCodes)) {
+                out.addAll(em.createQuery("select distinct r.batteryCode from RecordEntity r where r.type = 'battery' and r.batteryCode in :codes",
+                        String.class).setParameter("codes", chunk).getResultList());
+            }
+            return out;
+        }
+
+        @Override
+        public void store(ParsedRecord p, String hash, String source) {
+            BatteryRecord rec = p.record();
+            em.persist(new RecordEntity(rec.recordId(), rec.type(), rec.batteryCode(), hash, p.canonicalJson(), source, now));
+        }
+
+        @Override
+        public void deadLetter(String recordId, String reason, String source, Object json) {
+            em.persist(new DeadLetterEntity(recordId, source, reason, Json.write(json), now));
+        }
+
+        @Override
+        public Intake.Cursor cursor(String partner) {
+            PullCursorEntity c = em.find(PullCursorEntity.class, partner);
+            return c == null ? Intake.Cursor.START : new Intake.Cursor(c.position(), c.deferringSince());
+        }
+
+        @Override
+        public void moveCursor(String partner, Intake.Cursor to, long newlyTaken) {
+            PullCursorEntity c = em.find(PullCursorEntity.class, partner);
+            if (c == null) {
+                c = new PullCursorEntity(partner);
+                em.persist(c);
+            }
+            c.moved(to.position(), to.deferringSince(), newlyTaken, now);
+        }
+    }
+
+    /** IN lists of at most 1,000 values (some databases refuse longer ones). */
+    private static List<List<String>> chunks(Collection<String> values) {
+        List<String> all = new ArrayList<>(values);
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 1_000) {
+            out.add(all.subList(i, Math.min(all.size(), i + 1_000)));
         }
         return out;
     }
 
-    private Set<String> knownBatteries(List<ParsedRecord> records) {
-        List<String> codes = records.stream().filter(p -> p.record() instanceof BatteryRecord.Session)
-                .map(p -> p.record().batteryCode()).distinct().toList();
-        if (codes.isEmpty()) {
-            return new HashSet<>();
-        }
-        return new HashSet<>(em.createQuery("select distinct r.batteryCode from RecordEntity r where r.type = 'battery' and r.batteryCode in :codes",
-                String.class).setParameter("codes", codes).getResultList());
+    /** Where this node stands in a partner's feed; empty before its first page. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<PullCursorEntity> cursor(String partner) {
+        return Optional.ofNullable(em.find(PullCursorEntity.class, partner));
     }
 
     // ------------------------------------------------------------------------------------------------ anchoring

@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The record formats of CONTRACT.md: every field checked, every problem named, the hash any JCS tool reproduces. */
-class RecordSchemaTest {
-    static final String BATTERY = "{\"recordId\":\"erp-1\",\"type\":\"battery\",\"batteryCode\":\"036PE0B1A2C3D4E5F6G7H8J9\","
+public class RecordSchemaTest {
+    public static final String BATTERY = "{\"recordId\":\"erp-1\",\"type\":\"battery\",\"batteryCode\":\"036PE0B1A2C3D4E5F6G7H8J9\","
             + "\"manufacturer\":\"CATL\",\"chemistry\":\"LFP\",\"ratedCapacityAh\":280.0,\"nominalVoltageV\":3.2,"
             + "\"ratedCycleLife\":6000,\"ratedCycleDod\":1,\"ratedCycleTempC\":25,\"manufacturedAt\":\"2024-03-01T00:00:00Z\"}";
-    static final String SESSION = "{\"recordId\":\"cpo-9\",\"type\":\"session\",\"batteryCode\":\"036PE0B1A2C3D4E5F6G7H8J9\","
+    public static final String SESSION = "{\"recordId\":\"cpo-9\",\"type\":\"session\",\"batteryCode\":\"036PE0B1A2C3D4E5F6G7H8J9\","
             + "\"operator\":\"ChargeCo\",\"startedAt\":\"2024-05-01T08:00:00Z\",\"endedAt\":\"2024-05-01T09:10:00.5Z\","
             + "\"socStart\":0.2,\"socEnd\":0.9,\"energyKWh\":0.63,\"avgTempC\":27.5,\"maxTempC\":31}";
 

@@ -19,10 +19,11 @@ import org.batteryledger.core.json.Json;
 import org.batteryledger.core.json.JsonException;
 import org.batteryledger.core.proof.AnchorEvidence;
 import org.batteryledger.core.proof.RecordProof;
-import org.batteryledger.node.records.IntakeService;
+import org.batteryledger.core.intake.Intake;
+import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.node.records.InvalidInput;
-import org.batteryledger.node.records.Outcome;
 import org.batteryledger.node.records.ProofService;
+import org.batteryledger.routes.intake.RecordIntake;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ import java.util.TreeSet;
 @Produces(MediaType.APPLICATION_JSON)
 public class RecordResource {
     @EJB
-    private IntakeService intake;
+    private RecordIntake intake;
     @EJB
     private ProofService proofs;
     @Context
@@ -63,9 +64,9 @@ public class RecordResource {
         if (list.isEmpty()) {
             throw Problem.badRequest("the array holds no records");
         }
-        if (list.size() > IntakeService.MAX_RECORDS_PER_SUBMISSION) {
+        if (list.size() > Intake.MAX_RECORDS_PER_SUBMISSION) {
             throw new jakarta.ws.rs.WebApplicationException(Problem.response(413, "Content Too Large", "a submission holds at most "
-                    + IntakeService.MAX_RECORDS_PER_SUBMISSION + " records, this one " + list.size() + "; nothing was stored, split it"));
+                    + Intake.MAX_RECORDS_PER_SUBMISSION + " records, this one " + list.size() + "; nothing was stored, split it"));
         }
         Set<String> allowed = new TreeSet<>();
         if (security.isUserInRole("manufacturer") || security.isUserInRole("admin")) {
@@ -76,7 +77,7 @@ public class RecordResource {
         }
         List<Map<String, Object>> accepted = new ArrayList<>();
         List<Map<String, Object>> rejected = new ArrayList<>();
-        for (Outcome o : intake.take(new ArrayList<>(list), "rest:" + security.getUserPrincipal().getName(), allowed)) {
+        for (Outcome o : intake.submit(list, "rest:" + security.getUserPrincipal().getName(), allowed)) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (o instanceof Outcome.Accepted a) {
                 m.put("recordId", a.recordId());

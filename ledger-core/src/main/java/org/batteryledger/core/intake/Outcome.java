@@ -1,7 +1,7 @@
-package org.batteryledger.node.records;
+package org.batteryledger.core.intake;
 
 /** What intake answers for one record of a submission, by its position in the submission. */
-public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected {
+public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected, Outcome.Deferred {
     int index();
 
     /** Stored (or stored before with the same content: {@code duplicate}), with its hash. */
@@ -10,5 +10,9 @@ public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected {
 
     /** Not stored; kept in the dead-letter store with this reason. {@code recordId} is null when it had none usable. */
     record Rejected(int index, String recordId, String reason) implements Outcome {
+    }
+
+    /** Pulled, not stored yet: a session whose battery is not known here; the partner serves it again from the cursor. */
+    record Deferred(int index, String recordId, String reason) implements Outcome {
     }
 }

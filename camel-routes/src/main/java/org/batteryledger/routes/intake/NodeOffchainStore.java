@@ -1,0 +1,30 @@
+package org.batteryledger.routes.intake;
+
+import org.batteryledger.core.intake.Outcome;
+import org.batteryledger.core.intake.Submission;
+import org.batteryledger.node.records.IntakeService;
+import org.batteryledger.node.records.PullCursorEntity;
+import org.batteryledger.node.records.RecordStore;
+
+import java.util.List;
+
+/** The node's off-chain store: the intake singleton (one submission at a time) over the record store's JPA. */
+public final class NodeOffchainStore implements OffchainStore {
+    private final IntakeService intake;
+    private final RecordStore records;
+
+    public NodeOffchainStore(IntakeService intake, RecordStore records) {
+        this.intake = intake;
+        this.records = records;
+    }
+
+    @Override
+    public List<Outcome> take(Submission submission) {
+        return intake.take(submission);
+    }
+
+    @Override
+    public String position(String partner) {
+        return records.cursor(partner).map(PullCursorEntity::position).orElse(null);
+    }
+}
