@@ -1,0 +1,203 @@
+package org.batteryledger.web.soap;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.jws.WebService;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.xml.ws.WebServiceContext;
+import org.batteryledger.core.codec.Hex;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.intake.Intake;
+import org.batteryledger.core.intake.Outcome;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.core.proof.AnchorEvidence;
+import org.batteryledger.core.proof.RecordProof;
+import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.records.ProofService;
+import org.batteryledger.routes.intake.RecordIntake;
+import org.batteryledger.web.api.BatteryResource;
+import org.batteryledger.web.soap.contract.Accepted;
+import org.batteryledger.web.soap.contract.Anchor;
+import org.batteryledger.web.soap.contract.BatteryLedgerPortType;
+import org.batteryledger.web.soap.contract.GetBattery;
+import org.batteryledger.web.soap.contract.GetBatteryResponse;
+import org.batteryledger.web.soap.contract.LedgerFault;
+import org.batteryledger.web.soap.contract.LedgerFaultDetail;
+import org.batteryledger.web.soap.contract.Proof;
+import org.batteryledger.web.soap.contract.Rejected;
+import org.batteryledger.web.soap.contract.SessionSummary;
+import org.batteryledger.web.soap.contract.SubmitRecords;
+import org.batteryledger.web.soap.contract.SubmitRecordsResponse;
+import org.batteryledger.web.soap.contract.VerifyRecord;
+import org.batteryledger.web.soap.contract.VerifyRecordResponse;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The node's SOAP endpoint: the service of {@code WEB-INF/wsdl/BatteryLedger.wsdl}, published as that file, with the
+ * semantics of the REST API ({@code POST /records}, {@code POST /records/verify}, {@code GET /batteries/{code}}).
+ * Mapped to {@code /soap/BatteryLedger} in web.xml, behind BASIC authentication; roles are checked per operation.
+ * Errors are {@code LedgerFault}s with a code and a reason; XML the runtime cannot read gets its Client fault.
+ */
+@WebService(serviceName = "BatteryLedger", portName = "BatteryLedgerPort", targetNamespace = "urn:batteryledger:ledger:1",
+        endpointInterface = "org.batteryledger.web.soap.contract.BatteryLedgerPortType",
+        wsdlLocation = "WEB-INF/wsdl/BatteryLedger.wsdl")
+public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
+    private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
+
+    @Resource
+    private WebServiceContext context;
+    @EJB
+    private RecordIntake intake;
+    @EJB
+    private ProofService proofs;
+    /** The passport view is computed there; see {@link #getBattery}. */
+    @Inject
+    private BatteryResource batteries;
+
+    @Override
+    public SubmitRecordsResponse submitRecords(SubmitRecords request) throws LedgerFault {
+        if (SUBMITTER_ROLES.stream().noneMatch(context::isUserInRole)) {
+            throw fault("Forbidden", "submitRecords needs one of the roles " + String.join(", ", SUBMITTER_ROLES));
+        }
+        List<Object> records = request.getBatteryOrSession();
+        if (records.isEmpty()) {
+            throw fault("EmptySubmission", "the submission holds no records");
+        }
+        if (records.size() > Intake.MAX_RECORDS_PER_SUBMISSION) {
+            throw fault("TooManyRecords", "a submission holds at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records, this one "
+                    + records.size() + "; nothing was stored, split it");
+        }
+        Set<String> allowed = new TreeSet<>();
+        if (context.isUserInRole("manufacturer") || context.isUserInRole("admin")) {
+            allowed.add("battery");
+        }
+        if (context.isUserInRole("charging") || context.isUserInRole("admin")) {
+            allowed.add("session");
+        }
+        List<Map<String, Object>> trees = records.stream().map(RecordTrees::of).toList();
+        List<Outcome> outcomes;
+        try {
+            outcomes = intake.submit(trees, "soap:" + context.getUserPrincipal().getName(), allowed);
+        } catch (InvalidInput e) {
+            throw fault("InvalidSubmission", e.getMessage());
+        }
+        SubmitRecordsResponse response = new SubmitRecordsResponse();
+        for (Outcome o : outcomes) {
+            if (o instanceof Outcome.Accepted a) {
+                Accepted x = new Accepted();
+                x.setIndex(a.index());
+                x.setRecordId(a.recordId());
+                x.setHash(a.hash());
+                x.setDuplicate(a.duplicate());
+                response.getAcceptedOrRejected().add(x);
+            } else if (o instanceof Outcome.Rejected r) {
+                Rejected x = new Rejected();
+                x.setIndex(r.index());
+                x.setRecordId(r.recordId());
+                x.setReason(r.reason());
+                response.getAcceptedOrRejected().add(x);
+            } else {
+                throw new AssertionError(o); // pushed records are never deferred (that is for pulled ones)
+            }
+        }
+        return response;
+    }
+
+    @Override
+    public VerifyRecordResponse verifyRecord(VerifyRecord request) throws LedgerFault {
+        Object record = request.getBattery() != null ? request.getBattery() : request.getSession();
+        if (record == null) {
+            throw fault("InvalidRecord", "verifyRecord holds one battery or session element");
+        }
+        ProofService.Verification v;
+        try {
+            v = proofs.verify(Json.write(RecordTrees.of(record)));
+        } catch (InvalidInput e) {
+            throw fault("InvalidRecord", e.getMessage());
+        }
+        VerifyRecordResponse response = new VerifyRecordResponse();
+        response.setValid(v.valid());
+        response.setReason(v.reason());
+        if (v.evidence() != null) {
+            response.setProof(proof(v.evidence()));
+        }
+        return response;
+    }
+
+    /**
+     * The passport view of {@code GET /batteries/{code}}, in the WSDL's types. Until that view is a service of its
+     * own, it is taken from {@link BatteryResource} (a CDI bean of this war) so that it is computed in one place.
+     */
+    @Override
+    public GetBatteryResponse getBattery(GetBattery request) throws LedgerFault {
+        String code = request.getBatteryCode() == null ? "" : request.getBatteryCode();
+        Map<?, ?> view;
+        try {
+            view = (Map<?, ?>) Json.parse((String) batteries.battery(code).getEntity());
+        } catch (WebApplicationException e) {
+            String detail = e.getResponse().getEntity() instanceof Map<?, ?> problem ? String.valueOf(problem.get("detail")) : e.getMessage();
+            throw fault(e.getResponse().getStatus() == 404 ? "NotFound" : "InvalidBatteryCode", detail);
+        }
+        GetBatteryResponse response = new GetBatteryResponse();
+        response.setBatteryCode(RecordTrees.text(view, "batteryCode"));
+        response.setMaster(RecordTrees.toBattery((Map<?, ?>) view.get("master")));
+        response.setMasterHash(RecordTrees.text(view, "masterHash"));
+        response.setMasterAnchor(anchor((Map<?, ?>) view.get("masterAnchor")));
+        response.setEquivalentFullCycles(RecordTrees.number(view, "equivalentFullCycles"));
+        response.setSessionCount(RecordTrees.number(view, "sessionCount").intValueExact());
+        response.setSessions(new GetBatteryResponse.Sessions());
+        for (Object o : (List<?>) view.get("sessions")) {
+            Map<?, ?> s = (Map<?, ?>) o;
+            Map<?, ?> r = (Map<?, ?>) s.get("record");
+            SessionSummary x = new SessionSummary();
+            x.setRecordId(RecordTrees.text(r, "recordId"));
+            x.setHash(RecordTrees.text(s, "hash"));
+            x.setStartedAt(RecordTrees.text(r, "startedAt"));
+            x.setEndedAt(RecordTrees.text(r, "endedAt"));
+            x.setSocStart(RecordTrees.number(r, "socStart"));
+            x.setSocEnd(RecordTrees.number(r, "socEnd"));
+            x.setAnchor(anchor((Map<?, ?>) s.get("anchor")));
+            response.getSessions().getSession().add(x);
+        }
+        return response;
+    }
+
+    private static Anchor anchor(Map<?, ?> m) {
+        Anchor a = new Anchor();
+        a.setStatus(RecordTrees.text(m, "status"));
+        BigDecimal height = RecordTrees.number(m, "blockHeight");
+        a.setBlockHeight(height == null ? null : height.longValueExact());
+        a.setTxHash(RecordTrees.text(m, "txHash"));
+        return a;
+    }
+
+    /** As REST's proof view ({@code RecordResource.view}): CONTRACT.md's fields plus the evidence in hex. */
+    private static Proof proof(AnchorEvidence e) {
+        RecordProof p = e.proof();
+        Proof x = new Proof();
+        x.setRecordHash(p.recordHash().hex());
+        x.setLeafIndex(p.path().leafIndex());
+        x.setTreeSize(p.path().treeSize());
+        x.setAuditPath(new Proof.AuditPath());
+        p.path().auditPath().stream().map(Hash::hex).forEach(x.getAuditPath().getHash()::add);
+        x.setBatchRoot(p.batchRoot().hex());
+        x.setBlockHeight(p.blockHeight());
+        x.setTxHash(p.txHash().hex());
+        x.setEvidence(Hex.encode(e.encode()));
+        return x;
+    }
+
+    private static LedgerFault fault(String code, String reason) {
+        LedgerFaultDetail d = new LedgerFaultDetail();
+        d.setCode(code);
+        d.setReason(reason);
+        return new LedgerFault(reason, d);
+    }
+}
