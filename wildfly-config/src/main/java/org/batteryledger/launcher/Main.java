@@ -62,7 +62,7 @@ public final class Main {
                 yield 0;
             }
             case "up" -> up(dir, nodes(opts), opts.getOrDefault("suite", "ecdsa-p256-sha256"), path(opts, "template"), path(opts, "ear"), ports(opts),
-                    opts.getOrDefault("db", "h2"));
+                    opts.getOrDefault("db", "h2"), fleetOption(opts.getOrDefault("fleet", "42:1000:100")));
             case "status" -> status(dir);
             case "down" -> down(dir);
             case "stop", "start", "kill" -> one(command, dir, positional, opts);
@@ -160,16 +160,41 @@ public final class Main {
         return Path.of(Files.readString(f).trim());
     }
 
+    /** {@code none} runs no partner simulators. */
+    private static String fleetOption(String fleet) {
+        return fleet.equals("none") ? null : fleet;
+    }
+
     public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports) throws Exception {
         return up(dir, nodes, suite, jbossHome, ear, ports, "h2");
     }
 
     /** @param db {@code h2} (a file per node) or {@code postgres} (a private local server, a database per node) */
     public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db) throws Exception {
+        return up(dir, nodes, suite, jbossHome, ear, ports, db, null);
+    }
+
+    /**
+     * @param fleet {@code SEED:BATTERIES:SESSIONS_PER_BATTERY} of the partner simulators the first node pulls from;
+     *              null runs no simulators
+     */
+    public static int up(Path dir, int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db, String fleet) throws Exception {
         if (!db.equals("h2") && !db.equals("postgres")) {
             return usage("--db is h2 or postgres, not " + db);
         }
+        PartnerProcess.FleetSpec fleetSpec;
+        try {
+            fleetSpec = fleet == null ? null : PartnerProcess.FleetSpec.parse(fleet);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         init(dir, nodes, suite, jbossHome, ports);
+        if (fleetSpec != null) {
+            PartnerProcess partners = new PartnerProcess(dir, ports);
+            System.out.println((partners.start(fleetSpec) ? "started" : "already running:") + " partner simulators (fleet "
+                    + fleetSpec.batteries() + " batteries x " + fleetSpec.sessionsPerBattery() + " sessions, seed " + fleetSpec.seed() + ")");
+            partners.configure(nodeDirs(dir).get(0));
+        }
         if (db.equals("postgres")) {
             PostgresCluster pg = new PostgresCluster(dir, ports);
             List<String> names = new ArrayList<>();
@@ -213,6 +238,11 @@ public final class Main {
         System.out.println("API:         http://127.0.0.1:" + ports.http(0) + "/ledger/api   (node i: port " + ports.http(0) + " + 100*i)");
         System.out.println("credentials: " + dir.resolve("users.properties").toAbsolutePath() + "  (one user per role: name=password)");
         System.out.println("logs:        " + dir.resolve("nodes/<name>/log").toAbsolutePath());
+        if (fleetSpec != null) {
+            PartnerProcess partners = new PartnerProcess(dir, ports);
+            System.out.println("partners:    ERP (SOAP) " + partners.erpUrl() + "?wsdl, charging (REST) " + partners.chargingUrl()
+                    + "/sessions; " + nodeDirs.get(0).getFileName() + " pulls from both");
+        }
         return 0;
     }
 
@@ -294,6 +324,13 @@ public final class Main {
         for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
             System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+        }
+        if (!nodeDirs.isEmpty()) {
+            Properties first = new NodeDirectory(nodeDirs.get(0)).properties();
+            int index = Integer.parseInt(first.getProperty("index", "0"));
+            if (new PartnerProcess(dir, new Ports(Integer.parseInt(first.getProperty("port.offset", "0")) - 100 * index)).stop()) {
+                System.out.println("stopped the partner simulators");
+            }
         }
         if (Files.exists(dir.resolve("postgres/PG_VERSION")) && !nodeDirs.isEmpty()) {
             Properties first = new NodeDirectory(nodeDirs.get(0)).properties();

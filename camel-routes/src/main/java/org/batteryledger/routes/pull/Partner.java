@@ -98,6 +98,11 @@ public record Partner(String name, Kind kind, String url, long periodMillis, int
         return (kind == Kind.ERP_SOAP ? "erp-soap-pull-" : "charging-rest-pull-") + name;
     }
 
+    /** The sub-route that fetches one page (ask, call, read): retried whole. */
+    public String fetchRouteId() {
+        return routeId() + "-fetch";
+    }
+
     /** The source kept with each record and dead letter of this partner. */
     public String source() {
         return "pull:" + name;

@@ -59,7 +59,7 @@ public abstract class PartnerPullRoute extends RouteBuilder {
                     .process(this::taken).id("taken-" + name)
                 .end();
 
-        from(fetch).routeId("fetch-" + name).errorHandler(noErrorHandler())
+        from(fetch).routeId(partner.fetchRouteId()).errorHandler(noErrorHandler())
                 .removeHeaders("*")
                 .process(e -> {
                     String position = store.position(name);

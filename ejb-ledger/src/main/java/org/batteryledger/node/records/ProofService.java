@@ -93,6 +93,24 @@ public class ProofService {
         return new RecordVerifier(ledger.suite(), v.chainId(), v.keys());
     }
 
+    /**
+     * A record as this node stores it, checked against the chain: a row changed in the database (its content, its
+     * hash, or both) fails here with the broken link named, because the chain, not the database, holds the truth.
+     */
+    public StoredRecord stored(String recordId) {
+        RecordEntity r = store.record(recordId).orElseThrow(() -> new NoProof("this node holds no record " + recordId));
+        Verification v;
+        try {
+            v = verify(r.canonicalJson());
+        } catch (InvalidInput e) {
+            v = new Verification(false, "the stored record is no longer a record: " + e.getMessage(), null);
+        }
+        return new StoredRecord(recordId, r.canonicalJson(), r.source(), v);
+    }
+
+    public record StoredRecord(String recordId, String canonicalJson, String source, Verification verification) {
+    }
+
     /** {@code evidence} is null when there was nothing to check against. */
     public record Verification(boolean valid, String reason, AnchorEvidence evidence) {
     }

@@ -78,6 +78,10 @@ public class RecordEntity {
         return recordHash;
     }
 
+    public String source() {
+        return source;
+    }
+
     public String canonicalJson() {
         return new String(canonical, StandardCharsets.UTF_8);
     }

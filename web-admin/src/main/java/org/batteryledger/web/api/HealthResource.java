@@ -45,7 +45,35 @@ public class HealthResource {
         boolean up = h.up() && "Started".equals(camel);
         body.put("status", up ? "UP" : "DOWN");
         body.put("checks", List.of(Map.of("name", "replica", "status", h.replicaRunning() ? "UP" : "DOWN"), consensus, disk,
-                Map.of("name", "routes", "status", "Started".equals(camel) ? "UP" : "DOWN", "data", Map.of("camel", camel, "routes", routes.routeIds()))));
+                Map.of("name", "routes", "status", "Started".equals(camel) ? "UP" : "DOWN", "data", Map.of("camel", camel, "routes", routes.routeIds())),
+                partners()));
         return Response.status(up ? 200 : 503).entity(body).build();
+    }
+
+    /**
+     * The partners this node pulls from. A partner that is down is reported, but does not make the node DOWN: the
+     * node keeps its place in consensus and its pushed intake, and the partner's route catches up when it returns.
+     */
+    private Map<String, Object> partners() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (routes.configurationError() != null) {
+            data.put("error", routes.configurationError());
+        }
+        routes.partners().forEach((name, s) -> {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("kind", s.partner().kind().key);
+            p.put("state", s.consecutiveFailures() > 0 ? "failing" : s.pages() == 0 ? "waiting" : "ok");
+            p.put("taken", s.taken());
+            p.put("rejected", s.rejected());
+            p.put("lastSuccessAt", s.lastSuccessAt() == 0 ? null : java.time.Instant.ofEpochMilli(s.lastSuccessAt()).toString());
+            p.put("consecutiveFailures", s.consecutiveFailures());
+            p.put("lastError", s.lastError());
+            data.put(name, p);
+        });
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("name", "partners");
+        check.put("status", "UP");
+        check.put("data", data);
+        return check;
     }
 }

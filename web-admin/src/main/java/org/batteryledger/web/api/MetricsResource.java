@@ -17,6 +17,7 @@ import java.nio.file.Files;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,8 @@ public class MetricsResource {
     private NodeAdminService admin;
     @EJB
     private RecordStore recordStore;
+    @EJB
+    private org.batteryledger.routes.RouteContext routes;
 
     @GET
     @Produces("text/plain; version=0.0.4; charset=utf-8")
@@ -71,6 +74,19 @@ public class MetricsResource {
             out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"sent\"} %.1f%n", l.peer(), l.sendBytesPerSec()));
             out.append(String.format(Locale.ROOT, "batteryledger_link_bytes_per_second{peer=\"%s\",direction=\"received\"} %.1f%n", l.peer(), l.receiveBytesPerSec()));
         }
+        header(out, "batteryledger_partner_records_total", "records pulled from a partner, by outcome (deferred: waiting for the battery's record)", "counter");
+        routes.partners().forEach((name, st) -> {
+            for (Map.Entry<String, Long> e : Map.of("taken", st.taken(), "duplicate", st.duplicates(), "rejected", st.rejected(),
+                    "deferred", st.deferred()).entrySet()) {
+                out.append(String.format(Locale.ROOT, "batteryledger_partner_records_total{partner=\"%s\",outcome=\"%s\"} %d%n", name, e.getKey(), e.getValue()));
+            }
+        });
+        header(out, "batteryledger_partner_failed_cycles_total", "pull cycles that failed after all retries", "counter");
+        routes.partners().forEach((name, st) -> out.append(String.format(Locale.ROOT, "batteryledger_partner_failed_cycles_total{partner=\"%s\"} %d%n",
+                name, st.failedCycles())));
+        header(out, "batteryledger_partner_consecutive_failures", "failed cycles since the partner last answered (0: it answers)", "gauge");
+        routes.partners().forEach((name, st) -> out.append(String.format(Locale.ROOT, "batteryledger_partner_consecutive_failures{partner=\"%s\"} %d%n",
+                name, st.consecutiveFailures())));
         java.nio.file.Path log = admin.directory().log();
         java.nio.file.Path data = admin.directory().data();
         gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", size(log));

@@ -101,6 +101,31 @@ public class RecordResource {
         return Response.accepted(out).build();
     }
 
+    /** The record as this node stores it, and whether it still matches what the chain anchored. */
+    @GET
+    @Path("{recordId}")
+    public Map<String, Object> record(@PathParam("recordId") String recordId) {
+        ProofService.StoredRecord s;
+        try {
+            s = proofs.stored(recordId);
+        } catch (ProofService.NoProof e) {
+            throw Problem.notFound(e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("recordId", s.recordId());
+        Object record;
+        try {
+            record = Json.parse(s.canonicalJson());
+        } catch (JsonException e) {
+            record = s.canonicalJson();
+        }
+        out.put("record", record);
+        out.put("source", s.source());
+        out.put("valid", s.verification().valid());
+        out.put("reason", s.verification().reason());
+        return out;
+    }
+
     @GET
     @Path("{recordId}/proof")
     public Map<String, Object> proof(@PathParam("recordId") String recordId) {

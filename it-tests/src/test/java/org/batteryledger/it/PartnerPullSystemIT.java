@@ -1,0 +1,225 @@
+package org.batteryledger.it;
+
+import jakarta.json.JsonObject;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.launcher.Main;
+import org.batteryledger.launcher.NodeProcess;
+import org.batteryledger.launcher.Ports;
+import org.batteryledger.partners.Fleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Battery data in, end to end, on a four-node consortium with the partner simulators ({@code ./consortium up}'s
+ * Java side): node0 pulls a fleet of 1,000 batteries and 100,000 sessions (ERP over SOAP, charging over REST) while
+ * an enterprise pushes more over REST; node0 is killed mid-intake and restarted; afterwards every record pulled and
+ * every push acknowledged is stored once, in exactly one anchored batch, and a seeded sample verifies. Then a record
+ * is changed in node0's H2 database by hand and verification names the broken link.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PartnerPullSystemIT {
+    static final long SEED = 7;
+    static final int BATTERIES = 1_000;
+    static final int SESSIONS_PER_BATTERY = 100;
+    static final Ports PORTS = new Ports(3000);
+    static final Duration INTAKE_WITHIN = Duration.ofMinutes(20);
+
+    static Path dir;
+    static Path jbossHome;
+    static NodeClient node0;
+    static Fleet fleet;
+    /** Pushed sessions the node acknowledged (accepted in a 202). */
+    static final Set<String> acknowledged = new TreeSet<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Path.of(System.getProperty("it.system.dir")).resolveSibling("pull-consortium");
+        jbossHome = Path.of(System.getProperty("jboss.home"));
+        deleteTree(dir);
+        fleet = Fleet.generate(SEED, BATTERIES, SESSIONS_PER_BATTERY);
+        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS, "h2",
+                SEED + ":" + BATTERIES + ":" + SESSIONS_PER_BATTERY));
+        node0 = new NodeClient(PORTS.http(0), dir);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (dir != null) {
+            Main.down(dir);
+        }
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static NodeProcess node0Process() throws Exception {
+        return Main.process(jbossHome, dir.resolve("nodes/node0"));
+    }
+
+    /** A counter or gauge from node0's /metrics; -1 while the node does not answer. */
+    static long metric(String name) {
+        try {
+            NodeClient.Reply r = node0.get("auditor", "/metrics");
+            if (r.status() != 200) {
+                return -1;
+            }
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+                }
+            }
+            throw new AssertionError("no metric " + name);
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Pushes sessions of pulled batteries under ids of its own; remembers what the node acknowledged. */
+    static void push(int batch) throws Exception {
+        List<Object> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Map<String, Object> s = fleet.sessions().get(batch * 100 + i).toJson();
+            s.put("recordId", String.format("PUSH-S-%03d-%03d", batch, i));
+            s.put("operator", "Fleet Owner Co");
+            records.add(s);
+        }
+        NodeClient.Reply r = node0.post("charging", "/records", Json.write(records));
+        if (r.status() == 202) {
+            for (var v : r.object().getJsonArray("accepted")) {
+                acknowledged.add(v.asJsonObject().getString("recordId"));
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theFleetIsPulledAndEveryAcknowledgedRecordIsAnchoredOnceAcrossACrash() throws Exception {
+        long fleetSize = BATTERIES + (long) BATTERIES * SESSIONS_PER_BATTERY;
+        await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= 30_000);
+        for (int b = 0; b < 5; b++) {
+            push(b);
+        }
+        assertEquals(500, acknowledged.size(), "the pushes were acknowledged whole");
+        // A crash in the middle of intake: pulls and anchoring are under way.
+        assertTrue(node0Process().kill());
+        await().atMost(Duration.ofMinutes(1)).until(() -> node0Process().running().isEmpty());
+        assertTrue(node0Process().start(Path.of(System.getProperty("it.ear"))));
+        assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
+        for (int b = 5; b < 8; b++) {
+            push(b);
+        }
+        long expected = fleetSize + acknowledged.size();
+        await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> metric("batteryledger_records_stored_total") == expected
+                && metric("batteryledger_records_unbatched") == 0 && metric("batteryledger_records_unanchored") == 0);
+        assertEquals(0, metric("batteryledger_records_rejected_total"), "nothing in the fleet or the pushes is invalid");
+
+        // A seeded sample of what was pulled, verified by the node: each record against its anchored proof.
+        Random random = new Random(SEED);
+        for (int i = 0; i < 40; i++) {
+            Map<String, Object> record = i % 8 == 0 ? fleet.batteries().get(random.nextInt(BATTERIES)).toJson()
+                    : fleet.sessions().get(random.nextInt(fleet.sessions().size())).toJson();
+            JsonObject v = node0.post("auditor", "/records/verify", Json.write(record)).object();
+            assertTrue(v.getBoolean("valid"), record.get("recordId") + ": " + v);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void eachRecordIsInExactlyOneAnchoredBatch() throws Exception {
+        assertTrue(node0Process().stop(120));
+        try (Connection db = h2()) {
+            assertEquals(List.of(1L), column(db, "select count(*) / count(distinct recordId) from OFFCHAIN_RECORD"), "no record stored twice");
+            assertEquals(List.of(0L), column(db, "select count(*) from OFFCHAIN_RECORD where batchId is null or leafIndex < 0"));
+            assertEquals(List.of(0L), column(db, "select count(*) from ANCHOR_BATCH where status <> 'ANCHORED'"));
+            assertEquals(column(db, "select count(*) from OFFCHAIN_RECORD"), column(db, "select sum(\"SIZE\") from ANCHOR_BATCH"),
+                    "the batches hold exactly the stored records");
+            assertEquals(List.of(0L), column(db, "select count(*) from (select batchId, leafIndex from OFFCHAIN_RECORD group by batchId, leafIndex having count(*) > 1)"));
+            assertEquals(column(db, "select count(*) from ANCHOR_BATCH"), column(db, "select count(distinct root) from ANCHOR_BATCH"));
+            for (String id : acknowledged) {
+                assertEquals(List.of(1L), column(db, "select count(*) from OFFCHAIN_RECORD where recordId = '" + id + "'"), id);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aRecordChangedInTheDatabaseFailsVerificationWithItsReason() throws Exception {
+        Map<String, Object> original = fleet.sessions().get(12_345).toJson();
+        String id = (String) original.get("recordId");
+        try (Connection db = h2(); PreparedStatement read = db.prepareStatement("select canonical from OFFCHAIN_RECORD where recordId = ?")) {
+            read.setString(1, id);
+            String stored;
+            try (ResultSet rs = read.executeQuery()) {
+                assertTrue(rs.next(), id);
+                stored = new String(rs.getBytes(1), StandardCharsets.UTF_8);
+            }
+            String changed = stored.replaceFirst("\"energyKWh\":[0-9.]+", "\"energyKWh\":0.5");
+            assertFalse(changed.equals(stored));
+            try (PreparedStatement write = db.prepareStatement("update OFFCHAIN_RECORD set canonical = ? where recordId = ?")) {
+                write.setBytes(1, changed.getBytes(StandardCharsets.UTF_8));
+                write.setString(2, id);
+                assertEquals(1, write.executeUpdate());
+            }
+        }
+        assertTrue(node0Process().start(Path.of(System.getProperty("it.ear"))));
+        assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
+
+        JsonObject stored = node0.get("auditor", "/records/" + id).object();
+        assertFalse(stored.getBoolean("valid"), stored.toString());
+        assertTrue(stored.getString("reason").startsWith("the record does not match the anchored hash: it hashes to "), stored.getString("reason"));
+        JsonObject tampered = node0.post("auditor", "/records/verify", stored.getJsonObject("record").toString()).object();
+        assertFalse(tampered.getBoolean("valid"));
+        assertTrue(tampered.getString("reason").startsWith("the record does not match the anchored hash"), tampered.getString("reason"));
+        // The chain still holds the truth: the record as the partner sent it verifies.
+        assertTrue(node0.post("auditor", "/records/verify", Json.write(original)).object().getBoolean("valid"));
+    }
+
+    static Connection h2() throws Exception {
+        return DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("nodes/node0/data/ledger"), "sa", "sa");
+    }
+
+    static List<Long> column(Connection db, String sql) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (var st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+}
