@@ -52,7 +52,7 @@ abstract class ConsortiumScenario {
         }
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws java.io.IOException {
         if (!java.nio.file.Files.exists(root)) {
             return;
         }

@@ -10,23 +10,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.batteryledger.core.contract.Payloads;
-import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.json.Json;
-import org.batteryledger.core.record.RecordSchema;
-import org.batteryledger.node.records.BatchEntity;
-import org.batteryledger.node.records.RecordEntity;
+import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.records.NotHeld;
+import org.batteryledger.node.records.PassportService;
 import org.batteryledger.node.records.RecordStore;
-import org.batteryledger.node.service.LedgerService;
 
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The batteries this node holds records of, and each one's history (the passport view). */
 @RequestScoped
@@ -38,7 +31,7 @@ public class BatteryResource {
     @EJB
     private RecordStore records;
     @EJB
-    private LedgerService ledger;
+    private PassportService passports;
 
     @GET
     public List<Map<String, Object>> list(@QueryParam("limit") @DefaultValue("100") int limit) {
@@ -59,65 +52,53 @@ public class BatteryResource {
     @GET
     @Path("{code}")
     public Response battery(@PathParam("code") String code) {
-        if (!RecordSchema.BATTERY_CODE.matcher(code).matches()) {
-            throw Problem.badRequest("a battery code is 1-64 characters of [A-Z0-9-], not '" + code + "'");
+        PassportService.Passport p;
+        try {
+            p = passports.passport(code);
+        } catch (InvalidInput e) {
+            throw Problem.badRequest(e.getMessage());
+        } catch (NotHeld e) {
+            throw Problem.notFound(e.getMessage());
         }
-        List<RecordEntity> history = records.history(code);
-        Optional<RecordEntity> master = history.stream().filter(r -> r.type().equals("battery")).findFirst();
-        if (master.isEmpty()) {
-            throw Problem.notFound("this node holds no battery record for " + code);
-        }
-        Map<String, Optional<BatchEntity>> batches = new HashMap<>(); // sessions share a few batches: look each up once
         List<Map<String, Object>> sessions = new ArrayList<>();
-        double halfCycles = 0;
-        for (RecordEntity r : history) {
-            if (r.type().equals("session")) {
-                Map<?, ?> s = (Map<?, ?>) Json.parse(r.canonicalJson());
-                halfCycles += Math.abs(((BigDecimal) s.get("socEnd")).doubleValue() - ((BigDecimal) s.get("socStart")).doubleValue());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("record", s);
-                m.put("hash", r.recordHash());
-                m.put("anchor", anchor(r, batches));
-                sessions.add(m);
-            }
+        for (PassportService.Entry s : p.sessions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("record", s.record());
+            m.put("hash", s.hash());
+            m.put("anchor", anchor(s.anchor()));
+            sessions.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batteryCode", code);
-        out.put("master", Json.parse(master.get().canonicalJson()));
-        out.put("masterHash", master.get().recordHash());
-        out.put("masterAnchor", anchor(master.get(), batches));
-        out.put("equivalentFullCycles", Math.round(halfCycles / 2 * 1000) / 1000.0);
+        out.put("batteryCode", p.batteryCode());
+        out.put("master", p.master().record());
+        out.put("masterHash", p.master().hash());
+        out.put("masterAnchor", anchor(p.master().anchor()));
+        out.put("equivalentFullCycles", p.equivalentFullCycles());
         out.put("sessionCount", sessions.size());
         out.put("sessions", sessions);
-        out.put("latestValuation", latestValuation(code));
+        out.put("latestValuation", p.latestValuation() == null ? Json.NULL : valuation(p.latestValuation()));
         // Written with the core's JSON writer: the records are JSON trees of their own (numbers as sent, nulls).
         return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
     }
 
-    private Map<String, Object> anchor(RecordEntity r, Map<String, Optional<BatchEntity>> batches) {
+    private static Map<String, Object> anchor(PassportService.Anchor a) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Optional<BatchEntity> b = r.batchId() == null ? Optional.empty() : batches.computeIfAbsent(r.batchId(), records::batch);
-        m.put("status", b.map(x -> x.status().name().toLowerCase(java.util.Locale.ROOT)).orElse("pending"));
-        b.filter(x -> x.status() == BatchEntity.Status.ANCHORED).ifPresent(x -> {
-            m.put("blockHeight", x.height());
-            m.put("txHash", x.txHash());
-        });
+        m.put("status", a.status());
+        if (a.blockHeight() != null) {
+            m.put("blockHeight", a.blockHeight());
+            m.put("txHash", a.txHash());
+        }
         return m;
     }
 
-    private Object latestValuation(String code) {
-        Optional<byte[]> id = ledger.state(Tables.VALUATION_LATEST, code);
-        if (id.isEmpty()) {
-            return Json.NULL;
-        }
-        String certificateId = new String(id.get(), StandardCharsets.UTF_8);
+    private static Map<String, Object> valuation(PassportService.Valuation v) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("certificateId", certificateId);
-        ledger.state(Tables.VALUATION, certificateId).map(Payloads.Valuation::decode).ifPresent(v -> {
-            m.put("certificateHash", v.certificateHash().hex());
-            m.put("blockHeight", v.height());
+        m.put("certificateId", v.certificateId());
+        if (v.certificateHash() != null) {
+            m.put("certificateHash", v.certificateHash());
+            m.put("blockHeight", v.blockHeight());
             m.put("agency", v.agency());
-        });
+        }
         return m;
     }
 }

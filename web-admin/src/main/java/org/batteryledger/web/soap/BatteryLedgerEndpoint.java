@@ -2,9 +2,7 @@ package org.batteryledger.web.soap;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
-import jakarta.inject.Inject;
 import jakarta.jws.WebService;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.xml.ws.WebServiceContext;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.crypto.Hash;
@@ -16,7 +14,8 @@ import org.batteryledger.core.proof.RecordProof;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.ProofService;
 import org.batteryledger.routes.intake.RecordIntake;
-import org.batteryledger.web.api.BatteryResource;
+import org.batteryledger.node.records.NotHeld;
+import org.batteryledger.node.records.PassportService;
 import org.batteryledger.web.soap.contract.Accepted;
 import org.batteryledger.web.soap.contract.Anchor;
 import org.batteryledger.web.soap.contract.BatteryLedgerPortType;
@@ -57,9 +56,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private RecordIntake intake;
     @EJB
     private ProofService proofs;
-    /** The passport view is computed there; see {@link #getBattery}. */
-    @Inject
-    private BatteryResource batteries;
+    @EJB
+    private PassportService passports;
 
     @Override
     public SubmitRecordsResponse submitRecords(SubmitRecords request) throws LedgerFault {
@@ -131,51 +129,46 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         return response;
     }
 
-    /**
-     * The passport view of {@code GET /batteries/{code}}, in the WSDL's types. Until that view is a service of its
-     * own, it is taken from {@link BatteryResource} (a CDI bean of this war) so that it is computed in one place.
-     */
+    /** The passport view of {@code GET /batteries/{code}} ({@link PassportService}), in the WSDL's types. */
     @Override
     public GetBatteryResponse getBattery(GetBattery request) throws LedgerFault {
-        String code = request.getBatteryCode() == null ? "" : request.getBatteryCode();
-        Map<?, ?> view;
+        PassportService.Passport p;
         try {
-            view = (Map<?, ?>) Json.parse((String) batteries.battery(code).getEntity());
-        } catch (WebApplicationException e) {
-            String detail = e.getResponse().getEntity() instanceof Map<?, ?> problem ? String.valueOf(problem.get("detail")) : e.getMessage();
-            throw fault(e.getResponse().getStatus() == 404 ? "NotFound" : "InvalidBatteryCode", detail);
+            p = passports.passport(request.getBatteryCode() == null ? "" : request.getBatteryCode());
+        } catch (InvalidInput e) {
+            throw fault("InvalidBatteryCode", e.getMessage());
+        } catch (NotHeld e) {
+            throw fault("NotFound", e.getMessage());
         }
         GetBatteryResponse response = new GetBatteryResponse();
-        response.setBatteryCode(RecordTrees.text(view, "batteryCode"));
-        response.setMaster(RecordTrees.toBattery((Map<?, ?>) view.get("master")));
-        response.setMasterHash(RecordTrees.text(view, "masterHash"));
-        response.setMasterAnchor(anchor((Map<?, ?>) view.get("masterAnchor")));
-        response.setEquivalentFullCycles(RecordTrees.number(view, "equivalentFullCycles"));
-        response.setSessionCount(RecordTrees.number(view, "sessionCount").intValueExact());
+        response.setBatteryCode(p.batteryCode());
+        response.setMaster(RecordTrees.toBattery(p.master().record()));
+        response.setMasterHash(p.master().hash());
+        response.setMasterAnchor(anchor(p.master().anchor()));
+        response.setEquivalentFullCycles(BigDecimal.valueOf(p.equivalentFullCycles()));
+        response.setSessionCount(p.sessions().size());
         response.setSessions(new GetBatteryResponse.Sessions());
-        for (Object o : (List<?>) view.get("sessions")) {
-            Map<?, ?> s = (Map<?, ?>) o;
-            Map<?, ?> r = (Map<?, ?>) s.get("record");
+        for (PassportService.Entry s : p.sessions()) {
+            Map<?, ?> r = s.record();
             SessionSummary x = new SessionSummary();
             x.setRecordId(RecordTrees.text(r, "recordId"));
-            x.setHash(RecordTrees.text(s, "hash"));
+            x.setHash(s.hash());
             x.setStartedAt(RecordTrees.text(r, "startedAt"));
             x.setEndedAt(RecordTrees.text(r, "endedAt"));
             x.setSocStart(RecordTrees.number(r, "socStart"));
             x.setSocEnd(RecordTrees.number(r, "socEnd"));
-            x.setAnchor(anchor((Map<?, ?>) s.get("anchor")));
+            x.setAnchor(anchor(s.anchor()));
             response.getSessions().getSession().add(x);
         }
         return response;
     }
 
-    private static Anchor anchor(Map<?, ?> m) {
-        Anchor a = new Anchor();
-        a.setStatus(RecordTrees.text(m, "status"));
-        BigDecimal height = RecordTrees.number(m, "blockHeight");
-        a.setBlockHeight(height == null ? null : height.longValueExact());
-        a.setTxHash(RecordTrees.text(m, "txHash"));
-        return a;
+    private static Anchor anchor(PassportService.Anchor a) {
+        Anchor x = new Anchor();
+        x.setStatus(a.status());
+        x.setBlockHeight(a.blockHeight());
+        x.setTxHash(a.txHash());
+        return x;
     }
 
     /** As REST's proof view ({@code RecordResource.view}): CONTRACT.md's fields plus the evidence in hex. */
