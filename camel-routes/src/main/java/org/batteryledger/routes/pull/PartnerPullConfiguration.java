@@ -34,7 +34,7 @@ public class PartnerPullConfiguration extends RouteConfigurationBuilder {
                 .redeliveryDelay(settings.retryDelayMillis())
                 .useExponentialBackOff().backOffMultiplier(2)
                 .maximumRedeliveryDelay(settings.maxRetryDelayMillis())
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG) // one WARN per failed cycle (below), not one per retry: logs are capped
                 .logExhausted(false)
                 .handled(true)
                 .process(this::cycleFailed);
