@@ -144,7 +144,9 @@ abstract class ConsortiumScenario {
         NodeClient.Reply approval = nodes.get(1).post("admin", "/admin/proposals/" + proposal + "/approvals", null);
         assertEquals(202, approval.status(), approval.body());
         String approvalTx = approval.object().getString("txHash");
-        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("admin", "/admin/transactions/" + approvalTx).status() == 200);
+        // The node asked next must have committed the approval itself: it answers from its own state.
+        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("admin", "/admin/transactions/" + approvalTx).status() == 200
+                && nodes.get(2).get("admin", "/admin/transactions/" + approvalTx).status() == 200);
         NodeClient.Reply again = nodes.get(2).post("admin", "/admin/proposals/" + proposal + "/approvals", null);
         assertEquals(422, again.status(), "an executed proposal takes no more approvals: " + again.body());
         await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream()
