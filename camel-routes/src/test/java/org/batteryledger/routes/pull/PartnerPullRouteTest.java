@@ -88,8 +88,13 @@ class PartnerPullRouteTest {
         assertEquals("MFR-B-" + FakePartners.code(5), store.position("erp"));
         await().atMost(BOUND).until(() -> "CPO-S-00000020".equals(store.position("cpo")));
         assertEquals(0, store.deadLetters().size());
-        assertEquals(21, routes.statuses().get("cpo").taken());
-        assertEquals(0, routes.statuses().get("cpo").duplicates() + routes.statuses().get("erp").duplicates(), "nothing asked for twice");
+        assertEquals(21, routes.statuses().get("cpo").taken(), "each session stored once");
+        assertEquals(0, routes.statuses().get("erp").duplicates(), "the ERP's feed is never served twice");
+        // The charging feed may be: when a session waited for its battery, the page is served again from the cursor,
+        // and the sessions after it that were taken the first time come back as duplicates (stored once, as above).
+        if (routes.statuses().get("cpo").deferred() == 0) {
+            assertEquals(0, routes.statuses().get("cpo").duplicates());
+        }
     }
 
     @Test
