@@ -10,14 +10,14 @@ import java.io.OutputStream;
 
 /**
  * Lets Bouncy Castle's certificate and CSR builders sign through a {@link Signer}: the private key stays with the
- * signer (a keystore), and signatures are the suite's deterministic ones, so issuing needs no randomness. One use.
+ * signer (a keystore), and signatures are the suite's deterministic ones, so issuing needs no randomness. One use (certificates, CSRs, CMS signatures).
  */
-final class SuiteContentSigner implements ContentSigner {
+public final class SuiteContentSigner implements ContentSigner {
     private final EcSuite suite;
     private final Signer signer;
     private final ByteArrayOutputStream content = new ByteArrayOutputStream();
 
-    SuiteContentSigner(EcSuite suite, Signer signer) {
+    public SuiteContentSigner(EcSuite suite, Signer signer) {
         this.suite = suite;
         this.signer = signer;
     }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** A chain CA, one agency CA and a node and a client of that agency, from seeded keys and fixed times. */
-record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, SuiteKeyPair agencyKey,
+public record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, SuiteKeyPair agencyKey,
                   CertificateAuthority agencyCa, SuiteKeyPair nodeKey, X509Certificate nodeCert,
                   SuiteKeyPair clientKey, X509Certificate clientCert) {
     static final Instant CHAIN_FROM = Instant.parse("2025-01-01T00:00:00Z");
@@ -21,7 +21,7 @@ record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, Suit
     static final Instant AGENCY_UNTIL = Instant.parse("2030-01-01T00:00:00Z");
     static final Instant LEAF_FROM = Instant.parse("2025-06-01T00:00:00Z");
     static final Instant LEAF_UNTIL = Instant.parse("2027-06-01T00:00:00Z");
-    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    public static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     static final BigInteger CHAIN_SERIAL = BigInteger.ONE;
     static final BigInteger AGENCY_SERIAL = BigInteger.valueOf(11);
     static final BigInteger NODE_SERIAL = BigInteger.valueOf(1001);
@@ -30,11 +30,11 @@ record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, Suit
     private static final PkiFixture ECDSA = create(Suites.ecdsa(), "main");
     private static final PkiFixture SM2 = create(Suites.sm2(), "main");
 
-    static Stream<PkiFixture> both() {
+    public static Stream<PkiFixture> both() {
         return Stream.of(ECDSA, SM2);
     }
 
-    static PkiFixture create(EcSuite suite, String seed) {
+    public static PkiFixture create(EcSuite suite, String seed) {
         SuiteKeyPair chainKey = key(suite, seed, "chain");
         CertificateAuthority chainCa = CertificateAuthority.selfSignedChainCa(suite, chainKey.signer(), "battery-ledger",
                 CHAIN_FROM, CHAIN_UNTIL, CHAIN_SERIAL);
@@ -55,11 +55,11 @@ record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, Suit
         return KeyPairs.generate(suite, KeyPairs.seededRandom(suite.id() + "/" + seed + "/" + name));
     }
 
-    X509Certificate agencyCert() {
+    public X509Certificate agencyCert() {
         return agencyCa.certificate();
     }
 
-    List<X509Certificate> nodeChain() {
+    public List<X509Certificate> nodeChain() {
         return List.of(nodeCert, agencyCert());
     }
 

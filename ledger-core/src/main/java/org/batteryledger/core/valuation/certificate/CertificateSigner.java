@@ -1,0 +1,66 @@
+package org.batteryledger.core.valuation.certificate;
+
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.Signer;
+import org.batteryledger.core.pki.NodeIds;
+import org.batteryledger.core.pki.SuiteContentSigner;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
+import org.bouncycastle.util.CollectionStore;
+
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Signs a valuation certificate as CMS SignedData (RFC 5652): the certificate's canonical JSON encapsulated, one
+ * signer (the issuing node's key, whose certificate its agency CA issued), signed attributes content type, message
+ * digest and signing time (the issue time: no clock is read), and the node and agency CA certificates included, so
+ * {@code openssl cms -verify -CAfile ca.crt} checks it with nothing but the chain CA. The suite's deterministic
+ * signatures make equal inputs give equal bytes.
+ */
+public final class CertificateSigner {
+    private CertificateSigner() {
+    }
+
+    /** DER of the SignedData; {@code chain} is [node certificate, agency CA certificate]. */
+    public static byte[] sign(EcSuite suite, Signer signer, List<X509Certificate> chain, ValuationCertificate certificate) {
+        if (chain.size() != 2) {
+            throw new IllegalArgumentException("the signer's chain must be [node certificate, agency CA certificate]");
+        }
+        if (!Arrays.equals(NodeIds.publicKey(chain.get(0)), signer.publicKey())) {
+            throw new IllegalArgumentException("the node certificate is not for the signer's key");
+        }
+        try {
+            X509CertificateHolder node = new X509CertificateHolder(chain.get(0).getEncoded());
+            X509CertificateHolder agency = new X509CertificateHolder(chain.get(1).getEncoded());
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(certificate.issuedAt())))));
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new BcDigestCalculatorProvider())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                    .build(new SuiteContentSigner(suite, signer), node));
+            generator.addCertificates(new CollectionStore<>(List.of(node, agency)));
+            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(certificate.content()), true);
+            return signed.getEncoded("DER");
+        } catch (CertificateEncodingException | IOException | CMSException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign valuation certificate " + certificate.id() + ": " + e.getMessage(), e);
+        }
+    }
+}

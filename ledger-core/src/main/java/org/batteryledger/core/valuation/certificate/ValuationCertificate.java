@@ -1,0 +1,227 @@
+package org.batteryledger.core.valuation.certificate;
+
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.json.Jcs;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.core.json.JsonException;
+import org.batteryledger.core.merkle.MerkleTree;
+import org.batteryledger.core.record.BatteryRecord;
+import org.batteryledger.core.valuation.Assessment;
+import org.batteryledger.core.valuation.ValuationParameters;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A valuation certificate's content: a JSON document naming the battery, the model with all its parameters, every
+ * input record's hash with the batch and block that anchor it, and the results. Its bytes are the document's RFC 8785
+ * canonical form, so the certificate's hash (what the chain's valuation registry holds) does not depend on how the
+ * JSON was formatted on the way. The id is {@code VC-} and the first 24 hex digits of the hash of the document
+ * without its id. {@link CertificateSigner} wraps these bytes in CMS SignedData.
+ */
+public record ValuationCertificate(String id, String batteryCode, String issuerAgency, NodeId issuerNode, Instant issuedAt,
+                                   String supersedes, byte[] content) {
+    public static final String TYPE = "battery-valuation-certificate";
+    public static final int FORMAT_VERSION = 1;
+
+    /** The agency and node that issue a certificate. */
+    public record Issuer(String agency, String node, NodeId nodeId) {
+    }
+
+    /**
+     * Builds the certificate of {@code assessment}.
+     *
+     * @param battery    the battery master record's anchor
+     * @param sessions   the anchors of the sessions valued, in any order
+     * @param supersedes the id of the battery's current certificate, or null
+     * @param unanchored records of the battery left out because they were not anchored yet
+     */
+    public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
+                                             BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
+                                             int unanchored, ValuationParameters parameters, Assessment assessment) {
+        if (!assessment.batteryCode().equals(master.batteryCode())) {
+            throw new IllegalArgumentException("the assessment is of " + assessment.batteryCode() + ", not " + master.batteryCode());
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("type", TYPE);
+        doc.put("formatVersion", FORMAT_VERSION);
+        doc.put("chainId", chainId.hex());
+        doc.put("issuedAt", issuedAt.toString());
+        doc.put("valuedAt", assessment.asOf().toString());
+        Map<String, Object> iss = new LinkedHashMap<>();
+        iss.put("agency", issuer.agency());
+        iss.put("node", issuer.node());
+        iss.put("nodeId", issuer.nodeId().value());
+        doc.put("issuer", iss);
+        doc.put("supersedes", supersedes);
+
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("batteryCode", master.batteryCode());
+        b.put("recordId", master.recordId());
+        b.put("recordHash", battery.hash().hex());
+        b.put("manufacturer", master.manufacturer());
+        b.put("chemistry", master.chemistry().name());
+        b.put("ratedCapacityAh", BigDecimal.valueOf(master.ratedCapacityAh()));
+        b.put("nominalVoltageV", BigDecimal.valueOf(master.nominalVoltageV()));
+        b.put("ratedCycleLife", master.ratedCycleLife());
+        b.put("ratedCycleDod", BigDecimal.valueOf(master.ratedCycleDod()));
+        b.put("ratedCycleTempC", BigDecimal.valueOf(master.ratedCycleTempC()));
+        b.put("manufacturedAt", master.manufacturedAt().toString());
+        doc.put("battery", b);
+
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", ValuationParameters.MODEL);
+        model.put("version", ValuationParameters.MODEL_VERSION);
+        model.put("parameters", parameters.toJson());
+        doc.put("model", model);
+
+        List<AnchoredRecord> inputs = new ArrayList<>();
+        inputs.add(battery);
+        inputs.addAll(sessions.stream().sorted((x, y) -> x.recordId().compareTo(y.recordId())).toList());
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("suite", suite.id());
+        evidence.put("records", inputs.size());
+        evidence.put("sessions", sessions.size());
+        evidence.put("unanchoredRecordsLeftOut", unanchored);
+        evidence.put("evidenceRoot", MerkleTree.root(suite, inputs.stream().map(AnchoredRecord::hash).toList()).hex());
+        evidence.put("anchors", anchors(inputs));
+        doc.put("evidence", evidence);
+        doc.put("results", assessment.toJson());
+
+        byte[] withoutId = Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8);
+        String id = "VC-" + suite.hash(withoutId).hex().substring(0, 24);
+        Map<String, Object> withId = new LinkedHashMap<>();
+        withId.put("certificateId", id);
+        withId.putAll(doc);
+        byte[] content = Jcs.canonicalize(withId).getBytes(StandardCharsets.UTF_8);
+        return new ValuationCertificate(id, master.batteryCode(), issuer.agency(), issuer.nodeId(), issuedAt, supersedes, content);
+    }
+
+    /** Inputs grouped by the anchoring transaction, in block order: each record once, with its leaf index. */
+    private static List<Object> anchors(List<AnchoredRecord> inputs) {
+        Map<String, List<AnchoredRecord>> byTx = new TreeMap<>();
+        for (AnchoredRecord r : inputs) {
+            byTx.computeIfAbsent(String.format("%020d/%s", r.blockHeight(), r.txHash().hex()), k -> new ArrayList<>()).add(r);
+        }
+        List<Object> out = new ArrayList<>();
+        for (List<AnchoredRecord> group : byTx.values()) {
+            AnchoredRecord first = group.get(0);
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("blockHeight", first.blockHeight());
+            a.put("txHash", first.txHash().hex());
+            a.put("batchRoot", first.batchRoot().hex());
+            a.put("treeSize", first.treeSize());
+            List<Object> records = new ArrayList<>();
+            for (AnchoredRecord r : group) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("recordId", r.recordId());
+                e.put("hash", r.hash().hex());
+                e.put("leafIndex", r.leafIndex());
+                records.add(e);
+            }
+            a.put("records", records);
+            out.add(a);
+        }
+        return out;
+    }
+
+    /** The certificate's hash: the chain suite's hash of its canonical bytes. */
+    public Hash hash(CryptoSuite suite) {
+        return suite.hash(content);
+    }
+
+    /** The document as a JSON tree. */
+    public Map<String, Object> document() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(new String(content, StandardCharsets.UTF_8));
+        return m;
+    }
+
+    /**
+     * Reads a certificate document, in any JSON formatting: it is canonicalized first, and its id must be the one its
+     * content gives.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static ValuationCertificate read(CryptoSuite suite, byte[] json) {
+        Object tree;
+        try {
+            tree = Json.parse(new String(json, StandardCharsets.UTF_8));
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("the certificate is not JSON: " + e.getMessage());
+        }
+        if (!(tree instanceof Map<?, ?> doc)) {
+            throw new IllegalArgumentException("the certificate is not a JSON object");
+        }
+        if (!TYPE.equals(doc.get("type"))) {
+            throw new IllegalArgumentException("not a valuation certificate: type is " + doc.get("type") + ", not " + TYPE);
+        }
+        Object version = doc.get("formatVersion");
+        if (!(version instanceof BigDecimal v) || v.intValue() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("unsupported certificate formatVersion " + version);
+        }
+        String id = text(doc, "certificateId");
+        Map<String, Object> withoutId = new LinkedHashMap<>();
+        doc.forEach((k, val) -> withoutId.put((String) k, val));
+        withoutId.remove("certificateId");
+        String expected = "VC-" + suite.hash(Jcs.canonicalize(withoutId).getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
+        if (!expected.equals(id)) {
+            throw new IllegalArgumentException("the certificate id " + id + " does not match its content (" + expected + "): it was changed");
+        }
+        Map<?, ?> battery = object(doc, "battery");
+        Map<?, ?> issuer = object(doc, "issuer");
+        Instant issuedAt;
+        try {
+            issuedAt = Instant.parse(text(doc, "issuedAt"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("issuedAt is not an ISO-8601 instant");
+        }
+        Object supersedes = doc.get("supersedes");
+        NodeId node;
+        try {
+            node = new NodeId(text(issuer, "nodeId"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("issuer.nodeId is not a node id");
+        }
+        return new ValuationCertificate(id, text(battery, "batteryCode"), text(issuer, "agency"), node, issuedAt,
+                supersedes instanceof String s ? s : null, Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof String s) || s.isEmpty()) {
+            throw new IllegalArgumentException("the certificate has no " + key);
+        }
+        return s;
+    }
+
+    private static Map<?, ?> object(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof Map<?, ?> o)) {
+            throw new IllegalArgumentException("the certificate has no " + key + " object");
+        }
+        return o;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ValuationCertificate c && c.id.equals(id) && java.util.Arrays.equals(c.content, content);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ValuationCertificate[" + id + " of " + batteryCode + "]";
+    }
+}

@@ -1,0 +1,193 @@
+package org.batteryledger.core.valuation.certificate;
+
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.core.pki.NodeIds;
+import org.batteryledger.core.pki.PkiFixture;
+import org.batteryledger.core.pki.RevocationView;
+import org.batteryledger.core.record.BatteryRecord;
+import org.batteryledger.core.record.Chemistry;
+import org.batteryledger.core.valuation.Assessment;
+import org.batteryledger.core.valuation.Evidence;
+import org.batteryledger.core.valuation.ValuationEngine;
+import org.batteryledger.core.valuation.ValuationParameters;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ValuationCertificateTest {
+    private static final Instant MANUFACTURED = Instant.parse("2024-01-01T00:00:00Z");
+    private static final Instant ISSUED = PkiFixture.NOW;
+    private static final String CODE = "Q7APL12345678A9B0000001";
+
+    static Stream<PkiFixture> suites() {
+        return PkiFixture.both();
+    }
+
+    private static Hash h(String s) {
+        return Hash.of(java.util.Arrays.copyOf(s.getBytes(StandardCharsets.UTF_8), 32));
+    }
+
+    static ValuationCertificate certificate(PkiFixture pki, String supersedes) {
+        BatteryRecord.Master master = new BatteryRecord.Master("M-1", CODE, "Qinghe", Chemistry.NMC, 117, 350.4, 1800, 0.8, 25, MANUFACTURED);
+        List<BatteryRecord.Session> sessions = new ArrayList<>();
+        List<AnchoredRecord> anchors = new ArrayList<>();
+        Instant t = MANUFACTURED.plus(Duration.ofDays(40));
+        for (int i = 0; i < 40; i++) {
+            double from = i % 2 == 0 ? 0.9 : 0.3;
+            double to = i % 2 == 0 ? 0.3 : 0.9;
+            sessions.add(new BatteryRecord.Session("S-" + i, CODE, "VoltWay", t, t.plus(Duration.ofHours(2)), from, to, 20, 22, 25));
+            anchors.add(new AnchoredRecord("S-" + i, h("S-" + i), i % 10, 10, h("root" + i / 10), 10 + i / 10, h("tx" + i / 10)));
+            t = t.plus(Duration.ofHours(20));
+        }
+        Assessment a = new ValuationEngine(ValuationParameters.defaults()).assess(new Evidence(master, sessions), ISSUED);
+        NodeId node = NodeId.of(pki.suite(), NodeIds.publicKey(pki.nodeCert()));
+        return ValuationCertificate.issue(pki.suite(), h("chain"), new ValuationCertificate.Issuer("agency-a", "node1", node), ISSUED,
+                supersedes, master, new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")), anchors, 3,
+                ValuationParameters.defaults(), a);
+    }
+
+    private static byte[] signed(PkiFixture pki, ValuationCertificate c) {
+        return CertificateSigner.sign(pki.suite(), pki.nodeKey().signer(), pki.nodeChain(), c);
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void signedCertificateVerifiesOfflineWithTheChainCaAlone(PkiFixture pki) {
+        ValuationCertificate c = certificate(pki, null);
+        byte[] cms = signed(pki, c);
+        CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(cms, RevocationView.NONE);
+        assertTrue(v.valid(), v.reason());
+        assertEquals(c, v.certificate());
+        assertTrue(v.reason().startsWith("signed by node " + v.signer().shortId() + " of agency agency-a at 2026-01-01T00:00:00Z"), v.reason());
+        // Deterministic signatures: the same certificate signs to the same bytes.
+        assertArrayEquals(cms, signed(pki, c));
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void theDocumentNamesItsInputsAndAnchors(PkiFixture pki) {
+        Map<String, Object> doc = certificate(pki, "VC-0123").document();
+        assertEquals(ValuationCertificate.TYPE, doc.get("type"));
+        assertEquals("VC-0123", doc.get("supersedes"));
+        Map<?, ?> evidence = (Map<?, ?>) doc.get("evidence");
+        assertEquals(41, ((Number) evidence.get("records")).intValue());
+        assertEquals(3, ((Number) evidence.get("unanchoredRecordsLeftOut")).intValue());
+        List<?> anchors = (List<?>) evidence.get("anchors");
+        assertEquals(5, anchors.size()); // the master's batch and four batches of ten sessions
+        assertEquals(9, ((Number) ((Map<?, ?>) anchors.get(0)).get("blockHeight")).intValue());
+        Map<?, ?> model = (Map<?, ?>) doc.get("model");
+        assertEquals(ValuationParameters.defaults(), ValuationParameters.fromJson((Map<?, ?>) model.get("parameters")));
+        assertEquals("reuse", ((Map<?, ?>) doc.get("results")).get("status"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void anyChangedByteFailsVerification(PkiFixture pki) {
+        byte[] cms = signed(pki, certificate(pki, null));
+        CertificateVerifier verifier = new CertificateVerifier(pki.suite(), pki.chainCa().certificate());
+        String text = new String(cms, StandardCharsets.ISO_8859_1);
+        int soh = text.indexOf("\"stateOfHealth\":0.") + "\"stateOfHealth\":0.".length();
+        byte[] tampered = cms.clone();
+        tampered[soh] = (byte) (tampered[soh] == '9' ? '8' : tampered[soh] + 1);
+        CertificateVerifier.Verdict v = verifier.verify(tampered, RevocationView.NONE);
+        assertFalse(v.valid());
+        assertTrue(v.reason().startsWith("the signature does not verify"), v.reason());
+        // Every other single-byte change fails too (a sample of positions across the whole structure).
+        for (int i = 0; i < cms.length; i += 97) {
+            byte[] t = cms.clone();
+            t[i] ^= 0x01;
+            assertFalse(verifier.verify(t, RevocationView.NONE).valid(), "byte " + i + " changed and still valid");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aForeignChainOrARevokedSignerFails(PkiFixture pki) {
+        byte[] cms = signed(pki, certificate(pki, null));
+        PkiFixture other = PkiFixture.create(pki.suite(), "other");
+        CertificateVerifier.Verdict foreign = new CertificateVerifier(pki.suite(), other.chainCa().certificate()).verify(cms, RevocationView.NONE);
+        assertFalse(foreign.valid());
+        assertTrue(foreign.reason().startsWith("the signer is not a certificate of this chain: agency CA certificate"), foreign.reason());
+        RevocationView revoked = new RevocationView() {
+            @Override
+            public boolean isSerialRevoked(BigInteger serial) {
+                return serial.equals(pki.nodeCert().getSerialNumber());
+            }
+
+            @Override
+            public boolean isNodeRevoked(NodeId id) {
+                return false;
+            }
+        };
+        CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(cms, revoked);
+        assertEquals("the signer is not a certificate of this chain: certificate serial 1001 is revoked", v.reason());
+        assertEquals("not CMS SignedData: ", new CertificateVerifier(pki.suite(), pki.chainCa().certificate())
+                .verify("{}".getBytes(StandardCharsets.UTF_8), RevocationView.NONE).reason().substring(0, 20));
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void theJsonFormReadsBackInAnyFormattingButNotChanged(PkiFixture pki) {
+        ValuationCertificate c = certificate(pki, null);
+        String pretty = new String(c.content(), StandardCharsets.UTF_8).replace(",\"", ",\n  \"");
+        ValuationCertificate read = ValuationCertificate.read(pki.suite(), pretty.getBytes(StandardCharsets.UTF_8));
+        assertEquals(c, read);
+        assertEquals(c.hash(pki.suite()), read.hash(pki.suite()));
+        String changed = pretty.replace("\"status\":\"reuse\"", "\"status\":\"recycle\"");
+        assertNotEquals(pretty, changed);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ValuationCertificate.read(pki.suite(), changed.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().startsWith("the certificate id " + c.id() + " does not match its content"), e.getMessage());
+        assertEquals("not a valuation certificate: type is null, not battery-valuation-certificate",
+                assertThrows(IllegalArgumentException.class, () -> ValuationCertificate.read(pki.suite(), "{}".getBytes())).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValuationCertificate.read(pki.suite(), "{".getBytes()))
+                .getMessage().startsWith("the certificate is not JSON"));
+        assertTrue(Json.parse(new String(c.content(), StandardCharsets.UTF_8)) instanceof Map<?, ?>);
+    }
+
+    /** OpenSSL verifies the ECDSA suite's CMS against the chain CA and gives back the certificate's exact bytes. */
+    @org.junit.jupiter.api.Test
+    void opensslVerifiesTheEcdsaSuite() throws Exception {
+        PkiFixture pki = PkiFixture.both().filter(f -> f.suite().id().startsWith("ecdsa")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Openssl.available(), "openssl is not installed (the system IT requires it)");
+        ValuationCertificate c = certificate(pki, null);
+        Path dir = Files.createDirectories(Path.of("target", "valuation-cms"));
+        Path cms = dir.resolve("certificate.p7m");
+        Path ca = dir.resolve("ca.crt");
+        Path out = dir.resolve("certificate.json");
+        Files.write(cms, signed(pki, c));
+        Files.writeString(ca, org.batteryledger.core.crypto.Pem.writeCertificate(pki.chainCa().certificate()));
+        Openssl.Result r = Openssl.run("cms", "-verify", "-binary", "-inform", "DER", "-in", cms.toString(), "-CAfile", ca.toString(),
+                "-purpose", "any", "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("Verification successful"), r.output());
+        assertArrayEquals(c.content(), Files.readAllBytes(out));
+        byte[] tampered = Files.readAllBytes(cms);
+        int at = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("\"status\":\"") + 10;
+        tampered[at] ^= 0x01;
+        Files.write(cms, tampered);
+        Openssl.Result bad = Openssl.run("cms", "-verify", "-binary", "-inform", "DER", "-in", cms.toString(), "-CAfile", ca.toString(),
+                "-purpose", "any", "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
+        assertNotEquals(0, bad.exit(), bad.output());
+        assertTrue(bad.output().contains("Verification failure"), bad.output());
+    }
+}
