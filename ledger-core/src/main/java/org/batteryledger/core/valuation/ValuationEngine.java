@@ -35,6 +35,8 @@ public final class ValuationEngine {
     /** Projections stop here: a battery this far from end of life is, for pricing, not ageing by use. */
     static final double MAX_REMAINING_CYCLES = 100_000;
     static final int CURVE_STEPS = 16;
+    /** Calendar temperature is estimated per window of this length (a month: seasons show, a trip does not). */
+    static final double WINDOW_SECONDS = 30 * 86_400;
 
     private final ValuationParameters p;
 
@@ -163,21 +165,39 @@ public final class ValuationEngine {
         double cycleFade = (1 - p.endOfLifeSoh()) * StrictMath.pow(damage, z);
 
         // Calendar time at temperature, counted in reference years (S_cal(T)^2 per year, since fade grows as sqrt(t)).
-        // Records carry temperatures only during sessions: from the first session on, their mean stands for the
-        // battery's climate; before it, the battery was in storage.
-        double meanTemp = p.storageTempC();
-        if (n > 0) {
-            double sum = 0;
-            for (BatteryRecord.Session s : ss) {
-                sum += s.avgTempC();
-            }
-            meanTemp = sum / n;
-        }
+        // Records carry temperatures only during sessions, and sessions heat the battery; at rest it sits near the
+        // coolest session of the season. So each 30-day window from the first session on is counted at the lowest
+        // session temperature in it (windows without sessions: the mean of the others); before it, storage.
         Instant first = n > 0 ? ss.get(0).startedAt() : null;
         Instant last = n > 0 ? ss.get(n - 1).endedAt() : null;
         Instant inUse = first == null ? asOf : min(first, asOf);
         double storageYears = StrictMath.max(0, seconds(b.manufacturedAt(), inUse)) / SECONDS_PER_YEAR * calendarWeight(p.storageTempC(), c);
-        double usageYears = StrictMath.max(0, seconds(inUse, asOf)) / SECONDS_PER_YEAR * calendarWeight(meanTemp, c);
+        double usageYears = 0;
+        double usageSeconds = StrictMath.max(0, seconds(inUse, asOf));
+        if (usageSeconds > 0) {
+            int windows = (int) StrictMath.ceil(usageSeconds / WINDOW_SECONDS);
+            double[] coolest = new double[windows];
+            java.util.Arrays.fill(coolest, Double.NaN);
+            for (BatteryRecord.Session s : ss) {
+                int w = (int) StrictMath.min(windows - 1, StrictMath.max(0, seconds(inUse, s.startedAt()) / WINDOW_SECONDS));
+                if (Double.isNaN(coolest[w]) || s.avgTempC() < coolest[w]) {
+                    coolest[w] = s.avgTempC();
+                }
+            }
+            double sum = 0;
+            int known = 0;
+            for (double t : coolest) {
+                if (!Double.isNaN(t)) {
+                    sum += t;
+                    known++;
+                }
+            }
+            double fallback = known > 0 ? sum / known : p.storageTempC();
+            for (int w = 0; w < windows; w++) {
+                double span = StrictMath.min(WINDOW_SECONDS, usageSeconds - w * WINDOW_SECONDS);
+                usageYears += span / SECONDS_PER_YEAR * calendarWeight(Double.isNaN(coolest[w]) ? fallback : coolest[w], c);
+            }
+        }
         double years = storageYears + usageYears;
         double gap = 0;
         for (int i = 1; i < n; i++) {

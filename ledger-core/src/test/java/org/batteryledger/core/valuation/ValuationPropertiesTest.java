@@ -80,7 +80,7 @@ class ValuationPropertiesTest {
             if (c.sessions().isEmpty()) {
                 continue;
             }
-            double mean = c.sessions().stream().mapToDouble(BatteryRecord.Session::avgTempC).average().orElseThrow();
+            double hottest = c.sessions().stream().mapToDouble(BatteryRecord.Session::avgTempC).max().orElseThrow();
             SplittableRandom rng = new SplittableRandom(~seed);
             BatteryRecord.Session last = c.sessions().get(c.sessions().size() - 1);
             List<BatteryRecord.Session> more = new ArrayList<>(c.sessions());
@@ -92,8 +92,9 @@ class ValuationPropertiesTest {
                 if (end.isAfter(c.asOf())) {
                     break;
                 }
-                // At the history's mean temperature: the added sessions bring use, not news about the climate.
-                more.add(new BatteryRecord.Session("Z-" + i, last.batteryCode(), "op", t, end, soc, to, 1, mean, mean + 2));
+                // At the hottest temperature seen: the added sessions bring use, not news of a cooler climate (a cooler
+                // session is evidence that the battery rests cooler, and rightly lowers the calendar ageing).
+                more.add(new BatteryRecord.Session("Z-" + i, last.batteryCode(), "op", t, end, soc, to, 1, hottest, hottest + 2));
                 soc = to;
                 t = end.plus(Duration.ofMinutes(rng.nextInt(600)));
             }
