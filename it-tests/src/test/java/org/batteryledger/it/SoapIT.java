@@ -184,7 +184,7 @@ class SoapIT {
                 operations.add(op.getAttribute("name"));
             }
         }
-        assertEquals(List.of("submitRecords", "verifyRecord", "getBattery"), operations);
+        assertEquals(List.of("submitRecords", "verifyRecord", "getBattery", "issueValuation", "verifyValuation"), operations);
         assertTrue(wsdl.body().contains("ledger/soap/BatteryLedger"), "the address is the endpoint's: " + wsdl.body());
         assertTrue(wsdl.body().contains("name=\"UtcTime\""), "the hand-written WSDL is published, not one derived from Java: " + wsdl.body());
 

@@ -105,6 +105,8 @@ public class NodeRuntime {
 
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
+    /** Callers waiting for a transaction's block (loop thread only); entries whose caller gave up leave at the next commit. */
+    private final Map<Hash, CompletableFuture<Long>> awaitingCommit = new HashMap<>();
     private final ArrayDeque<List<NodeId>> recentSigners = new ArrayDeque<>();
 
     @PostConstruct
@@ -227,6 +229,15 @@ public class NodeRuntime {
                 readModel.committed(c.writeSet());
                 rememberSigners(c.block());
                 CommittedBlock b = c.block();
+                if (!awaitingCommit.isEmpty()) {
+                    awaitingCommit.values().removeIf(CompletableFuture::isDone);
+                    for (Transaction tx : b.block().transactions()) {
+                        CompletableFuture<Long> f = awaitingCommit.remove(tx.hash(suite));
+                        if (f != null) {
+                            f.complete(b.block().height());
+                        }
+                    }
+                }
                 LOG.info(() -> "committed block " + b.block().height() + " (" + b.block().transactions().size() + " txs, proposed by "
                         + b.block().header().proposer().shortId() + ", certificate of view " + b.certificate().view() + " with "
                         + b.certificate().seals().size() + " seals)");
@@ -307,6 +318,29 @@ public class NodeRuntime {
             }
         });
         return await(f);
+    }
+
+    /**
+     * Completes with the height of the block that commits {@code txHash} (at once if it is committed already); never
+     * completes for a transaction that expires, so callers bound the wait.
+     */
+    public CompletableFuture<Long> commitOf(Hash txHash) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        inbox.add(() -> {
+            // On the loop thread, as commits are: a receipt is either persisted already or comes with a later commit.
+            var receipt = store.receipt(txHash.hex());
+            if (receipt != null) {
+                f.complete(receipt.height());
+            } else {
+                awaitingCommit.put(txHash, f);
+            }
+        });
+        return f;
+    }
+
+    /** This node's signing key (the key of its node certificate), for what the node signs besides transactions. */
+    public org.batteryledger.core.crypto.Signer signer() {
+        return signer;
     }
 
     /** Signs a system transaction with this node's key (its agency is the node's) and submits it. */

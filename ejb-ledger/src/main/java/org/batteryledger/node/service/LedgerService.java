@@ -112,6 +112,20 @@ public class LedgerService {
         return runtime.submitAsNode(type, payload);
     }
 
+    /** The height of the block that commits {@code txHash}, or empty if none does within {@code timeout}. */
+    public Optional<Long> awaitCommit(Hash txHash, java.time.Duration timeout) {
+        try {
+            return Optional.of(runtime.commitOf(txHash).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("waiting for the commit of " + txHash + " failed", e.getCause());
+        }
+    }
+
     public CryptoSuite suite() {
         return runtime.suite();
     }

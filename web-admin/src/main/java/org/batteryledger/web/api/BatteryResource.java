@@ -11,10 +11,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.batteryledger.core.json.Json;
-import org.batteryledger.node.records.InvalidInput;
-import org.batteryledger.node.records.NotHeld;
 import org.batteryledger.node.records.PassportService;
 import org.batteryledger.node.records.RecordStore;
+import org.batteryledger.node.valuation.ValuationService;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +31,10 @@ public class BatteryResource {
     private RecordStore records;
     @EJB
     private PassportService passports;
+    @EJB
+    private ValuationService valuations;
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.UriInfo uri;
 
     @GET
     public List<Map<String, Object>> list(@QueryParam("limit") @DefaultValue("100") int limit) {
@@ -51,15 +54,14 @@ public class BatteryResource {
 
     @GET
     @Path("{code}")
-    public Response battery(@PathParam("code") String code) {
-        PassportService.Passport p;
-        try {
-            p = passports.passport(code);
-        } catch (InvalidInput e) {
-            throw Problem.badRequest(e.getMessage());
-        } catch (NotHeld e) {
-            throw Problem.notFound(e.getMessage());
+    public Response battery(@PathParam("code") String code, @QueryParam("format") String format) {
+        if ("batterypass".equals(format)) {
+            return batteryPass(code);
         }
+        if (format != null && !format.equals("passport")) {
+            throw Problem.badRequest("format must be passport or batterypass, not '" + format + "'");
+        }
+        PassportService.Passport p = passports.passport(code); // refusals: ProblemMapper
         List<Map<String, Object>> sessions = new ArrayList<>();
         for (PassportService.Entry s : p.sessions()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -79,6 +81,22 @@ public class BatteryResource {
         out.put("latestValuation", p.latestValuation() == null ? Json.NULL : valuation(p.latestValuation()));
         // Written with the core's JSON writer: the records are JSON trees of their own (numbers as sent, nulls).
         return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The battery in the Catena-X BatteryPass model ({@link BatteryPassExport}), valued now from this node's anchored
+     * records; its source is the latest certificate this node issued, if any. Also as {@code ?format=batterypass}.
+     */
+    @GET
+    @Path("{code}")
+    @Produces(BatteryPassExport.MEDIA_TYPE + ";qs=0.5")
+    public Response batteryPass(@PathParam("code") String code) {
+        ValuationService.Valued v = valuations.value(code); // refusals: ProblemMapper
+        String certificate = valuations.ofBattery(code).stream().findFirst()
+                .map(s -> uri.getBaseUriBuilder().path("valuations").path(s.certificate().id()).build().toString()).orElse(null);
+        Map<String, Object> pass = BatteryPassExport.of(v.master(), v.assessment(), v.parameters().endOfLifeSoh(), certificate,
+                id -> uri.getBaseUriBuilder().path("records").path(id).build().toString());
+        return Response.ok(Json.write(pass), BatteryPassExport.MEDIA_TYPE).build();
     }
 
     private static Map<String, Object> anchor(PassportService.Anchor a) {

@@ -31,6 +31,10 @@ public final class Problem {
         return new WebApplicationException(response(404, "Not Found", detail));
     }
 
+    public static WebApplicationException conflict(String detail) {
+        return new WebApplicationException(response(409, "Conflict", detail));
+    }
+
     public static WebApplicationException unprocessable(String detail) {
         return new WebApplicationException(response(422, "Unprocessable Content", detail));
     }

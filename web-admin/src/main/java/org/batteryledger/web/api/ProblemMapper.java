@@ -22,6 +22,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             }
             return Problem.response(r.getStatus(), r.getStatusInfo().getReasonPhrase(), w.getMessage());
         }
+        // The node's answers that are the caller's to act on (EJB application exceptions arrive as thrown).
+        if (e instanceof org.batteryledger.node.records.InvalidInput) {
+            return Problem.response(400, "Bad Request", e.getMessage());
+        }
+        if (e instanceof org.batteryledger.node.records.NotHeld) {
+            return Problem.response(404, "Not Found", e.getMessage());
+        }
+        if (e instanceof org.batteryledger.node.valuation.CannotValue) {
+            return Problem.response(409, "Conflict", e.getMessage());
+        }
         if (e instanceof jakarta.json.JsonException || e instanceof jakarta.json.bind.JsonbException) {
             return Problem.response(400, "Bad Request", "malformed JSON: " + e.getMessage());
         }

@@ -30,6 +30,13 @@ import org.batteryledger.web.soap.contract.SubmitRecords;
 import org.batteryledger.web.soap.contract.SubmitRecordsResponse;
 import org.batteryledger.web.soap.contract.VerifyRecord;
 import org.batteryledger.web.soap.contract.VerifyRecordResponse;
+import org.batteryledger.web.soap.contract.IssueValuation;
+import org.batteryledger.web.soap.contract.IssueValuationResponse;
+import org.batteryledger.web.soap.contract.Registration;
+import org.batteryledger.web.soap.contract.VerifyValuation;
+import org.batteryledger.web.soap.contract.VerifyValuationResponse;
+import org.batteryledger.node.valuation.CannotValue;
+import org.batteryledger.node.valuation.ValuationService;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -49,6 +56,7 @@ import java.util.TreeSet;
         wsdlLocation = "WEB-INF/wsdl/BatteryLedger.wsdl")
 public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
+    private static final List<String> VALUER_ROLES = List.of("recycler", "admin");
 
     @Resource
     private WebServiceContext context;
@@ -58,6 +66,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private ProofService proofs;
     @EJB
     private PassportService passports;
+    @EJB
+    private ValuationService valuations;
 
     @Override
     public SubmitRecordsResponse submitRecords(SubmitRecords request) throws LedgerFault {
@@ -161,6 +171,77 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
             response.getSessions().getSession().add(x);
         }
         return response;
+    }
+
+    /** As {@code POST /valuations}: a certificate of this node's agency, registered on chain. */
+    @Override
+    public IssueValuationResponse issueValuation(IssueValuation request) throws LedgerFault {
+        if (VALUER_ROLES.stream().noneMatch(context::isUserInRole)) {
+            throw fault("Forbidden", "issueValuation needs one of the roles " + String.join(", ", VALUER_ROLES));
+        }
+        ValuationService.Issued issued;
+        try {
+            issued = valuations.issue(request.getBatteryCode() == null ? "" : request.getBatteryCode());
+        } catch (InvalidInput e) {
+            throw fault("InvalidBatteryCode", e.getMessage());
+        } catch (NotHeld e) {
+            throw fault("NotFound", e.getMessage());
+        } catch (CannotValue e) {
+            throw fault("CannotValue", e.getMessage());
+        }
+        Map<?, ?> results = (Map<?, ?>) issued.certificate().document().get("results");
+        Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
+        IssueValuationResponse r = new IssueValuationResponse();
+        r.setCertificateId(issued.certificate().id());
+        r.setBatteryCode(issued.certificate().batteryCode());
+        r.setCertificateHash(issued.hash().hex());
+        r.setRegistration(registration(issued.registration()));
+        r.setStateOfHealth((BigDecimal) results.get("stateOfHealth"));
+        r.setStateOfHealthLow((BigDecimal) results.get("stateOfHealthLow"));
+        r.setStateOfHealthHigh((BigDecimal) results.get("stateOfHealthHigh"));
+        r.setRemainingFullCycles((BigDecimal) results.get("remainingFullCycles"));
+        r.setStatus((String) results.get("status"));
+        r.setResidualValue((BigDecimal) value.get("amount"));
+        r.setCurrency((String) value.get("currency"));
+        r.setCertificateJson(new String(issued.certificate().content(), java.nio.charset.StandardCharsets.UTF_8));
+        r.setCertificateCms(issued.cms());
+        return r;
+    }
+
+    /** As {@code POST /valuations/verify}. */
+    @Override
+    public VerifyValuationResponse verifyValuation(VerifyValuation request) throws LedgerFault {
+        ValuationService.Verdict v;
+        if (request.getCertificateCms() != null) {
+            v = valuations.verify(request.getCertificateCms(), true);
+        } else if (request.getCertificateJson() != null) {
+            v = valuations.verify(request.getCertificateJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        } else {
+            throw fault("InvalidCertificate", "verifyValuation holds a certificateCms or a certificateJson element");
+        }
+        VerifyValuationResponse r = new VerifyValuationResponse();
+        r.setValid(v.valid());
+        r.setReason(v.reason());
+        r.setCertificateId(v.certificateId());
+        r.setBatteryCode(v.batteryCode());
+        r.setSigner(v.signer());
+        if (v.registration() != null) {
+            r.setCurrent(v.registration().current());
+            r.setRegistration(registration(v.registration()));
+        }
+        return r;
+    }
+
+    private static Registration registration(ValuationService.Registration g) {
+        Registration x = new Registration();
+        x.setStatus(g.status());
+        x.setCertificateHash(g.certificateHash());
+        x.setBlockHeight(g.blockHeight());
+        x.setTxHash(g.txHash());
+        x.setAgency(g.agency());
+        x.setSupersededBy(g.supersededBy());
+        x.setError(g.error());
+        return x;
     }
 
     private static Anchor anchor(PassportService.Anchor a) {

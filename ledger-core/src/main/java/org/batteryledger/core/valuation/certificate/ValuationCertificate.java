@@ -44,10 +44,12 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
      * @param sessions   the anchors of the sessions valued, in any order
      * @param supersedes the id of the battery's current certificate, or null
      * @param unanchored records of the battery left out because they were not anchored yet
+     * @param issuedAt   taken to the second, as the signature's signing time (UTCTime) holds it
      */
     public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
                                              BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
                                              int unanchored, ValuationParameters parameters, Assessment assessment) {
+        issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // what the CMS signing time can hold
         if (!assessment.batteryCode().equals(master.batteryCode())) {
             throw new IllegalArgumentException("the assessment is of " + assessment.batteryCode() + ", not " + master.batteryCode());
         }

@@ -60,7 +60,7 @@ class ValuationCertificateTest {
         }
         Assessment a = new ValuationEngine(ValuationParameters.defaults()).assess(new Evidence(master, sessions), ISSUED);
         NodeId node = NodeId.of(pki.suite(), NodeIds.publicKey(pki.nodeCert()));
-        return ValuationCertificate.issue(pki.suite(), h("chain"), new ValuationCertificate.Issuer("agency-a", "node1", node), ISSUED,
+        return ValuationCertificate.issue(pki.suite(), h("chain"), new ValuationCertificate.Issuer("agency-a", "node1", node), ISSUED.plusMillis(839),
                 supersedes, master, new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")), anchors, 3,
                 ValuationParameters.defaults(), a);
     }
@@ -78,6 +78,9 @@ class ValuationCertificateTest {
         assertTrue(v.valid(), v.reason());
         assertEquals(c, v.certificate());
         assertTrue(v.reason().startsWith("signed by node " + v.signer().shortId() + " of agency agency-a at 2026-01-01T00:00:00Z"), v.reason());
+        // An issue time with milliseconds is kept to the second, as the signing time is.
+        ValuationCertificate precise = ValuationCertificate.read(pki.suite(), c.content());
+        assertEquals(ISSUED, precise.issuedAt());
         // Deterministic signatures: the same certificate signs to the same bytes.
         assertArrayEquals(cms, signed(pki, c));
     }

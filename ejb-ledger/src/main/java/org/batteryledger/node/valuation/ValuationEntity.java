@@ -1,0 +1,122 @@
+package org.batteryledger.node.valuation;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+
+/**
+ * A valuation certificate this node issued: its canonical JSON, the CMS that signs it, and how far its registration
+ * on chain got. The chain holds only the hash; this row is what GET /valuations/{id} serves.
+ */
+@Entity
+@Table(name = "VALUATION_CERTIFICATE", indexes = @Index(name = "IX_VALUATION_BATTERY", columnList = "batteryCode, issuedAt"))
+public class ValuationEntity {
+    /** Enough for the evidence list of some 50,000 records. */
+    static final int MAX_CONTENT_BYTES = 8 * 1024 * 1024;
+
+    public enum Status {
+        /** Signed and stored; the registration transaction is not accepted yet (or the node stopped before). */
+        SIGNED,
+        /** The registration transaction is in the pool. */
+        SUBMITTED,
+        /** Registered on chain at {@code height}. */
+        REGISTERED,
+        /** The chain refused the registration: {@code error} says why. */
+        REFUSED
+    }
+
+    @Id
+    @Column(length = 64)
+    private String certificateId;
+    @Column(nullable = false, length = 64)
+    private String batteryCode;
+    @Column(nullable = false, length = 64)
+    private String certificateHash;
+    @Column(nullable = false)
+    private long issuedAt;
+    @Column(nullable = false, length = MAX_CONTENT_BYTES)
+    private byte[] content;
+    @Column(nullable = false, length = MAX_CONTENT_BYTES)
+    private byte[] cms;
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    private Status status;
+    @Column(length = 64)
+    private String txHash;
+    @Column(nullable = false)
+    private long height = -1;
+    @Column(length = 1024)
+    private String error;
+
+    protected ValuationEntity() {
+    }
+
+    ValuationEntity(String certificateId, String batteryCode, String certificateHash, long issuedAt, byte[] content, byte[] cms) {
+        this.certificateId = certificateId;
+        this.batteryCode = batteryCode;
+        this.certificateHash = certificateHash;
+        this.issuedAt = issuedAt;
+        this.content = content;
+        this.cms = cms;
+        this.status = Status.SIGNED;
+    }
+
+    void submitted(String txHash) {
+        this.status = Status.SUBMITTED;
+        this.txHash = txHash;
+    }
+
+    void registered(long height) {
+        this.status = Status.REGISTERED;
+        this.height = height;
+    }
+
+    void refused(String error) {
+        this.status = Status.REFUSED;
+        this.error = error.length() > 1024 ? error.substring(0, 1024) : error;
+    }
+
+    public String certificateId() {
+        return certificateId;
+    }
+
+    public String batteryCode() {
+        return batteryCode;
+    }
+
+    public String certificateHash() {
+        return certificateHash;
+    }
+
+    public long issuedAt() {
+        return issuedAt;
+    }
+
+    public byte[] content() {
+        return content.clone();
+    }
+
+    public byte[] cms() {
+        return cms.clone();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String txHash() {
+        return txHash;
+    }
+
+    public long height() {
+        return height;
+    }
+
+    public String error() {
+        return error;
+    }
+}

@@ -1,0 +1,70 @@
+package org.batteryledger.node.valuation;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.Singleton;
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.Signer;
+import org.batteryledger.core.valuation.ValuationParameters;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What this node issues certificates with, read once from its directory: the node key and its certificate chain, the
+ * chain CA to verify against, the agency it signs for, the model parameters ({@code valuation.*} in node.properties)
+ * and how long an issue waits for the registration's block ({@code registration.timeout.millis}, default 30 s).
+ */
+@Singleton
+@Lock(LockType.READ)
+public class ValuationKeys {
+    @EJB
+    private NodeRuntime runtime;
+    private volatile Keys keys;
+
+    public record Keys(EcSuite suite, Signer signer, List<X509Certificate> chain, X509Certificate chainCa, String agency,
+                       ValuationParameters parameters, String parametersError, long registrationTimeoutMillis) {
+    }
+
+    public Keys keys() {
+        Keys k = keys;
+        if (k == null) {
+            k = load();
+            keys = k;
+        }
+        return k;
+    }
+
+    private Keys load() {
+        try {
+            var dir = runtime.directory();
+            X509Certificate node = dir.nodeCertificate();
+            String agency = IETFUtils.valueToString(new X500Name(node.getSubjectX500Principal().getName())
+                    .getRDNs(BCStyle.O)[0].getFirst().getValue());
+            Properties props = dir.properties();
+            Map<String, String> map = new HashMap<>();
+            props.stringPropertyNames().forEach(n -> map.put(n, props.getProperty(n)));
+            ValuationParameters parameters = null;
+            String error = null;
+            try {
+                parameters = ValuationParameters.fromProperties(map);
+            } catch (IllegalArgumentException e) {
+                error = "the node's valuation parameters are wrong (" + dir.propertiesFile() + "): " + e.getMessage();
+            }
+            long timeout = Long.parseLong(props.getProperty("registration.timeout.millis", "30000").trim());
+            return new Keys(runtime.suite(), runtime.signer(), List.of(node, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the node's certificates", e);
+        }
+    }
+}

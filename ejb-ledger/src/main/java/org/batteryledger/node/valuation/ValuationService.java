@@ -1,0 +1,313 @@
+package org.batteryledger.node.valuation;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.core.pki.RevocationView;
+import org.batteryledger.core.record.BatteryRecord;
+import org.batteryledger.core.record.RecordSchema;
+import org.batteryledger.core.valuation.Assessment;
+import org.batteryledger.core.valuation.Evidence;
+import org.batteryledger.core.valuation.ValuationEngine;
+import org.batteryledger.core.valuation.ValuationParameters;
+import org.batteryledger.core.valuation.certificate.AnchoredRecord;
+import org.batteryledger.core.valuation.certificate.CertificateSigner;
+import org.batteryledger.core.valuation.certificate.CertificateVerifier;
+import org.batteryledger.core.valuation.certificate.ValuationCertificate;
+import org.batteryledger.node.records.BatchEntity;
+import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.records.NotHeld;
+import org.batteryledger.node.records.RecordEntity;
+import org.batteryledger.node.records.RecordStore;
+import org.batteryledger.node.service.LedgerService;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Valuation certificates: issued from this node's anchored records of a battery, signed with the node's key for its
+ * agency, registered on chain (REGISTER_VALUATION: the chain keeps the hash, the latest per battery and what
+ * superseded what), and verified for anyone who brings one. No container transaction spans the wait for the chain.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ValuationService {
+    @EJB
+    private RecordStore records;
+    @EJB
+    private LedgerService ledger;
+    @EJB
+    private ValuationStore store;
+    @EJB
+    private ValuationKeys keys;
+
+    /**
+     * Where a certificate stands on chain: {@code registered} (with block, transaction, the agency that registered it
+     * and the certificate that superseded it, if any), {@code submitted}, {@code refused} or {@code unknown}.
+     */
+    public record Registration(String status, String certificateHash, Long blockHeight, String txHash, String agency,
+                               String supersededBy, String error) {
+        public boolean current() {
+            return "registered".equals(status) && (supersededBy == null || supersededBy.isEmpty());
+        }
+    }
+
+    public record Issued(ValuationCertificate certificate, Hash hash, byte[] cms, Registration registration) {
+    }
+
+    public record Stored(ValuationCertificate certificate, byte[] cms, Registration registration) {
+    }
+
+    /** The answer to a verification: {@code valid} when the signature (or the stored signed copy) and the chain agree. */
+    public record Verdict(boolean valid, String reason, String certificateId, String batteryCode, String signer,
+                          Registration registration) {
+    }
+
+    /**
+     * Values a battery from this node's anchored records and registers the certificate; waits up to the node's
+     * registration timeout for the block (the registration's status says if it is still pending).
+     *
+     * @throws InvalidInput for a malformed battery code
+     * @throws NotHeld      when this node holds no master record of the battery
+     * @throws CannotValue  when the evidence is not usable or the chain refuses the registration
+     */
+    public Issued issue(String batteryCode) {
+        ValuationKeys.Keys k = keys.keys();
+        Valued v = value(batteryCode);
+        Assessment assessment = v.assessment();
+        BatteryRecord.Master master = v.master();
+        CryptoSuite suite = ledger.suite();
+        Instant now = v.now();
+        String supersedes = ledger.state(Tables.VALUATION_LATEST, batteryCode).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        ValuationCertificate certificate = ValuationCertificate.issue(suite, ledger.validators().chainId(),
+                new ValuationCertificate.Issuer(k.agency(), ledger.nodeName(), ledger.nodeId()), now, supersedes, master, v.masterAnchor(),
+                v.sessionAnchors(), v.unanchored(), k.parameters(), assessment);
+        byte[] cms = CertificateSigner.sign(k.suite(), k.signer(), k.chain(), certificate);
+        Hash hash = certificate.hash(suite);
+
+        store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms));
+        SubmitResult submitted = ledger.submitAsNode(TxType.REGISTER_VALUATION,
+                new Payloads.RegisterValuation(certificate.id(), batteryCode, hash).encode());
+        if (!submitted.accepted()) {
+            String why = "the chain did not take the registration: " + submitted.reason();
+            store.refused(certificate.id(), why);
+            throw new CannotValue(why);
+        }
+        store.submitted(certificate.id(), submitted.txHash().hex());
+        Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(k.registrationTimeoutMillis()));
+        if (height.isPresent()) {
+            String error = ledger.receipt(submitted.txHash().hex()).map(r -> r.error()).orElse(null);
+            if (error != null) {
+                store.refused(certificate.id(), error);
+                throw new CannotValue("the chain refused the registration of " + certificate.id() + ": " + error);
+            }
+            store.registered(certificate.id(), height.get());
+        }
+        return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()));
+    }
+
+    /** A battery valued from this node's anchored records, with the anchors of the evidence; nothing signed or stored. */
+    public record Valued(BatteryRecord.Master master, Assessment assessment, ValuationParameters parameters, AnchoredRecord masterAnchor,
+                         List<AnchoredRecord> sessionAnchors, int unanchored, Instant now) {
+    }
+
+    /**
+     * Values a battery now without issuing a certificate (the passport export uses this).
+     *
+     * @throws InvalidInput, NotHeld, CannotValue as {@link #issue}
+     */
+    public Valued value(String batteryCode) {
+        if (batteryCode == null || !RecordSchema.BATTERY_CODE.matcher(batteryCode).matches()) {
+            throw new InvalidInput("a battery code is 1-64 characters of [A-Z0-9-], not '" + batteryCode + "'");
+        }
+        ValuationKeys.Keys k = keys.keys();
+        if (k.parameters() == null) {
+            throw new CannotValue(k.parametersError());
+        }
+        CryptoSuite suite = ledger.suite();
+        List<RecordEntity> history = records.history(batteryCode);
+        if (history.stream().noneMatch(r -> r.type().equals("battery"))) {
+            throw new NotHeld("this node holds no battery record for " + batteryCode);
+        }
+
+        // Evidence: the anchored records only, each re-hashed (the store must still hold what was anchored) and each
+        // batch root checked against the chain's anchor registry.
+        Map<String, Optional<BatchEntity>> batches = new HashMap<>();
+        BatteryRecord.Master master = null;
+        AnchoredRecord masterAnchor = null;
+        List<BatteryRecord.Session> sessions = new ArrayList<>();
+        List<AnchoredRecord> sessionAnchors = new ArrayList<>();
+        int unanchored = 0;
+        for (RecordEntity r : history) {
+            Optional<BatchEntity> batch = r.batchId() == null ? Optional.empty() : batches.computeIfAbsent(r.batchId(), id -> {
+                Optional<BatchEntity> b = records.batch(id);
+                b.filter(x -> x.status() == BatchEntity.Status.ANCHORED).ifPresent(x -> {
+                    if (ledger.state(Tables.ANCHOR, x.root()).isEmpty()) {
+                        throw new CannotValue("batch " + id + " is marked anchored here, but the chain has no anchor of its root " + x.root());
+                    }
+                });
+                return b;
+            });
+            if (batch.isEmpty() || batch.get().status() != BatchEntity.Status.ANCHORED) {
+                if (r.type().equals("battery")) {
+                    throw new CannotValue("the battery record " + r.recordId() + " of " + batteryCode + " is not anchored yet: try again once its batch is on chain");
+                }
+                unanchored++;
+                continue;
+            }
+            byte[] canonical = r.canonicalJson().getBytes(StandardCharsets.UTF_8);
+            Hash hash = suite.hash(canonical);
+            if (!hash.hex().equals(r.recordHash())) {
+                throw new CannotValue("record " + r.recordId() + " no longer matches its anchored hash " + r.recordHash()
+                        + ": the off-chain store was changed, so no valuation is issued from it");
+            }
+            if (!(RecordSchema.check(Json.parse(r.canonicalJson())) instanceof RecordSchema.Valid valid)) {
+                throw new CannotValue("record " + r.recordId() + " is stored but no longer passes the record schema");
+            }
+            BatchEntity b = batch.get();
+            AnchoredRecord anchor = new AnchoredRecord(r.recordId(), hash, r.leafIndex(), b.size(), Hash.fromHex(b.root()), b.height(),
+                    Hash.fromHex(b.txHash()));
+            if (valid.parsed().record() instanceof BatteryRecord.Master m) {
+                master = m;
+                masterAnchor = anchor;
+            } else {
+                sessions.add((BatteryRecord.Session) valid.parsed().record());
+                sessionAnchors.add(anchor);
+            }
+        }
+
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        Instant valuedAt = now; // a partner's clock may run ahead: value at the latest session's end then
+        for (BatteryRecord.Session s : sessions) {
+            if (s.endedAt().isAfter(valuedAt)) {
+                valuedAt = s.endedAt();
+            }
+        }
+        if (valuedAt.isBefore(master.manufacturedAt())) {
+            valuedAt = master.manufacturedAt();
+        }
+        Assessment assessment = new ValuationEngine(k.parameters()).assess(new Evidence(master, sessions), valuedAt);
+        return new Valued(master, assessment, k.parameters(), masterAnchor, sessionAnchors, unanchored, now);
+    }
+
+    /** A certificate this node issued, with its registration. */
+    public Optional<Stored> certificate(String certificateId) {
+        return store.find(certificateId).map(e -> new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(),
+                registration(certificateId, e.certificateHash())));
+    }
+
+    /** This node's certificates of a battery, newest first. */
+    public List<Stored> ofBattery(String batteryCode) {
+        List<Stored> out = new ArrayList<>();
+        for (ValuationEntity e : store.ofBattery(batteryCode)) {
+            out.add(new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(), registration(e.certificateId(), e.certificateHash())));
+        }
+        return out;
+    }
+
+    /** The chain's word on a certificate id; {@code expectedHash} (may be null) is what this node stored for it. */
+    public Registration registration(String certificateId, String expectedHash) {
+        Optional<Payloads.Valuation> v = ledger.state(Tables.VALUATION, certificateId).map(Payloads.Valuation::decode);
+        if (v.isPresent()) {
+            Payloads.Valuation x = v.get();
+            return new Registration("registered", x.certificateHash().hex(), x.height(), x.txHash().hex(), x.agency(),
+                    x.supersededBy().isEmpty() ? null : x.supersededBy(), null);
+        }
+        Optional<ValuationEntity> mine = store.find(certificateId);
+        if (mine.isPresent()) {
+            ValuationEntity e = mine.get();
+            return switch (e.status()) {
+                case REFUSED -> new Registration("refused", e.certificateHash(), null, e.txHash(), null, null, e.error());
+                case SUBMITTED, SIGNED, REGISTERED -> new Registration("submitted", e.certificateHash(), null, e.txHash(), null, null, null);
+            };
+        }
+        return new Registration("unknown", expectedHash, null, null, null, null, null);
+    }
+
+    /**
+     * Verifies a certificate someone holds. CMS: the signature offline against the chain CA (with the chain's
+     * revocations), then the registry. JSON: the registry's hash, and the signed copy this node holds if it issued it.
+     * Valid means genuine and registered; a superseded certificate is valid but not current, and the reason says so.
+     */
+    public Verdict verify(byte[] body, boolean cms) {
+        CryptoSuite suite = ledger.suite();
+        ValuationKeys.Keys k = keys.keys();
+        ValuationCertificate certificate;
+        String signer;
+        if (cms) {
+            CertificateVerifier.Verdict v = new CertificateVerifier(k.suite(), k.chainCa()).verify(body, chainRevocations());
+            if (!v.valid()) {
+                return new Verdict(false, v.reason(), null, null, null, null);
+            }
+            certificate = v.certificate();
+            signer = v.signer().value();
+        } else {
+            try {
+                certificate = ValuationCertificate.read(suite, body);
+            } catch (IllegalArgumentException e) {
+                return new Verdict(false, e.getMessage(), null, null, null, null);
+            }
+            signer = null;
+            Optional<ValuationEntity> mine = store.find(certificate.id());
+            if (mine.isPresent()) {
+                CertificateVerifier.Verdict v = new CertificateVerifier(k.suite(), k.chainCa()).verify(mine.get().cms(), chainRevocations());
+                if (!v.valid() || !v.certificate().equals(certificate)) {
+                    return new Verdict(false, "the signed copy this node holds of " + certificate.id() + " does not verify: " + v.reason(),
+                            certificate.id(), certificate.batteryCode(), null, null);
+                }
+                signer = v.signer().value();
+            }
+        }
+        String hash = certificate.hash(suite).hex();
+        Registration reg = registration(certificate.id(), hash);
+        String id = certificate.id();
+        if (!"registered".equals(reg.status())) {
+            return new Verdict(false, "certificate " + id + " is not registered on chain (" + reg.status() + ")", id, certificate.batteryCode(), signer, reg);
+        }
+        if (!reg.certificateHash().equals(hash)) {
+            return new Verdict(false, "certificate " + id + " does not match the one registered on chain: its hash is " + hash
+                    + ", the chain holds " + reg.certificateHash(), id, certificate.batteryCode(), signer, reg);
+        }
+        for (Object a : (List<?>) ((Map<?, ?>) certificate.document().get("evidence")).get("anchors")) {
+            String root = (String) ((Map<?, ?>) a).get("batchRoot");
+            if (ledger.state(Tables.ANCHOR, root).isEmpty()) {
+                return new Verdict(false, "certificate " + id + " names evidence batch " + root + ", which the chain never anchored",
+                        id, certificate.batteryCode(), signer, reg);
+            }
+        }
+        String how = signer != null ? (cms ? "signature valid" : "matches the signed copy held by this node") : "matches the hash on chain";
+        String reason = how + "; registered at block " + reg.blockHeight() + " by agency " + reg.agency()
+                + (reg.current() ? "; the battery's current valuation" : "; superseded by " + reg.supersededBy());
+        return new Verdict(true, reason, id, certificate.batteryCode(), signer, reg);
+    }
+
+    private RevocationView chainRevocations() {
+        return new RevocationView() {
+            @Override
+            public boolean isSerialRevoked(BigInteger serial) {
+                return ledger.state(Tables.REVOKED_SERIAL, serial.toString()).isPresent();
+            }
+
+            @Override
+            public boolean isNodeRevoked(NodeId id) {
+                return ledger.state(Tables.REVOKED_NODE, id.value()).isPresent();
+            }
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package org.batteryledger.node.valuation;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The certificates this node issued; each change in a transaction of its own, so a registration is never lost half-way. */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class ValuationStore {
+    @PersistenceContext(unitName = "ledger")
+    private EntityManager em;
+
+    public void save(ValuationEntity e) {
+        em.persist(e);
+    }
+
+    public void submitted(String certificateId, String txHash) {
+        em.find(ValuationEntity.class, certificateId).submitted(txHash);
+    }
+
+    public void registered(String certificateId, long height) {
+        em.find(ValuationEntity.class, certificateId).registered(height);
+    }
+
+    public void refused(String certificateId, String error) {
+        em.find(ValuationEntity.class, certificateId).refused(error);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<ValuationEntity> find(String certificateId) {
+        return Optional.ofNullable(em.find(ValuationEntity.class, certificateId));
+    }
+
+    /** This node's certificates of a battery, newest first. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ValuationEntity> ofBattery(String batteryCode) {
+        return em.createQuery("select v from ValuationEntity v where v.batteryCode = :c order by v.issuedAt desc", ValuationEntity.class)
+                .setParameter("c", batteryCode).getResultList();
+    }
+}

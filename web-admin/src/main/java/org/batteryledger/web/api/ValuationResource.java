@@ -1,0 +1,178 @@
+package org.batteryledger.web.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.batteryledger.core.json.Json;
+import org.batteryledger.node.valuation.ValuationService;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Valuation certificates: issue ({@code recycler} or {@code admin}), fetch as JSON, CMS or PDF, and verify (anyone
+ * authenticated). The JSON form is the exact signed document, so its SHA-256 is the hash registered on chain.
+ */
+@RequestScoped
+@Path("/valuations")
+public class ValuationResource {
+    public static final String CMS = "application/pkcs7-mime";
+    public static final String PDF = "application/pdf";
+
+    @EJB
+    private ValuationService valuations;
+    @Context
+    private UriInfo uri;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"recycler", "admin"})
+    public Response issue(JsonObject body) {
+        if (!(body.get("batteryCode") instanceof JsonString code) || code.getString().isBlank()) {
+            throw Problem.badRequest("field 'batteryCode' is required and must be a non-empty string");
+        }
+        ValuationService.Issued issued = valuations.issue(code.getString()); // refusals: ProblemMapper
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("certificateId", issued.certificate().id());
+        out.put("batteryCode", issued.certificate().batteryCode());
+        out.put("certificateHash", issued.hash().hex());
+        out.put("registration", registration(issued.registration()));
+        out.put("certificate", issued.certificate().document());
+        URI location = uri.getBaseUriBuilder().path("valuations").path(issued.certificate().id()).build();
+        // 201 once the registration is in a block; 202 while it is still on its way (the registration says so).
+        int status = "registered".equals(issued.registration().status()) ? 201 : 202;
+        return Response.status(status).location(location).type(MediaType.APPLICATION_JSON).entity(Json.write(out)).build();
+    }
+
+    /**
+     * The certificate as its signed JSON document (the default), as CMS ({@code Accept: application/pkcs7-mime}) or as
+     * PDF ({@code Accept: application/pdf}); {@code ?format=json|cms|pdf} overrides Accept, for links in a browser.
+     */
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response json(@PathParam("id") String id, @QueryParam("format") String format) {
+        return serve(id, format == null ? "json" : format);
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(CMS + ";qs=0.5")
+    public Response cms(@PathParam("id") String id, @QueryParam("format") String format) {
+        return serve(id, format == null ? "cms" : format);
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(PDF + ";qs=0.5")
+    public Response pdf(@PathParam("id") String id, @QueryParam("format") String format) {
+        return serve(id, format == null ? "pdf" : format);
+    }
+
+    private Response serve(String id, String format) {
+        ValuationService.Stored s = stored(id);
+        return switch (format) {
+            case "json" -> Response.ok(s.certificate().content(), MediaType.APPLICATION_JSON)
+                    .header("X-Registration", registrationHeader(s.registration())).build();
+            case "cms" -> Response.ok(s.cms(), CMS + "; smime-type=signed-data")
+                    .header("Content-Disposition", "attachment; filename=\"" + id + ".p7m\"").build();
+            case "pdf" -> Response.ok(CertificateRendering.pdf(s, uri.getBaseUri().toString()), PDF)
+                    .header("Content-Disposition", "inline; filename=\"" + id + ".pdf\"").build();
+            default -> throw Problem.badRequest("format must be json, cms or pdf, not '" + format + "'");
+        };
+    }
+
+    /** A certificate to check: its JSON document, or the CMS as DER or PEM. */
+    @POST
+    @Path("verify")
+    @Consumes({MediaType.APPLICATION_JSON, CMS, MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_PLAIN})
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response verify(byte[] body, @jakarta.ws.rs.HeaderParam("Content-Type") String contentType) {
+        if (body == null || body.length == 0) {
+            throw Problem.badRequest("the body must be a valuation certificate: its JSON document or its CMS (DER or PEM)");
+        }
+        boolean json = contentType != null && contentType.startsWith(MediaType.APPLICATION_JSON);
+        byte[] input = body;
+        if (!json) {
+            String text = new String(body, StandardCharsets.ISO_8859_1).trim();
+            if (text.startsWith("-----BEGIN")) {
+                input = pem(text);
+            }
+        }
+        ValuationService.Verdict v = valuations.verify(input, !json);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("valid", v.valid());
+        out.put("reason", v.reason());
+        if (v.certificateId() != null) {
+            out.put("certificateId", v.certificateId());
+            out.put("batteryCode", v.batteryCode());
+        }
+        if (v.signer() != null) {
+            out.put("signer", v.signer());
+        }
+        if (v.registration() != null) {
+            out.put("current", v.registration().current());
+            out.put("supersededBy", v.registration().supersededBy() == null ? Json.NULL : v.registration().supersededBy());
+            out.put("registration", registration(v.registration()));
+        }
+        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static byte[] pem(String text) {
+        int start = text.indexOf('\n');
+        int end = text.lastIndexOf("-----END");
+        if (start < 0 || end < start) {
+            throw Problem.badRequest("the PEM body has no -----END line");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(start + 1, end));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("the PEM body is not base64: " + e.getMessage());
+        }
+    }
+
+    private ValuationService.Stored stored(String id) {
+        return valuations.certificate(id).orElseThrow(() -> Problem.notFound("this node holds no valuation certificate " + id
+                + " (a node serves the certificates it issued; the chain's registry names the issuing agency)"));
+    }
+
+    static Map<String, Object> registration(ValuationService.Registration r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", r.status());
+        m.put("certificateHash", r.certificateHash() == null ? Json.NULL : r.certificateHash());
+        if (r.blockHeight() != null) {
+            m.put("blockHeight", r.blockHeight());
+            m.put("txHash", r.txHash());
+            m.put("agency", r.agency());
+            m.put("supersededBy", r.supersededBy() == null ? Json.NULL : r.supersededBy());
+        } else if (r.txHash() != null) {
+            m.put("txHash", r.txHash());
+        }
+        if (r.error() != null) {
+            m.put("error", r.error());
+        }
+        return m;
+    }
+
+    private static String registrationHeader(ValuationService.Registration r) {
+        return r.status() + (r.blockHeight() != null ? "; block=" + r.blockHeight() : "")
+                + (r.supersededBy() != null ? "; superseded-by=" + r.supersededBy() : "");
+    }
+}
