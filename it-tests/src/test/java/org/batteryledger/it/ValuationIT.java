@@ -93,7 +93,11 @@ class ValuationIT {
     }
 
     private static JsonObject json(HttpResponse<byte[]> r) {
-        return Json.createReader(new StringReader(new String(r.body(), StandardCharsets.UTF_8))).readObject();
+        return json(r.body()).asJsonObject();
+    }
+
+    private static jakarta.json.JsonValue json(byte[] body) {
+        return Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
     }
 
     private record Openssl(int exit, String output) {
@@ -210,6 +214,11 @@ class ValuationIT {
         assertEquals(secondId, old.getString("supersededBy"));
         assertTrue(old.getString("reason").endsWith("superseded by " + secondId), old.toString());
         assertEquals(secondId, NODE.get("auditor", "/batteries/" + CODE).object().getJsonObject("latestValuation").getString("certificateId"));
+        jakarta.json.JsonArray listed = json(raw("auditor", "GET", "/valuations?batteryCode=" + CODE, null, null, null).body()).asJsonArray();
+        assertEquals(2, listed.size(), listed.toString());
+        assertEquals(secondId, listed.getJsonObject(0).getString("certificateId")); // newest first
+        assertTrue(listed.getJsonObject(0).getBoolean("current"));
+        assertFalse(listed.getJsonObject(1).getBoolean("current"));
         assertEquals("Forbidden", SoapIT.Fault.of(SoapIT.soap("charging", "issueValuation",
                 "<l:issueValuation><l:batteryCode>" + CODE + "</l:batteryCode></l:issueValuation>")).code());
 

@@ -61,6 +61,30 @@ public class ValuationResource {
         return Response.status(status).location(location).type(MediaType.APPLICATION_JSON).entity(Json.write(out)).build();
     }
 
+    /** This node's certificates of a battery, newest first, with their headline figures and where the chain has them. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@QueryParam("batteryCode") String batteryCode) {
+        if (batteryCode == null || batteryCode.isBlank()) {
+            throw Problem.badRequest("query parameter 'batteryCode' is required");
+        }
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (ValuationService.Stored s : valuations.ofBattery(batteryCode)) {
+            Map<String, Object> doc = s.certificate().document();
+            Map<?, ?> results = (Map<?, ?>) doc.get("results");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("certificateId", s.certificate().id());
+            m.put("issuedAt", s.certificate().issuedAt().toString());
+            m.put("stateOfHealth", results.get("stateOfHealth"));
+            m.put("status", results.get("status"));
+            m.put("residualValue", results.get("residualValue"));
+            m.put("current", s.registration().current());
+            m.put("registration", registration(s.registration()));
+            out.add(m);
+        }
+        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
     /**
      * The certificate as its signed JSON document (the default), as CMS ({@code Accept: application/pkcs7-mime}) or as
      * PDF ({@code Accept: application/pdf}); {@code ?format=json|cms|pdf} overrides Accept, for links in a browser.
