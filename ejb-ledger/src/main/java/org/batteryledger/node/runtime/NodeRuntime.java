@@ -302,7 +302,12 @@ public class NodeRuntime {
     /** Runs a read on the loop thread, so it sees one consistent replica state. */
     public <T> T query(Function<Replica, T> read) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        inbox.add(() -> f.complete(read.apply(replica)));
+        inbox.add(() -> {
+            // Carry out what earlier inputs of this batch decided first: a read never shows a committed height whose
+            // block is not in the database yet (GET /chain said 17 while GET /blocks/17 answered 404).
+            carryOut();
+            f.complete(read.apply(replica));
+        });
         return await(f);
     }
 
