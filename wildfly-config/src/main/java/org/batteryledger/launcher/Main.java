@@ -235,6 +235,7 @@ public final class Main {
         System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
         status(dir);
         System.out.println();
+        System.out.println("console:     http://127.0.0.1:" + ports.http(0) + "/ledger/console/   (log in as admin, auditor or recycler)");
         System.out.println("API:         http://127.0.0.1:" + ports.http(0) + "/ledger/api   (node i: port " + ports.http(0) + " + 100*i)");
         System.out.println("credentials: " + dir.resolve("users.properties").toAbsolutePath() + "  (one user per role: name=password)");
         System.out.println("logs:        " + dir.resolve("nodes/<name>/log").toAbsolutePath());

@@ -93,6 +93,7 @@ public final class PeerNetwork {
     private Channel server;
     private volatile boolean running;
     private volatile String lastHandshakeFailure;
+    private volatile long outboundDelayMillis;
 
     public PeerNetwork(NodeId self, EcSuite suite, PrivateKey key, X509Certificate nodeCertificate, X509Certificate agencyCa,
                        X509Certificate chainCa, InetSocketAddress listen, Inbound inbound, int maxFrameBytes) throws SSLException {
@@ -213,7 +214,31 @@ public final class PeerNetwork {
             return;
         }
         link.sent.addAndGet(message.length + 5L);
-        ch.writeAndFlush(frame(KIND_MESSAGE, message));
+        write(ch, frame(KIND_MESSAGE, message));
+    }
+
+    /**
+     * Holds every frame this node sends (pongs too) for {@code millis} before it goes out: a fault drill and test knob
+     * ({@code p2p.delay.millis} in node.properties, {@code ./consortium slow}) that makes this node a sluggish one, as
+     * a congested low-bandwidth link would. 0 (the default) sends at once.
+     */
+    public void outboundDelayMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("p2p.delay.millis must be 0 or more, not " + millis);
+        }
+        if (millis != outboundDelayMillis) {
+            LOG.info(() -> millis == 0 ? "peer frames go out at once again" : "every peer frame is held " + millis + " ms before it goes out (p2p.delay.millis)");
+        }
+        outboundDelayMillis = millis;
+    }
+
+    private void write(Channel ch, ByteBuf frame) {
+        long delay = outboundDelayMillis;
+        if (delay == 0) {
+            ch.writeAndFlush(frame);
+        } else {
+            ch.eventLoop().schedule(() -> ch.writeAndFlush(frame), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The on-chain revocation list changed: revoked peers are cut off now, on open connections too. */
@@ -266,7 +291,7 @@ public final class PeerNetwork {
             l.receivedAtMark = r;
             Channel ch = l.outbound;
             if (ch != null && l.connected && ch.isActive()) {
-                ch.writeAndFlush(frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
+                write(ch, frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
             }
         });
     }
@@ -308,7 +333,7 @@ public final class PeerNetwork {
             }
             switch (kind) {
                 case KIND_MESSAGE -> inbound.received(peer, payload);
-                case KIND_PING -> ctx.writeAndFlush(frame(KIND_PONG, payload));
+                case KIND_PING -> write(ctx.channel(), frame(KIND_PONG, payload));
                 case KIND_PONG -> {
                     if (link != null && payload.length == 8) {
                         link.rttMillis = (System.nanoTime() - Unpooled.wrappedBuffer(payload).readLong()) / 1e6;

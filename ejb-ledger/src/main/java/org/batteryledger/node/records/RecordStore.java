@@ -184,9 +184,15 @@ public class RecordStore {
     /** Battery codes with master data on this node: code, chemistry (from the canonical record) and session count. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<BatterySummary> batteries(int limit) {
+        return batteries("", limit);
+    }
+
+    /** Batteries whose code starts with {@code prefix} (codes are [A-Z0-9-], so no LIKE wildcard can be in it). */
+    public List<BatterySummary> batteries(String prefix, int limit) {
         List<BatterySummary> out = new ArrayList<>();
-        List<RecordEntity> masters = em.createQuery("select r from RecordEntity r where r.type = 'battery' order by r.batteryCode", RecordEntity.class)
-                .setMaxResults(limit).getResultList();
+        List<RecordEntity> masters = em.createQuery("select r from RecordEntity r where r.type = 'battery' and r.batteryCode like :prefix "
+                        + "order by r.batteryCode", RecordEntity.class)
+                .setParameter("prefix", prefix + "%").setMaxResults(limit).getResultList();
         if (masters.isEmpty()) {
             return out;
         }

@@ -269,6 +269,7 @@ public class NodeRuntime {
 
     private void readAddressBook() {
         try {
+            network.outboundDelayMillis(Long.parseLong(directory.properties().getProperty("p2p.delay.millis", "0").trim()));
             Properties peers = directory.peers();
             for (String id : peers.stringPropertyNames()) {
                 String[] hostPort = peers.getProperty(id).trim().split(":");
@@ -354,22 +355,60 @@ public class NodeRuntime {
         return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
     }
 
+    /** Blocks in the recent window: a node that stopped taking part shows there long before it does in 1,000. */
+    public static final int RECENT_WINDOW = 100;
+
     /**
-     * As {@link #query}, with each node's share of the last {@value #PARTICIPATION_WINDOW} commit certificates that
-     * carry its seal, taken in the same step.
+     * Each node's share of the last {@code window} commit certificates that carry its seal ({@code window} is at most
+     * {@value #PARTICIPATION_WINDOW}, fewer on a young chain), and the same over the last {@value #RECENT_WINDOW}.
      */
-    public <T> T queryWithParticipation(BiFunction<Replica, Map<NodeId, Double>, T> read) {
+    public record Participation(Map<NodeId, Double> overall, int window, Map<NodeId, Double> recent, int recentWindow) {
+    }
+
+    /** One slice of the participation window: blocks {@code fromHeight..toHeight} and each node's share of their seals. */
+    public record ParticipationBucket(long fromHeight, long toHeight, Map<NodeId, Double> shares) {
+    }
+
+    /** As {@link #query}, with the nodes' participation taken in the same step. */
+    public <T> T queryWithParticipation(BiFunction<Replica, Participation, T> read) {
         return query(r -> {
-            Map<NodeId, Double> counts = new HashMap<>();
-            for (List<NodeId> signers : recentSigners) {
+            int n = recentSigners.size();
+            int recent = Math.min(RECENT_WINDOW, n);
+            return read.apply(r, new Participation(shares(recentSigners, 0, n), n, shares(recentSigners, n - recent, n), recent));
+        });
+    }
+
+    /** The participation window cut into {@code buckets} consecutive slices, oldest first (for charts). */
+    public List<ParticipationBucket> participationBuckets(int buckets) {
+        return query(r -> {
+            List<List<NodeId>> window = new ArrayList<>(recentSigners);
+            int n = window.size();
+            long firstHeight = committedHeight - n + 1;
+            List<ParticipationBucket> out = new ArrayList<>();
+            int slices = Math.min(buckets, n);
+            for (int b = 0; b < slices; b++) {
+                int from = (int) ((long) n * b / slices);
+                int to = (int) ((long) n * (b + 1) / slices);
+                out.add(new ParticipationBucket(firstHeight + from, firstHeight + to - 1, shares(window, from, to)));
+            }
+            return out;
+        });
+    }
+
+    private static Map<NodeId, Double> shares(Iterable<List<NodeId>> window, int from, int to) {
+        Map<NodeId, Double> counts = new HashMap<>();
+        int i = 0;
+        for (List<NodeId> signers : window) {
+            if (i >= from && i < to) {
                 for (NodeId id : signers) {
                     counts.merge(id, 1.0, Double::sum);
                 }
             }
-            int n = Math.max(1, recentSigners.size());
-            counts.replaceAll((k, v) -> v / n);
-            return read.apply(r, counts);
-        });
+            i++;
+        }
+        int n = Math.max(1, to - from);
+        counts.replaceAll((k, v) -> v / n);
+        return counts;
     }
 
     /** Messages not sent because a link was down, plus inputs dropped because the queue was full. */

@@ -15,6 +15,7 @@ import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.store.LedgerStore;
 import org.batteryledger.node.store.ReceiptEntity;
@@ -82,19 +83,52 @@ public class LedgerService {
     public record Validators(Hash chainId, Map<NodeId, byte[]> keys) {
     }
 
-    /** The registered nodes with their participation in recent commit certificates. */
+    /** The registered nodes with their participation in recent commit certificates, links and diagnosis. */
     public List<NodeView> nodes() {
-        return runtime.queryWithParticipation(LedgerService::nodes);
+        List<LinkStats> links = runtime.links();
+        return runtime.queryWithParticipation((r, p) -> nodes(r, p, links, runtime.nodeId()));
     }
 
-    /** On the replica's loop: the registry with participation. */
-    static List<NodeView> nodes(Replica r, Map<NodeId, Double> participation) {
+    /** On the replica's loop: the registry with participation, this node's links and the diagnosis. */
+    static List<NodeView> nodes(Replica r, NodeRuntime.Participation p, List<LinkStats> links, NodeId self) {
+        Map<String, LinkStats> byPeer = new HashMap<>();
+        links.forEach(l -> byPeer.put(l.peer(), l));
+        double[] rtts = links.stream().filter(l -> l.connected() && l.rttMillis() >= 0).mapToDouble(LinkStats::rttMillis).sorted().toArray();
         List<NodeView> out = new ArrayList<>();
         for (NodeRecord n : Registry.activeNodes(r.state())) {
-            double p = participation.getOrDefault(n.nodeId(), 0.0);
-            out.add(new NodeView(n, p, NodeView.status(n, p, r.committedHeight())));
+            boolean isSelf = n.nodeId().equals(self);
+            LinkStats link = isSelf ? null : byPeer.get(n.nodeId().value());
+            double overall = p.overall().getOrDefault(n.nodeId(), 0.0);
+            double recent = p.recent().getOrDefault(n.nodeId(), 0.0);
+            NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, overall, r.committedHeight() == 0 ? 0 : p.window(), recent,
+                    p.recentWindow(), link, medianExcluding(rtts, link));
+            out.add(new NodeView(n, isSelf, overall, recent, link, d.status(), d.reason()));
         }
         return out;
+    }
+
+    /** The median round trip of the other connected links (the one judged left out), or -1 if there are none. */
+    private static double medianExcluding(double[] sortedRtts, LinkStats judged) {
+        List<Double> others = new ArrayList<>();
+        boolean skipped = false;
+        for (double rtt : sortedRtts) {
+            if (!skipped && judged != null && judged.connected() && rtt == judged.rttMillis()) {
+                skipped = true;
+                continue;
+            }
+            others.add(rtt);
+        }
+        return others.isEmpty() ? -1 : others.get(others.size() / 2);
+    }
+
+    /** The participation window in {@code buckets} slices, oldest first. */
+    public List<NodeRuntime.ParticipationBucket> participationBuckets(int buckets) {
+        return runtime.participationBuckets(buckets);
+    }
+
+    /** Committed blocks {@code from..to} (inclusive) with their certificates, oldest first. */
+    public List<CommittedBlock> blocks(long from, long to) {
+        return store.blocks(from, to);
     }
 
     /** One entry of the committed state, from the read model. */

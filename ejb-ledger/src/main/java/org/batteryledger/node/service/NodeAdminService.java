@@ -70,11 +70,12 @@ public class NodeAdminService {
 
     public ConsensusMetrics metrics() {
         long undelivered = runtime.messagesDropped();
+        List<LinkStats> links = runtime.links();
         return runtime.queryWithParticipation((r, participation) -> {
             ReplicaMetrics m = r.metrics();
             return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
                     m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
-                    LedgerService.nodes(r, participation));
+                    LedgerService.nodes(r, participation, links, runtime.nodeId()));
         });
     }
 

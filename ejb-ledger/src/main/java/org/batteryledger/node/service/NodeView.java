@@ -1,15 +1,16 @@
 package org.batteryledger.node.service;
 
 import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.node.net.LinkStats;
 
 /**
- * A registered node with how it takes part in consensus: {@code participation} is its share of the last 1,000
- * commit certificates; {@code status} is agile, sluggish (in fewer than {@link #SLUGGISH_BELOW} of them) or down (in
- * none).
+ * A registered node with how it takes part in consensus: {@code participation} is its share of the last 1,000 commit
+ * certificates (fewer on a young chain), {@code recentParticipation} the same over the last 100; {@code link} is this
+ * node's link to it (null for this node itself, or when no address is known); {@code status} and {@code reason} come
+ * from {@link NodeDiagnosis}.
  */
-public record NodeView(NodeRecord node, double participation, Status status) {
-    /** Below this share of recent certificates a consensus node is flagged sluggish. */
-    public static final double SLUGGISH_BELOW = 0.2;
+public record NodeView(NodeRecord node, boolean self, double participation, double recentParticipation, LinkStats link,
+                       Status status, String reason) {
 
     public enum Status {
         AGILE, SLUGGISH, DOWN;
@@ -17,12 +18,5 @@ public record NodeView(NodeRecord node, double participation, Status status) {
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
-    }
-
-    static Status status(NodeRecord n, double participation, long committedHeight) {
-        if (n.role() == org.batteryledger.core.contract.Role.OBSERVER || committedHeight == 0) {
-            return Status.AGILE; // observers sign nothing; before the first block nobody has
-        }
-        return participation >= SLUGGISH_BELOW ? Status.AGILE : participation > 0 ? Status.SLUGGISH : Status.DOWN;
     }
 }

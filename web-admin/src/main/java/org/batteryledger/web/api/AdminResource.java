@@ -60,8 +60,10 @@ public class AdminResource {
         return submitted(admin.approve(hash(id, "proposal id")));
     }
 
+    /** Read access for auditors too: governance is what they audit. */
     @GET
     @Path("proposals")
+    @RolesAllowed({"admin", "auditor"})
     public List<Map<String, Object>> proposals() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (ProposalView v : admin.proposals()) {

@@ -37,12 +37,17 @@ public class BatteryResource {
     private jakarta.ws.rs.core.UriInfo uri;
 
     @GET
-    public List<Map<String, Object>> list(@QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<Map<String, Object>> list(@QueryParam("limit") @DefaultValue("100") int limit,
+                                          @QueryParam("prefix") @DefaultValue("") String prefix) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw Problem.badRequest("limit must be from 1 to " + MAX_LIMIT + ", not " + limit);
         }
+        String p = prefix.trim().toUpperCase(java.util.Locale.ROOT);
+        if (!p.matches("[A-Z0-9-]{0,64}")) {
+            throw Problem.badRequest("a battery code prefix is up to 64 characters of [A-Z0-9-], not '" + prefix + "'");
+        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (RecordStore.BatterySummary b : records.batteries(limit)) {
+        for (RecordStore.BatterySummary b : records.batteries(p, limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("batteryCode", b.batteryCode());
             m.put("chemistry", b.chemistry());

@@ -1,10 +1,12 @@
 package org.batteryledger.web.api;
 
 import jakarta.ejb.EJB;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.batteryledger.core.chain.Block;
 import org.batteryledger.core.chain.BlockHeader;
@@ -15,6 +17,8 @@ import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.ChainView;
 import org.batteryledger.node.service.LedgerService;
 import org.batteryledger.node.service.NodeView;
@@ -25,12 +29,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The chain as this node holds it: head, blocks with their commit certificates, the node registry. */
 @jakarta.enterprise.context.RequestScoped
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChainResource {
+    private static final int MAX_BLOCKS = 500;
     @EJB
     private LedgerService ledger;
 
@@ -118,9 +124,83 @@ public class ChainResource {
             m.put("blockNumber", n.blockNumber());
             m.put("role", n.role().label());
             m.put("status", v.status().label());
-            m.put("participation", Math.round(v.participation() * 1000) / 1000.0);
+            m.put("participation", round(v.participation()));
+            m.put("recentParticipation", round(v.recentParticipation()));
+            m.put("reason", v.reason());
+            m.put("self", v.self());
+            if (v.link() != null) {
+                LinkStats l = v.link();
+                Map<String, Object> link = new LinkedHashMap<>();
+                link.put("connected", l.connected());
+                link.put("rttMillis", l.rttMillis() < 0 ? null : Math.round(l.rttMillis() * 10) / 10.0);
+                link.put("sendBytesPerSec", Math.round(l.sendBytesPerSec()));
+                link.put("receiveBytesPerSec", Math.round(l.receiveBytesPerSec()));
+                m.put("link", link);
+            }
             out.add(m);
         }
         return out;
+    }
+
+    /** Participation over time: the window of recent commit certificates in slices, each node's share of each. */
+    @GET
+    @Path("nodes/participation")
+    public Map<String, Object> participation(@QueryParam("buckets") @DefaultValue("20") int buckets) {
+        if (buckets < 1 || buckets > 200) {
+            throw Problem.badRequest("buckets must be from 1 to 200, not " + buckets);
+        }
+        List<Map<String, Object>> slices = new ArrayList<>();
+        for (NodeRuntime.ParticipationBucket b : ledger.participationBuckets(buckets)) {
+            Map<String, Object> shares = new LinkedHashMap<>();
+            b.shares().forEach((id, share) -> shares.put(id.value(), round(share)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fromHeight", b.fromHeight());
+            m.put("toHeight", b.toHeight());
+            m.put("shares", shares);
+            slices.add(m);
+        }
+        return Map.of("buckets", slices);
+    }
+
+    /**
+     * Block summaries, newest first: {@code limit} blocks below {@code before} (default: the head). Who proposed, in
+     * which view, who signed the commit certificate, how many transactions of which type.
+     */
+    @GET
+    @Path("chain/blocks")
+    public List<Map<String, Object>> blocks(@QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("20") int limit) {
+        if (limit < 1 || limit > MAX_BLOCKS) {
+            throw Problem.badRequest("limit must be from 1 to " + MAX_BLOCKS + ", not " + limit);
+        }
+        long head = ledger.height();
+        long to = before == null ? head : Math.min(head, before - 1);
+        long from = Math.max(1, to - limit + 1);
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (to < 1) {
+            return out;
+        }
+        List<CommittedBlock> blocks = ledger.blocks(from, to);
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            CommittedBlock cb = blocks.get(i);
+            BlockHeader h = cb.block().header();
+            Map<String, Long> types = new TreeMap<>();
+            cb.block().transactions().forEach(tx -> types.merge(tx.type().name(), 1L, Long::sum));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("height", h.height());
+            m.put("hash", cb.block().hash(ledger.suite()).hex());
+            m.put("timestamp", Instant.ofEpochMilli(h.timestamp()).toString());
+            m.put("proposer", h.proposer().value());
+            m.put("view", h.view());
+            m.put("certificateView", cb.certificate().view());
+            m.put("transactions", cb.block().transactions().size());
+            m.put("types", types);
+            m.put("signers", cb.certificate().seals().stream().map(seal -> seal.nodeId().value()).toList());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static double round(double share) {
+        return Math.round(share * 1000) / 1000.0;
     }
 }

@@ -1,0 +1,78 @@
+package org.batteryledger.node.service;
+
+import org.batteryledger.core.contract.Role;
+import org.batteryledger.node.net.LinkStats;
+
+import java.util.Locale;
+
+/**
+ * Why a node is agile, sluggish or down, from what this node sees: the share of recent commit certificates that carry
+ * the node's seal, and this node's link to it. Certificates keep the first quorum of commits, so a node whose votes
+ * arrive late drops out of them while it is still linked: that is the reference deployment's silent low-bandwidth
+ * node, and the reason names the evidence (slow link, late votes, no link) so an operator knows what to look at.
+ */
+public final class NodeDiagnosis {
+    /** Below this share of the certificates in the recent or the whole window a consensus node is sluggish. */
+    public static final double SLUGGISH_BELOW = 0.2;
+    /** A link is slow when its round trip exceeds this, and {@link #SLOW_RTT_FACTOR} times the other links' median. */
+    public static final double SLOW_RTT_FLOOR_MILLIS = 100;
+    public static final double SLOW_RTT_FACTOR = 4;
+    /**
+     * Fewer certificates than this judge nobody sluggish: each keeps only the first quorum of commits, so on a young
+     * chain a healthy node can be missing from all of them by the luck of ordering.
+     */
+    public static final int MIN_JUDGED = 20;
+
+    public record Diagnosis(NodeView.Status status, String reason) {
+    }
+
+    private NodeDiagnosis() {
+    }
+
+    /**
+     * @param window          certificates in the whole window (at most 1,000); 0 before the first block
+     * @param recentWindow    certificates in the recent window (at most 100)
+     * @param link            this node's link to it; null for this node itself or when none is configured
+     * @param medianRttMillis the median round trip of this node's other links (negative if unknown)
+     */
+    public static Diagnosis diagnose(Role role, boolean self, double participation, int window, double recent, int recentWindow,
+                                     LinkStats link, double medianRttMillis) {
+        if (role == Role.OBSERVER) {
+            return new Diagnosis(NodeView.Status.AGILE, "observer: receives blocks, signs no certificates");
+        }
+        if (window == 0) {
+            return new Diagnosis(NodeView.Status.AGILE, "no block committed yet");
+        }
+        String share = percent(recent) + " of the last " + recentWindow + " commit certificates, " + percent(participation)
+                + " of the last " + window;
+        boolean linked = self || (link != null && link.connected());
+        if (!linked && recent == 0) {
+            return new Diagnosis(NodeView.Status.DOWN, link == null ? "down: no address for it, and in none of the last "
+                    + recentWindow + " commit certificates" : "down: no link to it, and in none of the last " + recentWindow + " commit certificates");
+        }
+        if (recentWindow < MIN_JUDGED) {
+            return new Diagnosis(NodeView.Status.AGILE, "only " + recentWindow + " blocks so far: too few to judge; in " + share);
+        }
+        boolean slowLink = !self && link != null && link.connected() && link.rttMillis() > SLOW_RTT_FLOOR_MILLIS
+                && (medianRttMillis < 0 || link.rttMillis() > SLOW_RTT_FACTOR * medianRttMillis);
+        if (recent >= SLUGGISH_BELOW && participation >= SLUGGISH_BELOW) {
+            return new Diagnosis(NodeView.Status.AGILE, slowLink ? "agile, but its link is slow: round trip " + millis(link.rttMillis()) : "in " + share);
+        }
+        if (slowLink) {
+            return new Diagnosis(NodeView.Status.SLUGGISH, "slow link: round trip " + millis(link.rttMillis())
+                    + (medianRttMillis >= 0 ? " (the other links " + millis(medianRttMillis) + ")" : "") + "; in only " + share);
+        }
+        if (!linked) {
+            return new Diagnosis(NodeView.Status.SLUGGISH, "no link to it now; in only " + share);
+        }
+        return new Diagnosis(NodeView.Status.SLUGGISH, "its votes arrive after the quorum: in only " + share);
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    private static String millis(double ms) {
+        return String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+}

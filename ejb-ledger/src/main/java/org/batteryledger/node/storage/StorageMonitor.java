@@ -1,0 +1,219 @@
+package org.batteryledger.node.storage;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import org.batteryledger.node.directory.NodeDirectory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * This node's storage: the data directory (the H2 database), the log directory against its cap, the log archive and
+ * the disk. Samples every 10 minutes into {@code data/storage-samples.csv} (a week of them), so the growth per day
+ * and the date the disk fills survive restarts. Archive and cleanup act on rotated log files only, never on the file
+ * the server is writing.
+ */
+@Singleton
+@Startup
+@Lock(LockType.WRITE)
+public class StorageMonitor {
+    private static final Logger LOG = Logger.getLogger(StorageMonitor.class.getName());
+    private static final int KEEP_SAMPLES = 7 * 24 * 6;
+    private static final long DAY_MILLIS = 86_400_000L;
+    /** The handler's backups: server.log.1 .. server.log.N (the live file is server.log). */
+    private static final Pattern ROTATED = Pattern.compile("server\\.log\\.\\d+");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private NodeDirectory directory;
+
+    public record Report(long dataBytes, long logBytes, LogCap logCap, long archiveBytes, long freeBytes, long totalBytes,
+                         OptionalDouble growthPerDay, OptionalDouble daysUntilFull, List<StorageProjection.Sample> samples,
+                         List<String> rotatedLogs, long minFreeBytes) {
+    }
+
+    public record LogAction(List<String> files, long bytes, String archive) {
+    }
+
+    @PostConstruct
+    void start() {
+        directory = NodeDirectory.fromSystemProperty();
+        sample();
+    }
+
+    @Schedule(minute = "*/10", hour = "*", persistent = false)
+    public void sample() {
+        try {
+            StorageProjection.Sample s = measure();
+            Path file = samplesFile();
+            List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
+            lines.add(s.epochMillis() + "," + s.usedBytes() + "," + s.freeBytes());
+            if (lines.size() > KEEP_SAMPLES) {
+                lines = lines.subList(lines.size() - KEEP_SAMPLES, lines.size());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, lines, StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot sample this node's storage", e);
+        }
+    }
+
+    public Report report(long minFreeBytes) throws IOException {
+        long data = size(directory.data());
+        long log = size(directory.log());
+        long archive = size(archiveDir());
+        FileStore store = Files.getFileStore(directory.data());
+        List<StorageProjection.Sample> all = samples();
+        long since = System.currentTimeMillis() - DAY_MILLIS;
+        List<StorageProjection.Sample> lastDay = all.stream().filter(s -> s.epochMillis() >= since).toList();
+        OptionalDouble growth = StorageProjection.growthPerDay(lastDay);
+        long free = store.getUsableSpace();
+        OptionalDouble days = growth.isPresent() ? StorageProjection.daysUntilFull(Math.max(0, free - minFreeBytes), growth.getAsDouble())
+                : OptionalDouble.empty();
+        return new Report(data, log, LogCap.fromSystemProperties(), archive, free, store.getTotalSpace(), growth, days, all, rotated(),
+                minFreeBytes);
+    }
+
+    /** Moves the rotated log files into one zip in {@code log-archive/} beside the log directory (outside its cap). */
+    public LogAction archiveLogs() throws IOException {
+        List<Path> files = rotatedFiles();
+        if (files.isEmpty()) {
+            return new LogAction(List.of(), 0, null);
+        }
+        Files.createDirectories(archiveDir());
+        Path zip = archiveDir().resolve("logs-" + STAMP.format(Instant.now()) + ".zip");
+        List<String> names = new ArrayList<>();
+        long bytes = 0;
+        Path tmp = zip.resolveSibling(zip.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Path f : files) {
+                try {
+                    byte[] content = Files.readAllBytes(f);
+                    z.putNextEntry(new ZipEntry(f.getFileName().toString()));
+                    z.write(content);
+                    z.closeEntry();
+                    names.add(f.getFileName().toString());
+                    bytes += content.length;
+                } catch (NoSuchFileException rotatedAway) {
+                    // The handler rotated while we read: the file is under its next name, archived next time.
+                }
+            }
+        }
+        Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
+        for (String name : names) {
+            Files.deleteIfExists(directory.log().resolve(name)); // only once the archive holding it is complete
+        }
+        LOG.info("archived " + names.size() + " rotated log files (" + bytes + " bytes) into " + zip);
+        return new LogAction(names, bytes, zip.getFileName().toString());
+    }
+
+    /** Deletes the rotated log files and the archives: the live log stays. */
+    public LogAction cleanupLogs() throws IOException {
+        List<String> names = new ArrayList<>();
+        long bytes = 0;
+        List<Path> doomed = new ArrayList<>(rotatedFiles());
+        if (Files.isDirectory(archiveDir())) {
+            try (Stream<Path> archives = Files.list(archiveDir())) {
+                archives.filter(p -> p.getFileName().toString().endsWith(".zip")).forEach(doomed::add);
+            }
+        }
+        for (Path p : doomed) {
+            try {
+                long size = Files.size(p);
+                Files.delete(p);
+                names.add(p.getFileName().toString());
+                bytes += size;
+            } catch (NoSuchFileException gone) {
+                // rotated away meanwhile
+            }
+        }
+        LOG.info("deleted " + names.size() + " rotated log files and archives (" + bytes + " bytes)");
+        return new LogAction(names, bytes, null);
+    }
+
+    private StorageProjection.Sample measure() throws IOException {
+        long used = size(directory.data()) + size(directory.log()) + size(archiveDir());
+        return new StorageProjection.Sample(System.currentTimeMillis(), used, Files.getFileStore(directory.data()).getUsableSpace());
+    }
+
+    private List<StorageProjection.Sample> samples() throws IOException {
+        Path file = samplesFile();
+        List<StorageProjection.Sample> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            String[] f = line.split(",");
+            if (f.length == 3) {
+                try {
+                    out.add(new StorageProjection.Sample(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])));
+                } catch (NumberFormatException torn) {
+                    // a line cut by a crash: skipped
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> rotated() throws IOException {
+        return rotatedFiles().stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    private List<Path> rotatedFiles() throws IOException {
+        if (!Files.isDirectory(directory.log())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory.log())) {
+            return files.filter(p -> ROTATED.matcher(p.getFileName().toString()).matches()).sorted().toList();
+        }
+    }
+
+    private Path samplesFile() {
+        return directory.data().resolve("storage-samples.csv");
+    }
+
+    private Path archiveDir() {
+        return directory.log().resolveSibling("log-archive");
+    }
+
+    private static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (NoSuchFileException gone) {
+                    return 0;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+}

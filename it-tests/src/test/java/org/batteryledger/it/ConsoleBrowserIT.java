@@ -1,0 +1,367 @@
+package org.batteryledger.it;
+
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.JsonValue;
+import org.batteryledger.launcher.Main;
+import org.batteryledger.launcher.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console in a real headless Chromium against a four-node consortium started by the launcher: log in and see the
+ * node table; a sluggish node flagged with its reason; a record verified with its proof (by the node and again in
+ * the browser); a valuation issued by a recycler, its chart drawn, downloaded as JSON, PDF and CMS and the CMS
+ * uploaded to verify; and the security rules (login everywhere, roles checked by the server, CSRF, nothing loaded
+ * from outside the node, no secret in pages or logs). Screenshots: target/console-it/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+    private static final Ports PORTS = new Ports(4000);
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Path OUT = Path.of("target", "console-it");
+    private static final String RUN = Long.toString(System.nanoTime() % 1_000_000, 36).toUpperCase();
+    private static final String CODE = "036CON0B1A2C3D4E5F" + (RUN + "000000").substring(0, 6);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private static Path dir;
+    private static ChromeDriver browser;
+    private static final List<NodeClient> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Path.of(System.getProperty("it.system.dir")).resolveSibling("console-consortium");
+        ConsortiumScenario.deleteTree(dir);
+        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", Path.of(System.getProperty("jboss.home")), Path.of(System.getProperty("it.ear")),
+                PORTS, "h2"));
+        for (int i = 0; i < 4; i++) {
+            nodes.add(new NodeClient(PORTS.http(i), dir));
+        }
+        pushRecords();
+        browser = HeadlessChromium.start(OUT.resolve("browser"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (dir != null) {
+            Main.down(dir);
+        }
+    }
+
+    @AfterEach
+    void screenshot(TestInfo test) throws Exception {
+        HeadlessChromium.screenshot(browser, OUT.resolve(test.getTestMethod().orElseThrow().getName() + ".png"));
+    }
+
+    private static String console(int node) {
+        return "http://127.0.0.1:" + PORTS.http(node) + "/ledger/console/";
+    }
+
+    /** A battery and 40 sessions over REST, until the last one is anchored. */
+    private static void pushRecords() throws Exception {
+        NodeClient n = nodes.get(0);
+        String battery = "[{\"recordId\":\"con-erp-" + RUN + "\",\"type\":\"battery\",\"batteryCode\":\"" + CODE + "\",\"manufacturer\":\"CATL\","
+                + "\"chemistry\":\"NMC\",\"ratedCapacityAh\":117,\"nominalVoltageV\":350.4,\"ratedCycleLife\":1800,\"ratedCycleDod\":0.8,"
+                + "\"ratedCycleTempC\":25,\"manufacturedAt\":\"2024-01-15T00:00:00Z\"}]";
+        NodeClient.Reply r = n.post("manufacturer", "/records", battery);
+        assertEquals(202, r.status(), r.body());
+        List<String> sessions = new ArrayList<>();
+        Instant t = Instant.parse("2024-03-01T07:00:00Z");
+        double soc = 0.9;
+        for (int i = 0; i < 40; i++) {
+            double to = i % 2 == 0 ? 0.3 : 0.9;
+            Instant end = t.plus(Duration.ofMinutes(80));
+            sessions.add("{\"recordId\":\"con-" + RUN + "-" + i + "\",\"type\":\"session\",\"batteryCode\":\"" + CODE + "\",\"operator\":\"ChargeCo\","
+                    + "\"startedAt\":\"" + t + "\",\"endedAt\":\"" + end + "\",\"socStart\":" + soc + ",\"socEnd\":" + to
+                    + ",\"energyKWh\":" + Math.round(Math.abs(to - soc) * 410) / 10.0 + ",\"avgTempC\":24,\"maxTempC\":29}");
+            soc = to;
+            t = end.plus(Duration.ofHours(20));
+        }
+        r = n.post("charging", "/records", "[" + String.join(",", sessions) + "]");
+        assertEquals(202, r.status(), r.body());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> n.get("auditor", "/records/con-" + RUN + "-39/proof").status() == 200);
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, WAIT);
+    }
+
+    private void logIn(int node, String user) throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(console(node));
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(nodes.get(node).password(user));
+        browser.findElement(By.id("login")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("user-name"), user));
+    }
+
+    private WebElement nodeRow(String name) {
+        return waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-table tr[data-node='" + name + "']")));
+    }
+
+    @Test
+    @Order(1)
+    void logInAndSeeTheNodeTable() throws Exception {
+        browser.get(console(0));
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("not-the-password");
+        browser.findElement(By.id("login")).click();
+        assertTrue(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error"))).getText().contains("Wrong"));
+
+        logIn(0, "admin");
+        assertEquals("admin", browser.findElement(By.id("user-roles")).getText());
+        for (String name : List.of("node0", "node1", "node2", "node3")) {
+            WebElement row = nodeRow(name);
+            assertTrue(row.getText().contains("agency-"), row.getText());
+            assertTrue(row.findElement(By.cssSelector(".role")).getText().equals("consensus"));
+        }
+        assertEquals(4, browser.findElements(By.cssSelector("#node-table tbody tr")).size());
+        assertEquals(4, browser.findElements(By.cssSelector("#participation-chart rect.bar")).size(), "one bar per consensus node");
+        assertTrue(browser.findElements(By.cssSelector("#participation-history-chart path.series")).size() >= 1, "participation is drawn over time");
+        assertFalse(browser.findElements(By.cssSelector("#node-table button.demote")).isEmpty(), "an admin has actions");
+
+        browser.get(console(0) + "#/chain");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#block-table tbody tr"))).click();
+        WebElement seals = waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("certificate-table")));
+        assertTrue(seals.findElements(By.tagName("tr")).size() >= 3, "a quorum of seals, with who signed");
+        assertTrue(browser.findElement(By.id("chain-height")).getText().matches("\\d+"));
+    }
+
+    @Test
+    @Order(2)
+    void aSluggishNodeIsFlaggedWithWhy() throws Exception {
+        Path props = dir.resolve("nodes/node3/data/node.properties");
+        String original = Files.readString(props);
+        Files.writeString(props, original + "\np2p.delay.millis=1500\n"); // node3 re-reads it within 5 s
+        try {
+            // Blocks keep coming (a harmless parameter set to its current value) until node0 sees node3 sluggish.
+            NodeClient node0 = nodes.get(0);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
+                return node0.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                        .anyMatch(n -> n.getString("name").equals("node3") && n.getString("status").equals("sluggish")
+                                && n.getString("reason").startsWith("slow link"));
+            });
+            logIn(0, "auditor");
+            WebElement row = waiting().until(d -> {
+                WebElement r = nodeRow("node3");
+                return r.getAttribute("class").contains("sluggish") ? r : null;
+            });
+            String reason = row.findElement(By.cssSelector(".reason")).getText();
+            assertTrue(reason.startsWith("slow link: round trip"), "the page says why: " + reason);
+            assertTrue(nodeRow("node1").getAttribute("class").contains("agile"));
+            assertTrue(browser.findElements(By.cssSelector("#node-table button")).isEmpty(), "an auditor gets no action buttons");
+        } finally {
+            Files.writeString(props, original);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void verifyARecordWithItsProof() throws Exception {
+        logIn(0, "auditor");
+        browser.get(console(0) + "#/batteries");
+        WebElement search = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("battery-search")));
+        search.sendKeys(CODE.substring(0, 12));
+        browser.findElement(By.id("battery-search-button")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#battery-results a[data-code='" + CODE + "']"))).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("battery-code"), CODE));
+        assertEquals("40", browser.findElement(By.id("battery-sessions")).getText());
+        String record = "con-" + RUN + "-7";
+        browser.findElement(By.cssSelector("button.verify[data-record='" + record + "']")).click();
+        WebElement verdict = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#record-table .proof-row .verdict")));
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", verdict); // for the screenshot
+        assertTrue(verdict.getAttribute("class").contains("valid") && verdict.getText().startsWith("Valid"), verdict.getText());
+        WebElement browserCheck = browser.findElement(By.cssSelector("#record-table .proof-row .browser-check"));
+        assertTrue(browserCheck.getText().contains("they match"), "the browser recomputed the root itself: " + browserCheck.getText());
+        String proof = browser.findElement(By.cssSelector("#record-table .proof-row table.proof")).getText().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(proof.contains("batch root") && proof.contains("anchored in block"), proof);
+    }
+
+    @Test
+    @Order(4)
+    void issueAndDownloadAValuationThenVerifyTheUpload() throws Exception {
+        logIn(0, "recycler");
+        browser.get(console(0) + "#/valuations/" + CODE);
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("issue-valuation"))).click();
+        WebElement id = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("certificate-id")));
+        String certificateId = id.getText();
+        assertTrue(certificateId.startsWith("VC-"), certificateId);
+        assertTrue(browser.findElement(By.id("soh")).getText().endsWith("%"));
+        assertTrue(browser.findElements(By.cssSelector("#fade-chart path.series")).size() >= 1, "the fade curve is drawn");
+        assertFalse(browser.findElements(By.cssSelector("#fade-chart polygon.band")).isEmpty(), "with its band");
+
+        Path downloads = HeadlessChromium.downloads(OUT.resolve("browser"));
+        for (String format : List.of("json", "pdf", "cms")) {
+            browser.findElement(By.id("download-" + format)).click();
+        }
+        Path json = downloads.resolve(certificateId + ".json");
+        Path pdf = downloads.resolve(certificateId + ".pdf");
+        Path cms = downloads.resolve(certificateId + ".p7m");
+        await().atMost(WAIT).until(() -> Files.exists(json) && Files.exists(pdf) && Files.exists(cms));
+        assertTrue(Files.readString(json).contains("\"certificateId\":\"" + certificateId + "\""));
+        assertEquals("%PDF", new String(Files.readAllBytes(pdf), 0, 4, StandardCharsets.US_ASCII));
+        assertEquals(0x30, Files.readAllBytes(cms)[0], "DER: a SEQUENCE");
+
+        browser.findElement(By.id("verify-file")).sendKeys(cms.toAbsolutePath().toString());
+        browser.findElement(By.id("verify-upload")).click();
+        WebElement verdict = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#verify-result .verdict")));
+        assertTrue(verdict.getText().startsWith("Valid"), verdict.getText());
+
+        byte[] tampered = Files.readAllBytes(json);
+        tampered[tampered.length / 2] ^= 1;
+        Path changed = Files.write(downloads.resolve("changed.json"), tampered);
+        browser.findElement(By.id("verify-file")).sendKeys(changed.toAbsolutePath().toString());
+        browser.findElement(By.id("verify-upload")).click();
+        waiting().until(ExpectedConditions.textMatches(By.cssSelector("#verify-result"), java.util.regex.Pattern.compile("Not valid|not")));
+    }
+
+    @Test
+    @Order(5)
+    void securityLoginRolesCsrfOriginAndNoSecrets() throws Exception {
+        // Every page needs a login: an anonymous browser gets the login form.
+        browser.manage().deleteAllCookies();
+        for (String page : List.of("", "#/storage", "#/valuations")) {
+            browser.get(console(1) + page);
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        }
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(console(1) + "js/nodes.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertFalse(anonymous.body().contains("nodesPage"), "scripts are behind the login too");
+
+        logIn(1, "auditor");
+        JavascriptExecutor js = browser;
+        // The server checks roles: an auditor's console session may read but not propose, whatever the page shows.
+        Object auditorPost = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/ledger/api/session', {headers: {'X-Requested-With': 'battery-ledger-console'}}).then(r => r.json()).then(s =>"
+                + " fetch('/ledger/api/admin/proposals', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrfToken,"
+                + " 'X-Requested-With': 'battery-ledger-console'}, body: JSON.stringify({action: 'add-agency', name: 'by-auditor'})}))"
+                + ".then(r => done(r.status), e => done(String(e)));");
+        assertEquals(403L, auditorPost);
+
+        logIn(1, "admin");
+        // A session request without the token is refused, even from the console's own origin.
+        Object noToken = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/ledger/api/admin/proposals', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                + " body: JSON.stringify({action: 'add-agency', name: 'no-token'})}).then(r => r.text()).then(done, e => done(String(e)));");
+        assertTrue(String.valueOf(noToken).contains("X-CSRF-Token"), String.valueOf(noToken));
+        // A page on another port of this host is the same site (cookies ignore ports), so the browser sends this node's
+        // session cookie with its forged form post: the logout it forges must be refused, and the session go on.
+        HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        attacker.createContext("/", exchange -> {
+            byte[] page = ("<!DOCTYPE html><html><body><form id=\"f\" method=\"post\" action=\"http://127.0.0.1:" + PORTS.http(1)
+                    + "/ledger/logout\"></form><script>document.getElementById('f').submit()</script></body></html>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        attacker.start();
+        try {
+            browser.get("http://127.0.0.1:" + attacker.getAddress().getPort() + "/");
+            waiting().until(ExpectedConditions.urlContains("/ledger/logout"));
+            waiting().until(d -> d.getPageSource().contains("refused"));
+            assertTrue(browser.getPageSource().contains("is refused"), browser.getPageSource());
+        } finally {
+            attacker.stop(0);
+        }
+        browser.get(console(1));
+        waiting().until(ExpectedConditions.textToBe(By.id("user-name"), "admin"));
+        Properties users = users();
+        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.http(1) + "/ledger/api/storage/logs/cleanup"))
+                .header("Authorization", basic("admin", users.getProperty("admin"))).header("Origin", "http://127.0.0.1:" + PORTS.http(2))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        HttpResponse<String> auditorBasic = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.http(1) + "/ledger/api/storage/logs/archive"))
+                .header("Authorization", basic("auditor", users.getProperty("auditor"))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, auditorBasic.statusCode(), auditorBasic.body());
+
+        // Every page of the console loads only from the node itself, and shows no secret.
+        List<String> sources = new ArrayList<>();
+        for (String page : List.of("#/nodes", "#/chain", "#/storage", "#/batteries/" + CODE, "#/valuations/" + CODE)) {
+            browser.get(console(1) + page);
+            waiting().until(d -> !d.findElements(By.cssSelector("#page section")).isEmpty());
+            @SuppressWarnings("unchecked")
+            List<String> loaded = (List<String>) js.executeScript("return performance.getEntriesByType('resource').map(e => e.name)"
+                    + ".concat([location.href]);");
+            for (String url : loaded) {
+                assertTrue(url.startsWith("http://127.0.0.1:" + PORTS.http(1) + "/"), "the console loaded " + url + " from outside the node");
+            }
+            sources.add(browser.getPageSource());
+        }
+        browser.findElement(By.id("logout")).click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.get(console(1));
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+
+        List<String> logs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir.resolve("nodes"))) {
+            for (Path p : files.filter(f -> f.toString().contains("/log/") && Files.isRegularFile(f)).toList()) {
+                logs.add(Files.readString(p, StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertFalse(logs.isEmpty());
+        for (String user : users.stringPropertyNames()) {
+            String password = users.getProperty(user);
+            for (String text : sources) {
+                assertFalse(text.contains(password), user + "'s password is in a console page");
+            }
+            for (String log : logs) {
+                assertFalse(log.contains(password), user + "'s password is in a node log");
+            }
+        }
+        for (String text : sources) {
+            assertFalse(text.contains("PRIVATE KEY"), "a private key in a console page");
+        }
+    }
+
+    private static Properties users() throws Exception {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("users.properties"))) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,77 @@
+package org.batteryledger.web.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.batteryledger.node.service.LedgerService;
+import org.batteryledger.node.service.NodeAdminService;
+import org.batteryledger.node.storage.StorageMonitor;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This node's storage: database and log sizes, the log cap, free disk, growth per day and when the disk fills at that
+ * rate; archiving and deleting rotated log files (role admin).
+ */
+@jakarta.enterprise.context.RequestScoped
+@Path("/storage")
+@Produces(MediaType.APPLICATION_JSON)
+public class StorageResource {
+    @EJB
+    private StorageMonitor storage;
+    @EJB
+    private LedgerService ledger;
+
+    @GET
+    public Map<String, Object> storage() throws IOException {
+        StorageMonitor.Report r = storage.report(NodeAdminService.MIN_FREE_BYTES);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", ledger.nodeName());
+        m.put("dataBytes", r.dataBytes());
+        m.put("logBytes", r.logBytes());
+        m.put("logCapBytes", r.logCap().capBytes());
+        m.put("logRotateBytes", r.logCap().rotateBytes());
+        m.put("logBackups", r.logCap().backups());
+        m.put("rotatedLogs", r.rotatedLogs());
+        m.put("archiveBytes", r.archiveBytes());
+        m.put("freeBytes", r.freeBytes());
+        m.put("totalBytes", r.totalBytes());
+        m.put("minFreeBytes", r.minFreeBytes());
+        m.put("growthBytesPerDay", r.growthPerDay().isPresent() ? Math.round(r.growthPerDay().getAsDouble()) : null);
+        m.put("daysUntilFull", r.daysUntilFull().isPresent() ? Math.round(r.daysUntilFull().getAsDouble() * 10) / 10.0 : null);
+        m.put("fullAt", r.daysUntilFull().isPresent() && r.daysUntilFull().getAsDouble() < 365 * 100
+                ? Instant.now().plusSeconds(Math.round(r.daysUntilFull().getAsDouble() * 86_400)).toString() : null);
+        m.put("samples", r.samples().stream().map(s -> List.of(Instant.ofEpochMilli(s.epochMillis()).toString(), s.usedBytes())).toList());
+        return m;
+    }
+
+    @POST
+    @Path("logs/archive")
+    @RolesAllowed("admin")
+    public Map<String, Object> archive() throws IOException {
+        return view(storage.archiveLogs());
+    }
+
+    @POST
+    @Path("logs/cleanup")
+    @RolesAllowed("admin")
+    public Map<String, Object> cleanup() throws IOException {
+        return view(storage.cleanupLogs());
+    }
+
+    private static Map<String, Object> view(StorageMonitor.LogAction a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("files", a.files());
+        m.put("bytes", a.bytes());
+        m.put("archive", a.archive());
+        return m;
+    }
+}

@@ -1,0 +1,93 @@
+// Batteries: search by code; a battery's history (master data, sessions, anchors), each record verifiable with its
+// proof, checked by the node and again in this browser.
+import { api, currentSession } from './api.js';
+import { el, fill, page, figure, short, toast } from './dom.js';
+import { recordHash, rootFromPath } from './merkle.js';
+
+const SHOWN_SESSIONS = 200;
+
+export async function batteriesPage(args) {
+  const input = el('input', { id: 'battery-search', placeholder: 'battery code or its beginning', size: 32, autocomplete: 'off' });
+  const results = el('ul', { id: 'battery-results' });
+  const detail = el('div', { id: 'battery-detail' });
+  const search = async () => {
+    const prefix = input.value.trim().toUpperCase();
+    const list = await api('GET', '/batteries?limit=50&prefix=' + encodeURIComponent(prefix));
+    fill(results, ...(list.length === 0 ? [el('li', { class: 'muted' }, 'No battery code starts with ' + prefix + ' on this node.')]
+      : list.map(b => el('li', {}, el('a', { href: '#/batteries/' + encodeURIComponent(b.batteryCode), 'data-code': b.batteryCode }, b.batteryCode),
+        ' · ' + b.chemistry + ' · ' + b.sessions + ' sessions'))));
+  };
+  page(el('section', { class: 'card' }, el('h2', {}, 'Batteries'),
+    el('form', { class: 'row', onsubmit: e => { e.preventDefault(); search().catch(x => toast(x.message, true)); } },
+      input, el('button', { type: 'submit', id: 'battery-search-button', class: 'primary' }, 'Search')), results), detail);
+  if (args[0]) {
+    input.value = args[0];
+    await showBattery(detail, args[0]);
+  } else {
+    await search();
+  }
+}
+
+async function showBattery(box, code) {
+  const p = await api('GET', '/batteries/' + encodeURIComponent(code));
+  const m = p.master;
+  const sessions = p.sessions.slice(-SHOWN_SESSIONS).reverse();
+  fill(box, 
+    el('section', { class: 'card' }, el('h2', { id: 'battery-code' }, p.batteryCode),
+      el('div', { class: 'figures' }, figure('Chemistry', m.chemistry), figure('Manufacturer', m.manufacturer),
+        figure('Rated capacity', m.ratedCapacityAh + ' Ah'), figure('Rated cycle life', m.ratedCycleLife),
+        figure('Equivalent full cycles', p.equivalentFullCycles), figure('Sessions', p.sessionCount, 'battery-sessions'),
+        figure('Latest valuation', p.latestValuation ? p.latestValuation.certificateId : 'none')),
+      el('p', {}, el('a', { href: '#/valuations/' + encodeURIComponent(p.batteryCode), id: 'value-battery' }, 'Valuations of this battery')),
+      el('h3', {}, 'Records'),
+      el('p', { class: 'muted small' }, p.sessionCount > SHOWN_SESSIONS ? 'The newest ' + SHOWN_SESSIONS + ' of ' + p.sessionCount + ' sessions.' : ''),
+      el('table', { id: 'record-table' },
+        el('thead', {}, el('tr', {}, ['Record', 'Type', 'When', 'SoC', 'Temp avg/max', 'Anchored', ''].map(h => el('th', {}, h)))),
+        el('tbody', {}, [recordRow(m, p.masterHash, p.masterAnchor)].concat(sessions.map(s => recordRow(s.record, s.hash, s.anchor)))))));
+}
+
+function recordRow(r, hash, anchor) {
+  const proofRow = el('tr', { class: 'hidden proof-row' }, el('td', { colspan: 7 }));
+  const verify = el('button', { type: 'button', class: 'verify', 'data-record': r.recordId }, 'Verify');
+  verify.addEventListener('click', () => verifyRecord(r, proofRow, verify).catch(e => toast(e.message, true)));
+  const row = el('tr', { 'data-record': r.recordId },
+    el('td', { class: 'mono' }, r.recordId), el('td', {}, r.type),
+    el('td', {}, r.type === 'session' ? r.startedAt : r.manufacturedAt),
+    el('td', {}, r.type === 'session' ? Math.round(r.socStart * 100) + ' → ' + Math.round(r.socEnd * 100) + ' %' : ''),
+    el('td', {}, r.type === 'session' ? r.avgTempC + ' / ' + r.maxTempC + ' °C' : ''),
+    el('td', {}, anchor && anchor.blockHeight ? 'block ' + anchor.blockHeight : (anchor ? anchor.status : 'no')),
+    el('td', {}, verify));
+  return [row, proofRow];
+}
+
+async function verifyRecord(record, proofRow, button) {
+  button.disabled = true;
+  const cell = proofRow.firstChild;
+  proofRow.classList.remove('hidden');
+  fill(cell, el('span', { class: 'muted' }, 'verifying…'));
+  try {
+    const v = await api('POST', '/records/verify', record);
+    const parts = [el('p', { class: 'verdict ' + (v.valid ? 'valid' : 'invalid') }, (v.valid ? 'Valid: ' : 'Not valid: ') + v.reason)];
+    if (v.proof) {
+      const pr = v.proof;
+      let local = 'not checked in the browser (the chain does not use SHA-256)';
+      let localOk = false;
+      if (currentSession().suite.includes('sha256')) {
+        const h = await recordHash(record);
+        const root = await rootFromPath(h, pr.leafIndex, pr.treeSize, pr.auditPath);
+        localOk = h === pr.recordHash && root === pr.batchRoot;
+        local = localOk ? 'this browser recomputed the record hash and, along the audit path, the batch root: they match'
+          : 'this browser computed ' + (h !== pr.recordHash ? 'record hash ' + h : 'root ' + root) + ': they do not match';
+      }
+      parts.push(el('p', { class: 'browser-check ' + (localOk ? 'valid' : 'invalid') }, local),
+        el('table', { class: 'proof' }, el('tbody', {},
+          [['record hash', pr.recordHash], ['leaf', pr.leafIndex + ' of ' + pr.treeSize], ['batch root', pr.batchRoot],
+            ['anchored in block', pr.blockHeight], ['transaction', pr.txHash]]
+            .map(([k, val]) => el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, String(val)))),
+          el('tr', {}, el('th', {}, 'audit path'), el('td', { class: 'mono' }, pr.auditPath.map(x => el('div', {}, x)))))));
+    }
+    fill(cell, ...parts);
+  } finally {
+    button.disabled = false;
+  }
+}

@@ -1,0 +1,100 @@
+// Nodes: the registry with each node's part in consensus, its link from this node, and why a node is flagged;
+// governance actions (admin) and proposals.
+import { api, hasRole, currentSession } from './api.js';
+import { el, fill, page, bytes, percent, short } from './dom.js';
+import { barChart, lineChart, color } from './charts.js';
+import { track } from './progress.js';
+
+export async function nodesPage() {
+  const admin = hasRole('admin');
+  const table = el('table', { id: 'node-table' });
+  const chart = el('div', { id: 'participation-now' });
+  const history = el('div', { id: 'participation-history' });
+  const log = el('div', { class: 'log', id: 'action-log' });
+  const proposals = el('div', { id: 'proposals' });
+  page(
+    el('section', { class: 'card' }, el('h2', {}, 'Nodes'), table,
+      el('p', { class: 'muted small' }, 'Participation: the share of recent commit certificates that carry the node\'s seal, '
+        + 'over the last 100 and the last 1,000 blocks. A consensus node below 20 % is sluggish; with no link and no seal it is down.')),
+    el('section', { class: 'card' }, el('h2', {}, 'Participation, last 100 blocks'), chart),
+    el('section', { class: 'card' }, el('h2', {}, 'Participation over the last 1,000 blocks'), history),
+    admin || hasRole('auditor') ? el('section', { class: 'card' }, el('h2', {}, 'Governance proposals'), proposals) : null,
+    admin ? el('section', { class: 'card' }, el('h2', {}, 'Actions and their outcome on-chain'), log) : null);
+
+  async function load() {
+    const [nodes, buckets] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20')]);
+    fill(table, el('thead', {}, el('tr', {},
+      ['Name', 'Agency', 'Id', 'CA hash', 'Index', 'Admitted at', 'Role', 'Status', 'Why', 'Last 100', 'Last 1,000', 'Link RTT', 'Throughput out/in',
+        admin ? 'Actions' : null].filter(Boolean).map(h => el('th', {}, h)))),
+      el('tbody', {}, nodes.map(n => row(n, admin, log, load))));
+    fill(chart, barChart(nodes.filter(n => n.role === 'consensus').map(n => ({
+      label: n.name, value: n.recentParticipation, color: n.status === 'agile' ? '#1f6feb' : n.status === 'sluggish' ? '#b35900' : '#c62828',
+    })), { id: 'participation-chart', title: 'Share of the last 100 commit certificates per node' }));
+    const names = Object.fromEntries(nodes.map(n => [n.id, n.name]));
+    const ids = nodes.filter(n => n.role === 'consensus').map(n => n.id);
+    fill(history, lineChart(ids.map((id, i) => ({
+      name: names[id] || short(id), color: color(i),
+      points: buckets.buckets.map(b => [b.toHeight, b.shares[id] || 0]),
+    })), { id: 'participation-history-chart', title: 'Participation per node over block height', xLabel: 'block height',
+      yLabel: 'share of certificates', yMin: 0, yMax: 1, yFormat: v => Math.round(v * 100) + ' %',
+      thresholds: [{ y: 0.2, label: 'sluggish below' }] }));
+    if (admin || hasRole('auditor')) await loadProposals(proposals, admin, log, load);
+  }
+  await load();
+  return load;
+}
+
+function row(n, admin, log, reload) {
+  const link = n.link;
+  const me = currentSession().nodeId === n.id;
+  return el('tr', { class: n.status, 'data-node': n.name },
+    el('td', {}, n.name, me ? el('span', { class: 'muted small' }, ' (this node)') : null),
+    el('td', {}, n.agency),
+    el('td', { class: 'mono', title: n.id }, short(n.id)),
+    el('td', { class: 'mono', title: n.caHash }, short(n.caHash)),
+    el('td', {}, n.idx),
+    el('td', {}, n.blockNumber),
+    el('td', { class: 'role' }, n.role),
+    el('td', {}, el('span', { class: 'status status-' + n.status }, n.status)),
+    el('td', { class: 'reason small' }, n.reason),
+    el('td', {}, percent(n.recentParticipation)),
+    el('td', {}, percent(n.participation)),
+    el('td', { class: 'rtt' }, me ? '–' : !link ? 'no address' : !link.connected ? 'no link' : link.rttMillis === null ? '…' : link.rttMillis + ' ms'),
+    el('td', { class: 'small' }, link && link.connected ? bytes(link.sendBytesPerSec) + '/s · ' + bytes(link.receiveBytesPerSec) + '/s' : '–'),
+    admin ? el('td', {}, actions(n, log, reload)) : null);
+}
+
+function actions(n, log, reload) {
+  const propose = (label, body, warning) => () => {
+    if (warning && !confirm(warning)) return;
+    track(log, label, () => api('POST', '/admin/proposals', body)).then(reload);
+  };
+  return el('div', { class: 'row' },
+    n.role === 'consensus'
+      ? el('button', { class: 'demote', type: 'button', onclick: propose('Demote ' + n.name + ' to observer', { action: 'set-role', nodeId: n.id, role: 'observer' },
+          'Propose that ' + n.name + ' become an observer? It then receives blocks but no longer votes.') }, 'Demote')
+      : el('button', { class: 'promote', type: 'button', onclick: propose('Promote ' + n.name + ' to consensus', { action: 'set-role', nodeId: n.id, role: 'consensus' }) }, 'Promote'),
+    el('button', { class: 'remove danger', type: 'button', onclick: propose('Remove ' + n.name, { action: 'remove-node', nodeId: n.id },
+      'Propose removing ' + n.name + ' from the node registry?') }, 'Remove'),
+    el('button', { class: 'revoke danger', type: 'button', onclick: propose('Revoke ' + n.name, { action: 'revoke', nodeId: n.id },
+      'Propose revoking ' + n.name + '\'s certificate? Once approved every node cuts it off at once.') }, 'Revoke'));
+}
+
+async function loadProposals(box, admin, log, reload) {
+  const all = await api('GET', '/admin/proposals');
+  const open = all.filter(p => p.status === 'open');
+  const recent = all.filter(p => p.status !== 'open').sort((a, b) => b.createdHeight - a.createdHeight).slice(0, 10);
+  const rows = open.concat(recent).map(p => el('tr', { 'data-proposal': p.id, class: 'proposal-' + p.status },
+    el('td', { class: 'mono', title: p.id }, short(p.id, 12)),
+    el('td', {}, p.action),
+    el('td', {}, p.proposerAgency),
+    el('td', {}, (p.approvals || []).join(', ')),
+    el('td', { class: 'proposal-status' }, p.status + (p.outcome ? ': ' + p.outcome : '')),
+    el('td', {}, p.createdHeight),
+    admin && p.status === 'open' ? el('td', {}, el('button', { class: 'approve', type: 'button',
+      onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'))
+      : el('td', {})));
+  fill(box, rows.length === 0 ? el('p', { class: 'muted' }, 'No proposals.') : el('table', { id: 'proposal-table' },
+    el('thead', {}, el('tr', {}, ['Id', 'Action', 'Proposed by', 'Approved by', 'Status', 'Block', ''].map(h => el('th', {}, h)))),
+    el('tbody', {}, rows)));
+}

@@ -1,0 +1,96 @@
+// Valuations: issue a certificate for a battery (recycler, admin), see its figures and capacity-fade curve, download
+// it as JSON, PDF or CMS, and verify a certificate file.
+import { api, apiUrl, hasRole } from './api.js';
+import { el, fill, page, figure, toast } from './dom.js';
+import { lineChart } from './charts.js';
+
+export async function valuationsPage(args) {
+  const code = el('input', { id: 'valuation-code', placeholder: 'battery code', size: 32, autocomplete: 'off', value: args[0] || '' });
+  const list = el('div', { id: 'valuation-list' });
+  const shown = el('div', { id: 'valuation-result' });
+  const file = el('input', { type: 'file', id: 'verify-file', accept: '.p7m,.p7s,.pem,.json,.der' });
+  const verdict = el('div', { id: 'verify-result' });
+  const canIssue = hasRole('recycler', 'admin');
+  const issue = el('button', { type: 'button', id: 'issue-valuation', class: 'primary' }, 'Issue valuation');
+  issue.addEventListener('click', async () => {
+    issue.disabled = true;
+    fill(shown, el('p', { class: 'muted' }, 'valuing from the anchored records and registering on-chain…'));
+    try {
+      const r = await api('POST', '/valuations', { batteryCode: code.value.trim().toUpperCase() });
+      toast('Certificate ' + r.certificateId + ' ' + (r.registration.status === 'registered' ? 'registered in block ' + r.registration.blockHeight : r.registration.status));
+      await loadList(code.value.trim().toUpperCase(), list, shown);
+      show(r.certificateId, r.certificate, r.registration, shown);
+    } catch (e) {
+      fill(shown, el('p', { class: 'error', id: 'valuation-error' }, e.message));
+    } finally {
+      issue.disabled = false;
+    }
+  });
+  const verify = el('button', { type: 'button', id: 'verify-upload' }, 'Verify');
+  verify.addEventListener('click', () => verifyFile(file, verdict).catch(e => fill(verdict, el('p', { class: 'invalid' }, e.message))));
+  page(
+    el('section', { class: 'card' }, el('h2', {}, 'Valuations'),
+      el('form', { class: 'row', onsubmit: e => { e.preventDefault(); loadList(code.value.trim().toUpperCase(), list, shown).catch(x => toast(x.message, true)); } },
+        code, el('button', { type: 'submit', id: 'valuation-list-button' }, 'Show certificates'), canIssue ? issue : null),
+      canIssue ? null : el('p', { class: 'muted small' }, 'Issuing needs the recycler or admin role.'), list),
+    el('section', { class: 'card' }, el('h2', {}, 'Certificate'), shown),
+    el('section', { class: 'card' }, el('h2', {}, 'Verify a certificate'),
+      el('p', { class: 'muted small' }, 'A certificate from any node of the chain: its CMS (.p7m, DER or PEM) or its JSON document.'),
+      el('div', { class: 'row' }, file, verify), verdict));
+  if (args[0]) await loadList(args[0], list, shown);
+}
+
+async function loadList(code, box, shown) {
+  if (!code) return;
+  const certs = await api('GET', '/valuations?batteryCode=' + encodeURIComponent(code));
+  fill(box, certs.length === 0 ? el('p', { class: 'muted' }, 'This node has issued no certificate for ' + code + '.')
+    : el('table', { id: 'certificate-list' }, el('thead', {}, el('tr', {}, ['Certificate', 'Issued', 'State of health', 'Status', 'Residual value', 'On chain'].map(h => el('th', {}, h)))),
+      el('tbody', {}, certs.map(c => el('tr', { class: 'clickable', 'data-certificate': c.certificateId,
+        onclick: () => api('GET', '/valuations/' + c.certificateId).then(doc => show(c.certificateId, doc, c.registration, shown)).catch(e => toast(e.message, true)) },
+      el('td', { class: 'mono' }, c.certificateId), el('td', {}, c.issuedAt), el('td', {}, (c.stateOfHealth * 100).toFixed(1) + ' %'),
+      el('td', {}, c.status), el('td', {}, c.residualValue.amount + ' ' + c.residualValue.currency),
+      el('td', {}, c.current ? 'current' : 'superseded'))))));
+}
+
+function show(id, doc, registration, box) {
+  const r = doc.results;
+  const pct = v => (v * 100).toFixed(1) + ' %';
+  const measured = r.fadeCurve.filter(p => !p.projected);
+  const projected = r.fadeCurve.filter(p => p.projected);
+  if (measured.length && projected.length) projected.unshift(measured[measured.length - 1]);
+  const link = (format, label) => el('a', { id: 'download-' + format, href: apiUrl('/valuations/' + encodeURIComponent(id) + '?format=' + format),
+    download: id + '.' + (format === 'cms' ? 'p7m' : format) }, label);
+  fill(box, 
+    el('p', { class: 'mono', id: 'certificate-id' }, id),
+    el('div', { class: 'figures' },
+      figure('State of health', pct(r.stateOfHealth), 'soh'),
+      figure('Band', pct(r.stateOfHealthLow) + ' – ' + pct(r.stateOfHealthHigh)),
+      figure('Status', r.status, 'valuation-status'),
+      figure('Remaining cycles', r.remainingFullCycles + ' (' + r.remainingFullCyclesLow + '–' + r.remainingFullCyclesHigh + ')'),
+      figure('Remaining years', r.remainingYears),
+      figure('Residual value', r.residualValue.amount + ' ' + r.residualValue.currency, 'residual-value'),
+      figure('Evidence', doc.evidence.records + ' anchored records')),
+    el('p', {}, r.statusReason),
+    r.negativeEvents.length ? el('p', { class: 'error' }, 'Negative events: ' + r.negativeEvents.map(e => e.description + ' (' + e.recordId + ')').join(', ')) : null,
+    lineChart([
+      { name: 'measured', points: measured.map(p => [p.fullCycles, p.stateOfHealth]), band: measured.map(p => [p.fullCycles, p.low, p.high]) },
+      { name: 'projected', dashed: true, points: projected.map(p => [p.fullCycles, p.stateOfHealth]), band: projected.map(p => [p.fullCycles, p.low, p.high]) },
+    ], { id: 'fade-chart', title: 'Capacity fade: state of health over equivalent full cycles', xLabel: 'equivalent full cycles',
+      yLabel: 'state of health', yFormat: v => Math.round(v * 100) + ' %',
+      thresholds: [{ y: doc.model.parameters.endOfLifeSoh, label: 'end of life' }] }),
+    el('p', { class: 'row' }, 'Download: ', link('json', 'JSON'), ' · ', link('pdf', 'PDF'), ' · ', link('cms', 'CMS (signed)')),
+    el('p', { class: 'muted small' }, 'On chain: ' + (registration ? registration.status + (registration.blockHeight ? ' in block ' + registration.blockHeight : '') : '–')
+      + '. Offline: openssl cms -verify -binary -purpose any -inform DER -in ' + id + '.p7m -CAfile ca.crt'));
+}
+
+async function verifyFile(input, box) {
+  const f = input.files[0];
+  if (!f) { fill(box, el('p', { class: 'invalid' }, 'Choose a certificate file first.')); return; }
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const head = new TextDecoder().decode(bytes.slice(0, 16)).trimStart();
+  const type = head.startsWith('{') ? 'application/json' : head.startsWith('-----BEGIN') ? 'text/plain' : 'application/pkcs7-mime';
+  const v = await api('POST', '/valuations/verify', bytes, type);
+  fill(box, el('p', { class: 'verdict ' + (v.valid ? 'valid' : 'invalid') }, (v.valid ? 'Valid: ' : 'Not valid: ') + v.reason),
+    v.certificateId ? el('p', { class: 'small' }, 'certificate ' + v.certificateId + ' of ' + v.batteryCode + (v.signer ? ', signed by ' + v.signer : '')
+      + (v.current === false ? ', superseded' + (v.supersededBy ? ' by ' + v.supersededBy : '') : '')) : null);
+}
