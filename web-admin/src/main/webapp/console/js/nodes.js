@@ -4,6 +4,7 @@ import { api, hasRole, currentSession } from './api.js';
 import { el, fill, page, bytes, percent, short } from './dom.js';
 import { barChart, lineChart, color } from './charts.js';
 import { track } from './progress.js';
+import { addNodeCard } from './addnode.js';
 
 export async function nodesPage() {
   const admin = hasRole('admin');
@@ -19,7 +20,8 @@ export async function nodesPage() {
     el('section', { class: 'card' }, el('h2', {}, 'Participation, last 100 blocks'), chart),
     el('section', { class: 'card' }, el('h2', {}, 'Participation over the last 1,000 blocks'), history),
     admin || hasRole('auditor') ? el('section', { class: 'card' }, el('h2', {}, 'Governance proposals'), proposals) : null,
-    admin ? el('section', { class: 'card' }, el('h2', {}, 'Actions and their outcome on-chain'), log) : null);
+    admin ? el('section', { class: 'card' }, el('h2', {}, 'Actions and their outcome on-chain'), log) : null,
+    admin ? addNodeCard() : null);
 
   async function load() {
     const [nodes, buckets] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20')]);
@@ -89,7 +91,7 @@ async function loadProposals(box, admin, log, reload) {
     el('td', {}, p.action),
     el('td', {}, p.proposerAgency),
     el('td', {}, (p.approvals || []).join(', ')),
-    el('td', { class: 'proposal-status' }, p.status + (p.outcome ? ': ' + p.outcome : '')),
+    el('td', { class: 'proposal-status' }, p.outcome && p.outcome.startsWith(p.status) ? p.outcome : p.status + (p.outcome ? ': ' + p.outcome : '')),
     el('td', {}, p.createdHeight),
     admin && p.status === 'open' ? el('td', {}, el('button', { class: 'approve', type: 'button',
       onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'))

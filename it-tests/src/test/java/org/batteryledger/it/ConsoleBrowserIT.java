@@ -2,8 +2,10 @@ package org.batteryledger.it;
 
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.JsonValue;
+import org.batteryledger.launcher.AddNode;
 import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.Ports;
+import org.batteryledger.node.directory.NodeDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,14 +165,21 @@ class ConsoleBrowserIT {
         WebElement seals = waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("certificate-table")));
         assertTrue(seals.findElements(By.tagName("tr")).size() >= 3, "a quorum of seals, with who signed");
         assertTrue(browser.findElement(By.id("chain-height")).getText().matches("\\d+"));
+
+        // Storage: the log directory against its cap (the launcher's default 10 MB x 5), and the archive action.
+        browser.get(console(0) + "#/storage");
+        String logs = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("storage-logs"))).getText();
+        assertTrue(logs.endsWith("of 50.0 MB"), logs);
+        assertTrue(browser.findElement(By.id("storage-free")).getText().contains(" of "));
+        browser.findElement(By.id("archive-logs")).click();
+        String archived = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#storage-log div.ok"))).getText();
+        assertTrue(archived.startsWith("Archive: "), archived);
     }
 
     @Test
     @Order(2)
     void aSluggishNodeIsFlaggedWithWhy() throws Exception {
-        Path props = dir.resolve("nodes/node3/data/node.properties");
-        String original = Files.readString(props);
-        Files.writeString(props, original + "\np2p.delay.millis=1500\n"); // node3 re-reads it within 5 s
+        assertEquals(0, Main.slow(dir, "node3", "1500")); // ./consortium slow node3 1500: node3 re-reads it within 5 s
         try {
             // Blocks keep coming (a harmless parameter set to its current value) until node0 sees node3 sluggish.
             NodeClient node0 = nodes.get(0);
@@ -190,7 +199,7 @@ class ConsoleBrowserIT {
             assertTrue(nodeRow("node1").getAttribute("class").contains("agile"));
             assertTrue(browser.findElements(By.cssSelector("#node-table button")).isEmpty(), "an auditor gets no action buttons");
         } finally {
-            Files.writeString(props, original);
+            assertEquals(0, Main.slow(dir, "node3", "off"));
         }
     }
 
@@ -351,6 +360,68 @@ class ConsoleBrowserIT {
         for (String text : sources) {
             assertFalse(text.contains("PRIVATE KEY"), "a private key in a console page");
         }
+    }
+
+    @Test
+    @Order(6)
+    void addANodeThroughTheFlowApprovedOnAnotherAgencysConsole() throws Exception {
+        // On the new node's host: its key and CSR (./consortium prepare-node); the key stays in its keystore.
+        Path jbossHome = Path.of(System.getProperty("jboss.home"));
+        AddNode.Prepared prepared = AddNode.prepare(dir, "agency-a", "node4", jbossHome);
+        logIn(0, "admin");
+        browser.get(console(0) + "#/nodes");
+        WebElement csr = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("csr-pem")));
+        String key = Files.readString(prepared.nodeDir().resolve("keystore/node.key"));
+        csr.sendKeys(key);
+        browser.findElement(By.id("read-csr")).click();
+        String refusal = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("csr-error"))).getText();
+        assertTrue(refusal.contains("holds a private key"), refusal);
+        assertFalse(browser.getPageSource().contains(key.lines().skip(1).findFirst().orElseThrow()), "the key is not echoed");
+
+        csr.clear();
+        csr.sendKeys(prepared.csrPem());
+        browser.findElement(By.id("read-csr")).click();
+        String sign = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-command"))).getText();
+        assertEquals("./consortium sign-csr --agency agency-a --name node4", sign);
+        assertTrue(browser.findElement(By.id("csr-summary")).getText().contains(prepared.nodeId().value()));
+
+        // Where agency-a's CA key is kept: the certificate, pasted back into the page.
+        AddNode.signCsr(dir, "agency-a", "node4");
+        browser.findElement(By.id("certificate-pem")).sendKeys(Files.readString(new NodeDirectory(prepared.nodeDir()).nodeCertificateFile()));
+        browser.findElement(By.id("propose-node")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-request-steps li.done[data-step='proposal']")));
+        String proposing = browser.getWindowHandle();
+
+        // agency-b approves on node1's console, in another tab (each node has its own session cookie).
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        logIn(1, "admin");
+        waiting().until(d -> {
+            for (WebElement row : d.findElements(By.cssSelector("#proposal-table tr.proposal-open"))) {
+                if (row.getText().contains("node node4")) {
+                    row.findElement(By.cssSelector("button.approve")).click();
+                    return true;
+                }
+            }
+            return false;
+        });
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#action-log div[data-outcome='ok']")));
+        HeadlessChromium.screenshot(browser, OUT.resolve("addANode-approval.png"));
+        browser.close();
+        browser.switchTo().window(proposing);
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-request-steps li.done[data-step='registered']")));
+
+        // The operator starts the node on its host; it links, syncs and signs.
+        var process = Main.process(jbossHome, prepared.nodeDir());
+        assertTrue(process.start(Path.of(System.getProperty("it.ear"))));
+        assertTrue(Main.waitUntilServing(process, users().getProperty("admin")));
+        NodeClient node0 = nodes.get(0);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
+            return !browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='sealed']")).isEmpty();
+        });
+        assertFalse(browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='linked']")).isEmpty());
+        nodeRow("node4");
+        browser.executeScript("document.getElementById('node-request-steps').scrollIntoView({block: 'center'})"); // for the screenshot
     }
 
     private static Properties users() throws Exception {

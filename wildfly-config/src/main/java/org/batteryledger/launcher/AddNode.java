@@ -6,6 +6,7 @@ import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.Genesis;
 import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.KeyPairs;
+import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.crypto.Pem;
 import org.batteryledger.core.crypto.SuiteKeyPair;
 import org.batteryledger.core.crypto.Suites;
@@ -38,67 +39,27 @@ public final class AddNode {
     private AddNode() {
     }
 
+    /** A node directory with its key and CSR, in every local address book, not started and not yet certified. */
+    public record Prepared(String name, Path nodeDir, NodeId nodeId, String csrPem, String p2pAddress) {
+    }
+
     public static int run(Path dir, String agency, String requestedName, Path jbossHome, Path ear) throws Exception {
         long t0 = System.nanoTime();
-        List<Path> existing = Main.nodeDirs(dir);
-        if (existing.isEmpty()) {
-            System.err.println("no consortium in " + dir + ": run ./consortium up first");
-            return 1;
-        }
-        Path agencyDir = dir.resolve("agencies").resolve(agency);
-        if (!Files.exists(agencyDir.resolve("agency-ca.crt"))) {
-            System.err.println("unknown agency " + agency + " (no " + agencyDir + ")");
+        // 1. and 2. The key, its CSR, the node directory and address books; the agency CA signs the CSR.
+        Prepared prepared;
+        try {
+            prepared = prepare(dir, agency, requestedName, jbossHome);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
-        NodeDirectory first = new NodeDirectory(existing.get(0));
-        Genesis genesis = first.genesis();
-        EcSuite suite = Suites.byId(genesis.suiteId());
-        int index = 0;
-        for (Path p : existing) {
-            index = Math.max(index, Integer.parseInt(new NodeDirectory(p).properties().getProperty("index")) + 1);
-        }
-        String name = requestedName != null ? requestedName : "node" + index;
-        Path nodeDir = dir.resolve("nodes").resolve(name);
-        if (Files.exists(nodeDir)) {
-            System.err.println("a node named " + name + " exists");
-            return 2;
-        }
-        Properties firstProps = first.properties();
-        Ports ports = new Ports(Integer.parseInt(firstProps.getProperty("port.offset", "0"))
-                - 100 * Integer.parseInt(firstProps.getProperty("index", "0")));
-
-        // 1. Key and certificate: the key never leaves the node's keystore; the agency CA signs its CSR.
-        SecureRandom random = new SecureRandom();
-        SuiteKeyPair key = KeyPairs.generate(suite, random);
-        X509Certificate agencyCert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
-        SuiteKeyPair agencyKey = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
-        CertificateAuthority ca = CertificateAuthority.of(suite, agencyKey.signer(), agencyCert);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Instant notAfter = agencyCert.getNotAfter().toInstant();
-        X509Certificate cert = ca.issueNodeCertificate(Csr.create(suite, key.signer(), name), name, now.minus(Duration.ofMinutes(5)),
-                notAfter, new BigInteger(63, random).add(BigInteger.ONE));
-
-        // 2. Node directory, address books, server base directory.
-        Properties props = new Properties();
-        props.setProperty("name", name);
-        props.setProperty("agency", agency);
-        props.setProperty("index", Integer.toString(index));
-        props.setProperty("p2p.port", Integer.toString(ports.p2p(index)));
-        props.setProperty("http.port", Integer.toString(ports.http(index)));
-        props.setProperty("port.offset", Integer.toString(ports.offset(index)));
-        props.setProperty("tick.millis", firstProps.getProperty("tick.millis", "100"));
+        String name = prepared.name();
+        Path nodeDir = prepared.nodeDir();
         NodeDirectory nd = new NodeDirectory(nodeDir);
-        nd.write(genesis, Files.readString(first.chainCaFile()), Pem.writeCertificate(agencyCert), Pem.writeCertificate(cert),
-                Pem.writePrivateKey(key), props);
-        Properties peers = first.peers();
-        peers.setProperty(key.nodeId().value(), "127.0.0.1:" + ports.p2p(index));
-        nd.writePeers(peers);
-        for (Path p : existing) {
-            new NodeDirectory(p).writePeers(peers); // nodes re-read their address book every few seconds
-        }
-        String adminPassword = Users.loadOrCreate(dir.resolve("users.properties"), random).get("admin");
-        ServerBaseDir.prepare(jbossHome.resolve("standalone"), nodeDir.resolve("server"),
-                Users.loadOrCreate(dir.resolve("users.properties"), random));
+        X509Certificate agencyCert = signCsr(dir, agency, name);
+        EcSuite suite = nd.suite();
+        SuiteKeyPair key = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(nd.privateKeyFile())));
+        String adminPassword = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
 
         // 3. Start: it syncs the chain from its peers while its registration is decided.
         NodeProcess process = Main.process(jbossHome, nodeDir);
@@ -147,5 +108,82 @@ public final class AddNode {
         System.err.println(name + " is registered but signed no certificate within " + WITHIN.toMinutes() + " minutes: see "
                 + nodeDir.resolve("log/server.log"));
         return 1;
+    }
+
+    /**
+     * {@code ./consortium prepare-node --agency A [--name N]}, what the new node's operator runs on its host: the key
+     * (it never leaves keystore/), a CSR for the agency CA, the node directory, the address books and the server base
+     * directory. The node starts once the agency CA has signed the CSR ({@link #signCsr}).
+     */
+    public static Prepared prepare(Path dir, String agency, String requestedName, Path jbossHome) throws Exception {
+        List<Path> existing = Main.nodeDirs(dir);
+        if (existing.isEmpty()) {
+            throw new IllegalArgumentException("no consortium in " + dir + ": run ./consortium up first");
+        }
+        Path agencyDir = dir.resolve("agencies").resolve(agency == null ? "" : agency);
+        if (agency == null || !Files.exists(agencyDir.resolve("agency-ca.crt"))) {
+            throw new IllegalArgumentException("unknown agency " + agency + " (no " + agencyDir + ")");
+        }
+        NodeDirectory first = new NodeDirectory(existing.get(0));
+        Genesis genesis = first.genesis();
+        EcSuite suite = Suites.byId(genesis.suiteId());
+        int index = 0;
+        for (Path p : existing) {
+            index = Math.max(index, Integer.parseInt(new NodeDirectory(p).properties().getProperty("index")) + 1);
+        }
+        String name = requestedName != null ? requestedName : "node" + index;
+        Path nodeDir = dir.resolve("nodes").resolve(name);
+        if (Files.exists(nodeDir)) {
+            throw new IllegalArgumentException("a node named " + name + " exists");
+        }
+        Properties firstProps = first.properties();
+        Ports ports = new Ports(Integer.parseInt(firstProps.getProperty("port.offset", "0"))
+                - 100 * Integer.parseInt(firstProps.getProperty("index", "0")));
+
+        SecureRandom random = new SecureRandom();
+        SuiteKeyPair key = KeyPairs.generate(suite, random);
+        String csrPem = Pem.writeCsr(Csr.create(suite, key.signer(), name));
+        Properties props = new Properties();
+        props.setProperty("name", name);
+        props.setProperty("agency", agency);
+        props.setProperty("index", Integer.toString(index));
+        props.setProperty("p2p.port", Integer.toString(ports.p2p(index)));
+        props.setProperty("http.port", Integer.toString(ports.http(index)));
+        props.setProperty("port.offset", Integer.toString(ports.offset(index)));
+        props.setProperty("tick.millis", firstProps.getProperty("tick.millis", "100"));
+        NodeDirectory nd = new NodeDirectory(nodeDir);
+        nd.write(genesis, Files.readString(first.chainCaFile()), Files.readString(agencyDir.resolve("agency-ca.crt")), null,
+                Pem.writePrivateKey(key), props);
+        Files.writeString(nd.csrFile(), csrPem);
+        String address = "127.0.0.1:" + ports.p2p(index);
+        Properties peers = first.peers();
+        peers.setProperty(key.nodeId().value(), address);
+        nd.writePeers(peers);
+        for (Path p : existing) {
+            new NodeDirectory(p).writePeers(peers); // nodes re-read their address book every few seconds
+        }
+        ServerBaseDir.prepare(jbossHome.resolve("standalone"), nodeDir.resolve("server"), Users.loadOrCreate(dir.resolve("users.properties"), random));
+        return new Prepared(name, nodeDir, key.nodeId(), csrPem, address);
+    }
+
+    /**
+     * {@code ./consortium sign-csr --agency A --name N}, what the agency's operator runs where the agency CA key is:
+     * the node certificate for the prepared node's CSR, written into its keystore. Returns the agency CA certificate.
+     */
+    public static X509Certificate signCsr(Path dir, String agency, String name) throws Exception {
+        Path agencyDir = dir.resolve("agencies").resolve(agency);
+        NodeDirectory nd = new NodeDirectory(dir.resolve("nodes").resolve(name));
+        if (!Files.exists(nd.csrFile())) {
+            throw new IllegalArgumentException("no CSR at " + nd.csrFile() + ": run ./consortium prepare-node first");
+        }
+        EcSuite suite = nd.suite();
+        X509Certificate agencyCert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
+        SuiteKeyPair agencyKey = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
+        CertificateAuthority ca = CertificateAuthority.of(suite, agencyKey.signer(), agencyCert);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        X509Certificate cert = ca.issueNodeCertificate(Pem.readCsr(Files.readString(nd.csrFile())), name, now.minus(Duration.ofMinutes(5)),
+                agencyCert.getNotAfter().toInstant(), new BigInteger(63, new SecureRandom()).add(BigInteger.ONE));
+        Files.writeString(nd.nodeCertificateFile(), Pem.writeCertificate(cert));
+        return agencyCert;
     }
 }

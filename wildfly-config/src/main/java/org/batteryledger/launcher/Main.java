@@ -72,6 +72,43 @@ public final class Main {
                 }
                 yield Membership.change(command, dir, positional.get(0), jbossHomeOf(dir));
             }
+            case "slow" -> {
+                if (positional.size() != 2) {
+                    yield usage("slow takes a node name and a delay in milliseconds, or off");
+                }
+                yield slow(dir, positional.get(0), positional.get(1));
+            }
+            case "prepare-node" -> {
+                AddNode.Prepared p;
+                try {
+                    p = AddNode.prepare(dir, opts.get("agency"), opts.get("name"), jbossHomeOf(dir));
+                } catch (IllegalArgumentException e) {
+                    System.err.println(e.getMessage());
+                    yield 2;
+                }
+                System.out.println("prepared " + p.name() + " (node id " + p.nodeId().value() + ", peer address " + p.p2pAddress() + ")");
+                System.out.println("its key stays in " + p.nodeDir().resolve("keystore") + "; its certificate signing request, "
+                        + p.nodeDir().resolve("keystore/node.csr") + ":");
+                System.out.print(p.csrPem());
+                System.out.println("next: paste the CSR into the console's Add a node form (or run ./consortium sign-csr --agency "
+                        + opts.get("agency") + " --name " + p.name() + "), then ./consortium start " + p.name());
+                yield 0;
+            }
+            case "sign-csr" -> {
+                if (opts.get("agency") == null || opts.get("name") == null) {
+                    yield usage("sign-csr needs --agency A --name N");
+                }
+                try {
+                    AddNode.signCsr(dir, opts.get("agency"), opts.get("name"));
+                } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+                    System.err.println("cannot sign: " + e.getMessage());
+                    yield 2;
+                }
+                Path cert = new NodeDirectory(dir.resolve("nodes").resolve(opts.get("name"))).nodeCertificateFile();
+                System.out.println("the CA of " + opts.get("agency") + " signed the CSR of " + opts.get("name") + "; its certificate, " + cert + ":");
+                System.out.print(Files.readString(cert));
+                yield 0;
+            }
             case "add-node" -> {
                 if (!opts.containsKey("agency")) {
                     yield usage("add-node needs --agency");
@@ -342,6 +379,36 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * {@code ./consortium slow NODE MILLIS|off}: a fault drill. The node holds every frame it sends to its peers for
+     * MILLIS (p2p.delay.millis in its node.properties, re-read within 5 s), as a congested low-bandwidth link would,
+     * so it drops out of the commit certificates and the console flags it sluggish.
+     */
+    public static int slow(Path dir, String name, String millis) throws IOException {
+        Path props = dir.resolve("nodes").resolve(name).resolve("data/node.properties");
+        if (!Files.exists(props)) {
+            return usage("no node " + name + " in " + dir);
+        }
+        long delay;
+        try {
+            delay = millis.equals("off") ? 0 : Long.parseLong(millis);
+        } catch (NumberFormatException e) {
+            return usage("the delay is a number of milliseconds or off, not " + millis);
+        }
+        if (delay < 0 || delay > 60_000) {
+            return usage("the delay is 0 to 60000 milliseconds, not " + delay);
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(props).stream().filter(l -> !l.startsWith("p2p.delay.millis=")).toList());
+        if (delay > 0) {
+            lines.add("p2p.delay.millis=" + delay);
+        }
+        Path tmp = props.resolveSibling("node.properties.tmp");
+        Files.write(tmp, lines);
+        Files.move(tmp, props, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        System.out.println(delay > 0 ? name + " holds every peer frame " + delay + " ms (within 5 s)" : name + " sends at once again (within 5 s)");
+        return 0;
+    }
+
     private static int one(String command, Path dir, List<String> positional, Map<String, String> opts) throws Exception {
         if (positional.size() != 1) {
             return usage(command + " takes one node name");
@@ -356,6 +423,10 @@ public final class Main {
             case "stop" -> System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
             case "kill" -> System.out.println(p.kill() ? "killed " + p.name() : p.name() + " was not running");
             default -> {
+                if (!Files.exists(new NodeDirectory(node).nodeCertificateFile())) {
+                    System.err.println(p.name() + " has no certificate yet: its agency CA signs its CSR first (./consortium sign-csr)");
+                    return 1;
+                }
                 Path ear = opts.containsKey("ear") ? Path.of(opts.get("ear")) : node.resolve("server/deployments/battery-ledger.ear");
                 if (!p.start(ear)) {
                     System.out.println(p.name() + " is already running");

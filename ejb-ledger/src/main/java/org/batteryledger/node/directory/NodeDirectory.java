@@ -61,6 +61,11 @@ public record NodeDirectory(Path root) {
         return data().resolve("peers.properties");
     }
 
+    /** The certificate signing request a prepared node waits on (./consortium prepare-node; the CA signs it). */
+    public Path csrFile() {
+        return keystore().resolve("node.csr");
+    }
+
     public Path privateKeyFile() {
         return keystore().resolve("node.key");
     }
@@ -136,7 +141,9 @@ public record NodeDirectory(Path root) {
         Files.write(genesisFile(), genesis.encode());
         Files.writeString(chainCaFile(), chainCaPem, StandardCharsets.UTF_8);
         Files.writeString(agencyCaFile(), agencyCaPem, StandardCharsets.UTF_8);
-        Files.writeString(nodeCertificateFile(), nodeCertPem, StandardCharsets.UTF_8);
+        if (nodeCertPem != null) { // null for a prepared node: its certificate comes once the agency CA signed its CSR
+            Files.writeString(nodeCertificateFile(), nodeCertPem, StandardCharsets.UTF_8);
+        }
         Files.writeString(privateKeyFile(), privateKeyPem, StandardCharsets.UTF_8);
         try {
             Files.setPosixFilePermissions(keystore(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
