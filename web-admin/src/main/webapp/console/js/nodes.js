@@ -26,7 +26,7 @@ export async function nodesPage() {
   async function load() {
     const [nodes, buckets] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20')]);
     fill(table, el('thead', {}, el('tr', {},
-      ['Name', 'Agency', 'Id', 'CA hash', 'Index', 'Admitted at', 'Role', 'Status', 'Why', 'Last 100', 'Last 1,000', 'Link RTT', 'Throughput out/in',
+      ['Name', 'Agency', 'Id', 'CA hash', 'Index', 'Admitted at', 'Role', 'Status', 'Why', 'Last 100', 'Last 1,000', 'Behind', 'Link RTT', 'Throughput out/in',
         admin ? 'Actions' : null].filter(Boolean).map(h => el('th', {}, h)))),
       el('tbody', {}, nodes.map(n => row(n, admin, log, load))));
     fill(chart, barChart(nodes.filter(n => n.role === 'consensus').map(n => ({
@@ -61,6 +61,7 @@ function row(n, admin, log, reload) {
     el('td', { class: 'reason small' }, n.reason),
     el('td', {}, percent(n.recentParticipation)),
     el('td', {}, percent(n.participation)),
+    el('td', { class: 'lag' }, me ? '–' : n.lagBlocks === null || n.lagBlocks === undefined ? '?' : Math.max(0, n.lagBlocks) + ' blocks'),
     el('td', { class: 'rtt' }, me ? '–' : !link ? 'no address' : !link.connected ? 'no link' : link.rttMillis === null ? '…' : link.rttMillis + ' ms'),
     el('td', { class: 'small' }, link && link.connected ? bytes(link.sendBytesPerSec) + '/s · ' + bytes(link.receiveBytesPerSec) + '/s' : '–'),
     admin ? el('td', {}, actions(n, log, reload)) : null);

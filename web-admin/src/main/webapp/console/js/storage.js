@@ -4,10 +4,13 @@ import { el, fill, page, figure, bytes, toast } from './dom.js';
 import { lineChart } from './charts.js';
 
 export async function storagePage() {
+  const all = el('table', { id: 'storage-nodes' });
   const box = el('div', {});
   const actions = el('div', { class: 'row' });
   const result = el('div', { class: 'log', id: 'storage-log' });
-  page(el('section', { class: 'card' }, el('h2', {}, 'Storage of this node'), box),
+  page(el('section', { class: 'card' }, el('h2', {}, 'Storage of every node'), all,
+      el('p', { class: 'muted small' }, 'Each node reports its own figures to its peers every 30 s over the peer links; "reported" is how long ago.')),
+    el('section', { class: 'card' }, el('h2', {}, 'Storage of this node'), box),
     hasRole('admin') ? el('section', { class: 'card' }, el('h2', {}, 'Logs'), el('p', { class: 'muted small' },
       'Archiving moves the rotated log files (never the live one) into a zip in log-archive/, outside the capped log directory; cleanup deletes rotated files and archives.'),
       actions, result) : null);
@@ -25,7 +28,21 @@ export async function storagePage() {
     el('button', { id: 'cleanup-logs', class: 'danger', type: 'button', onclick: act('/storage/logs/cleanup', 'Cleanup') }, 'Delete rotated logs and archives'));
 
   async function load() {
-    const s = await api('GET', '/storage');
+    const [s, nodes] = await Promise.all([api('GET', '/storage'), api('GET', '/storage/nodes')]);
+    fill(all, el('thead', {}, el('tr', {}, ['Node', 'Reported', 'Data', 'Logs of cap', '', 'Disk free', 'Growth per day', 'Disk full in'].map(h => el('th', {}, h)))),
+      el('tbody', {}, nodes.map(n => {
+        const bar = el('div', { class: 'bar-fill' + (n.logBytes > 0.9 * n.logCapBytes ? ' high' : '') });
+        bar.style.width = Math.min(100, n.logCapBytes > 0 ? n.logBytes / n.logCapBytes * 100 : 0).toFixed(1) + '%';
+        return el('tr', { 'data-node': n.name },
+          el('td', {}, n.name, n.self ? el('span', { class: 'muted small' }, ' (this node)') : null),
+          el('td', {}, n.self ? 'now' : n.ageSeconds + ' s ago'),
+          el('td', {}, bytes(n.dataBytes)),
+          el('td', {}, bytes(n.logBytes) + ' of ' + bytes(n.logCapBytes)),
+          el('td', { class: 'bar-cell' }, el('div', { class: 'bar-track' }, bar)),
+          el('td', {}, bytes(n.freeBytes) + ' of ' + bytes(n.totalBytes)),
+          el('td', {}, n.growthBytesPerDay === null ? 'measuring…' : bytes(n.growthBytesPerDay)),
+          el('td', {}, n.daysUntilFull === null ? '–' : n.daysUntilFull + ' days'));
+      })));
     const logShare = s.logCapBytes > 0 ? s.logBytes / s.logCapBytes : 0;
     fill(box, 
       el('div', { class: 'figures' },
@@ -34,7 +51,7 @@ export async function storagePage() {
         figure('Log archive', bytes(s.archiveBytes), 'storage-archive'),
         figure('Disk free', bytes(s.freeBytes) + ' of ' + bytes(s.totalBytes), 'storage-free'),
         figure('Growth per day', s.growthBytesPerDay === null ? 'measuring…' : bytes(s.growthBytesPerDay), 'storage-growth'),
-        figure('Disk full', s.fullAt ? s.fullAt.substring(0, 10) + ' (' + s.daysUntilFull + ' days)' : s.growthBytesPerDay === null ? 'after a day of samples' : 'not at this rate', 'storage-full')),
+        figure('Disk full', s.fullAt ? s.fullAt.substring(0, 10) + ' (' + s.daysUntilFull + ' days)' : s.growthBytesPerDay === null ? 'after 30 min of samples' : 'not at this rate', 'storage-full')),
       el('p', {}, 'Log directory against its cap (' + s.logBackups + ' rotated files + the live one, ' + bytes(s.logRotateBytes) + ' each):'),
       el('div', { class: 'bar-track' }, el('div', { class: 'bar-fill' + (logShare > 0.9 ? ' high' : ''), id: 'log-cap-bar', style: null })),
       el('p', { class: 'muted small' }, 'Rotated files: ' + (s.rotatedLogs.length ? s.rotatedLogs.join(', ') : 'none')

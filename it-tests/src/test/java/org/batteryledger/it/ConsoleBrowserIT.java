@@ -171,6 +171,9 @@ class ConsoleBrowserIT {
         String logs = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("storage-logs"))).getText();
         assertTrue(logs.endsWith("of 50.0 MB"), logs);
         assertTrue(browser.findElement(By.id("storage-free")).getText().contains(" of "));
+        // Every node's storage, as the peers report it over their links every 30 s (the page reloads every 5 s).
+        waiting().until(d -> d.findElements(By.cssSelector("#storage-nodes tbody tr")).size() == 4);
+        assertTrue(browser.findElement(By.cssSelector("#storage-nodes tr[data-node='node2']")).getText().contains(" of 50.0 MB"));
         browser.findElement(By.id("archive-logs")).click();
         String archived = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#storage-log div.ok"))).getText();
         assertTrue(archived.startsWith("Archive: "), archived);

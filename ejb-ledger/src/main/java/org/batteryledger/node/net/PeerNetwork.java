@@ -55,6 +55,9 @@ public final class PeerNetwork {
     static final int KIND_MESSAGE = 0;
     static final int KIND_PING = 1;
     static final int KIND_PONG = 2;
+    /** A node's own operational figures (its storage), for the other nodes' consoles: informational, never consensus. */
+    static final int KIND_TELEMETRY = 3;
+    static final int MAX_TELEMETRY_BYTES = 4096;
     private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
     private static final long PING_INTERVAL_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 10_000;
@@ -94,6 +97,11 @@ public final class PeerNetwork {
     private volatile boolean running;
     private volatile String lastHandshakeFailure;
     private volatile long outboundDelayMillis;
+    private final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
+
+    /** What a peer last reported about itself, and when it arrived (this node's clock). */
+    public record Telemetry(byte[] payload, long receivedAtMillis) {
+    }
 
     public PeerNetwork(NodeId self, EcSuite suite, PrivateKey key, X509Certificate nodeCertificate, X509Certificate agencyCa,
                        X509Certificate chainCa, InetSocketAddress listen, Inbound inbound, int maxFrameBytes) throws SSLException {
@@ -241,6 +249,25 @@ public final class PeerNetwork {
         }
     }
 
+    /** Sends this node's telemetry to every linked peer; dropped where a link is down (the next report follows). */
+    public void broadcastTelemetry(byte[] payload) {
+        if (payload.length > MAX_TELEMETRY_BYTES) {
+            throw new IllegalArgumentException("telemetry of " + payload.length + " bytes exceeds " + MAX_TELEMETRY_BYTES);
+        }
+        links.forEach((id, link) -> {
+            Channel ch = link.outbound;
+            if (ch != null && link.connected && ch.isActive()) {
+                link.sent.addAndGet(payload.length + 5L);
+                write(ch, frame(KIND_TELEMETRY, payload));
+            }
+        });
+    }
+
+    /** The latest telemetry of each peer that sent any. */
+    public Map<NodeId, Telemetry> telemetry() {
+        return Map.copyOf(telemetry);
+    }
+
     /** The on-chain revocation list changed: revoked peers are cut off now, on open connections too. */
     public void revocations(Set<NodeId> nodes, Set<BigInteger> serials) {
         trust.revocations(nodes, serials);
@@ -334,6 +361,13 @@ public final class PeerNetwork {
             switch (kind) {
                 case KIND_MESSAGE -> inbound.received(peer, payload);
                 case KIND_PING -> write(ctx.channel(), frame(KIND_PONG, payload));
+                case KIND_TELEMETRY -> {
+                    if (payload.length <= MAX_TELEMETRY_BYTES) {
+                        telemetry.put(peer, new Telemetry(payload, System.currentTimeMillis()));
+                    } else {
+                        framesDropped.incrementAndGet();
+                    }
+                }
                 case KIND_PONG -> {
                     if (link != null && payload.length == 8) {
                         link.rttMillis = (System.nanoTime() - Unpooled.wrappedBuffer(payload).readLong()) / 1e6;

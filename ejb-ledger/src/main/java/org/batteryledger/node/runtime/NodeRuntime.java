@@ -420,6 +420,18 @@ public class NodeRuntime {
         return network.stats();
     }
 
+    /** Sends this node's operational figures to its peers (see {@link PeerNetwork#broadcastTelemetry}). */
+    public void broadcastTelemetry(byte[] payload) {
+        if (network != null) {
+            network.broadcastTelemetry(payload);
+        }
+    }
+
+    /** What each peer last reported about itself. */
+    public Map<NodeId, PeerNetwork.Telemetry> peerTelemetry() {
+        return network == null ? Map.of() : network.telemetry();
+    }
+
     private static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);

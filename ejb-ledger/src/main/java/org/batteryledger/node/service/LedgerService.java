@@ -94,15 +94,17 @@ public class LedgerService {
         Map<String, LinkStats> byPeer = new HashMap<>();
         links.forEach(l -> byPeer.put(l.peer(), l));
         double[] rtts = links.stream().filter(l -> l.connected() && l.rttMillis() >= 0).mapToDouble(LinkStats::rttMillis).sorted().toArray();
+        Map<NodeId, Long> announced = r.announcedHeights();
         List<NodeView> out = new ArrayList<>();
         for (NodeRecord n : Registry.activeNodes(r.state())) {
             boolean isSelf = n.nodeId().equals(self);
             LinkStats link = isSelf ? null : byPeer.get(n.nodeId().value());
             double overall = p.overall().getOrDefault(n.nodeId(), 0.0);
             double recent = p.recent().getOrDefault(n.nodeId(), 0.0);
+            Long lag = !isSelf && announced.containsKey(n.nodeId()) ? r.committedHeight() - announced.get(n.nodeId()) : null;
             NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, overall, r.committedHeight() == 0 ? 0 : p.window(), recent,
-                    p.recentWindow(), link, medianExcluding(rtts, link));
-            out.add(new NodeView(n, isSelf, overall, recent, link, d.status(), d.reason()));
+                    p.recentWindow(), link, medianExcluding(rtts, link), lag);
+            out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason()));
         }
         return out;
     }

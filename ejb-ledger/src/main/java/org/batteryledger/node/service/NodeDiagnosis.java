@@ -22,6 +22,11 @@ public final class NodeDiagnosis {
      * chain a healthy node can be missing from all of them by the luck of ordering.
      */
     public static final int MIN_JUDGED = 20;
+    /**
+     * A node whose announced height is more than this many blocks behind this node's lags. Heights are announced once
+     * a second, so a busy chain shows a few blocks of lag that mean nothing.
+     */
+    public static final long LAGGING_BLOCKS = 10;
 
     public record Diagnosis(NodeView.Status status, String reason) {
     }
@@ -34,11 +39,14 @@ public final class NodeDiagnosis {
      * @param recentWindow    certificates in the recent window (at most 100)
      * @param link            this node's link to it; null for this node itself or when none is configured
      * @param medianRttMillis the median round trip of this node's other links (negative if unknown)
+     * @param lagBlocks       this node's committed height minus the height the node last announced (null if unknown)
      */
     public static Diagnosis diagnose(Role role, boolean self, double participation, int window, double recent, int recentWindow,
-                                     LinkStats link, double medianRttMillis) {
+                                     LinkStats link, double medianRttMillis, Long lagBlocks) {
         if (role == Role.OBSERVER) {
-            return new Diagnosis(NodeView.Status.AGILE, "observer: receives blocks, signs no certificates");
+            return !self && lagBlocks != null && lagBlocks > LAGGING_BLOCKS
+                    ? new Diagnosis(NodeView.Status.SLUGGISH, "observer lagging: " + lagBlocks + " blocks behind this node")
+                    : new Diagnosis(NodeView.Status.AGILE, "observer: receives blocks, signs no certificates");
         }
         if (window == 0) {
             return new Diagnosis(NodeView.Status.AGILE, "no block committed yet");
@@ -49,6 +57,10 @@ public final class NodeDiagnosis {
         if (!linked && recent == 0) {
             return new Diagnosis(NodeView.Status.DOWN, link == null ? "down: no address for it, and in none of the last "
                     + recentWindow + " commit certificates" : "down: no link to it, and in none of the last " + recentWindow + " commit certificates");
+        }
+        if (!self && lagBlocks != null && lagBlocks > LAGGING_BLOCKS) {
+            return new Diagnosis(NodeView.Status.SLUGGISH, "lagging: " + lagBlocks + " blocks behind this node" + (linked ? "" : ", no link to it now")
+                    + "; in " + share);
         }
         if (recentWindow < MIN_JUDGED) {
             return new Diagnosis(NodeView.Status.AGILE, "only " + recentWindow + " blocks so far: too few to judge; in " + share);

@@ -10,7 +10,7 @@ import org.batteryledger.node.net.LinkStats;
  * from {@link NodeDiagnosis}.
  */
 public record NodeView(NodeRecord node, boolean self, double participation, double recentParticipation, LinkStats link,
-                       Status status, String reason) {
+                       Long lagBlocks, Status status, String reason) {
 
     public enum Status {
         AGILE, SLUGGISH, DOWN;

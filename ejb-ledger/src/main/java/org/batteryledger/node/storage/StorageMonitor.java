@@ -1,12 +1,17 @@
 package org.batteryledger.node.storage;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.json.Json;
 import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.service.NodeAdminService;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +27,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,7 +41,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * This node's storage: the data directory (the H2 database), the log directory against its cap, the log archive and
  * the disk. Samples every 10 minutes into {@code data/storage-samples.csv} (a week of them), so the growth per day
- * and the date the disk fills survive restarts. Archive and cleanup act on rotated log files only, never on the file
+ * and the date the disk fills survive restarts. Every 30 s it reports a summary to the peers over the peer links,
+ * so every node's console shows the whole consortium's storage (as each node reports it). Archive and cleanup act on rotated log files only, never on the file
  * the server is writing.
  */
 @Singleton
@@ -49,6 +57,48 @@ public class StorageMonitor {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private NodeDirectory directory;
+    @EJB
+    private NodeRuntime runtime;
+
+    /** A node's storage in brief, as it reports it to its peers every 30 s (figures as in {@link Report}). */
+    public record Summary(long dataBytes, long logBytes, long logCapBytes, long freeBytes, long totalBytes, Double growthBytesPerDay,
+                          Double daysUntilFull) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dataBytes", dataBytes);
+            m.put("logBytes", logBytes);
+            m.put("logCapBytes", logCapBytes);
+            m.put("freeBytes", freeBytes);
+            m.put("totalBytes", totalBytes);
+            m.put("growthBytesPerDay", growthBytesPerDay == null ? Json.NULL : growthBytesPerDay);
+            m.put("daysUntilFull", daysUntilFull == null ? Json.NULL : daysUntilFull);
+            return m;
+        }
+
+        /** @throws IllegalArgumentException if a peer sent something else */
+        static Summary fromJson(byte[] json) {
+            if (!(Json.parse(new String(json, StandardCharsets.UTF_8)) instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            return new Summary(whole(m, "dataBytes"), whole(m, "logBytes"), whole(m, "logCapBytes"), whole(m, "freeBytes"), whole(m, "totalBytes"),
+                    optional(m, "growthBytesPerDay"), optional(m, "daysUntilFull"));
+        }
+
+        private static long whole(Map<?, ?> m, String field) {
+            if (!(m.get(field) instanceof Number n)) {
+                throw new IllegalArgumentException(field + " is not a number");
+            }
+            return n.longValue();
+        }
+
+        private static Double optional(Map<?, ?> m, String field) {
+            return m.get(field) instanceof Number n ? n.doubleValue() : null;
+        }
+    }
+
+    /** A node's summary with when it was measured: now for this node, on arrival for a peer's report. */
+    public record NodeSummary(NodeId nodeId, boolean self, long reportedAtMillis, Summary summary) {
+    }
 
     public record Report(long dataBytes, long logBytes, LogCap logCap, long archiveBytes, long freeBytes, long totalBytes,
                          OptionalDouble growthPerDay, OptionalDouble daysUntilFull, List<StorageProjection.Sample> samples,
@@ -80,6 +130,36 @@ public class StorageMonitor {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot sample this node's storage", e);
         }
+    }
+
+    /** Tells the peers how this node's storage stands, for their consoles. */
+    @Schedule(second = "*/30", minute = "*", hour = "*", persistent = false)
+    public void announce() {
+        try {
+            runtime.broadcastTelemetry(Json.write(summary(report(NodeAdminService.MIN_FREE_BYTES)).toMap()).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot announce this node's storage", e);
+        }
+    }
+
+    /** This node's storage now, and each peer's as it last reported it; a malformed report is left out. */
+    public List<NodeSummary> allNodes() throws IOException {
+        List<NodeSummary> out = new ArrayList<>();
+        out.add(new NodeSummary(runtime.nodeId(), true, System.currentTimeMillis(), summary(report(NodeAdminService.MIN_FREE_BYTES))));
+        runtime.peerTelemetry().forEach((id, t) -> {
+            try {
+                out.add(new NodeSummary(id, false, t.receivedAtMillis(), Summary.fromJson(t.payload())));
+            } catch (RuntimeException malformed) {
+                LOG.log(Level.FINE, "node " + id.shortId() + " sent malformed storage telemetry", malformed);
+            }
+        });
+        return out;
+    }
+
+    private static Summary summary(Report r) {
+        return new Summary(r.dataBytes(), r.logBytes(), r.logCap().capBytes(), r.freeBytes(), r.totalBytes(),
+                r.growthPerDay().isPresent() ? r.growthPerDay().getAsDouble() : null,
+                r.daysUntilFull().isPresent() ? r.daysUntilFull().getAsDouble() : null);
     }
 
     public Report report(long minFreeBytes) throws IOException {

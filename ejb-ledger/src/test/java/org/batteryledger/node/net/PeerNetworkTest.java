@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real mutual TLS between two peer networks on loopback, with certificates from a real three-level PKI. */
 class PeerNetworkTest {
@@ -113,6 +115,31 @@ class PeerNetworkTest {
         assertEquals(a.id(), r.from(), "the sender is the node named by its certificate");
         assertArrayEquals(hello, r.bytes());
         assertNull(a.net().lastHandshakeFailure());
+    }
+
+    @Test
+    void telemetryReachesThePeerBesideConsensusAndTheDelayKnobHoldsFramesBack() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        link(a, b);
+        assertNotNull(deliver(a, b, new byte[]{7}), "the link comes up");
+        byte[] report = "{\"dataBytes\":1}".getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!b.net().telemetry().containsKey(a.id()) && System.nanoTime() < deadline) {
+            a.net().broadcastTelemetry(report);
+            b.inbox().poll(100, TimeUnit.MILLISECONDS); // waits on delivery, not on a clock
+        }
+        assertArrayEquals(report, b.net().telemetry().get(a.id()).payload());
+        assertTrue(b.inbox().isEmpty(), "telemetry never reaches the replica");
+        assertThrows(IllegalArgumentException.class, () -> a.net().broadcastTelemetry(new byte[PeerNetwork.MAX_TELEMETRY_BYTES + 1]));
+
+        a.net().outboundDelayMillis(300);
+        long t0 = System.nanoTime();
+        Received held = deliver(a, b, new byte[]{9});
+        assertNotNull(held);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(300), "a frame is held at least the delay");
+        assertThrows(IllegalArgumentException.class, () -> a.net().outboundDelayMillis(-1));
     }
 
     @Test

@@ -13,7 +13,7 @@ class NodeDiagnosisTest {
     }
 
     private static NodeDiagnosis.Diagnosis consensus(double overall, double recent, LinkStats link, double median) {
-        return NodeDiagnosis.diagnose(Role.CONSENSUS, false, overall, 1000, recent, 100, link, median);
+        return NodeDiagnosis.diagnose(Role.CONSENSUS, false, overall, 1000, recent, 100, link, median, 0L);
     }
 
     @Test
@@ -53,19 +53,30 @@ class NodeDiagnosisTest {
     }
 
     @Test
+    void aNodeFarBehindIsLaggingWhateverItsPastSeals() {
+        NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0.7, 1000, 0.6, 100, link(true, 3), 3, 42L);
+        assertEquals(NodeView.Status.SLUGGISH, d.status());
+        assertTrue(d.reason().startsWith("lagging: 42 blocks behind this node;"), d.reason());
+        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0.7, 1000, 0.6, 100, link(true, 3), 3, 4L).status(),
+                "a few blocks behind is the announcement interval on a busy chain");
+        assertEquals(NodeView.Status.SLUGGISH, NodeDiagnosis.diagnose(Role.OBSERVER, false, 0, 1000, 0, 100, link(true, 3), 3, 500L).status(),
+                "an observer that stopped following lags too");
+    }
+
+    @Test
     void observersAndAYoungChainAreNotJudged() {
-        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.OBSERVER, false, 0, 1000, 0, 100, null, -1).status());
-        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 0, 0, 0, null, -1).status());
-        NodeDiagnosis.Diagnosis young = NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 5, 0, 5, link(true, 2), 2);
+        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.OBSERVER, false, 0, 1000, 0, 100, null, -1, null).status());
+        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 0, 0, 0, null, -1, null).status());
+        NodeDiagnosis.Diagnosis young = NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 5, 0, 5, link(true, 2), 2, null);
         assertEquals(NodeView.Status.AGILE, young.status(), "missing from 5 certificates is the luck of ordering");
         assertTrue(young.reason().startsWith("only 5 blocks so far"), young.reason());
-        assertEquals(NodeView.Status.DOWN, NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 5, 0, 5, link(false, -1), 2).status(),
+        assertEquals(NodeView.Status.DOWN, NodeDiagnosis.diagnose(Role.CONSENSUS, false, 0, 5, 0, 5, link(false, -1), 2, null).status(),
                 "no link is down at any age");
     }
 
     @Test
     void thisNodeIsJudgedByItsSealsAlone() {
-        assertEquals(NodeView.Status.SLUGGISH, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.05, 1000, 0.05, 100, null, 3).status());
-        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.8, 1000, 0.8, 100, null, 3).status());
+        assertEquals(NodeView.Status.SLUGGISH, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.05, 1000, 0.05, 100, null, 3, null).status());
+        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.8, 1000, 0.8, 100, null, 3, null).status());
     }
 }

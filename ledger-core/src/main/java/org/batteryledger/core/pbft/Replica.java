@@ -116,6 +116,8 @@ public final class Replica {
     private long ticksAtHeight;
     private long lastSyncRequestTick = Long.MIN_VALUE / 2;
     private final Map<NodeId, Long> peerCommitted = new HashMap<>();
+    /** The committed height each peer last announced in a STATUS, for operators: who lags and by how much. */
+    private final Map<NodeId, Long> announcedHeights = new HashMap<>();
     private final Map<NodeId, Integer> syncStrikes = new HashMap<>();
     private long syncRotation;
 
@@ -864,7 +866,13 @@ public final class Replica {
 
     // ---------------------------------------------------------------------------------------------- block sync
 
+    /** The committed height each peer last announced (STATUS every {@code statusIntervalTicks}); absent if none yet. */
+    public Map<NodeId, Long> announcedHeights() {
+        return Map.copyOf(announcedHeights);
+    }
+
     private void onStatus(NodeId from, Status s) {
+        announcedHeights.put(from, s.committedHeight());
         if (s.committedHeight() >= height) {
             noteAhead(from, s.committedHeight());
         } else if (s.committedHeight() < head.height() && !peers.contains(from)) {

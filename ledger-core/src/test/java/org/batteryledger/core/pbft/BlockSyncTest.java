@@ -79,7 +79,9 @@ class BlockSyncTest {
         Fixture.Probe lagging = fx.probe(0);
         List<CommittedBlock> blocks = threeBlocks(fx);
 
+        assertTrue(lagging.replica.announcedHeights().isEmpty());
         Ready r = lagging.step(2, new Status(3, blocks.get(2).block().hash(fx.suite)));
+        assertEquals(java.util.Map.of(fx.id(2), 3L), lagging.replica.announcedHeights(), "operators see who is where");
         List<SyncRequest> reqs = sent(r, SyncRequest.class);
         assertEquals(1, reqs.size());
         assertEquals(1, reqs.get(0).fromHeight());

@@ -128,6 +128,7 @@ public class ChainResource {
             m.put("recentParticipation", round(v.recentParticipation()));
             m.put("reason", v.reason());
             m.put("self", v.self());
+            m.put("lagBlocks", v.lagBlocks());
             if (v.link() != null) {
                 LinkStats l = v.link();
                 Map<String, Object> link = new LinkedHashMap<>();

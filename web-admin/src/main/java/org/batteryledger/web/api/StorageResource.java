@@ -53,6 +53,35 @@ public class StorageResource {
         return m;
     }
 
+    /** Every node's storage: this node's now, the peers' as they last reported it over the peer links (every 30 s). */
+    @GET
+    @Path("nodes")
+    public List<Map<String, Object>> nodes() throws IOException {
+        Map<String, String> names = new java.util.HashMap<>();
+        ledger.nodes().forEach(v -> names.put(v.node().nodeId().value(), v.node().name()));
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (StorageMonitor.NodeSummary n : storage.allNodes()) {
+            StorageMonitor.Summary s = n.summary();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("nodeId", n.nodeId().value());
+            m.put("name", names.getOrDefault(n.nodeId().value(), n.nodeId().shortId()));
+            m.put("self", n.self());
+            m.put("reportedAt", Instant.ofEpochMilli(n.reportedAtMillis()).toString());
+            m.put("ageSeconds", Math.max(0, (now - n.reportedAtMillis()) / 1000));
+            m.put("dataBytes", s.dataBytes());
+            m.put("logBytes", s.logBytes());
+            m.put("logCapBytes", s.logCapBytes());
+            m.put("freeBytes", s.freeBytes());
+            m.put("totalBytes", s.totalBytes());
+            m.put("growthBytesPerDay", s.growthBytesPerDay() == null ? null : Math.round(s.growthBytesPerDay()));
+            m.put("daysUntilFull", s.daysUntilFull() == null ? null : Math.round(s.daysUntilFull() * 10) / 10.0);
+            out.add(m);
+        }
+        out.sort(java.util.Comparator.comparing(m -> (String) m.get("name")));
+        return out;
+    }
+
     @POST
     @Path("logs/archive")
     @RolesAllowed("admin")
