@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class ConsoleLoadGenerator {
     private static final List<String> PAGES_LOAD = List.of("/session", "/nodes", "/nodes/participation?buckets=20", "/chain",
-            "/chain/blocks?limit=200", "/admin/proposals", "/storage", "/storage/nodes", "/batteries?limit=50&prefix=0");
+            "/chain/blocks?limit=200", "/admin/proposals", "/storage", "/storage/nodes", "/batteries?limit=50&prefix=K2");
 
     private ConsoleLoadGenerator() {
     }
