@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class ConsoleLoadGenerator {
     private static final List<String> PAGES_LOAD = List.of("/session", "/nodes", "/nodes/participation?buckets=20", "/chain",
-            "/chain/blocks?limit=200", "/admin/proposals", "/storage", "/storage/nodes", "/batteries?limit=50&prefix=K2");
+            "/chain/blocks?limit=200", "/admin/proposals", "/storage", "/storage/nodes");
 
     private ConsoleLoadGenerator() {
     }
@@ -26,7 +26,13 @@ public final class ConsoleLoadGenerator {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int portShift = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         NodeClient node0 = new NodeClient(8080 + portShift, dir);
-        for (String path : PAGES_LOAD) {
+        List<String> paths = new ArrayList<>(PAGES_LOAD);
+        // The battery search with the first two characters of a code this node holds (the fleet's codes depend on its seed).
+        var first = node0.get("admin", "/batteries?limit=1").json().asJsonArray();
+        if (!first.isEmpty()) {
+            paths.add("/batteries?limit=50&prefix=" + first.getJsonObject(0).getString("batteryCode").substring(0, 2));
+        }
+        for (String path : paths) {
             for (int i = 0; i < 5; i++) {
                 node0.get("admin", path); // warm-up
             }
