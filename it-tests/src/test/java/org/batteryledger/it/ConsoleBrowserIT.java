@@ -16,9 +16,12 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.InetSocketAddress;
@@ -120,8 +123,9 @@ class ConsoleBrowserIT {
                 .until(() -> n.get("auditor", "/records/con-" + RUN + "-39/proof").status() == 200);
     }
 
-    private WebDriverWait waiting() {
-        return new WebDriverWait(browser, WAIT);
+    /** Waits that look again when the page's 5-second refresh replaced an element between finding and reading it. */
+    private FluentWait<WebDriver> waiting() {
+        return new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class);
     }
 
     private void logIn(int node, String user) throws Exception {
@@ -151,9 +155,7 @@ class ConsoleBrowserIT {
         logIn(0, "admin");
         assertEquals("admin", browser.findElement(By.id("user-roles")).getText());
         for (String name : List.of("node0", "node1", "node2", "node3")) {
-            WebElement row = nodeRow(name);
-            assertTrue(row.getText().contains("agency-"), row.getText());
-            assertTrue(row.findElement(By.cssSelector(".role")).getText().equals("consensus"));
+            waiting().until(d -> nodeRow(name).getText().contains("agency-") && nodeRow(name).findElement(By.cssSelector(".role")).getText().equals("consensus"));
         }
         assertEquals(4, browser.findElements(By.cssSelector("#node-table tbody tr")).size());
         assertEquals(4, browser.findElements(By.cssSelector("#participation-chart rect.bar")).size(), "one bar per consensus node");
@@ -193,13 +195,12 @@ class ConsoleBrowserIT {
                                 && n.getString("reason").startsWith("slow link"));
             });
             logIn(0, "auditor");
-            WebElement row = waiting().until(d -> {
+            String reason = waiting().until(d -> {
                 WebElement r = nodeRow("node3");
-                return r.getAttribute("class").contains("sluggish") ? r : null;
+                return r.getAttribute("class").contains("sluggish") ? r.findElement(By.cssSelector(".reason")).getText() : null;
             });
-            String reason = row.findElement(By.cssSelector(".reason")).getText();
             assertTrue(reason.startsWith("slow link: round trip"), "the page says why: " + reason);
-            assertTrue(nodeRow("node1").getAttribute("class").contains("agile"));
+            waiting().until(d -> nodeRow("node1").getAttribute("class").contains("agile"));
             assertTrue(browser.findElements(By.cssSelector("#node-table button")).isEmpty(), "an auditor gets no action buttons");
         } finally {
             assertEquals(0, Main.slow(dir, "node3", "off"));
@@ -425,6 +426,40 @@ class ConsoleBrowserIT {
         assertFalse(browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='linked']")).isEmpty());
         nodeRow("node4");
         browser.executeScript("document.getElementById('node-request-steps').scrollIntoView({block: 'center'})"); // for the screenshot
+    }
+
+    @Test
+    @Order(7)
+    void demoteASluggishNodeToObserverWithItsOutcomeOnChain() throws Exception {
+        logIn(0, "admin");
+        browser.get(console(0) + "#/nodes");
+        String node3 = nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                .filter(n -> n.getString("name").equals("node3")).findFirst().orElseThrow().getString("id");
+        waiting().until(d -> {
+            nodeRow("node3").findElement(By.cssSelector("button.demote")).click();
+            return true;
+        });
+        waiting().until(ExpectedConditions.alertIsPresent()).accept(); // "Propose that node3 become an observer?"
+        WebElement proposed = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#action-log div[data-outcome='ok']")));
+        assertTrue(proposed.getText().startsWith("Demote node3 to observer: committed in block "), proposed.getText());
+        String proposing = browser.getWindowHandle();
+
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        logIn(1, "admin");
+        waiting().until(d -> {
+            for (WebElement row : d.findElements(By.cssSelector("#proposal-table tr.proposal-open"))) {
+                if (row.getText().contains("make node " + node3.substring(0, 8) + " observer")) {
+                    row.findElement(By.cssSelector("button.approve")).click();
+                    return true;
+                }
+            }
+            return false;
+        });
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#action-log div[data-outcome='ok']")));
+        browser.close();
+        browser.switchTo().window(proposing);
+        waiting().until(d -> nodeRow("node3").findElement(By.cssSelector(".role")).getText().equals("observer"));
+        waiting().until(d -> nodeRow("node3").findElement(By.cssSelector(".reason")).getText().startsWith("observer"));
     }
 
     private static Properties users() throws Exception {

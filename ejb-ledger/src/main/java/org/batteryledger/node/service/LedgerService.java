@@ -102,8 +102,12 @@ public class LedgerService {
             double overall = p.overall().getOrDefault(n.nodeId(), 0.0);
             double recent = p.recent().getOrDefault(n.nodeId(), 0.0);
             Long lag = !isSelf && announced.containsKey(n.nodeId()) ? r.committedHeight() - announced.get(n.nodeId()) : null;
-            NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, overall, r.committedHeight() == 0 ? 0 : p.window(), recent,
-                    p.recentWindow(), link, medianExcluding(rtts, link), lag);
+            // A node is judged on the certificates it could have signed: those after the block that admitted it.
+            long since = Math.max(0, r.committedHeight() - n.blockNumber());
+            int window = (int) Math.min(r.committedHeight() == 0 ? 0 : p.window(), since);
+            int recentWindow = (int) Math.min(p.recentWindow(), since);
+            NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, NodeDiagnosis.shareOfLast(overall, p.window(), window), window,
+                    NodeDiagnosis.shareOfLast(recent, p.recentWindow(), recentWindow), recentWindow, link, medianExcluding(rtts, link), lag);
             out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason()));
         }
         return out;

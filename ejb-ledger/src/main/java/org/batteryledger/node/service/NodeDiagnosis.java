@@ -49,10 +49,10 @@ public final class NodeDiagnosis {
                     : new Diagnosis(NodeView.Status.AGILE, "observer: receives blocks, signs no certificates");
         }
         if (window == 0) {
-            return new Diagnosis(NodeView.Status.AGILE, "no block committed yet");
+            return new Diagnosis(NodeView.Status.AGILE, "no commit certificate to judge it by yet");
         }
-        String share = percent(recent) + " of the last " + recentWindow + " commit certificates, " + percent(participation)
-                + " of the last " + window;
+        String share = percent(recent) + " of the last " + recentWindow + " commit certificates"
+                + (window == recentWindow ? "" : ", " + percent(participation) + " of the last " + window);
         boolean linked = self || (link != null && link.connected());
         if (!linked && recent == 0) {
             return new Diagnosis(NodeView.Status.DOWN, link == null ? "down: no address for it, and in none of the last "
@@ -78,6 +78,14 @@ public final class NodeDiagnosis {
             return new Diagnosis(NodeView.Status.SLUGGISH, "no link to it now; in only " + share);
         }
         return new Diagnosis(NodeView.Status.SLUGGISH, "its votes arrive after the quorum: in only " + share);
+    }
+
+    /**
+     * A share of the last {@code of} certificates as a share of the last {@code within} of them, for a node admitted
+     * {@code within} blocks ago: all its seals fall in those, and it is judged on the certificates it could sign.
+     */
+    public static double shareOfLast(double share, int of, int within) {
+        return within <= 0 ? 0 : Math.min(1, share * of / within);
     }
 
     private static String percent(double share) {

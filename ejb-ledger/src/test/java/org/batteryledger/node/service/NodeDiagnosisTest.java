@@ -75,6 +75,16 @@ class NodeDiagnosisTest {
     }
 
     @Test
+    void aNewlyAdmittedNodeIsJudgedOnTheCertificatesItCouldSign() {
+        // Admitted 5 blocks ago and in 4 of those 5 certificates: 4 % of the last 100, but 80 % of what it could sign.
+        double share = NodeDiagnosis.shareOfLast(0.04, 100, 5);
+        assertEquals(0.8, share, 1e-12);
+        assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, false, share, 5, share, 5, link(true, 3), 3, 0L).status());
+        assertEquals(1.0, NodeDiagnosis.shareOfLast(0.5, 100, 40), "never above all of them");
+        assertEquals(0.0, NodeDiagnosis.shareOfLast(0.5, 100, 0), "admitted in the head block: nothing to judge");
+    }
+
+    @Test
     void thisNodeIsJudgedByItsSealsAlone() {
         assertEquals(NodeView.Status.SLUGGISH, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.05, 1000, 0.05, 100, null, 3, null).status());
         assertEquals(NodeView.Status.AGILE, NodeDiagnosis.diagnose(Role.CONSENSUS, true, 0.8, 1000, 0.8, 100, null, 3, null).status());
