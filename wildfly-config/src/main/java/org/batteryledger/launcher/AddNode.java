@@ -40,7 +40,7 @@ public final class AddNode {
     }
 
     /** A node directory with its key and CSR, in every local address book, not started and not yet certified. */
-    public record Prepared(String name, Path nodeDir, NodeId nodeId, String csrPem, String p2pAddress) {
+    public record Prepared(String name, Path nodeDir, NodeId nodeId, byte[] publicKey, String csrPem, String p2pAddress) {
     }
 
     public static int run(Path dir, String agency, String requestedName, Path jbossHome, Path ear) throws Exception {
@@ -55,22 +55,20 @@ public final class AddNode {
         }
         String name = prepared.name();
         Path nodeDir = prepared.nodeDir();
-        NodeDirectory nd = new NodeDirectory(nodeDir);
         X509Certificate agencyCert = signCsr(dir, agency, name);
-        EcSuite suite = nd.suite();
-        SuiteKeyPair key = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(nd.privateKeyFile())));
+        EcSuite suite = new NodeDirectory(nodeDir).suite();
         String adminPassword = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
 
         // 3. Start: it syncs the chain from its peers while its registration is decided.
         NodeProcess process = Main.process(jbossHome, nodeDir);
         process.start(ear);
-        System.out.printf("created %s (%s) of %s; starting it (http %d)%n", name, key.nodeId().shortId(), agency, process.httpPort());
+        System.out.printf("created %s (%s) of %s; starting it (http %d)%n", name, prepared.nodeId().shortId(), agency, process.httpPort());
 
         // 4. Registration proposed by a node of the agency (any node if it has none running), approved by others.
         Governance governance = new Governance(dir, jbossHome, adminPassword);
         int proposer = governance.nodeOf(agency);
-        String body = JSON.createObjectNode().put("action", "register-node").put("nodeId", key.nodeId().value()).put("name", name)
-                .put("agency", agency).put("publicKey", Hex.encode(key.publicKey()))
+        String body = JSON.createObjectNode().put("action", "register-node").put("nodeId", prepared.nodeId().value()).put("name", name)
+                .put("agency", agency).put("publicKey", Hex.encode(prepared.publicKey()))
                 .put("caHash", CertificateFingerprint.caHash(suite, agencyCert)).put("role", "consensus").toString();
         String outcome = governance.proposeAndApprove(proposer, body);
         if (!outcome.equals("executed")) {
@@ -88,7 +86,7 @@ public final class AddNode {
             long h = governance.get(proposer, "/chain").path("height").asLong();
             for (long b = checked + 1; b <= h; b++) {
                 for (JsonNode seal : governance.get(proposer, "/blocks/" + b).path("commitCertificate")) {
-                    if (seal.path("nodeId").asText().equals(key.nodeId().value())) {
+                    if (seal.path("nodeId").asText().equals(prepared.nodeId().value())) {
                         System.out.printf("%s signed the commit certificate of block %d: %.1f s after add-node started%n", name, b,
                                 (System.nanoTime() - t0) / 1e9);
                         return 0;
@@ -163,7 +161,7 @@ public final class AddNode {
             new NodeDirectory(p).writePeers(peers); // nodes re-read their address book every few seconds
         }
         ServerBaseDir.prepare(jbossHome.resolve("standalone"), nodeDir.resolve("server"), Users.loadOrCreate(dir.resolve("users.properties"), random));
-        return new Prepared(name, nodeDir, key.nodeId(), csrPem, address);
+        return new Prepared(name, nodeDir, key.nodeId(), key.publicKey(), csrPem, address);
     }
 
     /**

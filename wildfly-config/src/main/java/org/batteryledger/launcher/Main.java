@@ -385,8 +385,8 @@ public final class Main {
      * so it drops out of the commit certificates and the console flags it sluggish.
      */
     public static int slow(Path dir, String name, String millis) throws IOException {
-        Path props = dir.resolve("nodes").resolve(name).resolve("data/node.properties");
-        if (!Files.exists(props)) {
+        NodeDirectory node = new NodeDirectory(dir.resolve("nodes").resolve(name));
+        if (!Files.exists(node.propertiesFile())) {
             return usage("no node " + name + " in " + dir);
         }
         long delay;
@@ -398,13 +398,7 @@ public final class Main {
         if (delay < 0 || delay > 60_000) {
             return usage("the delay is 0 to 60000 milliseconds, not " + delay);
         }
-        List<String> lines = new ArrayList<>(Files.readAllLines(props).stream().filter(l -> !l.startsWith("p2p.delay.millis=")).toList());
-        if (delay > 0) {
-            lines.add("p2p.delay.millis=" + delay);
-        }
-        Path tmp = props.resolveSibling("node.properties.tmp");
-        Files.write(tmp, lines);
-        Files.move(tmp, props, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        node.setProperty("p2p.delay.millis", delay > 0 ? Long.toString(delay) : null);
         System.out.println(delay > 0 ? name + " holds every peer frame " + delay + " ms (within 5 s)" : name + " sends at once again (within 5 s)");
         return 0;
     }

@@ -103,11 +103,27 @@ public record NodeDirectory(Path root) {
     }
 
     public void writePeers(Properties peers) throws IOException {
-        Path tmp = peersFile().resolveSibling("peers.properties.tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            peers.store(w, "Battery Ledger peers: node id = host:port");
+        writeAtomically(peersFile(), peers, "Battery Ledger peers: node id = host:port");
+    }
+
+    /** Sets one key of node.properties ({@code null} removes it); the node re-reads some keys while it runs. */
+    public void setProperty(String key, String value) throws IOException {
+        Properties p = properties();
+        if (value == null) {
+            p.remove(key);
+        } else {
+            p.setProperty(key, value);
         }
-        Files.move(tmp, peersFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        writeAtomically(propertiesFile(), p, "Battery Ledger node");
+    }
+
+    /** A reader sees the old file or the new one, never half of one. */
+    private static void writeAtomically(Path file, Properties p, String comment) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, comment);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public EcSuite suite() throws IOException {

@@ -216,8 +216,8 @@ public final class PeerNetwork {
     /** Sends a consensus message; dropped (and counted) when the link is down: PBFT retransmits. */
     public void send(NodeId to, byte[] message) {
         Link link = links.get(to);
-        Channel ch = link == null ? null : link.outbound;
-        if (ch == null || !link.connected || !ch.isActive()) {
+        Channel ch = link == null ? null : sendable(link);
+        if (ch == null) {
             framesDropped.incrementAndGet();
             return;
         }
@@ -240,6 +240,12 @@ public final class PeerNetwork {
         outboundDelayMillis = millis;
     }
 
+    /** The link's outbound channel if frames can go out on it now, else null. */
+    private static Channel sendable(Link link) {
+        Channel ch = link.outbound;
+        return ch != null && link.connected && ch.isActive() ? ch : null;
+    }
+
     private void write(Channel ch, ByteBuf frame) {
         long delay = outboundDelayMillis;
         if (delay == 0) {
@@ -255,8 +261,8 @@ public final class PeerNetwork {
             throw new IllegalArgumentException("telemetry of " + payload.length + " bytes exceeds " + MAX_TELEMETRY_BYTES);
         }
         links.forEach((id, link) -> {
-            Channel ch = link.outbound;
-            if (ch != null && link.connected && ch.isActive()) {
+            Channel ch = sendable(link);
+            if (ch != null) {
                 link.sent.addAndGet(payload.length + 5L);
                 write(ch, frame(KIND_TELEMETRY, payload));
             }
@@ -316,8 +322,8 @@ public final class PeerNetwork {
             l.receiveRate = (r - l.receivedAtMark) * 1000.0 / PING_INTERVAL_MS;
             l.sentAtMark = s;
             l.receivedAtMark = r;
-            Channel ch = l.outbound;
-            if (ch != null && l.connected && ch.isActive()) {
+            Channel ch = sendable(l);
+            if (ch != null) {
                 write(ch, frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
             }
         });

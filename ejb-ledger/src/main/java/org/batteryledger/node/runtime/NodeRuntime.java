@@ -372,9 +372,10 @@ public class NodeRuntime {
     /** As {@link #query}, with the nodes' participation taken in the same step. */
     public <T> T queryWithParticipation(BiFunction<Replica, Participation, T> read) {
         return query(r -> {
-            int n = recentSigners.size();
-            int recent = Math.min(RECENT_WINDOW, n);
-            return read.apply(r, new Participation(shares(recentSigners, 0, n), n, shares(recentSigners, n - recent, n), recent));
+            List<List<NodeId>> window = new ArrayList<>(recentSigners);
+            int n = window.size();
+            List<List<NodeId>> recent = window.subList(n - Math.min(RECENT_WINDOW, n), n);
+            return read.apply(r, new Participation(shares(window), n, shares(recent), recent.size()));
         });
     }
 
@@ -389,24 +390,21 @@ public class NodeRuntime {
             for (int b = 0; b < slices; b++) {
                 int from = (int) ((long) n * b / slices);
                 int to = (int) ((long) n * (b + 1) / slices);
-                out.add(new ParticipationBucket(firstHeight + from, firstHeight + to - 1, shares(window, from, to)));
+                out.add(new ParticipationBucket(firstHeight + from, firstHeight + to - 1, shares(window.subList(from, to))));
             }
             return out;
         });
     }
 
-    private static Map<NodeId, Double> shares(Iterable<List<NodeId>> window, int from, int to) {
+    /** Each node's share of the certificates in {@code window} (the signers of one certificate per entry). */
+    private static Map<NodeId, Double> shares(List<List<NodeId>> window) {
         Map<NodeId, Double> counts = new HashMap<>();
-        int i = 0;
         for (List<NodeId> signers : window) {
-            if (i >= from && i < to) {
-                for (NodeId id : signers) {
-                    counts.merge(id, 1.0, Double::sum);
-                }
+            for (NodeId id : signers) {
+                counts.merge(id, 1.0, Double::sum);
             }
-            i++;
         }
-        int n = Math.max(1, to - from);
+        int n = Math.max(1, window.size());
         counts.replaceAll((k, v) -> v / n);
         return counts;
     }

@@ -93,7 +93,6 @@ public class LedgerService {
     static List<NodeView> nodes(Replica r, NodeRuntime.Participation p, List<LinkStats> links, NodeId self) {
         Map<String, LinkStats> byPeer = new HashMap<>();
         links.forEach(l -> byPeer.put(l.peer(), l));
-        double[] rtts = links.stream().filter(l -> l.connected() && l.rttMillis() >= 0).mapToDouble(LinkStats::rttMillis).sorted().toArray();
         Map<NodeId, Long> announced = r.announcedHeights();
         List<NodeView> out = new ArrayList<>();
         for (NodeRecord n : Registry.activeNodes(r.state())) {
@@ -107,24 +106,17 @@ public class LedgerService {
             int window = (int) Math.min(r.committedHeight() == 0 ? 0 : p.window(), since);
             int recentWindow = (int) Math.min(p.recentWindow(), since);
             NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, NodeDiagnosis.shareOfLast(overall, p.window(), window), window,
-                    NodeDiagnosis.shareOfLast(recent, p.recentWindow(), recentWindow), recentWindow, link, medianExcluding(rtts, link), lag);
+                    NodeDiagnosis.shareOfLast(recent, p.recentWindow(), recentWindow), recentWindow, link, medianRttOfOthers(links, n.nodeId()), lag);
             out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason()));
         }
         return out;
     }
 
-    /** The median round trip of the other connected links (the one judged left out), or -1 if there are none. */
-    private static double medianExcluding(double[] sortedRtts, LinkStats judged) {
-        List<Double> others = new ArrayList<>();
-        boolean skipped = false;
-        for (double rtt : sortedRtts) {
-            if (!skipped && judged != null && judged.connected() && rtt == judged.rttMillis()) {
-                skipped = true;
-                continue;
-            }
-            others.add(rtt);
-        }
-        return others.isEmpty() ? -1 : others.get(others.size() / 2);
+    /** The median round trip of this node's connected links other than the one to {@code judged}, or -1 if none. */
+    private static double medianRttOfOthers(List<LinkStats> links, NodeId judged) {
+        double[] rtts = links.stream().filter(l -> l.connected() && l.rttMillis() >= 0 && !l.peer().equals(judged.value()))
+                .mapToDouble(LinkStats::rttMillis).sorted().toArray();
+        return rtts.length == 0 ? -1 : rtts[rtts.length / 2];
     }
 
     /** The participation window in {@code buckets} slices, oldest first. */

@@ -15,12 +15,17 @@ public final class Problem {
     }
 
     public static Response response(int status, String title, String detail) {
+        return Response.status(status).type(MEDIA_TYPE).entity(body(status, title, detail)).build();
+    }
+
+    /** The problem document itself, for answers written outside JAX-RS (servlets and filters). */
+    public static Map<String, Object> body(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+        return body;
     }
 
     public static WebApplicationException badRequest(String detail) {

@@ -13,6 +13,9 @@ import org.batteryledger.node.storage.StorageMonitor;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +60,9 @@ public class StorageResource {
     @GET
     @Path("nodes")
     public List<Map<String, Object>> nodes() throws IOException {
-        Map<String, String> names = new java.util.HashMap<>();
+        Map<String, String> names = new HashMap<>();
         ledger.nodes().forEach(v -> names.put(v.node().nodeId().value(), v.node().name()));
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (StorageMonitor.NodeSummary n : storage.allNodes()) {
             StorageMonitor.Summary s = n.summary();
@@ -78,7 +81,7 @@ public class StorageResource {
             m.put("daysUntilFull", s.daysUntilFull() == null ? null : Math.round(s.daysUntilFull() * 10) / 10.0);
             out.add(m);
         }
-        out.sort(java.util.Comparator.comparing(m -> (String) m.get("name")));
+        out.sort(Comparator.comparing(m -> (String) m.get("name")));
         return out;
     }
 

@@ -4,14 +4,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.batteryledger.core.json.Json;
+import org.batteryledger.web.api.Problem;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What the console's login, CSRF filter and session endpoint share: the console's request header, the session's CSRF
@@ -54,14 +53,9 @@ public final class ConsoleSecurity {
     }
 
     static void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.write(body));
+        response.getWriter().write(Json.write(Problem.body(status, title, detail)));
     }
 }
