@@ -11,6 +11,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
 
 /**
  * Anchors stored records: seals them into batches (by size, or when the oldest has waited long enough), submits
- * each batch's Merkle root in one ANCHOR_BATCH transaction, and marks the batch anchored once the root is in the
+ * each batch's Merkle root in one ANCHOR_RECORDS transaction (which also registers the batteries of the batch's master
+ * records), and marks the batch anchored once the root is in the
  * committed state. Every step reads its work from the database, so after a crash the next cycle goes on where the
  * last one stopped: a sealed batch is submitted, a submitted one that never committed is submitted again after the
  * transaction's lifetime, and a root already on chain is recognised rather than anchored twice.
@@ -116,13 +118,20 @@ public class AnchorService {
         }
         Payloads.Anchor a = Payloads.Anchor.decode(anchor.get());
         store.markAnchored(b.batchId(), a.txHash().hex(), a.height());
+        for (BatteryRegistry.Request q : store.registrations(b.batchId())) {
+            // Intake refuses a code another agency holds; this is the race where both took one in before either anchored.
+            BatteryRegistry.refusal(ledger.committedState(), q.batteryCode(), q.masterHash()).ifPresent(reason ->
+                    LOG.warning(() -> "battery record " + q.masterHash().shortHex() + " of batch " + b.batchId() + " is anchored but did not "
+                            + "register battery " + q.batteryCode() + ": " + reason));
+        }
         LOG.fine(() -> "batch " + b.batchId() + " anchored at height " + a.height());
         return true;
     }
 
     private void submit(BatchEntity b, long height) {
-        SubmitResult r = ledger.submitAsNode(TxType.ANCHOR_BATCH,
-                new Payloads.AnchorBatch(b.batchId(), Hash.fromHex(b.root()), b.size()).encode());
+        // The batch's master records register their batteries in the same transaction (the battery registry).
+        SubmitResult r = ledger.submitAsNode(TxType.ANCHOR_RECORDS,
+                new Payloads.AnchorRecords(b.batchId(), Hash.fromHex(b.root()), b.size(), store.registrations(b.batchId())).encode());
         if (r.accepted()) {
             store.markSubmitted(b.batchId(), r.txHash().hex(), height);
         } else {

@@ -6,12 +6,18 @@ import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.intake.Admission;
 import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
+import org.batteryledger.core.state.StateView;
+import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
 
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The entry of every record into this node, pushed or pulled. Submissions are taken one at a time (a write lock),
@@ -25,6 +31,10 @@ public class IntakeService {
     private RecordStore store;
     @EJB
     private LedgerService ledger;
+    @EJB
+    private NodeRuntime runtime;
+    private long maxFutureSkewSeconds = -1;
+    private static final Logger LOG = Logger.getLogger(IntakeService.class.getName());
 
     /**
      * Takes a validated submission in (the intake route validates it first).
@@ -36,6 +46,24 @@ public class IntakeService {
             throw new InvalidInput("a submission holds at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records, this one "
                     + submission.candidates().size() + "; split it");
         }
-        return store.take(ledger.suite(), submission, System.currentTimeMillis());
+        StateView chain = ledger.committedState();
+        String agency = ledger.agency().orElse("");
+        Admission.Rules rules = new Admission.Rules(agency, Member.decode(chain.get(Tables.AGENCY, agency)), maxFutureSkewSeconds());
+        return store.take(ledger.suite(), submission, System.currentTimeMillis(), rules, chain);
+    }
+
+    /** {@code intake.max.future.skew.seconds} in node.properties: how far past this node's clock a session may end. */
+    private long maxFutureSkewSeconds() {
+        if (maxFutureSkewSeconds < 0) {
+            try {
+                String v = runtime.directory().properties().getProperty("intake.max.future.skew.seconds");
+                maxFutureSkewSeconds = v == null ? Admission.Rules.DEFAULT_MAX_FUTURE_SKEW_SECONDS : Long.parseLong(v.trim());
+            } catch (java.io.IOException | NumberFormatException e) {
+                LOG.warning(() -> "intake.max.future.skew.seconds unreadable (" + e.getMessage() + "); using "
+                        + Admission.Rules.DEFAULT_MAX_FUTURE_SKEW_SECONDS);
+                maxFutureSkewSeconds = Admission.Rules.DEFAULT_MAX_FUTURE_SKEW_SECONDS;
+            }
+        }
+        return maxFutureSkewSeconds;
     }
 }

@@ -5,15 +5,19 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.core.merkle.MerkleTree;
 import org.batteryledger.core.record.BatteryRecord;
 import org.batteryledger.core.record.ParsedRecord;
+import org.batteryledger.core.intake.Admission;
 import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
+import org.batteryledger.core.record.RecordSchema;
+import org.batteryledger.core.state.StateView;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,16 +43,20 @@ public class RecordStore {
      * Takes a validated submission in ({@link Intake#take}). Every record gets an outcome; the accepted ones are
      * durable when this returns, together with the dead letters and, for a pull, the partner's cursor.
      */
-    public List<Outcome> take(CryptoSuite suite, Submission submission, long now) {
-        return Intake.take(suite, submission, new JpaIntakeStore(now), now);
+    public List<Outcome> take(CryptoSuite suite, Submission submission, long now, Admission.Rules rules, StateView chain) {
+        return Intake.take(suite, submission, new JpaIntakeStore(now, rules.agency(), chain), now, rules);
     }
 
-    /** Intake's store port on this transaction's entity manager. */
+    /** Intake's store port on this transaction's entity manager and the committed chain state. */
     private final class JpaIntakeStore implements Intake.Store {
         private final long now;
+        private final String agency;
+        private final StateView chain;
 
-        JpaIntakeStore(long now) {
+        JpaIntakeStore(long now, String agency, StateView chain) {
             this.now = now;
+            this.agency = agency;
+            this.chain = chain;
         }
 
         @Override
@@ -64,13 +72,27 @@ public class RecordStore {
         }
 
         @Override
-        public Set<String> knownBatteries(Collection<String> batteryCodes) {
-            Set<String> out = new HashSet<>();
-            for (List<String> chunk : chunks(batteryCodes)) {
-                out.addAll(em.createQuery("select distinct r.batteryCode from RecordEntity r where r.type = 'battery' and r.batteryCode in :codes",
-                        String.class).setParameter("codes", chunk).getResultList());
+        public Map<String, Long> knownBatteries(Collection<String> batteryCodes) {
+            Map<String, Long> out = new HashMap<>();
+            for (String code : batteryCodes) {
+                BatteryRegistry.registration(chain, code).ifPresent(r -> out.put(code, r.manufacturedAtEpochSecond()));
+            }
+            List<String> unregistered = batteryCodes.stream().filter(c -> !out.containsKey(c)).toList();
+            for (List<String> chunk : chunks(unregistered)) {
+                // held here and not anchored yet: the master record itself says when the battery was made
+                for (String json : em.createQuery("select r.canonical from RecordEntity r where r.type = 'battery' and r.batteryCode in :codes "
+                        + "order by r.seq", byte[].class).setParameter("codes", chunk).getResultList().stream()
+                        .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).toList()) {
+                    BatteryRecord.Master m = master(json);
+                    out.putIfAbsent(m.batteryCode(), m.manufacturedAt().getEpochSecond());
+                }
             }
             return out;
+        }
+
+        @Override
+        public String registrationRefusal(String batteryCode) {
+            return BatteryRegistry.refusalFor(chain, agency, batteryCode);
         }
 
         @Override
@@ -99,6 +121,15 @@ public class RecordStore {
             }
             c.moved(to.position(), to.deferringSince(), newlyTaken, now);
         }
+    }
+
+    /** A stored battery record, typed (it passed the schema when it was taken in). */
+    static BatteryRecord.Master master(String canonicalJson) {
+        RecordSchema.Result r = RecordSchema.check(Json.parse(canonicalJson));
+        if (r instanceof RecordSchema.Valid v && v.parsed().record() instanceof BatteryRecord.Master m) {
+            return m;
+        }
+        throw new IllegalStateException("a stored battery record no longer reads as one: " + r);
     }
 
     /** IN lists of at most 1,000 values (some databases refuse longer ones). */
@@ -131,8 +162,8 @@ public class RecordStore {
         if (count == 0 || (count < maxSize && ((Number) waiting[1]).longValue() > now - maxWaitMillis)) {
             return Optional.empty();
         }
-        List<RecordEntity> open = em.createQuery("select r from RecordEntity r where r.batchId is null order by r.seq", RecordEntity.class)
-                .setMaxResults(maxSize).getResultList();
+        List<RecordEntity> open = upToRegistrationLimit(em.createQuery("select r from RecordEntity r where r.batchId is null order by r.seq",
+                RecordEntity.class).setMaxResults(maxSize).getResultList());
         String batchId = batchPrefix + "-" + open.get(0).seq();
         List<Hash> leaves = new ArrayList<>(open.size());
         for (int i = 0; i < open.size(); i++) {
@@ -142,6 +173,28 @@ public class RecordStore {
         BatchEntity b = new BatchEntity(batchId, MerkleTree.root(suite, leaves).hex(), open.size(), now);
         em.persist(b);
         return Optional.of(b);
+    }
+
+    /** The records up to (not including) the one master record too many for one anchoring transaction's registrations. */
+    private static List<RecordEntity> upToRegistrationLimit(List<RecordEntity> records) {
+        int masters = 0;
+        for (int i = 0; i < records.size(); i++) {
+            if ("battery".equals(records.get(i).type()) && ++masters > BatteryRegistry.MAX_PER_BATCH) {
+                return records.subList(0, i);
+            }
+        }
+        return records;
+    }
+
+    /** The batteries a batch registers: its master records in leaf order, as the anchoring transaction carries them. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<BatteryRegistry.Request> registrations(String batchId) {
+        List<BatteryRegistry.Request> out = new ArrayList<>();
+        for (RecordEntity r : em.createQuery("select r from RecordEntity r where r.batchId = :b and r.type = 'battery' order by r.leafIndex",
+                RecordEntity.class).setParameter("b", batchId).getResultList()) {
+            out.add(new BatteryRegistry.Request(r.batteryCode(), Hash.fromHex(r.recordHash()), master(r.canonicalJson()).manufacturedAt().getEpochSecond()));
+        }
+        return out;
     }
 
     public List<BatchEntity> batches(BatchEntity.Status status) {

@@ -10,11 +10,13 @@ import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.contract.Registry;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.core.state.StateView;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.store.LedgerStore;
@@ -132,6 +134,17 @@ public class LedgerService {
     /** One entry of the committed state, from the read model. */
     public Optional<byte[]> state(String table, String key) {
         return runtime.state().get(table, key);
+    }
+
+    /** The committed state for point reads (registry rules), through the read model. */
+    public StateView committedState() {
+        return new CommittedState(runtime.state());
+    }
+
+    /** This node's agency, as the registry names it (empty while the node is not registered). */
+    public Optional<String> agency() {
+        return state(Tables.NODE, runtime.nodeId().value())
+                .map(b -> NodeRecord.decode(b).agency());
     }
 
     /** Returns once the transaction is accepted and durable, or refused with a reason. */

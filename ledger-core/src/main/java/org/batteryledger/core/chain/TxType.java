@@ -16,7 +16,12 @@ public enum TxType {
     /** Anchors the Merkle root of a batch of off-chain records. */
     ANCHOR_BATCH(4),
     /** Registers the hash of a signed valuation certificate; a newer one for the same battery supersedes. */
-    REGISTER_VALUATION(5);
+    REGISTER_VALUATION(5),
+    /**
+     * Anchors the Merkle root of a batch of off-chain records and registers the batteries whose master records it
+     * holds (code, master record hash, manufacture time): the anchoring flow of nodes since the battery registry.
+     */
+    ANCHOR_RECORDS(6);
 
     private final int code;
 

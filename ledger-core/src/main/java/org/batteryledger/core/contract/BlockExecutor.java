@@ -162,6 +162,11 @@ public final class BlockExecutor {
             case GOVERNANCE_APPROVE -> approve(s, height, sender, Payloads.Approve.decode(payload));
             case REVOKE_OWN_NODE -> revokeOwn(s, height, sender, Payloads.RevokeOwnNode.decode(payload));
             case ANCHOR_BATCH -> anchor(s, height, txHash, sender, Payloads.AnchorBatch.decode(payload));
+            case ANCHOR_RECORDS -> {
+                Payloads.AnchorRecords a = Payloads.AnchorRecords.decode(payload);
+                anchor(s, height, txHash, sender, a.anchor());
+                BatteryRegistry.apply(s, height, txHash, sender.agency(), a.registrations());
+            }
             case REGISTER_VALUATION -> registerValuation(s, height, txHash, sender, Payloads.RegisterValuation.decode(payload));
         }
     }
@@ -240,10 +245,23 @@ public final class BlockExecutor {
             if (s.get(Tables.AGENCY, a.name()) != null) {
                 throw new ContractException("agency " + a.name() + " exists");
             }
-            s.put(Tables.AGENCY, a.name(), new byte[0]);
+            s.put(Tables.AGENCY, a.name(), checkedMember(a.member()).encode());
+        } else if (action instanceof GovernanceAction.SetMember m) {
+            if (s.get(Tables.AGENCY, m.agency()) == null) {
+                throw new ContractException("unknown agency " + m.agency());
+            }
+            s.put(Tables.AGENCY, m.agency(), checkedMember(m.member()).encode());
         } else {
             throw new AssertionError("unhandled governance action " + action);
         }
+    }
+
+    private static Member checkedMember(Member m) {
+        String problem = m.problem();
+        if (problem != null) {
+            throw new ContractException(problem);
+        }
+        return m;
     }
 
     private void registerNode(StateOverlay s, long height, GovernanceAction.RegisterNode r) {

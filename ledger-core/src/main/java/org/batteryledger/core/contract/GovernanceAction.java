@@ -93,19 +93,49 @@ public sealed interface GovernanceAction {
         }
     }
 
-    record AddAgency(String name) implements GovernanceAction {
+    /**
+     * A new member company. Its profile is optional: an agency added without one is {@link Member#UNDECLARED}, and its
+     * encoding is the one from before profiles existed (so earlier proposals still decode to the same bytes).
+     */
+    record AddAgency(String name, Member member) implements GovernanceAction {
+        public AddAgency(String name) {
+            this(name, Member.UNDECLARED);
+        }
+
         public int code() {
             return 6;
         }
 
         public void writeBody(CanonicalWriter w) {
             w.str(name);
+            if (!member.equals(Member.UNDECLARED)) {
+                w.bytes(member.encode());
+            }
         }
 
         public String describe() {
-            return "add agency " + name;
+            return "add agency " + name + (member.kinds().isEmpty() ? "" : " (" + String.join(", ", member.kindLabels()) + ")");
         }
     }
+
+    /** Sets an agency's member kinds and the parties its records speak for (replacing what it had). */
+    record SetMember(String agency, Member member) implements GovernanceAction {
+        public int code() {
+            return 7;
+        }
+
+        public void writeBody(CanonicalWriter w) {
+            w.str(agency).bytes(member.encode());
+        }
+
+        public String describe() {
+            return "make agency " + agency + " " + (member.kinds().isEmpty() ? "no kind" : String.join(", ", member.kindLabels()))
+                    + (member.parties().isEmpty() ? "" : ", speaking for " + String.join(", ", member.parties()));
+        }
+    }
+
+    /** An encoded member profile at most: 64 parties of up to 128 characters (UTF-8) and the kinds. */
+    int MAX_MEMBER_BYTES = 64 * (4 + 4 * 128) + 64;
 
     default byte[] encode() {
         CanonicalWriter w = new CanonicalWriter(128).u8(code());
@@ -123,7 +153,11 @@ public sealed interface GovernanceAction {
             case 3 -> new SetRole(ChainCodec.nodeId(r), Role.fromCode(r.u8()));
             case 4 -> new Revoke(r.str(64), r.str(128));
             case 5 -> new SetParameter(r.str(Limits.MAX_NAME_BYTES), r.u64());
-            case 6 -> new AddAgency(r.str(Limits.MAX_NAME_BYTES));
+            case 6 -> {
+                String name = r.str(Limits.MAX_NAME_BYTES);
+                yield new AddAgency(name, r.remaining() == 0 ? Member.UNDECLARED : Member.decode(r.bytes(MAX_MEMBER_BYTES)));
+            }
+            case 7 -> new SetMember(r.str(Limits.MAX_NAME_BYTES), Member.decode(r.bytes(MAX_MEMBER_BYTES)));
             default -> throw new DecodeException("unknown governance action " + code);
         };
         r.end();

@@ -1,6 +1,8 @@
 package org.batteryledger.core.contract;
 
 import org.batteryledger.core.chain.ChainCodec;
+import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Limits;
@@ -51,6 +53,53 @@ public final class Payloads {
             AnchorBatch p = new AnchorBatch(r.str(Limits.MAX_NAME_BYTES), ChainCodec.hash(r), r.uint("recordCount"));
             r.end();
             return p;
+        }
+
+        /** Whether transactions of this type anchor a batch (ANCHOR_BATCH, and ANCHOR_RECORDS since the battery registry). */
+        public static boolean anchors(TxType type) {
+            return type == TxType.ANCHOR_BATCH || type == TxType.ANCHOR_RECORDS;
+        }
+
+        /**
+         * The batch an anchoring transaction anchors, whichever of the two anchoring types it is.
+         *
+         * @throws IllegalArgumentException for a transaction of another type
+         * @throws org.batteryledger.core.codec.DecodeException for a malformed payload
+         */
+        public static AnchorBatch of(Transaction tx) {
+            return switch (tx.type()) {
+                case ANCHOR_BATCH -> decode(tx.payload());
+                case ANCHOR_RECORDS -> AnchorRecords.decode(tx.payload()).anchor();
+                default -> throw new IllegalArgumentException("a " + tx.type() + " transaction anchors no batch");
+            };
+        }
+    }
+
+    /**
+     * ANCHOR_RECORDS: a batch's RFC 6962 root, as {@link AnchorBatch}, and the batteries whose master records the batch
+     * holds, in leaf order (a later master record of the same code supersedes an earlier one).
+     */
+    public record AnchorRecords(String batchId, Hash batchRoot, long recordCount, java.util.List<BatteryRegistry.Request> registrations) {
+        public AnchorRecords {
+            registrations = java.util.List.copyOf(registrations);
+        }
+
+        public byte[] encode() {
+            CanonicalWriter w = new CanonicalWriter(96 + 72 * registrations.size()).str(batchId).raw(batchRoot.unsafeBytes()).u64(recordCount);
+            BatteryRegistry.writeRequests(w, registrations);
+            return w.toByteArray();
+        }
+
+        public static AnchorRecords decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            AnchorRecords p = new AnchorRecords(r.str(Limits.MAX_NAME_BYTES), ChainCodec.hash(r), r.uint("recordCount"),
+                    BatteryRegistry.readRequests(r));
+            r.end();
+            return p;
+        }
+
+        public AnchorBatch anchor() {
+            return new AnchorBatch(batchId, batchRoot, recordCount);
         }
     }
 

@@ -10,6 +10,12 @@ public final class Tables {
     public static final String REVOKED_SERIAL = "revoked-serial";
     public static final String ANCHOR = "anchor";
     public static final String VALUATION = "valuation";
+    /** battery code -> its current {@link BatteryRegistry.Registration}. */
+    public static final String BATTERY = "battery";
+    /** "code/version" (version zero-padded) -> a registration that a later master record of the same agency superseded. */
+    public static final String BATTERY_HISTORY = "battery-history";
+    /** "code/masterHash" -> why a registration in an anchored batch was refused (the anchor itself stands). */
+    public static final String BATTERY_REFUSED = "battery-refused";
     public static final String VALUATION_LATEST = "valuation-latest";
     /** tx hash -> expiry height: what a replay within the lifetime window is checked against. */
     public static final String TX = "tx";

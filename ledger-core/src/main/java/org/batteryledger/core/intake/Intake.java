@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,8 +34,16 @@ public final class Intake {
         /** Hashes of the stored records among these ids, by id. */
         Map<String, String> storedHashes(Collection<String> recordIds);
 
-        /** The codes among these that have a stored battery (master) record. */
-        Set<String> knownBatteries(Collection<String> batteryCodes);
+        /**
+         * The codes among these whose battery is known, with its manufacture time (epoch seconds): registered on chain
+         * by any member, or its battery (master) record stored here.
+         */
+        Map<String, Long> knownBatteries(Collection<String> batteryCodes);
+
+        /** Why this node's agency may not register this battery code (held by another agency, ...), or null. */
+        default String registrationRefusal(String batteryCode) {
+            return null;
+        }
 
         void store(ParsedRecord record, String hash, String source);
 
@@ -109,6 +118,14 @@ public final class Intake {
      * @param now the store's clock, for how long a partner's cursor has been deferring
      */
     public static List<Outcome> take(CryptoSuite suite, Submission submission, Store store, long now) {
+        return take(suite, submission, store, now, Admission.Rules.NONE);
+    }
+
+    /**
+     * As {@link #take(CryptoSuite, Submission, Store, long)}, under the consortium's record rules for the submitting
+     * agency; a record that breaks one is rejected with the rule's reason and kept as a dead letter.
+     */
+    public static List<Outcome> take(CryptoSuite suite, Submission submission, Store store, long now, Admission.Rules rules) {
         List<ParsedRecord> valid = new ArrayList<>();
         for (Submission.Candidate c : submission.candidates()) {
             if (c instanceof Submission.Valid v) {
@@ -116,7 +133,7 @@ public final class Intake {
             }
         }
         Map<String, String> stored = store.storedHashes(valid.stream().map(p -> p.record().recordId()).distinct().toList());
-        Set<String> known = store.knownBatteries(valid.stream().filter(p -> p.record() instanceof BatteryRecord.Session)
+        Map<String, Long> known = store.knownBatteries(valid.stream().filter(p -> p.record() instanceof BatteryRecord.Session)
                 .map(p -> p.record().batteryCode()).distinct().toList());
         Admission admission = new Admission(suite, new Admission.Holdings() {
             @Override
@@ -125,10 +142,16 @@ public final class Intake {
             }
 
             @Override
-            public boolean knowsBattery(String batteryCode) {
-                return known.contains(batteryCode);
+            public OptionalLong manufacturedAt(String batteryCode) {
+                Long at = known.get(batteryCode);
+                return at == null ? OptionalLong.empty() : OptionalLong.of(at);
             }
-        });
+
+            @Override
+            public String registrationRefusal(String batteryCode) {
+                return store.registrationRefusal(batteryCode);
+            }
+        }, rules, now);
         Submission.Pull pull = submission.pull();
         Cursor cursor = pull == null ? null : store.cursor(pull.partner());
         // A pulled session of an unknown battery waits (its battery's record may come through another feed) until
@@ -157,6 +180,9 @@ public final class Intake {
             } else if (d instanceof Admission.Conflict con) {
                 store.deadLetter(id, con.reason(), source, c.json());
                 out.add(new Outcome.Rejected(i, id, con.reason()));
+            } else if (d instanceof Admission.Refused ref) {
+                store.deadLetter(id, ref.reason(), source, c.json());
+                out.add(new Outcome.Rejected(i, id, ref.reason()));
             } else if (d instanceof Admission.UnknownBattery unknown) {
                 if (defer) {
                     firstDeferred = firstDeferred < 0 ? out.size() : firstDeferred;

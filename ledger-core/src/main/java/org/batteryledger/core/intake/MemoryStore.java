@@ -6,7 +6,6 @@ import org.batteryledger.core.record.ParsedRecord;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,9 @@ public final class MemoryStore implements Intake.Store {
     }
 
     private final Map<String, Stored> records = new LinkedHashMap<>();
-    private final Set<String> batteries = new HashSet<>();
+    private final Map<String, Long> batteries = new HashMap<>();
+    private final Map<String, Long> registered = new HashMap<>();
+    private final Map<String, String> registrationRefusals = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final Map<String, Intake.Cursor> cursors = new HashMap<>();
 
@@ -43,17 +44,37 @@ public final class MemoryStore implements Intake.Store {
     }
 
     @Override
-    public Set<String> knownBatteries(Collection<String> batteryCodes) {
-        Set<String> out = new HashSet<>(batteryCodes);
-        out.retainAll(batteries);
+    public Map<String, Long> knownBatteries(Collection<String> batteryCodes) {
+        Map<String, Long> out = new HashMap<>();
+        for (String code : batteryCodes) {
+            Long at = batteries.containsKey(code) ? batteries.get(code) : registered.get(code);
+            if (at != null) {
+                out.put(code, at);
+            }
+        }
         return out;
+    }
+
+    @Override
+    public String registrationRefusal(String batteryCode) {
+        return registrationRefusals.get(batteryCode);
+    }
+
+    /** As if another member had registered this battery on chain. */
+    public void registeredOnChain(String batteryCode, long manufacturedAtEpochSecond) {
+        registered.put(batteryCode, manufacturedAtEpochSecond);
+    }
+
+    /** As if the chain refused this node's agency the code (another agency registered it). */
+    public void refuseRegistration(String batteryCode, String reason) {
+        registrationRefusals.put(batteryCode, reason);
     }
 
     @Override
     public void store(ParsedRecord record, String hash, String source) {
         records.put(record.record().recordId(), new Stored(record, hash, source));
-        if (record.record() instanceof BatteryRecord.Master) {
-            batteries.add(record.record().batteryCode());
+        if (record.record() instanceof BatteryRecord.Master m) {
+            batteries.put(m.batteryCode(), m.manufacturedAt().getEpochSecond());
         }
     }
 

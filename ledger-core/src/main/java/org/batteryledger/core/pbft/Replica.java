@@ -475,7 +475,8 @@ public final class Replica {
             Hash th = tx.hash(suite);
             pool.remove(th);
             verifiedTxs.remove(th);
-            registryTouched |= tx.type() != org.batteryledger.core.chain.TxType.ANCHOR_BATCH
+            // Only governance and revocations change who may send; anchors and valuations do not.
+            registryTouched |= !org.batteryledger.core.contract.Payloads.AnchorBatch.anchors(tx.type())
                     && tx.type() != org.batteryledger.core.chain.TxType.REGISTER_VALUATION;
         }
         head = block.header();

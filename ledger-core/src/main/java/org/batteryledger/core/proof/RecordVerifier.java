@@ -89,12 +89,12 @@ public final class RecordVerifier {
         if (!e.anchorTx().hash(suite).equals(p.txHash())) {
             return Verdict.fail("the evidence carries transaction " + e.anchorTx().hash(suite).hex() + ", not the anchoring transaction " + p.txHash().hex());
         }
-        if (e.anchorTx().type() != TxType.ANCHOR_BATCH) {
-            return Verdict.fail("transaction " + p.txHash().hex() + " is a " + e.anchorTx().type() + ", not an ANCHOR_BATCH");
+        if (!Payloads.AnchorBatch.anchors(e.anchorTx().type())) {
+            return Verdict.fail("transaction " + p.txHash().hex() + " is a " + e.anchorTx().type() + ", not an anchoring transaction");
         }
         Payloads.AnchorBatch anchor;
         try {
-            anchor = Payloads.AnchorBatch.decode(e.anchorTx().payload());
+            anchor = Payloads.AnchorBatch.of(e.anchorTx());
         } catch (DecodeException | IllegalArgumentException ex) {
             return Verdict.fail("the anchoring transaction's payload is malformed: " + ex.getMessage());
         }

@@ -140,11 +140,12 @@ class TransactionTest {
         assertEquals(3, TxType.REVOKE_OWN_NODE.code());
         assertEquals(4, TxType.ANCHOR_BATCH.code());
         assertEquals(5, TxType.REGISTER_VALUATION.code());
+        assertEquals(6, TxType.ANCHOR_RECORDS.code());
         for (TxType t : TxType.values()) {
             assertEquals(t, TxType.fromCode(t.code()));
         }
         assertThrows(DecodeException.class, () -> TxType.fromCode(0));
-        assertThrows(DecodeException.class, () -> TxType.fromCode(6));
+        assertThrows(DecodeException.class, () -> TxType.fromCode(7));
     }
 
     private static byte[] encode(Transaction tx) {

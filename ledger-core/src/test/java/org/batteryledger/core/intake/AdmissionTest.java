@@ -27,8 +27,8 @@ class AdmissionTest {
         }
 
         @Override
-        public boolean knowsBattery(String batteryCode) {
-            return heldBatteries.contains(batteryCode);
+        public java.util.OptionalLong manufacturedAt(String batteryCode) {
+            return heldBatteries.contains(batteryCode) ? java.util.OptionalLong.of(0) : java.util.OptionalLong.empty();
         }
     };
 
@@ -73,8 +73,8 @@ class AdmissionTest {
     @Test
     void aSessionNeedsItsBatteryHeldOrEarlierInTheSubmission() {
         String reason = assertInstanceOf(Admission.UnknownBattery.class, admission().admit(SESSION)).reason();
-        assertEquals("unknown battery 036PE0B1A2C3D4E5F6G7H8J9: this node has no battery record for it; "
-                + "send the manufacturer's battery record first", reason);
+        assertEquals("unknown battery 036PE0B1A2C3D4E5F6G7H8J9: no member registered it on chain and this node has no battery "
+                + "record for it; the manufacturer's battery record comes first", reason);
         Admission a = admission();
         a.admit(BATTERY);
         assertInstanceOf(Admission.Take.class, a.admit(SESSION));
