@@ -1,6 +1,8 @@
 package org.batteryledger.launcher;
 
 import org.batteryledger.core.contract.Genesis;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.MemberKind;
 import org.batteryledger.core.contract.Role;
 import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.KeyPairs;
@@ -24,9 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Creates a local consortium: the chain CA, one CA per agency, a key and a certificate (issued from a CSR) per node,
@@ -57,6 +61,24 @@ public final class ConsortiumFactory {
         for (int i = 0; i < nodes; i++) {
             String agency = nodes == 7 ? (i < 4 ? "agency-a" : i < 6 ? "agency-b" : "agency-c") : agencies.get(i % Math.min(3, nodes));
             out.add(new NodeSpec("node" + i, agency, i));
+        }
+        return out;
+    }
+
+    /**
+     * The member kinds of a local consortium's agencies: one agency does everything; otherwise the first is a
+     * manufacturer that also runs charging (its node0 pulls both partner feeds), the last is the recycler and auditor,
+     * and those between are charging operators. No party names are declared (records may name any party) until
+     * governance sets them ({@code set-member}).
+     */
+    static Map<String, Member> members(List<String> agencies) {
+        Map<String, Member> out = new LinkedHashMap<>();
+        for (int i = 0; i < agencies.size(); i++) {
+            Set<MemberKind> kinds = agencies.size() == 1 ? EnumSet.allOf(MemberKind.class)
+                    : i == 0 ? EnumSet.of(MemberKind.MANUFACTURER, MemberKind.CHARGING)
+                    : i == agencies.size() - 1 ? EnumSet.of(MemberKind.RECYCLER, MemberKind.AUDITOR)
+                    : EnumSet.of(MemberKind.CHARGING);
+            out.put(agencies.get(i), new Member(kinds, List.of()));
         }
         return out;
     }
@@ -102,7 +124,7 @@ public final class ConsortiumFactory {
             throw new IllegalStateException("the chain CA certificate just issued cannot be encoded", e);
         }
         Genesis genesis = new Genesis("battery-ledger", suite.id(), chainCaDer,
-                List.copyOf(agencyCas.keySet()), genesisNodes, params, now.toEpochMilli());
+                List.copyOf(agencyCas.keySet()), genesisNodes, params, members(List.copyOf(agencyCas.keySet())), now.toEpochMilli());
 
         Properties peers = new Properties();
         for (NodeSpec n : nodes) {

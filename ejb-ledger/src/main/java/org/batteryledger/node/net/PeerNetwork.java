@@ -58,6 +58,12 @@ public final class PeerNetwork {
     /** A node's own operational figures (its storage), for the other nodes' consoles: informational, never consensus. */
     static final int KIND_TELEMETRY = 3;
     static final int MAX_TELEMETRY_BYTES = 4096;
+    /** A member asks another for records and proofs (the record exchange): never consensus, never the replica. */
+    static final int KIND_RECORD_QUERY = 4;
+    /** The holder's answer to a record query, on the link the query came in on. */
+    static final int KIND_RECORD_PAGE = 5;
+    /** A query is small (a battery code, a position, at most one standing record with its path). */
+    static final int MAX_RECORD_QUERY_BYTES = 32 * 1024;
     private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
     private static final long PING_INTERVAL_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 10_000;
@@ -65,6 +71,16 @@ public final class PeerNetwork {
     /** Where received consensus messages go: the replica's queue. Must not block. */
     public interface Inbound {
         void received(NodeId from, byte[] message);
+    }
+
+    /**
+     * The record exchange's side of the links: queries from peers (answered through {@code reply}, on the link they
+     * came in on) and pages that answer this node's queries. Must not block the event loop.
+     */
+    public interface RecordExchange {
+        void query(NodeId from, byte[] query, java.util.function.Consumer<byte[]> reply);
+
+        void page(NodeId from, byte[] page);
     }
 
     private static final class Link {
@@ -98,6 +114,7 @@ public final class PeerNetwork {
     private volatile String lastHandshakeFailure;
     private volatile long outboundDelayMillis;
     private final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
+    private volatile RecordExchange recordExchange;
 
     /** What a peer last reported about itself, and when it arrived (this node's clock). */
     public record Telemetry(byte[] payload, long receivedAtMillis) {
@@ -255,6 +272,26 @@ public final class PeerNetwork {
         }
     }
 
+    /** Connects the record exchange: until then, record queries and pages are dropped. */
+    public void recordExchange(RecordExchange exchange) {
+        this.recordExchange = exchange;
+    }
+
+    /** Sends a record query to a peer; false when there is no link to it now (the caller names it as not answering). */
+    public boolean sendRecordQuery(NodeId to, byte[] query) {
+        if (query.length > MAX_RECORD_QUERY_BYTES) {
+            throw new IllegalArgumentException("a record query of " + query.length + " bytes exceeds " + MAX_RECORD_QUERY_BYTES);
+        }
+        Link link = links.get(to);
+        Channel ch = link == null ? null : sendable(link);
+        if (ch == null) {
+            return false;
+        }
+        link.sent.addAndGet(query.length + 5L);
+        write(ch, frame(KIND_RECORD_QUERY, query));
+        return true;
+    }
+
     /** Sends this node's telemetry to every linked peer; dropped where a link is down (the next report follows). */
     public void broadcastTelemetry(byte[] payload) {
         if (payload.length > MAX_TELEMETRY_BYTES) {
@@ -370,6 +407,27 @@ public final class PeerNetwork {
                 case KIND_TELEMETRY -> {
                     if (payload.length <= MAX_TELEMETRY_BYTES) {
                         telemetry.put(peer, new Telemetry(payload, System.currentTimeMillis()));
+                    } else {
+                        framesDropped.incrementAndGet();
+                    }
+                }
+                case KIND_RECORD_QUERY -> {
+                    RecordExchange exchange = recordExchange;
+                    if (exchange != null && payload.length <= MAX_RECORD_QUERY_BYTES) {
+                        Channel ch = ctx.channel();
+                        exchange.query(peer, payload, page -> {
+                            if (ch.isActive()) {
+                                write(ch, frame(KIND_RECORD_PAGE, page));
+                            }
+                        });
+                    } else {
+                        framesDropped.incrementAndGet();
+                    }
+                }
+                case KIND_RECORD_PAGE -> {
+                    RecordExchange exchange = recordExchange;
+                    if (exchange != null) {
+                        exchange.page(peer, payload);
                     } else {
                         framesDropped.incrementAndGet();
                     }

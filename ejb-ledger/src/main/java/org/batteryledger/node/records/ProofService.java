@@ -11,6 +11,7 @@ import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.json.Jcs;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.core.json.JsonException;
+import org.batteryledger.core.merkle.InclusionProof;
 import org.batteryledger.core.merkle.MerkleTree;
 import org.batteryledger.core.proof.AnchorEvidence;
 import org.batteryledger.core.proof.RecordProof;
@@ -46,20 +47,34 @@ public class ProofService {
             throw new NoProof("record " + recordId + " is stored but not anchored yet" + (b == null ? " (waiting for its batch)"
                     : " (batch " + b.batchId() + " is " + b.status().name().toLowerCase(java.util.Locale.ROOT) + ")"));
         }
+        byte[] kept = r.auditPath();
+        InclusionProof path = kept != null ? InclusionProof.decode(kept)
+                : MerkleTree.of(ledger.suite(), store.leaves(b.batchId())).inclusionProof(r.leafIndex());
+        return evidence(new RecordProof(Hash.fromHex(r.recordHash()), path, Hash.fromHex(b.root()), b.height(), Hash.fromHex(b.txHash())));
+    }
+
+    /**
+     * The offline evidence for a record's place in an anchored batch (this node's or another member's): the block
+     * that anchored the batch, the anchoring transaction with its path to the block's transaction root, and the
+     * block's commit certificate, all from this node's chain.
+     */
+    public AnchorEvidence evidence(RecordProof proof) {
         CryptoSuite suite = ledger.suite();
-        MerkleTree tree = MerkleTree.of(suite, store.leaves(b.batchId()));
-        CommittedBlock block = ledger.block(b.height())
-                .orElseThrow(() -> new IllegalStateException("block " + b.height() + " of batch " + b.batchId() + " is missing from this node"));
+        CommittedBlock block = ledger.block(proof.blockHeight())
+                .orElseThrow(() -> new IllegalStateException("block " + proof.blockHeight() + " is missing from this node"));
         List<Transaction> txs = block.block().transactions();
         List<Hash> txHashes = txs.stream().map(t -> t.hash(suite)).toList();
-        Hash txHash = Hash.fromHex(b.txHash());
-        int txIndex = txHashes.indexOf(txHash);
+        int txIndex = txHashes.indexOf(proof.txHash());
         if (txIndex < 0) {
-            throw new IllegalStateException("transaction " + b.txHash() + " is not in block " + b.height());
+            throw new IllegalStateException("transaction " + proof.txHash().hex() + " is not in block " + proof.blockHeight());
         }
-        RecordProof proof = new RecordProof(Hash.fromHex(r.recordHash()), tree.inclusionProof(r.leafIndex()), tree.root(), b.height(), txHash);
         return new AnchorEvidence(proof, block.block().header(), txs.get(txIndex), MerkleTree.of(suite, txHashes).inclusionProof(txIndex),
                 block.certificate());
+    }
+
+    /** The verdict on a record's canonical bytes against its evidence, with this node's current validator set. */
+    public RecordVerifier.Verdict verdict(byte[] canonical, AnchorEvidence evidence) {
+        return verifier().verify(canonical, evidence);
     }
 
     /** The verdict on a record someone holds: its content against the anchored hash, and the anchor against the chain. */

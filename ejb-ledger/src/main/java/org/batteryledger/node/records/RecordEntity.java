@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 @Table(name = "OFFCHAIN_RECORD", indexes = {
         @Index(name = "IX_RECORD_ID", columnList = "recordId", unique = true),
         @Index(name = "IX_RECORD_BATTERY", columnList = "batteryCode, type"),
-        @Index(name = "IX_RECORD_BATCH", columnList = "batchId, leafIndex")})
+        @Index(name = "IX_RECORD_BATCH", columnList = "batchId, leafIndex"),
+        @Index(name = "IX_RECORD_HASH", columnList = "recordHash")})
 public class RecordEntity {
     /** Canonical records are small; this bounds what one record may hold. */
     public static final int MAX_CANONICAL_BYTES = org.batteryledger.core.intake.Intake.MAX_CANONICAL_BYTES;
@@ -44,6 +45,12 @@ public class RecordEntity {
     private String batchId;
     @Column(nullable = false)
     private int leafIndex = -1;
+    /**
+     * The record's RFC 6962 audit path in its batch (an encoded {@code InclusionProof}), kept when the batch is sealed so
+     * that a proof costs one row, not the batch's tree; null for records batched before it was kept.
+     */
+    @Column(length = 24 + 64 * 32)
+    private byte[] auditPath;
 
     protected RecordEntity() {
     }
@@ -94,8 +101,14 @@ public class RecordEntity {
         return leafIndex;
     }
 
-    void batched(String batchId, int leafIndex) {
+    void batched(String batchId, int leafIndex, byte[] auditPath) {
         this.batchId = batchId;
         this.leafIndex = leafIndex;
+        this.auditPath = auditPath;
+    }
+
+    /** The encoded audit path kept at sealing, or null (see the field). */
+    public byte[] auditPath() {
+        return auditPath == null ? null : auditPath.clone();
     }
 }

@@ -166,11 +166,14 @@ public class RecordStore {
                 RecordEntity.class).setMaxResults(maxSize).getResultList());
         String batchId = batchPrefix + "-" + open.get(0).seq();
         List<Hash> leaves = new ArrayList<>(open.size());
-        for (int i = 0; i < open.size(); i++) {
-            open.get(i).batched(batchId, i);
-            leaves.add(Hash.fromHex(open.get(i).recordHash()));
+        for (RecordEntity r : open) {
+            leaves.add(Hash.fromHex(r.recordHash()));
         }
-        BatchEntity b = new BatchEntity(batchId, MerkleTree.root(suite, leaves).hex(), open.size(), now);
+        MerkleTree tree = MerkleTree.of(suite, leaves);
+        for (int i = 0; i < open.size(); i++) {
+            open.get(i).batched(batchId, i, tree.inclusionProof(i).encode());
+        }
+        BatchEntity b = new BatchEntity(batchId, tree.root().hex(), open.size(), now);
         em.persist(b);
         return Optional.of(b);
     }
@@ -269,6 +272,33 @@ public class RecordStore {
     public List<RecordEntity> history(String batteryCode) {
         return em.createQuery("select r from RecordEntity r where r.batteryCode = :c order by r.type, r.seq", RecordEntity.class)
                 .setParameter("c", batteryCode).getResultList();
+    }
+
+    /**
+     * The anchored records of a battery on this node after intake position {@code afterSeq}, in intake order: what the
+     * record exchange discloses (a record without an anchor has no proof to travel with).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<RecordEntity> anchoredRecords(String batteryCode, List<String> types, long afterSeq, int limit) {
+        return em.createQuery("select r from RecordEntity r, BatchEntity b where r.batchId = b.batchId and b.status = :anchored "
+                        + "and r.batteryCode = :c and r.type in :types and r.seq > :after order by r.seq", RecordEntity.class)
+                .setParameter("anchored", BatchEntity.Status.ANCHORED).setParameter("c", batteryCode).setParameter("types", types)
+                .setParameter("after", afterSeq).setMaxResults(limit).getResultList();
+    }
+
+    /** Records of a battery stored here whose batch is not anchored yet, for "not yet anchored" in the consortium view. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long unanchoredCount(String batteryCode) {
+        return em.createQuery("select count(r) from RecordEntity r where r.batteryCode = :c and (r.batchId is null or r.batchId in "
+                        + "(select b.batchId from BatchEntity b where b.status <> :anchored))", Long.class)
+                .setParameter("c", batteryCode).setParameter("anchored", BatchEntity.Status.ANCHORED).getSingleResult();
+    }
+
+    /** The record stored here with this hash, if any (the holder's side of a proof query). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<RecordEntity> recordByHash(String recordHash) {
+        return em.createQuery("select r from RecordEntity r where r.recordHash = :h order by r.seq", RecordEntity.class)
+                .setParameter("h", recordHash).setMaxResults(1).getResultStream().findFirst();
     }
 
     /** How far intake and anchoring have come on this node. */

@@ -418,6 +418,11 @@ public class NodeRuntime {
         return network.stats();
     }
 
+    /** The peer links, for the record exchange (queries and pages that never reach the replica); null before start. */
+    public PeerNetwork network() {
+        return network;
+    }
+
     /** Sends this node's operational figures to its peers (see {@link PeerNetwork#broadcastTelemetry}). */
     public void broadcastTelemetry(byte[] payload) {
         if (network != null) {

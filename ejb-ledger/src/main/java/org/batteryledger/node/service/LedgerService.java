@@ -136,6 +136,11 @@ public class LedgerService {
         return runtime.state().get(table, key);
     }
 
+    /** The registered, unrevoked nodes of every role, in index order (one step of the replica). */
+    public List<NodeRecord> activeNodes() {
+        return runtime.query(r -> Registry.activeNodes(r.state()));
+    }
+
     /** The committed state for point reads (registry rules), through the read model. */
     public StateView committedState() {
         return new CommittedState(runtime.state());

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * The genesis node is an ordinary node: nothing here singles it out once the chain runs.
  */
 public record Genesis(String chainName, String suiteId, byte[] chainCaCertificateDer, List<String> agencies,
-                      List<GenesisNode> nodes, Map<String, Long> params, long timestamp) {
+                      List<GenesisNode> nodes, Map<String, Long> params, Map<String, Member> members, long timestamp) {
 
     public record GenesisNode(String name, String agency, byte[] publicKey, String caHash, Role role) {
     }
@@ -31,19 +31,33 @@ public record Genesis(String chainName, String suiteId, byte[] chainCaCertificat
         agencies = List.copyOf(agencies);
         nodes = List.copyOf(nodes);
         params = Map.copyOf(new TreeMap<>(params));
+        members = Map.copyOf(new TreeMap<>(members));
     }
 
+    /** A genesis without member profiles (every agency undeclared), as before profiles existed. */
+    public Genesis(String chainName, String suiteId, byte[] chainCaCertificateDer, List<String> agencies, List<GenesisNode> nodes,
+                   Map<String, Long> params, long timestamp) {
+        this(chainName, suiteId, chainCaCertificateDer, agencies, nodes, params, Map.of(), timestamp);
+    }
+
+    /** Version 1 without member profiles (so earlier chains keep their id), version 2 with them. */
     public byte[] encode() {
-        CanonicalWriter w = new CanonicalWriter(1024).u8(1).str(chainName).str(suiteId).bytes(chainCaCertificateDer)
+        CanonicalWriter w = new CanonicalWriter(1024).u8(members.isEmpty() ? 1 : 2).str(chainName).str(suiteId).bytes(chainCaCertificateDer)
                 .list(agencies, CanonicalWriter::str)
                 .list(nodes, (ww, n) -> ww.str(n.name()).str(n.agency()).bytes(n.publicKey()).str(n.caHash()).u8(n.role().code()));
         w.list(List.copyOf(new TreeMap<>(params).entrySet()), (ww, e) -> ww.str(e.getKey()).u64(e.getValue()));
+        if (!members.isEmpty()) {
+            w.list(List.copyOf(new TreeMap<>(members).entrySet()), (ww, e) -> ww.str(e.getKey()).bytes(e.getValue().encode()));
+        }
         return w.u64(timestamp).toByteArray();
     }
 
     public static Genesis decode(byte[] bytes) {
         CanonicalReader r = new CanonicalReader(bytes);
-        r.u8();
+        int version = r.u8();
+        if (version != 1 && version != 2) {
+            throw new org.batteryledger.core.codec.DecodeException("unsupported genesis version " + version);
+        }
         String name = r.str(Limits.MAX_NAME_BYTES);
         String suite = r.str(64);
         byte[] ca = r.bytes(Limits.MAX_CERT_BYTES);
@@ -54,9 +68,16 @@ public record Genesis(String chainName, String suiteId, byte[] chainCaCertificat
         for (Map.Entry<String, Long> e : r.list(100, rr -> Map.entry(rr.str(Limits.MAX_NAME_BYTES), rr.u64()))) {
             params.put(e.getKey(), e.getValue());
         }
+        Map<String, Member> members = new TreeMap<>();
+        if (version == 2) {
+            for (Map.Entry<String, Member> e : r.list(1000, rr -> Map.entry(rr.str(Limits.MAX_NAME_BYTES),
+                    Member.decode(rr.bytes(GovernanceAction.MAX_MEMBER_BYTES))))) {
+                members.put(e.getKey(), e.getValue());
+            }
+        }
         long ts = r.u64();
         r.end();
-        return new Genesis(name, suite, ca, agencies, nodes, params, ts);
+        return new Genesis(name, suite, ca, agencies, nodes, params, members, ts);
     }
 
     public Hash chainId(CryptoSuite suite) {
@@ -70,7 +91,15 @@ public record Genesis(String chainName, String suiteId, byte[] chainCaCertificat
         }
         StateOverlay s = new StateOverlay(new WorldState());
         for (String a : agencies) {
-            s.put(Tables.AGENCY, a, new byte[0]);
+            s.put(Tables.AGENCY, a, members.getOrDefault(a, Member.UNDECLARED).encode());
+        }
+        for (Map.Entry<String, Member> m : members.entrySet()) {
+            if (!agencies.contains(m.getKey())) {
+                throw new IllegalArgumentException("genesis gives a member profile to unknown agency " + m.getKey());
+            }
+            if (m.getValue().problem() != null) {
+                throw new IllegalArgumentException("genesis: agency " + m.getKey() + ": " + m.getValue().problem());
+            }
         }
         for (Map.Entry<String, Long> p : new TreeMap<>(params).entrySet()) {
             String problem = Params.check(p.getKey(), p.getValue());

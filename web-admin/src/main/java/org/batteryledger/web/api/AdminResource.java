@@ -3,6 +3,7 @@ package org.batteryledger.web.api;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.json.JsonNumber;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.GovernanceAction;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.MemberKind;
 import org.batteryledger.core.contract.Proposal;
 import org.batteryledger.core.contract.Role;
 import org.batteryledger.core.crypto.Hash;
@@ -29,6 +32,8 @@ import org.batteryledger.node.service.Receipt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 
@@ -116,10 +121,39 @@ public class AdminResource {
             case "set-role" -> new GovernanceAction.SetRole(nodeId(text(body, "nodeId")), role(text(body, "role")));
             case "revoke" -> new GovernanceAction.Revoke(optionalText(body, "nodeId", ""), optionalText(body, "serial", ""));
             case "set-parameter" -> new GovernanceAction.SetParameter(text(body, "name"), number(body, "value"));
-            case "add-agency" -> new GovernanceAction.AddAgency(text(body, "name"));
+            case "add-agency" -> new GovernanceAction.AddAgency(text(body, "name"), member(body));
+            case "set-member" -> new GovernanceAction.SetMember(text(body, "agency"), member(body));
             default -> throw Problem.badRequest("unknown action '" + kind
-                    + "': one of register-node, remove-node, set-role, revoke, set-parameter, add-agency");
+                    + "': one of register-node, remove-node, set-role, revoke, set-parameter, add-agency, set-member");
         };
+    }
+
+    /** {@code kinds} (manufacturer, charging, recycler, auditor) and {@code parties}: both optional string arrays. */
+    private static Member member(JsonObject body) {
+        Set<MemberKind> kinds = EnumSet.noneOf(MemberKind.class);
+        for (String k : strings(body, "kinds")) {
+            try {
+                kinds.add(MemberKind.fromLabel(k));
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("kinds: " + e.getMessage());
+            }
+        }
+        Member m = new Member(kinds, strings(body, "parties"));
+        if (m.problem() != null) {
+            throw Problem.badRequest("parties: " + m.problem());
+        }
+        return m;
+    }
+
+    private static List<String> strings(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray a) || a.size() > Member.MAX_PARTIES || a.stream().anyMatch(x -> !(x instanceof JsonString))) {
+            throw Problem.badRequest("field '" + field + "' must be an array of at most " + Member.MAX_PARTIES + " strings");
+        }
+        return a.stream().map(x -> ((JsonString) x).getString()).toList();
     }
 
     private static String text(JsonObject o, String field) {

@@ -11,7 +11,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.batteryledger.core.json.Json;
-import org.batteryledger.node.records.PassportService;
+import org.batteryledger.node.exchange.ConsortiumRecords;
+import org.batteryledger.node.passport.PassportService;
 import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.valuation.ValuationService;
 
@@ -59,33 +60,81 @@ public class BatteryResource {
 
     @GET
     @Path("{code}")
-    public Response battery(@PathParam("code") String code, @QueryParam("format") String format) {
+    public Response battery(@PathParam("code") String code, @QueryParam("format") String format, @QueryParam("cursor") String cursor,
+                            @QueryParam("limit") @DefaultValue("" + PassportService.DEFAULT_LIMIT) int limit) {
         if ("batterypass".equals(format)) {
             return batteryPass(code);
         }
         if (format != null && !format.equals("passport")) {
             throw Problem.badRequest("format must be passport or batterypass, not '" + format + "'");
         }
-        PassportService.Passport p = passports.passport(code); // refusals: ProblemMapper
+        PassportService.Passport p = passports.passport(code, cursor, limit); // refusals: ProblemMapper
         List<Map<String, Object>> sessions = new ArrayList<>();
         for (PassportService.Entry s : p.sessions()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("record", s.record());
-            m.put("hash", s.hash());
-            m.put("anchor", anchor(s.anchor()));
-            sessions.add(m);
+            sessions.add(entry(s));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("batteryCode", p.batteryCode());
-        out.put("master", p.master().record());
-        out.put("masterHash", p.master().hash());
-        out.put("masterAnchor", anchor(p.master().anchor()));
-        out.put("equivalentFullCycles", p.equivalentFullCycles());
+        out.put("registration", p.registration() == null ? Json.NULL : registration(p.registration()));
+        out.put("master", p.master() == null ? Json.NULL : p.master().record());
+        if (p.master() != null) {
+            out.put("masterHash", p.master().hash());
+            out.put("masterAnchor", anchor(p.master().anchor()));
+            out.put("masterHolder", holderOf(p.master()));
+        }
+        out.put("equivalentFullCycles", p.equivalentFullCycles() == null ? Json.NULL : p.equivalentFullCycles());
         out.put("sessionCount", sessions.size());
         out.put("sessions", sessions);
+        out.put("nextCursor", p.nextCursor() == null ? Json.NULL : p.nextCursor());
+        out.put("complete", p.complete());
+        List<Map<String, Object>> holders = new ArrayList<>();
+        for (ConsortiumRecords.Holder h : p.holders()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", h.name());
+            m.put("nodeId", h.nodeId());
+            m.put("agency", h.agency());
+            m.put("status", h.status().label());
+            if (!h.reason().isEmpty()) {
+                m.put("reason", h.reason());
+            }
+            m.put("records", h.records());
+            m.put("failed", h.failed());
+            holders.add(m);
+        }
+        out.put("holders", holders);
+        out.put("missing", p.missing().stream().map(ConsortiumRecords.Holder::name).toList());
+        out.put("refusals", p.refusals());
+        out.put("failed", p.failed().stream().map(BatteryResource::entry).toList());
         out.put("latestValuation", p.latestValuation() == null ? Json.NULL : valuation(p.latestValuation()));
         // Written with the core's JSON writer: the records are JSON trees of their own (numbers as sent, nulls).
         return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static Map<String, Object> entry(PassportService.Entry s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("record", s.record());
+        m.put("hash", s.hash());
+        m.put("anchor", anchor(s.anchor()));
+        m.put("holder", holderOf(s));
+        return m;
+    }
+
+    private static Map<String, Object> holderOf(PassportService.Entry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", e.holder());
+        m.put("agency", e.holderAgency());
+        m.put("verified", e.verified());
+        m.put("verification", e.verification());
+        return m;
+    }
+
+    private static Map<String, Object> registration(PassportService.Registration r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agency", r.agency());
+        m.put("blockHeight", r.blockHeight());
+        m.put("version", r.version());
+        m.put("masterHash", r.masterHash());
+        return m;
     }
 
     /**

@@ -22,6 +22,7 @@ import org.batteryledger.core.proof.RecordProof;
 import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.exchange.RecordVerification;
 import org.batteryledger.node.records.ProofService;
 import org.batteryledger.routes.intake.RecordIntake;
 
@@ -45,6 +46,8 @@ public class RecordResource {
     private RecordIntake intake;
     @EJB
     private ProofService proofs;
+    @EJB
+    private RecordVerification verification;
     @Context
     private SecurityContext security;
 
@@ -142,7 +145,7 @@ public class RecordResource {
     public Map<String, Object> verify(String body) {
         ProofService.Verification v;
         try {
-            v = proofs.verify(body == null ? "" : body);
+            v = verification.verify(body == null ? "" : body);
         } catch (InvalidInput e) {
             throw Problem.badRequest(e.getMessage());
         }

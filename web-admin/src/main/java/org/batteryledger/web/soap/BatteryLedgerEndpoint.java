@@ -12,10 +12,12 @@ import org.batteryledger.core.json.Json;
 import org.batteryledger.core.proof.AnchorEvidence;
 import org.batteryledger.core.proof.RecordProof;
 import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.exchange.RecordVerification;
 import org.batteryledger.node.records.ProofService;
 import org.batteryledger.routes.intake.RecordIntake;
 import org.batteryledger.node.records.NotHeld;
-import org.batteryledger.node.records.PassportService;
+import org.batteryledger.node.exchange.ConsortiumRecords;
+import org.batteryledger.node.passport.PassportService;
 import org.batteryledger.web.soap.contract.Accepted;
 import org.batteryledger.web.soap.contract.Anchor;
 import org.batteryledger.web.soap.contract.BatteryLedgerPortType;
@@ -25,6 +27,8 @@ import org.batteryledger.web.soap.contract.LedgerFault;
 import org.batteryledger.web.soap.contract.LedgerFaultDetail;
 import org.batteryledger.web.soap.contract.Proof;
 import org.batteryledger.web.soap.contract.Rejected;
+import org.batteryledger.web.soap.contract.FailedRecord;
+import org.batteryledger.web.soap.contract.Holder;
 import org.batteryledger.web.soap.contract.SessionSummary;
 import org.batteryledger.web.soap.contract.SubmitRecords;
 import org.batteryledger.web.soap.contract.SubmitRecordsResponse;
@@ -64,6 +68,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private RecordIntake intake;
     @EJB
     private ProofService proofs;
+    @EJB
+    private RecordVerification verification;
     @EJB
     private PassportService passports;
     @EJB
@@ -126,7 +132,7 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         }
         ProofService.Verification v;
         try {
-            v = proofs.verify(Json.write(RecordTrees.of(record)));
+            v = verification.verify(Json.write(RecordTrees.of(record)));
         } catch (InvalidInput e) {
             throw fault("InvalidRecord", e.getMessage());
         }
@@ -144,7 +150,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     public GetBatteryResponse getBattery(GetBattery request) throws LedgerFault {
         PassportService.Passport p;
         try {
-            p = passports.passport(request.getBatteryCode() == null ? "" : request.getBatteryCode());
+            p = passports.passport(request.getBatteryCode() == null ? "" : request.getBatteryCode(), request.getCursor(),
+                    request.getLimit() == null ? PassportService.DEFAULT_LIMIT : request.getLimit());
         } catch (InvalidInput e) {
             throw fault("InvalidBatteryCode", e.getMessage());
         } catch (NotHeld e) {
@@ -152,10 +159,15 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         }
         GetBatteryResponse response = new GetBatteryResponse();
         response.setBatteryCode(p.batteryCode());
-        response.setMaster(RecordTrees.toBattery(p.master().record()));
-        response.setMasterHash(p.master().hash());
-        response.setMasterAnchor(anchor(p.master().anchor()));
-        response.setEquivalentFullCycles(BigDecimal.valueOf(p.equivalentFullCycles()));
+        if (p.master() != null) {
+            response.setMaster(RecordTrees.toBattery(p.master().record()));
+            response.setMasterHash(p.master().hash());
+            response.setMasterAnchor(anchor(p.master().anchor()));
+            response.setMasterHolder(p.master().holder());
+        }
+        if (p.equivalentFullCycles() != null) {
+            response.setEquivalentFullCycles(BigDecimal.valueOf(p.equivalentFullCycles()));
+        }
         response.setSessionCount(p.sessions().size());
         response.setSessions(new GetBatteryResponse.Sessions());
         for (PassportService.Entry s : p.sessions()) {
@@ -168,7 +180,35 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
             x.setSocStart(RecordTrees.number(r, "socStart"));
             x.setSocEnd(RecordTrees.number(r, "socEnd"));
             x.setAnchor(anchor(s.anchor()));
+            x.setHolder(s.holder());
+            x.setVerified(s.verified());
+            x.setVerification(s.verification());
             response.getSessions().getSession().add(x);
+        }
+        if (p.registration() != null) {
+            response.setRegisteredBy(p.registration().agency());
+        }
+        response.setComplete(p.complete());
+        response.setNextCursor(p.nextCursor());
+        response.setHolders(new GetBatteryResponse.Holders());
+        for (ConsortiumRecords.Holder h : p.holders()) {
+            Holder x = new Holder();
+            x.setNode(h.name());
+            x.setAgency(h.agency());
+            x.setStatus(h.status().label());
+            x.setReason(h.reason().isEmpty() ? null : h.reason());
+            x.setRecords(h.records());
+            x.setFailed(h.failed());
+            response.getHolders().getHolder().add(x);
+        }
+        response.getRefusal().addAll(p.refusals());
+        for (PassportService.Entry f : p.failed()) {
+            FailedRecord x = new FailedRecord();
+            x.setRecordId(RecordTrees.text(f.record(), "recordId"));
+            x.setHash(f.hash());
+            x.setHolder(f.holder());
+            x.setReason(f.verification());
+            response.getFailedRecord().add(x);
         }
         return response;
     }

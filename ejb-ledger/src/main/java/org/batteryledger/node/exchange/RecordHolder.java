@@ -1,0 +1,150 @@
+package org.batteryledger.node.exchange;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.batteryledger.core.contract.BatteryRegistry;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Registry;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.exchange.HeldRecord;
+import org.batteryledger.core.exchange.ReceivedRecords;
+import org.batteryledger.core.exchange.RecordPage;
+import org.batteryledger.core.exchange.RecordQuery;
+import org.batteryledger.core.merkle.InclusionProof;
+import org.batteryledger.core.merkle.MerkleTree;
+import org.batteryledger.core.policy.DisclosurePolicy;
+import org.batteryledger.core.record.BatteryRecord;
+import org.batteryledger.core.state.StateView;
+import org.batteryledger.node.records.BatchEntity;
+import org.batteryledger.node.records.RecordEntity;
+import org.batteryledger.node.records.RecordStore;
+import org.batteryledger.node.service.LedgerService;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The holder's side of the record exchange: answers another member's query within the consortium's disclosure
+ * policy (on chain, so every holder applies the same rules) and logs the answer in the same transaction.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class RecordHolder {
+    @PersistenceContext(unitName = "ledger")
+    private EntityManager em;
+    @EJB
+    private RecordStore store;
+    @EJB
+    private LedgerService ledger;
+
+    public RecordPage answer(NodeId from, RecordQuery query, long now) {
+        StateView chain = ledger.committedState();
+        NodeRecord asker = Registry.node(chain, from);
+        String subject = query instanceof RecordQuery.Battery b ? b.batteryCode() : ((RecordQuery.Proof) query).recordHash().hex();
+        String kind = query instanceof RecordQuery.Battery ? "battery" : "proof";
+        if (asker == null || Registry.isRevoked(chain, from)) {
+            String reason = "node " + from.shortId() + " is not a registered member node" + (asker == null ? "" : " (revoked)");
+            em.persist(new DisclosureEntity(now, from.value(), asker == null ? "?" : asker.agency(), kind, subject, 0, reason));
+            return RecordPage.refused(query.requestId(), RecordPage.Status.REFUSED, reason);
+        }
+        RecordPage page = query instanceof RecordQuery.Battery b ? battery(chain, asker, b) : proof((RecordQuery.Proof) query);
+        em.persist(new DisclosureEntity(now, from.value(), asker.agency(), kind, subject, page.records().size(),
+                page.status() == RecordPage.Status.OK ? String.join("; ", page.refusals()) : page.reason()));
+        return page;
+    }
+
+    private RecordPage battery(StateView chain, NodeRecord asker, RecordQuery.Battery q) {
+        String holderAgency = ledger.agency().orElse("");
+        String registeredBy = BatteryRegistry.registration(chain, q.batteryCode()).map(BatteryRegistry.Registration::agency).orElse(null);
+        boolean chargedIt = q.standing() != null && new ReceivedRecords(ledger.suite(), chain).check(q.standing(), asker.agency(), q.batteryCode())
+                instanceof ReceivedRecords.Verified v && v.record().record() instanceof BatteryRecord.Session;
+        DisclosurePolicy.Asker who = new DisclosurePolicy.Asker(asker.agency(), Member.decode(chain.get(Tables.AGENCY, asker.agency())), chargedIt);
+        List<String> types = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        if (q.masters()) {
+            allowed(who, holderAgency, q.batteryCode(), registeredBy, DisclosurePolicy.RecordType.MASTER, "battery", types, refusals);
+        }
+        if (q.sessions()) {
+            allowed(who, holderAgency, q.batteryCode(), registeredBy, DisclosurePolicy.RecordType.SESSION, "session", types, refusals);
+        }
+        if (types.isEmpty()) {
+            return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), refusals, false);
+        }
+        List<RecordEntity> rows = store.anchoredRecords(q.batteryCode(), types, q.afterSeq(), q.limit() + 1);
+        return RecordPage.of(q.requestId(), held(rows, true), q.limit(), refusals, rows.size() > q.limit());
+    }
+
+    /** A refusal is said only where this node holds records of the type: a holder of nothing has nothing to refuse. */
+    private void allowed(DisclosurePolicy.Asker who, String holder, String code, String registeredBy, DisclosurePolicy.RecordType type,
+                         String recordType, List<String> types, List<String> refusals) {
+        String refusal = DisclosurePolicy.refusal(who, holder, code, registeredBy, type);
+        if (refusal == null) {
+            types.add(recordType);
+        } else if (!store.anchoredRecords(code, List.of(recordType), 0, 1).isEmpty()) {
+            refusals.add(refusal);
+        }
+    }
+
+    /**
+     * This node's own anchored records of a battery as a page, as it would disclose them to its own agency: the
+     * consortium view checks them the same way as any member's (a row changed in this node's database fails too).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public RecordPage ownPage(String batteryCode, boolean masters, boolean sessions, long afterSeq, int limit) {
+        List<String> types = new ArrayList<>();
+        if (masters) {
+            types.add("battery");
+        }
+        if (sessions) {
+            types.add("session");
+        }
+        List<RecordEntity> rows = types.isEmpty() ? List.of() : store.anchoredRecords(batteryCode, types, afterSeq, limit + 1);
+        return RecordPage.of(0, held(rows, true), limit, List.of(), rows.size() > limit);
+    }
+
+    /** A proof discloses where a record sits, not the record: the asker has it already, so no content goes out. */
+    private RecordPage proof(RecordQuery.Proof q) {
+        Optional<RecordEntity> r = store.recordByHash(q.recordHash().hex());
+        if (r.isEmpty() || r.get().batchId() == null) {
+            return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), List.of(), false);
+        }
+        List<HeldRecord> held = held(List.of(r.get()), false);
+        return new RecordPage(q.requestId(), RecordPage.Status.OK, "", held, List.of(), false);
+    }
+
+    /** Rows with their proofs; rows whose batch is not anchored are left out (they have no proof to travel with). */
+    private List<HeldRecord> held(List<RecordEntity> rows, boolean withContent) {
+        Map<String, BatchEntity> batches = new HashMap<>();
+        Map<String, MerkleTree> trees = new HashMap<>();
+        List<HeldRecord> out = new ArrayList<>(rows.size());
+        for (RecordEntity r : rows) {
+            BatchEntity b = batches.computeIfAbsent(r.batchId(), id -> store.batch(id).orElse(null));
+            if (b == null || b.status() != BatchEntity.Status.ANCHORED) {
+                continue;
+            }
+            byte[] kept = r.auditPath();
+            InclusionProof path = kept != null ? InclusionProof.decode(kept)
+                    : trees.computeIfAbsent(b.batchId(), id -> MerkleTree.of(ledger.suite(), store.leaves(id))).inclusionProof(r.leafIndex());
+            byte[] content = withContent ? r.canonicalJson().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            out.add(new HeldRecord(content, path, Hash.fromHex(b.root()), r.seq()));
+        }
+        return out;
+    }
+
+    /** The newest disclosures this node made, newest first. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<DisclosureEntity> disclosures(int limit) {
+        return em.createQuery("select d from DisclosureEntity d order by d.id desc", DisclosureEntity.class).setMaxResults(limit).getResultList();
+    }
+}

@@ -1,0 +1,123 @@
+package org.batteryledger.core.exchange;
+
+import org.batteryledger.core.contract.BatteryRegistry;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.MemberKind;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.Suites;
+import org.batteryledger.core.json.Jcs;
+import org.batteryledger.core.merkle.MerkleTree;
+import org.batteryledger.core.record.RecordSchemaTest;
+import org.batteryledger.core.state.StateOverlay;
+import org.batteryledger.core.state.WorldState;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A disclosed record is used only when it checks out against this node's own chain; otherwise the reason is named. */
+class ReceivedRecordsTest {
+    static final CryptoSuite SUITE = Suites.ecdsa();
+    static final String CODE = "036PE0B1A2C3D4E5F6G7H8J9";
+    static final byte[] MASTER = Jcs.canonicalBytes(RecordSchemaTest.BATTERY);
+    static final byte[] SESSION = Jcs.canonicalBytes(RecordSchemaTest.SESSION);
+
+    final StateOverlay chain = new StateOverlay(new WorldState());
+    final List<Hash> leaves = new ArrayList<>(List.of(SUITE.hash("other 1".getBytes()), SUITE.hash(MASTER), SUITE.hash(SESSION)));
+    final MerkleTree tree = MerkleTree.of(SUITE, leaves);
+
+    ReceivedRecordsTest() {
+        chain.put(Tables.AGENCY, "agency-a", new Member(Set.of(MemberKind.MANUFACTURER, MemberKind.CHARGING), List.of("CATL", "ChargeCo")).encode());
+        chain.put(Tables.AGENCY, "agency-b", new byte[0]);
+        chain.put(Tables.ANCHOR, tree.root().hex(), new Payloads.Anchor("node0-1", 3, 12, SUITE.hash("tx".getBytes()), "agency-a").encode());
+        chain.put(Tables.BATTERY, CODE, new BatteryRegistry.Registration(CODE, "agency-a", SUITE.hash(MASTER), 1_709_251_200L, 12,
+                SUITE.hash("tx".getBytes()), 1).encode());
+    }
+
+    HeldRecord held(byte[] canonical, int leaf) {
+        return new HeldRecord(canonical, tree.inclusionProof(leaf), tree.root(), leaf + 100);
+    }
+
+    ReceivedRecords.Check check(HeldRecord h, String holder) {
+        return new ReceivedRecords(SUITE, chain).check(h, holder, CODE);
+    }
+
+    static String failure(ReceivedRecords.Check c) {
+        return assertInstanceOf(ReceivedRecords.Failed.class, c).reason();
+    }
+
+    @Test
+    void aRecordAnchoredByTheHoldersAgencyIsVerifiedWithItsAnchor() {
+        ReceivedRecords.Verified v = assertInstanceOf(ReceivedRecords.Verified.class, check(held(SESSION, 2), "agency-a"));
+        assertEquals(12, v.anchor().height());
+        assertEquals("cpo-9", v.record().record().recordId());
+        ReceivedRecords.Verified m = assertInstanceOf(ReceivedRecords.Verified.class, check(held(MASTER, 1), "agency-a"));
+        assertEquals("current (version 1)", m.registration());
+    }
+
+    @Test
+    void aChangedRecordFailsAtItsAuditPath() {
+        byte[] changed = Jcs.canonicalBytes(RecordSchemaTest.SESSION.replace("\"energyKWh\":0.63", "\"energyKWh\":0.93"));
+        assertEquals("its audit path (leaf 2 of 3) does not lead from the record's hash to batch root " + tree.root().shortHex()
+                + ": the record was changed", failure(check(held(changed, 2), "agency-a")));
+    }
+
+    @Test
+    void aRootThisChainDidNotAnchorFails() {
+        MerkleTree alone = MerkleTree.of(SUITE, List.of(SUITE.hash(SESSION)));
+        HeldRecord h = new HeldRecord(SESSION, alone.inclusionProof(0), alone.root(), 1);
+        assertEquals("batch root " + alone.root().shortHex() + " is not anchored on this node's chain", failure(check(h, "agency-a")));
+    }
+
+    @Test
+    void aRecordAnotherAgencyAnchoredIsNotTheHoldersToDisclose() {
+        assertEquals("anchored by agency-a, not by the holder's agency agency-b", failure(check(held(SESSION, 2), "agency-b")));
+    }
+
+    @Test
+    void aRecordOfAnotherBatteryOrNotCanonicalFails() {
+        ReceivedRecords r = new ReceivedRecords(SUITE, chain);
+        assertEquals("a record of battery " + CODE + ", not of OTHER-1", failure(r.check(held(SESSION, 2), "agency-a", "OTHER-1")));
+        byte[] spaced = RecordSchemaTest.SESSION.replace(",", ", ").getBytes(StandardCharsets.UTF_8);
+        assertEquals("the record is not in its canonical form (RFC 8785), so its hash is not the one anchored",
+                failure(check(new HeldRecord(spaced, tree.inclusionProof(2), tree.root(), 1), "agency-a")));
+        assertEquals("not JSON: ", failure(check(new HeldRecord("{".getBytes(), tree.inclusionProof(2), tree.root(), 1), "agency-a"))
+                .substring(0, 10));
+    }
+
+    @Test
+    void aRecordNamingAPartyItsAgencyDoesNotSpeakForFails() {
+        chain.put(Tables.AGENCY, "agency-a", new Member(Set.of(MemberKind.MANUFACTURER), List.of("CATL")).encode());
+        assertEquals("names 'ChargeCo', not a party of its agency agency-a", failure(check(held(SESSION, 2), "agency-a")));
+    }
+
+    @Test
+    void queriesAndPagesRoundTripAndRefuseNonsense() {
+        RecordQuery q = new RecordQuery.Battery(7, CODE, true, true, 42, 100, held(SESSION, 2));
+        RecordQuery back = RecordQuery.decode(q.encode());
+        assertEquals(CODE, ((RecordQuery.Battery) back).batteryCode());
+        assertEquals(List.of(SUITE.hash(SESSION)), List.of(SUITE.hash(((RecordQuery.Battery) back).standing().canonical())));
+        assertEquals(new RecordQuery.Proof(8, SUITE.hash(MASTER)), RecordQuery.decode(new RecordQuery.Proof(8, SUITE.hash(MASTER)).encode()));
+        assertThrows(org.batteryledger.core.codec.DecodeException.class,
+                () -> RecordQuery.decode(new org.batteryledger.core.codec.CanonicalWriter().u8(1).u64(1).str("x y").bool(true).bool(true)
+                        .u64(0).u32(10).bool(false).toByteArray()));
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> new RecordQuery.Battery(1, CODE, true, true, 0, 501, null));
+
+        RecordPage page = RecordPage.of(7, List.of(held(MASTER, 1), held(SESSION, 2)), 1, List.of("policy: no"), false);
+        assertEquals(1, page.records().size());
+        assertEquals(true, page.more(), "a record was left for the next page");
+        RecordPage decoded = RecordPage.decode(page.encode());
+        assertEquals(page.refusals(), decoded.refusals());
+        assertEquals(101, decoded.records().get(0).seq());
+        assertEquals(RecordPage.Status.BUSY, RecordPage.decode(RecordPage.refused(3, RecordPage.Status.BUSY, "later").encode()).status());
+    }
+}

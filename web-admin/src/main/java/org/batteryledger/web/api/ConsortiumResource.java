@@ -1,0 +1,76 @@
+package org.batteryledger.web.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.node.exchange.DisclosureEntity;
+import org.batteryledger.node.exchange.RecordHolder;
+import org.batteryledger.node.service.LedgerService;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The consortium as members see it: each agency's member kinds and parties (on chain), and this node's log of what it
+ * disclosed to other members (who asked, for what, when, how many records, what the policy refused).
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConsortiumResource {
+    static final int MAX_DISCLOSURES = 1_000;
+
+    @EJB
+    private LedgerService ledger;
+    @EJB
+    private RecordHolder holder;
+
+    @GET
+    @Path("agencies")
+    public List<Map<String, Object>> agencies() {
+        TreeSet<String> names = new TreeSet<>();
+        ledger.activeNodes().forEach(n -> names.add(n.agency()));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String a : names) {
+            Member m = Member.decode(ledger.state(Tables.AGENCY, a).orElse(null));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("agency", a);
+            row.put("kinds", m.kindLabels());
+            row.put("parties", m.parties());
+            out.add(row);
+        }
+        return out;
+    }
+
+    @GET
+    @Path("disclosures")
+    @RolesAllowed({"admin", "auditor"})
+    public List<Map<String, Object>> disclosures(@QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > MAX_DISCLOSURES) {
+            throw Problem.badRequest("limit must be 1 to " + MAX_DISCLOSURES + ", not " + limit);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DisclosureEntity d : holder.disclosures(limit)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("at", Instant.ofEpochMilli(d.askedAt()).toString());
+            row.put("askerNode", d.askerNode());
+            row.put("askerAgency", d.askerAgency());
+            row.put("kind", d.kind());
+            row.put("subject", d.subject());
+            row.put("disclosed", d.disclosed());
+            row.put("refused", d.refused());
+            out.add(row);
+        }
+        return out;
+    }
+}
