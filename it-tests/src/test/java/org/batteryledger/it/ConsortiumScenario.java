@@ -130,6 +130,7 @@ abstract class ConsortiumScenario {
         story.recyclerSeesTheWholeHistory();
         story.recyclerVerifiesRecordsItDoesNotHold();
         story.aPolicyRefusalIsExplicitAndLogged();
+        story.recyclerValuesFromEveryMembersEvidence(dir);
 
         // node3 stops: it is named as missing and the view says it is incomplete. While it is down, one of its records
         // is changed in its database; once it is back, the recycler's view reports that record as failing, at node3.
@@ -140,6 +141,7 @@ abstract class ConsortiumScenario {
         assertFalse(partial.getBoolean("complete"), partial.toString());
         assertEquals(List.of("node3"), partial.getJsonArray("missing").getValuesAs(jakarta.json.JsonString::getString));
         assertEquals(3, partial.getJsonArray("sessions").size(), "node1's three sessions, verified: " + partial);
+        story.withAMemberStoppedOnlyAPartialValuationIsIssued();
         story.changeRecordInH2(dir.resolve("nodes/node3/data/ledger"), "a-" + story.run + "-1");
         assertTrue(node3.start(dir.resolve("nodes/node3/server/deployments/battery-ledger.ear")));
         assertTrue(Main.waitUntilServing(node3, nodes.get(0).password("admin")));

@@ -198,4 +198,47 @@ final class CrossMemberStory {
         assertTrue(f.getJsonObject("holder").getString("verification").endsWith("the record was changed"), f.toString());
         assertEquals(4, view.getJsonArray("sessions").size(), "the changed record is not counted: " + view);
     }
+
+    /**
+     * The recycler values the battery from every member's evidence: the certificate names each holder with the root of
+     * the inputs it held, says the evidence was complete, and plain openssl verifies it against the chain CA.
+     */
+    void recyclerValuesFromEveryMembersEvidence(java.nio.file.Path consortiumDir) throws Exception {
+        NodeClient.Reply r = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\"}");
+        assertEquals(201, r.status(), r.body());
+        JsonObject evidence = r.object().getJsonObject("certificate").getJsonObject("evidence");
+        assertEquals(6, evidence.getInt("records"), "the master record and five sessions: " + evidence);
+        assertEquals(java.util.Map.of("node0", 1, "node1", 3, "node3", 2), evidence.getJsonArray("holders").stream().map(JsonValue::asJsonObject)
+                .collect(java.util.stream.Collectors.toMap(h -> h.getString("node"), h -> h.getInt("records"))));
+        assertTrue(evidence.getJsonObject("completeness").getBoolean("complete"), evidence.toString());
+        String id = r.object().getString("certificateId");
+        java.net.http.HttpResponse<byte[]> cms = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(nodes.get(2).api() + "/valuations/" + id)).header("Accept", "application/pkcs7-mime")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("auditor:" + nodes.get(2).password("auditor"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, cms.statusCode());
+        java.nio.file.Path p7m = java.nio.file.Files.createTempFile("cross-member-", ".p7m");
+        java.nio.file.Files.write(p7m, cms.body());
+        Process openssl = new ProcessBuilder("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p7m.toString(), "-CAfile",
+                consortiumDir.resolve("ca/ca.crt").toString(), "-purpose", "any", "-out", "/dev/null").redirectErrorStream(true).start();
+        String out = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(openssl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, openssl.exitValue(), out);
+        assertTrue(out.contains("Verification successful"), out);
+        java.nio.file.Files.delete(p7m);
+    }
+
+    /** With node3 stopped the evidence is incomplete: a valuation refuses with the reason, a partial one says so. */
+    void withAMemberStoppedOnlyAPartialValuationIsIssued() throws Exception {
+        NodeClient.Reply refused = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\"}");
+        assertEquals(409, refused.status(), refused.body());
+        assertTrue(refused.object().getString("detail").contains("not answering: node3"), refused.body());
+        NodeClient.Reply partial = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\",\"partial\":true}");
+        assertEquals(201, partial.status(), partial.body());
+        JsonObject completeness = partial.object().getJsonObject("certificate").getJsonObject("evidence").getJsonObject("completeness");
+        assertFalse(completeness.getBoolean("complete"));
+        assertTrue(completeness.getBoolean("partial"));
+        assertEquals(List.of("node3"), completeness.getJsonArray("missingHolders").getValuesAs(jakarta.json.JsonString::getString));
+        assertEquals(4, partial.object().getJsonObject("certificate").getJsonObject("evidence").getInt("records"));
+    }
 }

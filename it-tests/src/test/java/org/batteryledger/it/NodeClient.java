@@ -42,6 +42,11 @@ public final class NodeClient {
         this.consortiumDir = consortiumDir;
     }
 
+    /** The API's base URL, for calls this client does not make (bytes, other media types). */
+    public String api() {
+        return api;
+    }
+
     public synchronized String password(String user) throws IOException {
         if (users == null) {
             Properties p = new Properties();

@@ -67,7 +67,8 @@ public class ConsortiumRecords {
 
     /** A record as gathered: verified (with its anchor) or failed (with the reason), and who holds it. */
     public record Gathered(BatteryRecord record, String recordId, String canonicalJson, String hash, String holderName, String holderAgency,
-                           boolean verified, String verification, Long blockHeight, String txHash, String registration) {
+                           boolean verified, String verification, Long blockHeight, String txHash, String registration,
+                           long leafIndex, long treeSize, String batchRoot) {
     }
 
     /**
@@ -89,6 +90,32 @@ public class ConsortiumRecords {
     public Gathering gather(String batteryCode, String cursor, int limit) {
         Cursor from = Cursor.decode(cursor);
         return gather(batteryCode, from.isStart(), true, from, limit);
+    }
+
+    /**
+     * Every record of a battery the members disclose, page after page (for a valuation): at most {@code maxSessions}
+     * sessions, or an {@link InvalidInput}-free {@link IllegalStateException} naming the bound.
+     */
+    public Gathering gatherAll(String batteryCode, int maxSessions) {
+        Gathering first = gather(batteryCode, true, true, Cursor.decode(null), RecordQuery.MAX_LIMIT);
+        List<Gathered> sessions = new ArrayList<>(first.sessions());
+        Gathering page = first;
+        boolean complete = first.complete();
+        List<Holder> holders = new ArrayList<>(first.holders());
+        while (page.nextCursor() != null) {
+            if (sessions.size() > maxSessions) {
+                throw new IllegalStateException("battery " + batteryCode + " has more than " + maxSessions + " sessions in the consortium");
+            }
+            page = gather(batteryCode, false, true, Cursor.decode(page.nextCursor()), RecordQuery.MAX_LIMIT);
+            sessions.addAll(page.sessions());
+            complete &= page.complete();
+            for (Holder h : page.missing()) {
+                if (holders.stream().noneMatch(x -> x.nodeId().equals(h.nodeId()) && x.status() == h.status())) {
+                    holders.add(h); // a holder that answered the first page but not a later one is missing too
+                }
+            }
+        }
+        return new Gathering(first.masters(), sessions, holders, first.refusals(), null, complete);
     }
 
     private Gathering gather(String code, boolean masters, boolean sessions, Cursor from, int limit) {
@@ -174,10 +201,10 @@ public class ConsortiumRecords {
         if (check instanceof ReceivedRecords.Verified v) {
             return new Gathered(v.record().record(), v.record().record().recordId(), json, v.recordHash().hex(), n.name(), n.agency(), true,
                     "anchored in block " + v.anchor().height() + " by " + v.anchor().agency(), v.anchor().height(), v.anchor().txHash().hex(),
-                    v.registration());
+                    v.registration(), h.path().leafIndex(), h.path().treeSize(), h.batchRoot().hex());
         }
         ReceivedRecords.Failed f = (ReceivedRecords.Failed) check;
-        return new Gathered(null, f.recordId(), json, f.recordHash().hex(), n.name(), n.agency(), false, f.reason(), null, null, "");
+        return new Gathered(null, f.recordId(), json, f.recordHash().hex(), n.name(), n.agency(), false, f.reason(), null, null, "", -1, 0, null);
     }
 
     /**

@@ -5,6 +5,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
@@ -22,7 +23,9 @@ import org.batteryledger.core.valuation.ValuationParameters;
 import org.batteryledger.core.valuation.certificate.AnchoredRecord;
 import org.batteryledger.core.valuation.certificate.CertificateSigner;
 import org.batteryledger.core.valuation.certificate.CertificateVerifier;
+import org.batteryledger.core.valuation.certificate.Provenance;
 import org.batteryledger.core.valuation.certificate.ValuationCertificate;
+import org.batteryledger.node.exchange.ConsortiumRecords;
 import org.batteryledger.node.records.BatchEntity;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.NotHeld;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,8 @@ import java.util.Optional;
 public class ValuationService {
     @EJB
     private RecordStore records;
+    @EJB
+    private ConsortiumRecords consortium;
     @EJB
     private LedgerService ledger;
     @EJB
@@ -88,8 +94,13 @@ public class ValuationService {
      * @throws CannotValue  when the evidence is not usable or the chain refuses the registration
      */
     public Issued issue(String batteryCode) {
+        return issue(batteryCode, false);
+    }
+
+    /** @param partial as {@link #value(String, boolean)}: the certificate then says what was missing */
+    public Issued issue(String batteryCode, boolean partial) {
         ValuationKeys.Keys k = keys.keys();
-        Valued v = value(batteryCode);
+        Valued v = value(batteryCode, partial);
         Assessment assessment = v.assessment();
         BatteryRecord.Master master = v.master();
         CryptoSuite suite = ledger.suite();
@@ -97,7 +108,7 @@ public class ValuationService {
         String supersedes = ledger.state(Tables.VALUATION_LATEST, batteryCode).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         ValuationCertificate certificate = ValuationCertificate.issue(suite, ledger.validators().chainId(),
                 new ValuationCertificate.Issuer(k.agency(), ledger.nodeName(), ledger.nodeId()), now, supersedes, master, v.masterAnchor(),
-                v.sessionAnchors(), v.unanchored(), k.parameters(), assessment);
+                v.sessionAnchors(), v.unanchored(), k.parameters(), assessment, v.provenance());
         byte[] cms = CertificateSigner.sign(k.suite(), k.signer(), k.chain(), certificate);
         Hash hash = certificate.hash(suite);
 
@@ -124,15 +135,27 @@ public class ValuationService {
 
     /** A battery valued from this node's anchored records, with the anchors of the evidence; nothing signed or stored. */
     public record Valued(BatteryRecord.Master master, Assessment assessment, ValuationParameters parameters, AnchoredRecord masterAnchor,
-                         List<AnchoredRecord> sessionAnchors, int unanchored, Instant now) {
+                         List<AnchoredRecord> sessionAnchors, int unanchored, Instant now, Provenance provenance) {
+    }
+
+    /** Sessions of one battery a valuation gathers at most (pages of 500 from each holder). */
+    static final int MAX_SESSIONS = 50_000;
+
+    /** As {@link #value(String, boolean)}, refusing incomplete evidence. */
+    public Valued value(String batteryCode) {
+        return value(batteryCode, false);
     }
 
     /**
-     * Values a battery now without issuing a certificate (the passport export uses this).
+     * Values a battery now from the consortium's evidence without issuing a certificate (the passport export uses this):
+     * every member's records of the battery that the data-sharing policy discloses to this node, each checked against
+     * this node's chain ({@link ConsortiumRecords}); a record that fails its check is never used.
      *
+     * @param partial value from what there is when a holder did not answer, a record failed its check, or the policy
+     *                withheld records; otherwise that refuses with the reason
      * @throws InvalidInput, NotHeld, CannotValue as {@link #issue}
      */
-    public Valued value(String batteryCode) {
+    public Valued value(String batteryCode, boolean partial) {
         if (batteryCode == null || !RecordSchema.BATTERY_CODE.matcher(batteryCode).matches()) {
             throw new InvalidInput("a battery code is 1-64 characters of [A-Z0-9-], not '" + batteryCode + "'");
         }
@@ -140,58 +163,56 @@ public class ValuationService {
         if (k.parameters() == null) {
             throw new CannotValue(k.parametersError());
         }
-        CryptoSuite suite = ledger.suite();
-        List<RecordEntity> history = records.history(batteryCode);
-        if (history.stream().noneMatch(r -> r.type().equals("battery"))) {
-            throw new NotHeld("this node holds no battery record for " + batteryCode);
+        ConsortiumRecords.Gathering g;
+        try {
+            g = consortium.gatherAll(batteryCode, MAX_SESSIONS);
+        } catch (IllegalStateException e) {
+            throw new CannotValue(e.getMessage());
+        }
+        Optional<BatteryRegistry.Registration> registration = BatteryRegistry.registration(ledger.committedState(), batteryCode);
+        List<ConsortiumRecords.Gathered> masters = g.masters().stream().filter(ConsortiumRecords.Gathered::verified).toList();
+        ConsortiumRecords.Gathered master = masters.stream()
+                .filter(m -> registration.isEmpty() || m.hash().equals(registration.get().masterHash().hex())).reduce((a, b) -> b).orElse(null);
+        List<String> missing = g.missing().stream().map(h -> h.name() + " (" + h.status().label() + ": " + h.reason() + ")").toList();
+        if (master == null) {
+            if (registration.isEmpty() && g.masters().isEmpty() && g.sessions().isEmpty()) {
+                throw new NotHeld("no member holds a battery record for " + batteryCode);
+            }
+            throw new CannotValue("the battery record of " + batteryCode + registration.map(r -> " (registered by " + r.agency() + ")").orElse("")
+                    + " is not available to this node" + (missing.isEmpty() ? "" : ": " + String.join(", ", missing))
+                    + (g.refusals().isEmpty() ? "" : "; " + String.join("; ", g.refusals())));
+        }
+        int failed = (int) (g.masters().stream().filter(m -> !m.verified()).count() + g.sessions().stream().filter(m -> !m.verified()).count());
+        List<String> refusals = g.refusals();
+        if (!partial && (!missing.isEmpty() || failed > 0 || !refusals.isEmpty())) {
+            List<String> why = new ArrayList<>();
+            if (!missing.isEmpty()) {
+                why.add("not answering: " + String.join(", ", missing));
+            }
+            if (failed > 0) {
+                why.add(failed + " record(s) failed their check against the chain");
+            }
+            why.addAll(refusals);
+            throw new CannotValue("the evidence of " + batteryCode + " is incomplete (" + String.join("; ", why)
+                    + "); ask for a partial valuation to value from what there is, and the certificate says what was missing");
         }
 
-        // Evidence: the anchored records only, each re-hashed (the store must still hold what was anchored) and each
-        // batch root checked against the chain's anchor registry.
-        Map<String, Optional<BatchEntity>> batches = new HashMap<>();
-        BatteryRecord.Master master = null;
-        AnchoredRecord masterAnchor = null;
+        Map<String, List<Hash>> held = new LinkedHashMap<>();
+        Map<String, String> agencies = new HashMap<>();
+        AnchoredRecord masterAnchor = anchored(master, held, agencies);
         List<BatteryRecord.Session> sessions = new ArrayList<>();
         List<AnchoredRecord> sessionAnchors = new ArrayList<>();
-        int unanchored = 0;
-        for (RecordEntity r : history) {
-            Optional<BatchEntity> batch = r.batchId() == null ? Optional.empty() : batches.computeIfAbsent(r.batchId(), id -> {
-                Optional<BatchEntity> b = records.batch(id);
-                b.filter(x -> x.status() == BatchEntity.Status.ANCHORED).ifPresent(x -> {
-                    if (ledger.state(Tables.ANCHOR, x.root()).isEmpty()) {
-                        throw new CannotValue("batch " + id + " is marked anchored here, but the chain has no anchor of its root " + x.root());
-                    }
-                });
-                return b;
-            });
-            if (batch.isEmpty() || batch.get().status() != BatchEntity.Status.ANCHORED) {
-                if (r.type().equals("battery")) {
-                    throw new CannotValue("the battery record " + r.recordId() + " of " + batteryCode + " is not anchored yet: try again once its batch is on chain");
-                }
-                unanchored++;
-                continue;
-            }
-            byte[] canonical = r.canonicalJson().getBytes(StandardCharsets.UTF_8);
-            Hash hash = suite.hash(canonical);
-            if (!hash.hex().equals(r.recordHash())) {
-                throw new CannotValue("record " + r.recordId() + " no longer matches its anchored hash " + r.recordHash()
-                        + ": the off-chain store was changed, so no valuation is issued from it");
-            }
-            if (!(RecordSchema.check(Json.parse(r.canonicalJson())) instanceof RecordSchema.Valid valid)) {
-                throw new CannotValue("record " + r.recordId() + " is stored but no longer passes the record schema");
-            }
-            BatchEntity b = batch.get();
-            AnchoredRecord anchor = new AnchoredRecord(r.recordId(), hash, r.leafIndex(), b.size(), Hash.fromHex(b.root()), b.height(),
-                    Hash.fromHex(b.txHash()));
-            if (valid.parsed().record() instanceof BatteryRecord.Master m) {
-                master = m;
-                masterAnchor = anchor;
-            } else {
-                sessions.add((BatteryRecord.Session) valid.parsed().record());
-                sessionAnchors.add(anchor);
+        for (ConsortiumRecords.Gathered r : g.sessions()) {
+            if (r.verified()) {
+                sessions.add((BatteryRecord.Session) r.record());
+                sessionAnchors.add(anchored(r, held, agencies));
             }
         }
+        List<Provenance.Holder> holders = new ArrayList<>();
+        held.forEach((node, hashes) -> holders.add(new Provenance.Holder(node, agencies.get(node), hashes)));
+        Provenance provenance = new Provenance(holders, partial, g.missing().stream().map(ConsortiumRecords.Holder::name).toList(), failed, refusals);
 
+        BatteryRecord.Master m = (BatteryRecord.Master) master.record();
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         Instant valuedAt = now; // a partner's clock may run ahead: value at the latest session's end then
         for (BatteryRecord.Session s : sessions) {
@@ -199,11 +220,18 @@ public class ValuationService {
                 valuedAt = s.endedAt();
             }
         }
-        if (valuedAt.isBefore(master.manufacturedAt())) {
-            valuedAt = master.manufacturedAt();
+        if (valuedAt.isBefore(m.manufacturedAt())) {
+            valuedAt = m.manufacturedAt();
         }
-        Assessment assessment = new ValuationEngine(k.parameters()).assess(new Evidence(master, sessions), valuedAt);
-        return new Valued(master, assessment, k.parameters(), masterAnchor, sessionAnchors, unanchored, now);
+        Assessment assessment = new ValuationEngine(k.parameters()).assess(new Evidence(m, sessions), valuedAt);
+        return new Valued(m, assessment, k.parameters(), masterAnchor, sessionAnchors, (int) records.unanchoredCount(batteryCode), now, provenance);
+    }
+
+    private static AnchoredRecord anchored(ConsortiumRecords.Gathered r, Map<String, List<Hash>> held, Map<String, String> agencies) {
+        Hash hash = Hash.fromHex(r.hash());
+        held.computeIfAbsent(r.holderName(), k -> new ArrayList<>()).add(hash);
+        agencies.put(r.holderName(), r.holderAgency());
+        return new AnchoredRecord(r.recordId(), hash, r.leafIndex(), r.treeSize(), Hash.fromHex(r.batchRoot()), r.blockHeight(), Hash.fromHex(r.txHash()));
     }
 
     /** A certificate this node issued, with its registration. */

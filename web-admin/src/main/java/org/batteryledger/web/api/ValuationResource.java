@@ -5,6 +5,7 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -48,7 +49,12 @@ public class ValuationResource {
         if (!(body.get("batteryCode") instanceof JsonString code) || code.getString().isBlank()) {
             throw Problem.badRequest("field 'batteryCode' is required and must be a non-empty string");
         }
-        ValuationService.Issued issued = valuations.issue(code.getString()); // refusals: ProblemMapper
+        JsonValue partial = body.getOrDefault("partial", JsonValue.FALSE);
+        if (partial != JsonValue.TRUE && partial != JsonValue.FALSE) {
+            throw Problem.badRequest("field 'partial' must be true or false");
+        }
+        // refusals (incomplete evidence without partial among them): ProblemMapper
+        ValuationService.Issued issued = valuations.issue(code.getString(), partial == JsonValue.TRUE);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("certificateId", issued.certificate().id());
         out.put("batteryCode", issued.certificate().batteryCode());

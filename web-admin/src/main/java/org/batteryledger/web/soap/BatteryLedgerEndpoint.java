@@ -221,7 +221,7 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         }
         ValuationService.Issued issued;
         try {
-            issued = valuations.issue(request.getBatteryCode() == null ? "" : request.getBatteryCode());
+            issued = valuations.issue(request.getBatteryCode() == null ? "" : request.getBatteryCode(), Boolean.TRUE.equals(request.isPartial()));
         } catch (InvalidInput e) {
             throw fault("InvalidBatteryCode", e.getMessage());
         } catch (NotHeld e) {

@@ -49,6 +49,16 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
     public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
                                              BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
                                              int unanchored, ValuationParameters parameters, Assessment assessment) {
+        return issue(suite, chainId, issuer, issuedAt, supersedes, master, battery, sessions, unanchored, parameters, assessment, null);
+    }
+
+    /**
+     * As above, with the inputs' {@link Provenance} (null for a valuation from one node's own records): the certificate
+     * then names each holder with the root of the inputs it held, and says whether the evidence was complete.
+     */
+    public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
+                                             BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
+                                             int unanchored, ValuationParameters parameters, Assessment assessment, Provenance provenance) {
         issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // what the CMS signing time can hold
         if (!assessment.batteryCode().equals(master.batteryCode())) {
             throw new IllegalArgumentException("the assessment is of " + assessment.batteryCode() + ", not " + master.batteryCode());
@@ -96,6 +106,16 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         evidence.put("unanchoredRecordsLeftOut", unanchored);
         evidence.put("evidenceRoot", MerkleTree.root(suite, inputs.stream().map(AnchoredRecord::hash).toList()).hex());
         evidence.put("anchors", anchors(inputs));
+        if (provenance != null) {
+            evidence.put("holders", holders(suite, provenance));
+            Map<String, Object> completeness = new LinkedHashMap<>();
+            completeness.put("complete", provenance.complete());
+            completeness.put("partial", provenance.partial());
+            completeness.put("missingHolders", provenance.missing());
+            completeness.put("failedRecordsLeftOut", provenance.failedRecords());
+            completeness.put("policyRefusals", provenance.refusals());
+            evidence.put("completeness", completeness);
+        }
         doc.put("evidence", evidence);
         doc.put("results", assessment.toJson());
 
@@ -109,6 +129,21 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
     }
 
     /** Inputs grouped by the anchoring transaction, in block order: each record once, with its leaf index. */
+    /** Each holder with the count of inputs it held and the RFC 6962 root over their hashes (in record-hash order). */
+    private static List<Object> holders(CryptoSuite suite, Provenance p) {
+        List<Object> out = new ArrayList<>();
+        for (Provenance.Holder h : p.holders()) {
+            List<Hash> sorted = h.inputs().stream().sorted((x, y) -> x.hex().compareTo(y.hex())).toList();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", h.node());
+            m.put("agency", h.agency());
+            m.put("records", sorted.size());
+            m.put("root", MerkleTree.root(suite, sorted).hex());
+            out.add(m);
+        }
+        return out;
+    }
+
     private static List<Object> anchors(List<AnchoredRecord> inputs) {
         Map<String, List<AnchoredRecord>> byTx = new TreeMap<>();
         for (AnchoredRecord r : inputs) {
