@@ -30,24 +30,45 @@ export async function batteriesPage(args) {
 
 async function showBattery(box, code) {
   const p = await api('GET', '/batteries/' + encodeURIComponent(code));
-  const m = p.master;
+  const m = p.master || {};
   const sessions = p.sessions.slice(-SHOWN_SESSIONS).reverse();
-  fill(box, 
+  const masterRows = p.master ? [recordRow(p.master, p.masterHash, p.masterAnchor, p.masterHolder)] : [];
+  fill(box,
     el('section', { class: 'card' }, el('h2', { id: 'battery-code' }, p.batteryCode),
-      el('div', { class: 'figures' }, figure('Chemistry', m.chemistry), figure('Manufacturer', m.manufacturer),
-        figure('Rated capacity', m.ratedCapacityAh + ' Ah'), figure('Rated cycle life', m.ratedCycleLife),
-        figure('Equivalent full cycles', p.equivalentFullCycles), figure('Sessions', p.sessionCount, 'battery-sessions'),
+      el('div', { class: 'figures' }, figure('Chemistry', m.chemistry || '—'), figure('Manufacturer', m.manufacturer || '—'),
+        figure('Registered by', p.registration ? p.registration.agency + ' (block ' + p.registration.blockHeight + ')' : 'not yet'),
+        figure('Rated capacity', m.ratedCapacityAh ? m.ratedCapacityAh + ' Ah' : '—'), figure('Rated cycle life', m.ratedCycleLife || '—'),
+        figure('Equivalent full cycles', p.equivalentFullCycles === null ? 'more than one page' : p.equivalentFullCycles),
+        figure('Sessions', p.sessionCount, 'battery-sessions'),
         figure('Latest valuation', p.latestValuation ? p.latestValuation.certificateId : 'none')),
+      completeness(p),
       el('p', {}, el('a', { href: '#/valuations/' + encodeURIComponent(p.batteryCode), id: 'value-battery' }, 'Valuations of this battery')),
-      el('h3', {}, 'Records'),
+      el('h3', {}, 'Records of every member that holds them'),
       el('p', { class: 'muted small' }, p.sessionCount > SHOWN_SESSIONS ? 'The newest ' + SHOWN_SESSIONS + ' of ' + p.sessionCount + ' sessions.' : ''),
       el('table', { id: 'record-table' },
-        el('thead', {}, el('tr', {}, ['Record', 'Type', 'When', 'SoC', 'Temp avg/max', 'Anchored', ''].map(h => el('th', {}, h)))),
-        el('tbody', {}, [recordRow(m, p.masterHash, p.masterAnchor)].concat(sessions.map(s => recordRow(s.record, s.hash, s.anchor)))))));
+        el('thead', {}, el('tr', {}, ['Record', 'Type', 'When', 'SoC', 'Temp avg/max', 'Anchored', 'Holder', ''].map(h => el('th', {}, h)))),
+        el('tbody', {}, masterRows.concat(sessions.map(s => recordRow(s.record, s.hash, s.anchor, s.holder)))))));
 }
 
-function recordRow(r, hash, anchor) {
-  const proofRow = el('tr', { class: 'hidden proof-row' }, el('td', { colspan: 7 }));
+// Whether every member node answered, what the policy withheld, and records that failed their check (never counted).
+function completeness(p) {
+  const parts = [];
+  parts.push(el('p', { id: 'battery-completeness', class: p.complete ? 'muted small' : 'verdict invalid' },
+    p.complete ? 'Every member node answered (' + p.holders.length + ').'
+      : 'Incomplete: ' + p.holders.filter(h => h.status !== 'self' && h.status !== 'answered')
+        .map(h => h.node + ' ' + h.status + (h.reason ? ' (' + h.reason + ')' : '')).join('; ')));
+  for (const r of p.refusals) {
+    parts.push(el('p', { class: 'muted small refusal' }, r));
+  }
+  for (const f of p.failed) {
+    parts.push(el('p', { class: 'verdict invalid failed-record' }, 'Record ' + (f.record.recordId || f.hash) + ' held by ' + f.holder.node
+      + ' failed its check: ' + f.holder.verification));
+  }
+  return el('div', {}, parts);
+}
+
+function recordRow(r, hash, anchor, holder) {
+  const proofRow = el('tr', { class: 'hidden proof-row' }, el('td', { colspan: 8 }));
   const verify = el('button', { type: 'button', class: 'verify', 'data-record': r.recordId }, 'Verify');
   verify.addEventListener('click', () => verifyRecord(r, proofRow, verify).catch(e => toast(e.message, true)));
   const row = el('tr', { 'data-record': r.recordId },
@@ -56,6 +77,7 @@ function recordRow(r, hash, anchor) {
     el('td', {}, r.type === 'session' ? Math.round(r.socStart * 100) + ' → ' + Math.round(r.socEnd * 100) + ' %' : ''),
     el('td', {}, r.type === 'session' ? r.avgTempC + ' / ' + r.maxTempC + ' °C' : ''),
     el('td', {}, anchor && anchor.blockHeight ? 'block ' + anchor.blockHeight : (anchor ? anchor.status : 'no')),
+    el('td', { title: holder ? holder.verification : '' }, holder ? holder.node + ' (' + holder.agency + ')' + (holder.verified ? ' ✓' : '') : ''),
     el('td', {}, verify));
   return [row, proofRow];
 }

@@ -291,7 +291,7 @@ class SoapIT {
 
         Fault notFound = Fault.of(soap("auditor", "getBattery", "<l:getBattery><l:batteryCode>NOSUCH" + RUN + "</l:batteryCode></l:getBattery>"));
         assertEquals("NotFound", notFound.code());
-        assertTrue(notFound.reason().contains("no battery record for NOSUCH" + RUN), notFound.reason());
+        assertTrue(notFound.reason().contains("no member holds a battery record for NOSUCH" + RUN), notFound.reason());
 
         Fault noId = Fault.of(soap("auditor", "verifyRecord", "<l:verifyRecord><l:battery><l:batteryCode>" + CODE + "</l:batteryCode></l:battery></l:verifyRecord>"));
         assertEquals("InvalidRecord", noId.code(), noId.reason());

@@ -134,7 +134,7 @@ class ValuationIT {
         assertEquals(403, NODE.post("auditor", "/valuations", "{\"batteryCode\":\"" + CODE + "\"}").status());
         NodeClient.Reply unknown = NODE.post("recycler", "/valuations", "{\"batteryCode\":\"NOSUCHBATTERY" + RUN + "\"}");
         assertEquals(404, unknown.status(), unknown.body());
-        assertTrue(unknown.object().getString("detail").startsWith("this node holds no battery record for NOSUCHBATTERY"), unknown.body());
+        assertTrue(unknown.object().getString("detail").startsWith("no member holds a battery record for NOSUCHBATTERY"), unknown.body());
         NodeClient.Reply malformed = NODE.post("recycler", "/valuations", "{\"batteryCode\":\"bad code\"}");
         assertEquals(400, malformed.status(), malformed.body());
         assertEquals(400, NODE.post("recycler", "/valuations", "{}").status());

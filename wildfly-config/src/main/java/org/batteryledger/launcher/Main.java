@@ -109,6 +109,12 @@ public final class Main {
                 System.out.print(Files.readString(cert));
                 yield 0;
             }
+            case "add-agency" -> {
+                if (!opts.containsKey("name")) {
+                    yield usage("add-agency needs --name N [--kind manufacturer|charging|recycler|auditor[,...]]");
+                }
+                yield AddAgency.run(dir, opts.get("name"), opts.get("kind"), jbossHomeOf(dir));
+            }
             case "add-node" -> {
                 if (!opts.containsKey("agency")) {
                     yield usage("add-node needs --agency");
@@ -124,7 +130,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;

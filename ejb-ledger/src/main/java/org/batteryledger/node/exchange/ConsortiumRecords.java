@@ -92,30 +92,96 @@ public class ConsortiumRecords {
         return gather(batteryCode, from.isStart(), true, from, limit);
     }
 
+    /** Times a busy holder is asked again during a {@link #gatherAll}, a little later each time. */
+    static final int BUSY_RETRIES = 3;
+
     /**
-     * Every record of a battery the members disclose, page after page (for a valuation): at most {@code maxSessions}
-     * sessions, or an {@link InvalidInput}-free {@link IllegalStateException} naming the bound.
+     * Every record of a battery the members disclose (for a valuation): each holder is read page after page on its own
+     * (pages of 500, rounds in parallel over the holders), a busy holder asked again a little later, up to
+     * {@link #BUSY_RETRIES} times.
+     *
+     * @throws IllegalStateException when the battery has more than {@code maxSessions} sessions
      */
-    public Gathering gatherAll(String batteryCode, int maxSessions) {
-        Gathering first = gather(batteryCode, true, true, Cursor.decode(null), RecordQuery.MAX_LIMIT);
-        List<Gathered> sessions = new ArrayList<>(first.sessions());
-        Gathering page = first;
-        boolean complete = first.complete();
-        List<Holder> holders = new ArrayList<>(first.holders());
-        while (page.nextCursor() != null) {
-            if (sessions.size() > maxSessions) {
-                throw new IllegalStateException("battery " + batteryCode + " has more than " + maxSessions + " sessions in the consortium");
+    public Gathering gatherAll(String code, int maxSessions) {
+        StateView chain = ledger.committedState();
+        String ownAgency = ledger.agency().orElse("");
+        NodeId self = ledger.nodeId();
+        HeldRecord standing = standing(chain, ownAgency, code);
+        long timeout = timeoutMillis();
+        ReceivedRecords checker = new ReceivedRecords(ledger.suite(), chain);
+        Map<NodeRecord, Long> open = new LinkedHashMap<>(); // holder -> position after which its next page starts
+        Map<NodeRecord, Integer> busy = new LinkedHashMap<>();
+        Map<NodeRecord, int[]> counts = new LinkedHashMap<>(); // holder -> {records, failed}
+        ledger.activeNodes().forEach(n -> open.put(n, 0L));
+        List<Gathered> masters = new ArrayList<>();
+        List<Gathered> sessions = new ArrayList<>();
+        List<Holder> silent = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        while (!open.isEmpty()) {
+            Map<NodeRecord, CompletableFuture<RecordPage>> asked = new LinkedHashMap<>();
+            for (Map.Entry<NodeRecord, Long> e : open.entrySet()) {
+                NodeRecord n = e.getKey();
+                long after = e.getValue();
+                asked.put(n, n.nodeId().equals(self) ? CompletableFuture.completedFuture(holder.ownPage(code, true, true, after, RecordQuery.MAX_LIMIT))
+                        : exchange.ask(n.nodeId(), id -> new RecordQuery.Battery(id, code, true, true, after, RecordQuery.MAX_LIMIT, standing), timeout));
             }
-            page = gather(batteryCode, false, true, Cursor.decode(page.nextCursor()), RecordQuery.MAX_LIMIT);
-            sessions.addAll(page.sessions());
-            complete &= page.complete();
-            for (Holder h : page.missing()) {
-                if (holders.stream().noneMatch(x -> x.nodeId().equals(h.nodeId()) && x.status() == h.status())) {
-                    holders.add(h); // a holder that answered the first page but not a later one is missing too
+            for (Map.Entry<NodeRecord, CompletableFuture<RecordPage>> e : asked.entrySet()) {
+                NodeRecord n = e.getKey();
+                RecordPage page;
+                try {
+                    page = e.getValue().join();
+                } catch (CompletionException | java.util.concurrent.CancellationException ex) {
+                    Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                    silent.add(new Holder(n.nodeId().value(), n.name(), n.agency(), Status.NOT_ANSWERING,
+                            cause instanceof TimeoutException ? "no answer within " + timeout + " ms" : cause.getMessage(), 0, 0));
+                    open.remove(n);
+                    continue;
+                }
+                if (page.status() == RecordPage.Status.BUSY && busy.merge(n, 1, Integer::sum) <= BUSY_RETRIES) {
+                    pause(250L * busy.get(n));
+                    continue; // asked again next round, from the same position
+                }
+                if (page.status() != RecordPage.Status.OK) {
+                    silent.add(new Holder(n.nodeId().value(), n.name(), n.agency(),
+                            page.status() == RecordPage.Status.BUSY ? Status.BUSY : Status.REFUSED, page.reason(), 0, 0));
+                    open.remove(n);
+                    continue;
+                }
+                if (!counts.containsKey(n)) { // its first page: the policy's refusals are the same on every page
+                    page.refusals().forEach(r -> refusals.add(n.name() + ": " + r));
+                }
+                int[] c = counts.computeIfAbsent(n, k -> new int[2]);
+                long last = open.get(n);
+                for (HeldRecord h : page.records()) {
+                    Gathered g = gathered(checker.check(h, n.agency(), code), h, n);
+                    c[0]++;
+                    c[1] += g.verified() ? 0 : 1;
+                    (g.record() instanceof BatteryRecord.Master ? masters : sessions).add(g);
+                    last = Math.max(last, h.seq());
+                }
+                if (sessions.size() > maxSessions) {
+                    throw new IllegalStateException("battery " + code + " has more than " + maxSessions + " sessions in the consortium");
+                }
+                if (page.more()) {
+                    open.put(n, last);
+                } else {
+                    open.remove(n);
                 }
             }
         }
-        return new Gathering(first.masters(), sessions, holders, first.refusals(), null, complete);
+        List<Holder> holders = new ArrayList<>();
+        counts.forEach((n, c) -> holders.add(new Holder(n.nodeId().value(), n.name(), n.agency(), n.nodeId().equals(self) ? Status.SELF : Status.ANSWERED,
+                "", c[0], c[1])));
+        holders.addAll(silent);
+        return new Gathering(masters, sessions, holders, refusals, null, silent.isEmpty());
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // a busy holder's share refills at 20 queries a second: a short pause is enough
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Gathering gather(String code, boolean masters, boolean sessions, Cursor from, int limit) {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -163,5 +164,52 @@ class PeerNetworkTest {
             // drain what was in flight before the revocation
         }
         assertNull(deliverWithin(b, a, new byte[]{2}, 3), "a revoked node's messages must not arrive");
+    }
+
+    @Test
+    void aRecordQueryIsAnsweredOnItsOwnLinkAndNeverReachesTheReplica() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member asker = pki.member("node-asker", this);
+        Member holder = pki.member("node-holder", this);
+        link(asker, holder);
+        LinkedBlockingQueue<Received> queries = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Received> pages = new LinkedBlockingQueue<>();
+        holder.net().recordExchange(new PeerNetwork.RecordExchange() {
+            @Override
+            public void query(NodeId from, byte[] query, java.util.function.Consumer<byte[]> reply) {
+                queries.add(new Received(from, query));
+                reply.accept(("page for " + new String(query, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void page(NodeId from, byte[] page) {
+                throw new AssertionError("the holder asked nothing");
+            }
+        });
+        asker.net().recordExchange(new PeerNetwork.RecordExchange() {
+            @Override
+            public void query(NodeId from, byte[] query, java.util.function.Consumer<byte[]> reply) {
+                throw new AssertionError("nobody asks the asker");
+            }
+
+            @Override
+            public void page(NodeId from, byte[] page) {
+                pages.add(new Received(from, page));
+            }
+        });
+        assertNotNull(deliver(asker, holder, "consensus first".getBytes(StandardCharsets.UTF_8)), "the link is up");
+        assertTrue(asker.net().sendRecordQuery(holder.id(), "q1".getBytes(StandardCharsets.UTF_8)));
+        Received q = queries.poll(30, TimeUnit.SECONDS);
+        assertNotNull(q);
+        assertEquals(asker.id(), q.from(), "the asker is the node its certificate names");
+        Received page = pages.poll(30, TimeUnit.SECONDS);
+        assertNotNull(page, "the page comes back on the link the query came in on");
+        assertEquals(holder.id(), page.from());
+        assertEquals("page for q1", new String(page.bytes(), StandardCharsets.UTF_8));
+        assertTrue(holder.inbox().isEmpty(), "a record query never reaches the replica");
+        assertTrue(asker.inbox().isEmpty(), "a record page never reaches the replica");
+        assertThrows(IllegalArgumentException.class, () -> asker.net().sendRecordQuery(holder.id(), new byte[PeerNetwork.MAX_RECORD_QUERY_BYTES + 1]));
+        assertFalse(asker.net().sendRecordQuery(NodeId.of(SUITE, KeyPairs.generate(SUITE, pki.random).publicKey()), new byte[1]),
+                "no link to an unknown node: the caller names it as not answering");
     }
 }
