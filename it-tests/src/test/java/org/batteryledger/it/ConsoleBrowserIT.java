@@ -232,8 +232,9 @@ class ConsoleBrowserIT {
     @Test
     @Order(4)
     void issueAndDownloadAValuationThenVerifyTheUpload() throws Exception {
-        logIn(0, "recycler");
-        browser.get(console(0) + "#/valuations/" + CODE);
+        // At node2, the recycler's (agency-c) node: it holds none of the battery's records, all at node0 (agency-a).
+        logIn(2, "recycler");
+        browser.get(console(2) + "#/valuations/" + CODE);
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("issue-valuation"))).click();
         WebElement id = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("certificate-id")));
         String certificateId = id.getText();

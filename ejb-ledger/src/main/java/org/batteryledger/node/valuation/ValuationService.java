@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.BatteryRegistry;
+import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
@@ -100,6 +101,10 @@ public class ValuationService {
     /** @param partial as {@link #value(String, boolean)}: the certificate then says what was missing */
     public Issued issue(String batteryCode, boolean partial) {
         ValuationKeys.Keys k = keys.keys();
+        String valuer = BlockExecutor.valuerRefusal(ledger.committedState(), k.agency());
+        if (valuer != null) {
+            throw new CannotValue(valuer); // before anything is signed: the chain would refuse the registration
+        }
         Valued v = value(batteryCode, partial);
         Assessment assessment = v.assessment();
         BatteryRecord.Master master = v.master();

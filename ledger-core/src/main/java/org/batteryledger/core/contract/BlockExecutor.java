@@ -355,6 +355,19 @@ public final class BlockExecutor {
         s.put(Tables.ANCHOR, a.batchRoot().hex(), new Payloads.Anchor(a.batchId(), a.recordCount(), height, txHash, sender.agency()).encode());
     }
 
+    /**
+     * Why {@code agency} may not register valuations, or null: an agency declared as neither recycler nor auditor
+     * (an undeclared one, from before member kinds, still may).
+     */
+    public static String valuerRefusal(StateView s, String agency) {
+        Member m = Member.decode(s.get(Tables.AGENCY, agency));
+        if (m.kinds().isEmpty() || m.is(MemberKind.RECYCLER) || m.is(MemberKind.AUDITOR)) {
+            return null;
+        }
+        return "agency " + agency + " is a " + String.join(" and ", m.kindLabels()) + " member: only a recycler's or an auditor's node "
+                + "registers valuations";
+    }
+
     private void registerValuation(StateOverlay s, long height, Hash txHash, NodeRecord sender, Payloads.RegisterValuation v) {
         if (!BATTERY_CODE.matcher(v.batteryCode()).matches()) {
             throw new ContractException("battery code must be 1-64 characters of [A-Z0-9-], was " + v.batteryCode());
@@ -365,14 +378,22 @@ public final class BlockExecutor {
         if (s.get(Tables.VALUATION, v.certificateId()) != null) {
             throw new ContractException("valuation certificate " + v.certificateId() + " is already registered");
         }
-        byte[] latest = s.get(Tables.VALUATION_LATEST, v.batteryCode());
-        if (latest != null) {
-            String previousId = new String(latest, java.nio.charset.StandardCharsets.UTF_8);
+        String valuer = valuerRefusal(s, sender.agency());
+        if (valuer != null) {
+            throw new ContractException(valuer);
+        }
+        // A certificate supersedes only its own agency's previous one of the battery: another recycler's stays current.
+        String byAgency = v.batteryCode() + "/" + sender.agency();
+        byte[] previous = s.get(Tables.VALUATION_BY_AGENCY, byAgency);
+        if (previous != null) {
+            String previousId = new String(previous, java.nio.charset.StandardCharsets.UTF_8);
             Payloads.Valuation prev = Payloads.Valuation.decode(s.get(Tables.VALUATION, previousId));
             s.put(Tables.VALUATION, previousId, new Payloads.Valuation(prev.batteryCode(), prev.certificateHash(), prev.height(),
                     prev.txHash(), prev.agency(), v.certificateId()).encode());
         }
+        byte[] id = v.certificateId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         s.put(Tables.VALUATION, v.certificateId(), new Payloads.Valuation(v.batteryCode(), v.certificateHash(), height, txHash, sender.agency(), "").encode());
-        s.put(Tables.VALUATION_LATEST, v.batteryCode(), v.certificateId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.put(Tables.VALUATION_BY_AGENCY, byAgency, id);
+        s.put(Tables.VALUATION_LATEST, v.batteryCode(), id);
     }
 }

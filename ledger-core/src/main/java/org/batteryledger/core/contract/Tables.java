@@ -16,7 +16,10 @@ public final class Tables {
     public static final String BATTERY_HISTORY = "battery-history";
     /** "code/masterHash" -> why a registration in an anchored batch was refused (the anchor itself stands). */
     public static final String BATTERY_REFUSED = "battery-refused";
+    /** battery code -> the newest registered certificate of the battery, whichever agency issued it. */
     public static final String VALUATION_LATEST = "valuation-latest";
+    /** "code/agency" -> that agency's current certificate of the battery: what its next one supersedes. */
+    public static final String VALUATION_BY_AGENCY = "valuation-by-agency";
     /** tx hash -> expiry height: what a replay within the lifetime window is checked against. */
     public static final String TX = "tx";
     /** "expiry:hash" -> empty: lets each block drop the entries of {@link #TX} that can no longer be replayed. */

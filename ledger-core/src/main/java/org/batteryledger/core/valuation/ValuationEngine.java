@@ -279,8 +279,9 @@ public final class ValuationEngine {
         }
 
         double rated = b.ratedEnergyKWh();
-        Assessment.Value value = new Assessment.Value(p.currency(), soh * rated, value(status, soh, rated, c),
-                value(status, sohLow, rated, c), value(status, sohHigh, rated, c), basis(status));
+        UnitKind unit = UnitKind.ofCode(b.batteryCode());
+        Assessment.Value value = new Assessment.Value(p.currency(), soh * rated, value(status, soh, rated, c, unit),
+                value(status, sohLow, rated, c, unit), value(status, sohHigh, rated, c, unit), basis(status) + " (costs per " + unit.wire() + ")");
 
         List<Assessment.CurvePoint> curve = curve(e, w, proj, asOf, r);
         Assessment.Quality q = new Assessment.Quality(w.sessions(), w.first(), w.last(), w.gapDays(), w.unrecordedShare(), r);
@@ -373,12 +374,12 @@ public final class ValuationEngine {
         return events;
     }
 
-    private double value(Status status, double soh, double ratedKWh, ValuationParameters.ChemistryParameters c) {
-        double logistics = p.logisticsCostPerKWh() * ratedKWh + p.logisticsFixedCost();
+    private double value(Status status, double soh, double ratedKWh, ValuationParameters.ChemistryParameters c, UnitKind unit) {
+        double logistics = p.logisticsCostPerKWh() * ratedKWh + p.logisticsFixedCost(unit);
         double usable = soh * ratedKWh;
         return switch (status) {
             case REUSE -> usable * c.reusePricePerKWh() - logistics;
-            case REPURPOSE -> usable * (c.secondLifePricePerKWh() - p.repurposingCostPerKWh()) - p.repurposingFixedCost() - logistics;
+            case REPURPOSE -> usable * (c.secondLifePricePerKWh() - p.repurposingCostPerKWh()) - p.repurposingFixedCost(unit) - logistics;
             case RECYCLE -> ratedKWh * c.recyclingValuePerKWh() - logistics;
         };
     }

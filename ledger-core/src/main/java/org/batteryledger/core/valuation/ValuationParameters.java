@@ -37,9 +37,13 @@ public final class ValuationParameters {
             new Def("modelUncertainty", 0, 1, "relative uncertainty of the fade even with complete evidence"),
             new Def("gapDays", 1, 3650, "a pause between sessions longer than this counts as an evidence gap"),
             new Def("repurposingCostPerKWh", 0, 10_000, "cost to test and repackage for second life, per usable kWh"),
-            new Def("repurposingFixedCost", 0, 1_000_000, "fixed cost to repurpose one battery"),
+            new Def("repurposingFixedCost", 0, 1_000_000, "fixed cost to repurpose one pack"),
             new Def("logisticsCostPerKWh", 0, 10_000, "transport and handling, per rated kWh"),
-            new Def("logisticsFixedCost", 0, 1_000_000, "transport and handling, per battery"));
+            new Def("logisticsFixedCost", 0, 1_000_000, "transport and handling, per pack"),
+            new Def("logisticsFixedCostModule", 0, 1_000_000, "transport and handling, per module"),
+            new Def("logisticsFixedCostCell", 0, 1_000_000, "transport and handling, per cell"),
+            new Def("repurposingFixedCostModule", 0, 1_000_000, "fixed cost to repurpose one module"),
+            new Def("repurposingFixedCostCell", 0, 1_000_000, "fixed cost to repurpose one cell"));
 
     private static final List<Def> PER_CHEMISTRY = List.of(
             new Def("woehlerExponent", 0.5, 4, "k in N(DoD) = N_rated (DoD / DoD_rated)^-k"),
@@ -69,6 +73,11 @@ public final class ValuationParameters {
         d.put("repurposingFixedCost", 150.0);
         d.put("logisticsCostPerKWh", 5.0);
         d.put("logisticsFixedCost", 80.0);
+        // A module travels in a shared crate and a cell in bulk: their handling is a share of a pack's.
+        d.put("logisticsFixedCostModule", 12.0);
+        d.put("logisticsFixedCostCell", 0.5);
+        d.put("repurposingFixedCostModule", 20.0);
+        d.put("repurposingFixedCostCell", 1.0);
         //                              k     z     Ea cyc   Ea cal   cal/√yr reuse 2nd  recycle
         chemistry(d, Chemistry.LFP, 1.6, 0.55, 31_700, 51_200, 0.030, 90, 60, -5);
         chemistry(d, Chemistry.NMC, 1.9, 0.50, 51_200, 58_000, 0.045, 100, 45, 12);
@@ -267,6 +276,24 @@ public final class ValuationParameters {
 
     public double logisticsFixedCost() {
         return get("logisticsFixedCost");
+    }
+
+    /** Transport and handling of one unit of this kind. */
+    public double logisticsFixedCost(UnitKind kind) {
+        return switch (kind) {
+            case PACK -> get("logisticsFixedCost");
+            case MODULE -> get("logisticsFixedCostModule");
+            case CELL -> get("logisticsFixedCostCell");
+        };
+    }
+
+    /** The fixed cost to repurpose one unit of this kind. */
+    public double repurposingFixedCost(UnitKind kind) {
+        return switch (kind) {
+            case PACK -> get("repurposingFixedCost");
+            case MODULE -> get("repurposingFixedCostModule");
+            case CELL -> get("repurposingFixedCostCell");
+        };
     }
 
     /**

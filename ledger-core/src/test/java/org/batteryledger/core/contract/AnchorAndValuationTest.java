@@ -131,33 +131,49 @@ class AnchorAndValuationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("suites")
-    void aNewerValuationSupersedesTheOlderOne(SuiteCase sc) {
+    void aNewerValuationSupersedesItsOwnAgencysOlderOneOnly(SuiteCase sc) {
         Ledger l = new Ledger(sc);
         l.commit(l.valuation("a1", "cert-1", "BAT-1", l.hash("1")));
         l.commit(l.valuation("b1", "cert-other", "BAT-2", l.hash("o")));
         long h2 = l.height;
-        Transaction second = l.valuation("b1", "cert-2", "BAT-1", l.hash("2"));
+        Transaction second = l.valuation("a2", "cert-2", "BAT-1", l.hash("2")); // another node of agency A
         l.commit(second);
         assertEquals("cert-2", valuation(l, "cert-1").supersededBy());
         assertEquals(1, valuation(l, "cert-1").height(), "the superseded record keeps its own fields");
         assertEquals(Ledger.A, valuation(l, "cert-1").agency());
-        assertEquals(new Payloads.Valuation("BAT-1", l.hash("2"), h2, second.hash(l.suite), Ledger.B, ""), valuation(l, "cert-2"));
+        assertEquals(new Payloads.Valuation("BAT-1", l.hash("2"), h2, second.hash(l.suite), Ledger.A, ""), valuation(l, "cert-2"));
         assertEquals("cert-2", latest(l, "BAT-1"));
         // another battery is untouched
         assertEquals("", valuation(l, "cert-other").supersededBy());
         assertEquals("cert-other", latest(l, "BAT-2"));
 
+        // Agency C's valuation of BAT-1 is the newest, but A's stays current for A.
         l.commit(l.valuation("c1", "cert-3", "BAT-1", l.hash("3")));
         assertEquals("cert-3", latest(l, "BAT-1"));
-        assertEquals("cert-3", valuation(l, "cert-2").supersededBy());
+        assertEquals("", valuation(l, "cert-2").supersededBy(), "only the same agency supersedes");
+        l.commit(l.valuation("a1", "cert-4", "BAT-1", l.hash("4")));
+        assertEquals("cert-4", valuation(l, "cert-2").supersededBy());
         assertEquals("cert-2", valuation(l, "cert-1").supersededBy(), "older links are kept");
+        assertEquals("", valuation(l, "cert-3").supersededBy());
     }
 
     @Test
-    void aValuationWritesTheCertificateTheLatestPointerAndTheReplayIndexOnly() {
+    void onlyARecyclersOrAuditorsNodeRegistersValuationsOnceKindsAreDeclared() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        Transaction p = l.propose("a1", new GovernanceAction.SetMember(Ledger.A, new Member(Set.of(MemberKind.MANUFACTURER), List.of())));
+        Transaction q = l.propose("b1", new GovernanceAction.SetMember(Ledger.B, new Member(Set.of(MemberKind.AUDITOR), List.of())));
+        l.commit(p, q, l.approve("c1", p), l.approve("c1", q));
+        assertRefused(l, l.valuation("a1", "cert-a", "BAT-1", l.hash("a")),
+                "agency agency-a is a manufacturer member: only a recycler's or an auditor's node registers valuations");
+        assertTrue(l.commitOne(l.valuation("b1", "cert-b", "BAT-1", l.hash("b"))).ok(), "an auditor may");
+        assertTrue(l.commitOne(l.valuation("c1", "cert-c", "BAT-1", l.hash("c"))).ok(), "an undeclared agency still may");
+    }
+
+    @Test
+    void aValuationWritesTheCertificateTheLatestPointersAndTheReplayIndexOnly() {
         Ledger l = new Ledger(SuiteCase.sim());
         l.commit(l.valuation("a1", "v1", "BAT-7", l.hash("1")));
-        Transaction second = l.valuation("b1", "v2", "BAT-7", l.hash("2"));
+        Transaction second = l.valuation("a2", "v2", "BAT-7", l.hash("2"));
         BlockExecutor.Execution ex = l.commit(second);
         Set<String> touched = new java.util.TreeSet<>();
         for (WriteSet.Entry e : ex.writeSet().entries()) {
@@ -165,6 +181,7 @@ class AnchorAndValuationTest {
         }
         String hex = second.hash(l.suite).hex();
         assertEquals(new java.util.TreeSet<>(List.of(Tables.VALUATION + "/v1", Tables.VALUATION + "/v2", Tables.VALUATION_LATEST + "/BAT-7",
+                Tables.VALUATION_BY_AGENCY + "/BAT-7/" + Ledger.A,
                 Tables.TX + "/" + hex, Tables.TX_EXPIRY + "/" + String.format("%020d:%s", second.expiryHeight(), hex))), touched);
     }
 
