@@ -5,6 +5,7 @@ import { el, fill, page, bytes, percent, short } from './dom.js';
 import { barChart, lineChart, color } from './charts.js';
 import { track } from './progress.js';
 import { addNodeCard } from './addnode.js';
+import { membersCard } from './members.js';
 
 export async function nodesPage() {
   const admin = hasRole('admin');
@@ -13,6 +14,7 @@ export async function nodesPage() {
   const history = el('div', { id: 'participation-history' });
   const log = el('div', { class: 'log', id: 'action-log' });
   const proposals = el('div', { id: 'proposals' });
+  const members = membersCard(log, () => load());
   page(
     el('section', { class: 'card' }, el('h2', {}, 'Nodes'), table,
       el('p', { class: 'muted small' }, 'Participation: the share of recent commit certificates that carry the node\'s seal, '
@@ -21,6 +23,7 @@ export async function nodesPage() {
     el('section', { class: 'card' }, el('h2', {}, 'Participation over the last 1,000 blocks'), history),
     admin || hasRole('auditor') ? el('section', { class: 'card' }, el('h2', {}, 'Governance proposals'), proposals) : null,
     admin ? el('section', { class: 'card' }, el('h2', {}, 'Actions and their outcome on-chain'), log) : null,
+    members,
     admin ? addNodeCard() : null);
 
   async function load() {
@@ -41,6 +44,7 @@ export async function nodesPage() {
       yLabel: 'share of certificates', yMin: 0, yMax: 1, yFormat: v => Math.round(v * 100) + ' %',
       thresholds: [{ y: 0.2, label: 'sluggish below' }] }));
     if (admin || hasRole('auditor')) await loadProposals(proposals, admin, log, load);
+    await members.load();
   }
   await load();
   return load;

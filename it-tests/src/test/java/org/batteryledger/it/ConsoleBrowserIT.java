@@ -266,6 +266,13 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("verify-file")).sendKeys(changed.toAbsolutePath().toString());
         browser.findElement(By.id("verify-upload")).click();
         waiting().until(ExpectedConditions.textMatches(By.cssSelector("#verify-result"), java.util.regex.Pattern.compile("Not valid|not")));
+
+        // node0 held the records: its console shows the member kinds and that it disclosed them to agency-c.
+        logIn(0, "auditor");
+        browser.get(console(0) + "#/nodes");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agency-table tr[data-agency='agency-c']"), "recycler"));
+        waiting().until(d -> d.findElements(By.cssSelector("#disclosure-table tr.disclosure")).stream()
+                .anyMatch(r -> r.getText().contains("agency-c") && r.getText().contains(CODE)));
     }
 
     @Test
