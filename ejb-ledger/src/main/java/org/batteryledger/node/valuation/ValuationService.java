@@ -326,7 +326,8 @@ public class ValuationService {
         }
         String how = signer != null ? (cms ? "signature valid" : "matches the signed copy held by this node") : "matches the hash on chain";
         String reason = how + "; registered at block " + reg.blockHeight() + " by agency " + reg.agency()
-                + (reg.current() ? "; the battery's current valuation" : "; superseded by " + reg.supersededBy());
+                + (reg.current() ? "; the issuing agency's current valuation of the battery"
+                : reg.supersededBy().startsWith("withdrawn") ? "; " + reg.supersededBy() : "; superseded by " + reg.supersededBy());
         return new Verdict(true, reason, id, certificate.batteryCode(), signer, reg);
     }
 

@@ -246,6 +246,8 @@ public final class BlockExecutor {
                 throw new ContractException("agency " + a.name() + " exists");
             }
             s.put(Tables.AGENCY, a.name(), checkedMember(a.member()).encode());
+        } else if (action instanceof GovernanceAction.WithdrawValuation w) {
+            withdrawValuation(s, height, w);
         } else if (action instanceof GovernanceAction.SetMember m) {
             if (s.get(Tables.AGENCY, m.agency()) == null) {
                 throw new ContractException("unknown agency " + m.agency());
@@ -353,6 +355,30 @@ public final class BlockExecutor {
             throw new ContractException("batch root " + a.batchRoot().shortHex() + " is already anchored");
         }
         s.put(Tables.ANCHOR, a.batchRoot().hex(), new Payloads.Anchor(a.batchId(), a.recordCount(), height, txHash, sender.agency()).encode());
+    }
+
+    private static void withdrawValuation(StateOverlay s, long height, GovernanceAction.WithdrawValuation w) {
+        byte[] raw = s.get(Tables.VALUATION, w.certificateId());
+        if (raw == null) {
+            throw new ContractException("no registered valuation " + w.certificateId());
+        }
+        if (w.reason().isBlank()) {
+            throw new ContractException("a withdrawal says why");
+        }
+        Payloads.Valuation v = Payloads.Valuation.decode(raw);
+        if (!v.supersededBy().isEmpty()) {
+            throw new ContractException("valuation " + w.certificateId() + " is no longer current: " + v.supersededBy());
+        }
+        s.put(Tables.VALUATION, w.certificateId(), new Payloads.Valuation(v.batteryCode(), v.certificateHash(), v.height(), v.txHash(),
+                v.agency(), "withdrawn by governance at block " + height + ": " + w.reason()).encode());
+        byte[] id = w.certificateId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String byAgency = v.batteryCode() + "/" + v.agency();
+        if (java.util.Arrays.equals(s.get(Tables.VALUATION_BY_AGENCY, byAgency), id)) {
+            s.delete(Tables.VALUATION_BY_AGENCY, byAgency); // the agency's next certificate supersedes nothing
+        }
+        if (java.util.Arrays.equals(s.get(Tables.VALUATION_LATEST, v.batteryCode()), id)) {
+            s.delete(Tables.VALUATION_LATEST, v.batteryCode()); // no withdrawn certificate is shown as the battery's latest
+        }
     }
 
     /**

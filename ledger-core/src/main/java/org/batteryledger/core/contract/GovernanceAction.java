@@ -134,6 +134,24 @@ public sealed interface GovernanceAction {
         }
     }
 
+    /**
+     * Withdraws a registered valuation certificate (one agency supersedes only its own; the consortium can withdraw
+     * any, for instance one issued from evidence later found wrong). It stays on chain, marked withdrawn with the reason.
+     */
+    record WithdrawValuation(String certificateId, String reason) implements GovernanceAction {
+        public int code() {
+            return 8;
+        }
+
+        public void writeBody(CanonicalWriter w) {
+            w.str(certificateId).str(reason);
+        }
+
+        public String describe() {
+            return "withdraw valuation " + certificateId + ": " + reason;
+        }
+    }
+
     /** An encoded member profile at most: 64 parties of up to 128 characters (UTF-8) and the kinds. */
     int MAX_MEMBER_BYTES = 64 * (4 + 4 * 128) + 64;
 
@@ -158,6 +176,7 @@ public sealed interface GovernanceAction {
                 yield new AddAgency(name, r.remaining() == 0 ? Member.UNDECLARED : Member.decode(r.bytes(MAX_MEMBER_BYTES)));
             }
             case 7 -> new SetMember(r.str(Limits.MAX_NAME_BYTES), Member.decode(r.bytes(MAX_MEMBER_BYTES)));
+            case 8 -> new WithdrawValuation(r.str(Limits.MAX_NAME_BYTES), r.str(Limits.MAX_NAME_BYTES));
             default -> throw new DecodeException("unknown governance action " + code);
         };
         r.end();

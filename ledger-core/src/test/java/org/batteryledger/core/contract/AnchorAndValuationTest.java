@@ -224,4 +224,21 @@ class AnchorAndValuationTest {
         assertEquals("", valuation(l, "cert-1").supersededBy());
         assertNull(latest(l, "BAT-2"));
     }
+
+    @Test
+    void governanceWithdrawsAValuationWhichStaysOnChainMarkedWithTheReason() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        l.commit(l.valuation("c1", "cert-1", "BAT-1", l.hash("1")));
+        Transaction p = l.propose("a1", new GovernanceAction.WithdrawValuation("cert-1", "issued from a tampered session"));
+        l.commit(p, l.approve("b1", p));
+        assertEquals(Proposal.Status.EXECUTED, l.proposal(p).status(), l.proposal(p).outcome());
+        assertTrue(valuation(l, "cert-1").supersededBy().startsWith("withdrawn by governance at block 2: issued from a tampered session"));
+        assertNull(latest(l, "BAT-1"), "a withdrawn certificate is not the battery's latest");
+        l.commit(l.valuation("c1", "cert-2", "BAT-1", l.hash("2")));
+        assertTrue(valuation(l, "cert-1").supersededBy().startsWith("withdrawn"), "the next certificate does not overwrite the withdrawal");
+        assertEquals("cert-2", latest(l, "BAT-1"));
+        BlockExecutor.Receipt again = l.commitOne(l.propose("a1", new GovernanceAction.WithdrawValuation("cert-1", "twice")));
+        assertTrue(again.error().startsWith("valuation cert-1 is no longer current: withdrawn"), again.error());
+        assertEquals("no registered valuation cert-9", l.commitOne(l.propose("a1", new GovernanceAction.WithdrawValuation("cert-9", "x"))).error());
+    }
 }

@@ -123,8 +123,9 @@ public class AdminResource {
             case "set-parameter" -> new GovernanceAction.SetParameter(text(body, "name"), number(body, "value"));
             case "add-agency" -> new GovernanceAction.AddAgency(text(body, "name"), member(body));
             case "set-member" -> new GovernanceAction.SetMember(text(body, "agency"), member(body));
+            case "withdraw-valuation" -> new GovernanceAction.WithdrawValuation(text(body, "certificateId"), text(body, "reason"));
             default -> throw Problem.badRequest("unknown action '" + kind
-                    + "': one of register-node, remove-node, set-role, revoke, set-parameter, add-agency, set-member");
+                    + "': one of register-node, remove-node, set-role, revoke, set-parameter, add-agency, set-member, withdraw-valuation");
         };
     }
 
