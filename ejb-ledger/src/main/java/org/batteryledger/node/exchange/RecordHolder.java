@@ -41,6 +41,11 @@ import java.util.Optional;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class RecordHolder {
+    /** Disclosures kept at most: the log is pruned to the newest ones every {@link #PRUNE_EVERY} answers. */
+    static final long MAX_DISCLOSURES_KEPT = 100_000;
+    static final long PRUNE_EVERY = 1_000;
+    private static final java.util.concurrent.atomic.AtomicLong ANSWERED = new java.util.concurrent.atomic.AtomicLong();
+
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
     @EJB
@@ -61,6 +66,13 @@ public class RecordHolder {
         RecordPage page = query instanceof RecordQuery.Battery b ? battery(chain, asker, b) : proof((RecordQuery.Proof) query);
         em.persist(new DisclosureEntity(now, from.value(), asker.agency(), kind, subject, page.records().size(),
                 page.status() == RecordPage.Status.OK ? String.join("; ", page.refusals()) : page.reason()));
+        if (ANSWERED.incrementAndGet() % PRUNE_EVERY == 0) {
+            // A bound on the log however hard members ask (each may ask 20 times a second): the newest 100,000 stay.
+            Long newest = em.createQuery("select max(d.id) from DisclosureEntity d", Long.class).getSingleResult();
+            if (newest != null) {
+                em.createQuery("delete from DisclosureEntity d where d.id < :cut").setParameter("cut", newest - MAX_DISCLOSURES_KEPT).executeUpdate();
+            }
+        }
         return page;
     }
 

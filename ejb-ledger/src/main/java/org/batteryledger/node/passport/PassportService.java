@@ -130,11 +130,8 @@ public class PassportService {
     /** This node's records of the battery that are not anchored yet: shown as pending, verified once anchored. */
     private void pendingHere(String code, List<Entry> masters, List<Entry> sessions) {
         String agency = ledger.agency().orElse("");
-        for (RecordEntity r : records.history(code)) {
+        for (RecordEntity r : records.unanchoredRecords(code)) {
             Optional<BatchEntity> b = r.batchId() == null ? Optional.empty() : records.batch(r.batchId());
-            if (b.isPresent() && b.get().status() == BatchEntity.Status.ANCHORED) {
-                continue;
-            }
             String status = b.map(x -> x.status().name().toLowerCase(Locale.ROOT)).orElse("pending");
             Entry e = new Entry((Map<?, ?>) Json.parse(r.canonicalJson()), r.recordHash(), new Anchor(status, null, null), ledger.nodeName(),
                     agency, false, "not anchored yet (" + status + ")");

@@ -22,11 +22,9 @@ import org.batteryledger.core.state.StateView;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The off-chain record store: intake (deduplicate, store, or dead-letter with a reason) and anchoring
@@ -292,6 +290,14 @@ public class RecordStore {
         return em.createQuery("select count(r) from RecordEntity r where r.batteryCode = :c and (r.batchId is null or r.batchId in "
                         + "(select b.batchId from BatchEntity b where b.status <> :anchored))", Long.class)
                 .setParameter("c", batteryCode).setParameter("anchored", BatchEntity.Status.ANCHORED).getSingleResult();
+    }
+
+    /** This node's records of a battery whose batch is not anchored yet (none, or sealed or submitted), in intake order. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<RecordEntity> unanchoredRecords(String batteryCode) {
+        return em.createQuery("select r from RecordEntity r where r.batteryCode = :c and (r.batchId is null or r.batchId in "
+                        + "(select b.batchId from BatchEntity b where b.status <> :anchored)) order by r.seq", RecordEntity.class)
+                .setParameter("c", batteryCode).setParameter("anchored", BatchEntity.Status.ANCHORED).getResultList();
     }
 
     /** The record stored here with this hash, if any (the holder's side of a proof query). */

@@ -12,7 +12,6 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.json.Json;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.pki.RevocationView;
 import org.batteryledger.core.record.BatteryRecord;
@@ -27,10 +26,8 @@ import org.batteryledger.core.valuation.certificate.CertificateVerifier;
 import org.batteryledger.core.valuation.certificate.Provenance;
 import org.batteryledger.core.valuation.certificate.ValuationCertificate;
 import org.batteryledger.node.exchange.ConsortiumRecords;
-import org.batteryledger.node.records.BatchEntity;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.NotHeld;
-import org.batteryledger.node.records.RecordEntity;
 import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.service.LedgerService;
 

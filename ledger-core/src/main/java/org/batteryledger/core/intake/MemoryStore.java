@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Intake's store in memory (as etcd's raft keeps a MemoryStorage beside its real one): for route and scenario tests

@@ -1,6 +1,5 @@
 package org.batteryledger.core.proof;
 
-import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.crypto.CryptoSuite;
