@@ -14,7 +14,7 @@ import org.batteryledger.core.exchange.ReceivedRecords;
 import org.batteryledger.core.exchange.RecordPage;
 import org.batteryledger.core.exchange.RecordQuery;
 import org.batteryledger.core.record.BatteryRecord;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.runtime.NodeRuntime;
@@ -103,7 +103,7 @@ public class ConsortiumRecords {
      * @throws IllegalStateException when the battery has more than {@code maxSessions} sessions
      */
     public Gathering gatherAll(String code, int maxSessions) {
-        StateView chain = ledger.committedState();
+        PointReads chain = ledger.committedState();
         String ownAgency = ledger.agency().orElse("");
         NodeId self = ledger.nodeId();
         HeldRecord standing = standing(chain, ownAgency, code);
@@ -122,31 +122,21 @@ public class ConsortiumRecords {
             for (Map.Entry<NodeRecord, Long> e : open.entrySet()) {
                 NodeRecord n = e.getKey();
                 long after = e.getValue();
-                asked.put(n, n.nodeId().equals(self) ? CompletableFuture.completedFuture(holder.ownPage(code, true, true, after, RecordQuery.MAX_LIMIT))
-                        : exchange.ask(n.nodeId(), id -> new RecordQuery.Battery(id, code, true, true, after, RecordQuery.MAX_LIMIT, standing), timeout));
+                asked.put(n, askPage(n, self, code, true, true, after, RecordQuery.MAX_LIMIT, standing, timeout));
             }
             for (Map.Entry<NodeRecord, CompletableFuture<RecordPage>> e : asked.entrySet()) {
                 NodeRecord n = e.getKey();
-                RecordPage page;
-                try {
-                    page = e.getValue().join();
-                } catch (CompletionException | java.util.concurrent.CancellationException ex) {
-                    Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-                    silent.add(new Holder(n.nodeId().value(), n.name(), n.agency(), Status.NOT_ANSWERING,
-                            cause instanceof TimeoutException ? "no answer within " + timeout + " ms" : cause.getMessage(), 0, 0));
-                    open.remove(n);
-                    continue;
-                }
-                if (page.status() == RecordPage.Status.BUSY && busy.merge(n, 1, Integer::sum) <= BUSY_RETRIES) {
+                Answer a = answer(n, e.getValue(), timeout);
+                if (a.failure() != null && a.failure().status() == Status.BUSY && busy.merge(n, 1, Integer::sum) <= BUSY_RETRIES) {
                     pause(250L * busy.get(n));
                     continue; // asked again next round, from the same position
                 }
-                if (page.status() != RecordPage.Status.OK) {
-                    silent.add(new Holder(n.nodeId().value(), n.name(), n.agency(),
-                            page.status() == RecordPage.Status.BUSY ? Status.BUSY : Status.REFUSED, page.reason(), 0, 0));
+                if (a.failure() != null) {
+                    silent.add(a.failure());
                     open.remove(n);
                     continue;
                 }
+                RecordPage page = a.page();
                 if (!counts.containsKey(n)) { // its first page: the policy's refusals are the same on every page
                     page.refusals().forEach(r -> refusals.add(n.name() + ": " + r));
                 }
@@ -185,17 +175,14 @@ public class ConsortiumRecords {
     }
 
     private Gathering gather(String code, boolean masters, boolean sessions, Cursor from, int limit) {
-        StateView chain = ledger.committedState();
+        PointReads chain = ledger.committedState();
         String ownAgency = ledger.agency().orElse("");
         NodeId self = ledger.nodeId();
         HeldRecord standing = masters ? standing(chain, ownAgency, code) : null;
         long timeout = timeoutMillis();
         Map<NodeRecord, CompletableFuture<RecordPage>> asked = new LinkedHashMap<>();
         for (NodeRecord n : ledger.activeNodes()) {
-            long after = from.after(n.nodeId());
-            asked.put(n, n.nodeId().equals(self)
-                    ? CompletableFuture.completedFuture(holder.ownPage(code, masters, sessions, after, limit))
-                    : exchange.ask(n.nodeId(), id -> new RecordQuery.Battery(id, code, masters, sessions, after, limit, standing), timeout));
+            asked.put(n, askPage(n, self, code, masters, sessions, from.after(n.nodeId()), limit, standing, timeout));
         }
         ReceivedRecords checker = new ReceivedRecords(ledger.suite(), chain);
         List<Holder> holders = new ArrayList<>();
@@ -207,22 +194,13 @@ public class ConsortiumRecords {
         for (Map.Entry<NodeRecord, CompletableFuture<RecordPage>> e : asked.entrySet()) {
             NodeRecord n = e.getKey();
             boolean isSelf = n.nodeId().equals(self);
-            RecordPage page;
-            try {
-                page = e.getValue().join();
-            } catch (CompletionException | java.util.concurrent.CancellationException ex) {
-                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-                String why = cause instanceof TimeoutException ? "no answer within " + timeout + " ms" : cause.getMessage();
-                holders.add(new Holder(n.nodeId().value(), n.name(), n.agency(), Status.NOT_ANSWERING, why, 0, 0));
+            Answer a = answer(n, e.getValue(), timeout);
+            if (a.failure() != null) {
+                holders.add(a.failure());
                 complete = false;
                 continue;
             }
-            if (page.status() != RecordPage.Status.OK) {
-                holders.add(new Holder(n.nodeId().value(), n.name(), n.agency(),
-                        page.status() == RecordPage.Status.BUSY ? Status.BUSY : Status.REFUSED, page.reason(), 0, 0));
-                complete = false;
-                continue;
-            }
+            RecordPage page = a.page();
             for (String r : page.refusals()) {
                 refusals.add(n.name() + ": " + r);
             }
@@ -256,6 +234,33 @@ public class ConsortiumRecords {
         return new Gathering(foundMasters, page, holders, refusals, anyMore ? next.encode() : null, complete);
     }
 
+    /** This node answers itself; any other holder is asked over the peer links. */
+    private CompletableFuture<RecordPage> askPage(NodeRecord n, NodeId self, String code, boolean masters, boolean sessions, long after,
+                                                  int limit, HeldRecord standing, long timeout) {
+        return n.nodeId().equals(self) ? CompletableFuture.completedFuture(holder.ownPage(code, masters, sessions, after, limit))
+                : exchange.ask(n.nodeId(), id -> new RecordQuery.Battery(id, code, masters, sessions, after, limit, standing), timeout);
+    }
+
+    /** A holder's page, or how it failed to give one (no answer in time, no link, busy, refused). */
+    private record Answer(RecordPage page, Holder failure) {
+    }
+
+    private static Answer answer(NodeRecord n, CompletableFuture<RecordPage> asked, long timeout) {
+        RecordPage page;
+        try {
+            page = asked.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException ex) {
+            Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+            String why = cause instanceof TimeoutException ? "no answer within " + timeout + " ms" : cause.getMessage();
+            return new Answer(null, new Holder(n.nodeId().value(), n.name(), n.agency(), Status.NOT_ANSWERING, why, 0, 0));
+        }
+        if (page.status() != RecordPage.Status.OK) {
+            return new Answer(null, new Holder(n.nodeId().value(), n.name(), n.agency(),
+                    page.status() == RecordPage.Status.BUSY ? Status.BUSY : Status.REFUSED, page.reason(), 0, 0));
+        }
+        return new Answer(page, null);
+    }
+
     private record Candidate(Gathered gathered, NodeId holder, long seq) {
         String started() {
             return gathered.record() instanceof BatteryRecord.Session s ? s.startedAt().toString() : "";
@@ -277,7 +282,7 @@ public class ConsortiumRecords {
      * What shows a holder that this node's agency charged the battery: one of its own anchored sessions of it. Sent only
      * when the agency is a charging operator and nothing else (other kinds read master data by their kind).
      */
-    private HeldRecord standing(StateView chain, String ownAgency, String code) {
+    private HeldRecord standing(PointReads chain, String ownAgency, String code) {
         Member m = Member.decode(chain.get(Tables.AGENCY, ownAgency));
         if (!m.is(MemberKind.CHARGING) || m.is(MemberKind.RECYCLER) || m.is(MemberKind.AUDITOR)) {
             return null;

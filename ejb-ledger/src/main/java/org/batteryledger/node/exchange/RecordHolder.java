@@ -21,7 +21,7 @@ import org.batteryledger.core.merkle.InclusionProof;
 import org.batteryledger.core.merkle.MerkleTree;
 import org.batteryledger.core.policy.DisclosurePolicy;
 import org.batteryledger.core.record.BatteryRecord;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.records.BatchEntity;
 import org.batteryledger.node.records.RecordEntity;
 import org.batteryledger.node.records.RecordStore;
@@ -54,7 +54,7 @@ public class RecordHolder {
     private LedgerService ledger;
 
     public RecordPage answer(NodeId from, RecordQuery query, long now) {
-        StateView chain = ledger.committedState();
+        PointReads chain = ledger.committedState();
         NodeRecord asker = Registry.node(chain, from);
         String subject = query instanceof RecordQuery.Battery b ? b.batteryCode() : ((RecordQuery.Proof) query).recordHash().hex();
         String kind = query instanceof RecordQuery.Battery ? "battery" : "proof";
@@ -76,7 +76,7 @@ public class RecordHolder {
         return page;
     }
 
-    private RecordPage battery(StateView chain, NodeRecord asker, RecordQuery.Battery q) {
+    private RecordPage battery(PointReads chain, NodeRecord asker, RecordQuery.Battery q) {
         String holderAgency = ledger.agency().orElse("");
         String registeredBy = BatteryRegistry.registration(chain, q.batteryCode()).map(BatteryRegistry.Registration::agency).orElse(null);
         boolean chargedIt = q.standing() != null && new ReceivedRecords(ledger.suite(), chain).check(q.standing(), asker.agency(), q.batteryCode())

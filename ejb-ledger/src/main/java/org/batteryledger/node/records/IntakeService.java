@@ -12,7 +12,7 @@ import org.batteryledger.core.intake.Admission;
 import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
 
@@ -46,7 +46,7 @@ public class IntakeService {
             throw new InvalidInput("a submission holds at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records, this one "
                     + submission.candidates().size() + "; split it");
         }
-        StateView chain = ledger.committedState();
+        PointReads chain = ledger.committedState();
         String agency = ledger.agency().orElse("");
         Admission.Rules rules = new Admission.Rules(agency, Member.decode(chain.get(Tables.AGENCY, agency)), maxFutureSkewSeconds());
         return store.take(ledger.suite(), submission, System.currentTimeMillis(), rules, chain);

@@ -17,7 +17,7 @@ import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
 import org.batteryledger.core.record.RecordSchema;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,7 +41,7 @@ public class RecordStore {
      * Takes a validated submission in ({@link Intake#take}). Every record gets an outcome; the accepted ones are
      * durable when this returns, together with the dead letters and, for a pull, the partner's cursor.
      */
-    public List<Outcome> take(CryptoSuite suite, Submission submission, long now, Admission.Rules rules, StateView chain) {
+    public List<Outcome> take(CryptoSuite suite, Submission submission, long now, Admission.Rules rules, PointReads chain) {
         return Intake.take(suite, submission, new JpaIntakeStore(now, rules.agency(), chain), now, rules);
     }
 
@@ -49,9 +49,9 @@ public class RecordStore {
     private final class JpaIntakeStore implements Intake.Store {
         private final long now;
         private final String agency;
-        private final StateView chain;
+        private final PointReads chain;
 
-        JpaIntakeStore(long now, String agency, StateView chain) {
+        JpaIntakeStore(long now, String agency, PointReads chain) {
             this.now = now;
             this.agency = agency;
             this.chain = chain;

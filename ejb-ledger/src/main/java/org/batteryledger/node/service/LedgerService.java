@@ -16,7 +16,7 @@ import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.SubmitResult;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.store.LedgerStore;
@@ -141,8 +141,13 @@ public class LedgerService {
         return runtime.query(r -> Registry.activeNodes(r.state()));
     }
 
+    /** Every agency of the consortium, with nodes or not yet (one step of the replica). */
+    public List<String> agencies() {
+        return runtime.query(r -> Registry.agencies(r.state()));
+    }
+
     /** The committed state for point reads (registry rules), through the read model. */
-    public StateView committedState() {
+    public PointReads committedState() {
         return new CommittedState(runtime.state());
     }
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A load generator (not a test) for the consortium view: on a running local consortium of four nodes it registers
  * batteries at node0 (agency-a, the manufacturer), sends their sessions to node1 (agency-b) and node3 (agency-a) in
@@ -88,13 +90,11 @@ public final class ConsortiumViewLoadGenerator {
                 + code + "\",\"manufacturer\":\"CATL\",\"chemistry\":\"NMC\",\"ratedCapacityAh\":60,\"nominalVoltageV\":350,\"ratedCycleLife\":3000,"
                 + "\"ratedCycleDod\":0.8,\"ratedCycleTempC\":25,\"manufacturedAt\":\"2020-01-01T00:00:00Z\"}]");
         check(m);
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (nodes.get(1).get("auditor", "/batteries/" + code).status() != 200 || nodes.get(1).get("auditor", "/batteries/" + code).object().isNull("registration")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(code + " was not registered within 5 minutes");
-            }
-            Thread.sleep(200);
-        }
+        // Registered on chain once its batch is anchored: node1 then takes the battery's sessions.
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            NodeClient.Reply view = nodes.get(1).get("auditor", "/batteries/" + code);
+            return view.status() == 200 && !view.object().isNull("registration");
+        });
         Instant start = Instant.parse("2021-01-01T00:00:00Z");
         for (int holder : List.of(1, 3)) {
             StringBuilder batch = new StringBuilder("[");
@@ -117,13 +117,9 @@ public final class ConsortiumViewLoadGenerator {
         }
         String last = code + "-S" + (sessions - 1);
         String beforeLast = code + "-S" + (sessions - 2);
-        while (nodes.get(sessions % 2 == 0 ? 3 : 1).get("auditor", "/records/" + last + "/proof").status() != 200
-                || nodes.get(sessions % 2 == 0 ? 1 : 3).get("auditor", "/records/" + beforeLast + "/proof").status() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(code + "'s sessions were not anchored within 5 minutes");
-            }
-            Thread.sleep(200);
-        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+                nodes.get(sessions % 2 == 0 ? 3 : 1).get("auditor", "/records/" + last + "/proof").status() == 200
+                        && nodes.get(sessions % 2 == 0 ? 1 : 3).get("auditor", "/records/" + beforeLast + "/proof").status() == 200);
         return code;
     }
 

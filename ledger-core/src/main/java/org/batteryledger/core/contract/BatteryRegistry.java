@@ -5,6 +5,7 @@ import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Limits;
 import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.core.state.StateOverlay;
 import org.batteryledger.core.state.StateView;
 
@@ -70,7 +71,7 @@ public final class BatteryRegistry {
 
     // --- read side ----------------------------------------------------------------------------------------------
 
-    public static Optional<Registration> registration(StateView state, String batteryCode) {
+    public static Optional<Registration> registration(PointReads state, String batteryCode) {
         byte[] raw = state.get(Tables.BATTERY, batteryCode);
         return raw == null ? Optional.empty() : Optional.of(Registration.decode(raw));
     }
@@ -87,7 +88,7 @@ public final class BatteryRegistry {
     }
 
     /** Why a master record's registration was refused on chain, if it was. */
-    public static Optional<String> refusal(StateView state, String batteryCode, Hash masterHash) {
+    public static Optional<String> refusal(PointReads state, String batteryCode, Hash masterHash) {
         byte[] raw = state.get(Tables.BATTERY_REFUSED, batteryCode + "/" + masterHash.hex());
         return raw == null ? Optional.empty() : Optional.of(new String(raw, StandardCharsets.UTF_8));
     }
@@ -96,7 +97,7 @@ public final class BatteryRegistry {
      * Why {@code agency} may not register (or update) {@code batteryCode} now, or null when it may. The same rule at
      * intake (before a record is stored) and on chain (when a batch anchors), so a refusal is seen as early as possible.
      */
-    public static String refusalFor(StateView state, String agency, String batteryCode) {
+    public static String refusalFor(PointReads state, String agency, String batteryCode) {
         if (!CODE.matcher(batteryCode).matches()) {
             return "battery code must be 1-64 characters of [A-Z0-9-], was " + batteryCode;
         }

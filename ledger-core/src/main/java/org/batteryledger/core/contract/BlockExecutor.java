@@ -5,6 +5,7 @@ import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.core.state.StateOverlay;
 import org.batteryledger.core.state.StateView;
 import org.batteryledger.core.state.WriteSet;
@@ -385,7 +386,7 @@ public final class BlockExecutor {
      * Why {@code agency} may not register valuations, or null: an agency declared as neither recycler nor auditor
      * (an undeclared one, from before member kinds, still may).
      */
-    public static String valuerRefusal(StateView s, String agency) {
+    public static String valuerRefusal(PointReads s, String agency) {
         Member m = Member.decode(s.get(Tables.AGENCY, agency));
         if (m.kinds().isEmpty() || m.is(MemberKind.RECYCLER) || m.is(MemberKind.AUDITOR)) {
             return null;

@@ -1,6 +1,7 @@
 package org.batteryledger.core.contract;
 
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.state.PointReads;
 import org.batteryledger.core.state.StateView;
 
 import java.util.ArrayList;
@@ -12,12 +13,12 @@ public final class Registry {
     private Registry() {
     }
 
-    public static NodeRecord node(StateView state, NodeId id) {
+    public static NodeRecord node(PointReads state, NodeId id) {
         byte[] v = state.get(Tables.NODE, id.value());
         return v == null ? null : NodeRecord.decode(v);
     }
 
-    public static boolean isRevoked(StateView state, NodeId id) {
+    public static boolean isRevoked(PointReads state, NodeId id) {
         return state.get(Tables.REVOKED_NODE, id.value()) != null;
     }
 

@@ -11,7 +11,7 @@ import org.batteryledger.core.json.JsonException;
 import org.batteryledger.core.record.BatteryRecord;
 import org.batteryledger.core.record.ParsedRecord;
 import org.batteryledger.core.record.RecordSchema;
-import org.batteryledger.core.state.StateView;
+import org.batteryledger.core.state.PointReads;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -25,9 +25,9 @@ import java.util.Arrays;
  */
 public final class ReceivedRecords {
     private final CryptoSuite suite;
-    private final StateView chain;
+    private final PointReads chain;
 
-    public ReceivedRecords(CryptoSuite suite, StateView chain) {
+    public ReceivedRecords(CryptoSuite suite, PointReads chain) {
         this.suite = suite;
         this.chain = chain;
     }

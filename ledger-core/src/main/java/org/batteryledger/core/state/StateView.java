@@ -3,10 +3,7 @@ package org.batteryledger.core.state;
 import java.util.SortedMap;
 
 /** Read access to direct state: tables of (table, key) -> value, keys ordered as strings. */
-public interface StateView {
-    /** @return the value, or null when absent */
-    byte[] get(String table, String key);
-
+public interface StateView extends PointReads {
     /** All live entries of a table in key order (a snapshot; callers must not modify it). */
     SortedMap<String, byte[]> scan(String table);
 }

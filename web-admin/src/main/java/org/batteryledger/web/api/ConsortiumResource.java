@@ -38,10 +38,8 @@ public class ConsortiumResource {
     @GET
     @Path("agencies")
     public List<Map<String, Object>> agencies() {
-        TreeSet<String> names = new TreeSet<>();
-        ledger.activeNodes().forEach(n -> names.add(n.agency()));
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String a : names) {
+        for (String a : new TreeSet<>(ledger.agencies())) { // a member just added has no node yet, and is listed
             Member m = Member.decode(ledger.state(Tables.AGENCY, a).orElse(null));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("agency", a);
