@@ -1,11 +1,19 @@
 package org.batteryledger.core.pbft;
 
-import java.util.Map;
-import java.util.TreeMap;
+import org.batteryledger.core.crypto.NodeId;
 
-/** Counters a replica keeps about itself; read by the node's metrics endpoint and by the simulator. */
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Counters a replica keeps about itself; read by the node's metrics endpoint and by the simulator. Drops are keyed by
+ * {@link Rejection} (a closed set), and evidence by peer only for peers of the registry: nothing a peer sends can add
+ * a label or a key.
+ */
 public final class ReplicaMetrics {
-    private final TreeMap<String, Long> dropped = new TreeMap<>();
+    private final EnumMap<Rejection, Long> dropped = new EnumMap<>(Rejection.class);
+    private final Map<NodeId, PeerEvidence> evidence = new HashMap<>();
     long viewChangesStarted;
     long equivocationsSeen;
     long blocksCommitted;
@@ -13,18 +21,67 @@ public final class ReplicaMetrics {
     long blocksSynced;
     long syncRequestsSent;
     long signaturesVerified;
+    long faultsFromOutsiders;
 
-    void drop(String reason) {
+    /**
+     * What one peer sent that an honest replica never sends: counts by reason, the ticks of the first and the last
+     * one, and the last detail (for operators: what, how much, when).
+     */
+    public record PeerEvidence(Map<Rejection, Long> counts, long firstTick, long lastTick, String lastDetail) {
+        public PeerEvidence {
+            counts = Map.copyOf(counts);
+        }
+
+        public long total() {
+            return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    void drop(Rejection reason) {
         dropped.merge(reason, 1L, Long::sum);
     }
 
+    /** Counts the drop; when it proves a fault, notes it against {@code from} if a member (registry bounded). */
+    void drop(Rejected r, NodeId from, boolean member, long tick) {
+        drop(r.reason());
+        if (!r.reason().provesFault() || from == null) {
+            return;
+        }
+        if (!member) {
+            faultsFromOutsiders++;
+            return;
+        }
+        PeerEvidence e = evidence.get(from);
+        EnumMap<Rejection, Long> counts = new EnumMap<>(Rejection.class);
+        if (e != null) {
+            counts.putAll(e.counts());
+        }
+        counts.merge(r.reason(), 1L, Long::sum);
+        evidence.put(from, new PeerEvidence(counts, e == null ? tick : e.firstTick(), tick, r.detail()));
+    }
+
+    /** Forgets peers that left the registry, so the map stays as small as the registry. */
+    void retainMembers(java.util.Collection<NodeId> members) {
+        evidence.keySet().retainAll(members);
+    }
+
     /** Invalid or useless input, by reason: counted, logged by the caller, dropped. */
-    public Map<String, Long> dropped() {
+    public Map<Rejection, Long> dropped() {
         return Map.copyOf(dropped);
     }
 
     public long droppedTotal() {
         return dropped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Evidence of faults, per registered peer that sent any. */
+    public Map<NodeId, PeerEvidence> evidence() {
+        return Map.copyOf(evidence);
+    }
+
+    /** Faulty input from links of nodes outside the registry (not kept per sender: they are unbounded). */
+    public long faultsFromOutsiders() {
+        return faultsFromOutsiders;
     }
 
     public long viewChangesStarted() {

@@ -2,15 +2,19 @@ package org.batteryledger.core.pbft;
 
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Verified transactions waiting for a block, in arrival order (so proposals are deterministic given the inputs).
- * Every transaction here has had its signature checked once; it leaves when committed or expired.
+ * Every transaction here has had its signature checked once; it leaves when committed or expired. Each sender (a
+ * node of the registry) has an equal share of the capacity: one member flooding the pool cannot crowd out the others.
  */
 final class TxPool {
     private static final class Entry {
@@ -25,9 +29,25 @@ final class TxPool {
 
     private final LinkedHashMap<Hash, Entry> entries = new LinkedHashMap<>();
     private final int capacity;
+    private final Map<NodeId, Integer> perSender = new HashMap<>();
+    private int senderShare;
 
     TxPool(int capacity) {
         this.capacity = capacity;
+        this.senderShare = capacity;
+    }
+
+    /** Divides the capacity among {@code senders} (the registry's active nodes). */
+    void senderShare(int senders) {
+        this.senderShare = Math.max(1, capacity / Math.max(1, senders));
+    }
+
+    int senderShare() {
+        return senderShare;
+    }
+
+    boolean isFull(NodeId sender) {
+        return perSender.getOrDefault(sender, 0) >= senderShare;
     }
 
     boolean contains(Hash h) {
@@ -39,11 +59,20 @@ final class TxPool {
     }
 
     void add(Hash h, Transaction tx, long tick) {
-        entries.put(h, new Entry(tx, tick));
+        if (entries.putIfAbsent(h, new Entry(tx, tick)) == null) {
+            perSender.merge(tx.sender(), 1, Integer::sum);
+        }
     }
 
     void remove(Hash h) {
-        entries.remove(h);
+        Entry e = entries.remove(h);
+        if (e != null) {
+            left(e.tx);
+        }
+    }
+
+    private void left(Transaction tx) {
+        perSender.computeIfPresent(tx.sender(), (k, n) -> n == 1 ? null : n - 1);
     }
 
     int size() {
@@ -72,8 +101,10 @@ final class TxPool {
     int evictExpired(long height) {
         int n = 0;
         for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-            if (it.next().tx.expiryHeight() < height) {
+            Entry e = it.next();
+            if (e.tx.expiryHeight() < height) {
                 it.remove();
+                left(e.tx);
                 n++;
             }
         }

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -97,7 +98,7 @@ class BlockSyncTest {
         assertEquals(List.of(fx.id(3)), served.messages().get(0).to());
     }
 
-    record Bad(String name, String reason, Function<Fixture, CommittedBlock> make) {
+    record Bad(String name, Rejection reason, Function<Fixture, CommittedBlock> make) {
         @Override
         public String toString() {
             return name;
@@ -116,37 +117,37 @@ class BlockSyncTest {
 
     static Stream<Bad> badBlocks() {
         return Stream.of(
-                new Bad("a certificate with fewer than a quorum of seals", "invalid certificate", fx -> withSeals(fx, s -> s.subList(0, 2))),
-                new Bad("a certificate with a seal from a non-validator", "invalid certificate", fx -> withSeals(fx, s -> {
+                new Bad("a certificate with fewer than a quorum of seals", Rejection.SYNC_BAD_CERTIFICATE, fx -> withSeals(fx, s -> s.subList(0, 2))),
+                new Bad("a certificate with a seal from a non-validator", Rejection.SYNC_BAD_CERTIFICATE, fx -> withSeals(fx, s -> {
                     Hash h = first(fx).block().hash(fx.suite);
                     s.set(2, new CommitSeal(fx.id(fx.outsider()), fx.commit(fx.outsider(), 1, 0, h).signature()));
                     return s;
                 })),
-                new Bad("a certificate whose quorum counts one validator twice", "invalid certificate", fx -> withSeals(fx, s -> {
+                new Bad("a certificate whose quorum counts one validator twice", Rejection.SYNC_BAD_CERTIFICATE, fx -> withSeals(fx, s -> {
                     s.set(2, s.get(1));
                     return s;
                 })),
-                new Bad("a certificate with a tampered seal", "invalid certificate", fx -> withSeals(fx, s -> {
+                new Bad("a certificate with a tampered seal", Rejection.SYNC_BAD_CERTIFICATE, fx -> withSeals(fx, s -> {
                     s.set(1, new CommitSeal(s.get(1).nodeId(), Fixture.flipped(s.get(1).signature(), 9)));
                     return s;
                 })),
-                new Bad("a certificate whose seals are for another view", "invalid certificate", fx -> {
+                new Bad("a certificate whose seals are for another view", Rejection.SYNC_BAD_CERTIFICATE, fx -> {
                     CommittedBlock cb = first(fx);
                     Hash h = cb.block().hash(fx.suite);
                     CommitCertificate view1 = fx.certificate(1, 1, h, 1, 2, 3);
                     return new CommittedBlock(cb.block(), new CommitCertificate(1, 0, h, view1.seals()));
                 }),
-                new Bad("a block that does not match its certificate", "does not match its certificate", fx -> {
+                new Bad("a block that does not match its certificate", Rejection.SYNC_CERTIFICATE_MISMATCH, fx -> {
                     CommittedBlock cb = first(fx);
                     Block other = fx.chain().block(1, 0, fx.tx(3, 9));
                     return new CommittedBlock(other, cb.certificate());
                 }),
-                new Bad("a certificate for another height", "does not match its certificate", fx -> {
+                new Bad("a certificate for another height", Rejection.SYNC_CERTIFICATE_MISMATCH, fx -> {
                     CommittedBlock cb = first(fx);
                     Hash h = cb.block().hash(fx.suite);
                     return new CommittedBlock(cb.block(), fx.certificate(2, 0, h, 1, 2, 3));
                 }),
-                new Bad("a certified block that does not re-execute to its state root", "invalid synced block: state root mismatch", fx -> {
+                new Bad("a certified block that does not re-execute to its state root", Rejection.BLOCK_STATE_ROOT, fx -> {
                     Block ok = fx.chain().block(1, 0, fx.tx(3, 0));
                     BlockHeader h = ok.header();
                     Block bad = Fixture.withHeader(ok, new BlockHeader(1, h.parentHash(), h.txRoot(), fx.suite.hash(new byte[]{7}), h.proposer(), 0, h.timestamp()));
@@ -169,8 +170,7 @@ class BlockSyncTest {
         assertTrue(r.committed().isEmpty(), "applied " + c);
         assertEquals(0, p.replica.committedHeight());
         assertEquals(fx.genesisBlock.hash(fx.suite), p.replica.headHash());
-        assertTrue(p.replica.metrics().dropped().keySet().stream().anyMatch(k -> k.contains(c.reason())),
-                "expected a drop for '" + c.reason() + "', got " + p.replica.metrics().dropped());
+        assertEquals(Map.of(c.reason(), 1L), p.replica.metrics().dropped());
 
         p.step(2, new SyncResponse(good));
         assertEquals(3, p.replica.committedHeight(), "a valid response was not applied after the invalid one");

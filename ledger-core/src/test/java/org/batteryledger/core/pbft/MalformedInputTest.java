@@ -94,7 +94,7 @@ class MalformedInputTest {
             deliver(p, 1 + rnd.nextInt(3), m, "bit flips #" + i);
         }
 
-        long malformed = p.replica.metrics().dropped().getOrDefault("malformed message", 0L);
+        long malformed = p.replica.metrics().dropped().getOrDefault(Rejection.MALFORMED, 0L);
         assertTrue(malformed > 3_000, "only " + malformed + " counted as malformed: " + p.replica.metrics().dropped());
         // Signatures cannot be forged by flipping bits: whatever it voted for has the hash of the corpus block.
         // (A flip inside a transaction signature keeps the block hash; see PrePrepareValidationTest, a regression test for the signature cache.)

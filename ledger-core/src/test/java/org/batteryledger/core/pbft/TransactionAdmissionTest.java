@@ -148,7 +148,9 @@ class TransactionAdmissionTest {
 
         assertTrue(r.accepted().isEmpty());
         assertTrue(sent(r, TxBatch.class).isEmpty());
-        assertEquals(1L, p.replica.metrics().dropped().get("forwarded transaction rejected"));
+        // The bad signature proves the forwarder faulty (honest nodes forward only what they verified): noted against it.
+        assertEquals(Map.of(Rejection.FORWARDED_TX_SIGNATURE, 1L), p.replica.metrics().dropped());
+        assertEquals(Map.of(Rejection.FORWARDED_TX_SIGNATURE, 1L), p.replica.metrics().evidence().get(fx.id(2)).counts());
         List<PbftMessage.PrePrepare> pps = sent(r, PbftMessage.PrePrepare.class);
         assertEquals(1, pps.size(), "the primary did not propose the forwarded transaction");
         assertEquals(List.of(good.hash(fx.suite)), pps.get(0).block().transactions().stream().map(t -> t.hash(fx.suite)).toList());

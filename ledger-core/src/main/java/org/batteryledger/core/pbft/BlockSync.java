@@ -1,0 +1,183 @@
+package org.batteryledger.core.pbft;
+
+import org.batteryledger.core.chain.Block;
+import org.batteryledger.core.chain.CommitCertificate;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.PbftMessage.Status;
+import org.batteryledger.core.pbft.PbftMessage.SyncRequest;
+import org.batteryledger.core.pbft.PbftMessage.SyncResponse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Catching up: peers announce their committed height (STATUS); a replica that hears of a higher one asks one of them
+ * for committed blocks, and applies each only if it carries a commit certificate of the validators at its height and
+ * re-executes to its state root. A peer that sends an invalid block gets a strike and is asked last.
+ */
+final class BlockSync {
+    static final int MAX_SYNC_RESPONSE_BYTES = 8 * 1024 * 1024;
+    static final int MAX_BLOCKS_PER_REQUEST = 256;
+
+    private final ReplicaState s;
+    private final BlockValidator blocks;
+    private final Committer committer;
+    private long lastSyncRequestTick = Long.MIN_VALUE / 2;
+    private final Map<NodeId, Long> peerCommitted = new HashMap<>();
+    /** The committed height each peer last announced in a STATUS, for operators: who lags and by how much. */
+    private final Map<NodeId, Long> announcedHeights = new HashMap<>();
+    private final Map<NodeId, Integer> syncStrikes = new HashMap<>();
+    private long syncRotation;
+
+    BlockSync(ReplicaState s, BlockValidator blocks, Committer committer) {
+        this.s = s;
+        this.blocks = blocks;
+        this.committer = committer;
+    }
+
+    Map<NodeId, Long> announcedHeights() {
+        return Map.copyOf(announcedHeights);
+    }
+
+    void newHeight() {
+        peerCommitted.values().removeIf(h -> h < s.height);
+        announcedHeights.keySet().retainAll(s.peers);
+        syncStrikes.keySet().retainAll(s.peers);
+    }
+
+    void onStatus(NodeId from, Status st) {
+        if (s.peers.contains(from)) {
+            announcedHeights.put(from, st.committedHeight());
+        }
+        if (st.committedHeight() >= s.height) {
+            noteAhead(from, st.committedHeight());
+        } else if (st.committedHeight() < s.head.height() && !s.peers.contains(from)) {
+            // A node outside the registry (joining) hears from us only when it asks.
+            s.send(List.of(from), new Status(s.head.height(), s.headHash));
+        }
+    }
+
+    void noteAhead(NodeId peer, long committed) {
+        peerCommitted.merge(peer, committed, Math::max);
+        maybeSync(false);
+    }
+
+    /**
+     * Asks one peer that claims to be ahead for blocks, rotating among them and preferring those that never sent
+     * an invalid block: a lying peer must not be able to keep a node from catching up.
+     */
+    private void maybeSync(boolean now) {
+        if (!now && s.tick - lastSyncRequestTick < s.config.retransmitTicks()) {
+            return;
+        }
+        List<NodeId> ahead = new ArrayList<>();
+        int fewestStrikes = Integer.MAX_VALUE;
+        for (Map.Entry<NodeId, Long> e : new TreeMap<>(peerCommitted).entrySet()) {
+            if (e.getValue() >= s.height) {
+                int strikes = syncStrikes.getOrDefault(e.getKey(), 0);
+                if (strikes < fewestStrikes) {
+                    ahead.clear();
+                    fewestStrikes = strikes;
+                }
+                if (strikes == fewestStrikes) {
+                    ahead.add(e.getKey());
+                }
+            }
+        }
+        if (!ahead.isEmpty()) {
+            requestSync(ahead.get((int) Math.floorMod(syncRotation++, (long) ahead.size())), true);
+        }
+    }
+
+    void requestSync(NodeId peer, boolean now) {
+        if (!now && s.tick - lastSyncRequestTick < s.config.retransmitTicks()) {
+            return;
+        }
+        lastSyncRequestTick = s.tick;
+        s.metrics.syncRequestsSent++;
+        s.send(List.of(peer), new SyncRequest(s.height, s.config.syncBatchBlocks()));
+    }
+
+    /** One of the signers of a final block this replica never saw proposed: it has the block and its certificate. */
+    void requestFromOneOf(List<NodeId> signers) {
+        requestSync(signers.get((int) Math.floorMod(syncRotation++, (long) signers.size())), false);
+    }
+
+    private void syncStrike(NodeId peer, Rejected why) {
+        s.reject(peer, why);
+        syncStrikes.merge(peer, 1, Integer::sum);
+        maybeSync(true);
+    }
+
+    /** Serves committed blocks from the block source, up to a count and a byte budget (at least one block). */
+    void onSyncRequest(NodeId from, SyncRequest r) {
+        if (s.config.blocks() == null) {
+            return; // served by the node outside the replica thread
+        }
+        SyncResponse response = serve(s.config.blocks(), s.head.height(), r);
+        if (response != null) {
+            s.send(List.of(from), response);
+        }
+    }
+
+    /** The answer to a sync request from {@code source}, or null when there is nothing to send. */
+    static SyncResponse serve(BlockSource source, long committedHeight, SyncRequest r) {
+        List<CommittedBlock> out = new ArrayList<>();
+        long bytes = 0;
+        int max = Math.min(Math.max(r.maxBlocks(), 1), MAX_BLOCKS_PER_REQUEST);
+        for (long h = Math.max(1, r.fromHeight()); h <= committedHeight && out.size() < max; h++) {
+            CommittedBlock b = source.block(h);
+            if (b == null) {
+                break;
+            }
+            bytes += b.block().encodedSize();
+            if (!out.isEmpty() && bytes > MAX_SYNC_RESPONSE_BYTES) {
+                break;
+            }
+            out.add(b);
+        }
+        return out.isEmpty() ? null : new SyncResponse(out);
+    }
+
+    /** Each synced block must carry a valid commit certificate of the validators at its height, and re-execute. */
+    void onSyncResponse(NodeId from, SyncResponse r) {
+        int applied = 0;
+        for (CommittedBlock cb : r.blocks()) {
+            Block b = cb.block();
+            if (b.height() < s.height) {
+                continue;
+            }
+            if (b.height() > s.height) {
+                break;
+            }
+            CommitCertificate cert = cb.certificate();
+            Hash h = b.hash(s.suite);
+            if (cert.height() != s.height || !cert.blockHash().equals(h)) {
+                syncStrike(from, Rejected.of(Rejection.SYNC_CERTIFICATE_MISMATCH, "block " + b.height()));
+                return;
+            }
+            String bad = cert.verify(s.suite, s.chainId, s.validators.keys(), s.validators.quorum());
+            if (bad != null) {
+                syncStrike(from, Rejected.of(Rejection.SYNC_BAD_CERTIFICATE, bad));
+                return;
+            }
+            Rejected why = blocks.validate(b, b.header().view(), b.header().proposer(), h);
+            if (why != null) {
+                syncStrike(from, why.within("synced block " + b.height()));
+                return;
+            }
+            syncStrikes.remove(from);
+            s.metrics.blocksSynced++;
+            committer.commit(b, cert);
+            applied++;
+        }
+        if (applied > 0 && peerCommitted.getOrDefault(from, 0L) >= s.height) {
+            requestSync(from, true);
+        }
+    }
+}

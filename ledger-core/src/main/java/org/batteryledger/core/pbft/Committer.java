@@ -1,0 +1,58 @@
+package org.batteryledger.core.pbft;
+
+import org.batteryledger.core.chain.Block;
+import org.batteryledger.core.chain.CommitCertificate;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.chain.Transaction;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.BlockExecutor;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.crypto.Hash;
+
+/**
+ * Makes a block final: applies the execution kept when it was validated, hands it out with its certificate, and moves
+ * the replica to the next height. Only a validated block can be committed.
+ */
+final class Committer {
+    private final ReplicaState s;
+    private final TxSignatures signatures;
+
+    Committer(ReplicaState s, TxSignatures signatures) {
+        this.s = s;
+        this.signatures = signatures;
+    }
+
+    void commit(Block block, CommitCertificate certificate) {
+        Hash h = block.hash(s.suite);
+        BlockExecutor.Execution ex = s.executions.get(h);
+        if (ex == null) {
+            throw new IllegalStateException("CONSENSUS FAILURE: committing block " + h + " that was never validated");
+        }
+        s.state.apply(ex.writeSet());
+        s.outCommitted.add(new Ready.Committed(new CommittedBlock(block, certificate), ex.writeSet(), ex.receipts()));
+        s.metrics.blocksCommitted++;
+        s.metrics.txsCommitted += block.transactions().size();
+        boolean registryTouched = false;
+        for (Transaction tx : block.transactions()) {
+            Hash th = tx.hash(s.suite);
+            s.pool.remove(th);
+            signatures.forget(th);
+            // Only governance and revocations change who may send; anchors and valuations do not.
+            registryTouched |= !Payloads.AnchorBatch.anchors(tx.type()) && tx.type() != TxType.REGISTER_VALUATION;
+        }
+        s.head = block.header();
+        s.headHash = h;
+        s.startHeight(s.head.height() + 1);
+        if (registryTouched) {
+            purgeInadmissiblePoolTxs();
+        }
+    }
+
+    private void purgeInadmissiblePoolTxs() {
+        for (Transaction tx : s.pool.candidates(Integer.MAX_VALUE, Long.MAX_VALUE)) {
+            if (s.executor.checkEnvelope(s.state, s.height, tx) != null) {
+                s.pool.remove(tx.hash(s.suite));
+            }
+        }
+    }
+}

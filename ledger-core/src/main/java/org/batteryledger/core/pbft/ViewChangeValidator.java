@@ -1,0 +1,76 @@
+package org.batteryledger.core.pbft;
+
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.PbftMessage.PrePrepare;
+import org.batteryledger.core.pbft.PbftMessage.Prepare;
+import org.batteryledger.core.pbft.PbftMessage.ViewChange;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Castro & Liskov §4.4: a view change counts if a validator signed it for a later view in range, and the prepared
+ * certificate it carries (if any) holds: the primary's signed pre-prepare of an earlier view of this height, quorum-1
+ * signed matching prepares from distinct backups, and a valid block.
+ */
+final class ViewChangeValidator {
+    private final ReplicaState s;
+    private final MessageSignatures signatures;
+    private final BlockValidator blocks;
+
+    ViewChangeValidator(ReplicaState s, MessageSignatures signatures, BlockValidator blocks) {
+        this.s = s;
+        this.signatures = signatures;
+        this.blocks = blocks;
+    }
+
+    /** A view change arriving on its own. */
+    Rejected validate(ViewChange vc) {
+        if (vc.view() < s.view || vc.view() == 0 || vc.view() > s.view + ReplicaState.MAX_VIEW_AHEAD) {
+            return Rejected.of(Rejection.VIEW_OUT_OF_RANGE, "view change to " + vc.view() + " while in view " + s.view);
+        }
+        Map<NodeId, ViewChange> set = s.viewChanges.get(vc.view());
+        if (set != null && set.containsKey(vc.sender())) {
+            return Rejected.of(Rejection.DUPLICATE);
+        }
+        return check(vc);
+    }
+
+    /** The view change's signature and its prepared certificate (also for those inside a NEW-VIEW). */
+    Rejected check(ViewChange vc) {
+        if (vc.height() != s.height) {
+            return Rejected.of(Rejection.NEW_VIEW_BAD_VIEW_CHANGES, "view change of height " + vc.height());
+        }
+        Rejected bad = signatures.check(vc);
+        if (bad != null) {
+            return bad;
+        }
+        PreparedCertificate pc = vc.prepared();
+        if (pc == null) {
+            return null;
+        }
+        PrePrepare pp = pc.prePrepare();
+        if (pp.height() != s.height || pp.view() >= vc.view()) {
+            return Rejected.of(Rejection.PREPARED_OTHER_SLOT, "prepared at height " + pp.height() + " view " + pp.view());
+        }
+        if (!pp.sender().equals(s.validators.primary(s.height, pp.view())) || !signatures.verify(pp.sender(), pp)) {
+            return Rejected.of(Rejection.PREPARED_BAD_PRE_PREPARE);
+        }
+        Hash h = pp.block().hash(s.suite);
+        NodeId primary = pp.sender();
+        Set<NodeId> distinct = new HashSet<>();
+        for (Prepare p : pc.prepares()) {
+            if (p.height() != s.height || p.view() != pp.view() || !p.blockHash().equals(h) || p.sender().equals(primary)
+                    || !s.validators.contains(p.sender()) || !distinct.add(p.sender()) || !signatures.verify(p.sender(), p)) {
+                return Rejected.of(Rejection.PREPARED_BAD_PREPARE, "prepare of " + p.sender().shortId());
+            }
+        }
+        if (distinct.size() + 1 < s.validators.quorum()) {
+            return Rejected.of(Rejection.PREPARED_NO_QUORUM, distinct.size() + 1 + " of " + s.validators.quorum());
+        }
+        Rejected block = blocks.validate(pp.block(), pp.view(), pp.sender(), h);
+        return block == null ? null : block.within("prepared block");
+    }
+}
