@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -33,6 +34,7 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,14 @@ import java.util.logging.Logger;
  * framing with a maximum frame size, then a handler that only hands bytes to the replica's queue. A frame is
  * {@code kind u8 ‖ payload}: a consensus message, or a ping/pong that measures the link's round-trip time.
  * Links reconnect with exponential backoff; a revoked peer is disconnected at once and never redialled.
+ *
+ * <p>Every link is bounded per peer. A link is kept only for a node the registry admits ({@link #admission}: active
+ * nodes and pending registrations), checked right after the handshake and again whenever the registry changes; a
+ * revoked node id or certificate serial (the node's or its agency CA's) and an expired certificate cut it. Inbound, a
+ * peer reads at most {@link #MAX_INBOUND_BYTES_PER_SECOND} and {@link #MAX_INBOUND_FRAMES_PER_SECOND}: beyond them this
+ * node stops reading its socket for a while (TCP backpressure, CometBFT's per-peer flow rate). Outbound, Netty's write
+ * watermarks bound what waits for a peer: a frame for a peer that does not read is dropped (PBFT retransmits), and a
+ * peer that reads nothing for {@link #SLOW_READER_SECONDS} is disconnected.
  */
 public final class PeerNetwork {
     private static final Logger LOG = Logger.getLogger(PeerNetwork.class.getName());
@@ -67,6 +77,13 @@ public final class PeerNetwork {
     private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
     private static final long PING_INTERVAL_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 10_000;
+    /** Inbound rate per peer: generous for consensus and block sync, a ceiling for a flood. */
+    static final long MAX_INBOUND_BYTES_PER_SECOND = 32L * 1024 * 1024;
+    static final long MAX_INBOUND_FRAMES_PER_SECOND = 5_000;
+    /** Outbound bytes waiting per peer: above the high mark frames are dropped, below the low mark they flow again. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024);
+    static final long SLOW_READER_SECONDS = 30;
+    private static final AttributeKey<PeerInfo> INFO = AttributeKey.valueOf("batteryledger.peer-info");
 
     /** Where received consensus messages go: the replica's queue. Must not block. */
     public interface Inbound {
@@ -83,12 +100,35 @@ public final class PeerNetwork {
         void page(NodeId from, byte[] page);
     }
 
+    /** What a link's handshake established, and its inbound rate. Used on the channel's event loop only. */
+    private static final class PeerInfo {
+        final BigInteger leafSerial;
+        final BigInteger agencySerial;
+        final Instant notAfter;
+        final TokenBucket bytes;
+        final TokenBucket frames;
+        volatile long unwritableSinceNanos;
+
+        PeerInfo(X509Certificate leaf, X509Certificate agency, long nowNanos, long maxFrameBytes) {
+            this.leafSerial = leaf.getSerialNumber();
+            this.agencySerial = agency == null ? null : agency.getSerialNumber();
+            Instant end = leaf.getNotAfter().toInstant();
+            this.notAfter = agency == null || end.isBefore(agency.getNotAfter().toInstant()) ? end : agency.getNotAfter().toInstant();
+            this.bytes = new TokenBucket(MAX_INBOUND_BYTES_PER_SECOND, Math.max(MAX_INBOUND_BYTES_PER_SECOND, 2 * maxFrameBytes), nowNanos);
+            this.frames = new TokenBucket(MAX_INBOUND_FRAMES_PER_SECOND, 2 * MAX_INBOUND_FRAMES_PER_SECOND, nowNanos);
+        }
+    }
+
     private static final class Link {
         volatile Channel outbound;
         volatile boolean connected;
         volatile double rttMillis = -1;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong received = new AtomicLong();
+        /** Frames not sent because the peer did not read (its outbound buffer was above the high water mark). */
+        final AtomicLong slowDrops = new AtomicLong();
+        /** Times this node stopped reading the peer because it sent above its rate. */
+        final AtomicLong throttled = new AtomicLong();
         volatile long sentAtMark;
         volatile long receivedAtMark;
         volatile double sendRate;
@@ -115,6 +155,10 @@ public final class PeerNetwork {
     private volatile long outboundDelayMillis;
     private final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
     private volatile RecordExchange recordExchange;
+    /** Nobody is admitted until the registry says who is. */
+    private volatile PeerAdmission.Admission admission = new PeerAdmission.Admission(Set.of(), Set.of(), Set.of());
+    private final AtomicLong linksRefused = new AtomicLong();
+    private volatile String lastRefusal;
 
     /** What a peer last reported about itself, and when it arrived (this node's clock). */
     public record Telemetry(byte[] payload, long receivedAtMillis) {
@@ -141,6 +185,7 @@ public final class PeerNetwork {
         running = true;
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("peer-net", true), NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -179,13 +224,22 @@ public final class PeerNetwork {
                 ch.close();
                 return;
             }
-            X509Certificate peerCert = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+            java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            X509Certificate peerCert = (X509Certificate) chain[0];
+            X509Certificate agencyCert = chain.length > 1 ? (X509Certificate) chain[1] : null;
             NodeId peer = NodeIds.fromCertificate(suite, peerCert);
             if (expected != null && !expected.equals(peer)) {
                 LOG.warning(() -> "the node at " + ch.remoteAddress() + " is " + peer.shortId() + ", not " + expected.shortId());
                 ch.close();
                 return;
             }
+            PeerInfo info = new PeerInfo(peerCert, agencyCert, System.nanoTime(), maxFrameBytes);
+            String refusal = refusal(peer, info, admission);
+            if (refusal != null) {
+                refuse(ch, peer, refusal);
+                return;
+            }
+            ch.attr(INFO).set(info);
             ch.attr(PEER).set(peer);
             if (expected != null) {
                 Link link = links.get(expected);
@@ -195,12 +249,75 @@ public final class PeerNetwork {
         });
     }
 
+    /** Why a peer may not hold a link now, or null when it may. */
+    private static String refusal(NodeId peer, PeerInfo info, PeerAdmission.Admission a) {
+        if (a.revokedNodes().contains(peer)) {
+            return "node " + peer.shortId() + " is revoked";
+        }
+        if (a.revokedSerials().contains(info.leafSerial)) {
+            return "the certificate of node " + peer.shortId() + " (serial " + info.leafSerial + ") is revoked";
+        }
+        if (info.agencySerial != null && a.revokedSerials().contains(info.agencySerial)) {
+            return "the agency CA of node " + peer.shortId() + " (serial " + info.agencySerial + ") is revoked";
+        }
+        if (!a.admitted().contains(peer)) {
+            return "node " + peer.shortId() + " is neither in the registry nor a pending registration";
+        }
+        if (Instant.now().isAfter(info.notAfter)) {
+            return "the certificate of node " + peer.shortId() + " expired at " + info.notAfter;
+        }
+        return null;
+    }
+
+    private void refuse(Channel ch, NodeId peer, String reason) {
+        linksRefused.incrementAndGet();
+        lastRefusal = reason;
+        LOG.warning(() -> "peer link " + ch.remoteAddress() + " closed: " + reason);
+        ch.close();
+    }
+
+    /**
+     * The registry changed: from now on links are kept only for {@code a.admitted()}, and open links of peers no
+     * longer admitted, revoked (by node id or by a serial in their certificate chain) or expired are closed now.
+     */
+    public void admission(PeerAdmission.Admission a) {
+        this.admission = a;
+        revocations(a.revokedNodes(), a.revokedSerials());
+        recheckOpenLinks();
+    }
+
+    /** Closes every open link that would be refused now (admission, revocation, expiry). */
+    private void recheckOpenLinks() {
+        List<Channel> open = new ArrayList<>(inboundChannels);
+        links.values().forEach(l -> {
+            if (l.outbound != null) {
+                open.add(l.outbound);
+            }
+        });
+        PeerAdmission.Admission a = admission;
+        for (Channel ch : open) {
+            NodeId peer = ch.attr(PEER).get();
+            PeerInfo info = ch.attr(INFO).get();
+            if (peer != null && info != null) {
+                String refusal = refusal(peer, info, a);
+                if (refusal != null) {
+                    refuse(ch, peer, refusal);
+                }
+            }
+        }
+    }
+
     private void dial(NodeId id, Link link) {
         InetSocketAddress address = addresses.get(id);
         if (!running || address == null || trust.isRevoked(id)) {
             return;
         }
+        if (!admission.admitted().contains(id)) {
+            redial(id, link); // not admitted yet (a registration may land): asked again later, not dialled now
+            return;
+        }
         new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -236,6 +353,12 @@ public final class PeerNetwork {
         Channel ch = link == null ? null : sendable(link);
         if (ch == null) {
             framesDropped.incrementAndGet();
+            return;
+        }
+        if (!ch.isWritable()) {
+            // Above the high water mark: the peer does not read fast enough. PBFT retransmits what matters.
+            framesDropped.incrementAndGet();
+            link.slowDrops.incrementAndGet();
             return;
         }
         link.sent.addAndGet(message.length + 5L);
@@ -284,7 +407,7 @@ public final class PeerNetwork {
         }
         Link link = links.get(to);
         Channel ch = link == null ? null : sendable(link);
-        if (ch == null) {
+        if (ch == null || !ch.isWritable()) {
             return false;
         }
         link.sent.addAndGet(query.length + 5L);
@@ -299,7 +422,7 @@ public final class PeerNetwork {
         }
         links.forEach((id, link) -> {
             Channel ch = sendable(link);
-            if (ch != null) {
+            if (ch != null && ch.isWritable()) {
                 link.sent.addAndGet(payload.length + 5L);
                 write(ch, frame(KIND_TELEMETRY, payload));
             }
@@ -337,7 +460,7 @@ public final class PeerNetwork {
     public List<LinkStats> stats() {
         List<LinkStats> out = new ArrayList<>();
         links.forEach((id, l) -> out.add(new LinkStats(id.value(), l.connected, l.rttMillis, l.sent.get(), l.received.get(),
-                l.sendRate, l.receiveRate)));
+                l.sendRate, l.receiveRate, l.slowDrops.get(), l.throttled.get())));
         return out;
     }
 
@@ -350,6 +473,16 @@ public final class PeerNetwork {
         return framesDropped.get();
     }
 
+    /** Links closed because their peer was not admitted, revoked or expired. */
+    public long linksRefused() {
+        return linksRefused.get();
+    }
+
+    /** Why the last link was closed after its handshake (null if none was). */
+    public String lastRefusal() {
+        return lastRefusal;
+    }
+
     private void heartbeat() {
         long now = System.nanoTime();
         links.forEach((id, l) -> {
@@ -360,8 +493,23 @@ public final class PeerNetwork {
             l.sentAtMark = s;
             l.receivedAtMark = r;
             Channel ch = sendable(l);
-            if (ch != null) {
+            if (ch != null && ch.isWritable()) {
                 write(ch, frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
+            }
+        });
+        closeSlowReaders(now);
+        recheckOpenLinks(); // certificates expire on open links too
+    }
+
+    /** A peer that has not read for {@link #SLOW_READER_SECONDS} is disconnected (it redials, or is redialled). */
+    private void closeSlowReaders(long nowNanos) {
+        links.forEach((id, l) -> {
+            Channel ch = l.outbound;
+            PeerInfo info = ch == null ? null : ch.attr(INFO).get();
+            if (info != null && info.unwritableSinceNanos != 0
+                    && nowNanos - info.unwritableSinceNanos > TimeUnit.SECONDS.toNanos(SLOW_READER_SECONDS)) {
+                LOG.warning(() -> "peer " + id.shortId() + " has read nothing for " + SLOW_READER_SECONDS + " s: link closed");
+                ch.close();
             }
         });
     }
@@ -394,6 +542,21 @@ public final class PeerNetwork {
                 ctx.close();
                 return;
             }
+            Channel channel = ctx.channel();
+            PeerInfo info = channel.attr(INFO).get();
+            long now = System.nanoTime();
+            long wait = Math.max(info.bytes.take(frame.readableBytes() + 4.0, now), info.frames.take(1, now));
+            if (wait > 0 && channel.config().isAutoRead()) {
+                // Over its rate: stop reading this peer until it is within it again (its TCP window fills).
+                Link l = links.get(peer);
+                if (l != null) {
+                    l.throttled.incrementAndGet();
+                }
+                channel.config().setAutoRead(false);
+                channel.eventLoop().schedule(() -> {
+                    channel.config().setAutoRead(true);
+                }, Math.min(wait, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+            }
             int kind = frame.readUnsignedByte();
             byte[] payload = new byte[frame.readableBytes()];
             frame.readBytes(payload);
@@ -403,7 +566,13 @@ public final class PeerNetwork {
             }
             switch (kind) {
                 case KIND_MESSAGE -> inbound.received(peer, payload);
-                case KIND_PING -> write(ctx.channel(), frame(KIND_PONG, payload));
+                case KIND_PING -> {
+                    if (payload.length == 8 && ctx.channel().isWritable()) {
+                        write(ctx.channel(), frame(KIND_PONG, payload)); // echoed only at the size a ping has
+                    } else {
+                        framesDropped.incrementAndGet();
+                    }
+                }
                 case KIND_TELEMETRY -> {
                     if (payload.length <= MAX_TELEMETRY_BYTES) {
                         telemetry.put(peer, new Telemetry(payload, System.currentTimeMillis()));
@@ -439,6 +608,15 @@ public final class PeerNetwork {
                 }
                 default -> framesDropped.incrementAndGet();
             }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            PeerInfo info = ctx.channel().attr(INFO).get();
+            if (info != null) {
+                info.unwritableSinceNanos = ctx.channel().isWritable() ? 0 : System.nanoTime();
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * Accepts a peer only if its certificate chains to the chain CA through an agency CA, is within its validity,
  * and neither its serial nor its node id is revoked on chain. Used on both ends of every link (mutual TLS).
- * Registration is checked by the replica, not here: a node that is syncing to join may connect, but its votes
- * count only once the registry admits it.
+ * Registration is checked right after the handshake ({@link PeerNetwork#admission}: active nodes and pending
+ * registrations only), and again on open links whenever the registry changes.
  */
 final class PeerTrustManager implements X509TrustManager {
     private final CertificateChecker checker;

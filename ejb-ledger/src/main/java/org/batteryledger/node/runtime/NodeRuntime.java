@@ -11,7 +11,6 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import org.batteryledger.core.chain.BlockHeader;
-import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.Genesis;
@@ -19,56 +18,74 @@ import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.LocalSigner;
 import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Pem;
 import org.batteryledger.core.crypto.SuiteKeyPair;
 import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.Ready;
-import org.batteryledger.node.net.LinkStats;
-import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.core.pbft.Replica;
+import org.batteryledger.core.pbft.ReplicaView;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.net.LinkStats;
+import org.batteryledger.node.net.PeerAdmission;
+import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.readmodel.StateReadModel;
 import org.batteryledger.node.store.LedgerStore;
 import org.infinispan.Cache;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.util.HashSet;
-import java.util.Set;
+import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs this node's replica. One thread owns the replica and drains one queue; the timer, client calls and peer
- * links only enqueue (Besu's BftProcessor). After each input it carries the replica's {@link Ready} out in the
- * order the core demands: persist (one JTA transaction), then send, then apply (acknowledge clients, update the
- * participation window).
+ * The event loop of this node's replica, and nothing else. One thread owns the replica and drains one {@link Inbox};
+ * the timer, client calls and peer links only enqueue (Besu's BftProcessor). After each batch of inputs it carries the
+ * replica's {@link Ready} out in the order the core demands: persist (one JTA transaction), acknowledge with
+ * {@code advance()}, send, then apply. A Ready that cannot be persisted stops the replica (fail-stop): nothing it
+ * produced is sent, callers are told, health says why, and a restart recovers from what was persisted.
+ *
+ * <p>Side jobs live in their own beans and listen to commits ({@link #onCommit}): peer admission and revocations
+ * ({@code PeerAdmission}), the address book ({@code AddressBook}), participation ({@code Participation}). Readers get
+ * a {@link ReplicaView}, never the replica.
  */
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class NodeRuntime {
     private static final Logger LOG = Logger.getLogger(NodeRuntime.class.getName());
-    private static final int PARTICIPATION_WINDOW = 1000;
     private static final long CALL_TIMEOUT_SECONDS = 30;
+    private static final int MAX_INPUTS_PER_PERSIST = 512;
+    /** The frame limit of the peer links; consensus parameters are bounded so no legal message exceeds it. */
+    public static final int MAX_FRAME_BYTES = org.batteryledger.core.contract.Params.MAX_FRAME_BYTES;
+    /** Each peer's share of the replica's queue. */
+    static final int MAX_FRAMES_PER_PEER = 4_096;
+    static final long MAX_QUEUED_BYTES_PER_PEER = 3L * MAX_FRAME_BYTES / 2;
+    /** Callers waiting for their transaction's block, at most (each with a deadline). */
+    static final int MAX_COMMIT_WAITS = 100_000;
+
+    /** Told on the loop thread after each persisted batch of committed blocks; must be quick and must not block. */
+    public interface CommitListener {
+        void committed(ReplicaView replica, List<Ready.Committed> blocks);
+    }
+
+    /** What a caller waiting for a transaction's block holds, and until when this node keeps the wait. */
+    private record CommitWait(CompletableFuture<Long> future, long deadlineNanos) {
+    }
 
     @Resource
     private ManagedThreadFactory threadFactory;
@@ -81,15 +98,12 @@ public class NodeRuntime {
     private Cache<String, byte[]> stateCache;
     private StateReadModel readModel;
 
-    private static final int MAX_QUEUED_INPUTS = 100_000;
-    private static final int MAX_INPUTS_PER_PERSIST = 512;
-    private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
-
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private PeerNetwork network;
-    private ScheduledFuture<?> addressBook;
-    private final java.util.concurrent.atomic.AtomicLong inputsDropped = new java.util.concurrent.atomic.AtomicLong();
+    private SyncServer syncServer;
     private volatile boolean running;
+    private volatile String haltReason;
     private Thread loop;
     private ScheduledFuture<?> ticker;
 
@@ -99,15 +113,14 @@ public class NodeRuntime {
     private LocalSigner signer;
     private Replica replica;
     private String nodeName;
+    private long tickMillis;
     private final SecureRandom nonces = new SecureRandom();
-    /** The committed height as of the last persist: read by client threads without a trip through the queue. */
-    private volatile long committedHeight;
+    /** The replica's figures as of the last persist: read by any thread without a trip through the queue. */
+    private volatile ReplicaStatus status;
 
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
-    /** Callers waiting for a transaction's block (loop thread only); entries whose caller gave up leave at the next commit. */
-    private final Map<Hash, CompletableFuture<Long>> awaitingCommit = new HashMap<>();
-    private final ArrayDeque<List<NodeId>> recentSigners = new ArrayDeque<>();
+    private final Map<Hash, CommitWait> awaitingCommit = new HashMap<>();
 
     @PostConstruct
     void start() {
@@ -118,38 +131,35 @@ public class NodeRuntime {
             signer = directory.signer();
             Properties props = directory.properties();
             nodeName = props.getProperty("name", signer.nodeId().shortId());
-            long tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
+            tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
             readModel = new StateReadModel(stateCache, store::stateValue);
             readModel.clear();
             LedgerStore.Recovery rec = store.load();
             BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
-            Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, store::block);
+            // No block source: sync requests are served by the SyncServer, off this thread.
+            Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
             replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
-            long committed = head.height();
-            committedHeight = committed;
-            for (CommittedBlock b : store.blocks(Math.max(1, committed - PARTICIPATION_WINDOW + 1), committed)) {
-                rememberSigners(b);
-            }
-            LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + committed
+            status = ReplicaStatus.of(replica);
+            LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
                     + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
 
             int p2pPort = Integer.parseInt(props.getProperty("p2p.port", "30300"));
             String p2pHost = props.getProperty("p2p.host", "127.0.0.1");
             network = new PeerNetwork(signer.nodeId(), suite, SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(
-                    java.nio.file.Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
+                    Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
                     directory.agencyCa(), directory.chainCa(), new InetSocketAddress(p2pHost, p2pPort), this::received, MAX_FRAME_BYTES);
+            // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
+            network.admission(PeerAdmission.of(replica));
+            syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
             network.start();
-            applyRevocations(replica);
-            readAddressBook();
 
             running = true;
             loop = threadFactory.newThread(this::loop);
             loop.setName("replica-" + nodeName);
             loop.start();
-            ticker = scheduler.scheduleAtFixedRate(() -> inbox.add(replica::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-            addressBook = scheduler.scheduleWithFixedDelay(this::readAddressBook, 5, 5, TimeUnit.SECONDS);
+            ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the peer port", e);
@@ -164,8 +174,8 @@ public class NodeRuntime {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        if (addressBook != null) {
-            addressBook.cancel(false);
+        if (syncServer != null) {
+            syncServer.stop();
         }
         if (network != null) {
             network.stop();
@@ -203,21 +213,33 @@ public class NodeRuntime {
                     more.run();
                 }
                 carryOut();
+            } catch (PersistenceFailure e) {
+                halt("the node could not persist what its replica decided (" + e.getCause().getMessage() + ")", e.getCause());
+                return;
             } catch (RuntimeException e) {
-                if (String.valueOf(e.getMessage()).startsWith("CONSENSUS FAILURE")) {
-                    // A broken invariant: stop loudly rather than risk a wrong vote.
-                    LOG.log(Level.SEVERE, "replica halted", e);
-                    running = false;
-                    return;
-                }
-                LOG.log(Level.WARNING, "input failed; the replica continues", e);
+                // A broken invariant ("CONSENSUS FAILURE") or a bug in the replica: stop rather than risk a wrong vote.
+                halt("the replica failed: " + e.getMessage(), e);
+                return;
             }
         }
     }
 
+    /** A Ready that did not reach stable storage: the replica stops with it. */
+    private static final class PersistenceFailure extends RuntimeException {
+        PersistenceFailure(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** Persist, advance, send, apply: for every Ready the inputs so far produced. */
     private void carryOut() {
         for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
-            store.persist(r, suite);
+            try {
+                store.persist(r, suite);
+            } catch (RuntimeException e) {
+                throw new PersistenceFailure(e);
+            }
+            replica.advance();
             send(r.messages());
             for (Transaction tx : r.accepted()) {
                 CompletableFuture<SubmitResult> f = awaitingPersistence.remove(tx.hash(suite));
@@ -225,27 +247,69 @@ public class NodeRuntime {
                     f.complete(new SubmitResult(SubmitResult.Outcome.ACCEPTED, tx.hash(suite), null));
                 }
             }
-            for (Ready.Committed c : r.committed()) {
-                readModel.committed(c.writeSet());
-                rememberSigners(c.block());
-                CommittedBlock b = c.block();
-                if (!awaitingCommit.isEmpty()) {
-                    awaitingCommit.values().removeIf(CompletableFuture::isDone);
-                    for (Transaction tx : b.block().transactions()) {
-                        CompletableFuture<Long> f = awaitingCommit.remove(tx.hash(suite));
-                        if (f != null) {
-                            f.complete(b.block().height());
-                        }
-                    }
-                }
-                LOG.info(() -> "committed block " + b.block().height() + " (" + b.block().transactions().size() + " txs, proposed by "
-                        + b.block().header().proposer().shortId() + ", certificate of view " + b.certificate().view() + " with "
-                        + b.certificate().seals().size() + " seals)");
-            }
             if (!r.committed().isEmpty()) {
-                applyRevocations(replica);
-                committedHeight = replica.committedHeight();
+                applyCommitted(r.committed());
             }
+        }
+        status = ReplicaStatus.of(replica);
+    }
+
+    private void applyCommitted(List<Ready.Committed> committed) {
+        for (Ready.Committed c : committed) {
+            readModel.committed(c.writeSet());
+            var b = c.block().block();
+            for (Transaction tx : b.transactions()) {
+                CommitWait w = awaitingCommit.remove(tx.hash(suite));
+                if (w != null) {
+                    w.future().complete(b.height());
+                }
+            }
+            LOG.info(() -> "committed block " + b.height() + " (" + b.transactions().size() + " txs, proposed by "
+                    + b.header().proposer().shortId() + ", certificate of view " + c.block().certificate().view() + " with "
+                    + c.block().certificate().seals().size() + " seals)");
+        }
+        for (CommitListener l : listeners) {
+            try {
+                l.committed(replica, committed);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a commit listener failed; the replica continues", e);
+            }
+        }
+    }
+
+    /** Fail-stop: the loop ends, nothing more goes out, every waiting caller is told, health reports the reason. */
+    private void halt(String reason, Throwable cause) {
+        haltReason = reason;
+        running = false;
+        LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". Nothing it did not persist was sent; restart the node to recover"
+                + " from what it persisted.", cause);
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        network.stop();
+        IllegalStateException told = new IllegalStateException("the replica halted: " + reason);
+        awaitingPersistence.values().forEach(f -> f.completeExceptionally(told));
+        awaitingPersistence.clear();
+        awaitingCommit.values().forEach(w -> w.future().completeExceptionally(told));
+        awaitingCommit.clear();
+        for (Runnable r = inbox.poll(); r != null; r = inbox.poll()) {
+            if (r instanceof Call c) {
+                c.future().completeExceptionally(told);
+            }
+        }
+    }
+
+    private void tick() {
+        replica.tick();
+        if (!awaitingCommit.isEmpty()) {
+            long now = System.nanoTime();
+            awaitingCommit.values().removeIf(w -> {
+                if (now - w.deadlineNanos() < 0) {
+                    return false;
+                }
+                w.future().completeExceptionally(new TimeoutException("no block committed the transaction in time"));
+                return true;
+            });
         }
     }
 
@@ -258,90 +322,97 @@ public class NodeRuntime {
         }
     }
 
-    /** From a Netty event loop: only enqueue. A flood beyond the queue's bound is dropped and counted. */
+    /** From a Netty event loop: only enqueue, within the peer's share; sync requests go to the sync server. */
     private void received(NodeId from, byte[] bytes) {
-        if (inbox.size() >= MAX_QUEUED_INPUTS) {
-            inputsDropped.incrementAndGet();
+        if (SyncServer.isSyncRequest(bytes)) {
+            syncServer.offer(from, bytes);
             return;
         }
-        inbox.add(() -> replica.receive(from, bytes));
-    }
-
-    private void readAddressBook() {
-        try {
-            network.outboundDelayMillis(Long.parseLong(directory.properties().getProperty("p2p.delay.millis", "0").trim()));
-            Properties peers = directory.peers();
-            for (String id : peers.stringPropertyNames()) {
-                String[] hostPort = peers.getProperty(id).trim().split(":");
-                network.peer(new NodeId(id.trim()), new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot read the address book " + directory.peersFile(), e);
-        }
-    }
-
-    /** The on-chain revocation list, applied to the peer links: revoked nodes are cut off at once. */
-    private void applyRevocations(Replica r) {
-        Set<NodeId> nodes = new HashSet<>();
-        r.state().scan(Tables.REVOKED_NODE).keySet().forEach(id -> nodes.add(new NodeId(id)));
-        Set<BigInteger> serials = new HashSet<>();
-        r.state().scan(Tables.REVOKED_SERIAL).keySet().forEach(sn -> serials.add(new BigInteger(sn)));
-        network.revocations(nodes, serials);
-    }
-
-    private void rememberSigners(CommittedBlock b) {
-        List<NodeId> ids = new ArrayList<>();
-        b.certificate().seals().forEach(s -> ids.add(s.nodeId()));
-        recentSigners.addLast(ids);
-        while (recentSigners.size() > PARTICIPATION_WINDOW) {
-            recentSigners.removeFirst();
-        }
+        inbox.offerFrame(from, bytes, b -> replica.receive(from, b));
     }
 
     // ------------------------------------------------------------------------------------------- for the facades
 
-    /** Runs a read on the loop thread, so it sees one consistent replica state. */
-    public <T> T query(Function<Replica, T> read) {
+    /** Runs a read on the loop thread against a read-only view, so it sees one consistent replica state. */
+    public <T> T query(Function<ReplicaView, T> read) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        inbox.add(() -> {
+        call(() -> {
             // Carry out what earlier inputs of this batch decided first: a read never shows a committed height whose
             // block is not in the database yet (GET /chain said 17 while GET /blocks/17 answered 404).
             carryOut();
-            f.complete(read.apply(replica));
-        });
+            try {
+                f.complete(read.apply(replica));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, f);
         return await(f);
     }
 
     /** Submits a transaction; returns once it is accepted and persisted, or refused with a reason. */
     public SubmitResult submit(Transaction tx) {
         CompletableFuture<SubmitResult> f = new CompletableFuture<>();
-        inbox.add(() -> {
+        call(() -> {
             SubmitResult r = replica.submit(tx);
             if (r.accepted()) {
                 awaitingPersistence.put(r.txHash(), f); // acknowledged once the Ready holding it is persisted
             } else {
                 f.complete(r);
             }
-        });
+        }, f);
         return await(f);
     }
 
     /**
-     * Completes with the height of the block that commits {@code txHash} (at once if it is committed already); never
-     * completes for a transaction that expires, so callers bound the wait.
+     * Completes with the height of the block that commits {@code txHash} (at once if it is committed already), or
+     * exceptionally with a {@link TimeoutException} once {@code timeout} passed: the wait is then forgotten.
      */
-    public CompletableFuture<Long> commitOf(Hash txHash) {
+    public CompletableFuture<Long> commitOf(Hash txHash, Duration timeout) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        inbox.add(() -> {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        call(() -> {
             // On the loop thread, as commits are: a receipt is either persisted already or comes with a later commit.
             var receipt = store.receipt(txHash.hex());
             if (receipt != null) {
                 f.complete(receipt.height());
-            } else {
-                awaitingCommit.put(txHash, f);
+                return;
             }
-        });
+            CommitWait earlier = awaitingCommit.get(txHash);
+            if (earlier != null) {
+                earlier.future().whenComplete((h, e) -> {
+                    if (e == null) {
+                        f.complete(h);
+                    }
+                });
+                awaitingCommit.put(txHash, new CommitWait(earlier.future(), Math.max(earlier.deadlineNanos(), deadline)));
+            } else if (awaitingCommit.size() >= MAX_COMMIT_WAITS) {
+                f.completeExceptionally(new IllegalStateException("too many callers wait for commits (" + MAX_COMMIT_WAITS + ")"));
+            } else {
+                awaitingCommit.put(txHash, new CommitWait(f, deadline));
+            }
+        }, f);
         return f;
+    }
+
+    /** A caller's input: on a halt, the caller is told at once rather than left to its timeout. */
+    private record Call(Runnable body, CompletableFuture<?> future) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+    }
+
+    private void call(Runnable r, CompletableFuture<?> f) {
+        if (!running) {
+            f.completeExceptionally(new IllegalStateException("the replica is not running" + (haltReason == null ? "" : ": " + haltReason)));
+            return;
+        }
+        inbox.offerCall(new Call(r, f));
+    }
+
+    /** Adds a listener told after each persisted batch of commits (on the loop thread). */
+    public void onCommit(CommitListener listener) {
+        listeners.add(listener);
     }
 
     /** This node's signing key (the key of its node certificate), for what the node signs besides transactions. */
@@ -351,88 +422,27 @@ public class NodeRuntime {
 
     /** Signs a system transaction with this node's key (its agency is the node's) and submits it. */
     public SubmitResult submitAsNode(TxType type, byte[] payload) {
-        long expiry = committedHeight + 101; // a hundred blocks to get in: expired ones are refused with a reason
+        long expiry = status.committedHeight() + 101; // a hundred blocks to get in: expired ones are refused with a reason
         return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
     }
 
-    /** Blocks in the recent window: a node that stopped taking part shows there long before it does in 1,000. */
-    public static final int RECENT_WINDOW = 100;
-
-    /**
-     * Each node's share of the last {@code window} commit certificates that carry its seal ({@code window} is at most
-     * {@value #PARTICIPATION_WINDOW}, fewer on a young chain), and the same over the last {@value #RECENT_WINDOW}.
-     */
-    public record Participation(Map<NodeId, Double> overall, int window, Map<NodeId, Double> recent, int recentWindow) {
-    }
-
-    /** One slice of the participation window: blocks {@code fromHeight..toHeight} and each node's share of their seals. */
-    public record ParticipationBucket(long fromHeight, long toHeight, Map<NodeId, Double> shares) {
-    }
-
-    /** As {@link #query}, with the nodes' participation taken in the same step. */
-    public <T> T queryWithParticipation(BiFunction<Replica, Participation, T> read) {
-        return query(r -> {
-            List<List<NodeId>> window = new ArrayList<>(recentSigners);
-            int n = window.size();
-            List<List<NodeId>> recent = window.subList(n - Math.min(RECENT_WINDOW, n), n);
-            return read.apply(r, new Participation(shares(window), n, shares(recent), recent.size()));
-        });
-    }
-
-    /** The participation window cut into {@code buckets} consecutive slices, oldest first (for charts). */
-    public List<ParticipationBucket> participationBuckets(int buckets) {
-        return query(r -> {
-            List<List<NodeId>> window = new ArrayList<>(recentSigners);
-            int n = window.size();
-            long firstHeight = committedHeight - n + 1;
-            List<ParticipationBucket> out = new ArrayList<>();
-            int slices = Math.min(buckets, n);
-            for (int b = 0; b < slices; b++) {
-                int from = (int) ((long) n * b / slices);
-                int to = (int) ((long) n * (b + 1) / slices);
-                out.add(new ParticipationBucket(firstHeight + from, firstHeight + to - 1, shares(window.subList(from, to))));
-            }
-            return out;
-        });
-    }
-
-    /** Each node's share of the certificates in {@code window} (the signers of one certificate per entry). */
-    private static Map<NodeId, Double> shares(List<List<NodeId>> window) {
-        Map<NodeId, Double> counts = new HashMap<>();
-        for (List<NodeId> signers : window) {
-            for (NodeId id : signers) {
-                counts.merge(id, 1.0, Double::sum);
-            }
-        }
-        int n = Math.max(1, window.size());
-        counts.replaceAll((k, v) -> v / n);
-        return counts;
-    }
-
-    /** Messages not sent because a link was down, plus inputs dropped because the queue was full. */
+    /** Messages not sent because a link was down or slow, plus frames dropped because their peer's share was full. */
     public long messagesDropped() {
-        return network.framesDropped() + inputsDropped.get();
+        return network.framesDropped() + inbox.dropped();
+    }
+
+    /** Frames from {@code peer} dropped because its share of the replica's queue was full. */
+    public long inboxDropped(NodeId peer) {
+        return inbox.dropped(peer);
     }
 
     public List<LinkStats> links() {
         return network.stats();
     }
 
-    /** The peer links, for the record exchange (queries and pages that never reach the replica); null before start. */
+    /** The peer links (record exchange, telemetry, admission); null before start. */
     public PeerNetwork network() {
         return network;
-    }
-
-    /** Sends this node's operational figures to its peers (see {@link PeerNetwork#broadcastTelemetry}). */
-    public void broadcastTelemetry(byte[] payload) {
-        if (network != null) {
-            network.broadcastTelemetry(payload);
-        }
-    }
-
-    /** What each peer last reported about itself. */
-    public Map<NodeId, PeerNetwork.Telemetry> peerTelemetry() {
-        return network == null ? Map.of() : network.telemetry();
     }
 
     private static <T> T await(CompletableFuture<T> f) {
@@ -453,9 +463,24 @@ public class NodeRuntime {
         return running && loop != null && loop.isAlive();
     }
 
+    /** Why the replica stopped (a failed persist, a broken invariant), or null while it runs. */
+    public String haltReason() {
+        return haltReason;
+    }
+
+    /** The replica's figures as of the last persist, without a trip through the queue. */
+    public ReplicaStatus status() {
+        return status;
+    }
+
     /** The committed height as of the last persist, without a trip through the queue. */
     public long committedHeight() {
-        return committedHeight;
+        return status.committedHeight();
+    }
+
+    /** How long a replica tick is (node.properties {@code tick.millis}). */
+    public long tickMillis() {
+        return tickMillis;
     }
 
     public NodeDirectory directory() {
@@ -482,5 +507,4 @@ public class NodeRuntime {
     public StateReadModel state() {
         return readModel;
     }
-
 }

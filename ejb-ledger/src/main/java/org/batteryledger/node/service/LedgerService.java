@@ -14,7 +14,9 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.pbft.Replica;
+import org.batteryledger.core.pbft.ReplicaMetrics;
+import org.batteryledger.core.pbft.ReplicaView;
+import org.batteryledger.node.runtime.Participation;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.net.LinkStats;
@@ -40,6 +42,8 @@ public class LedgerService {
     private NodeRuntime runtime;
     @EJB
     private LedgerStore store;
+    @EJB
+    private Participation participation;
 
     public ChainView chain() {
         return runtime.query(r -> {
@@ -88,11 +92,14 @@ public class LedgerService {
     /** The registered nodes with their participation in recent commit certificates, links and diagnosis. */
     public List<NodeView> nodes() {
         List<LinkStats> links = runtime.links();
-        return runtime.queryWithParticipation((r, p) -> nodes(r, p, links, runtime.nodeId()));
+        Participation.Shares p = participation.shares();
+        long tickMillis = runtime.tickMillis();
+        return runtime.query(r -> nodes(r, p, links, runtime.nodeId(), runtime::inboxDropped, tickMillis));
     }
 
     /** On the replica's loop: the registry with participation, this node's links and the diagnosis. */
-    static List<NodeView> nodes(Replica r, NodeRuntime.Participation p, List<LinkStats> links, NodeId self) {
+    static List<NodeView> nodes(ReplicaView r, Participation.Shares p, List<LinkStats> links, NodeId self,
+                                java.util.function.ToLongFunction<NodeId> inboxDropped, long tickMillis) {
         Map<String, LinkStats> byPeer = new HashMap<>();
         links.forEach(l -> byPeer.put(l.peer(), l));
         Map<NodeId, Long> announced = r.announcedHeights();
@@ -109,9 +116,34 @@ public class LedgerService {
             int recentWindow = (int) Math.min(p.recentWindow(), since);
             NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, NodeDiagnosis.shareOfLast(overall, p.window(), window), window,
                     NodeDiagnosis.shareOfLast(recent, p.recentWindow(), recentWindow), recentWindow, link, medianRttOfOthers(links, n.nodeId()), lag);
-            out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason()));
+            out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason(),
+                    isSelf ? null : misbehaviour(r, n.nodeId(), link, inboxDropped.applyAsLong(n.nodeId()), tickMillis)));
         }
         return out;
+    }
+
+    /** A fault newer than this makes a node "misbehaving" now; older evidence is still shown. */
+    static final java.time.Duration RECENT_FAULT = java.time.Duration.ofMinutes(10);
+
+    /** What this node saw {@code peer} send that an honest node never sends, and what its link cost; null if nothing. */
+    static NodeView.Misbehaviour misbehaviour(ReplicaView r, NodeId peer, LinkStats link, long overShare, long tickMillis) {
+        ReplicaMetrics.PeerEvidence e = r.metrics().evidence().get(peer);
+        long throttled = link == null ? 0 : link.throttled();
+        if (e == null && overShare == 0 && throttled == 0) {
+            return null;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, Long> faults = new TreeMap<>();
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        if (e != null) {
+            e.counts().forEach((k, v) -> faults.put(k.name(), v));
+            first = now.minusMillis((r.ticks() - e.firstTick()) * tickMillis);
+            last = now.minusMillis((r.ticks() - e.lastTick()) * tickMillis);
+        }
+        boolean recent = last != null && last.isAfter(now.minus(RECENT_FAULT));
+        return new NodeView.Misbehaviour(faults, e == null ? 0 : e.total(), first, last, e == null ? null : e.lastDetail(), overShare,
+                throttled, recent);
     }
 
     /** The median round trip of this node's connected links other than the one to {@code judged}, or -1 if none. */
@@ -122,8 +154,8 @@ public class LedgerService {
     }
 
     /** The participation window in {@code buckets} slices, oldest first. */
-    public List<NodeRuntime.ParticipationBucket> participationBuckets(int buckets) {
-        return runtime.participationBuckets(buckets);
+    public List<Participation.Bucket> participationBuckets(int buckets) {
+        return participation.buckets(buckets);
     }
 
     /** Committed blocks {@code from..to} (inclusive) with their certificates, oldest first. */
@@ -170,13 +202,17 @@ public class LedgerService {
     /** The height of the block that commits {@code txHash}, or empty if none does within {@code timeout}. */
     public Optional<Long> awaitCommit(Hash txHash, java.time.Duration timeout) {
         try {
-            return Optional.of(runtime.commitOf(txHash).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            // The runtime forgets the wait at its deadline; the margin lets its own timeout answer first.
+            return Optional.of(runtime.commitOf(txHash, timeout).get(timeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                return Optional.empty();
+            }
             throw new IllegalStateException("waiting for the commit of " + txHash + " failed", e.getCause());
         }
     }

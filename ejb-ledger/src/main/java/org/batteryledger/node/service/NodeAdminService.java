@@ -15,6 +15,8 @@ import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.runtime.Participation;
+import org.batteryledger.node.runtime.ReplicaStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ public class NodeAdminService {
 
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private Participation participation;
 
     public SubmitResult propose(GovernanceAction action) {
         return runtime.submitAsNode(TxType.GOVERNANCE_PROPOSE, action.encode());
@@ -56,26 +60,28 @@ public class NodeAdminService {
 
     public NodeHealth health() {
         boolean live = runtime.isRunning();
-        long linked = runtime.links().stream().filter(LinkStats::connected).count();
-        // One trip through the replica's queue for both facts; a halted replica answers nothing.
-        int[] quorumAndValidator = live ? runtime.query(r -> new int[]{r.validators().quorum(), r.isValidator() ? 1 : 0}) : new int[]{0, 0};
+        long linked = live ? runtime.links().stream().filter(LinkStats::connected).count() : 0;
+        // The figures of the last persist: health answers even when the replica's queue is long or it halted.
+        ReplicaStatus status = runtime.status();
         long free;
         try {
             free = Files.getFileStore(runtime.directory().data()).getUsableSpace();
         } catch (IOException e) {
             free = -1;
         }
-        return new NodeHealth(live, quorumAndValidator[1] == 1, linked, quorumAndValidator[0], free, MIN_FREE_BYTES);
+        return new NodeHealth(live, status.validator(), linked, status.quorum(), free, MIN_FREE_BYTES, runtime.haltReason());
     }
 
     public ConsensusMetrics metrics() {
         long undelivered = runtime.messagesDropped();
         List<LinkStats> links = runtime.links();
-        return runtime.queryWithParticipation((r, participation) -> {
+        Participation.Shares shares = participation.shares();
+        long tickMillis = runtime.tickMillis();
+        return runtime.query(r -> {
             ReplicaMetrics m = r.metrics();
             return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
                     m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
-                    LedgerService.nodes(r, participation, links, runtime.nodeId()));
+                    LedgerService.nodes(r, shares, links, runtime.nodeId(), runtime::inboxDropped, tickMillis));
         });
     }
 

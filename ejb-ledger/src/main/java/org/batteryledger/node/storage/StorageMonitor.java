@@ -136,7 +136,7 @@ public class StorageMonitor {
     @Schedule(second = "*/30", minute = "*", hour = "*", persistent = false)
     public void announce() {
         try {
-            runtime.broadcastTelemetry(Json.write(summary(report(NodeAdminService.MIN_FREE_BYTES)).toMap()).getBytes(StandardCharsets.UTF_8));
+            runtime.network().broadcastTelemetry(Json.write(summary(report(NodeAdminService.MIN_FREE_BYTES)).toMap()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot announce this node's storage", e);
         }
@@ -146,7 +146,7 @@ public class StorageMonitor {
     public List<NodeSummary> allNodes() throws IOException {
         List<NodeSummary> out = new ArrayList<>();
         out.add(new NodeSummary(runtime.nodeId(), true, System.currentTimeMillis(), summary(report(NodeAdminService.MIN_FREE_BYTES))));
-        runtime.peerTelemetry().forEach((id, t) -> {
+        runtime.network().telemetry().forEach((id, t) -> {
             try {
                 out.add(new NodeSummary(id, false, t.receivedAtMillis(), Summary.fromJson(t.payload())));
             } catch (RuntimeException malformed) {

@@ -41,16 +41,19 @@ class PeerNetworkTest {
     private record Received(NodeId from, byte[] bytes) {
     }
 
-    private record Member(NodeId id, PeerNetwork net, LinkedBlockingQueue<Received> inbox) {
+    private record Member(NodeId id, PeerNetwork net, LinkedBlockingQueue<Received> inbox, X509Certificate certificate) {
     }
 
     private static final class Pki {
-        final SecureRandom random = KeyPairs.seededRandom("peer-network-test");
+        final SecureRandom random;
         final CertificateAuthority chainCa;
         final CertificateAuthority agencyCa;
         long serial = 1;
 
         Pki(String agency) {
+            // Seeded per agency: two Pki of one seed would be the same chain CA and the same node keys, and a "stranger"
+            // would share node a's identity, so it would never even dial (the earlier version of the test passed so).
+            random = KeyPairs.seededRandom("peer-network-test-" + agency);
             SuiteKeyPair ca = KeyPairs.generate(SUITE, random);
             chainCa = CertificateAuthority.selfSignedChainCa(SUITE, ca.signer(), "test-chain-ca", NOW.minus(Duration.ofHours(1)),
                     NOW.plus(Duration.ofDays(30)), BigInteger.valueOf(serial++));
@@ -61,21 +64,36 @@ class PeerNetworkTest {
         }
 
         Member member(String name, PeerNetworkTest test) throws Exception {
+            return member(name, test, NOW.plus(Duration.ofDays(30)));
+        }
+
+        Member member(String name, PeerNetworkTest test, Instant notAfter) throws Exception {
             SuiteKeyPair k = KeyPairs.generate(SUITE, random);
             X509Certificate cert = agencyCa.issueNodeCertificate(Csr.create(SUITE, k.signer(), name), name, NOW.minus(Duration.ofHours(1)),
-                    NOW.plus(Duration.ofDays(30)), BigInteger.valueOf(serial++));
+                    notAfter, BigInteger.valueOf(serial++));
             LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
             PeerNetwork net = new PeerNetwork(k.nodeId(), SUITE, k.jcaPrivateKey(), cert, agencyCa.certificate(), chainCa.certificate(),
                     new InetSocketAddress("127.0.0.1", 0), (from, bytes) -> inbox.add(new Received(from, bytes)), 1024 * 1024);
             net.start();
             test.started.add(net);
-            return new Member(k.nodeId(), net, inbox);
+            return new Member(k.nodeId(), net, inbox, cert);
         }
     }
 
     @AfterEach
     void stop() {
         started.forEach(PeerNetwork::stop);
+    }
+
+    /** Each member's registry admits all of {@code members} (what PeerAdmission derives from the chain). */
+    private static void admit(Member... members) {
+        Set<NodeId> ids = new java.util.HashSet<>();
+        for (Member m : members) {
+            ids.add(m.id());
+        }
+        for (Member m : members) {
+            m.net().admission(new PeerAdmission.Admission(ids, Set.of(), Set.of()));
+        }
     }
 
     private static void link(Member from, Member to) {
@@ -109,6 +127,7 @@ class PeerNetworkTest {
         Pki pki = new Pki("agency-a");
         Member a = pki.member("node-a", this);
         Member b = pki.member("node-b", this);
+        admit(a, b);
         link(a, b);
         byte[] hello = "hello over mutual TLS".getBytes(StandardCharsets.UTF_8);
         Received r = deliver(a, b, hello);
@@ -123,6 +142,7 @@ class PeerNetworkTest {
         Pki pki = new Pki("agency-a");
         Member a = pki.member("node-a", this);
         Member b = pki.member("node-b", this);
+        admit(a, b);
         link(a, b);
         assertNotNull(deliver(a, b, new byte[]{7}), "the link comes up");
         byte[] report = "{\"dataBytes\":1}".getBytes(StandardCharsets.UTF_8);
@@ -148,8 +168,78 @@ class PeerNetworkTest {
         Member a = new Pki("agency-a").member("node-a", this);
         Pki other = new Pki("agency-x");
         Member stranger = other.member("stranger", this);
+        assertFalse(stranger.id().equals(a.id()), "the stranger must be another node");
+        admit(a, stranger); // admitted by id: the certificate chain alone must stop it
         link(stranger, a);
         assertNull(deliverWithin(stranger, a, new byte[]{1}, 3), "a certificate of a foreign CA must not be accepted");
+        // The handshake was attempted and refused by the trust manager (not merely never tried).
+        assertNotNull(a.net().lastHandshakeFailure(), "no handshake reached node a; the stranger saw: " + stranger.net().lastHandshakeFailure());
+        assertTrue(a.net().lastHandshakeFailure().contains("certificate") || a.net().lastHandshakeFailure().contains("Certificate"),
+                a.net().lastHandshakeFailure());
+    }
+
+    // Issue 14: a certificate the agency CA signed is not enough; the registry must name the node (or a pending
+    // registration). Before, such a peer held a link to node0's peer port for as long as it liked.
+    @Test
+    void anUnregisteredButCaSignedPeerGetsNoLink() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        Member unregistered = pki.member("never-registered", this);
+        admit(a, b);
+        unregistered.net().admission(new PeerAdmission.Admission(Set.of(a.id(), unregistered.id()), Set.of(), Set.of()));
+        link(unregistered, a);
+        assertNull(deliverWithin(unregistered, a, new byte[]{1}, 3), "an unregistered node's frame reached the replica");
+        assertTrue(a.net().linksRefused() >= 1, "node a never refused the link");
+        assertTrue(a.net().lastRefusal().contains("neither in the registry nor a pending registration"), a.net().lastRefusal());
+        // Once the registry admits it (its registration landed), the same certificate links.
+        admit(a, unregistered);
+        assertNotNull(deliver(unregistered, a, new byte[]{2}), "admitted now, but still refused");
+    }
+
+    @Test
+    void revokingTheCertificateSerialCutsAnOpenLink() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        assertRevokingSerialCuts(a, b, b.certificate().getSerialNumber(), "serial " + b.certificate().getSerialNumber() + ") is revoked");
+    }
+
+    @Test
+    void revokingTheAgencyCaCutsItsNodesLinks() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        assertRevokingSerialCuts(a, b, pki.agencyCa.certificate().getSerialNumber(), "agency CA");
+    }
+
+    /** Links b to a, revokes {@code serial} on a's side, and expects b's open link cut with {@code reason}. */
+    private static void assertRevokingSerialCuts(Member a, Member b, BigInteger serial, String reason) throws Exception {
+        admit(a, b);
+        link(b, a);
+        assertNotNull(deliver(b, a, new byte[]{1}));
+        a.net().admission(new PeerAdmission.Admission(Set.of(a.id(), b.id()), Set.of(), Set.of(serial)));
+        while (a.inbox().poll() != null) {
+            // drain what was in flight before the revocation
+        }
+        assertNull(deliverWithin(b, a, new byte[]{2}, 3), "a peer with revoked serial " + serial + " still delivers");
+        assertTrue(a.net().lastRefusal().contains(reason), a.net().lastRefusal());
+    }
+
+    // Expiry is checked on open links too (every heartbeat), not only at the handshake.
+    @Test
+    void aCertificateThatExpiresOnAnOpenLinkCutsIt() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this, Instant.now().plusSeconds(8));
+        admit(a, b);
+        link(b, a);
+        assertNotNull(deliver(b, a, new byte[]{1}), "the link came up after the certificate expired: raise its lifetime");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (a.net().linksRefused() == 0 && System.nanoTime() < deadline) {
+            a.inbox().poll(200, TimeUnit.MILLISECONDS); // waits on the heartbeat, not on a clock
+        }
+        assertTrue(a.net().lastRefusal() != null && a.net().lastRefusal().contains("expired"), String.valueOf(a.net().lastRefusal()));
     }
 
     @Test
@@ -157,6 +247,7 @@ class PeerNetworkTest {
         Pki pki = new Pki("agency-a");
         Member a = pki.member("node-a", this);
         Member b = pki.member("node-b", this);
+        admit(a, b);
         link(b, a);
         assertNotNull(deliver(b, a, new byte[]{1}));
         a.net().revocations(Set.of(b.id()), Set.of());
@@ -171,6 +262,7 @@ class PeerNetworkTest {
         Pki pki = new Pki("agency-a");
         Member asker = pki.member("node-asker", this);
         Member holder = pki.member("node-holder", this);
+        admit(asker, holder);
         link(asker, holder);
         LinkedBlockingQueue<Received> queries = new LinkedBlockingQueue<>();
         LinkedBlockingQueue<Received> pages = new LinkedBlockingQueue<>();

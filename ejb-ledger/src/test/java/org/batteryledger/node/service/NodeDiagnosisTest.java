@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NodeDiagnosisTest {
     private static LinkStats link(boolean connected, double rtt) {
-        return new LinkStats("peer", connected, rtt, 0, 0, 0, 0);
+        return new LinkStats("peer", connected, rtt, 0, 0, 0, 0, 0, 0);
     }
 
     private static NodeDiagnosis.Diagnosis consensus(double overall, double recent, LinkStats link, double median) {

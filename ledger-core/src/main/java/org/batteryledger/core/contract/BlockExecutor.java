@@ -217,6 +217,7 @@ public final class BlockExecutor {
     private void runAction(StateOverlay s, long height, GovernanceAction action) {
         if (action instanceof GovernanceAction.RegisterNode r) {
             registerNode(s, height, r);
+            requireValidatorsLeft(s);
         } else if (action instanceof GovernanceAction.RemoveNode r) {
             NodeRecord n = existing(s, r.nodeId());
             s.delete(Tables.NODE, n.nodeId().value());
@@ -337,9 +338,15 @@ public final class BlockExecutor {
         }
     }
 
+    /** At least one validator, and no more than fit a NEW-VIEW in a frame ({@link Params#MAX_CONSENSUS_NODES}). */
     private static void requireValidatorsLeft(StateView s) {
-        if (Registry.validators(s).isEmpty()) {
+        int n = Registry.validators(s).size();
+        if (n == 0) {
             throw new ContractException("the chain would have no consensus node left");
+        }
+        if (n > Params.MAX_CONSENSUS_NODES) {
+            throw new ContractException("the chain would have " + n + " consensus nodes; at most " + Params.MAX_CONSENSUS_NODES
+                    + " keep every consensus message within the " + Params.MAX_FRAME_BYTES / (1024 * 1024) + " MiB frame limit");
         }
     }
 

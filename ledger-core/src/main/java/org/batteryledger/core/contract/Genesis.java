@@ -126,6 +126,9 @@ public record Genesis(String chainName, String suiteId, byte[] chainCaCertificat
         if (nodes.stream().noneMatch(n -> n.role() == Role.CONSENSUS)) {
             throw new IllegalArgumentException("genesis has no consensus node");
         }
+        if (nodes.stream().filter(n -> n.role() == Role.CONSENSUS).count() > Params.MAX_CONSENSUS_NODES) {
+            throw new IllegalArgumentException("genesis has more than " + Params.MAX_CONSENSUS_NODES + " consensus nodes");
+        }
         s.put(Tables.META, BlockExecutor.NEXT_NODE_INDEX, Params.encode(idx));
         return s.toWriteSet();
     }

@@ -21,6 +21,17 @@ public final class Params {
     /** Agencies needed to approve a proposal; 0 means a majority of the registered agencies. */
     public static final String GOVERNANCE_QUORUM = "governanceQuorum";
 
+    /**
+     * The largest frame a peer link carries. Parameters are bounded so that no legal consensus message exceeds it: a
+     * block takes at most half of it, and the rest is left for what travels with a block (a NEW-VIEW's view changes
+     * carry prepared certificates by block hash, a sync response's commit certificates), see
+     * {@link #MAX_CONSENSUS_NODES}. Were a legal message larger than the frame limit, every primary would build the
+     * same unsendable message and the chain would halt.
+     */
+    public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** Validators at most: a NEW-VIEW of a quorum of view changes, each with quorum-1 prepares, stays under 8 MiB. */
+    public static final int MAX_CONSENSUS_NODES = 200;
+
     private static final Map<String, Long> DEFAULTS = new LinkedHashMap<>();
 
     static {
@@ -56,7 +67,7 @@ public final class Params {
         // Upper bounds keep every node's arithmetic and memory sane whatever governance decides.
         long max = switch (name) {
             case MAX_BLOCK_TXS -> 100_000;
-            case MAX_BLOCK_BYTES -> 64L * 1024 * 1024;
+            case MAX_BLOCK_BYTES -> MAX_FRAME_BYTES / 2;
             case TX_LIFETIME_BLOCKS -> 1_000_000;
             case VIEW_CHANGE_TIMEOUT_TICKS, MAX_VIEW_CHANGE_TIMEOUT_TICKS -> 1_000_000;
             default -> 1_000;

@@ -51,7 +51,7 @@ final class NewViewValidator {
             }
             ViewChange seen = known.get(vc.sender());
             if (seen == null || !Arrays.equals(seen.signature(), vc.signature())) {
-                Rejected why = viewChanges.check(vc);
+                Rejected why = viewChanges.check(vc, false);
                 if (why != null) {
                     return why.within("view change of " + vc.sender().shortId() + " in a new view");
                 }

@@ -79,6 +79,20 @@ public sealed interface PbftMessage {
             return 4;
         }
 
+        /**
+         * The same view change with its prepared certificate by block hash: the pre-prepare keeps the block's header
+         * (whose hash is the block's, so every signature still verifies) and drops the transactions. How view changes
+         * travel inside a NEW-VIEW, which carries the one block it re-proposes in its own pre-prepare.
+         */
+        public ViewChange headerOnly() {
+            if (prepared == null || prepared.prePrepare().block().transactions().isEmpty()) {
+                return this;
+            }
+            PrePrepare pp = prepared.prePrepare();
+            PrePrepare ref = new PrePrepare(pp.height(), pp.view(), new Block(pp.block().header(), List.of()), pp.sender(), pp.signature());
+            return new ViewChange(height, view, new PreparedCertificate(ref, prepared.prepares()), sender, signature);
+        }
+
         public byte[] signingBytes(CryptoSuite suite, Hash chainId) {
             CanonicalWriter w = new CanonicalWriter(128).u8(0x56).u8(1).raw(chainId.unsafeBytes()).u64(height).u32(view).bool(prepared != null);
             if (prepared != null) {
@@ -90,11 +104,13 @@ public sealed interface PbftMessage {
 
     /**
      * The new primary's proof that a quorum moved to {@code view}, with its pre-prepare: the block prepared in the
-     * highest view among the view changes, or a fresh block when none was prepared (§4.4).
+     * highest view among the view changes, or a fresh block when none was prepared (§4.4). The view changes carry their
+     * prepared certificates by block hash ({@link ViewChange#headerOnly}), so a NEW-VIEW holds one block, not one per
+     * view change: with 7 validators and 4 MiB blocks it would otherwise exceed the frame limit, for every primary alike.
      */
     record NewView(long height, int view, List<ViewChange> viewChanges, PrePrepare prePrepare, NodeId sender, byte[] signature) implements Signed {
         public NewView {
-            viewChanges = List.copyOf(viewChanges);
+            viewChanges = viewChanges.stream().map(ViewChange::headerOnly).toList();
         }
 
         public int wireCode() {

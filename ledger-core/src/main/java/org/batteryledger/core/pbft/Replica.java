@@ -42,8 +42,10 @@ import java.util.function.LongSupplier;
  * {@link ViewChanges}, {@link BlockSync}, {@link TxAdmission}, {@link Recovery}), each message through its validator
  * (a typed {@link Rejection} when dropped), and checks the invariants after every input.
  */
-public final class Replica {
+public final class Replica implements ReplicaView {
     private static final int MAX_TXS_PER_FORWARD = 2_000;
+    /** A forwarded batch stays well inside a frame, whatever the transactions' sizes. */
+    static final long MAX_BYTES_PER_FORWARD = 4L * 1024 * 1024;
 
     /**
      * @param blocks              committed blocks, to answer block sync; null when the node answers sync requests
@@ -68,6 +70,8 @@ public final class Replica {
     private final Proposer proposer;
     private final TxAdmission admission;
     private final Recovery recovery;
+    /** A non-empty Ready was handed out and not yet acknowledged with advance(). */
+    private boolean unpersisted;
 
     private Replica(Config config, Genesis genesis, BlockHeader head, WorldState state, List<VoteLogEntry> voteLog) {
         s = new ReplicaState(config, genesis, head, state);
@@ -169,22 +173,40 @@ public final class Replica {
         return r;
     }
 
-    /** Everything to persist, then send, since the last call (see {@link Ready} for the order). */
+    /**
+     * Everything to persist, then send, since the last call (see {@link Ready} for the order). A non-empty Ready must be
+     * acknowledged with {@link #advance} once it is durable, before the next one is taken (etcd raft's Ready/Advance):
+     * a caller that cannot persist never advances, never sends, and restarts from what it did persist.
+     */
     public Ready ready() {
-        List<Transaction> forward = s.forwardQueue;
-        for (int i = 0; i < forward.size(); i += MAX_TXS_PER_FORWARD) {
-            s.send(s.validatorPeers, new TxBatch(forward.subList(i, Math.min(forward.size(), i + MAX_TXS_PER_FORWARD))));
+        if (unpersisted) {
+            throw new IllegalStateException("ready() called again before advance(): the previous Ready is not acknowledged as persisted");
         }
-        forward.clear();
+        forward(s.forwardQueue);
+        s.forwardQueue.clear();
         if (s.outVotes.isEmpty() && s.outCommitted.isEmpty() && s.outMessages.isEmpty() && s.outAccepted.isEmpty()) {
             return Ready.EMPTY;
         }
         Ready r = new Ready(s.outVotes, s.outAccepted, s.outCommitted, s.outMessages);
+        unpersisted = true;
         s.outVotes.clear();
         s.outAccepted.clear();
         s.outCommitted.clear();
         s.outMessages.clear();
         return r;
+    }
+
+    /** The last {@link #ready} is durable: its messages may go out now, and the next Ready may be taken. */
+    public void advance() {
+        if (!unpersisted) {
+            throw new IllegalStateException("advance() without a Ready to acknowledge");
+        }
+        unpersisted = false;
+    }
+
+    /** True between a non-empty {@link #ready} and its {@link #advance}. */
+    public boolean awaitingAdvance() {
+        return unpersisted;
     }
 
     private void dispatch(NodeId from, PbftMessage m) {
@@ -258,83 +280,122 @@ public final class Replica {
         for (PbftMessage.Signed m : s.ownMessages) {
             s.send(s.peers, m);
         }
-        List<Transaction> stale = s.pool.staleForForward(s.tick, 4L * s.config.retransmitTicks(), MAX_TXS_PER_FORWARD);
-        if (!stale.isEmpty()) {
-            s.send(s.validatorPeers, new TxBatch(stale));
+        forward(s.pool.staleForForward(s.tick, 4L * s.config.retransmitTicks(), MAX_TXS_PER_FORWARD));
+    }
+
+    /** To the other validators, in batches bounded in count and bytes. */
+    private void forward(List<Transaction> txs) {
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < txs.size(); i++) {
+            long size = txs.get(i).encodedSize();
+            if (i > from && (i - from >= MAX_TXS_PER_FORWARD || bytes + size > MAX_BYTES_PER_FORWARD)) {
+                s.send(s.validatorPeers, new TxBatch(txs.subList(from, i)));
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
         }
+        if (from < txs.size()) {
+            s.send(s.validatorPeers, new TxBatch(txs.subList(from, txs.size())));
+        }
+    }
+
+    /**
+     * The answer to a sync request from committed blocks, for a node that serves sync off the replica's thread: up to
+     * {@value BlockSync#MAX_BLOCKS_PER_REQUEST} blocks and 8 MiB (at least one block); null when there is none.
+     */
+    public static SyncResponse serveSync(BlockSource blocks, long committedHeight, SyncRequest request) {
+        return BlockSync.serve(blocks, committedHeight, request);
     }
 
     // ---------------------------------------------------------------------------------------------- queries
 
+    @Override
     public NodeId self() {
         return s.self;
     }
 
+    @Override
     public Hash chainId() {
         return s.chainId;
     }
 
-    /** The height being decided (one above the last committed block). */
+    @Override
     public long height() {
         return s.height;
     }
 
+    @Override
     public long committedHeight() {
         return s.head.height();
     }
 
+    @Override
     public int view() {
         return s.view;
     }
 
+    @Override
     public BlockHeader head() {
         return s.head;
     }
 
+    @Override
     public Hash headHash() {
         return s.headHash;
     }
 
+    @Override
     public ValidatorSet validators() {
         return s.validators;
     }
 
+    @Override
     public NodeId primary() {
         return s.validators.primary(s.height, s.view);
     }
 
+    @Override
     public boolean isValidator() {
         return s.isValidator();
     }
 
     /** The committed state, read-only: the node's read model and queries use it; never modify. */
+    @Override
     public StateView state() {
         return s.state;
     }
 
+    @Override
     public int poolSize() {
         return s.pool.size();
     }
 
     /** Messages held for later heights (each signer within its share). */
+    @Override
     public int futureBuffered() {
         return future.size();
     }
 
     /** Ticks since this replica started: the unit of {@link ReplicaMetrics.PeerEvidence}'s first and last tick. */
+    @Override
     public long ticks() {
         return s.tick;
     }
 
     /** The committed height each peer last announced (STATUS every {@code statusIntervalTicks}); absent if none yet. */
+    @Override
     public Map<NodeId, Long> announcedHeights() {
         return sync.announcedHeights();
     }
 
+    @Override
     public ReplicaMetrics metrics() {
         return s.metrics;
     }
 
+    @Override
     public CryptoSuite suite() {
         return s.suite;
     }

@@ -35,11 +35,20 @@ final class ViewChangeValidator {
         if (set != null && set.containsKey(vc.sender())) {
             return Rejected.of(Rejection.DUPLICATE);
         }
-        return check(vc);
+        PreparedCertificate pc = vc.prepared();
+        if (pc != null && pc.prePrepare().block().transactions().isEmpty()) {
+            // Alone, a view change carries the block it prepared (blocks are never empty): the new primary needs it.
+            return Rejected.of(Rejection.PREPARED_BLOCK_MISSING, "view change of " + vc.sender().shortId());
+        }
+        return check(vc, true);
     }
 
-    /** The view change's signature and its prepared certificate (also for those inside a NEW-VIEW). */
-    Rejected check(ViewChange vc) {
+    /**
+     * The view change's signature and its prepared certificate. With {@code withBlock} (a view change on its own) the
+     * prepared block is validated too; inside a NEW-VIEW only its hash travels, and the NEW-VIEW's own pre-prepare
+     * carries the block that matters.
+     */
+    Rejected check(ViewChange vc, boolean withBlock) {
         if (vc.height() != s.height) {
             return Rejected.of(Rejection.NEW_VIEW_BAD_VIEW_CHANGES, "view change of height " + vc.height());
         }
@@ -69,6 +78,9 @@ final class ViewChangeValidator {
         }
         if (distinct.size() + 1 < s.validators.quorum()) {
             return Rejected.of(Rejection.PREPARED_NO_QUORUM, distinct.size() + 1 + " of " + s.validators.quorum());
+        }
+        if (!withBlock) {
+            return null;
         }
         Rejected block = blocks.validate(pp.block(), pp.view(), pp.sender(), h);
         return block == null ? null : block.within("prepared block");

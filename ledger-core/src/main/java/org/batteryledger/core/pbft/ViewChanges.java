@@ -107,7 +107,8 @@ final class ViewChanges {
         }
         List<ViewChange> chosen = new ArrayList<>(new TreeMap<>(set).values()).subList(0, s.validators.quorum());
         PreparedCertificate best = highestPrepared(chosen);
-        Block block = best != null ? best.prePrepare().block() : proposer.buildBlock(v);
+        // The prepared block was validated when its view change (or this replica's own pre-prepare) brought it.
+        Block block = best != null ? s.knownBlocks.get(best.blockHash(s.suite)) : proposer.buildBlock(v);
         if (block == null) {
             return; // nothing prepared and nothing to propose yet: retried as transactions arrive
         }

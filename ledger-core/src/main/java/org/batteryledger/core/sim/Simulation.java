@@ -314,6 +314,7 @@ public final class Simulation {
                     }
                 }
             }
+            n.replica.advance(); // all of it is durable now (in memory, as the simulated disk is)
             if (n.crashOnCommitVote && r.votes().stream().anyMatch(v -> v instanceof VoteLogEntry.Signed sv && sv.message() instanceof PbftMessage.Commit)) {
                 n.crashOnCommitVote = false;
                 n.crashAfterNextPersist = true;

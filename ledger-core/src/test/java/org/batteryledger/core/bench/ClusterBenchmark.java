@@ -78,6 +78,7 @@ public final class ClusterBenchmark {
 
         private void drain() {
             for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
+                replica.advance();
                 long now = System.nanoTime();
                 for (Ready.Committed c : r.committed()) {
                     blocks.add(c.block());
@@ -124,7 +125,7 @@ public final class ClusterBenchmark {
         }
         Genesis genesis = new Genesis("bench", suite.id(), new byte[0], List.of("agency-0", "agency-1", "agency-2"), gn,
                 Map.of("maxBlockTxs", (long) blockSize, "viewChangeTimeoutTicks", 300L, "maxViewChangeTimeoutTicks", 3_000L,
-                        "maxBlockBytes", 64L * 1024 * 1024), 1_790_000_000_000L);
+                        "maxBlockBytes", 8L * 1024 * 1024), 1_790_000_000_000L);
         Map<NodeId, Node> byId = new ConcurrentHashMap<>();
         Map<Hash, Long> submittedAt = new ConcurrentHashMap<>();
         List<Long> latencies = new CopyOnWriteArrayList<>();

@@ -266,6 +266,9 @@ class GenesisTest {
         assertNotNull(Params.check(Params.MAX_VIEW_CHANGE_TIMEOUT_TICKS, 0));
         assertNull(Params.check(Params.MAX_BLOCK_BYTES, 1024));
         assertNotNull(Params.check(Params.MAX_BLOCK_BYTES, 1023));
+        // A block takes at most half a frame: no legal consensus message can exceed the frame limit.
+        assertNull(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2));
+        assertTrue(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2 + 1).contains("must be between 1024 and 8388608"));
         assertTrue(Params.check("bogus", 5).contains("unknown parameter bogus"));
         assertEquals(6, Params.defaults().size());
         assertThrows(IllegalArgumentException.class, () -> Params.get(new WorldState(), "bogus"));

@@ -413,6 +413,9 @@ final class Fixture {
                 committed.add(c.block());
                 fx.store.putIfAbsent(c.block().block().height(), c.block());
             }
+            if (!r.isEmpty()) {
+                replica.advance();
+            }
             for (Ready.Outbound o : r.messages()) {
                 if (o.message() instanceof PbftMessage.Signed s && s.sender().equals(id())
                         && !persistedMessages.contains(ByteBuffer.wrap(MessageCodec.encode(s)))) {

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -276,5 +277,25 @@ class NormalCaseTest {
         assertEquals(h, p.replica.committedHeight(), "block of height " + h + " did not commit");
         assertArrayEquals(hash.bytes(), p.replica.headHash().bytes());
         return last;
+    }
+
+    // etcd raft's Ready/Advance: the next Ready is handed out only once the previous one is acknowledged as persisted,
+    // so a caller that failed to persist cannot take (and send) what came after it.
+    @Test
+    void aReadyMustBeAdvancedBeforeTheNextIsTaken() {
+        Fixture fx = new Fixture(4);
+        Replica r = Replica.create(fx.config(0), fx.genesis);
+        Block b = fx.chain().block(1, 0, fx.tx(3, 0));
+        r.step(fx.id(1), fx.prePrepare(1, 1, 0, b));
+        Ready first = r.ready();
+        assertEquals(1, sent(first, Prepare.class).size());
+        assertTrue(r.awaitingAdvance());
+        r.step(fx.id(2), fx.prepare(2, 1, 0, b.hash(fx.suite)));   // prepared now: a COMMIT is due
+        IllegalStateException e = assertThrows(IllegalStateException.class, r::ready);
+        assertTrue(e.getMessage().contains("before advance()"), e.getMessage());
+        r.advance();
+        assertFalse(r.awaitingAdvance());
+        assertThrows(IllegalStateException.class, r::advance, "advanced twice");
+        assertEquals(1, sent(r.ready(), Commit.class).size(), "the input taken between ready() and advance() is in the next Ready");
     }
 }

@@ -228,6 +228,86 @@ class ViewChangeTest {
         assertEquals(0, pp.block().header().view());
     }
 
+    // Issue 14: a NEW-VIEW carries prepared certificates by block hash and one block, its own pre-prepare's. Before, it
+    // carried the full block of every prepared certificate: with 7 validators and 4 MiB blocks more than the 16 MiB frame
+    // limit, built alike by every later primary, so the chain halted.
+    @Test
+    void theNewViewCarriesOneBlockAndItsViewChangesByBlockHash() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(2);
+        Block b = fx.chain().block(1, 0, fx.tx(3, 0), fx.tx(3, 1), fx.tx(1, 2));
+        PreparedCertificate pc = fx.prepared(fx.prePrepare(1, 1, 0, b), 0, 3);
+        p.step(0, fx.viewChange(0, 1, 1, pc));
+        p.step(3, fx.viewChange(3, 1, 1, fx.prepared(fx.prePrepare(1, 1, 0, b), 0, 2)));
+        NewView nv = p.allSent(NewView.class).get(0);
+
+        assertEquals(3, nv.prePrepare().block().transactions().size(), "the re-proposed block travels whole, once");
+        for (ViewChange vc : nv.viewChanges()) {
+            assertTrue(vc.prepared() == null || vc.prepared().prePrepare().block().transactions().isEmpty(),
+                    "a view change inside the NEW-VIEW carries its block: " + vc);
+        }
+        int withBlocks = MessageCodec.encode(new NewView(nv.height(), nv.view(), List.of(fx.viewChange(0, 1, 1, pc)), nv.prePrepare(),
+                nv.sender(), nv.signature())).length;
+        assertTrue(MessageCodec.encode(nv).length < withBlocks + 2_000, "the NEW-VIEW grew with its view changes' blocks");
+
+        // A backup accepts it: the certificates verify by hash, the block is checked against the highest one.
+        Fixture.Probe backup = fx.probe(0);
+        assertEquals(1, sent(backup.step(2, nv), Prepare.class).size(), "a backup refused a NEW-VIEW of view changes by hash");
+    }
+
+    // Alone, a view change must carry the block it prepared: the new primary re-proposes it.
+    @Test
+    void aViewChangeAloneWithoutItsPreparedBlockIsRefused() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(2);
+        Block b = fx.chain().block(1, 0, fx.tx(3, 0));
+        ViewChange stripped = fx.viewChange(0, 1, 1, fx.prepared(fx.prePrepare(1, 1, 0, b), 0, 3)).headerOnly();
+        p.step(0, stripped);
+        assertEquals(Map.of(Rejection.PREPARED_BLOCK_MISSING, 1L), p.replica.metrics().dropped());
+    }
+
+    // The bound behind Params.MAX_CONSENSUS_NODES: with the most validators governance allows, the largest block and
+    // signatures of the largest size decoding admits, a NEW-VIEW of a quorum of view changes that each prepared a
+    // block still fits in one frame.
+    @Test
+    void theLargestLegalNewViewFitsInAFrame() {
+        int n = org.batteryledger.core.contract.Params.MAX_CONSENSUS_NODES;
+        int quorum = Quorum.size(n);
+        byte[] sig = new byte[org.batteryledger.core.codec.Limits.MAX_SIGNATURE_BYTES];
+        Fixture fx = new Fixture(4);
+        Block big = fx.chain().block(1, 0, fx.tx(3, 0));
+        org.batteryledger.core.chain.BlockHeader h = big.header();
+        // A block of the largest size: padded with transactions to maxBlockBytes.
+        List<org.batteryledger.core.chain.Transaction> txs = new ArrayList<>();
+        long bytes = 0;
+        long maxBlock = org.batteryledger.core.contract.Params.MAX_FRAME_BYTES / 2;
+        for (int i = 0; bytes < maxBlock - 70_000; i++) {
+            org.batteryledger.core.chain.Transaction tx = new org.batteryledger.core.chain.Transaction(org.batteryledger.core.chain.TxType.GOVERNANCE_PROPOSE,
+                    fx.id(3), i, 100, new byte[64 * 1024], sig);
+            txs.add(tx);
+            bytes += tx.encodedSize();
+        }
+        Block largest = new Block(h, txs);
+        List<NodeId> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(new NodeId(String.format("%040x", i + 1)));
+        }
+        List<Prepare> prepares = new ArrayList<>();
+        for (int i = 1; i < quorum; i++) {
+            prepares.add(new Prepare(1, 0, largest.hash(fx.suite), ids.get(i), sig));
+        }
+        PrePrepare pp = new PrePrepare(1, 0, largest, ids.get(0), sig);
+        List<ViewChange> vcs = new ArrayList<>();
+        for (int i = 0; i < quorum; i++) {
+            vcs.add(new ViewChange(1, 1, new PreparedCertificate(pp, prepares), ids.get(i), sig));
+        }
+        NewView nv = new NewView(1, 1, vcs, new PrePrepare(1, 1, largest, ids.get(1), sig), ids.get(1), sig);
+        int size = MessageCodec.encode(nv).length;
+        assertTrue(size <= org.batteryledger.core.contract.Params.MAX_FRAME_BYTES,
+                "the largest NEW-VIEW is " + size + " bytes, over the frame limit");
+        assertTrue(MessageCodec.encode(vcs.get(0)).length <= org.batteryledger.core.contract.Params.MAX_FRAME_BYTES);
+    }
+
     // §4.4: among several prepared certificates the NEW-VIEW must pick the one of the highest view.
     @Test
     void theNewViewMustCarryTheBlockPreparedInTheHighestView() {

@@ -110,6 +110,9 @@ class VoteLogCrashTest {
                 }
             }
             assertTrue(r.committed().isEmpty(), "the scenarios stay at height 1");
+            if (!r.isEmpty()) {
+                replica.advance();
+            }
             send(r);
         }
 
@@ -141,6 +144,9 @@ class VoteLogCrashTest {
             // it is persisted before it is sent, and the SignedHistory still forbids any conflict.
             List<VoteLogEntry> before = List.copyOf(disk);
             disk.addAll(r.votes());
+            if (!r.isEmpty()) {
+                replica.advance();
+            }
             // What was persisted (and so maybe sent before the crash) is sent again, unchanged.
             Set<ByteBuffer> resent = new HashSet<>();
             for (Ready.Outbound o : r.messages()) {
@@ -356,6 +362,7 @@ class VoteLogCrashTest {
 
         Replica after = Replica.recover(fx.config(0), fx.genesis, fx.genesisBlock.header(), fx.genesisState(), before.voteLog);
         after.ready();
+        after.advance();
         after.step(fx.id(1), fx.prePrepare(1, 1, 0, fx.chain().block(1, 0, fx.tx(3, 1))));   // throws today
 
         assertTrue(after.ready().messages().stream().noneMatch(o -> o.message() instanceof PbftMessage.Prepare));

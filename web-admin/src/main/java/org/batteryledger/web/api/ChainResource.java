@@ -18,7 +18,7 @@ import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.node.net.LinkStats;
-import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.runtime.Participation;
 import org.batteryledger.node.service.ChainView;
 import org.batteryledger.node.service.LedgerService;
 import org.batteryledger.node.service.NodeView;
@@ -136,7 +136,22 @@ public class ChainResource {
                 link.put("rttMillis", l.rttMillis() < 0 ? null : Math.round(l.rttMillis() * 10) / 10.0);
                 link.put("sendBytesPerSec", Math.round(l.sendBytesPerSec()));
                 link.put("receiveBytesPerSec", Math.round(l.receiveBytesPerSec()));
+                link.put("slowDrops", l.slowDrops());
+                link.put("throttled", l.throttled());
                 m.put("link", link);
+            }
+            NodeView.Misbehaviour mb = v.misbehaviour();
+            m.put("misbehaving", mb != null && mb.recent());
+            if (mb != null) {
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                evidence.put("faults", mb.faults());
+                evidence.put("total", mb.total());
+                evidence.put("firstSeen", mb.firstSeen() == null ? null : mb.firstSeen().toString());
+                evidence.put("lastSeen", mb.lastSeen() == null ? null : mb.lastSeen().toString());
+                evidence.put("lastDetail", mb.lastDetail());
+                evidence.put("framesOverShare", mb.framesOverShare());
+                evidence.put("throttled", mb.throttled());
+                m.put("evidence", evidence);
             }
             out.add(m);
         }
@@ -151,7 +166,7 @@ public class ChainResource {
             throw Problem.badRequest("buckets must be from 1 to 200, not " + buckets);
         }
         List<Map<String, Object>> slices = new ArrayList<>();
-        for (NodeRuntime.ParticipationBucket b : ledger.participationBuckets(buckets)) {
+        for (Participation.Bucket b : ledger.participationBuckets(buckets)) {
             Map<String, Object> shares = new LinkedHashMap<>();
             b.shares().forEach((id, share) -> shares.put(id.value(), round(share)));
             Map<String, Object> m = new LinkedHashMap<>();

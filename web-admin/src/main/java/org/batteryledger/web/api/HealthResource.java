@@ -44,7 +44,13 @@ public class HealthResource {
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
         body.put("status", up ? "UP" : "DOWN");
-        body.put("checks", List.of(Map.of("name", "replica", "status", h.replicaRunning() ? "UP" : "DOWN"), consensus, disk,
+        Map<String, Object> replica = new LinkedHashMap<>();
+        replica.put("name", "replica");
+        replica.put("status", h.replicaRunning() ? "UP" : "DOWN");
+        if (h.haltReason() != null) {
+            replica.put("data", Map.of("haltReason", h.haltReason()));
+        }
+        body.put("checks", List.of(replica, consensus, disk,
                 Map.of("name", "routes", "status", "Started".equals(camel) ? "UP" : "DOWN", "data", Map.of("camel", camel, "routes", routes.routeIds())),
                 partners()));
         return Response.status(up ? 200 : 503).entity(body).build();

@@ -1,0 +1,71 @@
+package org.batteryledger.node.net;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Properties;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Where the peers are: the node directory's address book ({@code peers.properties}) and the link drill knob
+ * ({@code p2p.delay.millis}), read at start and every 5 seconds, so an operator adds a peer or slows this node
+ * without a restart.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+public class AddressBook {
+    private static final Logger LOG = Logger.getLogger(AddressBook.class.getName());
+    private static final long RELOAD_SECONDS = 5;
+
+    @EJB
+    private NodeRuntime runtime;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    private ScheduledFuture<?> reload;
+
+    @PostConstruct
+    void start() {
+        read();
+        reload = scheduler.scheduleWithFixedDelay(this::read, RELOAD_SECONDS, RELOAD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (reload != null) {
+            reload.cancel(false);
+        }
+    }
+
+    private void read() {
+        NodeDirectory directory = runtime.directory();
+        PeerNetwork network = runtime.network();
+        if (network == null) {
+            return;
+        }
+        try {
+            network.outboundDelayMillis(Long.parseLong(directory.properties().getProperty("p2p.delay.millis", "0").trim()));
+            Properties peers = directory.peers();
+            for (String id : peers.stringPropertyNames()) {
+                String[] hostPort = peers.getProperty(id).trim().split(":");
+                network.peer(new NodeId(id.trim()), new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the address book " + directory.peersFile(), e);
+        }
+    }
+}

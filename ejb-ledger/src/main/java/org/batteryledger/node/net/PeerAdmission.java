@@ -1,0 +1,81 @@
+package org.batteryledger.node.net;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import org.batteryledger.core.contract.GovernanceAction;
+import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Proposal;
+import org.batteryledger.core.contract.Registry;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.ReplicaView;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import java.math.BigInteger;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Who may hold a peer link, from the committed registry: active nodes (validators and observers) and nodes named by
+ * an open registration proposal (they sync before they join). Revoked node ids and certificate serials (a node's or
+ * an agency CA's) are cut at once. Recomputed after every commit and handed to {@link PeerNetwork}.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+public class PeerAdmission {
+    private static final Logger LOG = Logger.getLogger(PeerAdmission.class.getName());
+
+    @EJB
+    private NodeRuntime runtime;
+
+    /** Who is admitted and who is revoked, as of one committed state. */
+    public record Admission(Set<NodeId> admitted, Set<NodeId> revokedNodes, Set<BigInteger> revokedSerials) {
+        public Admission {
+            admitted = Set.copyOf(admitted);
+            revokedNodes = Set.copyOf(revokedNodes);
+            revokedSerials = Set.copyOf(revokedSerials);
+        }
+    }
+
+    @PostConstruct
+    void start() {
+        // The runtime applied the recovered registry before its port opened; no commit is persisted before every
+        // startup bean is up (WildFly holds other threads' calls until then), so none is missed. Waiting here for the
+        // replica's loop would deadlock with exactly that hold.
+        runtime.onCommit((replica, blocks) -> apply(replica));
+    }
+
+    private void apply(ReplicaView replica) {
+        try {
+            runtime.network().admission(of(replica));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not apply the registry to the peer links", e);
+        }
+    }
+
+    /** The admission of a committed state (pure: the replica's loop calls it before the peer port opens). */
+    public static Admission of(ReplicaView replica) {
+        Set<NodeId> admitted = new HashSet<>();
+        for (NodeRecord n : Registry.activeNodes(replica.state())) {
+            admitted.add(n.nodeId());
+        }
+        replica.state().scan(Tables.PROPOSAL).values().forEach(raw -> {
+            Proposal p = Proposal.decode(raw);
+            if (p.status() == Proposal.Status.OPEN && p.decodedAction() instanceof GovernanceAction.RegisterNode r) {
+                admitted.add(r.nodeId());
+            }
+        });
+        Set<NodeId> nodes = new HashSet<>();
+        replica.state().scan(Tables.REVOKED_NODE).keySet().forEach(id -> nodes.add(new NodeId(id)));
+        admitted.removeAll(nodes);
+        Set<BigInteger> serials = new HashSet<>();
+        replica.state().scan(Tables.REVOKED_SERIAL).keySet().forEach(sn -> serials.add(new BigInteger(sn)));
+        return new Admission(admitted, nodes, serials);
+    }
+}
