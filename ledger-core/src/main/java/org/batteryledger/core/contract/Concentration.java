@@ -138,13 +138,13 @@ public final class Concentration {
             w.append("it can halt the chain alone (a quorum is ").append(quorum).append(", the other agencies hold ").append(n - h).append(')');
         } else {
             w.append("it can have two conflicting blocks committed alone (two quorums of ").append(quorum).append(" may overlap in its ")
-                    .append(h).append(" validators only)");
+                    .append(h).append(' ').append(plural(h, "validator", "validators")).append(" only)");
         }
         w.append(". Fix: ");
         if (demote.isPresent()) {
             int k = demote.getAsInt();
-            w.append("make ").append(k == h ? "all " : "").append(k).append(" of its validators ").append(plural(k, "an observer", "observers"))
-                    .append(" (demote)");
+            w.append(k < h ? "make " + k + " of its validators " + plural(k, "an observer", "observers")
+                    : h == 1 ? "make its only validator an observer" : "make all of its " + h + " validators observers").append(" (demote)");
             String after = otherAboveF(agency, n - k, ranked);
             if (after != null) {
                 w.append(", though then ").append(after);

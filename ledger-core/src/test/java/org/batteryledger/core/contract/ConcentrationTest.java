@@ -99,6 +99,19 @@ class ConcentrationTest {
     }
 
     @Test
+    void theDefaultFourNodeLayoutAsksToDemoteAllOfAgencyAOrToAddThree() {
+        Concentration.Assessment a = Concentration.ofAgencies(List.of("agency-a", "agency-b", "agency-c", "agency-a"));
+        assertEquals("agency-a holds 2 of 4 validators, f = 1: it can halt the chain alone (a quorum is 3, the other agencies hold 2)."
+                + " Fix: make all of its 2 validators observers (demote), though then agency-b would hold 1 of 2, more than f = 0;"
+                + " or add 3 validators from other agencies (7 validators, f = 2, no agency holding more than 2)", a.warnings().get(0));
+        assertEquals("agency-a holds 1 of 3 validators, f = 0: it can have two conflicting blocks committed alone (two quorums of 2 may"
+                + " overlap in its 1 validator only)."
+                + " Fix: make its only validator an observer (demote), though then agency-b would hold 1 of 2, more than f = 0;"
+                + " or add 1 validator from other agencies (4 validators, f = 1, no agency holding more than 1)",
+                Concentration.ofAgencies(layout("1/1/1")).warnings().get(0));
+    }
+
+    @Test
     void fourAgenciesOfOneValidatorEachAreSound() {
         Concentration.Assessment a = Concentration.ofAgencies(layout("1/1/1/1"));
         assertFalse(a.concentrated());
