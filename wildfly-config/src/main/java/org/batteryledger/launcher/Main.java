@@ -2,6 +2,7 @@ package org.batteryledger.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.batteryledger.core.contract.Concentration;
 import org.batteryledger.core.crypto.Suites;
 import org.batteryledger.node.directory.NodeDirectory;
 
@@ -358,8 +359,27 @@ public final class Main {
                         n.path("idx").asLong(), n.path("blockNumber").asLong(), n.path("role").asText(), n.path("status").asText(),
                         n.path("participation").asDouble());
             }
+            List<String> warnings = concentrationWarnings(JSON.readTree(nodesJson));
+            if (!warnings.isEmpty()) {
+                System.out.println();
+            }
+            warnings.forEach(w -> System.out.println("WARNING: " + w));
         }
         return 0;
+    }
+
+    /**
+     * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
+     * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
+     */
+    static List<String> concentrationWarnings(JsonNode nodes) {
+        List<String> agencies = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            if ("consensus".equals(n.path("role").asText())) {
+                agencies.add(n.path("agency").asText());
+            }
+        }
+        return Concentration.ofAgencies(agencies).warnings();
     }
 
     public static int down(Path dir) throws IOException, InterruptedException {
