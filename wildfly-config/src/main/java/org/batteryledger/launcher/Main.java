@@ -247,19 +247,10 @@ public final class Main {
             }
             pg.ensureRunning(names);
             for (Path node : nodeDirs(dir)) {
-                NodeDirectory nd = new NodeDirectory(node);
-                Properties p = nd.properties();
-                if (p.getProperty("db.driver") == null) {
-                    p.setProperty("db.driver", "postgresql");
-                    p.setProperty("db.url", pg.url(node.getFileName().toString()));
-                    p.setProperty("db.user", PostgresCluster.USER);
-                    p.setProperty("db.password", "-");
-                    try (var w = Files.newBufferedWriter(nd.propertiesFile(), StandardCharsets.UTF_8)) {
-                        p.store(w, "Battery Ledger node");
-                    }
-                }
+                pg.configure(new NodeDirectory(node), node.getFileName().toString());
             }
-            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres") + ")");
+            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres")
+                    + "; user " + PostgresCluster.USER + ", scram-sha-256, its password in " + pg.passwordFile() + ")");
         }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         long t0 = System.nanoTime();
