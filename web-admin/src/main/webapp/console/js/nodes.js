@@ -10,13 +10,14 @@ import { membersCard } from './members.js';
 export async function nodesPage() {
   const admin = hasRole('admin');
   const table = el('table', { id: 'node-table' });
+  const concentration = el('div', { id: 'concentration-warnings', class: 'banner warn hidden', role: 'alert' });
   const chart = el('div', { id: 'participation-now' });
   const history = el('div', { id: 'participation-history' });
   const log = el('div', { class: 'log', id: 'action-log' });
   const proposals = el('div', { id: 'proposals' });
   const members = membersCard(log, () => load());
   page(
-    el('section', { class: 'card' }, el('h2', {}, 'Nodes'), table,
+    el('section', { class: 'card' }, el('h2', {}, 'Nodes'), concentration, table,
       el('p', { class: 'muted small' }, 'Participation: the share of recent commit certificates that carry the node\'s seal, '
         + 'over the last 100 and the last 1,000 blocks. A consensus node below 20 % is sluggish; with no link and no seal it is down.')),
     el('section', { class: 'card' }, el('h2', {}, 'Participation, last 100 blocks'), chart),
@@ -27,7 +28,9 @@ export async function nodesPage() {
     admin ? addNodeCard() : null);
 
   async function load() {
-    const [nodes, buckets] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20')]);
+    const [nodes, buckets, spread] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20'),
+      api('GET', '/nodes/concentration')]);
+    showConcentration(concentration, spread);
     fill(table, el('thead', {}, el('tr', {},
       ['Name', 'Agency', 'Id', 'CA hash', 'Index', 'Admitted at', 'Role', 'Status', 'Why', 'Last 100', 'Last 1,000', 'Behind', 'Link RTT', 'Throughput out/in',
         admin ? 'Actions' : null].filter(Boolean).map(h => el('th', {}, h)))),
@@ -48,6 +51,16 @@ export async function nodesPage() {
   }
   await load();
   return load;
+}
+
+// An agency holding more validators than f can halt the chain (or get conflicting blocks committed) on its own:
+// said above the table, one line per warning, with the fix the node computed.
+function showConcentration(box, spread) {
+  const warnings = (spread && spread.warnings) || [];
+  box.classList.toggle('hidden', warnings.length === 0);
+  fill(box, warnings.length === 0 ? null : [
+    el('strong', {}, 'Validator concentration: ' + spread.validators + ' validators, f = ' + spread.f + ', a quorum is ' + spread.quorum),
+    el('ul', {}, warnings.map(w => el('li', { class: 'concentration-warning' }, w)))]);
 }
 
 function row(n, admin, log, reload) {

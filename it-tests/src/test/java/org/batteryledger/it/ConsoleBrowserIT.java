@@ -161,6 +161,13 @@ class ConsoleBrowserIT {
         assertEquals(4, browser.findElements(By.cssSelector("#participation-chart rect.bar")).size(), "one bar per consensus node");
         assertTrue(browser.findElements(By.cssSelector("#participation-history-chart path.series")).size() >= 1, "participation is drawn over time");
         assertFalse(browser.findElements(By.cssSelector("#node-table button.demote")).isEmpty(), "an admin has actions");
+        // Issue 14: agency-a holds 2 of the 4 validators (node0, node3), more than f = 1: a banner says so, with the fix.
+        WebElement concentration = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("concentration-warnings")));
+        List<String> warnings = concentration.findElements(By.cssSelector("li.concentration-warning")).stream().map(WebElement::getText).toList();
+        assertEquals(2, warnings.size(), concentration.getText());
+        assertTrue(warnings.get(0).startsWith("agency-a holds 2 of 4 validators, f = 1: it can halt the chain alone"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("or add 3 validators from other agencies"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("Only 3 agencies hold validators"), warnings.get(1));
 
         browser.get(console(0) + "#/chain");
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#block-table tbody tr"))).click();

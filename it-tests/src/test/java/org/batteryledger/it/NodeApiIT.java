@@ -15,9 +15,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -114,6 +117,23 @@ class NodeApiIT {
         NodeClient.Reply missing = call("admin", "POST", "/admin/proposals", "{\"action\":\"remove-node\"}");
         assertEquals(400, missing.status(), missing.body());
         assertTrue(missing.json().asJsonObject().getString("detail").contains("nodeId"), missing.body());
+    }
+
+    // CONTRACT.md: no answer carries a stack trace or an exception's class (issue 14): what the JAX-RS runtime raises too.
+    @Test
+    void problemsNeverNameAJavaClass() throws Exception {
+        Pattern java = Pattern.compile("[a-z]\\w*(\\.\\w+)*\\.[A-Z]\\w*|\\w+Exception\\b|\\w+Error\\b|\\.java:\\d+|RESTEASY\\d+");
+        NodeClient.Reply badParameter = call("auditor", "GET", "/nodes/participation?buckets=abc", null);
+        assertEquals(400, badParameter.status(), badParameter.body());
+        assertEquals(405, call("auditor", "DELETE", "/chain", null).status());
+        assertEquals(404, call("auditor", "GET", "/no-such-thing", null).status());
+        for (NodeClient.Reply r : List.of(badParameter, call("admin", "POST", "/admin/proposals", "{\"action\":"),
+                call("auditor", "DELETE", "/chain", null), call("auditor", "GET", "/no-such-thing", null), call("auditor", "GET", "/blocks/abc", null))) {
+            assertTrue(r.status() >= 400 && r.status() < 500, r.status() + " " + r.body());
+            assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType() + " " + r.body());
+            assertFalse(r.json().asJsonObject().getString("detail").isBlank(), r.body());
+            assertFalse(java.matcher(r.body()).find(), "a Java name in " + r.body());
+        }
     }
 
     @Test

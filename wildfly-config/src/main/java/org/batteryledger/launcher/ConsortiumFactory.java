@@ -13,13 +13,13 @@ import org.batteryledger.core.pki.CertificateAuthority;
 import org.batteryledger.core.pki.CertificateFingerprint;
 import org.batteryledger.core.pki.Csr;
 import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.directory.PrivateFiles;
 
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -151,13 +151,8 @@ public final class ConsortiumFactory {
         return new BigInteger(63, random).add(BigInteger.ONE);
     }
 
+    /** A private key or password file: the owner's alone from its creation on (rw-------), never chmod-ed after. */
     static void writePrivate(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: protect the file by other means.
-        }
+        PrivateFiles.write(file, content);
     }
 }

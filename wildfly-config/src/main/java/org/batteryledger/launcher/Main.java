@@ -2,6 +2,7 @@ package org.batteryledger.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.batteryledger.core.contract.Concentration;
 import org.batteryledger.core.crypto.Suites;
 import org.batteryledger.node.directory.NodeDirectory;
 
@@ -246,19 +247,10 @@ public final class Main {
             }
             pg.ensureRunning(names);
             for (Path node : nodeDirs(dir)) {
-                NodeDirectory nd = new NodeDirectory(node);
-                Properties p = nd.properties();
-                if (p.getProperty("db.driver") == null) {
-                    p.setProperty("db.driver", "postgresql");
-                    p.setProperty("db.url", pg.url(node.getFileName().toString()));
-                    p.setProperty("db.user", PostgresCluster.USER);
-                    p.setProperty("db.password", "-");
-                    try (var w = Files.newBufferedWriter(nd.propertiesFile(), StandardCharsets.UTF_8)) {
-                        p.store(w, "Battery Ledger node");
-                    }
-                }
+                pg.configure(new NodeDirectory(node), node.getFileName().toString());
             }
-            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres") + ")");
+            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres")
+                    + "; user " + PostgresCluster.USER + ", scram-sha-256, its password in " + pg.passwordFile() + ")");
         }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         long t0 = System.nanoTime();
@@ -358,8 +350,27 @@ public final class Main {
                         n.path("idx").asLong(), n.path("blockNumber").asLong(), n.path("role").asText(), n.path("status").asText(),
                         n.path("participation").asDouble());
             }
+            List<String> warnings = concentrationWarnings(JSON.readTree(nodesJson));
+            if (!warnings.isEmpty()) {
+                System.out.println();
+            }
+            warnings.forEach(w -> System.out.println("WARNING: " + w));
         }
         return 0;
+    }
+
+    /**
+     * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
+     * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
+     */
+    static List<String> concentrationWarnings(JsonNode nodes) {
+        List<String> agencies = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            if ("consensus".equals(n.path("role").asText())) {
+                agencies.add(n.path("agency").asText());
+            }
+        }
+        return Concentration.ofAgencies(agencies).warnings();
     }
 
     public static int down(Path dir) throws IOException, InterruptedException {

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  * port offset of its index; its process id kept in {@code server/server.pid}.
  */
 public final class NodeProcess {
+    /** The environment variable the datasource's password expression reads (configure-node.cli). */
+    public static final String DB_PASSWORD_ENV = "BATTERYLEDGER_DB_PASSWORD";
+    static final String DB_PASSWORD_PROPERTY = "batteryledger.db.password";
     private final Path jbossHome;
     private final Path nodeDir;
     private final String name;
@@ -60,32 +63,17 @@ public final class NodeProcess {
         if (!Files.exists(deployed) || Files.getLastModifiedTime(ear).compareTo(Files.getLastModifiedTime(deployed)) > 0) {
             Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> cmd = new ArrayList<>(List.of(jbossHome.resolve("bin/standalone.sh").toString(),
-                "-Djboss.server.base.dir=" + nodeDir.resolve("server"),
-                "-Djboss.server.log.dir=" + nodeDir.resolve("log"),
-                "-Dbatteryledger.node.dir=" + nodeDir,
-                "-Djboss.socket.binding.port-offset=" + portOffset,
-                "-Djboss.node.name=" + name,
-                "-Djboss.tx.node.id=" + name,
-                "-Djboss.bind.address=127.0.0.1",
-                "-Djboss.bind.address.management=127.0.0.1"));
-        // The node's database when it is not the default H2 file (node.properties db.*).
         java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
-        for (String k : List.of("driver", "url", "user", "password")) {
-            String v = props.getProperty("db." + k);
-            if (v != null) {
-                cmd.add("-Dbatteryledger.db." + k + "=" + v);
-            }
-        }
-        // Node settings given to the launcher (batteryledger.log.rotate.size, batteryledger.db.url, ...) reach every node.
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("batteryledger.")).sorted()
-                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(command(props, System.getProperties()));
         pb.environment().put("JBOSS_HOME", jbossHome.toString());
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         pb.environment().put("JBOSS_PIDFILE", pidFile().toString());
         pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
                 "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true"));
+        String password = databasePassword(props, System.getProperties());
+        if (password != null) {
+            pb.environment().put(DB_PASSWORD_ENV, password); // configure-node.cli: ${env.BATTERYLEDGER_DB_PASSWORD}
+        }
         pb.redirectErrorStream(true);
         // What the JVM prints before logging starts: this start's and the previous one's, no more (logs are capped).
         Path console = nodeDir.resolve("log/console.log");
@@ -95,6 +83,48 @@ public final class NodeProcess {
         pb.redirectOutput(ProcessBuilder.Redirect.to(console.toFile()));
         pb.start();
         return true;
+    }
+
+    /**
+     * The server's command line: never the database password, which goes into the environment ({@link #DB_PASSWORD_ENV})
+     * where other users cannot read it (a command line is theirs to see with ps).
+     *
+     * @param props    the node's node.properties
+     * @param launcher the launcher's system properties: its batteryledger.* settings reach every node
+     */
+    List<String> command(java.util.Properties props, java.util.Properties launcher) {
+        List<String> cmd = new ArrayList<>(List.of(jbossHome.resolve("bin/standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + nodeDir.resolve("server"),
+                "-Djboss.server.log.dir=" + nodeDir.resolve("log"),
+                "-Dbatteryledger.node.dir=" + nodeDir,
+                "-Djboss.socket.binding.port-offset=" + portOffset,
+                "-Djboss.node.name=" + name,
+                "-Djboss.tx.node.id=" + name,
+                "-Djboss.bind.address=127.0.0.1",
+                "-Djboss.bind.address.management=127.0.0.1"));
+        // The node's database when it is not the default H2 file (node.properties db.*); its password: see below.
+        for (String k : List.of("driver", "url", "user")) {
+            String v = props.getProperty("db." + k);
+            if (v != null) {
+                cmd.add("-Dbatteryledger.db." + k + "=" + v);
+            }
+        }
+        // Node settings given to the launcher (batteryledger.log.rotate.size, batteryledger.db.url, ...) reach every node.
+        launcher.stringPropertyNames().stream().filter(k -> k.startsWith("batteryledger.") && !k.equals(DB_PASSWORD_PROPERTY)).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + launcher.getProperty(k)));
+        return cmd;
+    }
+
+    /**
+     * The database password: node.properties {@code db.password.file} (a rw------- file: the local PostgreSQL's), else
+     * {@code db.password}, else the launcher's {@code batteryledger.db.password}; null when none is set (H2's default).
+     */
+    static String databasePassword(java.util.Properties props, java.util.Properties launcher) throws IOException {
+        String file = props.getProperty("db.password.file");
+        if (file != null) {
+            return Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
+        return props.getProperty("db.password", launcher.getProperty(DB_PASSWORD_PROPERTY));
     }
 
     /** Stops the server: a clean shutdown, then a kill after the timeout. */

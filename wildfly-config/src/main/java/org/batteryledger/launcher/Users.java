@@ -1,6 +1,9 @@
 package org.batteryledger.launcher;
 
+import org.batteryledger.node.directory.PrivateFiles;
+
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +49,11 @@ public final class Users {
         }
         Properties p = new Properties();
         users.forEach(p::setProperty);
-        ConsortiumFactory.writePrivate(file, "");
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        PrivateFiles.write(file, out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             p.store(w, "Battery Ledger users, one per role: name=password");
-        }
+            w.flush();
+        });
         return users;
     }
 }

@@ -148,11 +148,11 @@ public record NodeDirectory(Path root) {
         return Pem.readCertificate(Files.readString(agencyCaFile(), StandardCharsets.UTF_8));
     }
 
-    /** Creates the directory layout; the key file is readable by the owner only. */
+    /** Creates the directory layout; keystore/ and the key file are the owner's alone from their creation ({@link PrivateFiles}). */
     public void write(Genesis genesis, String chainCaPem, String agencyCaPem, String nodeCertPem, String privateKeyPem, Properties props)
             throws IOException {
         Files.createDirectories(data());
-        Files.createDirectories(keystore());
+        PrivateFiles.createDirectory(keystore());
         Files.createDirectories(log());
         Files.write(genesisFile(), genesis.encode());
         Files.writeString(chainCaFile(), chainCaPem, StandardCharsets.UTF_8);
@@ -160,13 +160,7 @@ public record NodeDirectory(Path root) {
         if (nodeCertPem != null) { // null for a prepared node: its certificate comes once the agency CA signed its CSR
             Files.writeString(nodeCertificateFile(), nodeCertPem, StandardCharsets.UTF_8);
         }
-        Files.writeString(privateKeyFile(), privateKeyPem, StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(keystore(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            Files.setPosixFilePermissions(privateKeyFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the operator must protect keystore/ by other means.
-        }
+        PrivateFiles.write(privateKeyFile(), privateKeyPem); // rw------- from its creation on
         try (Writer w = Files.newBufferedWriter(propertiesFile(), StandardCharsets.UTF_8)) {
             props.store(w, "Battery Ledger node");
         }

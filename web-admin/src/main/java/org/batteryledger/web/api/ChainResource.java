@@ -15,7 +15,9 @@ import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Hex;
+import org.batteryledger.core.contract.Concentration;
 import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Role;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.Participation;
@@ -109,11 +111,31 @@ public class ChainResource {
         return m;
     }
 
+    /**
+     * The registry with each node's part in consensus; {@code concentration} on each node: the warnings about its
+     * agency holding more validators than the chain tolerates faulty ({@link Concentration}), empty when it does not.
+     */
     @GET
     @Path("nodes")
     public List<Map<String, Object>> nodes() {
+        return nodes(ledger.nodes());
+    }
+
+    /**
+     * Validator concentration per agency: {@code validators}, {@code f}, {@code quorum}, {@code agencies} (each with
+     * its validators, {@code exceedsF}, {@code blocksQuorum}, {@code forksAlone}, the fewest to {@code demote} and to
+     * {@code addFromOthers}, and its {@code warning}) and every {@code warnings} line, empty when the layout is sound.
+     */
+    @GET
+    @Path("nodes/concentration")
+    public Map<String, Object> concentration() {
+        return concentration(assess(ledger.nodes()));
+    }
+
+    static List<Map<String, Object>> nodes(List<NodeView> views) {
+        Concentration.Assessment concentration = assess(views);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (NodeView v : ledger.nodes()) {
+        for (NodeView v : views) {
             NodeRecord n = v.node();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", n.nodeId().value());
@@ -153,9 +175,38 @@ public class ChainResource {
                 evidence.put("throttled", mb.throttled());
                 m.put("evidence", evidence);
             }
+            m.put("concentration", concentration.warningsFor(n.agency()));
             out.add(m);
         }
         return out;
+    }
+
+    /** The validators are the registry's consensus nodes (the registry holds active nodes only). */
+    static Concentration.Assessment assess(List<NodeView> views) {
+        return Concentration.of(views.stream().map(NodeView::node).filter(n -> n.role() == Role.CONSENSUS).toList());
+    }
+
+    static Map<String, Object> concentration(Concentration.Assessment a) {
+        List<Map<String, Object>> agencies = new ArrayList<>();
+        for (Concentration.Share s : a.agencies()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("agency", s.agency());
+            m.put("validators", s.validators());
+            m.put("exceedsF", s.exceedsF());
+            m.put("blocksQuorum", s.blocksQuorum());
+            m.put("forksAlone", s.forksAlone());
+            m.put("demote", s.demote().isPresent() ? s.demote().getAsInt() : null); // null: demoting cannot help
+            m.put("addFromOthers", s.addFromOthers());
+            m.put("warning", s.warning());
+            agencies.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("validators", a.validators());
+        m.put("f", a.f());
+        m.put("quorum", a.quorum());
+        m.put("agencies", agencies);
+        m.put("warnings", a.warnings());
+        return m;
     }
 
     /** Participation over time: the window of recent commit certificates in slices, each node's share of each. */

@@ -6,10 +6,17 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
 
-/** RFC 9457 problem details: every error the API returns says specifically what is wrong. */
+/**
+ * RFC 9457 problem details: every error the API returns says specifically what is wrong, and never names an
+ * exception's class or carries a stack trace: a detail that would ({@link ProblemText#speaksJava}) keeps only what a
+ * person wrote before it and a reference under which the node logged the whole text.
+ */
 public final class Problem {
     public static final MediaType MEDIA_TYPE = new MediaType("application", "problem+json");
+    private static final Logger LOG = Logger.getLogger(Problem.class.getName());
 
     private Problem() {
     }
@@ -22,10 +29,30 @@ public final class Problem {
     public static Map<String, Object> body(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
-        body.put("title", title);
+        body.put("title", ProblemText.speaksJava(title) ? "HTTP " + status : title);
         body.put("status", status);
-        body.put("detail", detail);
+        body.put("detail", safeDetail(status, detail));
         return body;
+    }
+
+    /**
+     * The detail as given, or its human part and a reference to the full text in the node's log.
+     *
+     * @param what the status or fault code, for the log
+     */
+    public static String safeDetail(Object what, String detail) {
+        if (!ProblemText.speaksJava(detail)) {
+            return detail;
+        }
+        String reference = reference();
+        LOG.warning("problem " + reference + " (" + what + "), its detail in full: " + detail);
+        String human = ProblemText.humanPart(detail);
+        return (human != null ? human : "the request failed") + " (the node logged the details as " + reference + ")";
+    }
+
+    /** A correlation id for the node's log: random, short enough to read out. */
+    static String reference() {
+        return "ref-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
     }
 
     public static WebApplicationException badRequest(String detail) {

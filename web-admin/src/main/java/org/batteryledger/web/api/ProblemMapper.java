@@ -1,41 +1,90 @@
 package org.batteryledger.web.api;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns every exception into problem+json; unexpected ones are logged (without request bodies) and answered 500. */
+/**
+ * Turns every exception into problem+json with a specific detail about the request, never an exception's class or a
+ * stack trace. The node's own answers to the caller keep their words; what the JAX-RS runtime raises is described by
+ * {@link ProblemText#ofServer}; anything unexpected is a 500 whose detail gives a reference under which the node
+ * logged the failure with its stack trace (never the request body).
+ */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+    @Context
+    private UriInfo uri;
+    @Context
+    private Request request;
+    @Context
+    private HttpHeaders headers;
 
     @Override
     public Response toResponse(Throwable e) {
         if (e instanceof WebApplicationException w) {
             Response r = w.getResponse();
             if (Problem.MEDIA_TYPE.isCompatible(r.getMediaType())) {
-                return r;
+                return r; // a resource's own problem (Problem.badRequest ...): its detail was made safe when it was built
             }
-            return Problem.response(r.getStatus(), r.getStatusInfo().getReasonPhrase(), w.getMessage());
+            if (r.getStatus() >= 500) {
+                ProblemText.Text t = unexpected(w, method(), path());
+                return Problem.response(t.status(), t.title(), t.detail());
+            }
+            ProblemText.Text t = ProblemText.ofServer(r.getStatus(), r.getStatusInfo().getReasonPhrase(), w.getMessage(), w.getCause(),
+                    method(), path(), r.getHeaderString("Allow"), header(HttpHeaders.CONTENT_TYPE), header(HttpHeaders.ACCEPT));
+            return Problem.response(t.status(), t.title(), t.detail());
         }
+        ProblemText.Text t = describe(e, method(), path());
+        return Problem.response(t.status(), t.title(), t.detail());
+    }
+
+    /** Any other exception: the node's answers to the caller as they are, anything unexpected a 500 with a reference. */
+    static ProblemText.Text describe(Throwable e, String method, String path) {
         // The node's answers that are the caller's to act on (EJB application exceptions arrive as thrown).
         if (e instanceof org.batteryledger.node.records.InvalidInput) {
-            return Problem.response(400, "Bad Request", e.getMessage());
+            return new ProblemText.Text(400, "Bad Request", e.getMessage());
         }
         if (e instanceof org.batteryledger.node.records.NotHeld) {
-            return Problem.response(404, "Not Found", e.getMessage());
+            return new ProblemText.Text(404, "Not Found", e.getMessage());
         }
         if (e instanceof org.batteryledger.node.valuation.CannotValue) {
-            return Problem.response(409, "Conflict", e.getMessage());
+            return new ProblemText.Text(409, "Conflict", e.getMessage());
+        }
+        if (e instanceof jakarta.ejb.EJBAccessException) {
+            return new ProblemText.Text(403, "Forbidden", "the user's roles do not allow " + method + " " + path);
         }
         if (e instanceof jakarta.json.JsonException || e instanceof jakarta.json.bind.JsonbException) {
-            return Problem.response(400, "Bad Request", "malformed JSON: " + e.getMessage());
+            return new ProblemText.Text(400, "Bad Request", ProblemText.malformedJson(e));
         }
-        LOG.log(Level.WARNING, "request failed", e);
-        return Problem.response(500, "Internal Server Error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        return unexpected(e, method, path);
+    }
+
+    /** A failure of the node's own: logged with its stack trace under a reference the answer gives, nothing else said. */
+    static ProblemText.Text unexpected(Throwable e, String method, String path) {
+        String reference = Problem.reference();
+        LOG.log(Level.SEVERE, "request " + reference + " failed: " + method + " " + path, e);
+        return new ProblemText.Text(500, "Internal Server Error", "the node could not answer " + method + " " + path
+                + ": an unexpected failure, logged on the node as " + reference);
+    }
+
+    private String method() {
+        return request == null ? "the request" : request.getMethod();
+    }
+
+    private String path() {
+        return uri == null ? "" : uri.getRequestUri().getRawPath();
+    }
+
+    private String header(String name) {
+        return headers == null ? null : headers.getHeaderString(name);
     }
 }

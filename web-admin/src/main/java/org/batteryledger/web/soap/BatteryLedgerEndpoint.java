@@ -308,7 +308,9 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         return x;
     }
 
+    /** The reason never names an exception's class (as REST's problem details: {@code Problem.safeDetail}). */
     private static LedgerFault fault(String code, String reason) {
+        reason = org.batteryledger.web.api.Problem.safeDetail(code, reason);
         LedgerFaultDetail d = new LedgerFaultDetail();
         d.setCode(code);
         d.setReason(reason);
