@@ -52,7 +52,7 @@ class NodesConcentrationTest {
                 (String) warnings.get(0));
         assertEquals(List.of(), nodes.get(4).get("concentration")); // agency-b: 2 of 7, not more than f
         assertEquals(List.of(), nodes.get(7).get("concentration")); // an observer of agency-c
-        assertEquals(Map.of("connected", true, "rttMillis", 1.3, "sendBytesPerSec", 100L, "receiveBytesPerSec", 200L), nodes.get(1).get("link"));
+        assertEquals(Map.of("connected", true, "rttMillis", 1.3, "sendBytesPerSec", 100L, "receiveBytesPerSec", 200L, "slowDrops", 0L, "throttled", 0L), nodes.get(1).get("link"));
     }
 
     @Test
