@@ -44,6 +44,26 @@ final class BlockSync {
         return Map.copyOf(announcedHeights);
     }
 
+    /**
+     * The highest committed height announced by the validators other than {@code except}, once every one of them has
+     * announced one; null before. A height above it by far is one no honest validator reached: reaching it takes a
+     * quorum of commits, so at least one honest validator that committed it and announces it.
+     */
+    Long highestAnnouncedByAllBut(NodeId except) {
+        long highest = s.head.height();
+        for (NodeId v : s.validatorPeers) {
+            if (v.equals(except)) {
+                continue;
+            }
+            Long h = announcedHeights.get(v);
+            if (h == null) {
+                return null;
+            }
+            highest = Math.max(highest, h);
+        }
+        return highest;
+    }
+
     void newHeight() {
         peerCommitted.values().removeIf(h -> h < s.height);
         announcedHeights.keySet().retainAll(s.peers);

@@ -17,7 +17,7 @@ final class CommitValidator {
 
     Rejected validate(Commit c) {
         if (!s.viewInRange(c.view(), true)) {
-            return Rejected.of(Rejection.VIEW_OUT_OF_RANGE, "commit for view " + c.view() + " while in view " + s.view);
+            return s.viewOutOfRange(c.view(), "commit");
         }
         Commit existing = s.slot(c.view()).commits.get(c.sender());
         if (existing != null) {

@@ -20,6 +20,8 @@ import java.util.Map;
  */
 final class FutureBuffer {
     static final int MAX_MESSAGES_PER_SENDER = 256;
+    /** Slack for announcements that are late (every status interval) while the chain moves on. */
+    static final long FAR_HEIGHTS = 1_000;
 
     private record Buffered(NodeId from, PbftMessage.Signed message, long height, long bytes) {
     }
@@ -57,6 +59,12 @@ final class FutureBuffer {
             return false;
         }
         if (h > s.height + s.config.futureHeightWindow()) {
+            Long nearest = sync.highestAnnouncedByAllBut(m.sender());
+            if (nearest != null && h - 1 > nearest + FAR_HEIGHTS) {
+                s.reject(from, Rejected.of(Rejection.HEIGHT_BEYOND_CONSORTIUM, m.sender().shortId() + " votes at height " + h
+                        + "; the other validators announce at most " + nearest));
+                return false;
+            }
             s.reject(from, Rejected.of(Rejection.TOO_FAR_AHEAD, "height " + h + " while deciding " + s.height));
             sync.noteAhead(from, h - 1);
             return false;

@@ -31,7 +31,7 @@ final class NewViewValidator {
 
     Rejected validate(NewView nv) {
         if (nv.view() < s.view || nv.view() == 0 || nv.view() > s.view + ReplicaState.MAX_VIEW_AHEAD) {
-            return Rejected.of(Rejection.VIEW_OUT_OF_RANGE, "new view " + nv.view() + " while in view " + s.view);
+            return s.viewOutOfRange(nv.view(), "new view");
         }
         if (s.slot(nv.view()).prePrepare != null) {
             return Rejected.of(Rejection.DUPLICATE);

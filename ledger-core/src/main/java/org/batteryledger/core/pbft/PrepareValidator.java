@@ -14,7 +14,7 @@ final class PrepareValidator {
 
     Rejected validate(Prepare p) {
         if (!s.viewInRange(p.view(), false)) {
-            return Rejected.of(Rejection.VIEW_OUT_OF_RANGE, "prepare for view " + p.view() + " while in view " + s.view);
+            return s.viewOutOfRange(p.view(), "prepare");
         }
         if (p.sender().equals(s.validators.primary(s.height, p.view()))) {
             return Rejected.of(Rejection.PREPARE_FROM_PRIMARY);

@@ -13,8 +13,17 @@ public enum Rejection {
     TOO_FAR_AHEAD(false, "message too far ahead"),
     FUTURE_SHARE_FULL(false, "sender's share of the future-height buffer is full"),
     VIEW_OUT_OF_RANGE(false, "view out of range"),
+    /** Reaching it would take longer than any chain stays at one height: at least 65,536 timeouts. */
+    VIEW_FAR_AHEAD(true, "view tens of thousands of timeouts ahead"),
+    /**
+     * A signed vote for a height every other validator says is far from committed: the sender claims a chain that a
+     * quorum, hence an honest validator, would have had to commit and announce.
+     */
+    HEIGHT_BEYOND_CONSORTIUM(true, "vote for a height no other validator is near"),
     OTHER_VIEW(false, "pre-prepare for another view (only valid inside its NEW-VIEW)"),
     DUPLICATE(false, "duplicate"),
+    /** Not even looked at: the peer proved itself faulty many times just now, and is ignored for a while. */
+    QUARANTINED(false, "from a peer in quarantine after many provable faults"),
 
     // Who sent it.
     NOT_A_VALIDATOR(false, "sender is not a validator"),

@@ -44,6 +44,8 @@ import java.util.function.LongSupplier;
  */
 public final class Replica implements ReplicaView {
     private static final int MAX_TXS_PER_FORWARD = 2_000;
+    /** Messages kept for later heights per signer ({@link FutureBuffer}); the simulator checks honest replicas hold it. */
+    public static final int MAX_FUTURE_MESSAGES_PER_SIGNER = FutureBuffer.MAX_MESSAGES_PER_SENDER;
     /** A forwarded batch stays well inside a frame, whatever the transactions' sizes. */
     static final long MAX_BYTES_PER_FORWARD = 4L * 1024 * 1024;
 
@@ -129,6 +131,10 @@ public final class Replica implements ReplicaView {
 
     /** Bytes from the network: anything that does not decode is counted and dropped, never thrown. */
     public void receive(NodeId from, byte[] bytes) {
+        if (s.quarantined(from)) {
+            s.metrics.drop(Rejection.QUARANTINED);
+            return;
+        }
         PbftMessage m;
         try {
             m = MessageCodec.decode(bytes);
@@ -141,6 +147,10 @@ public final class Replica implements ReplicaView {
 
     /** A decoded message from peer {@code from} (the transport-authenticated peer, used for replies). */
     public void step(NodeId from, PbftMessage m) {
+        if (s.quarantined(from)) {
+            s.metrics.drop(Rejection.QUARANTINED);
+            return;
+        }
         try {
             dispatch(from, m);
         } catch (DecodeException e) {
@@ -388,6 +398,12 @@ public final class Replica implements ReplicaView {
     @Override
     public Map<NodeId, Long> announcedHeights() {
         return sync.announcedHeights();
+    }
+
+    /** The faults noted against {@code peer}, by reason (empty when none). */
+    public Map<Rejection, Long> evidence(NodeId peer) {
+        ReplicaMetrics.PeerEvidence e = s.metrics.evidence().get(peer);
+        return e == null ? Map.of() : e.counts();
     }
 
     @Override

@@ -36,6 +36,17 @@ final class ReplicaState {
 
     /** How far beyond the current view votes are kept (they may arrive before this replica times out itself). */
     static final int MAX_VIEW_AHEAD = 32;
+    /**
+     * A peer that commits {@value #QUARANTINE_FAULTS} provable faults within {@value #QUARANTINE_WINDOW_TICKS} ticks is
+     * ignored for {@value #QUARANTINE_TICKS} ticks: its junk then costs a map lookup, not a signature verification
+     * each. Honest peers never commit provable faults, so this never silences one.
+     */
+    static final int QUARANTINE_FAULTS = 64;
+    static final long QUARANTINE_WINDOW_TICKS = 100;
+    static final long QUARANTINE_TICKS = 300;
+
+    /** Beyond this many views ahead a vote proves its sender faulty ({@link Rejection#VIEW_FAR_AHEAD}). */
+    static final int FAR_VIEWS = 1 << 16;
 
     final Replica.Config config;
     final CryptoSuite suite;
@@ -54,6 +65,8 @@ final class ReplicaState {
     List<NodeId> peers = List.of();
     List<NodeId> validatorPeers = List.of();
     private Set<NodeId> members = Set.of();
+    /** Per member peer: {window start tick, faults in the window, quarantined until tick}. */
+    private final Map<NodeId, long[]> faultWindows = new HashMap<>();
 
     // The height being decided.
     long height;
@@ -117,6 +130,7 @@ final class ReplicaState {
         peers = List.copyOf(active);
         members = new HashSet<>(active);
         metrics.retainMembers(members);
+        faultWindows.keySet().retainAll(members);
         List<NodeId> vp = new ArrayList<>();
         for (NodeRecord n : validators.members()) {
             if (!n.nodeId().equals(self)) {
@@ -143,7 +157,24 @@ final class ReplicaState {
 
     /** Counts a dropped input; a provable fault is noted against the peer that sent it (if a member). */
     void reject(NodeId from, Rejected r) {
-        metrics.drop(r, from, from != null && members.contains(from), tick);
+        boolean member = from != null && members.contains(from);
+        metrics.drop(r, from, member, tick);
+        if (member && r.reason().provesFault()) {
+            long[] w = faultWindows.computeIfAbsent(from, k -> new long[]{tick, 0, 0});
+            if (tick - w[0] > QUARANTINE_WINDOW_TICKS) {
+                w[0] = tick;
+                w[1] = 0;
+            }
+            if (++w[1] >= QUARANTINE_FAULTS) {
+                w[2] = tick + QUARANTINE_TICKS;
+            }
+        }
+    }
+
+    /** True while {@code from} is ignored for its recent provable faults. */
+    boolean quarantined(NodeId from) {
+        long[] w = from == null ? null : faultWindows.get(from);
+        return w != null && tick < w[2];
     }
 
     /** True when a validator found nothing wrong; else the verdict is counted (and noted against {@code from}). */
@@ -180,6 +211,12 @@ final class ReplicaState {
     /** Votes for views before the current one count only where {@code olderAllowed} (commits: §4.2 finality). */
     boolean viewInRange(int v, boolean olderAllowed) {
         return (v >= view || olderAllowed) && v <= view + MAX_VIEW_AHEAD;
+    }
+
+    /** The rejection of a vote for view {@code v} outside the range: far ahead proves a fault, the rest does not. */
+    Rejected viewOutOfRange(int v, String what) {
+        Rejection r = (long) v > (long) view + FAR_VIEWS ? Rejection.VIEW_FAR_AHEAD : Rejection.VIEW_OUT_OF_RANGE;
+        return Rejected.of(r, what + " for view " + v + " while in view " + view);
     }
 
     void send(List<NodeId> to, PbftMessage m) {

@@ -29,7 +29,7 @@ final class ViewChangeValidator {
     /** A view change arriving on its own. */
     Rejected validate(ViewChange vc) {
         if (vc.view() < s.view || vc.view() == 0 || vc.view() > s.view + ReplicaState.MAX_VIEW_AHEAD) {
-            return Rejected.of(Rejection.VIEW_OUT_OF_RANGE, "view change to " + vc.view() + " while in view " + s.view);
+            return s.viewOutOfRange(vc.view(), "view change");
         }
         Map<NodeId, ViewChange> set = s.viewChanges.get(vc.view());
         if (set != null && set.containsKey(vc.sender())) {

@@ -35,11 +35,19 @@ public final class Byzantine {
         /** Sends random bytes and truncated messages. */
         GARBAGE,
         /** Sends nothing at all. */
-        SILENT
+        SILENT,
+        /** Junk-signed transactions and votes at a high rate, every tick (the `flood` drill). */
+        FLOOD,
+        /** Messages of the largest size: big junk transaction batches and garbage (the `oversized` drill). */
+        OVERSIZED,
+        /** Signed votes for far-future heights and views, and for the next heights to fill its future share. */
+        FUTURE
     }
 
     private final Set<Behaviour> behaviours;
     private final List<byte[]> heard = new ArrayList<>();
+    /** Times it deviated from what an honest replica would send (mutated, forged, withheld, junk): tests check it did. */
+    private long lies;
 
     private Byzantine(Set<Behaviour> behaviours) {
         this.behaviours = behaviours;
@@ -63,6 +71,10 @@ public final class Byzantine {
         return behaviours;
     }
 
+    long lies() {
+        return lies;
+    }
+
     void onReceive(byte[] bytes) {
         if (behaviours.contains(Behaviour.REPLAY) && heard.size() < 500) {
             heard.add(bytes);
@@ -72,6 +84,16 @@ public final class Byzantine {
     void onTick(Simulation sim, Simulation.SimNode self, Random r) {
         if (behaviours.contains(Behaviour.REPLAY) && !heard.isEmpty() && r.nextInt(4) == 0) {
             sim.transmit(self, randomPeer(sim, self, r), heard.get(r.nextInt(heard.size())));
+            lies++;
+        }
+        if (behaviours.contains(Behaviour.FLOOD)) {
+            flood(sim, self, r);
+        }
+        if (behaviours.contains(Behaviour.OVERSIZED) && r.nextInt(10) == 0) {
+            oversized(sim, self, r);
+        }
+        if (behaviours.contains(Behaviour.FUTURE)) {
+            future(sim, self, r);
         }
         if (behaviours.contains(Behaviour.GARBAGE) && r.nextInt(4) == 0) {
             byte[] junk = new byte[1 + r.nextInt(2_000)];
@@ -81,7 +103,64 @@ public final class Byzantine {
                 junk[1 % junk.length] = (byte) (1 + r.nextInt(9));
             }
             sim.transmit(self, randomPeer(sim, self, r), junk);
+            lies++;
         }
+    }
+
+    /** Junk-signed transactions in full batches and junk-signed votes for the current height, to every peer. */
+    private void flood(Simulation sim, Simulation.SimNode self, Random r) {
+        List<org.batteryledger.core.chain.Transaction> txs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            byte[] sig = new byte[64];
+            r.nextBytes(sig);
+            txs.add(new org.batteryledger.core.chain.Transaction(org.batteryledger.core.chain.TxType.ANCHOR_BATCH, self.id, r.nextLong() & Long.MAX_VALUE,
+                    self.replica.height() + 50, new byte[]{1, 2, 3}, sig));
+        }
+        byte[] batch = MessageCodec.encode(new PbftMessage.TxBatch(txs));
+        for (Simulation.SimNode peer : sim.nodes) {
+            if (peer != self) {
+                sim.transmit(self, peer, batch);
+                for (int i = 0; i < 20; i++) {
+                    byte[] sig = new byte[64];
+                    r.nextBytes(sig);
+                    sim.transmit(self, peer, MessageCodec.encode(new PbftMessage.Prepare(self.replica.height(), 0, randomHash(r), self.id, sig)));
+                }
+                lies++;
+            }
+        }
+    }
+
+    /** The largest messages it can make: a batch of junk transactions with big payloads, or a megabyte of garbage. */
+    private void oversized(Simulation sim, Simulation.SimNode self, Random r) {
+        byte[] bytes;
+        if (r.nextBoolean()) {
+            List<org.batteryledger.core.chain.Transaction> txs = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                txs.add(new org.batteryledger.core.chain.Transaction(org.batteryledger.core.chain.TxType.ANCHOR_BATCH, self.id, r.nextLong() & Long.MAX_VALUE,
+                        self.replica.height() + 50, new byte[64 * 1024], new byte[64]));
+            }
+            bytes = MessageCodec.encode(new PbftMessage.TxBatch(txs));
+        } else {
+            bytes = new byte[1 << 20];
+            r.nextBytes(bytes);
+            bytes[0] = MessageCodec.VERSION;
+        }
+        sim.transmit(self, randomPeer(sim, self, r), bytes);
+        lies++;
+    }
+
+    /** Validly signed votes no honest replica sends: far-future heights and views, and many views at the next heights. */
+    private void future(Simulation sim, Simulation.SimNode self, Random r) {
+        var chainId = self.replica.chainId();
+        long h = self.replica.height();
+        long[] heights = {h + 1 + r.nextInt(4), h + 1_000_000 + r.nextInt(1_000), h};
+        int[] views = {r.nextInt(32), r.nextInt(32), Integer.MAX_VALUE - r.nextInt(1_000)};
+        for (int i = 0; i < heights.length; i++) {
+            PbftMessage.Prepare u = new PbftMessage.Prepare(heights[i], views[i], randomHash(r), self.id, new byte[0]);
+            PbftMessage.Prepare p = new PbftMessage.Prepare(u.height(), u.view(), u.blockHash(), u.sender(), self.signer.sign(u.signingBytes(sim.suite, chainId)));
+            sim.transmit(self, randomPeer(sim, self, r), MessageCodec.encode(p));
+        }
+        lies++;
     }
 
     private static Simulation.SimNode randomPeer(Simulation sim, Simulation.SimNode self, Random r) {
@@ -94,6 +173,7 @@ public final class Byzantine {
 
     void send(Simulation sim, Simulation.SimNode self, Ready.Outbound out, Random r) {
         if (behaviours.contains(Behaviour.SILENT)) {
+            lies++;
             return;
         }
         List<NodeId> to = out.to();
@@ -101,6 +181,9 @@ public final class Byzantine {
         for (int i = 0; i < to.size(); i++) {
             Simulation.SimNode peer = sim.node(to.get(i));
             PbftMessage sent = mutate(sim, self, m, i % 2 == 1, r);
+            if (sent != m) {
+                lies++;
+            }
             byte[] bytes = MessageCodec.encode(sent);
             if (behaviours.contains(Behaviour.GARBAGE) && r.nextInt(8) == 0) {
                 bytes = java.util.Arrays.copyOf(bytes, r.nextInt(bytes.length));

@@ -49,6 +49,23 @@ final class Checker {
         reference.apply(genesis.initialWrites(suite));
     }
 
+    /**
+     * What a faulty member can make an honest replica hold stays within its bounds: messages for later heights within
+     * every signer's share, the pool within its capacity.
+     */
+    void bounds(Simulation.SimNode n) {
+        if (!n.honest() || !n.up()) {
+            return;
+        }
+        int futureBound = n.replica.validators().size() * org.batteryledger.core.pbft.Replica.MAX_FUTURE_MESSAGES_PER_SIGNER;
+        if (n.replica.futureBuffered() > futureBound) {
+            violation("bound: node" + n.index + " holds " + n.replica.futureBuffered() + " future messages, over " + futureBound);
+        }
+        if (n.replica.poolSize() > n.config().maxPoolTxs()) {
+            violation("bound: node" + n.index + " pools " + n.replica.poolSize() + " transactions, over " + n.config().maxPoolTxs());
+        }
+    }
+
     void onCommit(Simulation.SimNode n, CommittedBlock cb) {
         if (!n.honest()) {
             return;

@@ -377,6 +377,7 @@ public final class Simulation {
         }
         to.replica.receive(from.id, bytes);
         drain(to);
+        checker.bounds(to);
     }
 
     SimNode node(NodeId id) {
@@ -488,6 +489,29 @@ public final class Simulation {
     /** What a node persisted: its committed blocks with their certificates. */
     public List<CommittedBlock> blocksOf(int node) {
         return List.copyOf(nodes.get(node).blocks);
+    }
+
+    /** How many times node {@code i} deviated from an honest replica (0 for an honest one). */
+    public long liesOf(int i) {
+        Byzantine b = nodes.get(i).byzantine;
+        return b == null ? 0 : b.lies();
+    }
+
+    /** Whether some honest, running replica holds evidence of a fault against node {@code i}. */
+    public boolean evidenceAgainst(int i) {
+        NodeId id = nodes.get(i).id;
+        for (SimNode n : nodes) {
+            if (n.honest() && n.up() && n.replica.metrics().evidence().containsKey(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The behaviours of node {@code i} (empty for an honest one). */
+    public java.util.Set<Byzantine.Behaviour> behavioursOf(int i) {
+        Byzantine b = nodes.get(i).byzantine;
+        return b == null ? java.util.Set.of() : b.behaviours();
     }
 
     /** Makes a node Byzantine with exactly these behaviours (before {@link #run}). */
