@@ -74,14 +74,25 @@ function row(n, admin, log, reload) {
     el('td', {}, n.idx),
     el('td', {}, n.blockNumber),
     el('td', { class: 'role' }, n.role),
-    el('td', {}, el('span', { class: 'status status-' + n.status }, n.status)),
-    el('td', { class: 'reason small' }, n.reason),
+    el('td', {}, el('span', { class: 'status status-' + n.status }, n.status),
+      n.misbehaving ? el('span', { class: 'status status-misbehaving', title: evidenceText(n.evidence) }, ' misbehaving') : null),
+    el('td', { class: 'reason small' }, n.reason, n.evidence ? el('div', { class: 'evidence small' }, evidenceText(n.evidence)) : null),
     el('td', {}, percent(n.recentParticipation)),
     el('td', {}, percent(n.participation)),
     el('td', { class: 'lag' }, me ? '–' : n.lagBlocks === null || n.lagBlocks === undefined ? '?' : Math.max(0, n.lagBlocks) + ' blocks'),
     el('td', { class: 'rtt' }, me ? '–' : !link ? 'no address' : !link.connected ? 'no link' : link.rttMillis === null ? '…' : link.rttMillis + ' ms'),
     el('td', { class: 'small' }, link && link.connected ? bytes(link.sendBytesPerSec) + '/s · ' + bytes(link.receiveBytesPerSec) + '/s' : '–'),
     admin ? el('td', {}, actions(n, log, reload)) : null);
+}
+
+/** What this node saw the other send that an honest node never sends: what, how much, when. */
+function evidenceText(e) {
+  if (!e) return '';
+  const faults = Object.entries(e.faults || {}).map(([k, v]) => v + ' × ' + k.toLowerCase().replace(/_/g, ' ')).join(', ');
+  const link = [e.framesOverShare ? e.framesOverShare + ' frames over its queue share' : null,
+    e.throttled ? 'read paused ' + e.throttled + ' times for its rate' : null].filter(x => x).join(', ');
+  const when = e.lastSeen ? ' (first ' + new Date(e.firstSeen).toLocaleTimeString() + ', last ' + new Date(e.lastSeen).toLocaleTimeString() + ')' : '';
+  return 'Evidence: ' + [faults, link].filter(x => x).join('; ') + when + (e.lastDetail ? ' — last: ' + e.lastDetail : '');
 }
 
 function actions(n, log, reload) {

@@ -79,6 +79,12 @@ public final class Main {
                 }
                 yield slow(dir, positional.get(0), positional.get(1));
             }
+            case "byzantine" -> {
+                if (positional.size() < 2 || positional.size() > 3) {
+                    yield usage("byzantine takes a node name, a mode (" + String.join("|", BYZANTINE_MODES) + ") or off, and seconds (60)");
+                }
+                yield byzantine(dir, positional.get(0), positional.get(1), positional.size() == 3 ? positional.get(2) : "60");
+            }
             case "prepare-node" -> {
                 AddNode.Prepared p;
                 try {
@@ -131,7 +137,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;
@@ -417,6 +423,45 @@ public final class Main {
         }
         node.setProperty("p2p.delay.millis", delay > 0 ? Long.toString(delay) : null);
         System.out.println(delay > 0 ? name + " holds every peer frame " + delay + " ms (within 5 s)" : name + " sends at once again (within 5 s)");
+        return 0;
+    }
+
+    /** The modes of {@code ./consortium byzantine}, as the node's drill names them. */
+    static final List<String> BYZANTINE_MODES = List.of("flood", "oversized", "future", "equivocate", "mute", "all");
+
+    /**
+     * {@code ./consortium byzantine NODE MODE|off [SECONDS]}: a fault drill. The node misbehaves toward its peers with
+     * its own key for SECONDS (byzantine.mode and byzantine.until in its node.properties, read within a second): the
+     * honest nodes must keep committing, within their memory bound, and flag it with the evidence in GET /nodes.
+     */
+    public static int byzantine(Path dir, String name, String mode, String seconds) throws IOException {
+        NodeDirectory node = new NodeDirectory(dir.resolve("nodes").resolve(name));
+        if (!Files.exists(node.propertiesFile())) {
+            return usage("no node " + name + " in " + dir);
+        }
+        if (mode.equals("off")) {
+            node.setProperty("byzantine.mode", null);
+            node.setProperty("byzantine.until", null);
+            System.out.println(name + " behaves again (within a second)");
+            return 0;
+        }
+        if (!BYZANTINE_MODES.contains(mode)) {
+            return usage("the mode is one of " + String.join(", ", BYZANTINE_MODES) + " or off, not " + mode);
+        }
+        long secs;
+        try {
+            secs = Long.parseLong(seconds);
+        } catch (NumberFormatException e) {
+            return usage("the duration is a number of seconds, not " + seconds);
+        }
+        if (secs < 1 || secs > 86_400) {
+            return usage("the duration is 1 to 86400 seconds, not " + secs);
+        }
+        long until = System.currentTimeMillis() + secs * 1000;
+        node.setProperty("byzantine.until", Long.toString(until));
+        node.setProperty("byzantine.mode", mode);
+        System.out.println(name + " misbehaves (" + mode + ") for " + secs + " s, until " + java.time.Instant.ofEpochMilli(until)
+                + ": watch GET /nodes on the others (misbehaving, evidence)");
         return 0;
     }
 

@@ -68,8 +68,11 @@ public final class NodeProcess {
         pb.environment().put("JBOSS_HOME", jbossHome.toString());
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         pb.environment().put("JBOSS_PIDFILE", pidFile().toString());
+        // Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held
+        // a second 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
         pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
-                "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true"));
+                "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
+                        + " -Djava.net.preferIPv4Stack=true"));
         String password = databasePassword(props, System.getProperties());
         if (password != null) {
             pb.environment().put(DB_PASSWORD_ENV, password); // configure-node.cli: ${env.BATTERYLEDGER_DB_PASSWORD}

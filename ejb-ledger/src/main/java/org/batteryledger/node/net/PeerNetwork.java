@@ -83,6 +83,11 @@ public final class PeerNetwork {
     /** Outbound bytes waiting per peer: above the high mark frames are dropped, below the low mark they flow again. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024);
     static final long SLOW_READER_SECONDS = 30;
+    /**
+     * Frames are assembled in heap buffers: their memory is then inside the heap's bound (and its per-peer shares),
+     * not in direct memory beside it, where 16 MiB frames from a faulty peer pushed a node past 1 GB resident.
+     */
+    private static final io.netty.buffer.ByteBufAllocator ALLOCATOR = new io.netty.buffer.PooledByteBufAllocator(false);
     private static final AttributeKey<PeerInfo> INFO = AttributeKey.valueOf("batteryledger.peer-info");
 
     /** Where received consensus messages go: the replica's queue. Must not block. */
@@ -186,6 +191,7 @@ public final class PeerNetwork {
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("peer-net", true), NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -318,6 +324,7 @@ public final class PeerNetwork {
         }
         new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -393,6 +400,24 @@ public final class PeerNetwork {
         } else {
             ch.eventLoop().schedule(() -> ch.writeAndFlush(frame), delay, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The peers with an open outbound link now. */
+    public List<NodeId> linkedPeers() {
+        List<NodeId> out = new ArrayList<>();
+        links.forEach((id, l) -> {
+            if (sendable(l) != null) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    /** Whether a frame for {@code to} would go out now (linked, and its outbound buffer below the high water mark). */
+    public boolean writable(NodeId to) {
+        Link link = links.get(to);
+        Channel ch = link == null ? null : sendable(link);
+        return ch != null && ch.isWritable();
     }
 
     /** Connects the record exchange: until then, record queries and pages are dropped. */

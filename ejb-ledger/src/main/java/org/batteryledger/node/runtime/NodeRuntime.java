@@ -83,6 +83,14 @@ public class NodeRuntime {
         void committed(ReplicaView replica, List<Ready.Committed> blocks);
     }
 
+    /**
+     * Sees each of the replica's messages on its way to one peer ({@code index}: the peer's place among the recipients)
+     * and says whether it goes out as is. Only the Byzantine drill sets one.
+     */
+    public interface OutboundFilter {
+        boolean keep(NodeId to, org.batteryledger.core.pbft.PbftMessage message, int index);
+    }
+
     /** What a caller waiting for a transaction's block holds, and until when this node keeps the wait. */
     private record CommitWait(CompletableFuture<Long> future, long deadlineNanos) {
     }
@@ -100,6 +108,7 @@ public class NodeRuntime {
 
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile OutboundFilter outboundFilter;
     private PeerNetwork network;
     private SyncServer syncServer;
     private volatile boolean running;
@@ -314,12 +323,21 @@ public class NodeRuntime {
     }
 
     private void send(List<Ready.Outbound> messages) {
+        OutboundFilter filter = outboundFilter;
         for (Ready.Outbound o : messages) {
             byte[] bytes = MessageCodec.encode(o.message());
-            for (NodeId to : o.to()) {
-                network.send(to, bytes);
+            for (int i = 0; i < o.to().size(); i++) {
+                NodeId to = o.to().get(i);
+                if (filter == null || filter.keep(to, o.message(), i)) {
+                    network.send(to, bytes);
+                }
             }
         }
+    }
+
+    /** Sets (or, with null, removes) the filter of outbound messages: the Byzantine drill's hook. */
+    public void outboundFilter(OutboundFilter filter) {
+        this.outboundFilter = filter;
     }
 
     /** From a Netty event loop: only enqueue, within the peer's share; sync requests go to the sync server. */

@@ -134,6 +134,31 @@ final class BlockSync {
         maybeSync(true);
     }
 
+    /**
+     * A certified block this replica did not commit by itself may reveal who lied to it: a validator whose seal is in
+     * the certificate but who sent this replica a commit for another block in that view, or the primary of that view
+     * who proposed it another block. Both are signed twice for one slot: proof of equivocation.
+     */
+    private void equivocationsIn(CommitCertificate cert) {
+        Slot slot = s.slots.get(cert.view());
+        if (slot == null) {
+            return;
+        }
+        for (org.batteryledger.core.chain.CommitSeal seal : cert.seals()) {
+            PbftMessage.Commit mine = slot.commits.get(seal.nodeId());
+            if (mine != null && !mine.blockHash().equals(cert.blockHash())) {
+                s.proven(seal.nodeId(), Rejected.of(Rejection.EQUIVOCATION, seal.nodeId().shortId() + " committed " + cert.blockHash().shortHex()
+                        + " and, to this node, " + mine.blockHash().shortHex() + " at height " + cert.height() + " view " + cert.view()));
+            }
+            PbftMessage.PrePrepare pp = slot.prePrepare;
+            if (pp != null && pp.sender().equals(seal.nodeId()) && !pp.block().hash(s.suite).equals(cert.blockHash())) {
+                s.proven(seal.nodeId(), Rejected.of(Rejection.EQUIVOCATION, "primary " + seal.nodeId().shortId() + " proposed "
+                        + pp.block().hash(s.suite).shortHex() + " to this node and committed " + cert.blockHash().shortHex()
+                        + " at height " + cert.height() + " view " + cert.view()));
+            }
+        }
+    }
+
     /** Serves committed blocks from the block source, up to a count and a byte budget (at least one block). */
     void onSyncRequest(NodeId from, SyncRequest r) {
         if (s.config.blocks() == null) {
@@ -191,6 +216,7 @@ final class BlockSync {
                 syncStrike(from, why.within("synced block " + b.height()));
                 return;
             }
+            equivocationsIn(cert);
             syncStrikes.remove(from);
             s.metrics.blocksSynced++;
             committer.commit(b, cert);

@@ -44,6 +44,11 @@ public final class ReplicaMetrics {
     /** Counts the drop; when it proves a fault, notes it against {@code from} if a member (registry bounded). */
     void drop(Rejected r, NodeId from, boolean member, long tick) {
         drop(r.reason());
+        note(r, from, member, tick);
+    }
+
+    /** Notes a provable fault against {@code from} (if a member) without counting a drop: the input itself was valid. */
+    void note(Rejected r, NodeId from, boolean member, long tick) {
         if (!r.reason().provesFault() || from == null) {
             return;
         }

@@ -171,6 +171,18 @@ final class ReplicaState {
         }
     }
 
+    /**
+     * A fault proven by messages signed by {@code culprit} (not necessarily the peer that brought them): two signed
+     * votes of one kind and slot for different blocks. Noted as evidence; nothing is dropped.
+     */
+    void proven(NodeId culprit, Rejected r) {
+        if (culprit.equals(self)) {
+            return;
+        }
+        metrics.equivocationsSeen++;
+        metrics.note(r, culprit, members.contains(culprit), tick);
+    }
+
     /** True while {@code from} is ignored for its recent provable faults. */
     boolean quarantined(NodeId from) {
         long[] w = from == null ? null : faultWindows.get(from);

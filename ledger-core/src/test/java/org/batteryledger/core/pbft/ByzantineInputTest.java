@@ -145,4 +145,20 @@ class ByzantineInputTest {
         p.step(3, fx.prepare(3, 1, 0, junk(fx, "after")));
         assertEquals(1_000L, p.replica.metrics().dropped().get(Rejection.QUARANTINED), "still quarantined after it ended");
     }
+
+    // An equivocating primary shows itself when the block it got certified elsewhere arrives by sync: it proposed
+    // another block to this replica in that slot, and both carry its signature.
+    @Test
+    void aPrimaryThatProposedAnotherBlockHereIsCaughtWhenTheCertifiedBlockArrives() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        org.batteryledger.core.chain.Block toMe = fx.chain().block(1, 0, fx.tx(3, 0));
+        p.step(1, fx.prePrepare(1, 1, 0, toMe));
+        org.batteryledger.core.chain.Block toOthers = fx.chain().block(1, 0, fx.tx(3, 1));
+        org.batteryledger.core.chain.CommitCertificate cert = fx.certificate(1, 0, toOthers.hash(fx.suite), 1, 2, 3);
+        p.step(2, new PbftMessage.SyncResponse(List.of(new org.batteryledger.core.chain.CommittedBlock(toOthers, cert))));
+        assertEquals(1, p.replica.committedHeight(), "the certified block was not applied");
+        assertEquals(Map.of(Rejection.EQUIVOCATION, 1L), p.replica.evidence(fx.id(1)));
+        assertEquals(Map.of(), p.replica.evidence(fx.id(2)), "the peer that brought the proof is not to blame");
+    }
 }
