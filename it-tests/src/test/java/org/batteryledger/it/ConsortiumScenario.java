@@ -230,4 +230,60 @@ abstract class ConsortiumScenario {
             assertTrue(size <= cap + 16 * 1024, "node" + i + " log directory holds " + size + " bytes, cap " + cap);
         }
     }
+
+    /** Issue 14: the registry decides who holds a peer link, not the agency CA alone. */
+    @Test
+    @Order(7)
+    void anUnregisteredButCaSignedPeerGetsNoLink() throws Exception {
+        ByzantineDrills.anUnregisteredPeerGetsNoLink(dir, jbossHome, "agency-c", PORTS.p2p(0), nodes.get(0));
+    }
+
+    /**
+     * Issue 14: a failed persist (as on a full disk) stops the replica loudly: health says why, the others go on, and
+     * after a restart the node recovers from what it persisted and contradicts nothing it sent.
+     */
+    @Test
+    @Order(8)
+    void aFailedPersistStopsTheReplicaAndTheOthersGoOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("h2"), "the fault drills run on the H2 consortium");
+        NodeClient node4 = new NodeClient(PORTS.http(4), dir);
+        List<NodeClient> honest = nodes.subList(0, 3);
+        org.batteryledger.node.directory.NodeDirectory nd = new org.batteryledger.node.directory.NodeDirectory(dir.resolve("nodes/node4"));
+        nd.setProperty("fault.store.fail", "true");
+        java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(COMMIT_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+            honest.get(i.get() % 3).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"store-" + i.getAndIncrement() + "\"}");
+            NodeClient.Reply h = node4.get("auditor", "/health");
+            return h.status() == 503 && h.body().contains("injected store failure");
+        });
+        long before = honest.stream().mapToLong(NodeClient::height).min().orElseThrow();
+        propose(nodes.get(1), "{\"action\":\"add-agency\",\"name\":\"after-the-halt\"}");
+        long h = awaitHeight(honest, before + 1);
+
+        nd.setProperty("fault.store.fail", null);
+        NodeProcess p = process(4);
+        assertTrue(p.stop(60));
+        assertTrue(p.start(dir.resolve("nodes/node4/server/deployments/battery-ledger.ear")));
+        assertTrue(Main.waitUntilServing(p, nodes.get(0).password("admin")));
+        awaitHeight(List.of(node4), h);
+        for (NodeClient n : honest) {
+            JsonObject seen = n.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                    .filter(x -> x.getString("name").equals("node4")).findFirst().orElseThrow();
+            assertFalse(seen.containsKey("evidence") && seen.getJsonObject("evidence").getJsonObject("faults").containsKey("EQUIVOCATION"),
+                    "node4 contradicted itself after its halt and restart: " + seen);
+        }
+    }
+
+    /** Issue 14: each Byzantine drill on node4 leaves node0..2 committing, under 1 GB, and flagging node4 with evidence. */
+    @Test
+    @Order(9)
+    void aFaultyMemberCannotTakeTheOthersDown() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("h2"), "the Byzantine drills run on the H2 consortium");
+        ByzantineDrills drills = new ByzantineDrills(dir, jbossHome, nodes.subList(0, 3), List.of("node0", "node1", "node2"), "node4");
+        drills.drill("flood", java.util.Set.of("FORWARDED_TX_SIGNATURE", "BAD_SIGNATURE"));
+        drills.drill("oversized", java.util.Set.of("MALFORMED"));
+        drills.drill("future", java.util.Set.of("HEIGHT_BEYOND_CONSORTIUM", "VIEW_FAR_AHEAD"));
+        drills.drill("equivocate", java.util.Set.of("EQUIVOCATION"));
+        drills.drill("mute", java.util.Set.of()); // silence proves nothing: the others only have to go on without it
+    }
 }

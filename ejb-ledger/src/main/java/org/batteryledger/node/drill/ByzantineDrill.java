@@ -28,6 +28,7 @@ import java.util.logging.Logger;
  * and while they hold this node misbehaves toward its peers with its own key, as a faulty member would:
  * {@code flood}, {@code oversized}, {@code future}, {@code equivocate}, {@code mute}, or {@code all} (rotating every
  * 5 s). The honest nodes must keep committing within their memory bound and flag this one, with the evidence.
+ * {@code fault.store.fail=true} makes the node's next persist fail, as a full disk would: its replica must stop.
  */
 @Singleton
 @Startup
@@ -65,6 +66,7 @@ public class ByzantineDrill {
     private synchronized void read() {
         try {
             Properties p = runtime.directory().properties();
+            runtime.injectStoreFailure(Boolean.parseBoolean(p.getProperty("fault.store.fail", "false").trim()));
             String name = p.getProperty("byzantine.mode", "").trim();
             long end = Long.parseLong(p.getProperty("byzantine.until", "0").trim());
             if (name.isEmpty() || System.currentTimeMillis() >= end) {

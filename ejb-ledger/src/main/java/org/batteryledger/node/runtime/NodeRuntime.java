@@ -109,6 +109,10 @@ public class NodeRuntime {
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private volatile OutboundFilter outboundFilter;
+    /** A drill: the next persist fails as a full disk would ({@code fault.store.fail}). */
+    private volatile boolean storeFailure;
+    /** node.properties {@code store.fsync} (true): force each persisted Ready onto disk before its messages go out. */
+    private boolean fsync;
     private PeerNetwork network;
     private SyncServer syncServer;
     private volatile boolean running;
@@ -141,6 +145,7 @@ public class NodeRuntime {
             Properties props = directory.properties();
             nodeName = props.getProperty("name", signer.nodeId().shortId());
             tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
+            fsync = Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim());
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
             readModel = new StateReadModel(stateCache, store::stateValue);
@@ -244,7 +249,13 @@ public class NodeRuntime {
     private void carryOut() {
         for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
             try {
+                if (storeFailure) {
+                    throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
+                }
                 store.persist(r, suite);
+                if (fsync) {
+                    store.syncToDisk(); // votes on stable storage before they leave the node
+                }
             } catch (RuntimeException e) {
                 throw new PersistenceFailure(e);
             }
@@ -333,6 +344,14 @@ public class NodeRuntime {
                 }
             }
         }
+    }
+
+    /** A fault drill: while set, persisting fails (the replica then stops, as on a full disk). */
+    public void injectStoreFailure(boolean fail) {
+        if (fail && !storeFailure) {
+            LOG.warning("FAULT DRILL: the next persist fails (fault.store.fail)");
+        }
+        storeFailure = fail;
     }
 
     /** Sets (or, with null, removes) the filter of outbound messages: the Byzantine drill's hook. */

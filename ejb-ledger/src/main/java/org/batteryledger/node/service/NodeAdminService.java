@@ -85,6 +85,16 @@ public class NodeAdminService {
         });
     }
 
+    /** Peer links closed after their handshake (not admitted, revoked, expired) since start. */
+    public long linksRefused() {
+        return runtime.network().linksRefused();
+    }
+
+    /** The replica's drops by reason (a closed set: bounded labels whatever peers send). */
+    public java.util.Map<org.batteryledger.core.pbft.Rejection, Long> drops() {
+        return runtime.query(r -> new java.util.TreeMap<>(r.metrics().dropped()));
+    }
+
     public NodeDirectory directory() {
         return runtime.directory();
     }

@@ -54,6 +54,11 @@ public class MetricsResource {
             out.append(String.format(Locale.ROOT, "batteryledger_participation{node=\"%s\",name=\"%s\",agency=\"%s\",role=\"%s\"} %.4f%n",
                     n.nodeId().value(), n.name(), n.agency(), n.role().label(), v.participation()));
         }
+        counter(out, "batteryledger_peer_links_refused_total", "peer links closed after the handshake: not in the registry, revoked or expired",
+                admin.linksRefused());
+        header(out, "batteryledger_drops", "inputs the replica dropped, by reason (a closed set)", "counter");
+        admin.drops().forEach((reason, n) -> out.append(String.format(Locale.ROOT, "batteryledger_drops{reason=\"%s\"} %d%n",
+                reason.name().toLowerCase(Locale.ROOT), n)));
         counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", m.messagesUndelivered());
         RecordStore.Progress records = recordStore.progress();
         counter(out, "batteryledger_records_stored_total", "off-chain records stored on this node", records.stored());
