@@ -57,14 +57,19 @@ final class ByzantineDrills {
         this.faulty = faulty;
     }
 
-    /** One drill mode: the honest nodes commit while it runs, stay bounded, and (where provable) hold evidence. */
+    /**
+     * One drill mode: the honest nodes commit while it runs, stay bounded, and flag the faulty node: with new evidence of
+     * one of {@code evidence}'s kinds (counted from before the drill, so an earlier drill's evidence does not count), or,
+     * for a mode that proves nothing (mute), as not agile.
+     */
     void drill(String mode, Set<String> evidence) throws Exception {
+        long before = evidenceCount(evidence);
         assertEquals(0, Main.byzantine(dir, faulty, mode, "300"));
         try {
             long start = minHeight();
             await().atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
                 propose(); // load: a proposal per poll, to every honest node in turn
-                return minHeight() >= start + 4 && (evidence.isEmpty() || flaggedWith(evidence));
+                return minHeight() >= start + 4 && (evidence.isEmpty() ? notAgile() : evidenceCount(evidence) > before);
             });
             for (String name : honestNames) {
                 long rss = rss(name);
@@ -84,18 +89,36 @@ final class ByzantineDrills {
         return honest.stream().mapToLong(NodeClient::height).min().orElseThrow();
     }
 
-    /** Some honest node flags the faulty one as misbehaving, with one of {@code kinds} among its evidence. */
-    private boolean flaggedWith(Set<String> kinds) throws Exception {
+    /** The faulty node as each honest node lists it in GET /nodes. */
+    private List<JsonObject> views() throws Exception {
+        List<JsonObject> out = new java.util.ArrayList<>();
         for (NodeClient n : honest) {
             for (JsonValue v : n.get("auditor", "/nodes").json().asJsonArray()) {
-                JsonObject node = v.asJsonObject();
-                if (node.getString("name").equals(faulty) && node.getBoolean("misbehaving", false) && node.containsKey("evidence")
-                        && node.getJsonObject("evidence").getJsonObject("faults").keySet().stream().anyMatch(kinds::contains)) {
-                    return true;
+                if (v.asJsonObject().getString("name").equals(faulty)) {
+                    out.add(v.asJsonObject());
                 }
             }
         }
-        return false;
+        return out;
+    }
+
+    /** Faults of {@code kinds} the honest nodes hold against the faulty one while they flag it as misbehaving, in all. */
+    private long evidenceCount(Set<String> kinds) throws Exception {
+        long count = 0;
+        for (JsonObject node : views()) {
+            if (node.getBoolean("misbehaving", false) && node.containsKey("evidence")) {
+                JsonObject faults = node.getJsonObject("evidence").getJsonObject("faults");
+                for (String k : kinds) {
+                    count += faults.containsKey(k) ? faults.getJsonNumber(k).longValue() : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Some honest node no longer judges the faulty one agile (a silent node falls behind in what it announces). */
+    private boolean notAgile() throws Exception {
+        return views().stream().anyMatch(n -> !n.getString("status").equals("agile"));
     }
 
     /** The resident memory of a running node, from /proc (the pid file holds the server's JVM). */
