@@ -43,8 +43,7 @@ class EnvelopeTest {
         assertEquals(1, dropped.rejected().size());
         assertSame(bad, dropped.rejected().get(0).tx());
         String reason = BlockExecutor.firstRejection(dropped);
-        assertNotNull(reason);
-        assertTrue(reason.contains(reasonFragment), reason);
+        assertTrue(reason != null && reason.contains(reasonFragment), "expected a rejection containing '" + reasonFragment + "', got " + reason);
         assertEquals(2, dropped.receipts().size());
 
         BlockExecutor.Execution validated = l.execute(false, before, bad, after);
@@ -128,7 +127,8 @@ class EnvelopeTest {
     void defaultLifetimeIsAThousandBlocks() {
         Ledger l = new Ledger(SuiteCase.sim());
         byte[] payload = new Payloads.AnchorBatch("f", l.hash("f"), 1).encode();
-        assertNotNull(l.executor.checkEnvelope(l.state, 1, l.txExpiring("a1", TxType.ANCHOR_BATCH, payload, 1002)));
+        assertEquals("expiry height 1002 is more than 1000 blocks ahead of 1",
+                l.executor.checkEnvelope(l.state, 1, l.txExpiring("a1", TxType.ANCHOR_BATCH, payload, 1002)));
         assertNull(l.executor.checkEnvelope(l.state, 1, l.txExpiring("a1", TxType.ANCHOR_BATCH, payload, 1001)));
     }
 
@@ -151,10 +151,11 @@ class EnvelopeTest {
         Transaction t = anchorTx(l, "a1", "twice");
         BlockExecutor.Execution dropped = l.execute(true, t, t);
         assertEquals(List.of(t), dropped.included());
-        assertTrue(BlockExecutor.firstRejection(dropped).startsWith(BlockExecutor.DUPLICATE_PREFIX));
+        String reason = BlockExecutor.firstRejection(dropped);
+        assertTrue(reason != null && reason.startsWith(BlockExecutor.DUPLICATE_PREFIX), reason);
         BlockExecutor.Execution validated = l.execute(false, t, t);
         assertEquals(List.of(t), validated.included());
-        assertNotNull(BlockExecutor.firstRejection(validated));
+        assertEquals(reason, BlockExecutor.firstRejection(validated));
     }
 
     @Test
@@ -162,7 +163,7 @@ class EnvelopeTest {
         Ledger l = new Ledger(SuiteCase.sim());
         Transaction bad = l.anchor("a1", "zero", l.hash("zero"), 0);
         BlockExecutor.Receipt r = l.commitOne(bad);
-        assertFalse(r.ok());
+        assertEquals("an anchored batch holds at least one record", r.error());
         assertRejected(l, bad, BlockExecutor.DUPLICATE_PREFIX);
     }
 

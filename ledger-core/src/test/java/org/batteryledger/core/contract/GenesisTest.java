@@ -132,7 +132,7 @@ class GenesisTest {
     void decodeRejectsTrailingBytes() {
         byte[] enc = standard(SuiteCase.sim()).encode();
         byte[] longer = java.util.Arrays.copyOf(enc, enc.length + 1);
-        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> Genesis.decode(longer));
+        assertEquals("1 trailing bytes", assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> Genesis.decode(longer)).getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,7 +216,8 @@ class GenesisTest {
         Genesis g = standard(sc);
         List<Genesis.GenesisNode> nodes = new ArrayList<>(g.nodes());
         nodes.add(new Genesis.GenesisNode("a1", B, sc.signer("another-key").publicKey(), "ca", Role.OBSERVER));
-        assertThrows(IllegalArgumentException.class, () -> with(g, nodes).initialWrites(sc.suite()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> with(g, nodes).initialWrites(sc.suite()));
+        assertEquals("genesis lists two nodes named a1", e.getMessage());
     }
 
     @Test
@@ -226,21 +227,23 @@ class GenesisTest {
         Genesis observersOnly = with(g, List.of(gn(sc, "a1", A, Role.OBSERVER), gn(sc, "b1", B, Role.OBSERVER)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> observersOnly.initialWrites(sc.suite()));
         assertTrue(e.getMessage().contains("no consensus node"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> with(g, List.of()).initialWrites(sc.suite()));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> with(g, List.of()).initialWrites(sc.suite()));
+        assertEquals("genesis has no consensus node", none.getMessage());
     }
 
     @Test
     void rejectsInvalidParameters() {
         SuiteCase sc = SuiteCase.sim();
-        for (Map<String, Long> bad : List.of(
-                Map.of("noSuchParam", 1L),
-                Map.of(Params.MAX_BLOCK_TXS, 0L),
-                Map.of(Params.TX_LIFETIME_BLOCKS, -1L),
-                Map.of(Params.MAX_BLOCK_BYTES, 1023L),
-                Map.of(Params.GOVERNANCE_QUORUM, -1L))) {
-            Genesis g = Ledger.genesis(sc, AGENCIES, STANDARD, bad, TS);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.initialWrites(sc.suite()), bad.toString());
-            assertTrue(e.getMessage().startsWith("genesis: "), e.getMessage());
+        // each refused for its parameter (not for anything else about the genesis)
+        for (Map.Entry<Map<String, Long>, String> bad : List.of(
+                Map.entry(Map.of("noSuchParam", 1L), "genesis: unknown parameter noSuchParam"),
+                Map.entry(Map.of(Params.MAX_BLOCK_TXS, 0L), "genesis: maxBlockTxs must be between 1 and"),
+                Map.entry(Map.of(Params.TX_LIFETIME_BLOCKS, -1L), "genesis: txLifetimeBlocks must be between 1 and"),
+                Map.entry(Map.of(Params.MAX_BLOCK_BYTES, 1023L), "genesis: maxBlockBytes must be between 1024 and"),
+                Map.entry(Map.of(Params.GOVERNANCE_QUORUM, -1L), "genesis: governanceQuorum must be between 0 and"))) {
+            Genesis g = Ledger.genesis(sc, AGENCIES, STANDARD, bad.getKey(), TS);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.initialWrites(sc.suite()), bad.getKey().toString());
+            assertTrue(e.getMessage().startsWith(bad.getValue()), e.getMessage());
         }
         // the boundaries are accepted
         Genesis ok = Ledger.genesis(sc, AGENCIES, STANDARD,
@@ -254,24 +257,25 @@ class GenesisTest {
         Genesis g = standard(sc);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.initialWrites(Suites.ecdsa()));
         assertTrue(e.getMessage().contains(Suites.ecdsa().id()), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> g.genesisBlock(Suites.sm2()));
+        IllegalArgumentException sm2 = assertThrows(IllegalArgumentException.class, () -> g.genesisBlock(Suites.sm2()));
+        assertTrue(sm2.getMessage().contains("but " + Suites.sm2().id() + " was given"), sm2.getMessage());
     }
 
     @Test
     void paramsKnowTheirNamesAndMinimums() {
         assertNull(Params.check(Params.GOVERNANCE_QUORUM, 0));
         assertNull(Params.check(Params.TX_LIFETIME_BLOCKS, 1));
-        assertNotNull(Params.check(Params.TX_LIFETIME_BLOCKS, 0));
-        assertNotNull(Params.check(Params.VIEW_CHANGE_TIMEOUT_TICKS, 0));
-        assertNotNull(Params.check(Params.MAX_VIEW_CHANGE_TIMEOUT_TICKS, 0));
+        assertEquals("txLifetimeBlocks must be between 1 and 1000000, was 0", Params.check(Params.TX_LIFETIME_BLOCKS, 0));
+        assertEquals("viewChangeTimeoutTicks must be between 1 and 1000000, was 0", Params.check(Params.VIEW_CHANGE_TIMEOUT_TICKS, 0));
+        assertEquals("maxViewChangeTimeoutTicks must be between 1 and 1000000, was 0", Params.check(Params.MAX_VIEW_CHANGE_TIMEOUT_TICKS, 0));
         assertNull(Params.check(Params.MAX_BLOCK_BYTES, 1024));
-        assertNotNull(Params.check(Params.MAX_BLOCK_BYTES, 1023));
+        assertEquals("maxBlockBytes must be between 1024 and 8388608, was 1023", Params.check(Params.MAX_BLOCK_BYTES, 1023));
         // A block takes at most half a frame: no legal consensus message can exceed the frame limit.
         assertNull(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2));
         assertTrue(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2 + 1).contains("must be between 1024 and 8388608"));
         assertTrue(Params.check("bogus", 5).contains("unknown parameter bogus"));
         assertEquals(6, Params.defaults().size());
-        assertThrows(IllegalArgumentException.class, () -> Params.get(new WorldState(), "bogus"));
+        assertEquals("unknown parameter bogus", assertThrows(IllegalArgumentException.class, () -> Params.get(new WorldState(), "bogus")).getMessage());
         assertEquals(1_000L, Params.get(new WorldState(), Params.TX_LIFETIME_BLOCKS));
     }
 }

@@ -188,13 +188,15 @@ class CertificateCheckerTest {
     void rejectsTheOtherSuitesChainAndCa(PkiFixture pki) {
         PkiFixture other = PkiFixture.both().filter(p -> p != pki).findFirst().orElseThrow();
         assertRejected(pki.checker().check(other.nodeChain(), NOW, RevocationView.NONE, EVERYONE), "not signed by the chain CA");
-        assertThrows(IllegalArgumentException.class, () -> new CertificateChecker(pki.suite(), other.chainCa().certificate()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CertificateChecker(pki.suite(), other.chainCa().certificate()));
+        assertEquals("the chain CA certificate is not self-signed with suite " + pki.suite().id(), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
     void checkerRefusesAChainCaThatIsNotSelfSigned(PkiFixture pki) {
-        assertThrows(IllegalArgumentException.class, () -> new CertificateChecker(pki.suite(), pki.agencyCert()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CertificateChecker(pki.suite(), pki.agencyCert()));
+        assertEquals("the chain CA certificate is not self-signed with suite " + pki.suite().id(), e.getMessage());
     }
 
     private static void assertRejected(CheckResult result, String... fragments) {
