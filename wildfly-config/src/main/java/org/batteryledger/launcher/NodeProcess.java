@@ -70,6 +70,8 @@ public final class NodeProcess {
         pb.environment().put("JBOSS_PIDFILE", pidFile().toString());
         // Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held
         // a second 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
+        // glibc's malloc keeps an arena per thread by default (8 x cores): two keep native memory from growing with them.
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
                 "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
                         + " -Djava.net.preferIPv4Stack=true"));
