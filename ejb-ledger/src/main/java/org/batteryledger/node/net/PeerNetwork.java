@@ -34,7 +34,6 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,25 +102,6 @@ public final class PeerNetwork {
         void query(NodeId from, byte[] query, java.util.function.Consumer<byte[]> reply);
 
         void page(NodeId from, byte[] page);
-    }
-
-    /** What a link's handshake established, and its inbound rate. Used on the channel's event loop only. */
-    private static final class PeerInfo {
-        final BigInteger leafSerial;
-        final BigInteger agencySerial;
-        final Instant notAfter;
-        final TokenBucket bytes;
-        final TokenBucket frames;
-        volatile long unwritableSinceNanos;
-
-        PeerInfo(X509Certificate leaf, X509Certificate agency, long nowNanos, long maxFrameBytes) {
-            this.leafSerial = leaf.getSerialNumber();
-            this.agencySerial = agency == null ? null : agency.getSerialNumber();
-            Instant end = leaf.getNotAfter().toInstant();
-            this.notAfter = agency == null || end.isBefore(agency.getNotAfter().toInstant()) ? end : agency.getNotAfter().toInstant();
-            this.bytes = new TokenBucket(MAX_INBOUND_BYTES_PER_SECOND, Math.max(MAX_INBOUND_BYTES_PER_SECOND, 2 * maxFrameBytes), nowNanos);
-            this.frames = new TokenBucket(MAX_INBOUND_FRAMES_PER_SECOND, 2 * MAX_INBOUND_FRAMES_PER_SECOND, nowNanos);
-        }
     }
 
     private static final class Link {
@@ -240,7 +220,7 @@ public final class PeerNetwork {
                 return;
             }
             PeerInfo info = new PeerInfo(peerCert, agencyCert, System.nanoTime(), maxFrameBytes);
-            String refusal = refusal(peer, info, admission);
+            String refusal = info.refusal(peer, admission);
             if (refusal != null) {
                 refuse(ch, peer, refusal);
                 return;
@@ -253,26 +233,6 @@ public final class PeerNetwork {
                 link.attempts = 0;
             }
         });
-    }
-
-    /** Why a peer may not hold a link now, or null when it may. */
-    private static String refusal(NodeId peer, PeerInfo info, PeerAdmission.Admission a) {
-        if (a.revokedNodes().contains(peer)) {
-            return "node " + peer.shortId() + " is revoked";
-        }
-        if (a.revokedSerials().contains(info.leafSerial)) {
-            return "the certificate of node " + peer.shortId() + " (serial " + info.leafSerial + ") is revoked";
-        }
-        if (info.agencySerial != null && a.revokedSerials().contains(info.agencySerial)) {
-            return "the agency CA of node " + peer.shortId() + " (serial " + info.agencySerial + ") is revoked";
-        }
-        if (!a.admitted().contains(peer)) {
-            return "node " + peer.shortId() + " is neither in the registry nor a pending registration";
-        }
-        if (Instant.now().isAfter(info.notAfter)) {
-            return "the certificate of node " + peer.shortId() + " expired at " + info.notAfter;
-        }
-        return null;
     }
 
     private void refuse(Channel ch, NodeId peer, String reason) {
@@ -305,7 +265,7 @@ public final class PeerNetwork {
             NodeId peer = ch.attr(PEER).get();
             PeerInfo info = ch.attr(INFO).get();
             if (peer != null && info != null) {
-                String refusal = refusal(peer, info, a);
+                String refusal = info.refusal(peer, a);
                 if (refusal != null) {
                     refuse(ch, peer, refusal);
                 }

@@ -41,4 +41,26 @@ class SimulationSeedsTest {
         assertTrue(failures.isEmpty(), failures.size() + " failing seeds:\n" + String.join("\n", failures));
         assertTrue(committed > 0, "the load committed nothing: the checkers checked nothing");
     }
+
+    /**
+     * The seeds above cover every Byzantine behaviour, the drills' (flood, oversized, future, equivocate, silence)
+     * among them, many times over: the mixes are drawn per seed, so this counts them without running the seeds again.
+     */
+    @org.junit.jupiter.api.Test
+    void theSeedsCoverEveryByzantineBehaviour() {
+        java.util.EnumMap<Byzantine.Behaviour, Integer> seen = new java.util.EnumMap<>(Byzantine.Behaviour.class);
+        long[][] rows = {{4, 1, 0, 200, 2000}, {7, 2, 0, 120, 5000}, {7, 1, 1, 120, 7000}};
+        for (long[] row : rows) {
+            for (long seed = row[4]; seed < row[4] + row[3] * SCALE; seed++) {
+                String suite = seed % 20 == 0 ? (seed % 40 == 0 ? "sm2-sm3" : "ecdsa-p256-sha256") : SimSuite.ID;
+                Simulation sim = new Simulation(Scenario.randomMix(seed, (int) row[0], (int) row[1], (int) row[2], suite));
+                for (int n = 0; n < row[0]; n++) {
+                    sim.behavioursOf(n).forEach(b -> seen.merge(b, 1, Integer::sum));
+                }
+            }
+        }
+        for (Byzantine.Behaviour b : Byzantine.Behaviour.values()) {
+            assertTrue(seen.getOrDefault(b, 0) >= 20, b + " ran in only " + seen.getOrDefault(b, 0) + " seeds: " + seen);
+        }
+    }
 }
