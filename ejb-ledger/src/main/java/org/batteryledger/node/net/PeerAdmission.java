@@ -67,7 +67,8 @@ public class PeerAdmission {
         }
         replica.state().scan(Tables.PROPOSAL).values().forEach(raw -> {
             Proposal p = Proposal.decode(raw);
-            if (p.status() == Proposal.Status.OPEN && p.decodedAction() instanceof GovernanceAction.RegisterNode r) {
+            if (p.status() == Proposal.Status.OPEN && p.decodedAction() instanceof GovernanceAction.RegisterNode r
+                    && !Registry.isCaRevoked(replica.state(), r.caHash())) {
                 admitted.add(r.nodeId());
             }
         });

@@ -234,6 +234,16 @@ public final class BlockExecutor {
                 throw new ContractException("a revocation names a node id, a certificate serial, or both");
             }
             revoke(s, height, r.nodeIdOrEmpty().isEmpty() ? null : parseNodeId(r.nodeIdOrEmpty()), r.serialOrEmpty());
+        } else if (action instanceof GovernanceAction.RevokeAgencyCa r) {
+            boolean known = s.scan(Tables.NODE).values().stream().anyMatch(v -> NodeRecord.decode(v).caHash().equals(r.caHash()));
+            if (!known) {
+                throw new ContractException("no registered node was certified by an agency CA with caHash " + r.caHash());
+            }
+            if (Registry.isCaRevoked(s, r.caHash())) {
+                throw new ContractException("agency CA " + r.caHash().substring(0, 8) + " is already revoked");
+            }
+            s.put(Tables.REVOKED_CA, r.caHash(), Params.encode(height));
+            requireValidatorsLeft(s);
         } else if (action instanceof GovernanceAction.SetParameter p) {
             String problem = Params.check(p.name(), p.value());
             if (problem != null) {

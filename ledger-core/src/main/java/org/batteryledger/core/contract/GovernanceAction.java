@@ -79,6 +79,25 @@ public sealed interface GovernanceAction {
         }
     }
 
+    /**
+     * Revokes an agency CA, named by the hash the registry knows it by ({@code caHash} of its nodes): every node it
+     * certified leaves the validator set and loses its links at once. (A serial on the revocation list cuts links, but
+     * the chain cannot tell which nodes a serial certified.)
+     */
+    record RevokeAgencyCa(String caHash) implements GovernanceAction {
+        public int code() {
+            return 9;
+        }
+
+        public void writeBody(CanonicalWriter w) {
+            w.str(caHash);
+        }
+
+        public String describe() {
+            return "revoke agency CA " + caHash.substring(0, Math.min(8, caHash.length()));
+        }
+    }
+
     record SetParameter(String name, long value) implements GovernanceAction {
         public int code() {
             return 5;
@@ -177,6 +196,7 @@ public sealed interface GovernanceAction {
             }
             case 7 -> new SetMember(r.str(Limits.MAX_NAME_BYTES), Member.decode(r.bytes(MAX_MEMBER_BYTES)));
             case 8 -> new WithdrawValuation(r.str(Limits.MAX_NAME_BYTES), r.str(Limits.MAX_NAME_BYTES));
+            case 9 -> new RevokeAgencyCa(r.str(Limits.MAX_NAME_BYTES));
             default -> throw new DecodeException("unknown governance action " + code);
         };
         r.end();

@@ -18,8 +18,17 @@ public final class Registry {
         return v == null ? null : NodeRecord.decode(v);
     }
 
+    /** Revoked by its node id, or through its agency CA (every node that CA certified is out with it). */
     public static boolean isRevoked(PointReads state, NodeId id) {
-        return state.get(Tables.REVOKED_NODE, id.value()) != null;
+        if (state.get(Tables.REVOKED_NODE, id.value()) != null) {
+            return true;
+        }
+        NodeRecord n = node(state, id);
+        return n != null && isCaRevoked(state, n.caHash());
+    }
+
+    public static boolean isCaRevoked(PointReads state, String caHash) {
+        return state.get(Tables.REVOKED_CA, caHash) != null;
     }
 
     public static boolean isSerialRevoked(StateView state, String serial) {

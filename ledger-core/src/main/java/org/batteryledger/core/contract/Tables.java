@@ -8,6 +8,8 @@ public final class Tables {
     public static final String PROPOSAL = "proposal";
     public static final String REVOKED_NODE = "revoked-node";
     public static final String REVOKED_SERIAL = "revoked-serial";
+    /** Agency CAs revoked by governance, by the hash the registry names them with ({@code caHash}): their nodes are out. */
+    public static final String REVOKED_CA = "revoked-ca";
     public static final String ANCHOR = "anchor";
     public static final String VALUATION = "valuation";
     /** battery code -> its current {@link BatteryRegistry.Registration}. */

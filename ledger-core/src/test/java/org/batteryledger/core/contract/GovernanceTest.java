@@ -55,7 +55,11 @@ class GovernanceTest {
 
     /** A proposal the contract refuses at once (dry run): failed receipt, no proposal stored, only the replay index. */
     private static String refused(Ledger l, GovernanceAction action) {
-        Transaction p = l.propose("a1", action);
+        return refused(l, "a1", action);
+    }
+
+    private static String refused(Ledger l, String proposer, GovernanceAction action) {
+        Transaction p = l.propose(proposer, action);
         BlockExecutor.Execution ex = l.commit(p);
         assertEquals(List.of(p), ex.included());
         BlockExecutor.Receipt r = ex.receipts().get(0);
@@ -311,6 +315,22 @@ class GovernanceTest {
     }
 
     // --- Revoke -------------------------------------------------------------------------------------------------
+
+    // Issue 14: revoking an agency CA removes every node it certified from the validator set (and so from the links),
+    // which a serial on the revocation list cannot do: the chain does not know which nodes a serial certified.
+    @Test
+    void revokingAnAgencyCaRemovesEveryNodeItCertified() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        passOk(l, new GovernanceAction.RevokeAgencyCa("ca-" + Ledger.A));
+        assertTrue(Registry.isRevoked(l.state, l.id("a1")));
+        assertTrue(Registry.isRevoked(l.state, l.id("a2")));
+        assertEquals(l.ids("b1", "c1"), l.validatorIds());
+        assertTrue(Registry.activeNodes(l.state).stream().noneMatch(n -> n.agency().equals(Ledger.A)));
+        // a1 is out with its CA: b1 proposes from now on, and a1's own transactions are refused as a revoked sender's
+        assertContains(refused(l, "b1", new GovernanceAction.RevokeAgencyCa("ca-" + Ledger.A)), "is already revoked");
+        assertContains(refused(l, "b1", new GovernanceAction.RevokeAgencyCa("ca-nobody")), "no registered node was certified by an agency CA with caHash ca-nobody");
+        assertEquals(new GovernanceAction.RevokeAgencyCa("ca-x"), GovernanceAction.decode(new GovernanceAction.RevokeAgencyCa("ca-x").encode()));
+    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("suites")

@@ -120,12 +120,13 @@ public class AdminResource {
             case "remove-node" -> new GovernanceAction.RemoveNode(nodeId(text(body, "nodeId")));
             case "set-role" -> new GovernanceAction.SetRole(nodeId(text(body, "nodeId")), role(text(body, "role")));
             case "revoke" -> new GovernanceAction.Revoke(optionalText(body, "nodeId", ""), optionalText(body, "serial", ""));
+            case "revoke-agency-ca" -> new GovernanceAction.RevokeAgencyCa(text(body, "caHash"));
             case "set-parameter" -> new GovernanceAction.SetParameter(text(body, "name"), number(body, "value"));
             case "add-agency" -> new GovernanceAction.AddAgency(text(body, "name"), member(body));
             case "set-member" -> new GovernanceAction.SetMember(text(body, "agency"), member(body));
             case "withdraw-valuation" -> new GovernanceAction.WithdrawValuation(text(body, "certificateId"), text(body, "reason"));
             default -> throw Problem.badRequest("unknown action '" + kind
-                    + "': one of register-node, remove-node, set-role, revoke, set-parameter, add-agency, set-member, withdraw-valuation");
+                    + "': one of register-node, remove-node, set-role, revoke, revoke-agency-ca, set-parameter, add-agency, set-member, withdraw-valuation");
         };
     }
 
