@@ -18,6 +18,8 @@ final class PeerInfo {
     final TokenBucket bytes;
     final TokenBucket frames;
     volatile long unwritableSinceNanos;
+    /** Set when the link was refused: frames already read from it are dropped, not handed on. */
+    volatile boolean refused;
 
     PeerInfo(X509Certificate leaf, X509Certificate agency, long nowNanos, long maxFrameBytes) {
         this.leafSerial = leaf.getSerialNumber();

@@ -267,6 +267,7 @@ public final class PeerNetwork {
             if (peer != null && info != null) {
                 String refusal = info.refusal(peer, a);
                 if (refusal != null) {
+                    info.refused = true;
                     refuse(ch, peer, refusal);
                 }
             }
@@ -529,6 +530,10 @@ public final class PeerNetwork {
             }
             Channel channel = ctx.channel();
             PeerInfo info = channel.attr(INFO).get();
+            if (info.refused) {
+                framesDropped.incrementAndGet(); // read before the close took effect
+                return;
+            }
             long now = System.nanoTime();
             long wait = Math.max(info.bytes.take(frame.readableBytes() + 4.0, now), info.frames.take(1, now));
             if (wait > 0 && channel.config().isAutoRead()) {
