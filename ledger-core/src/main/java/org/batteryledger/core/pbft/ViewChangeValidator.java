@@ -79,10 +79,36 @@ final class ViewChangeValidator {
         if (distinct.size() + 1 < s.validators.quorum()) {
             return Rejected.of(Rejection.PREPARED_NO_QUORUM, distinct.size() + 1 + " of " + s.validators.quorum());
         }
+        equivocationsIn(pc, h);
         if (!withBlock) {
             return null;
         }
         Rejected block = blocks.validate(pp.block(), pp.view(), pp.sender(), h);
         return block == null ? null : block.within("prepared block");
+    }
+
+    /**
+     * A valid certificate carries signed votes of the slot it names: where this replica holds a vote of the same kind
+     * from the same signer for another block (the primary's pre-prepare, a backup's prepare), the signer signed twice
+     * for one slot. Proof of equivocation against the signer, whoever brought the certificate.
+     */
+    private void equivocationsIn(PreparedCertificate pc, Hash h) {
+        Slot mine = s.slots.get(pc.view());
+        if (mine == null) {
+            return;
+        }
+        PrePrepare pp = pc.prePrepare();
+        if (mine.prePrepare != null && mine.prePrepare.sender().equals(pp.sender()) && !mine.prePrepare.block().hash(s.suite).equals(h)) {
+            s.proven(pp.sender(), Rejected.of(Rejection.EQUIVOCATION, "primary " + pp.sender().shortId() + " proposed "
+                    + mine.prePrepare.block().hash(s.suite).shortHex() + " here and " + h.shortHex() + " elsewhere at height "
+                    + pp.height() + " view " + pp.view()));
+        }
+        for (Prepare p : pc.prepares()) {
+            Prepare seen = mine.prepares.get(p.sender());
+            if (seen != null && !seen.blockHash().equals(h)) {
+                s.proven(p.sender(), Rejected.of(Rejection.EQUIVOCATION, p.sender().shortId() + " prepared " + seen.blockHash().shortHex()
+                        + " here and " + h.shortHex() + " elsewhere at height " + pp.height() + " view " + pp.view()));
+            }
+        }
     }
 }

@@ -161,4 +161,18 @@ class ByzantineInputTest {
         assertEquals(Map.of(Rejection.EQUIVOCATION, 1L), p.replica.evidence(fx.id(1)));
         assertEquals(Map.of(), p.replica.evidence(fx.id(2)), "the peer that brought the proof is not to blame");
     }
+
+    // The same primary caught through a view change: the prepared certificate another validator brings holds the
+    // primary's signed pre-prepare of another block for the slot this replica was proposed a block in.
+    @Test
+    void aPrimaryThatProposedAnotherBlockHereIsCaughtByAViewChangesCertificate() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        p.step(1, fx.prePrepare(1, 1, 0, fx.chain().block(1, 0, fx.tx(3, 0))));
+        org.batteryledger.core.chain.Block elsewhere = fx.chain().block(1, 0, fx.tx(3, 1));
+        PreparedCertificate pc = fx.prepared(fx.prePrepare(1, 1, 0, elsewhere), 2, 3);
+        p.step(2, fx.viewChange(2, 1, 1, pc));
+        assertEquals(Map.of(Rejection.EQUIVOCATION, 1L), p.replica.evidence(fx.id(1)));
+        assertEquals(Map.of(), p.replica.evidence(fx.id(2)), "the validator that brought the proof is not to blame");
+    }
 }
