@@ -48,7 +48,19 @@ public class PeerAdmission {
         // The runtime applied the recovered registry before its port opened; no commit is persisted before every
         // startup bean is up (WildFly holds other threads' calls until then), so none is missed. Waiting here for the
         // replica's loop would deadlock with exactly that hold.
-        runtime.onCommit((replica, blocks) -> apply(replica));
+        runtime.onCommit((replica, blocks) -> {
+            if (blocks.stream().anyMatch(PeerAdmission::touchesAdmission)) {
+                apply(replica); // most blocks (anchors, valuations) change nobody's admission: no scan then
+            }
+        });
+    }
+
+    /** The tables admission is derived from. */
+    private static final Set<String> TABLES = Set.of(Tables.NODE, Tables.PROPOSAL, Tables.REVOKED_NODE, Tables.REVOKED_SERIAL,
+            Tables.REVOKED_CA);
+
+    static boolean touchesAdmission(org.batteryledger.core.pbft.Ready.Committed block) {
+        return block.writeSet().entries().stream().anyMatch(e -> TABLES.contains(e.table()));
     }
 
     private void apply(ReplicaView replica) {

@@ -98,9 +98,4 @@ final class Inbox {
         Share s = shares.get(peer);
         return s == null ? 0 : s.frames.get();
     }
-
-    /** Forgets the shares of peers no longer linked (their frames, if any, still run). */
-    void retain(java.util.Set<NodeId> peers) {
-        shares.keySet().removeIf(id -> !peers.contains(id) && shares.get(id).frames.get() == 0);
-    }
 }

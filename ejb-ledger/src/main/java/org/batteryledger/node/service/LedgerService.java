@@ -103,6 +103,7 @@ public class LedgerService {
         Map<String, LinkStats> byPeer = new HashMap<>();
         links.forEach(l -> byPeer.put(l.peer(), l));
         Map<NodeId, Long> announced = r.announcedHeights();
+        Map<NodeId, ReplicaMetrics.PeerEvidence> evidence = r.metrics().evidence();
         List<NodeView> out = new ArrayList<>();
         for (NodeRecord n : Registry.activeNodes(r.state())) {
             boolean isSelf = n.nodeId().equals(self);
@@ -117,7 +118,7 @@ public class LedgerService {
             NodeDiagnosis.Diagnosis d = NodeDiagnosis.diagnose(n.role(), isSelf, NodeDiagnosis.shareOfLast(overall, p.window(), window), window,
                     NodeDiagnosis.shareOfLast(recent, p.recentWindow(), recentWindow), recentWindow, link, medianRttOfOthers(links, n.nodeId()), lag);
             out.add(new NodeView(n, isSelf, overall, recent, link, lag, d.status(), d.reason(),
-                    isSelf ? null : misbehaviour(r, n.nodeId(), link, inboxDropped.applyAsLong(n.nodeId()), tickMillis)));
+                    isSelf ? null : misbehaviour(r.ticks(), evidence.get(n.nodeId()), link, inboxDropped.applyAsLong(n.nodeId()), tickMillis)));
         }
         return out;
     }
@@ -126,8 +127,7 @@ public class LedgerService {
     static final java.time.Duration RECENT_FAULT = java.time.Duration.ofMinutes(10);
 
     /** What this node saw {@code peer} send that an honest node never sends, and what its link cost; null if nothing. */
-    static NodeView.Misbehaviour misbehaviour(ReplicaView r, NodeId peer, LinkStats link, long overShare, long tickMillis) {
-        ReplicaMetrics.PeerEvidence e = r.metrics().evidence().get(peer);
+    static NodeView.Misbehaviour misbehaviour(long ticks, ReplicaMetrics.PeerEvidence e, LinkStats link, long overShare, long tickMillis) {
         long throttled = link == null ? 0 : link.throttled();
         if (e == null && overShare == 0 && throttled == 0) {
             return null;
@@ -138,8 +138,8 @@ public class LedgerService {
         java.time.Instant last = null;
         if (e != null) {
             e.counts().forEach((k, v) -> faults.put(k.name(), v));
-            first = now.minusMillis((r.ticks() - e.firstTick()) * tickMillis);
-            last = now.minusMillis((r.ticks() - e.lastTick()) * tickMillis);
+            first = now.minusMillis((ticks - e.firstTick()) * tickMillis);
+            last = now.minusMillis((ticks - e.lastTick()) * tickMillis);
         }
         boolean recent = last != null && last.isAfter(now.minus(RECENT_FAULT));
         return new NodeView.Misbehaviour(faults, e == null ? 0 : e.total(), first, last, e == null ? null : e.lastDetail(), overShare,
