@@ -235,36 +235,6 @@ public class RecordStore {
         return out;
     }
 
-    /** Battery codes with master data on this node: code, chemistry (from the canonical record) and session count. */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<BatterySummary> batteries(int limit) {
-        return batteries("", limit);
-    }
-
-    /** Batteries whose code starts with {@code prefix} (codes are [A-Z0-9-], so no LIKE wildcard can be in it). */
-    public List<BatterySummary> batteries(String prefix, int limit) {
-        List<BatterySummary> out = new ArrayList<>();
-        List<RecordEntity> masters = em.createQuery("select r from RecordEntity r where r.type = 'battery' and r.batteryCode like :prefix "
-                        + "order by r.batteryCode", RecordEntity.class)
-                .setParameter("prefix", prefix + "%").setMaxResults(limit).getResultList();
-        if (masters.isEmpty()) {
-            return out;
-        }
-        Map<String, Long> sessions = new HashMap<>();
-        for (Object[] row : em.createQuery("select r.batteryCode, count(r) from RecordEntity r where r.type = 'session' and r.batteryCode in :codes "
-                + "group by r.batteryCode", Object[].class).setParameter("codes", masters.stream().map(RecordEntity::batteryCode).toList()).getResultList()) {
-            sessions.put((String) row[0], (Long) row[1]);
-        }
-        for (RecordEntity m : masters) {
-            Object chemistry = ((Map<?, ?>) Json.parse(m.canonicalJson())).get("chemistry");
-            out.add(new BatterySummary(m.batteryCode(), String.valueOf(chemistry), sessions.getOrDefault(m.batteryCode(), 0L)));
-        }
-        return out;
-    }
-
-    public record BatterySummary(String batteryCode, String chemistry, long sessions) {
-    }
-
     /** Every record of a battery on this node, master data first, then sessions in intake order. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<RecordEntity> history(String batteryCode) {

@@ -12,8 +12,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.node.exchange.ConsortiumRecords;
+import org.batteryledger.node.fleet.FleetIndex;
+import org.batteryledger.node.fleet.FleetQuery;
 import org.batteryledger.node.passport.PassportService;
-import org.batteryledger.node.records.RecordStore;
+import org.batteryledger.node.valuation.ValuationKeys;
 import org.batteryledger.node.valuation.ValuationService;
 
 import java.util.ArrayList;
@@ -26,36 +28,54 @@ import java.util.Map;
 @Path("/batteries")
 @Produces(MediaType.APPLICATION_JSON)
 public class BatteryResource {
-    static final int MAX_LIMIT = 10_000;
 
-    @EJB
-    private RecordStore records;
     @EJB
     private PassportService passports;
     @EJB
     private ValuationService valuations;
+    @EJB
+    private FleetIndex fleet;
+    @EJB
+    private ValuationKeys keys;
     @jakarta.ws.rs.core.Context
     private jakarta.ws.rs.core.UriInfo uri;
 
+    /**
+     * The fleet table: every battery this node knows (registered on chain by any member, or with records here), with
+     * this node's latest assessment from the consortium's evidence. Sorted ({@code sort=stateOfHealth},
+     * {@code sort=-residualValue}), filtered in RSQL ({@code filter=chemistry==NMC;stateOfHealth=ge=0.8}) and paged by
+     * an opaque cursor: the next page's address is in the {@code Link} header (rel="next"), the number of matching rows
+     * in {@code X-Total-Count}. {@code prefix} (a battery code's beginning) is kept for older clients.
+     */
     @GET
-    public List<Map<String, Object>> list(@QueryParam("limit") @DefaultValue("100") int limit,
-                                          @QueryParam("prefix") @DefaultValue("") String prefix) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw Problem.badRequest("limit must be from 1 to " + MAX_LIMIT + ", not " + limit);
-        }
+    public Response list(@QueryParam("limit") Integer limit, @QueryParam("prefix") @DefaultValue("") String prefix,
+                         @QueryParam("sort") String sort, @QueryParam("filter") String filter, @QueryParam("cursor") String cursor) {
+        int l = FleetQuery.limit(limit);
         String p = prefix.trim().toUpperCase(java.util.Locale.ROOT);
         if (!p.matches("[A-Z0-9-]{0,64}")) {
             throw Problem.badRequest("a battery code prefix is up to 64 characters of [A-Z0-9-], not '" + prefix + "'");
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (RecordStore.BatterySummary b : records.batteries(p, limit)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("batteryCode", b.batteryCode());
-            m.put("chemistry", b.chemistry());
-            m.put("sessions", b.sessions());
-            out.add(m);
+        String f = p.isEmpty() ? filter : (filter == null || filter.isBlank() ? "" : "(" + filter + ");") + "batteryCode==" + p + "*";
+        long now = System.currentTimeMillis() / 1000;
+        FleetQuery.Sort order = FleetQuery.Sort.parse(sort);
+        FleetIndex.Page page = fleet.page(order, f, FleetQuery.filter(f, now), FleetQuery.Cursor.decode(cursor, order, f), l);
+        List<FleetRows.Row> rows = page.rows().stream().map(e -> FleetRows.row(e, now)).toList();
+        Response.ResponseBuilder r = Response.ok(rows, MediaType.APPLICATION_JSON).header("X-Total-Count", page.total());
+        if (page.nextCursor() != null) {
+            r.link(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(), "next");
         }
-        return out;
+        return r.build();
+    }
+
+    /** The pictures of the rows a filter matches (the same filter as the table's), so picture and table agree. */
+    @GET
+    @Path("summary")
+    public FleetRows.Summary summary(@QueryParam("filter") String filter) {
+        long now = System.currentTimeMillis() / 1000;
+        FleetIndex.Summary s = fleet.summary(FleetQuery.filter(filter, now));
+        var parameters = keys.keys().parameters();
+        FleetRows.Bands bands = parameters == null ? null : new FleetRows.Bands(parameters.endOfLifeSoh(), parameters.secondLifeFloorSoh());
+        return FleetRows.summary(filter, s, bands, now);
     }
 
     @GET

@@ -1,0 +1,199 @@
+package org.batteryledger.node.fleet;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.core.contract.BatteryRegistry;
+import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.pbft.Ready;
+import org.batteryledger.core.state.WriteSet;
+import org.batteryledger.node.records.NotHeld;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.service.LedgerService;
+import org.batteryledger.node.valuation.CannotValue;
+import org.batteryledger.node.valuation.ValuationService;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the fleet table in step, once a second: batteries the chain registers (seen in each commit; all of them once
+ * after a start), batteries this node takes records of (its intake followed by position), the chain's latest
+ * certificate of each, and then assessments of the batteries that are due, at a bounded rate. An assessment gathers
+ * the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
+ * spare for background work ({@code fleet.assessments.per.second}, default 8, against a share of 20 queries a second
+ * per asker at each holder). A battery is due when new, when its registration or this node's records of it change,
+ * shortly after an assessment that found records here not anchored yet, and {@code fleet.max.age.minutes} (default
+ * 60) after its last assessment, since other members' new records leave no trace on chain to react to.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class FleetRefresher {
+    private static final Logger LOG = Logger.getLogger(FleetRefresher.class.getName());
+    /** Battery codes touched by commits that wait for the next cycle, at most; beyond that a rescan catches up. */
+    static final int MAX_TOUCHED = 100_000;
+    static final int ROWS_PER_CYCLE = 1_000;
+    /** Records here waiting for their anchor: look again after about one anchoring round. */
+    static final long UNANCHORED_RECHECK_MILLIS = 5_000;
+    /** An assessment that failed for a reason of this node's own: try again after a minute. */
+    static final long RETRY_MILLIS = 60_000;
+
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private FleetIndex fleet;
+    @EJB
+    private ValuationService valuations;
+    @EJB
+    private LedgerService ledger;
+    @EJB
+    private NodeRuntime runtime;
+
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private volatile boolean rescan = true;
+    private String rescanAfter = "";
+    private int perCycle;
+    private long maxAgeMillis;
+    private long intakeMark = -1;
+    private ScheduledFuture<?> cycle;
+
+    @PostConstruct
+    void start() {
+        Properties p;
+        try {
+            p = runtime.directory().properties();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read node.properties: " + e.getMessage(), e);
+        }
+        perCycle = Math.max(0, Integer.parseInt(p.getProperty("fleet.assessments.per.second", "8").trim()));
+        maxAgeMillis = Math.max(1, Long.parseLong(p.getProperty("fleet.max.age.minutes", "60").trim())) * 60_000;
+        runtime.onCommit((replica, blocks) -> {
+            for (Ready.Committed b : blocks) {
+                for (WriteSet.Entry e : b.writeSet().entries()) {
+                    if (e.table().equals(Tables.BATTERY) || e.table().equals(Tables.VALUATION_LATEST)) {
+                        if (touched.size() < MAX_TOUCHED) {
+                            touched.add(e.key());
+                        } else {
+                            rescan = true; // the loop must not wait: the next cycles read the registry instead
+                        }
+                    }
+                }
+            }
+        });
+        cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 1_000, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "fleet table: " + perCycle + " assessments a second at most, each battery again after " + maxAgeMillis / 60_000 + " min");
+    }
+
+    @PreDestroy
+    void stop() {
+        if (cycle != null) {
+            cycle.cancel(false);
+        }
+    }
+
+    private void cycle() {
+        try {
+            long now = System.currentTimeMillis();
+            if (rescan) {
+                rescanStep(now);
+            }
+            applyTouched(now);
+            followIntake(now);
+            assessDue(now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a fleet table cycle failed; the next one tries again", e);
+        }
+    }
+
+    /** One page of the registry as the committed state holds it, so nothing registered while this node was down is missed. */
+    private void rescanStep(long now) {
+        List<byte[]> page = fleet.registrationsAfter(rescanAfter, ROWS_PER_CYCLE);
+        List<BatteryRegistry.Registration> regs = new ArrayList<>();
+        for (byte[] raw : page) {
+            regs.add(BatteryRegistry.Registration.decode(raw));
+        }
+        if (!regs.isEmpty()) {
+            fleet.registered(regs, now);
+            rescanAfter = regs.get(regs.size() - 1).batteryCode();
+        }
+        if (page.size() < ROWS_PER_CYCLE) {
+            rescan = false;
+            rescanAfter = "";
+        }
+    }
+
+    private void applyTouched(long now) {
+        if (touched.isEmpty()) {
+            return;
+        }
+        List<String> codes = new ArrayList<>();
+        for (String c : touched) {
+            codes.add(c);
+            if (codes.size() == ROWS_PER_CYCLE) {
+                break;
+            }
+        }
+        codes.forEach(touched::remove);
+        List<BatteryRegistry.Registration> regs = new ArrayList<>();
+        Map<String, String> latest = new LinkedHashMap<>();
+        for (String code : codes) {
+            ledger.state(Tables.BATTERY, code).map(BatteryRegistry.Registration::decode).ifPresent(regs::add);
+            ledger.state(Tables.VALUATION_LATEST, code).ifPresent(id -> latest.put(code, new String(id, StandardCharsets.UTF_8)));
+        }
+        fleet.registered(regs, now);
+        fleet.certificates(latest, now);
+    }
+
+    private void followIntake(long now) {
+        if (intakeMark < 0) {
+            intakeMark = fleet.intakeMark();
+        }
+        intakeMark = fleet.followIntake(intakeMark, 5 * ROWS_PER_CYCLE, now);
+    }
+
+    private void assessDue(long now) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (String code : fleet.due(now, perCycle)) {
+            if (System.nanoTime() > deadline) {
+                return; // a holder that does not answer costs its timeout: the rest wait for the next cycle
+            }
+            assess(code);
+        }
+    }
+
+    /** Assesses one battery now from the consortium's evidence and writes its row. */
+    public void assess(String code) {
+        long now = System.currentTimeMillis();
+        try {
+            ValuationService.Valued v = valuations.value(code, true);
+            String certificate = ledger.state(Tables.VALUATION_LATEST, code).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+            Assessed a = Assessed.of(v, certificate);
+            fleet.assessed(code, a, now, now + (a.unanchored() > 0 ? UNANCHORED_RECHECK_MILLIS : maxAgeMillis));
+        } catch (NotHeld | CannotValue e) {
+            fleet.notAssessed(code, Evidence.UNAVAILABLE, e.getMessage(), now, now + maxAgeMillis);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "assessing " + code + " for the fleet table failed", e);
+            fleet.notAssessed(code, Evidence.NOT_ASSESSED, "the last assessment failed on this node; it is tried again", now, now + RETRY_MILLIS);
+        }
+    }
+}
