@@ -17,6 +17,22 @@ export function hasRole(...roles) { return !!session && roles.some(r => session.
 export function apiUrl(path) { return BASE + path; }
 
 export async function api(method, path, body, contentType = 'application/json') {
+  return (await call(method, path, body, contentType)).json;
+}
+
+/**
+ * A page of a list the node pages with a Link header (rel="next") and X-Total-Count: {items, next (the next page's
+ * cursor, or null), total}.
+ */
+export async function apiPage(path) {
+  const r = await call('GET', path);
+  const link = r.headers.get('Link') || '';
+  const m = link.match(/<([^>]*)>\s*;\s*rel="next"/);
+  const next = m ? new URL(m[1], location.href).searchParams.get('cursor') : null;
+  return { items: r.json, next, total: Number(r.headers.get('X-Total-Count') || 0) };
+}
+
+async function call(method, path, body, contentType = 'application/json') {
   const headers = { 'X-Requested-With': 'battery-ledger-console', 'Accept': 'application/json' };
   if (method !== 'GET' && session && session.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
   let payload;
@@ -35,7 +51,7 @@ export async function api(method, path, body, contentType = 'application/json') 
   if (!r.ok) {
     throw new ApiError(r.status, (json && json.detail) || (r.status + ' ' + r.statusText));
   }
-  return json;
+  return { json, headers: r.headers };
 }
 
 export async function logout() {

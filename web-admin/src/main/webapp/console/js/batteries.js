@@ -1,31 +1,23 @@
-// Batteries: search by code; a battery's history (master data, sessions, anchors), each record verifiable with its
-// proof, checked by the node and again in this browser.
-import { api, currentSession } from './api.js';
+// Batteries: the fleet table (fleet.js) and lots (lots.js); a battery's history (master data, sessions, anchors), each
+// record verifiable with its proof, checked by the node and again in this browser.
+import { api, currentSession, hasRole } from './api.js';
+import { fleetCard } from './fleet.js';
+import { lotsCard, startLot } from './lots.js';
 import { el, fill, page, figure, short, toast } from './dom.js';
 import { recordHash, rootFromPath } from './merkle.js';
 
 const SHOWN_SESSIONS = 200;
 
 export async function batteriesPage(args) {
-  const input = el('input', { id: 'battery-search', placeholder: 'battery code or its beginning', size: 32, autocomplete: 'off' });
-  const results = el('ul', { id: 'battery-results' });
   const detail = el('div', { id: 'battery-detail' });
-  const search = async () => {
-    const prefix = input.value.trim().toUpperCase();
-    const list = await api('GET', '/batteries?limit=50&prefix=' + encodeURIComponent(prefix));
-    fill(results, ...(list.length === 0 ? [el('li', { class: 'muted' }, 'No battery code starts with ' + prefix + ' on this node.')]
-      : list.map(b => el('li', {}, el('a', { href: '#/batteries/' + encodeURIComponent(b.batteryCode), 'data-code': b.batteryCode }, b.batteryCode),
-        ' · ' + b.chemistry + ' · ' + b.sessions + ' sessions'))));
-  };
-  page(el('section', { class: 'card' }, el('h2', {}, 'Batteries'),
-    el('form', { class: 'row', onsubmit: e => { e.preventDefault(); search().catch(x => toast(x.message, true)); } },
-      input, el('button', { type: 'submit', id: 'battery-search-button', class: 'primary' }, 'Search')), results), detail);
   if (args[0]) {
-    input.value = args[0];
+    page(el('p', {}, el('a', { href: '#/batteries', id: 'back-to-fleet' }, '← Fleet')), detail);
     await showBattery(detail, args[0]);
-  } else {
-    await search();
+    return;
   }
+  const fleet = fleetCard(hasRole('recycler', 'admin') ? selection => startLot(selection) : null);
+  page(fleet.card, lotsCard());
+  await fleet.reload();
 }
 
 async function showBattery(box, code) {

@@ -90,3 +90,22 @@ export function barChart(items, opts = {}) {
   });
   return svg;
 }
+
+/**
+ * Ticks for an axis from min to max: about `count` steps of 1, 2 or 5 × 10^k (whole numbers when `integer`), the
+ * first at or below min and the last at or above max.
+ */
+export function niceTicks(min, max, count = 4, integer = false) {
+  if (!(max > min)) max = min + (integer ? 1 : 1);
+  const raw = (max - min) / count;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  let step = [1, 2, 5, 10].map(m => m * mag).find(st => st >= raw);
+  if (integer) step = Math.max(1, Math.round(step));
+  const first = Math.floor(min / step) * step;
+  const ticks = [];
+  for (let v = first; v < max + step; v += step) {
+    ticks.push(Number(v.toFixed(10)));
+    if (v >= max) break;
+  }
+  return ticks;
+}

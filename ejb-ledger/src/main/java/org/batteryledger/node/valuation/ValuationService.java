@@ -72,7 +72,8 @@ public class ValuationService {
         }
     }
 
-    public record Issued(ValuationCertificate certificate, Hash hash, byte[] cms, Registration registration) {
+    /** A certificate just issued, with the valuation it carries. */
+    public record Issued(ValuationCertificate certificate, Hash hash, byte[] cms, Registration registration, Valued valued) {
     }
 
     public record Stored(ValuationCertificate certificate, byte[] cms, Registration registration) {
@@ -115,24 +116,55 @@ public class ValuationService {
         Hash hash = certificate.hash(suite);
 
         store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms));
+        register(certificate.id(), batteryCode, hash, k.registrationTimeoutMillis());
+        return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()), v);
+    }
+
+    /**
+     * Submits the registration of a stored certificate and waits for its block (up to the timeout; the registration's
+     * status says if it is still on its way).
+     *
+     * @throws CannotValue when the chain refuses it
+     */
+    private void register(String certificateId, String batteryCode, Hash hash, long timeoutMillis) {
         SubmitResult submitted = ledger.submitAsNode(TxType.REGISTER_VALUATION,
-                new Payloads.RegisterValuation(certificate.id(), batteryCode, hash).encode());
+                new Payloads.RegisterValuation(certificateId, batteryCode, hash).encode());
         if (!submitted.accepted()) {
             String why = "the chain did not take the registration: " + submitted.reason();
-            store.refused(certificate.id(), why);
+            store.refused(certificateId, why);
             throw new CannotValue(why);
         }
-        store.submitted(certificate.id(), submitted.txHash().hex());
-        Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(k.registrationTimeoutMillis()));
+        store.submitted(certificateId, submitted.txHash().hex());
+        Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(timeoutMillis));
         if (height.isPresent()) {
             String error = ledger.receipt(submitted.txHash().hex()).map(r -> r.error()).orElse(null);
             if (error != null) {
-                store.refused(certificate.id(), error);
-                throw new CannotValue("the chain refused the registration of " + certificate.id() + ": " + error);
+                store.refused(certificateId, error);
+                throw new CannotValue("the chain refused the registration of " + certificateId + ": " + error);
             }
-            store.registered(certificate.id(), height.get());
+            store.registered(certificateId, height.get());
         }
-        return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()));
+    }
+
+    /**
+     * A certificate this node issued of the battery at or after {@code sinceMillis} that the chain did not refuse, if
+     * any: what a lot interrupted by a crash adopts instead of valuing the battery again. One only signed before the
+     * crash has its registration submitted now.
+     */
+    public Optional<Stored> issuedSince(String batteryCode, long sinceMillis) {
+        for (ValuationEntity e : store.ofBattery(batteryCode)) {
+            if (e.issuedAt() < sinceMillis) {
+                break; // newest first
+            }
+            if (e.status() == ValuationEntity.Status.REFUSED) {
+                continue;
+            }
+            if (e.status() == ValuationEntity.Status.SIGNED) {
+                register(e.certificateId(), batteryCode, Hash.fromHex(e.certificateHash()), keys.keys().registrationTimeoutMillis());
+            }
+            return certificate(e.certificateId());
+        }
+        return Optional.empty();
     }
 
     /** A battery valued from this node's anchored records, with the anchors of the evidence; nothing signed or stored. */

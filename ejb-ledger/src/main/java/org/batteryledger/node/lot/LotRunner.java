@@ -1,0 +1,149 @@
+package org.batteryledger.node.lot;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.core.valuation.Assessment;
+import org.batteryledger.node.fleet.Assessed;
+import org.batteryledger.node.fleet.FleetIndex;
+import org.batteryledger.node.records.InvalidInput;
+import org.batteryledger.node.records.NotHeld;
+import org.batteryledger.node.valuation.CannotValue;
+import org.batteryledger.node.valuation.ValuationService;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Values the batteries of running lots, {@link #PARALLEL} at a time (each waits for its registration's block, so a few
+ * in flight share blocks), oldest lot first. An item is claimed as STARTED in the database before its valuation
+ * begins; after a crash, the first cycle gives each STARTED item the certificate this node issued of its battery since
+ * then, if there is one, and puts the others back in line: a lot resumes, and no battery in it is valued twice.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class LotRunner {
+    private static final Logger LOG = Logger.getLogger(LotRunner.class.getName());
+    static final int PARALLEL = 4;
+    /** The fleet table's row of a battery valued in a lot is fresh: look again after this long at the earliest. */
+    static final long FRESH_MILLIS = 10 * 60_000;
+
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @Resource
+    private ManagedExecutorService executor;
+    @EJB
+    private LotStore store;
+    @EJB
+    private ValuationService valuations;
+    @EJB
+    private FleetIndex fleet;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean recovered;
+    private ScheduledFuture<?> cycle;
+
+    @PostConstruct
+    void start() {
+        // Recovery waits for blocks (a registration signed before a crash is submitted): never in a startup callback.
+        cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (cycle != null) {
+            cycle.cancel(false);
+        }
+    }
+
+    private void cycle() {
+        try {
+            if (!recovered) {
+                recover();
+                recovered = true;
+            }
+            int free = PARALLEL - inFlight.get();
+            if (free <= 0) {
+                return;
+            }
+            for (LotItemEntity item : store.claim(free, System.currentTimeMillis())) {
+                inFlight.incrementAndGet();
+                try {
+                    executor.execute(() -> {
+                        try {
+                            value(item);
+                        } finally {
+                            inFlight.decrementAndGet();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    inFlight.decrementAndGet();
+                    store.pending(item.lotId(), item.position()); // back in line for the next cycle
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a lot valuation cycle failed; the next one tries again", e);
+        }
+    }
+
+    private void recover() {
+        List<LotItemEntity> started = store.started();
+        for (LotItemEntity item : started) {
+            Optional<ValuationService.Stored> issued = valuations.issuedSince(item.batteryCode(), item.startedAt());
+            if (issued.isPresent()) {
+                Map<?, ?> results = (Map<?, ?>) issued.get().certificate().document().get("results");
+                Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
+                store.valued(item.lotId(), item.position(), issued.get().certificate().id(), num(results.get("stateOfHealth")),
+                        (String) results.get("status"), num(value.get("amount")), num(value.get("low")), num(value.get("high")),
+                        (String) value.get("currency"), "adopted");
+                store.finishIfDone(item.lotId(), System.currentTimeMillis());
+            } else {
+                store.pending(item.lotId(), item.position());
+            }
+        }
+        if (!started.isEmpty()) {
+            LOG.info(() -> started.size() + " lot item(s) interrupted by a stop: certificates issued before it adopted, the rest valued again");
+        }
+    }
+
+    private static double num(Object o) {
+        return o == null ? 0 : ((Number) o).doubleValue();
+    }
+
+    private void value(LotItemEntity item) {
+        boolean partial = store.find(item.lotId()).map(LotEntity::partial).orElse(false);
+        try {
+            ValuationService.Issued issued = valuations.issue(item.batteryCode(), partial);
+            Assessment a = issued.valued().assessment();
+            Assessed row = Assessed.of(issued.valued(), issued.certificate().id());
+            store.valued(item.lotId(), item.position(), issued.certificate().id(), row.stateOfHealth(), a.status().wire(), row.residualValue(),
+                    row.residualValueLow(), row.residualValueHigh(), row.currency(), row.evidence().wire());
+            long now = System.currentTimeMillis();
+            fleet.assessed(item.batteryCode(), row, now, now + FRESH_MILLIS);
+        } catch (CannotValue | NotHeld | InvalidInput e) {
+            store.failed(item.lotId(), item.position(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "valuing " + item.batteryCode() + " of lot " + item.lotId() + " failed", e);
+            store.failed(item.lotId(), item.position(), "this node could not value it (see its log); value it again in a new lot");
+        } finally {
+            store.finishIfDone(item.lotId(), System.currentTimeMillis());
+        }
+    }
+}
