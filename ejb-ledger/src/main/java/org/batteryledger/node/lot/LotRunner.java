@@ -30,8 +30,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Values the batteries of running lots, {@link #PARALLEL} at a time (each waits for its registration's block, so a few
- * in flight share blocks), oldest lot first. An item is claimed as STARTED in the database before its valuation
+ * Values the batteries of running lots, {@link #PARALLEL} at a time (each waits for its registration's block, so the
+ * ones in flight share blocks; each gathers from every holder within the holder's share of 20 queries a second per
+ * asker), oldest lot first. An item is claimed as STARTED in the database before its valuation
  * begins; after a crash, the first cycle gives each STARTED item the certificate this node issued of its battery since
  * then, if there is one, and puts the others back in line: a lot resumes, and no battery in it is valued twice.
  */
@@ -41,7 +42,7 @@ import java.util.logging.Logger;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class LotRunner {
     private static final Logger LOG = Logger.getLogger(LotRunner.class.getName());
-    static final int PARALLEL = 4;
+    static final int PARALLEL = 8;
     /** The fleet table's row of a battery valued in a lot is fresh: look again after this long at the earliest. */
     static final long FRESH_MILLIS = 10 * 60_000;
 

@@ -138,7 +138,7 @@ public class LotResource {
             });
             w.flush();
         };
-        return Response.ok(out, "text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + id + ".csv\"").build();
+        return Response.ok(out, "text/csv; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + id + "-report.csv\"").build();
     }
 
     @GET
@@ -152,7 +152,7 @@ public class LotResource {
         LotPdf.Summary summary = new LotPdf.Summary(v.lotId(), v.status(), v.createdAt(), v.createdBy(), v.selection(), v.total(), v.valued(),
                 v.failed(), v.cancelled(), v.value().stream().map(x -> new LotPdf.Value(x.currency(), x.amount(), x.low(), x.high())).toList());
         return Response.ok(LotPdf.render(summary, rows), ValuationResource.PDF)
-                .header("Content-Disposition", "inline; filename=\"" + id + ".pdf\"").build();
+                .header("Content-Disposition", "inline; filename=\"" + id + "-report.pdf\"").build();
     }
 
     /** The CMS of every certificate the lot issued, one file per certificate named by its id. */
