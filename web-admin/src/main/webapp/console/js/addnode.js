@@ -4,10 +4,10 @@ import { api } from './api.js';
 import { el, fill, short, toast } from './dom.js';
 
 export function addNodeCard() {
-  const csr = el('textarea', { id: 'csr-pem', rows: 6, placeholder: '-----BEGIN CERTIFICATE REQUEST-----  (from ./consortium prepare-node on the new node\'s host)' });
+  const csr = el('textarea', { id: 'csr-pem', rows: 6, 'aria-label': 'The new node\'s certificate signing request (PEM)', placeholder: '-----BEGIN CERTIFICATE REQUEST-----  (from ./consortium prepare-node on the new node\'s host)' });
   const role = el('select', { id: 'new-node-role' }, el('option', { value: 'consensus' }, 'consensus'), el('option', { value: 'observer' }, 'observer'));
   const request = el('div', { id: 'node-request' });
-  const cert = el('textarea', { id: 'certificate-pem', rows: 6, placeholder: '-----BEGIN CERTIFICATE-----  (from ./consortium sign-csr, issued by the agency CA)' });
+  const cert = el('textarea', { id: 'certificate-pem', rows: 6, 'aria-label': 'The new node\'s certificate from the agency CA (PEM)', placeholder: '-----BEGIN CERTIFICATE-----  (from ./consortium sign-csr, issued by the agency CA)' });
   const steps = el('ul', { class: 'steps', id: 'node-request-steps' });
   const certStep = el('div', { class: 'hidden', id: 'certificate-step' }, el('h3', {}, '2. The certificate from your agency\'s CA'), cert,
     el('div', { class: 'row' }, el('button', { type: 'button', id: 'propose-node', class: 'primary', onclick: propose }, 'Check and propose the registration')));

@@ -14,7 +14,10 @@ async function route() {
   if (refresh) { clearInterval(refresh); refresh = null; }
   const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || 'nodes').split('/');
   const show = PAGES[name] || nodesPage;
-  document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === name));
+  document.querySelectorAll('header nav a').forEach(a => {
+    a.classList.toggle('active', a.dataset.page === name);
+    if (a.dataset.page === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
   try {
     const again = await show(rest.map(decodeURIComponent));
     // Pages that show live figures return a refresher; it runs every 5 s while the page is shown.

@@ -1,7 +1,7 @@
 // Chain: head, view and primary; recent blocks with their transactions and the commit certificate's signers; the
 // view and the transactions per block over height.
 import { api } from './api.js';
-import { el, fill, page, figure, short } from './dom.js';
+import { el, fill, refill, page, figure, short } from './dom.js';
 import { lineChart } from './charts.js';
 
 export async function chainPage() {
@@ -26,12 +26,15 @@ export async function chainPage() {
     fill(charts, 
       lineChart([{ name: 'certificate view', points: asc.map(b => [b.height, b.certificateView]) }],
         { id: 'view-chart', title: 'View of each block\'s commit certificate', xLabel: 'block height', yLabel: 'view', yMin: 0,
-          yFormat: v => v.toFixed(1) }),
+          xInteger: true, yInteger: true }),
       lineChart([{ name: 'transactions', points: asc.map(b => [b.height, b.transactions]) }],
-        { id: 'throughput-chart', title: 'Transactions per block', xLabel: 'block height', yLabel: 'transactions', yMin: 0 }));
-    fill(blocks, el('thead', {}, el('tr', {}, ['Height', 'Time (UTC)', 'Proposer', 'View', 'Transactions', 'Signed by'].map(h => el('th', {}, h)))),
+        { id: 'throughput-chart', title: 'Transactions per block', xLabel: 'block height', yLabel: 'transactions', yMin: 0,
+          xInteger: true, yInteger: true }));
+    // A row opens its block on a click; for the keyboard, the height is a button (its click reaches the row).
+    refill(blocks, el('thead', {}, el('tr', {}, ['Height', 'Time (UTC)', 'Proposer', 'View', 'Transactions', 'Signed by'].map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, recent.slice(0, 25).map(b => el('tr', { class: 'clickable', 'data-height': b.height, onclick: () => show(b.height) },
-        el('td', {}, b.height), el('td', {}, b.timestamp.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), el('td', {}, name(b.proposer)),
+        el('td', {}, el('button', { type: 'button', class: 'link', 'data-key': 'block:' + b.height, 'aria-label': 'Show block ' + b.height }, b.height)),
+        el('td', {}, b.timestamp.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), el('td', {}, name(b.proposer)),
         el('td', {}, b.certificateView), el('td', {}, Object.entries(b.types).map(([t, c]) => c + ' ' + t).join(', ')),
         el('td', {}, b.signers.map(name).join(', '))))));
   }
@@ -48,7 +51,7 @@ export async function chainPage() {
       el('table', { id: 'certificate-table' }, el('tbody', {}, b.commitCertificate.map(s => el('tr', {},
         el('td', {}, name(s.nodeId)), el('td', { class: 'mono' }, short(s.signature, 48)))))),
       el('h3', {}, 'Transactions'),
-      el('table', { id: 'transaction-table' }, el('thead', {}, el('tr', {}, ['Hash', 'Type', 'Sender', 'Outcome'].map(h => el('th', {}, h)))),
+      el('table', { id: 'transaction-table' }, el('thead', {}, el('tr', {}, ['Hash', 'Type', 'Sender', 'Outcome'].map(h => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, b.transactions.map(t => el('tr', {}, el('td', { class: 'mono', title: t.hash }, short(t.hash, 16)), el('td', {}, t.type),
           el('td', {}, name(t.sender)), el('td', { class: t.ok ? 'valid' : 'invalid' }, t.ok ? 'ok' : t.error))))));
   }

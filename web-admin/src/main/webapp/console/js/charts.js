@@ -13,8 +13,61 @@ function s(tag, attrs = {}, text) {
 export function color(i) { return COLORS[i % COLORS.length]; }
 
 /**
+ * Tick values for an axis from min to max: about `count` of them, spaced by a "nice" step (1, 2 or 5 × 10^k), each a
+ * multiple of the step, none repeated. With `integer` the step is at least 1, so every tick is a whole number (block
+ * heights, counts: never 1.3 or 2.5).
+ */
+export function niceTicks(min, max, count = 5, integer = false) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (min > max) [min, max] = [max, min];
+  return ticksWith(min, max, niceStep(max - min, count, integer));
+}
+
+function niceStep(span, count, integer) {
+  if (!(span > 0)) return 1;
+  // The 1-2-5 step nearest (on a log scale) to span / count, as d3's tickIncrement picks it.
+  const raw = span / Math.max(1, count);
+  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const norm = raw / magnitude;
+  const step = (norm >= Math.sqrt(50) ? 10 : norm >= Math.sqrt(10) ? 5 : norm >= Math.sqrt(2) ? 2 : 1) * magnitude;
+  return integer ? Math.max(1, Math.round(step)) : step;
+}
+
+// Multiples of step within [min, max], computed from integer indexes (no accumulated rounding) and rounded to the
+// step's decimals, so 0.1 + 0.2 prints as 0.3.
+function ticksWith(min, max, step) {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const ticks = [];
+  const first = Math.ceil(min / step - 1e-9), last = Math.floor(max / step + 1e-9);
+  for (let k = first; k <= last && ticks.length < 1000; k++) {
+    const v = Number((k * step).toFixed(decimals));
+    if (ticks[ticks.length - 1] !== v) ticks.push(v);
+  }
+  return ticks;
+}
+
+function stepDecimals(ticks) {
+  return ticks.length > 1 ? Math.max(0, -Math.floor(Math.log10(ticks[1] - ticks[0]) + 1e-9)) : 0;
+}
+
+// One axis's range: integer axes widen to whole numbers, an empty range opens by one, and an end the caller did not
+// fix widens to the next multiple of the tick step (a y axis that ends at 1,000 rather than 937).
+function axisRange(values, fixedMin, fixedMax, count, integer) {
+  let lo = fixedMin ?? Math.min(...values), hi = fixedMax ?? Math.max(...values);
+  if (integer) { lo = Math.floor(lo); hi = Math.ceil(hi); }
+  if (lo === hi) { // one value: open the range on a side the caller left free (views all 0 with yMin 0: 0 to 1)
+    if (fixedMax === undefined || fixedMax === null) hi += 1; else lo -= 1;
+  }
+  const step = niceStep(hi - lo, count, integer);
+  if (fixedMin === undefined || fixedMin === null) lo = Math.floor(lo / step + 1e-9) * step;
+  if (fixedMax === undefined || fixedMax === null) hi = Math.ceil(hi / step - 1e-9) * step;
+  return { lo, hi, ticks: ticksWith(lo, hi, step) };
+}
+
+/**
  * A line chart. series: [{name, points: [[x, y]], dashed, color, band: [[x, low, high]]}]; opts: {id, title,
- * xLabel, yLabel, yMin, yMax, yFormat, xFormat, thresholds: [{y, label}]}.
+ * xLabel, yLabel, yMin, yMax, yFormat, xFormat, xInteger, yInteger, thresholds: [{y, label}]}. Ticks are "nice"
+ * values (niceTicks); xInteger / yInteger keep them whole numbers for integer quantities (block height, counts).
  */
 export function lineChart(series, opts = {}) {
   const W = 900, H = 260, L = 60, R = 150, T = 24, B = 40;
@@ -30,21 +83,33 @@ export function lineChart(series, opts = {}) {
     svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'no data yet'));
     return svg;
   }
+  // The x axis spans the data exactly (its ends are not widened); the y axis widens to nice ends unless fixed.
   let x0 = Math.min(...xs), x1 = Math.max(...xs);
+  if (opts.xInteger) { x0 = Math.floor(x0); x1 = Math.ceil(x1); }
   if (x0 === x1) { x0 -= 1; x1 += 1; }
-  let y0 = opts.yMin ?? Math.min(...ys), y1 = opts.yMax ?? Math.max(...ys);
-  if (y0 === y1) { y0 -= 1; y1 += 1; }
+  const xTicks = niceTicks(x0, x1, 7, !!opts.xInteger);
+  const { lo: y0, hi: y1, ticks: yTicks } = axisRange(ys, opts.yMin, opts.yMax, 5, !!opts.yInteger);
   const px = x => L + (x - x0) / (x1 - x0) * (W - L - R);
   const py = y => H - B - (y - y0) / (y1 - y0) * (H - T - B);
-  const fy = opts.yFormat || (v => (Math.abs(y1 - y0) < 5 ? v.toFixed(2) : Math.round(v)));
-  const fx = opts.xFormat || (v => Math.round(v));
+  const yDecimals = stepDecimals(yTicks), xDecimals = stepDecimals(xTicks);
+  const fy = opts.yFormat || (v => v.toFixed(opts.yInteger ? 0 : yDecimals));
+  const fx = opts.xFormat || (v => v.toFixed(opts.xInteger ? 0 : xDecimals));
   const axis = s('g', { class: 'axis' });
-  for (let i = 0; i <= 4; i++) {
-    const y = y0 + (y1 - y0) * i / 4;
+  let last = null;
+  for (const y of yTicks) {
+    const label = String(fy(y));
+    if (label === last) continue; // a format coarser than the step would repeat a label
+    last = label;
     axis.append(s('line', { class: 'grid', x1: L, x2: W - R, y1: py(y), y2: py(y) }));
-    axis.append(s('text', { x: L - 6, y: py(y) + 4, 'text-anchor': 'end' }, fy(y)));
-    const x = x0 + (x1 - x0) * i / 4;
-    axis.append(s('text', { x: px(x), y: H - B + 16, 'text-anchor': 'middle' }, fx(x)));
+    axis.append(s('text', { class: 'tick y-tick', x: L - 6, y: py(y) + 4, 'text-anchor': 'end' }, label));
+  }
+  last = null;
+  for (const x of xTicks) {
+    const label = String(fx(x));
+    if (label === last) continue;
+    last = label;
+    axis.append(s('line', { x1: px(x), x2: px(x), y1: H - B, y2: H - B + 4 }));
+    axis.append(s('text', { class: 'tick x-tick', x: px(x), y: H - B + 16, 'text-anchor': 'middle' }, label));
   }
   axis.append(s('line', { x1: L, x2: W - R, y1: H - B, y2: H - B }));
   axis.append(s('line', { x1: L, x2: L, y1: T, y2: H - B }));
@@ -89,23 +154,4 @@ export function barChart(items, opts = {}) {
     svg.append(s('text', { x: W - R + 6, y: y + 13 }, Math.round(it.value * 100) + ' %'));
   });
   return svg;
-}
-
-/**
- * Ticks for an axis from min to max: about `count` steps of 1, 2 or 5 × 10^k (whole numbers when `integer`), the
- * first at or below min and the last at or above max.
- */
-export function niceTicks(min, max, count = 4, integer = false) {
-  if (!(max > min)) max = min + (integer ? 1 : 1);
-  const raw = (max - min) / count;
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  let step = [1, 2, 5, 10].map(m => m * mag).find(st => st >= raw);
-  if (integer) step = Math.max(1, Math.round(step));
-  const first = Math.floor(min / step) * step;
-  const ticks = [];
-  for (let v = first; v < max + step; v += step) {
-    ticks.push(Number(v.toFixed(10)));
-    if (v >= max) break;
-  }
-  return ticks;
 }

@@ -14,6 +14,16 @@ function s(tag, attrs = {}, text) {
   return e;
 }
 
+/** niceTicks, extended by a step at either end until the ticks cover [min, max]: an axis must hold every mark. */
+function cover(min, max, count, integer) {
+  const t = niceTicks(min, max > min ? max : min + 1, count, integer);
+  const step = t.length > 1 ? t[1] - t[0] : 1;
+  if (t.length === 0) t.push(integer ? Math.floor(min) : min);
+  while (t[0] > min) t.unshift(Number((t[0] - step).toFixed(10)));
+  while (t[t.length - 1] < max) t.push(Number((t[t.length - 1] + step).toFixed(10)));
+  return t;
+}
+
 function frame(id, title, W, H) {
   const svg = s('svg', { class: 'chart', id, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
   svg.append(s('title', {}, title));
@@ -47,7 +57,7 @@ function histogram(summary) {
   if (summary.bands) lo = Math.min(lo, Math.floor(summary.bands.recycleBelow / width) - 1);
   lo = Math.max(0, lo);
   const max = Math.max(...hs.flatMap(h => h.counts.slice(lo)));
-  const yt = niceTicks(0, max, 4, true);
+  const yt = cover(0, max, 4, true);
   const y1 = yt[yt.length - 1];
   const px = x => L + (x - lo * width) / ((bins - lo) * width) * (W - L - R);
   const py = y => H - B - y / y1 * (H - T - B);
@@ -101,8 +111,8 @@ function scatter(summary) {
     svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'no valued battery matches'));
     return svg;
   }
-  const xt = niceTicks(0, Math.max(...pts.map(p => p.ageYears)), 5, false);
-  const yt = niceTicks(Math.min(0, ...pts.map(p => p.residualValue)), Math.max(...pts.map(p => p.residualValue)), 4, false);
+  const xt = cover(0, Math.max(...pts.map(p => p.ageYears)), 5, false);
+  const yt = cover(Math.min(0, ...pts.map(p => p.residualValue)), Math.max(...pts.map(p => p.residualValue)), 4, false);
   const [x0, x1, y0, y1] = [xt[0], xt[xt.length - 1], yt[0], yt[yt.length - 1]];
   const px = x => L + (x - x0) / (x1 - x0 || 1) * (W - L - R);
   const py = y => H - B - (y - y0) / (y1 - y0 || 1) * (H - T - B);

@@ -1,7 +1,7 @@
 // Nodes: the registry with each node's part in consensus, its link from this node, and why a node is flagged;
 // governance actions (admin) and proposals.
 import { api, hasRole, currentSession } from './api.js';
-import { el, fill, page, bytes, percent, short } from './dom.js';
+import { el, fill, refill, page, bytes, percent, short, idCell } from './dom.js';
 import { barChart, lineChart, color } from './charts.js';
 import { track } from './progress.js';
 import { addNodeCard } from './addnode.js';
@@ -13,7 +13,7 @@ export async function nodesPage() {
   const concentration = el('div', { id: 'concentration-warnings', class: 'banner warn hidden', role: 'alert' });
   const chart = el('div', { id: 'participation-now' });
   const history = el('div', { id: 'participation-history' });
-  const log = el('div', { class: 'log', id: 'action-log' });
+  const log = el('div', { class: 'log', id: 'action-log', role: 'log', tabindex: 0, 'aria-label': 'Actions and their outcome on-chain' });
   const proposals = el('div', { id: 'proposals' });
   const members = membersCard(log, () => load());
   page(
@@ -31,9 +31,9 @@ export async function nodesPage() {
     const [nodes, buckets, spread] = await Promise.all([api('GET', '/nodes'), api('GET', '/nodes/participation?buckets=20'),
       api('GET', '/nodes/concentration')]);
     showConcentration(concentration, spread);
-    fill(table, el('thead', {}, el('tr', {},
+    refill(table, el('thead', {}, el('tr', {},
       ['Name', 'Agency', 'Id', 'CA hash', 'Index', 'Admitted at', 'Role', 'Status', 'Why', 'Last 100', 'Last 1,000', 'Behind', 'Link RTT', 'Throughput out/in',
-        admin ? 'Actions' : null].filter(Boolean).map(h => el('th', {}, h)))),
+        admin ? 'Actions' : null].filter(Boolean).map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, nodes.map(n => row(n, admin, log, load))));
     fill(chart, barChart(nodes.filter(n => n.role === 'consensus').map(n => ({
       label: n.name, value: n.recentParticipation, color: n.status === 'agile' ? '#1f6feb' : n.status === 'sluggish' ? '#b35900' : '#c62828',
@@ -43,7 +43,7 @@ export async function nodesPage() {
     fill(history, lineChart(ids.map((id, i) => ({
       name: names[id] || short(id), color: color(i),
       points: buckets.buckets.map(b => [b.toHeight, b.shares[id] || 0]),
-    })), { id: 'participation-history-chart', title: 'Participation per node over block height', xLabel: 'block height',
+    })), { id: 'participation-history-chart', title: 'Participation per node over block height', xLabel: 'block height', xInteger: true,
       yLabel: 'share of certificates', yMin: 0, yMax: 1, yFormat: v => Math.round(v * 100) + ' %',
       thresholds: [{ y: 0.2, label: 'sluggish below' }] }));
     if (admin || hasRole('auditor')) await loadProposals(proposals, admin, log, load);
@@ -68,17 +68,17 @@ function row(n, admin, log, reload) {
   const me = currentSession().nodeId === n.id;
   return el('tr', { class: n.status, 'data-node': n.name },
     el('td', {}, n.name, me ? el('span', { class: 'muted small' }, ' (this node)') : null),
-    el('td', {}, n.agency),
-    el('td', { class: 'mono', title: n.id }, short(n.id)),
-    el('td', { class: 'mono', title: n.caHash }, short(n.caHash)),
+    el('td', { class: 'nowrap' }, n.agency),
+    idCell(n.id, 'Copy node id of ' + n.name),
+    idCell(n.caHash, 'Copy CA hash of ' + n.name),
     el('td', {}, n.idx),
     el('td', {}, n.blockNumber),
     el('td', { class: 'role' }, n.role),
     el('td', {}, el('span', { class: 'status status-' + n.status }, n.status),
       n.misbehaving ? el('span', { class: 'status status-misbehaving', title: evidenceText(n.evidence) }, ' misbehaving') : null),
     el('td', { class: 'reason small' }, n.reason, n.evidence ? el('div', { class: 'evidence small' }, evidenceText(n.evidence)) : null),
-    el('td', {}, percent(n.recentParticipation)),
-    el('td', {}, percent(n.participation)),
+    el('td', { class: 'nowrap' }, percent(n.recentParticipation)),
+    el('td', { class: 'nowrap' }, percent(n.participation)),
     el('td', { class: 'lag' }, me ? '–' : n.lagBlocks === null || n.lagBlocks === undefined ? '?' : Math.max(0, n.lagBlocks) + ' blocks'),
     el('td', { class: 'rtt' }, me ? '–' : !link ? 'no address' : !link.connected ? 'no link' : link.rttMillis === null ? '…' : link.rttMillis + ' ms'),
     el('td', { class: 'small' }, link && link.connected ? bytes(link.sendBytesPerSec) + '/s · ' + bytes(link.receiveBytesPerSec) + '/s' : '–'),
@@ -95,20 +95,42 @@ function evidenceText(e) {
   return 'Evidence: ' + [faults, link].filter(x => x).join('; ') + when + (e.lastDetail ? ' — last: ' + e.lastDetail : '');
 }
 
+// A click outside an open actions menu closes it (as Escape and leaving it by Tab do).
+document.addEventListener('click', e => {
+  document.querySelectorAll('details.actions-menu[open]').forEach(d => { if (!d.contains(e.target)) d.open = false; });
+});
+
+// One menu per row (a disclosure: Enter or Space opens it, Tab walks its buttons, Escape or leaving it closes it); the
+// buttons keep their classes (demote, promote, remove, revoke) for tests and styles.
 function actions(n, log, reload) {
+  const menu = el('details', { class: 'actions-menu', 'data-key': 'menu:' + n.id });
+  const summary = el('summary', { 'aria-label': 'Actions for ' + n.name, 'data-key': 'actions:' + n.id }, 'Actions');
+  const close = () => { menu.open = false; summary.focus(); };
   const propose = (label, body, warning) => () => {
+    close();
     if (warning && !confirm(warning)) return;
     track(log, label, () => api('POST', '/admin/proposals', body)).then(reload);
   };
-  return el('div', { class: 'row' },
+  const item = (cls, text, onclick) => el('button', { class: cls, type: 'button', 'data-key': cls + ':' + n.id, onclick }, text);
+  menu.addEventListener('keydown', e => {
+    if (e.key === 'Escape' && menu.open) { e.preventDefault(); close(); }
+  });
+  menu.addEventListener('focusout', e => {
+    if (e.relatedTarget && !menu.contains(e.relatedTarget)) menu.open = false;
+  });
+  menu.addEventListener('toggle', () => {
+    if (menu.open) document.querySelectorAll('details.actions-menu[open]').forEach(d => { if (d !== menu) d.open = false; });
+  });
+  menu.append(summary, el('div', { class: 'menu' },
     n.role === 'consensus'
-      ? el('button', { class: 'demote', type: 'button', onclick: propose('Demote ' + n.name + ' to observer', { action: 'set-role', nodeId: n.id, role: 'observer' },
-          'Propose that ' + n.name + ' become an observer? It then receives blocks but no longer votes.') }, 'Demote')
-      : el('button', { class: 'promote', type: 'button', onclick: propose('Promote ' + n.name + ' to consensus', { action: 'set-role', nodeId: n.id, role: 'consensus' }) }, 'Promote'),
-    el('button', { class: 'remove danger', type: 'button', onclick: propose('Remove ' + n.name, { action: 'remove-node', nodeId: n.id },
-      'Propose removing ' + n.name + ' from the node registry?') }, 'Remove'),
-    el('button', { class: 'revoke danger', type: 'button', onclick: propose('Revoke ' + n.name, { action: 'revoke', nodeId: n.id },
-      'Propose revoking ' + n.name + '\'s certificate? Once approved every node cuts it off at once.') }, 'Revoke'));
+      ? item('demote', 'Demote to observer', propose('Demote ' + n.name + ' to observer', { action: 'set-role', nodeId: n.id, role: 'observer' },
+          'Propose that ' + n.name + ' become an observer? It then receives blocks but no longer votes.'))
+      : item('promote', 'Promote to consensus', propose('Promote ' + n.name + ' to consensus', { action: 'set-role', nodeId: n.id, role: 'consensus' })),
+    item('remove danger', 'Remove…', propose('Remove ' + n.name, { action: 'remove-node', nodeId: n.id },
+      'Propose removing ' + n.name + ' from the node registry?')),
+    item('revoke danger', 'Revoke certificate…', propose('Revoke ' + n.name, { action: 'revoke', nodeId: n.id },
+      'Propose revoking ' + n.name + '\'s certificate? Once approved every node cuts it off at once.'))));
+  return menu;
 }
 
 async function loadProposals(box, admin, log, reload) {
@@ -116,16 +138,18 @@ async function loadProposals(box, admin, log, reload) {
   const open = all.filter(p => p.status === 'open');
   const recent = all.filter(p => p.status !== 'open').sort((a, b) => b.createdHeight - a.createdHeight).slice(0, 10);
   const rows = open.concat(recent).map(p => el('tr', { 'data-proposal': p.id, class: 'proposal-' + p.status },
-    el('td', { class: 'mono', title: p.id }, short(p.id, 12)),
+    idCell(p.id, 'Copy id of proposal ' + p.id.substring(0, 8), 12),
     el('td', {}, p.action),
     el('td', {}, p.proposerAgency),
     el('td', {}, (p.approvals || []).join(', ')),
     el('td', { class: 'proposal-status' }, p.outcome && p.outcome.startsWith(p.status) ? p.outcome : p.status + (p.outcome ? ': ' + p.outcome : '')),
     el('td', {}, p.createdHeight),
-    admin && p.status === 'open' ? el('td', {}, el('button', { class: 'approve', type: 'button',
+    admin && p.status === 'open' ? el('td', {}, el('button', { class: 'approve', type: 'button', 'data-key': 'approve:' + p.id,
+      'aria-label': 'Approve ' + p.action,
       onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'))
       : el('td', {})));
-  fill(box, rows.length === 0 ? el('p', { class: 'muted' }, 'No proposals.') : el('table', { id: 'proposal-table' },
-    el('thead', {}, el('tr', {}, ['Id', 'Action', 'Proposed by', 'Approved by', 'Status', 'Block', ''].map(h => el('th', {}, h)))),
+  refill(box, rows.length === 0 ? el('p', { class: 'muted' }, 'No proposals.') : el('table', { id: 'proposal-table' },
+    el('thead', {}, el('tr', {}, ['Id', 'Action', 'Proposed by', 'Approved by', 'Status', 'Block'].map(h => el('th', { scope: 'col' }, h)),
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Approve')))),
     el('tbody', {}, rows)));
 }

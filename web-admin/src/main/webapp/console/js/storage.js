@@ -7,7 +7,7 @@ export async function storagePage() {
   const all = el('table', { id: 'storage-nodes' });
   const box = el('div', {});
   const actions = el('div', { class: 'row' });
-  const result = el('div', { class: 'log', id: 'storage-log' });
+  const result = el('div', { class: 'log', id: 'storage-log', role: 'log', tabindex: 0, 'aria-label': 'Archive and cleanup outcomes' });
   page(el('section', { class: 'card' }, el('h2', {}, 'Storage of every node'), all,
       el('p', { class: 'muted small' }, 'Each node reports its own figures to its peers every 30 s over the peer links; "reported" is how long ago.')),
     el('section', { class: 'card' }, el('h2', {}, 'Storage of this node'), box),
@@ -29,7 +29,8 @@ export async function storagePage() {
 
   async function load() {
     const [s, nodes] = await Promise.all([api('GET', '/storage'), api('GET', '/storage/nodes')]);
-    fill(all, el('thead', {}, el('tr', {}, ['Node', 'Reported', 'Data', 'Logs of cap', '', 'Disk free', 'Growth per day', 'Disk full in'].map(h => el('th', {}, h)))),
+    fill(all, el('thead', {}, el('tr', {}, ['Node', 'Reported', 'Data', 'Logs of cap', el('span', { class: 'visually-hidden' }, 'Share of cap'),
+      'Disk free', 'Growth per day', 'Disk full in'].map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, nodes.map(n => {
         const bar = el('div', { class: 'bar-fill' + (n.logBytes > 0.9 * n.logCapBytes ? ' high' : '') });
         bar.style.width = Math.min(100, n.logCapBytes > 0 ? n.logBytes / n.logCapBytes * 100 : 0).toFixed(1) + '%';

@@ -36,18 +36,20 @@ export async function valuationsPage(args) {
     el('section', { class: 'card' }, el('h2', {}, 'Certificate'), shown),
     el('section', { class: 'card' }, el('h2', {}, 'Verify a certificate'),
       el('p', { class: 'muted small' }, 'A certificate from any node of the chain: its CMS (.p7m, DER or PEM) or its JSON document.'),
-      el('div', { class: 'row' }, file, verify), verdict));
+      el('div', { class: 'row' }, el('label', { for: 'verify-file' }, 'Certificate file'), file, verify), verdict));
   if (args[0]) await loadList(args[0], list, shown);
 }
 
 async function loadList(code, box, shown) {
   if (!code) return;
+  const open = c => api('GET', '/valuations/' + c.certificateId).then(doc => show(c.certificateId, doc, c.registration, shown))
+    .catch(e => toast(e.message, true));
   const certs = await api('GET', '/valuations?batteryCode=' + encodeURIComponent(code));
   fill(box, certs.length === 0 ? el('p', { class: 'muted' }, 'This node has issued no certificate for ' + code + '.')
     : el('table', { id: 'certificate-list' }, el('thead', {}, el('tr', {}, ['Certificate', 'Issued', 'State of health', 'Status', 'Residual value', 'On chain'].map(h => el('th', {}, h)))),
       el('tbody', {}, certs.map(c => el('tr', { class: 'clickable', 'data-certificate': c.certificateId,
-        onclick: () => api('GET', '/valuations/' + c.certificateId).then(doc => show(c.certificateId, doc, c.registration, shown)).catch(e => toast(e.message, true)) },
-      el('td', { class: 'mono' }, c.certificateId), el('td', {}, c.issuedAt), el('td', {}, (c.stateOfHealth * 100).toFixed(1) + ' %'),
+        onclick: () => open(c) },
+      el('td', { class: 'mono' }, el('button', { type: 'button', class: 'link', onclick: e => { e.stopPropagation(); open(c); } }, c.certificateId)), el('td', {}, c.issuedAt), el('td', {}, (c.stateOfHealth * 100).toFixed(1) + ' %'),
       el('td', {}, c.status), el('td', {}, c.residualValue.amount + ' ' + c.residualValue.currency),
       el('td', {}, c.current ? 'current' : 'superseded'))))));
 }

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -50,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node table; a sluggish node flagged with its reason; a record verified with its proof (by the node and again in
  * the browser); a valuation issued by a recycler, its chart drawn, downloaded as JSON, PDF and CMS and the CMS
  * uploaded to verify; and the security rules (login everywhere, roles checked by the server, CSRF, nothing loaded
- * from outside the node, no secret in pages or logs). Screenshots: target/console-it/.
+ * from outside the node, no secret in pages or logs); no serious or critical accessibility violation (axe-core) on any
+ * page, and ids, menus and charts that work from the keyboard ({@link ConsoleUsability}). Screenshots: target/console-it/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
@@ -144,6 +146,15 @@ class ConsoleBrowserIT {
         return waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-table tr[data-node='" + name + "']")));
     }
 
+    /** A node's actions menu, opened (its buttons are hidden while it is closed; the page's refresh keeps it open). */
+    private WebElement openActions(String name) {
+        WebElement menu = nodeRow(name).findElement(By.cssSelector("details.actions-menu"));
+        if (menu.getAttribute("open") == null) {
+            menu.findElement(By.tagName("summary")).click();
+        }
+        return menu;
+    }
+
     @Test
     @Order(1)
     void logInAndSeeTheNodeTable() throws Exception {
@@ -210,7 +221,9 @@ class ConsoleBrowserIT {
             });
             assertTrue(reason.startsWith("slow link: round trip"), "the page says why: " + reason);
             waiting().until(d -> nodeRow("node1").getAttribute("class").contains("agile"));
-            assertTrue(browser.findElements(By.cssSelector("#node-table button")).isEmpty(), "an auditor gets no action buttons");
+            assertTrue(browser.findElements(By.cssSelector("#node-table .actions-menu, #node-table button:not(.copy)")).isEmpty(),
+                    "an auditor gets no action buttons");
+            assertFalse(browser.findElements(By.cssSelector("#node-table td.id button.copy")).isEmpty(), "but ids to copy");
         } finally {
             assertEquals(0, Main.slow(dir, "node3", "off"));
         }
@@ -453,7 +466,7 @@ class ConsoleBrowserIT {
         String node3 = nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
                 .filter(n -> n.getString("name").equals("node3")).findFirst().orElseThrow().getString("id");
         waiting().until(d -> {
-            nodeRow("node3").findElement(By.cssSelector("button.demote")).click();
+            openActions("node3").findElement(By.cssSelector("button.demote")).click();
             return true;
         });
         waiting().until(ExpectedConditions.alertIsPresent()).accept(); // "Propose that node3 become an observer?"
@@ -480,7 +493,29 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    @Order(8)
+    void everyPageHasNoSeriousOrCriticalAccessibilityViolation() throws Exception {
+        logIn(0, "admin");
+        Map<String, List<Accessibility.Violation>> found = Accessibility.checkPages(browser, waiting(), console(0),
+                List.of("nodes", "chain", "storage", "batteries", "batteries/" + CODE, "valuations", "valuations/" + CODE),
+                page -> {
+                    if (page.equals("nodes")) {
+                        openActions("node1"); // the menu's buttons are checked too
+                    }
+                });
+        Files.writeString(OUT.resolve("accessibility.txt"), Accessibility.describe(found) + "\n");
+        Accessibility.assertNoneBlocking(found);
+    }
+
+    @Test
     @Order(9)
+    void idsCopyWholeAndMenusAndChartsWorkFromTheKeyboard() throws Exception {
+        logIn(0, "admin");
+        new ConsoleUsability(browser, waiting(), this::nodeRow).check(console(0), nodes.get(0));
+    }
+
+    @Test
+    @Order(10)
     void theRecyclersFleetSortsFiltersAndItsPicturesAgreeWithTheTable() throws Exception {
         NodeClient node2 = nodes.get(2);
         FLEET.awaitAssessed(node2, Duration.ofMinutes(4));
@@ -527,7 +562,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aLotOf200IsValuedWithProgressResumesAfterAKillAndItsReportDownloads() throws Exception {
         logIn(2, "recycler");
         browser.get(console(2) + "#/batteries");
