@@ -41,7 +41,7 @@ export function fleetCharts(summary) {
 
 /** Grouped bars per 5 % bin, one colour per chemistry; the reuse/repurpose/recycle bands shaded behind. */
 function histogram(summary) {
-  const W = 460, H = 230, L = 44, R = 10, T = 14, B = 44;
+  const W = 460, H = 230, L = 44, R = 20, T = 14, B = 44;
   const svg = frame('soh-histogram', 'State of health distribution per chemistry', W, H);
   const hs = summary.histograms;
   const total = hs.reduce((a, h) => a + h.counts.reduce((x, y) => x + y, 0), 0);

@@ -7,6 +7,7 @@ import { lineChart } from './charts.js';
 export async function valuationsPage(args) {
   const code = el('input', { id: 'valuation-code', placeholder: 'battery code', size: 32, autocomplete: 'off', value: args[0] || '' });
   const list = el('div', { id: 'valuation-list' });
+  const recent = el('div', { id: 'recent-valuations' });
   const shown = el('div', { id: 'valuation-result' });
   const file = el('input', { type: 'file', id: 'verify-file', accept: '.p7m,.p7s,.pem,.json,.der' });
   const verdict = el('div', { id: 'verify-result' });
@@ -30,14 +31,41 @@ export async function valuationsPage(args) {
   verify.addEventListener('click', () => verifyFile(file, verdict).catch(e => fill(verdict, el('p', { class: 'invalid' }, e.message))));
   page(
     el('section', { class: 'card' }, el('h2', {}, 'Valuations'),
-      el('form', { class: 'row', onsubmit: e => { e.preventDefault(); loadList(code.value.trim().toUpperCase(), list, shown).catch(x => toast(x.message, true)); } },
+      el('form', { class: 'row', onsubmit: e => { e.preventDefault(); const c = code.value.trim().toUpperCase();
+        Promise.all([loadList(c, list, shown), loadRecent(c, recent, list, shown)]).catch(x => toast(x.message, true)); } },
         code, el('button', { type: 'submit', id: 'valuation-list-button' }, 'Show certificates'), canIssue ? issue : null),
       canIssue ? null : el('p', { class: 'muted small' }, 'Issuing needs the recycler or admin role.'), list),
     el('section', { class: 'card' }, el('h2', {}, 'Certificate'), shown),
+    el('section', { class: 'card' }, el('h2', {}, 'Recent valuations'), recent),
     el('section', { class: 'card' }, el('h2', {}, 'Verify a certificate'),
       el('p', { class: 'muted small' }, 'A certificate from any node of the chain: its CMS (.p7m, DER or PEM) or its JSON document.'),
       el('div', { class: 'row' }, el('label', { for: 'verify-file' }, 'Certificate file'), file, verify), verdict));
   if (args[0]) await loadList(args[0], list, shown);
+  await loadRecent(args[0] || '', recent, list, shown);
+}
+
+// This node's latest certificates and the chain's latest registrations by any agency, narrowed by what was typed.
+async function loadRecent(q, box, list, shown) {
+  const [mine, chain] = await Promise.all([api('GET', '/valuations?limit=20&q=' + encodeURIComponent(q)),
+    api('GET', '/valuations/registrations?limit=20&q=' + encodeURIComponent(q))]);
+  const battery = code => el('button', { type: 'button', class: 'link mono', 'data-code': code,
+    onclick: () => loadList(code, list, shown).catch(e => toast(e.message, true)) }, code);
+  fill(box,
+    el('h3', {}, 'Issued by this node' + (q ? ' (' + q + '…)' : '')),
+    mine.length === 0 ? el('p', { class: 'muted' }, 'None.') : el('table', { id: 'recent-issued' },
+      el('thead', {}, el('tr', {}, ['Certificate', 'Battery', 'Issued', 'State of health', 'Status', 'Residual value', 'On chain'].map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, mine.map(c => el('tr', { 'data-certificate': c.certificateId },
+        el('td', { class: 'mono nowrap' }, c.certificateId), el('td', {}, battery(c.batteryCode)), el('td', {}, c.issuedAt),
+        el('td', { class: 'num' }, (c.stateOfHealth * 100).toFixed(1) + ' %'), el('td', {}, c.status),
+        el('td', { class: 'num' }, c.residualValue.amount + ' ' + c.residualValue.currency),
+        el('td', {}, c.registration.status + (c.registration.blockHeight ? ' in block ' + c.registration.blockHeight : '')))))),
+    el('h3', {}, 'Registered on chain by any agency' + (q ? ' (' + q + '…)' : '')),
+    el('p', { class: 'muted small' }, 'Blocks ' + chain.fromHeight + ' to ' + chain.toHeight + '.'),
+    chain.registrations.length === 0 ? el('p', { class: 'muted' }, 'None in those blocks.') : el('table', { id: 'recent-registrations' },
+      el('thead', {}, el('tr', {}, ['Certificate', 'Battery', 'Agency', 'Block', 'Current'].map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, chain.registrations.map(r => el('tr', { 'data-certificate': r.certificateId },
+        el('td', { class: 'mono nowrap' }, r.certificateId), el('td', {}, battery(r.batteryCode)), el('td', {}, r.agency),
+        el('td', { class: 'num' }, r.blockHeight), el('td', {}, r.current ? 'current' : 'superseded by ' + r.supersededBy))))));
 }
 
 async function loadList(code, box, shown) {

@@ -517,98 +517,18 @@ class ConsoleBrowserIT {
     @Test
     @Order(10)
     void theRecyclersFleetSortsFiltersAndItsPicturesAgreeWithTheTable() throws Exception {
-        NodeClient node2 = nodes.get(2);
-        FLEET.awaitAssessed(node2, Duration.ofMinutes(4));
-        logIn(2, "recycler");
-        browser.get(console(2) + "#/batteries");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("fleet-manufacturer"))).sendKeys(FLEET.manufacturer);
-        browser.findElement(By.id("battery-search-button")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "of " + FleetConsole.FLEET + " matching"));
-        // The pictures are drawn from the same filter: the status mix and the histogram add up to the table's count.
-        waiting().until(d -> FleetConsole.sum(browser, "#status-mix rect.status-part") == FleetConsole.FLEET);
-        assertEquals(FleetConsole.FLEET, FleetConsole.sum(browser, "#soh-histogram rect.soh-bar"));
-        assertEquals(FleetConsole.FLEET, browser.findElements(By.cssSelector("#value-age-chart circle.dot")).size());
-        assertEquals(java.util.Set.of("NMC", "LFP"), browser.findElements(By.cssSelector("#soh-histogram rect.soh-bar")).stream()
-                .map(e -> e.getAttribute("data-chemistry")).collect(java.util.stream.Collectors.toSet()));
-        browser.executeScript("document.getElementById('fleet').scrollIntoView()");
-        HeadlessChromium.screenshot(browser, OUT.resolve("fleet-pictures.png"));
-
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("fleet-chemistry"))).selectByValue("LFP");
-        browser.findElement(By.id("battery-search-button")).click();
-        int lfp = FleetConsole.FLEET - FleetConsole.NMC;
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "of " + lfp + " matching"));
-        waiting().until(d -> FleetConsole.sum(browser, "#status-mix rect.status-part") == lfp);
-        assertTrue(browser.findElements(By.cssSelector("#battery-results tr")).stream().allMatch(r -> r.getText().contains("LFP")));
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("fleet-chemistry"))).selectByValue("");
-        browser.findElement(By.id("battery-search-button")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "of " + FleetConsole.FLEET + " matching"));
-
-        // Sorting by state of health, both ways; the node's highest comes first when descending.
-        By soh = By.cssSelector("th button.sort[data-sort='stateOfHealth']");
-        browser.findElement(soh).click();
-        waiting().until(ExpectedConditions.attributeToBe(By.xpath("//th[button[@data-sort='stateOfHealth']]"), "aria-sort", "ascending"));
-        FleetConsole.assertOrdered(FleetConsole.column(browser, "soh"), false);
-        browser.findElement(soh).click();
-        waiting().until(ExpectedConditions.attributeToBe(By.xpath("//th[button[@data-sort='stateOfHealth']]"), "aria-sort", "descending"));
-        List<Double> down = FleetConsole.column(browser, "soh");
-        FleetConsole.assertOrdered(down, true);
-        JsonValue top = node2.get("recycler", "/batteries?limit=1&sort=-stateOfHealth&filter="
-                + java.net.URLEncoder.encode(FLEET.filter(), StandardCharsets.UTF_8)).json().asJsonArray().get(0);
-        assertEquals(top.asJsonObject().getJsonNumber("stateOfHealth").doubleValue(), down.get(0), 1e-9);
-        browser.findElement(By.id("fleet-next")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "51–100 of " + FleetConsole.FLEET));
-        FleetConsole.assertOrdered(FleetConsole.column(browser, "soh"), true);
-        assertTrue(FleetConsole.column(browser, "soh").get(0) <= down.get(down.size() - 1), "page 2 goes on where page 1 stopped");
+        FLEET.sortFilterAndPictures(ui(), nodes);
     }
 
     @Test
     @Order(11)
     void aLotOf200IsValuedWithProgressResumesAfterAKillAndItsReportDownloads() throws Exception {
-        logIn(2, "recycler");
-        browser.get(console(2) + "#/batteries");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("fleet-manufacturer"))).sendKeys(FLEET.manufacturer);
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("fleet-chemistry"))).selectByValue("NMC");
-        browser.findElement(By.id("battery-search-button")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "of " + FleetConsole.NMC + " matching"));
-        browser.executeScript("window.confirm = () => true;");
-        waiting().until(ExpectedConditions.elementToBeClickable(By.id("lot-filter"))).click();
-        // The lot's card is drawn again at every poll: each read looks the element up anew.
-        assertEquals(String.valueOf(FleetConsole.NMC), waiting().until(d -> d.findElement(By.id("lot-progress")).getAttribute("max")));
-        String lotId = waiting().until(d -> d.findElement(By.id("lot-id")).getText().replace("Lot ", ""));
-        waiting().until(d -> Integer.parseInt(d.findElement(By.id("lot-progress")).getAttribute("value")) >= 10);
-        HeadlessChromium.screenshot(browser, OUT.resolve("lot-progress.png"));
+        FLEET.valueALotThroughAKill(ui(), nodes);
+    }
 
-        // node2 crashes half-way; started again, it resumes the lot.
-        var node2 = Main.process(Path.of(System.getProperty("jboss.home")), dir.resolve("nodes/node2"));
-        assertTrue(node2.kill());
-        await().atMost(WAIT).until(() -> node2.running().isEmpty());
-        assertTrue(node2.start(Path.of(System.getProperty("it.ear"))));
-        assertTrue(Main.waitUntilServing(node2, nodes.get(2).password("admin")));
-        logIn(2, "recycler");
-        browser.get(console(2) + "#/batteries");
-        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#lot-table tr[data-lot='" + lotId + "'] a"))).click();
-        waiting().until(ExpectedConditions.textToBe(By.id("lot-status"), "Done."));
-        JsonValue lot = nodes.get(2).get("recycler", "/valuations/lots/" + lotId).json();
-        assertEquals(FleetConsole.NMC, lot.asJsonObject().getInt("valued"), lot.toString());
-        assertTrue(waiting().until(d -> d.findElement(By.id("lot-value")).getText()).startsWith("Lot value "));
-
-        Path downloads = HeadlessChromium.downloads(OUT.resolve("browser"));
-        for (String id : List.of("lot-csv", "lot-pdf", "lot-zip")) {
-            browser.findElement(By.id(id)).click();
-        }
-        Path csv = downloads.resolve(lotId + "-report.csv");
-        Path pdf = downloads.resolve(lotId + "-report.pdf");
-        Path zip = downloads.resolve(lotId + "-certificates.zip");
-        await().atMost(WAIT).until(() -> Files.exists(csv) && Files.exists(pdf) && Files.exists(zip));
-        List<String[]> rows = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",", -1)).toList();
-        assertEquals(FleetConsole.NMC, rows.size());
-        assertTrue(rows.stream().allMatch(r -> r[2].equals("valued") && r[3].startsWith("VC-")));
-        assertEquals(FleetConsole.NMC, rows.stream().map(r -> r[3]).distinct().count(), "a certificate per battery");
-        FleetConsole.assertValuedOnce(nodes.get(2), rows);
-        assertEquals("%PDF", new String(Files.readAllBytes(pdf), 0, 4, StandardCharsets.US_ASCII));
-        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
-            assertEquals(FleetConsole.NMC, z.size());
-        }
+    /** What the fleet's tests ({@link FleetConsole}) use of this class. */
+    private FleetConsole.Ui ui() {
+        return new FleetConsole.Ui(browser, this::waiting, this::logIn, ConsoleBrowserIT::console, OUT, dir);
     }
 
     private static Properties users() throws Exception {

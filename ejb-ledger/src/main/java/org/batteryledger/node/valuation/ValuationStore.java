@@ -43,4 +43,14 @@ public class ValuationStore {
         return em.createQuery("select v from ValuationEntity v where v.batteryCode = :c order by v.issuedAt desc", ValuationEntity.class)
                 .setParameter("c", batteryCode).getResultList();
     }
+
+    /**
+     * This node's latest certificates, newest first; {@code search} (upper case, may be empty) the beginning of the
+     * battery code or of the certificate id (ids are VC- and lower-case hex, matched without case).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ValuationEntity> recent(String search, int limit) {
+        return em.createQuery("select v from ValuationEntity v where v.batteryCode like :q or upper(v.certificateId) like :q order by v.issuedAt desc",
+                ValuationEntity.class).setParameter("q", search + "%").setMaxResults(limit).getResultList();
+    }
 }

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.batteryledger.core.json.Json;
+import org.batteryledger.node.valuation.RecentValuations;
 import org.batteryledger.node.valuation.ValuationService;
 
 import java.net.URI;
@@ -38,6 +39,8 @@ public class ValuationResource {
 
     @EJB
     private ValuationService valuations;
+    @EJB
+    private RecentValuations recent;
     @Context
     private UriInfo uri;
 
@@ -67,19 +70,27 @@ public class ValuationResource {
         return Response.status(status).location(location).type(MediaType.APPLICATION_JSON).entity(Json.write(out)).build();
     }
 
-    /** This node's certificates of a battery, newest first, with their headline figures and where the chain has them. */
+    /**
+     * This node's certificates, newest first, with their headline figures and where the chain has them: of one battery
+     * ({@code batteryCode}), or the latest {@code limit} (default 50, at most 200), narrowed by {@code q} (the beginning
+     * of a battery code or certificate id).
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@QueryParam("batteryCode") String batteryCode) {
-        if (batteryCode == null || batteryCode.isBlank()) {
-            throw Problem.badRequest("query parameter 'batteryCode' is required");
+    public Response list(@QueryParam("batteryCode") String batteryCode, @QueryParam("q") String q,
+                         @QueryParam("limit") @jakarta.ws.rs.DefaultValue("50") int limit) {
+        if (limit < 1 || limit > RecentValuations.MAX_LIMIT) {
+            throw Problem.badRequest("limit must be 1 to " + RecentValuations.MAX_LIMIT + ", not " + limit);
         }
+        java.util.List<ValuationService.Stored> found = batteryCode == null || batteryCode.isBlank() ? recent.issuedHere(q, limit)
+                : valuations.ofBattery(batteryCode);
         java.util.List<Object> out = new java.util.ArrayList<>();
-        for (ValuationService.Stored s : valuations.ofBattery(batteryCode)) {
+        for (ValuationService.Stored s : found) {
             Map<String, Object> doc = s.certificate().document();
             Map<?, ?> results = (Map<?, ?>) doc.get("results");
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("certificateId", s.certificate().id());
+            m.put("batteryCode", s.certificate().batteryCode());
             m.put("issuedAt", s.certificate().issuedAt().toString());
             m.put("stateOfHealth", results.get("stateOfHealth"));
             m.put("status", results.get("status"));
@@ -89,6 +100,20 @@ public class ValuationResource {
             out.add(m);
         }
         return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The latest registrations on chain by any agency, newest first ({@code limit} default 50, at most 200), narrowed by
+     * {@code q}; read back from the head over the last 2,000 blocks at most ({@code fromHeight}..{@code toHeight}).
+     */
+    @GET
+    @Path("registrations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public RecentValuations.Registrations registrations(@QueryParam("q") String q, @QueryParam("limit") @jakarta.ws.rs.DefaultValue("50") int limit) {
+        if (limit < 1 || limit > RecentValuations.MAX_LIMIT) {
+            throw Problem.badRequest("limit must be 1 to " + RecentValuations.MAX_LIMIT + ", not " + limit);
+        }
+        return recent.onChain(q, limit);
     }
 
     /**
