@@ -29,6 +29,7 @@ export async function startLot(selection) {
     const lot = await api('POST', '/valuations/lots', body);
     toast('Lot ' + lot.lotId + ' started: ' + lot.total + ' batteries');
     watch(lot.lotId);
+    document.getElementById('lots').scrollIntoView({ block: 'start' }); // its progress, below the fleet table
   } catch (e) {
     toast(e.message, true);
   }

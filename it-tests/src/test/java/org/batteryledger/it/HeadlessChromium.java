@@ -36,8 +36,9 @@ final class HeadlessChromium {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1440,1000",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
+        // Safe Browsing off: it would hold a ZIP download until its check of the file timed out on this closed network.
         options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
-                "download.prompt_for_download", false));
+                "download.prompt_for_download", false, "safebrowsing.enabled", false));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort()
                 .withLogFile(work.resolve("chromedriver.log").toFile()).build();
         ChromeDriver driver = new ChromeDriver(service, options);

@@ -11,6 +11,8 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.core.contract.BatteryRegistry;
+import org.batteryledger.core.contract.Member;
+import org.batteryledger.core.contract.MemberKind;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.state.WriteSet;
@@ -39,8 +41,10 @@ import java.util.logging.Logger;
  * after a start), batteries this node takes records of (its intake followed by position), the chain's latest
  * certificate of each, and then assessments of the batteries that are due, at a bounded rate. An assessment gathers
  * the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
- * spare for background work ({@code fleet.assessments.per.second}, default 8, against a share of 20 queries a second
- * per asker at each holder). A battery is due when new, when its registration or this node's records of it change,
+ * spare for background work ({@code fleet.assessments.per.second}, against a share of 20 queries a second per asker at
+ * each holder). By default 8 on the nodes of recyclers and auditors, who price and check the fleet, and 0 on the others
+ * (their tables list every battery with what the chain says, and the figures of the batteries they value): with every
+ * node assessing every battery, the background load grows with the consortium's size times its fleet. A battery is due when new, when its registration or this node's records of it change,
  * shortly after an assessment that found records here not anchored yet, and {@code fleet.max.age.minutes} (default
  * 60) after its last assessment, since other members' new records leave no trace on chain to react to.
  */
@@ -52,6 +56,7 @@ public class FleetRefresher {
     private static final Logger LOG = Logger.getLogger(FleetRefresher.class.getName());
     /** Battery codes touched by commits that wait for the next cycle, at most; beyond that a rescan catches up. */
     static final int MAX_TOUCHED = 100_000;
+    static final int DEFAULT_RATE = 8;
     static final int ROWS_PER_CYCLE = 1_000;
     /** Records here waiting for their anchor: look again after about one anchoring round. */
     static final long UNANCHORED_RECHECK_MILLIS = 5_000;
@@ -72,7 +77,8 @@ public class FleetRefresher {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile boolean rescan = true;
     private String rescanAfter = "";
-    private int perCycle;
+    /** The configured rate, or null to take it from this node's member kinds. */
+    private Integer configured;
     private long maxAgeMillis;
     private long intakeMark = -1;
     private ScheduledFuture<?> cycle;
@@ -85,7 +91,8 @@ public class FleetRefresher {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read node.properties: " + e.getMessage(), e);
         }
-        perCycle = Math.max(0, Integer.parseInt(p.getProperty("fleet.assessments.per.second", "8").trim()));
+        String rate = p.getProperty("fleet.assessments.per.second");
+        configured = rate == null || rate.isBlank() ? null : Math.max(0, Integer.parseInt(rate.trim()));
         maxAgeMillis = Math.max(1, Long.parseLong(p.getProperty("fleet.max.age.minutes", "60").trim())) * 60_000;
         runtime.onCommit((replica, blocks) -> {
             for (Ready.Committed b : blocks) {
@@ -101,7 +108,8 @@ public class FleetRefresher {
             }
         });
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 1_000, TimeUnit.MILLISECONDS);
-        LOG.info(() -> "fleet table: " + perCycle + " assessments a second at most, each battery again after " + maxAgeMillis / 60_000 + " min");
+        LOG.info(() -> "fleet table: " + (configured == null ? "8 assessments a second at most on a recycler's or auditor's node, none elsewhere"
+                : configured + " assessments a second at most") + ", each battery again after " + maxAgeMillis / 60_000 + " min");
     }
 
     @PreDestroy
@@ -171,7 +179,21 @@ public class FleetRefresher {
         intakeMark = fleet.followIntake(intakeMark, 5 * ROWS_PER_CYCLE, now);
     }
 
+    /** Assessments a second: as configured, else by this node's member kinds on chain now (governance may change them). */
+    private int rate() {
+        if (configured != null) {
+            return configured;
+        }
+        byte[] raw = ledger.committedState().get(Tables.AGENCY, ledger.agency().orElse(""));
+        Member m = raw == null ? null : Member.decode(raw);
+        return m != null && (m.is(MemberKind.RECYCLER) || m.is(MemberKind.AUDITOR)) ? DEFAULT_RATE : 0;
+    }
+
     private void assessDue(long now) {
+        int perCycle = rate();
+        if (perCycle == 0) {
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (String code : fleet.due(now, perCycle)) {
             if (System.nanoTime() > deadline) {
