@@ -173,7 +173,7 @@ final class FleetConsole {
         assertEquals(NMC, lot.asJsonObject().getInt("valued"), lot.toString());
         assertTrue(ui.waiting().until(d -> d.findElement(By.id("lot-value")).getText()).startsWith("Lot value "));
 
-        Path downloads = HeadlessChromium.downloads(ui.out().resolve("ui.browser()"));
+        Path downloads = HeadlessChromium.downloads(ui.out().resolve("browser"));
         for (String id : List.of("lot-csv", "lot-pdf", "lot-zip")) {
             ui.browser().findElement(By.id(id)).click();
         }

@@ -262,9 +262,25 @@ public class FleetIndex {
 
     /** Registered batteries after {@code afterCode} in code order, from the committed state's rows (a startup rescan). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    @SuppressWarnings("unchecked")
     public List<byte[]> registrationsAfter(String afterCode, int max) {
-        return em.createNativeQuery("select STATE_VALUE from LEDGER_STATE where STATE_TABLE = ?1 and STATE_KEY > ?2 order by STATE_KEY")
-                .setParameter(1, org.batteryledger.core.contract.Tables.BATTERY).setParameter(2, afterCode).setMaxResults(max).getResultList();
+        List<byte[]> out = new ArrayList<>();
+        for (Object v : em.createNativeQuery("select STATE_VALUE from LEDGER_STATE where STATE_TABLE = ?1 and STATE_KEY > ?2 order by STATE_KEY")
+                .setParameter(1, org.batteryledger.core.contract.Tables.BATTERY).setParameter(2, afterCode).setMaxResults(max).getResultList()) {
+            out.add(bytes(v));
+        }
+        return out;
+    }
+
+    /** A binary column as a native query gives it: bytes (PostgreSQL's bytea), or a Blob (H2's large binary column). */
+    private static byte[] bytes(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        try {
+            java.sql.Blob blob = (java.sql.Blob) v;
+            return blob.getBytes(1, Math.toIntExact(blob.length()));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read a registry entry: " + e.getMessage(), e);
+        }
     }
 }

@@ -65,6 +65,8 @@ public class FleetRefresher {
 
     @Resource
     private ManagedScheduledExecutorService scheduler;
+    @Resource
+    private jakarta.enterprise.concurrent.ManagedExecutorService executor;
     @EJB
     private FleetIndex fleet;
     @EJB
@@ -120,16 +122,23 @@ public class FleetRefresher {
     }
 
     private void cycle() {
-        try {
-            long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        // Each step on its own: one that fails (and logs why) does not hold up the others.
+        step("the registry rescan", () -> {
             if (rescan) {
                 rescanStep(now);
             }
-            applyTouched(now);
-            followIntake(now);
-            assessDue(now);
+        });
+        step("following the chain's registrations", () -> applyTouched(now));
+        step("following this node's intake", () -> followIntake(now));
+        step("assessing", () -> assessDue(now));
+    }
+
+    private static void step(String what, Runnable r) {
+        try {
+            r.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a fleet table cycle failed; the next one tries again", e);
+            LOG.log(Level.WARNING, "fleet table: " + what + " failed; the next cycle tries again", e);
         }
     }
 
@@ -194,12 +203,24 @@ public class FleetRefresher {
         if (perCycle == 0) {
             return;
         }
+        // Two at a time, as a holder lets one asker have 2 queries in flight: a holder that does not answer within its
+        // timeout then holds up half the work, not all of it. What is left waits for the next cycle.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        for (String code : fleet.due(now, perCycle)) {
-            if (System.nanoTime() > deadline) {
-                return; // a holder that does not answer costs its timeout: the rest wait for the next cycle
+        java.util.concurrent.ConcurrentLinkedQueue<String> due = new java.util.concurrent.ConcurrentLinkedQueue<>(fleet.due(now, perCycle));
+        Runnable worker = () -> {
+            String code;
+            while (System.nanoTime() < deadline && (code = due.poll()) != null) {
+                assess(code);
             }
-            assess(code);
+        };
+        java.util.concurrent.Future<?> other = executor.submit(worker);
+        worker.run();
+        try {
+            other.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(Level.WARNING, "fleet table: an assessment worker failed", e.getCause());
         }
     }
 
