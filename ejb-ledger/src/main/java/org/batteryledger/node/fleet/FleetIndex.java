@@ -48,8 +48,10 @@ public class FleetIndex {
             if (cursor != null) {
                 cond += " and (" + column + after + "cv or (" + column + " = :cv and f.batteryCode" + after + "cc))";
             }
-            TypedQuery<FleetEntity> q = em.createQuery("select f from FleetEntity f where " + cond + " order by " + column + dir
-                    + ", f.batteryCode" + dir, FleetEntity.class);
+            // The code breaks ties, and is not named twice when it is the sort column (H2 2.2 fails on the repeated key).
+            String tieBreak = sort.field() == FleetQuery.Field.BATTERY_CODE ? "" : ", f.batteryCode" + dir;
+            TypedQuery<FleetEntity> q = em.createQuery("select f from FleetEntity f where " + cond + " order by " + column + dir + tieBreak,
+                    FleetEntity.class);
             bind(q, where.parameters());
             if (cursor != null) {
                 q.setParameter("cv", cursor.sortValue(sort.field())).setParameter("cc", cursor.code());
