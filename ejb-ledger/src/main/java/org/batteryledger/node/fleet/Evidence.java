@@ -21,13 +21,4 @@ public enum Evidence {
     public String wire() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
-
-    public static Evidence ofWire(String s) {
-        for (Evidence e : values()) {
-            if (e.wire().equals(s)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown evidence state '" + s + "'");
-    }
 }

@@ -221,8 +221,4 @@ public class FleetEntity {
     public String certificateId() {
         return certificateId;
     }
-
-    public long dueAt() {
-        return dueAt;
-    }
 }

@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -77,6 +76,15 @@ public class FleetIndex {
         return new Page(rows, next, count(where));
     }
 
+    /** The battery codes a filter matches, in code order, at most {@code max}. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<String> codes(FleetQuery.Where where, int max) {
+        TypedQuery<String> q = em.createQuery("select f.batteryCode from FleetEntity f" + (where.jpql().isEmpty() ? "" : " where " + where.jpql())
+                + " order by f.batteryCode", String.class);
+        bind(q, where.parameters());
+        return q.setMaxResults(max).getResultList();
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long count(FleetQuery.Where where) {
         TypedQuery<Long> q = em.createQuery("select count(f) from FleetEntity f" + (where.jpql().isEmpty() ? "" : " where " + where.jpql()), Long.class);
@@ -137,11 +145,6 @@ public class FleetIndex {
 
     private static void bind(TypedQuery<?> q, Map<String, Object> params) {
         params.forEach(q::setParameter);
-    }
-
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public Optional<FleetEntity> find(String batteryCode) {
-        return Optional.ofNullable(em.find(FleetEntity.class, batteryCode));
     }
 
     // --- writes (the refresher, valuations) ---------------------------------------------------------------------------

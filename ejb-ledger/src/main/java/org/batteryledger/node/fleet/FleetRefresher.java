@@ -110,7 +110,7 @@ public class FleetRefresher {
             }
         });
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 1_000, TimeUnit.MILLISECONDS);
-        LOG.info(() -> "fleet table: " + (configured == null ? "8 assessments a second at most on a recycler's or auditor's node, none elsewhere"
+        LOG.info(() -> "fleet table: " + (configured == null ? DEFAULT_RATE + " assessments a second at most on a recycler's or auditor's node, none elsewhere"
                 : configured + " assessments a second at most") + ", each battery again after " + maxAgeMillis / 60_000 + " min");
     }
 

@@ -11,7 +11,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import org.batteryledger.core.valuation.Assessment;
 import org.batteryledger.node.fleet.Assessed;
 import org.batteryledger.node.fleet.FleetIndex;
 import org.batteryledger.node.records.InvalidInput;
@@ -132,9 +131,8 @@ public class LotRunner {
         boolean partial = store.find(item.lotId()).map(LotEntity::partial).orElse(false);
         try {
             ValuationService.Issued issued = valuations.issue(item.batteryCode(), partial);
-            Assessment a = issued.valued().assessment();
             Assessed row = Assessed.of(issued.valued(), issued.certificate().id());
-            store.valued(item.lotId(), item.position(), issued.certificate().id(), row.stateOfHealth(), a.status().wire(), row.residualValue(),
+            store.valued(item.lotId(), item.position(), issued.certificate().id(), row.stateOfHealth(), row.status(), row.residualValue(),
                     row.residualValueLow(), row.residualValueHigh(), row.currency(), row.evidence().wire());
             long now = System.currentTimeMillis();
             fleet.assessed(item.batteryCode(), row, now, now + FRESH_MILLIS);

@@ -55,33 +55,18 @@ public class LotService {
             batteries = new ArrayList<>(unique);
             selection = "";
         } else {
-            batteries = matching(filter == null ? "" : filter.trim(), now / 1000);
             selection = filter == null ? "" : filter.trim();
+            batteries = fleet.codes(FleetQuery.filter(selection, now / 1000), MAX_BATTERIES + 1); // one more: too many is refused below
         }
         if (batteries.isEmpty()) {
             throw new InvalidInput(codes != null ? "batteryCodes is empty: a lot needs at least one battery" : "no battery matches the filter");
         }
         if (batteries.size() > MAX_BATTERIES) {
-            throw new InvalidInput("a lot holds at most " + MAX_BATTERIES + " batteries, not " + batteries.size() + "; split it");
+            throw new InvalidInput("a lot holds at most " + MAX_BATTERIES + " batteries" + (codes != null ? ", not " + batteries.size() : "; the filter matches more")
+                    + "; split it");
         }
         LotEntity lot = store.create(batteries, selection, partial, user, now);
         return lot(lot.lotId()).orElseThrow();
-    }
-
-    private List<String> matching(String filter, long nowSeconds) {
-        FleetQuery.Where where = FleetQuery.filter(filter, nowSeconds);
-        FleetQuery.Sort byCode = FleetQuery.Sort.parse("batteryCode");
-        List<String> out = new ArrayList<>();
-        FleetQuery.Cursor cursor = null;
-        while (out.size() <= MAX_BATTERIES) {
-            FleetIndex.Page page = fleet.page(byCode, filter, where, cursor, FleetQuery.MAX_LIMIT);
-            page.rows().forEach(r -> out.add(r.batteryCode()));
-            if (page.nextCursor() == null) {
-                break;
-            }
-            cursor = FleetQuery.Cursor.decode(page.nextCursor(), byCode, filter);
-        }
-        return out;
     }
 
     public Optional<Lot> lot(String lotId) {

@@ -30,8 +30,6 @@ public class RecentValuations {
     private static final int BLOCKS_PER_READ = 100;
 
     @EJB
-    private ValuationStore store;
-    @EJB
     private ValuationService valuations;
     @EJB
     private LedgerService ledger;
@@ -46,11 +44,7 @@ public class RecentValuations {
     }
 
     public List<ValuationService.Stored> issuedHere(String search, int limit) {
-        List<ValuationService.Stored> out = new ArrayList<>();
-        for (ValuationEntity e : store.recent(normalize(search), limit)) {
-            valuations.certificate(e.certificateId()).ifPresent(out::add);
-        }
-        return out;
+        return valuations.recent(normalize(search), limit);
     }
 
     public Registrations onChain(String search, int limit) {

@@ -276,11 +276,16 @@ public class ValuationService {
 
     /** This node's certificates of a battery, newest first. */
     public List<Stored> ofBattery(String batteryCode) {
-        List<Stored> out = new ArrayList<>();
-        for (ValuationEntity e : store.ofBattery(batteryCode)) {
-            out.add(new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(), registration(e.certificateId(), e.certificateHash())));
-        }
-        return out;
+        return store.ofBattery(batteryCode).stream().map(this::stored).toList();
+    }
+
+    /** This node's latest certificates, newest first; {@code search} as {@link ValuationStore#recent}. */
+    public List<Stored> recent(String search, int limit) {
+        return store.recent(search, limit).stream().map(this::stored).toList();
+    }
+
+    private Stored stored(ValuationEntity e) {
+        return new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(), registration(e.certificateId(), e.certificateHash()));
     }
 
     /** The chain's word on a certificate id; {@code expectedHash} (may be null) is what this node stored for it. */

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A load generator (not a test) for the fleet table: fills a node with {@code N} batteries of its own (a master record
  * and one session each, pushed over REST in submissions of 1,000), waits until the node's fleet table has assessed
@@ -48,14 +50,11 @@ public final class FleetLoadGenerator {
         }
         String mine = "manufacturer==" + manufacturer;
         long t0 = System.nanoTime();
-        long assessed = 0;
-        while (assessed < batteries) {
-            assessed = count(node, mine + ";stateOfHealth=ge=0");
+        await().atMost(Duration.ofHours(6)).pollInterval(Duration.ofSeconds(10)).until(() -> {
+            long assessed = count(node, mine + ";stateOfHealth=ge=0");
             System.out.printf("%s: %d of %d batteries assessed (%.0f s)%n", Instant.now(), assessed, batteries, (System.nanoTime() - t0) / 1e9);
-            if (assessed < batteries) {
-                Thread.sleep(10_000);
-            }
-        }
+            return assessed >= batteries;
+        });
         String auth = "Basic " + Base64.getEncoder().encodeToString(("auditor:" + node.password("auditor")).getBytes(StandardCharsets.UTF_8));
         String base = "http://127.0.0.1:" + port + "/ledger/api";
         System.out.println("fleet rows: " + count(node, "") + "; timing " + n + " requests per query");
@@ -100,17 +99,16 @@ public final class FleetLoadGenerator {
         System.out.printf("pushed %d batteries and %d sessions in %.0f s%n", batteries, batteries, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void push(NodeClient node, String role, List<String> records) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            NodeClient.Reply r = node.post(role, "/records", "[" + String.join(",", records) + "]");
-            if (r.status() == 202) {
-                return;
-            }
-            if (r.status() != 503 || attempt == 20) {
+    /** Pushes again while the node sheds load (503), for a minute at most; any other answer than 202 ends the run. */
+    private static void push(NodeClient node, String role, List<String> records) {
+        String body = "[" + String.join(",", records) + "]";
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).until(() -> {
+            NodeClient.Reply r = node.post(role, "/records", body);
+            if (r.status() != 202 && r.status() != 503) {
                 throw new IllegalStateException("the node answered " + r.status() + ": " + r.body());
             }
-            Thread.sleep(1_000); // the node sheds load: push again
-        }
+            return r.status() == 202;
+        });
     }
 
     private static long count(NodeClient node, String filter) throws Exception {
