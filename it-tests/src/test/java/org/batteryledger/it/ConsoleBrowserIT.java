@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The console in a real headless Chromium against a four-node consortium started by the launcher: log in and see the
+ * The console in a real headless Chromium against the shared four-node consortium ({@link SharedConsortium}): log in and see the
  * node table; a sluggish node flagged with its reason; a record verified with its proof (by the node and again in
  * the browser); a valuation issued by a recycler, its chart drawn, downloaded as JSON, PDF and CMS and the CMS
  * uploaded to verify; and the security rules (login everywhere, roles checked by the server, CSRF, nothing loaded
@@ -55,8 +56,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page, and ids, menus and charts that work from the keyboard ({@link ConsoleUsability}). Screenshots: target/console-it/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedConsortium.Extension.class)
+@Order(Integer.MAX_VALUE) // with PartnerPullSystemIT, last: the shared consortium is stopped when the run ends
 class ConsoleBrowserIT {
-    private static final Ports PORTS = new Ports(Integer.getInteger("it.console.port.base", 4000)); // another base runs two at once
+    private static Ports PORTS;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Path OUT = Path.of("target", "console-it");
     private static final String RUN = Long.toString(System.nanoTime() % 1_000_000, 36).toUpperCase();
@@ -70,13 +73,10 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Path.of(System.getProperty("it.system.dir")).resolveSibling("console-consortium");
-        ConsortiumScenario.deleteTree(dir);
-        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", Path.of(System.getProperty("jboss.home")), Path.of(System.getProperty("it.ear")),
-                PORTS, "h2"));
-        for (int i = 0; i < 4; i++) {
-            nodes.add(new NodeClient(PORTS.http(i), dir));
-        }
+        SharedConsortium consortium = SharedConsortium.get();
+        dir = consortium.dir;
+        PORTS = consortium.ports;
+        nodes.addAll(consortium.nodes);
         pushRecords();
         FLEET.push(nodes.get(0)); // node2 assesses it while the tests before the fleet's run
         browser = HeadlessChromium.start(OUT.resolve("browser"));
@@ -86,9 +86,6 @@ class ConsoleBrowserIT {
     static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
-        }
-        if (dir != null) {
-            Main.down(dir);
         }
     }
 

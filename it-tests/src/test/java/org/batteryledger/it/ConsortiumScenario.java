@@ -215,6 +215,7 @@ abstract class ConsortiumScenario {
     @Test
     @Order(6)
     void theLogDirectoryStaysUnderItsCapUnderLoad() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("h2"), "the log cap does not depend on the database: checked on the H2 consortium");
         for (int i = 0; i < 150; i++) {
             nodes.get(i % 3).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"log-load-" + i + "\"}");
         }

@@ -4,14 +4,13 @@ import jakarta.json.JsonObject;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.NodeProcess;
-import org.batteryledger.launcher.Ports;
 import org.batteryledger.partners.Fleet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,56 +33,61 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Battery data in, end to end, on a four-node consortium with the partner simulators ({@code ./consortium up}'s
- * Java side): node0 pulls a fleet of 1,000 batteries and 100,000 sessions (ERP over SOAP, charging over REST) while
- * an enterprise pushes more over REST; node0 is killed mid-intake and restarted; afterwards every record pulled and
- * every push acknowledged is stored once, in exactly one anchored batch, and a seeded sample verifies. Then a record
- * is changed in node0's H2 database by hand and verification names the broken link.
+ * Battery data in, end to end, on the shared four-node consortium ({@link SharedConsortium}) with the partner
+ * simulators started beside it ({@code ./consortium up --fleet}'s Java side): node0 pulls a fleet of 1,000 batteries
+ * and 100,000 sessions (ERP over SOAP, charging over REST) while an enterprise pushes more over REST; node0 is
+ * killed mid-intake and restarted; afterwards every record pulled and every push acknowledged is stored once, in
+ * exactly one anchored batch, and a seeded sample verifies. Then a record is changed in node0's H2 database by hand
+ * and verification names the broken link.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedConsortium.Extension.class)
+@Order(Integer.MAX_VALUE - 1) // with ConsoleBrowserIT, last: the shared consortium is stopped when the run ends
 class PartnerPullSystemIT {
     static final long SEED = 7;
     static final int BATTERIES = 1_000;
     static final int SESSIONS_PER_BATTERY = 100;
-    static final Ports PORTS = new Ports(3000);
     static final Duration INTAKE_WITHIN = Duration.ofMinutes(20);
 
+    static SharedConsortium consortium;
     static Path dir;
-    static Path jbossHome;
     static NodeClient node0;
     static Fleet fleet;
     /** Pushed sessions the node acknowledged (accepted in a 202). */
     static final Set<String> acknowledged = new TreeSet<>();
+    /** node0's stored and rejected records before the pulls began (the shared consortium may hold others' records). */
+    static long storedBefore;
+    static long rejectedBefore;
+    static long upAt;
 
+    /**
+     * The partner simulators started beside the shared consortium and node0 pointed at them ({@code ./consortium up
+     * --fleet} on a running consortium), then node0 restarted to take up its partners.
+     */
     @BeforeAll
     static void start() throws Exception {
-        dir = Path.of(System.getProperty("it.system.dir")).resolveSibling("pull-consortium");
-        jbossHome = Path.of(System.getProperty("jboss.home"));
-        ConsortiumScenario.deleteTree(dir); // a fresh consortium every run
+        consortium = SharedConsortium.get();
+        dir = consortium.dir;
+        node0 = consortium.nodes.get(0);
         fleet = Fleet.generate(SEED, BATTERIES, SESSIONS_PER_BATTERY);
-        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS, "h2",
+        storedBefore = metric("batteryledger_records_stored_total");
+        rejectedBefore = metric("batteryledger_records_rejected_total");
+        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", consortium.jbossHome, consortium.ear, consortium.ports, "h2",
                 SEED + ":" + BATTERIES + ":" + SESSIONS_PER_BATTERY));
-        node0 = new NodeClient(PORTS.http(0), dir);
+        assertTrue(node0Process().stop(120));
+        assertTrue(node0Process().start(consortium.ear));
+        assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
         upAt = System.nanoTime();
     }
 
-    static long upAt;
-
     /** Figures for BENCHMARKS.md, printed, never asserted. */
     static void report(String what) {
-        System.out.printf(java.util.Locale.ROOT, "PartnerPullSystemIT: %s at %.1f s after the consortium was up: %d stored, %d unanchored%n", what,
-                (System.nanoTime() - upAt) / 1e9, metric("batteryledger_records_stored_total"), metric("batteryledger_records_unanchored"));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (dir != null) {
-            Main.down(dir);
-        }
+        System.out.printf(java.util.Locale.ROOT, "PartnerPullSystemIT: %s at %.1f s after node0 served with its partners: %d stored, %d unanchored%n",
+                what, (System.nanoTime() - upAt) / 1e9, metric("batteryledger_records_stored_total") - storedBefore, metric("batteryledger_records_unanchored"));
     }
 
     static NodeProcess node0Process() throws Exception {
-        return Main.process(jbossHome, dir.resolve("nodes/node0"));
+        return Main.process(consortium.jbossHome, dir.resolve("nodes/node0"));
     }
 
     /** A counter or gauge from node0's /metrics; -1 while the node does not answer. */
@@ -128,7 +132,7 @@ class PartnerPullSystemIT {
     @Order(1)
     void theFleetIsPulledAndEveryAcknowledgedRecordIsAnchoredOnceAcrossACrash() throws Exception {
         long fleetSize = BATTERIES + (long) BATTERIES * SESSIONS_PER_BATTERY;
-        await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= 30_000);
+        await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= storedBefore + 30_000);
         report("kill -9 of node0");
         for (int b = 0; b < 5; b++) {
             push(b);
@@ -137,16 +141,16 @@ class PartnerPullSystemIT {
         // A crash in the middle of intake: pulls and anchoring are under way.
         assertTrue(node0Process().kill());
         await().atMost(Duration.ofMinutes(1)).until(() -> node0Process().running().isEmpty());
-        assertTrue(node0Process().start(Path.of(System.getProperty("it.ear"))));
+        assertTrue(node0Process().start(consortium.ear));
         assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
         for (int b = 5; b < 8; b++) {
             push(b);
         }
-        long expected = fleetSize + acknowledged.size();
+        long expected = storedBefore + fleetSize + acknowledged.size();
         await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofSeconds(1)).until(() -> metric("batteryledger_records_stored_total") == expected
                 && metric("batteryledger_records_unbatched") == 0 && metric("batteryledger_records_unanchored") == 0);
         report("everything stored and anchored");
-        assertEquals(0, metric("batteryledger_records_rejected_total"), "nothing in the fleet or the pushes is invalid");
+        assertEquals(rejectedBefore, metric("batteryledger_records_rejected_total"), "nothing in the fleet or the pushes is invalid");
 
         // A seeded sample of what was pulled, verified by the node against its anchored proofs, by REST and by SOAP.
         Random random = new Random(SEED);
@@ -198,7 +202,7 @@ class PartnerPullSystemIT {
                 assertEquals(1, write.executeUpdate());
             }
         }
-        assertTrue(node0Process().start(Path.of(System.getProperty("it.ear"))));
+        assertTrue(node0Process().start(consortium.ear));
         assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
 
         JsonObject stored = node0.get("auditor", "/records/" + id).object();
@@ -227,7 +231,7 @@ class PartnerPullSystemIT {
             b.append("<l:").append(f).append('>').append(v instanceof java.math.BigDecimal d ? d.toPlainString() : v).append("</l:").append(f).append('>');
         }
         b.append("</l:").append(battery ? "battery" : "session").append("></l:verifyRecord></soapenv:Body></soapenv:Envelope>");
-        java.net.http.HttpRequest r = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + PORTS.http(0) + "/ledger/soap/BatteryLedger"))
+        java.net.http.HttpRequest r = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + consortium.ports.http(0) + "/ledger/soap/BatteryLedger"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "text/xml; charset=utf-8")
                 .header("SOAPAction", "\"urn:batteryledger:ledger:1:verifyRecord\"")
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("auditor:" + node0.password("auditor")).getBytes(StandardCharsets.UTF_8)))

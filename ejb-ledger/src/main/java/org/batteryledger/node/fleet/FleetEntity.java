@@ -122,6 +122,21 @@ public class FleetEntity {
         dueAt = nextDue;
     }
 
+    /**
+     * Evidence this node could not have now: a holder down or busy, a record not anchored yet. Usually back within
+     * seconds, so the row is looked at again after {@code firstRetry}, then after twice as long each time the evidence
+     * is still unavailable, up to {@code maxAge}: a battery that stays unavailable (a member gone, a policy that
+     * withholds its records) costs the holders little.
+     */
+    void unavailable(String detail, long now, long firstRetry, long maxAge) {
+        long lastWait = Evidence.UNAVAILABLE.wire().equals(evidence) && assessedAt != null ? dueAt - assessedAt : 0;
+        notAssessed(Evidence.UNAVAILABLE, detail, now, now + Math.min(maxAge, Math.max(firstRetry, 2 * lastWait)));
+    }
+
+    long dueAt() {
+        return dueAt;
+    }
+
     void due(long at) {
         dueAt = Math.min(dueAt, at);
     }

@@ -221,6 +221,14 @@ public class FleetIndex {
         }
     }
 
+    /** See {@link FleetEntity#unavailable}. */
+    public void unavailable(String code, String detail, long now, long firstRetry, long maxAge) {
+        FleetEntity e = em.find(FleetEntity.class, code);
+        if (e != null) {
+            e.unavailable(detail, now, firstRetry, maxAge);
+        }
+    }
+
     /** Batteries whose next assessment is due, the longest due first. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<String> due(long now, int max) {

@@ -60,6 +60,8 @@ public class FleetRefresher {
     static final int ROWS_PER_CYCLE = 1_000;
     /** Records here waiting for their anchor: look again after about one anchoring round. */
     static final long UNANCHORED_RECHECK_MILLIS = 5_000;
+    /** Evidence unavailable (a holder down, a record not anchored yet): look again this soon, then backing off. */
+    static final long UNAVAILABLE_RETRY_MILLIS = 10_000;
     /** An assessment that failed for a reason of this node's own: try again after a minute. */
     static final long RETRY_MILLIS = 60_000;
 
@@ -233,7 +235,7 @@ public class FleetRefresher {
             Assessed a = Assessed.of(v, certificate);
             fleet.assessed(code, a, now, now + (a.unanchored() > 0 ? UNANCHORED_RECHECK_MILLIS : maxAgeMillis));
         } catch (NotHeld | CannotValue e) {
-            fleet.notAssessed(code, Evidence.UNAVAILABLE, e.getMessage(), now, now + maxAgeMillis);
+            fleet.unavailable(code, e.getMessage(), now, UNAVAILABLE_RETRY_MILLIS, maxAgeMillis);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "assessing " + code + " for the fleet table failed", e);
             fleet.notAssessed(code, Evidence.NOT_ASSESSED, "the last assessment failed on this node; it is tried again", now, now + RETRY_MILLIS);

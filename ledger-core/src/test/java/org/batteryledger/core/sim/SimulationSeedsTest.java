@@ -1,5 +1,7 @@
 package org.batteryledger.core.sim;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,8 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Seeded simulation across fault mixes (TigerBeetle VOPR style): every seed must hold agreement, validity, no
  * honest double vote and liveness. 1,060 seeds by default; {@code -Dsim.seeds.scale=10} runs ten times as many
  * (the {@code sim-long} profile). Every 20th seed runs with real signatures (ECDSA P-256 or SM2).
- * A failing seed prints the command that replays it.
+ * A failing seed prints the command that replays it. The rows run side by side, one per core: a seed's run depends
+ * on its number alone (no shared state), so running them at once changes the build's time, not its results.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SimulationSeedsTest {
     private static final int SCALE = Integer.getInteger("sim.seeds.scale", 1);
 

@@ -1,0 +1,84 @@
+package org.batteryledger.it;
+
+import org.batteryledger.launcher.Main;
+import org.batteryledger.launcher.Ports;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * One four-node H2 consortium (agencies a, b and c; node2 a recycler's) shared by the system test classes that only
+ * need a healthy consortium and leave every node running: {@link PartnerPullSystemIT} and {@link ConsoleBrowserIT}.
+ * Starting four WildFly servers costs about 100 s of a 2-core machine, so the build pays it once for both.
+ * <p>
+ * The first class that asks starts it (a class run alone starts it for itself); JUnit closes it when the test run
+ * ends, as a value of the root store. Neither class may depend on running first: each reads what it needs to compare
+ * before it acts (the other may have added records, a node, or an observer). Ports: {@code it.shared.port.base}
+ * (3000) + 100·i, so a second run can sit beside the build with another base.
+ */
+final class SharedConsortium implements AutoCloseable {
+    /** Register on a class that uses {@link #get()}: starts the consortium before the class's {@code @BeforeAll}. */
+    static final class Extension implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(SharedConsortium.class, k -> start(), SharedConsortium.class);
+        }
+    }
+
+    private static SharedConsortium current;
+
+    final Path dir;
+    final Ports ports;
+    final Path jbossHome = Path.of(System.getProperty("jboss.home"));
+    final Path ear = Path.of(System.getProperty("it.ear"));
+    final List<NodeClient> nodes = new ArrayList<>();
+
+    private SharedConsortium(Path dir, Ports ports) {
+        this.dir = dir;
+        this.ports = ports;
+    }
+
+    /** The started consortium; only after {@link Extension} ran for the calling class. */
+    static synchronized SharedConsortium get() {
+        if (current == null) {
+            throw new IllegalStateException("register SharedConsortium.Extension on the test class");
+        }
+        return current;
+    }
+
+    private static synchronized SharedConsortium start() {
+        SharedConsortium c = new SharedConsortium(Path.of(System.getProperty("it.system.dir")).resolveSibling("shared-consortium"),
+                new Ports(Integer.getInteger("it.shared.port.base", 3000)));
+        try {
+            ConsortiumScenario.deleteTree(c.dir); // a fresh consortium every run
+            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2");
+            if (up != 0) {
+                Main.down(c.dir); // the nodes that did start
+                assertEquals(0, up, "./consortium up of the shared consortium");
+            }
+            for (int i = 0; i < 4; i++) {
+                c.nodes.add(new NodeClient(c.ports.http(i), c.dir));
+            }
+            current = c;
+            return c;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the shared consortium did not start", e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        synchronized (SharedConsortium.class) {
+            current = null;
+        }
+        Main.down(dir);
+    }
+}
