@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,47 @@ class NodeApiIT {
             assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType() + " " + r.body());
             assertFalse(r.json().asJsonObject().getString("detail").isBlank(), r.body());
             assertFalse(java.matcher(r.body()).find(), "a Java name in " + r.body());
+        }
+    }
+
+    /**
+     * Issue 17: Basic credentials that are not base64 made WildFly's BASIC mechanism answer 500 with its HTML error
+     * page and a stack trace, on every path. Sent over a raw socket, as a client could send them (bytes no HTTP
+     * library would put in a header among them).
+     */
+    @Test
+    void malformedBasicCredentialsGetA401ProblemOnEveryPath() throws Exception {
+        List<byte[]> headers = List.of("Basic %%%notbase64".getBytes(StandardCharsets.US_ASCII), "Basic YWRtaW46d3Jvbmc".getBytes(StandardCharsets.US_ASCII),
+                "Basic YWRt aW46".getBytes(StandardCharsets.US_ASCII), new byte[]{'B', 'a', 's', 'i', 'c', ' ', (byte) 0xc3, '(', 'a', 'b', 'c'});
+        for (String path : List.of("/ledger/api/chain", "/ledger/api/records", "/ledger/soap/BatteryLedger", "/ledger/console/")) {
+            for (byte[] header : headers) {
+                String answer = raw(path, header);
+                String what = path + " with Authorization: " + new String(header, StandardCharsets.ISO_8859_1) + "\n" + answer;
+                assertTrue(answer.startsWith("HTTP/1.1 401 "), what);
+                assertTrue(answer.contains("Content-Type: application/problem+json"), what);
+                assertTrue(answer.contains("WWW-Authenticate: Basic realm="), what);
+                assertTrue(answer.contains("\"detail\":\"the Authorization header's Basic credentials are not base64"), what);
+                assertFalse(answer.contains("Exception") || answer.contains("<html"), what);
+            }
+        }
+        // Well-formed credentials still go to the realm: wrong ones are its 401, right ones pass.
+        assertTrue(raw("/ledger/api/chain", ("Basic " + java.util.Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 401 "));
+        String admin = "admin:" + NODE.password("admin");
+        assertTrue(raw("/ledger/api/chain", ("Basic " + java.util.Base64.getEncoder().encodeToString(admin.getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200 "));
+    }
+
+    /** A GET over a plain socket with the given Authorization value; the whole answer. */
+    private static String raw(String path, byte[] authorization) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 8080)) {
+            socket.setSoTimeout(30_000);
+            java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+            request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\nAuthorization: ").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(authorization);
+            request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.toByteArray());
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
