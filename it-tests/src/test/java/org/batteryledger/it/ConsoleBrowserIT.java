@@ -73,7 +73,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        SharedConsortium consortium = SharedConsortium.get();
+        SharedConsortium consortium = SharedConsortium.take(ConsoleBrowserIT.class);
         dir = consortium.dir;
         PORTS = consortium.ports;
         nodes.addAll(consortium.nodes);

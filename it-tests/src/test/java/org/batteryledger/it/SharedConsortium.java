@@ -12,14 +12,16 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * One four-node H2 consortium (agencies a, b and c; node2 a recycler's) shared by the system test classes that only
- * need a healthy consortium and leave every node running: {@link PartnerPullSystemIT} and {@link ConsoleBrowserIT}.
+ * One four-node H2 consortium (agencies a, b and c; node2 a recycler's) with the partner simulators beside it (node0
+ * pulls {@link PartnerPullSystemIT}'s fleet from the start, as {@code ./consortium up --fleet} does), shared by the
+ * system test classes that leave every node running: {@link PartnerPullSystemIT} and {@link ConsoleBrowserIT}.
  * Starting four WildFly servers costs about 100 s of a 2-core machine, so the build pays it once for both.
  * <p>
  * The first class that asks starts it (a class run alone starts it for itself); JUnit closes it when the test run
- * ends, as a value of the root store. Neither class may depend on running first: each reads what it needs to compare
- * before it acts (the other may have added records, a node, or an observer). Ports: {@code it.shared.port.base}
- * (3000) + 100·i, so a second run can sit beside the build with another base.
+ * ends, as a value of the root store. PartnerPullSystemIT crashes node0 in the middle of the intake, so it must be the
+ * first user and says so if it is not; {@code junit-platform.properties} orders the classes. ConsoleBrowserIT works on
+ * whatever the consortium holds. Ports: {@code it.shared.port.base} (3000) + 100·i, so a second run can sit beside the
+ * build with another base.
  */
 final class SharedConsortium implements AutoCloseable {
     /** Register on a class that uses {@link #get()}: starts the consortium before the class's {@code @BeforeAll}. */
@@ -32,6 +34,8 @@ final class SharedConsortium implements AutoCloseable {
     }
 
     private static SharedConsortium current;
+    /** The classes that took the consortium, in order. */
+    private final List<Class<?>> users = new ArrayList<>();
 
     final Path dir;
     final Ports ports;
@@ -44,12 +48,18 @@ final class SharedConsortium implements AutoCloseable {
         this.ports = ports;
     }
 
-    /** The started consortium; only after {@link Extension} ran for the calling class. */
-    static synchronized SharedConsortium get() {
+    /** The started consortium, for {@code user}; only after {@link Extension} ran for that class. */
+    static synchronized SharedConsortium take(Class<?> user) {
         if (current == null) {
             throw new IllegalStateException("register SharedConsortium.Extension on the test class");
         }
+        current.users.add(user);
         return current;
+    }
+
+    /** The classes that took the consortium before {@code user}. */
+    synchronized List<Class<?>> usersBefore(Class<?> user) {
+        return List.copyOf(users.subList(0, users.indexOf(user)));
     }
 
     private static synchronized SharedConsortium start() {
@@ -57,7 +67,7 @@ final class SharedConsortium implements AutoCloseable {
                 new Ports(Integer.getInteger("it.shared.port.base", 3000)));
         try {
             ConsortiumScenario.deleteTree(c.dir); // a fresh consortium every run
-            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2");
+            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2", PartnerPullSystemIT.FLEET);
             if (up != 0) {
                 Main.down(c.dir); // the nodes that did start
                 assertEquals(0, up, "./consortium up of the shared consortium");

@@ -11,7 +11,7 @@ import java.util.List;
 public record Assessed(String chemistry, String manufacturer, Long manufacturedAt, int sessions, double equivalentFullCycles,
                        double stateOfHealth, double stateOfHealthLow, double stateOfHealthHigh, String status,
                        double residualValue, double residualValueLow, double residualValueHigh, String currency,
-                       Evidence evidence, String detail, int unanchored, String certificateId) {
+                       Evidence evidence, String detail, int unanchored, int holdersMissing, String certificateId) {
 
     public static Assessed of(ValuationService.Valued v, String certificateId) {
         Assessment a = v.assessment();
@@ -34,7 +34,7 @@ public record Assessed(String chemistry, String manufacturer, Long manufacturedA
         return new Assessed(v.master().chemistry().name(), v.master().manufacturer(), v.master().manufacturedAt().getEpochSecond(),
                 a.quality().sessions(), round(a.equivalentFullCycles(), 2), round(a.stateOfHealth(), 4), round(a.stateOfHealthLow(), 4),
                 round(a.stateOfHealthHigh(), 4), a.status().wire(), round(value.amount(), 2), round(value.low(), 2), round(value.high(), 2),
-                value.currency(), evidence, detail, v.unanchored(), certificateId);
+                value.currency(), evidence, detail, v.unanchored(), p.missing().size(), certificateId);
     }
 
     private static double round(double x, int decimals) {

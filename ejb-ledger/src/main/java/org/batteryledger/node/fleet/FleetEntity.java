@@ -129,8 +129,20 @@ public class FleetEntity {
      * withholds its records) costs the holders little.
      */
     void unavailable(String detail, long now, long firstRetry, long maxAge) {
-        long lastWait = Evidence.UNAVAILABLE.wire().equals(evidence) && assessedAt != null ? dueAt - assessedAt : 0;
-        notAssessed(Evidence.UNAVAILABLE, detail, now, now + Math.min(maxAge, Math.max(firstRetry, 2 * lastWait)));
+        long wait = retryWait(Evidence.UNAVAILABLE, firstRetry, maxAge);
+        notAssessed(Evidence.UNAVAILABLE, detail, now, now + wait);
+    }
+
+    /** An assessment some holder did not answer (incomplete): looked at again as {@link #unavailable} is. */
+    void assessedWithoutSomeHolders(Assessed a, long now, long firstRetry, long maxAge) {
+        long wait = retryWait(a.evidence(), firstRetry, maxAge);
+        assessed(a, now, now + wait);
+    }
+
+    /** {@code firstRetry} the first time the evidence falls short this way, then twice the last wait, up to {@code maxAge}. */
+    private long retryWait(Evidence shortOf, long firstRetry, long maxAge) {
+        long lastWait = shortOf.wire().equals(evidence) && assessedAt != null ? dueAt - assessedAt : 0;
+        return Math.min(maxAge, Math.max(firstRetry, 2 * lastWait));
     }
 
     long dueAt() {

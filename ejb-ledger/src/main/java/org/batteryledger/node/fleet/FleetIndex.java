@@ -206,12 +206,21 @@ public class FleetIndex {
     }
 
     public void assessed(String code, Assessed a, long now, long nextDue) {
+        row(code, nextDue).assessed(a, now, nextDue);
+    }
+
+    /** See {@link FleetEntity#assessedWithoutSomeHolders}. */
+    public void assessedWithoutSomeHolders(String code, Assessed a, long now, long firstRetry, long maxAge) {
+        row(code, now).assessedWithoutSomeHolders(a, now, firstRetry, maxAge);
+    }
+
+    private FleetEntity row(String code, long dueAt) {
         FleetEntity e = em.find(FleetEntity.class, code);
         if (e == null) {
-            e = new FleetEntity(code, UnitKind.ofCode(code).wire(), nextDue);
+            e = new FleetEntity(code, UnitKind.ofCode(code).wire(), dueAt);
             em.persist(e);
         }
-        e.assessed(a, now, nextDue);
+        return e;
     }
 
     public void notAssessed(String code, Evidence why, String detail, long now, long nextDue) {

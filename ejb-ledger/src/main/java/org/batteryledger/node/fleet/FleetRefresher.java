@@ -60,8 +60,11 @@ public class FleetRefresher {
     static final int ROWS_PER_CYCLE = 1_000;
     /** Records here waiting for their anchor: look again after about one anchoring round. */
     static final long UNANCHORED_RECHECK_MILLIS = 5_000;
-    /** Evidence unavailable (a holder down, a record not anchored yet): look again this soon, then backing off. */
-    static final long UNAVAILABLE_RETRY_MILLIS = 10_000;
+    /**
+     * Evidence unavailable or incomplete because a holder did not answer (down, busy, just added and still starting) or
+     * a record was not anchored yet: look again this soon, then backing off (see FleetEntity#unavailable).
+     */
+    static final long HOLDER_RETRY_MILLIS = 10_000;
     /** An assessment that failed for a reason of this node's own: try again after a minute. */
     static final long RETRY_MILLIS = 60_000;
 
@@ -233,9 +236,13 @@ public class FleetRefresher {
             ValuationService.Valued v = valuations.value(code, true);
             String certificate = ledger.state(Tables.VALUATION_LATEST, code).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
             Assessed a = Assessed.of(v, certificate);
-            fleet.assessed(code, a, now, now + (a.unanchored() > 0 ? UNANCHORED_RECHECK_MILLIS : maxAgeMillis));
+            if (a.holdersMissing() > 0) {
+                fleet.assessedWithoutSomeHolders(code, a, now, HOLDER_RETRY_MILLIS, maxAgeMillis);
+            } else {
+                fleet.assessed(code, a, now, now + (a.unanchored() > 0 ? UNANCHORED_RECHECK_MILLIS : maxAgeMillis));
+            }
         } catch (NotHeld | CannotValue e) {
-            fleet.unavailable(code, e.getMessage(), now, UNAVAILABLE_RETRY_MILLIS, maxAgeMillis);
+            fleet.unavailable(code, e.getMessage(), now, HOLDER_RETRY_MILLIS, maxAgeMillis);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "assessing " + code + " for the fleet table failed", e);
             fleet.notAssessed(code, Evidence.NOT_ASSESSED, "the last assessment failed on this node; it is tried again", now, now + RETRY_MILLIS);

@@ -41,4 +41,20 @@ class FleetEntityTest {
         row.unavailable("holder busy", 12_000, FIRST, MAX_AGE);
         assertEquals(12_000 + 10_000, row.dueAt(), "the wait that was cut short (2 s) does not double into a long one");
     }
+
+    @Test
+    void anAssessmentSomeHolderDidNotAnswerIsLookedAtAgainSoonThenBacksOff() {
+        FleetEntity row = new FleetEntity("036CFL1OUE00000000000002", "pack", 0);
+        row.assessedWithoutSomeHolders(incomplete(), 0, FIRST, MAX_AGE);
+        assertEquals(10_000, row.dueAt(), "a node just added and still starting: looked at again in 10 s, not in an hour");
+        row.assessedWithoutSomeHolders(incomplete(), 10_000, FIRST, MAX_AGE);
+        assertEquals(30_000, row.dueAt());
+        row.unavailable("holder busy", 30_000, FIRST, MAX_AGE);
+        assertEquals(40_000, row.dueAt(), "another shortfall starts from the first wait");
+    }
+
+    private static Assessed incomplete() {
+        return new Assessed("NMC", "CATL", 0L, 40, 12.5, 0.93, 0.9, 0.95, "reuse", 4_000, 3_800, 4_200, "EUR",
+                Evidence.INCOMPLETE, "not answering: node4", 0, 1, null);
+    }
 }
