@@ -167,15 +167,69 @@ class NodeApiIT {
 
     /** A GET over a plain socket with the given Authorization value; the whole answer. */
     private static String raw(String path, byte[] authorization) throws Exception {
+        return raw("GET", path, authorization, java.util.Map.of(), new byte[0]);
+    }
+
+    /** A request over a plain socket, headers and body as given; the whole answer. */
+    private static String raw(String method, String path, byte[] authorization, java.util.Map<String, String> headers, byte[] body) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 8080)) {
             socket.setSoTimeout(30_000);
             java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
-            request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\nAuthorization: ").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\nContent-Length: "
+                    + body.length + "\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            request.writeBytes((head + "Authorization: ").getBytes(StandardCharsets.ISO_8859_1));
             request.writeBytes(authorization);
             request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(body);
             socket.getOutputStream().write(request.toByteArray());
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static byte[] basic(String user) throws Exception {
+        return ("Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + NODE.password(user)).getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Issue 17: bodies and headers that got a 500 from the REST runtime or the SOAP stack get a 4xx that names what
+     * is wrong: numbers beyond a double, 10,000-deep nesting, a charset the node has no decoder for, a weight that is
+     * not a number, bytes that are no CMS.
+     */
+    @Test
+    void hostileBodiesAndHeadersGetA4xxThatNamesTheProblem() throws Exception {
+        java.util.Map<String, String> json = java.util.Map.of("Content-Type", "application/json");
+        String record = "{\"recordId\":\"hostile-1\",\"type\":\"battery\",\"batteryCode\":\"036PE0B1A2C3D4E5F6G7HOST\",\"manufacturer\":\"CATL\","
+                + "\"chemistry\":\"LFP\",\"ratedCapacityAh\":280,\"nominalVoltageV\":3.2,\"ratedCycleLife\":6000,\"ratedCycleDod\":1,"
+                + "\"ratedCycleTempC\":25,\"manufacturedAt\":\"2024-03-01T00:00:00Z\",\"note\":2e308}";
+        byte[] deep = ("{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}").getBytes(StandardCharsets.US_ASCII);
+        byte[] random = new byte[500];
+        new java.util.Random(17).nextBytes(random);
+        record Probe(String user, String method, String path, java.util.Map<String, String> headers, byte[] body, String status, String says) {
+        }
+        for (Probe p : List.of(
+                new Probe("auditor", "POST", "/ledger/api/records/verify", json, record.getBytes(StandardCharsets.US_ASCII), "400", "beyond the range of an IEEE double"),
+                new Probe("recycler", "POST", "/ledger/api/valuations", json, "{\"batteryCode\":\"X\",\"partial\":1e2147483648}".getBytes(StandardCharsets.US_ASCII), "400", "number out of range"),
+                new Probe("recycler", "POST", "/ledger/api/valuations", json, deep, "400", "nested deeper than 64 levels"),
+                new Probe("recycler", "POST", "/ledger/api/valuations/lots", json, deep, "400", "nested deeper than 64 levels"),
+                new Probe("admin", "POST", "/ledger/api/admin/proposals", json, deep, "400", "nested deeper than 64 levels"),
+                new Probe("manufacturer", "POST", "/ledger/api/records", java.util.Map.of("Content-Type", "application/json; charset=bogus"), "[]".getBytes(StandardCharsets.US_ASCII), "415", "charset 'bogus'"),
+                new Probe("auditor", "GET", "/ledger/api/chain", java.util.Map.of("Accept", "*/*;q=bogus"), new byte[0], "400", "weight q=bogus"),
+                new Probe("auditor", "POST", "/ledger/api/valuations/verify", java.util.Map.of("Content-Type", "application/octet-stream"), random, "400", "not a CMS SignedData"),
+                new Probe("auditor", "POST", "/ledger/soap/BatteryLedger", java.util.Map.of("Content-Type", "text/xml; charset=ebcdic"), "<x/>".getBytes(StandardCharsets.US_ASCII), "415", "<faultcode>soap:Client</faultcode>"),
+                new Probe("auditor", "POST", "/ledger/soap/BatteryLedger", java.util.Map.of("Content-Type", "multipart/related"), "<x/>".getBytes(StandardCharsets.US_ASCII), "415", "no boundary parameter"))) {
+            String answer = raw(p.method(), p.path(), basic(p.user()), p.headers(), p.body());
+            String what = p.method() + " " + p.path() + " " + p.headers() + "\n" + answer.substring(0, Math.min(answer.length(), 600));
+            assertTrue(answer.startsWith("HTTP/1.1 " + p.status() + " "), what);
+            assertTrue(answer.contains(p.says()), what);
+            assertFalse(answer.contains("Exception") || answer.contains("<html") || answer.contains("RESTEASY"), what);
+        }
+        // A record with such a number is refused by name in the submission's answer, and nothing of it is stored.
+        NodeClient.Reply submitted = call("manufacturer", "POST", "/records", "[" + record + "]");
+        assertTrue(submitted.body().contains("field 'note' holds 2E+308, beyond the range of an IEEE double"), submitted.body());
+        assertEquals(0, submitted.object().getJsonArray("accepted").size(), submitted.body());
+        assertEquals(404, call("auditor", "GET", "/records/hostile-1", null).status());
     }
 
     @Test

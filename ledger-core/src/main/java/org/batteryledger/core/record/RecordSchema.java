@@ -71,10 +71,46 @@ public final class RecordSchema {
         } else if (type != null) {
             f.problems.add("field 'type' must be \"battery\" or \"session\", not \"" + type + "\"");
         }
+        String unwritable = f.problems.isEmpty() ? unwritableNumber(o, null) : null; // else refused already
+        if (unwritable != null) {
+            f.problems.add(unwritable);
+        }
         if (!f.problems.isEmpty()) {
             return new Invalid(recordId, String.join("; ", f.problems));
         }
         return new Valid(new ParsedRecord(record, Jcs.canonicalize(o)));
+    }
+
+    /**
+     * The first number in the record (any field, however nested) that RFC 8785 cannot write, since it writes numbers as
+     * IEEE doubles (2e308, 1e400); null when there is none. The record's hash is of that canonical form, so such a
+     * record is refused like any other field out of range, before anything reads it. The parser bounds the nesting.
+     */
+    private static String unwritableNumber(Object v, String path) {
+        if (v instanceof BigDecimal n && Double.isInfinite(n.doubleValue())) {
+            return "field '" + path + "' holds " + shown(n) + ", beyond the range of an IEEE double (RFC 8785 writes numbers as doubles)";
+        }
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String found = unwritableNumber(e.getValue(), path == null ? String.valueOf(e.getKey()) : path + "." + e.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (v instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                String found = unwritableNumber(l.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A number as the answer shows it: 20,000 digits are cut to their first 40. */
+    private static String shown(BigDecimal n) {
+        return abbreviate(n.toString());
     }
 
     private static String describe(Object v) {
@@ -85,7 +121,7 @@ public final class RecordSchema {
             return "the string \"" + abbreviate(s) + "\"";
         }
         if (v instanceof BigDecimal n) {
-            return "the number " + n.toString();
+            return "the number " + shown(n);
         }
         if (v instanceof Boolean b) {
             return b.toString();
@@ -172,7 +208,7 @@ public final class RecordSchema {
             double d = n.doubleValue();
             if (!Double.isFinite(d) || (minInclusive ? d < min : d <= min) || d > max) {
                 problems.add(String.format(Locale.ROOT, "field '%s' must be %s %s and at most %s %s, was %s", field,
-                        minInclusive ? "at least" : "above", plain(min), plain(max), unit, n.toString()));
+                        minInclusive ? "at least" : "above", plain(min), plain(max), unit, shown(n)));
                 return Double.NaN;
             }
             return d;
@@ -194,7 +230,7 @@ public final class RecordSchema {
                 }
                 return i;
             } catch (ArithmeticException e) {
-                problems.add("field '" + field + "' must be a whole number from " + min + " to " + max + ", was " + n);
+                problems.add("field '" + field + "' must be a whole number from " + min + " to " + max + ", was " + shown(n));
                 return 0;
             }
         }

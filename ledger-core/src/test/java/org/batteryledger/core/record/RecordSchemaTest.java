@@ -126,4 +126,23 @@ public class RecordSchemaTest {
         assertEquals("a record is a JSON object, not an array", i.reason());
         assertEquals("field 'recordId' is required; field 'type' is required", reason("{}"));
     }
+
+    /** Issue 17: numbers a hostile client picks are refused by name, never reach the canonical form and never grow. */
+    @Test
+    void numbersNoDoubleCanHoldAreRefusedWhereverTheyAre() {
+        String tail = BATTERY.substring(0, BATTERY.length() - 1);
+        assertEquals("field 'note' holds 2E+308, beyond the range of an IEEE double (RFC 8785 writes numbers as doubles)",
+                reason(tail + ",\"note\":2e308}"));
+        assertEquals("field 'extra.list[1]' holds -1E+400, beyond the range of an IEEE double (RFC 8785 writes numbers as doubles)",
+                reason(tail + ",\"extra\":{\"list\":[1,-1e400]}}"));
+        assertTrue(reason(BATTERY.replace("\"ratedCapacityAh\":280.0", "\"ratedCapacityAh\":2e308"))
+                .startsWith("field 'ratedCapacityAh' must be above 0 and at most 10000 Ah, was 2E+308"));
+        // Twenty thousand digits: refused with the first forty shown, not echoed whole.
+        String digits = "9".repeat(20_000);
+        String r = reason(BATTERY.replace("\"ratedCycleLife\":6000", "\"ratedCycleLife\":" + digits));
+        assertTrue(r.startsWith("field 'ratedCycleLife' must be a whole number from 1 to 100000, was " + "9".repeat(40) + "..."), r);
+        assertTrue(r.length() < 200, r);
+        // A value too small for a double reads as 0, which is a double: not refused for that.
+        assertInstanceOf(RecordSchema.Valid.class, check(tail + ",\"tiny\":1e-400}"));
+    }
 }

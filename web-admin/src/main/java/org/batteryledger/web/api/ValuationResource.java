@@ -171,6 +171,16 @@ public class ValuationResource {
                 input = pem(text);
             }
         }
+        if (json) {
+            try {
+                Json.parse(new String(body, StandardCharsets.UTF_8));
+            } catch (org.batteryledger.core.json.JsonException e) {
+                throw Problem.badRequest("the body is not a certificate's JSON document: malformed JSON: " + e.getMessage());
+            }
+        } else if (!org.batteryledger.core.valuation.certificate.CertificateVerifier.isSignedData(input)) {
+            throw Problem.badRequest("the body is not a CMS SignedData (DER, or PEM between -----BEGIN and -----END lines); "
+                    + "a certificate's JSON document goes with Content-Type application/json");
+        }
         ValuationService.Verdict v = valuations.verify(input, !json);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("valid", v.valid());

@@ -57,6 +57,19 @@ public final class CertificateVerifier {
         this.checker = new CertificateChecker(suite, chainCa);
     }
 
+    /**
+     * Whether the bytes are a CMS SignedData at all. A verdict speaks of a certificate; bytes that are none (a wrong
+     * file, random bytes) are the caller's mistake, which an API answers as such rather than as an invalid certificate.
+     */
+    public static boolean isSignedData(byte[] bytes) {
+        try {
+            new CMSSignedData(bytes);
+            return true;
+        } catch (CMSException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** @param revocations what the verifier knows of revoked certificates ({@link RevocationView#NONE} offline) */
     public Verdict verify(byte[] cms, RevocationView revocations) {
         try {

@@ -145,6 +145,13 @@ class ValuationCertificateTest {
         assertEquals("the signer is not a certificate of this chain: certificate serial 1001 is revoked", v.reason());
         assertEquals("not CMS SignedData: ", new CertificateVerifier(pki.suite(), pki.chainCa().certificate())
                 .verify("{}".getBytes(StandardCharsets.UTF_8), RevocationView.NONE).reason().substring(0, 20));
+        // Bytes that are no CMS at all are told apart from a certificate that fails (an API answers them 400, not 200).
+        assertTrue(CertificateVerifier.isSignedData(cms));
+        assertFalse(CertificateVerifier.isSignedData("{}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(CertificateVerifier.isSignedData(new byte[0]));
+        byte[] random = new byte[500];
+        new java.util.Random(1).nextBytes(random);
+        assertFalse(CertificateVerifier.isSignedData(random));
     }
 
     @ParameterizedTest
