@@ -38,7 +38,8 @@ async function call(method, path, body, contentType = 'application/json') {
   let payload;
   if (body !== undefined && body !== null) {
     headers['Content-Type'] = contentType;
-    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
+    // Bytes (a file's) go as they are, whatever their type: JSON.stringify would make an object of their indices.
+    payload = contentType === 'application/json' && !(body instanceof Uint8Array) ? JSON.stringify(body) : body;
   }
   const r = await fetch(BASE + path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
   if (r.status === 401) {

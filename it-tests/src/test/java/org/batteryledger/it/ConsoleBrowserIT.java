@@ -278,6 +278,12 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("verify-upload")).click();
         WebElement verdict = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#verify-result .verdict")));
         assertTrue(verdict.getText().startsWith("Valid"), verdict.getText());
+        // The JSON document verifies too: the console sends its bytes as they are (it once sent them re-encoded).
+        browser.findElement(By.id("verify-file")).sendKeys(json.toAbsolutePath().toString());
+        browser.findElement(By.id("verify-upload")).click();
+        waiting().until(ExpectedConditions.stalenessOf(verdict));
+        verdict = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#verify-result .verdict")));
+        assertTrue(verdict.getText().startsWith("Valid"), verdict.getText());
 
         byte[] tampered = Files.readAllBytes(json);
         tampered[tampered.length / 2] ^= 1;

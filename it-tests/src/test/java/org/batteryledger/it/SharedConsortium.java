@@ -12,8 +12,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * One four-node H2 consortium (agencies a, b and c; node2 a recycler's) with the partner simulators beside it (node0
- * pulls {@link PartnerPullSystemIT}'s fleet from the start, as {@code ./consortium up --fleet} does), shared by the
+ * One four-node H2 consortium (agencies a, b and c; node2 a recycler's), with the partner simulators beside it when
+ * {@link PartnerPullSystemIT} starts it (node0 pulls its fleet from the start, as {@code ./consortium up --fleet}
+ * does; ConsoleBrowserIT run alone gets none, and no intake under its feet), shared by the
  * system test classes that leave every node running: {@link PartnerPullSystemIT} and {@link ConsoleBrowserIT}.
  * Starting four WildFly servers costs about 100 s of a 2-core machine, so the build pays it once for both.
  * <p>
@@ -29,7 +30,8 @@ final class SharedConsortium implements AutoCloseable {
         @Override
         public void beforeAll(ExtensionContext context) {
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .getOrComputeIfAbsent(SharedConsortium.class, k -> start(), SharedConsortium.class);
+                    .getOrComputeIfAbsent(SharedConsortium.class, k -> start(context.getRequiredTestClass() == PartnerPullSystemIT.class),
+                            SharedConsortium.class);
         }
     }
 
@@ -62,12 +64,13 @@ final class SharedConsortium implements AutoCloseable {
         return List.copyOf(users.subList(0, users.indexOf(user)));
     }
 
-    private static synchronized SharedConsortium start() {
+    /** @param fleet whether node0 pulls the partner simulators' fleet (when the pull test is the first user) */
+    private static synchronized SharedConsortium start(boolean fleet) {
         SharedConsortium c = new SharedConsortium(Path.of(System.getProperty("it.system.dir")).resolveSibling("shared-consortium"),
                 new Ports(Integer.getInteger("it.shared.port.base", 3000)));
         try {
             ConsortiumScenario.deleteTree(c.dir); // a fresh consortium every run
-            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2", PartnerPullSystemIT.FLEET);
+            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2", fleet ? PartnerPullSystemIT.FLEET : null);
             if (up != 0) {
                 Main.down(c.dir); // the nodes that did start
                 assertEquals(0, up, "./consortium up of the shared consortium");
