@@ -5,11 +5,8 @@ import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.util.Headers;
 import jakarta.servlet.ServletContext;
-import org.batteryledger.core.json.Json;
-import org.batteryledger.web.api.Problem;
 import org.batteryledger.web.console.ConsoleSecurity;
 
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -63,12 +60,10 @@ public final class BasicCredentialsCheck implements ServletExtension {
     }
 
     private static void refuse(HttpServerExchange exchange, String detail) {
-        exchange.setStatusCode(401);
         // The console's own requests get no challenge: a browser would open its login dialog over the page.
         if (!ConsoleSecurity.CONSOLE_HEADER_VALUE.equals(exchange.getRequestHeaders().getFirst(ConsoleSecurity.CONSOLE_HEADER))) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, REALM_CHALLENGE);
         }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json;charset=UTF-8");
-        exchange.getResponseSender().send(Json.write(Problem.body(401, "Unauthorized", detail)), StandardCharsets.UTF_8);
+        EdgeAnswer.problem(exchange, 401, "Unauthorized", detail);
     }
 }

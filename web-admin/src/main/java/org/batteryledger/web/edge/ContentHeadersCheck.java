@@ -1,15 +1,11 @@
 package org.batteryledger.web.edge;
 
-import io.undertow.server.HttpServerExchange;
 import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.util.Headers;
 import jakarta.servlet.ServletContext;
-import org.batteryledger.core.json.Json;
-import org.batteryledger.web.api.Problem;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -35,9 +31,13 @@ public final class ContentHeadersCheck implements ServletExtension {
             String unreadable = unreadableContentType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
             String accept = exchange.getRequestPath().startsWith(api) ? malformedAccept(exchange.getRequestHeaders().get(Headers.ACCEPT)) : null;
             if (unreadable != null) {
-                refuse(exchange, exchange.getRequestPath().startsWith(soap), 415, "Unsupported Media Type", unreadable);
+                if (exchange.getRequestPath().startsWith(soap)) {
+                    EdgeAnswer.clientFault(exchange, 415, unreadable);
+                } else {
+                    EdgeAnswer.problem(exchange, 415, "Unsupported Media Type", unreadable);
+                }
             } else if (accept != null) {
-                refuse(exchange, false, 400, "Bad Request", accept);
+                EdgeAnswer.problem(exchange, 400, "Bad Request", accept);
             } else {
                 next.handleRequest(exchange);
             }
@@ -102,22 +102,5 @@ public final class ContentHeadersCheck implements ServletExtension {
 
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-    }
-
-    private static void refuse(HttpServerExchange exchange, boolean soap, int status, String title, String detail) {
-        exchange.setStatusCode(status);
-        if (soap) {
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/xml;charset=UTF-8");
-            exchange.getResponseSender().send("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><soap:Fault>"
-                    + "<faultcode>soap:Client</faultcode><faultstring>" + xml(detail) + "</faultstring></soap:Fault></soap:Body></soap:Envelope>",
-                    StandardCharsets.UTF_8);
-        } else {
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json;charset=UTF-8");
-            exchange.getResponseSender().send(Json.write(Problem.body(status, title, detail)), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;").replace("\"", "&quot;");
     }
 }
