@@ -128,6 +128,16 @@ public final class Main {
                 }
                 yield AddNode.run(dir, opts.get("agency"), opts.get("name"), jbossHomeOf(dir), path(opts, "ear"));
             }
+            case "kill-loop" -> killLoop(dir, path(opts, "ear"), opts);
+            case "soak" -> {
+                try {
+                    yield Soak.run(Long.parseLong(opts.getOrDefault("from", Long.toString(Soak.DEFAULT_FIRST_SEED))),
+                            Long.parseLong(opts.getOrDefault("seeds", "100000")),
+                            Integer.parseInt(opts.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())))) == 0 ? 0 : 1;
+                } catch (NumberFormatException e) {
+                    yield usage("soak takes --seeds S, --from SEED and --threads T as whole numbers");
+                }
+            }
             default -> usage("unknown command " + command);
         };
         if (code != 0) {
@@ -135,9 +145,25 @@ public final class Main {
         }
     }
 
+    /** The crash drill ({@link KillLoop}); its report goes to the console and to {@code kill-loop.log} in the consortium directory. */
+    private static int killLoop(Path dir, Path ear, Map<String, String> opts) throws Exception {
+        KillLoop.Options o;
+        try {
+            o = KillLoop.Options.of(Integer.parseInt(opts.getOrDefault("kills", "10")), Long.parseLong(opts.getOrDefault("seed", "1")));
+        } catch (NumberFormatException e) {
+            return usage("kill-loop takes --kills N and --seed S as whole numbers");
+        }
+        KillLoop.Result r = KillLoop.of(dir, ear).run(o);
+        String report = String.format(Locale.ROOT, "%s kill-loop --kills %d --seed %d%n", Instant.now(), o.kills(), o.seed()) + r.report();
+        System.out.print(r.report());
+        Files.writeString(dir.resolve("kill-loop.log"), report, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return r.passed() ? 0 : 1;
+    }
+
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE|kill-loop [--kills N] [--seed S]|soak [--seeds S] [--from SEED] [--threads T] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;

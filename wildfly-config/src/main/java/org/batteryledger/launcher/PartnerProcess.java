@@ -56,6 +56,13 @@ final class PartnerProcess {
         return "http://127.0.0.1:" + port + "/charging/api";
     }
 
+    /** The fleet the running partner simulators serve, if they run (written when they started). */
+    static Optional<FleetSpec> fleetOf(Path consortiumDir) throws IOException {
+        PartnerProcess p = new PartnerProcess(consortiumDir, Ports.DEFAULT);
+        Path spec = p.home.resolve("fleet");
+        return p.running().isPresent() && Files.exists(spec) ? Optional.of(FleetSpec.parse(Files.readString(spec).trim())) : Optional.empty();
+    }
+
     Optional<ProcessHandle> running() {
         Path pid = home.resolve("partners.pid");
         try {
@@ -80,6 +87,7 @@ final class PartnerProcess {
         pb.redirectOutput(ProcessBuilder.Redirect.to(home.resolve("partners.log").toFile()));
         Process p = pb.start();
         Files.writeString(home.resolve("partners.pid"), Long.toString(p.pid()));
+        Files.writeString(home.resolve("fleet"), fleet.seed() + ":" + fleet.batteries() + ":" + fleet.sessionsPerBattery());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {

@@ -64,6 +64,8 @@ public class MetricsResource {
         counter(out, "batteryledger_records_stored_total", "off-chain records stored on this node", records.stored());
         gauge(out, "batteryledger_records_unbatched", "stored records waiting for an anchoring batch", records.unbatched());
         gauge(out, "batteryledger_records_unanchored", "records in batches not yet anchored on chain", records.batchedNotAnchored());
+        gauge(out, "batteryledger_records_batch_leaves", "leaves of the batches sealed here: stored minus unbatched while each record is in "
+                + "exactly one batch", records.batchLeaves());
         counter(out, "batteryledger_records_rejected_total", "rejected records kept in the dead-letter store", records.deadLetters());
         List<LinkStats> links = admin.links();
         header(out, "batteryledger_link_up", "1 when the outbound link to the peer is connected", "gauge");

@@ -1,0 +1,412 @@
+package org.batteryledger.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.batteryledger.partners.Fleet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The crash drill behind {@code ./consortium kill-loop}: {@code kill -9} of a seeded random node every few seconds,
+ * N times, while node0 pulls from the partner simulators and a {@link RecordPusher} pushes over REST to every node.
+ * Each killed node is started again at once; the next kill comes a few seconds after it serves. Then, once every node
+ * has anchored what it holds, the checks a trusted store must pass:
+ * <ul>
+ *     <li>none lost: every acknowledged record is held, anchored and verifies on the node that acknowledged it, and
+ *     node0 holds the whole partner fleet;</li>
+ *     <li>none doubled or invented: each node holds exactly what it pulled, acknowledged, or took in from a push the
+ *     kill cut off, and no record it refused;</li>
+ *     <li>each record in exactly one batch: the leaves of a node's batches add up to its records;</li>
+ *     <li>one chain: the nodes agree on the block hash at the common height and at seeded earlier heights;</li>
+ *     <li>no vote contradicted: no node saw another equivocate or otherwise misbehave (read before every kill, as a
+ *     killed node forgets what it saw, and at the end).</li>
+ * </ul>
+ */
+public final class KillLoop {
+    /**
+     * @param minPauseMillis  shortest time between a node serving again and the next kill
+     * @param pushEveryMillis the pusher's pace: one submission per period
+     */
+    public record Options(int kills, long seed, long minPauseMillis, long maxPauseMillis, long pushEveryMillis, Duration settleWithin) {
+        public static Options of(int kills, long seed) {
+            return new Options(kills, seed, 2_000, 8_000, 500, Duration.ofMinutes(30));
+        }
+    }
+
+    /** One kill: its victim, when it came, what the victim held then, and how long until it served again. */
+    public record Kill(int number, String node, double atSeconds, long heldBefore, double servingAfterSeconds) {
+    }
+
+    public record Result(List<Kill> kills, long acknowledged, long refused, long inDoubtTaken, long inDoubtLost, long fleetRecords,
+                         long verified, double seconds, List<String> violations) {
+        public boolean passed() {
+            return violations.isEmpty();
+        }
+
+        public String report() {
+            StringBuilder b = new StringBuilder();
+            double restart = kills.stream().mapToDouble(Kill::servingAfterSeconds).average().orElse(0);
+            b.append(String.format(Locale.ROOT, "kills=%d acknowledged=%d refused=%d in-doubt=%d (taken %d) fleet=%d verified=%d "
+                            + "restart=%.1fs seconds=%.0f violations=%d%n", kills.size(), acknowledged, refused, inDoubtTaken + inDoubtLost,
+                    inDoubtTaken, fleetRecords, verified, restart, seconds, violations.size()));
+            violations.forEach(v -> b.append("VIOLATION: ").append(v).append('\n'));
+            return b.toString();
+        }
+    }
+
+    /** Fleet records verified on node0 after the drill, a seeded sample (the pull test checks them all in the database). */
+    static final int FLEET_SAMPLE = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final Path dir;
+    private final Path ear;
+    private final List<NodeProcess> nodes;
+    private final Map<String, String> passwords;
+    private final Optional<Fleet> fleet;
+    /** Records each node held before the drill. */
+    private final Map<String, Long> baseline = new TreeMap<>();
+
+    private KillLoop(Path dir, Path ear, List<NodeProcess> nodes, Map<String, String> passwords, Optional<Fleet> fleet) {
+        this.dir = dir;
+        this.ear = ear;
+        this.nodes = nodes;
+        this.passwords = passwords;
+        this.fleet = fleet;
+    }
+
+    /** The drill on the running consortium in {@code dir}; node0 pulls the fleet if the partner simulators run. */
+    public static KillLoop of(Path dir, Path ear) throws IOException {
+        Path jbossHome = Main.jbossHomeOf(dir);
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (Path n : Main.nodeDirs(dir)) {
+            nodes.add(Main.process(jbossHome, n));
+        }
+        Optional<Fleet> fleet = PartnerProcess.fleetOf(dir).map(f -> Fleet.generate(f.seed(), f.batteries(), f.sessionsPerBattery()));
+        return new KillLoop(dir, ear, nodes, Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()), fleet);
+    }
+
+    public Result run(Options o) throws Exception {
+        long t0 = System.nanoTime();
+        List<String> violations = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            if (!Main.waitUntilServing(n, passwords.get("admin"))) {
+                throw new IllegalStateException(n.name() + " does not serve: start the consortium first (./consortium up)");
+            }
+        }
+        baseline();
+        RecordPusher pusher = new RecordPusher(nodes, manufacturerNodes(), passwords, o.seed() + 1,
+                Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36));
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kill-loop-pusher");
+            t.setDaemon(true);
+            return t;
+        });
+        pace.scheduleWithFixedDelay(pusher::round, 0, o.pushEveryMillis(), TimeUnit.MILLISECONDS);
+        Random victims = new Random(o.seed());
+        List<Kill> kills = new ArrayList<>();
+        try {
+            for (int k = 1; k <= o.kills() && violations.isEmpty(); k++) {
+                // the drill's pace, not a wait for a condition: kills land wherever the nodes happen to be
+                Thread.sleep(o.minPauseMillis() + (long) (victims.nextDouble() * (o.maxPauseMillis() - o.minPauseMillis())));
+                observeMisbehaviour(violations);
+                NodeProcess victim = nodes.get(victims.nextInt(nodes.size()));
+                long held = metric(victim, "batteryledger_records_stored_total");
+                double at = (System.nanoTime() - t0) / 1e9;
+                victim.kill();
+                waitUntilGone(victim);
+                long restart = System.nanoTime();
+                victim.start(ear);
+                if (!Main.waitUntilServing(victim, passwords.get("admin"))) {
+                    violations.add(victim.name() + " did not serve again after kill " + k + ": see " + dir.resolve("nodes").resolve(victim.name()).resolve("log/server.log"));
+                }
+                kills.add(new Kill(k, victim.name(), at, held, (System.nanoTime() - restart) / 1e9));
+                System.out.printf(Locale.ROOT, "kill %d of %d: %s at %.0f s (it held %d records), serving again after %.1f s%n", k, o.kills(),
+                        victim.name(), at, held, (System.nanoTime() - restart) / 1e9);
+            }
+        } finally {
+            pace.shutdownNow();
+            pace.awaitTermination(2, TimeUnit.MINUTES);
+        }
+        Map<String, RecordPusher.Pushed> pushed = pusher.pushed();
+        settle(o.settleWithin(), violations);
+        observeMisbehaviour(violations);
+        Checks c = new Checks(pushed, violations, o.seed() + 3);
+        if (violations.isEmpty()) {
+            c.records();
+            c.oneChain(new Random(o.seed() + 2));
+        }
+        return new Result(kills, c.count(RecordPusher.Fate.ACKNOWLEDGED), c.count(RecordPusher.Fate.REFUSED), c.inDoubtTaken, c.inDoubtLost,
+                fleet.map(f -> (long) f.batteries().size() + f.sessions().size()).orElse(0L), c.verified, (System.nanoTime() - t0) / 1e9, violations);
+    }
+
+    /** The nodes whose agency registers batteries (a manufacturer member, or one that declared no kinds). */
+    private Set<String> manufacturerNodes() throws IOException {
+        JsonNode agencies = JSON.readTree(require(nodes.get(0), "/agencies"));
+        Set<String> makers = new HashSet<>();
+        for (JsonNode a : agencies) {
+            List<String> kinds = new ArrayList<>();
+            a.path("kinds").forEach(k -> kinds.add(k.asText()));
+            if (kinds.isEmpty() || kinds.contains("manufacturer")) {
+                makers.add(a.path("agency").asText());
+            }
+        }
+        Set<String> out = new HashSet<>();
+        for (NodeProcess n : nodes) {
+            String agency = new org.batteryledger.node.directory.NodeDirectory(dir.resolve("nodes").resolve(n.name())).properties().getProperty("agency");
+            if (makers.contains(agency)) {
+                out.add(n.name());
+            }
+        }
+        return out;
+    }
+
+    /** Every node's view of every other: a misbehaving flag or a counted equivocation is a contradicted vote. */
+    private void observeMisbehaviour(List<String> violations) throws IOException {
+        for (NodeProcess n : nodes) {
+            long equivocations = metric(n, "batteryledger_equivocations_total");
+            if (equivocations > 0) {
+                violations.add(n.name() + " counted " + equivocations + " equivocations");
+            }
+            String body = get(n, "/nodes");
+            if (body != null) {
+                for (JsonNode v : JSON.readTree(body)) {
+                    if (v.path("misbehaving").asBoolean(false)) {
+                        violations.add(n.name() + " flags " + v.path("name").asText() + " as misbehaving: " + v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Waits until every node serves and has anchored all it holds, and node0 holds the fleet's last records. */
+    private void settle(Duration within, List<String> violations) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> last = fleet.map(f -> List.of(f.batteries().get(f.batteries().size() - 1).recordId(),
+                f.sessions().get(f.sessions().size() - 1).recordId())).orElse(List.of());
+        while (System.nanoTime() < deadline) {
+            boolean settled = true;
+            for (NodeProcess n : nodes) {
+                settled &= metric(n, "batteryledger_records_unbatched") == 0 && metric(n, "batteryledger_records_unanchored") == 0;
+            }
+            for (String id : last) {
+                settled &= get(nodes.get(0), "/records/" + enc(id) + "/proof") != null;
+            }
+            if (settled) {
+                return;
+            }
+            Thread.sleep(1_000);
+        }
+        violations.add("the nodes did not anchor everything they hold within " + within.toMinutes() + " minutes");
+    }
+
+    private static void waitUntilGone(NodeProcess p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (p.running().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** The checks after the drill, on the settled nodes. */
+    private final class Checks {
+        private final Map<String, RecordPusher.Pushed> pushed;
+        private final List<String> violations;
+        long inDoubtTaken;
+        long inDoubtLost;
+        long verified;
+
+        private final long sampleSeed;
+
+        Checks(Map<String, RecordPusher.Pushed> pushed, List<String> violations, long sampleSeed) {
+            this.sampleSeed = sampleSeed;
+            this.pushed = pushed;
+            this.violations = violations;
+        }
+
+        long count(RecordPusher.Fate fate) {
+            return pushed.values().stream().filter(p -> p.fate() == fate).count();
+        }
+
+        void records() throws IOException {
+            Map<String, Long> heldByNode = new TreeMap<>();
+            for (Map.Entry<String, RecordPusher.Pushed> e : new TreeMap<>(pushed).entrySet()) {
+                RecordPusher.Pushed p = e.getValue();
+                NodeProcess n = node(p.node());
+                if (p.fate() == RecordPusher.Fate.ACKNOWLEDGED) {
+                    String v = post(n, "/records/verify", p.json());
+                    if (v == null || !JSON.readTree(v).path("valid").asBoolean(false)) {
+                        violations.add(p.node() + " acknowledged " + e.getKey() + " but does not verify it: " + v);
+                        continue;
+                    }
+                    verified++;
+                    heldByNode.merge(p.node(), 1L, Long::sum);
+                } else {
+                    boolean held = get(n, "/records/" + enc(e.getKey()) + "/proof") != null;
+                    if (p.fate() == RecordPusher.Fate.REFUSED && held) {
+                        violations.add(p.node() + " refused " + e.getKey() + " yet holds it");
+                    }
+                    if (p.fate() == RecordPusher.Fate.IN_DOUBT) {
+                        if (held) {
+                            inDoubtTaken++;
+                            heldByNode.merge(p.node(), 1L, Long::sum);
+                        } else {
+                            inDoubtLost++;
+                        }
+                    }
+                }
+            }
+            for (NodeProcess n : nodes) {
+                long stored = metric(n, "batteryledger_records_stored_total");
+                long leaves = metric(n, "batteryledger_records_batch_leaves");
+                long added = stored - baseline.getOrDefault(n.name(), 0L);
+                long pushesHeld = heldByNode.getOrDefault(n.name(), 0L);
+                if (n.index() == 0 && fleet.isPresent()) {
+                    // what node0 held before the drill is partly the fleet, pulled already: the fleet bounds it both ways
+                    long fleetRecords = (long) fleet.get().batteries().size() + fleet.get().sessions().size();
+                    if (stored - pushesHeld < fleetRecords || added - pushesHeld > fleetRecords) {
+                        violations.add(String.format(Locale.ROOT, "%s holds %d records (%d before the drill); with the %d it took in from "
+                                + "the drill's pushes, the fleet of %d does not account for them", n.name(), stored, stored - added, pushesHeld, fleetRecords));
+                    }
+                } else if (added != pushesHeld) {
+                    violations.add(String.format(Locale.ROOT, "%s holds %d records more than before the drill; it acknowledged or took in %d",
+                            n.name(), added, pushesHeld));
+                }
+                if (leaves < 0) {
+                    violations.add(n.name() + " does not report batteryledger_records_batch_leaves (an EAR older than the drill?)");
+                } else if (leaves != stored) {
+                    violations.add(String.format(Locale.ROOT, "%s holds %d records, all batched, but its batches have %d leaves: a record "
+                            + "is in %s", n.name(), stored, leaves, leaves > stored ? "more than one batch" : "no batch"));
+                }
+            }
+            fleet.ifPresent(f -> verifyFleetSample(f, new Random(sampleSeed)));
+        }
+
+        /** A seeded sample of the fleet verifies on node0 against its anchored proofs. */
+        private void verifyFleetSample(Fleet f, Random random) {
+            for (int i = 0; i < FLEET_SAMPLE; i++) {
+                java.util.Map<String, Object> record = i % 8 == 0 ? f.batteries().get(random.nextInt(f.batteries().size())).toJson()
+                        : f.sessions().get(random.nextInt(f.sessions().size())).toJson();
+                try {
+                    String v = post(nodes.get(0), "/records/verify", JSON.writeValueAsString(record));
+                    if (v == null || !JSON.readTree(v).path("valid").asBoolean(false)) {
+                        violations.add(nodes.get(0).name() + " pulled " + record.get("recordId") + " but does not verify it: " + v);
+                    } else {
+                        verified++;
+                    }
+                } catch (IOException e) {
+                    violations.add("cannot verify " + record.get("recordId") + ": " + e.getMessage());
+                }
+            }
+        }
+
+        void oneChain(Random heights) throws IOException {
+            long common = Long.MAX_VALUE;
+            for (NodeProcess n : nodes) {
+                common = Math.min(common, JSON.readTree(require(n, "/chain")).path("height").asLong());
+            }
+            List<Long> at = new ArrayList<>(List.of(common));
+            for (int i = 0; i < 10 && common > 1; i++) {
+                at.add(1 + (long) (heights.nextDouble() * (common - 1)));
+            }
+            for (long h : at) {
+                Set<String> hashes = new HashSet<>();
+                for (NodeProcess n : nodes) {
+                    hashes.add(JSON.readTree(require(n, "/blocks/" + h)).path("hash").asText());
+                }
+                if (hashes.size() != 1) {
+                    violations.add("the nodes hold different blocks at height " + h + ": " + hashes);
+                }
+            }
+        }
+
+        private NodeProcess node(String name) {
+            return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    /** What every node holds now: the drill counts what it adds to this. */
+    private void baseline() {
+        for (NodeProcess n : nodes) {
+            baseline.put(n.name(), metric(n, "batteryledger_records_stored_total"));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- HTTP
+
+    private String get(NodeProcess n, String path) {
+        return call(n, HttpRequest.newBuilder(api(n, path)).GET());
+    }
+
+    private String post(NodeProcess n, String path, String json) {
+        return call(n, HttpRequest.newBuilder(api(n, path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    private String require(NodeProcess n, String path) throws IOException {
+        String body = get(n, path);
+        if (body == null) {
+            throw new IOException(n.name() + " does not answer GET " + path);
+        }
+        return body;
+    }
+
+    private static URI api(NodeProcess n, String path) {
+        return URI.create("http://127.0.0.1:" + n.httpPort() + "/ledger/api" + path);
+    }
+
+    /** The body of a 200; null for any other answer or none. */
+    private String call(NodeProcess n, HttpRequest.Builder b) {
+        try {
+            HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(("auditor:" + passwords.get("auditor")).getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** A counter or gauge from the node's /metrics; -1 while the node does not answer. */
+    private long metric(NodeProcess n, String name) {
+        String body = get(n, "/metrics");
+        if (body == null) {
+            return -1;
+        }
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
