@@ -59,6 +59,10 @@ public class AnchorService {
     private long maxWaitMillis;
     private String batchPrefix;
     private ScheduledFuture<?> cycle;
+    /** Dead letters kept at most ({@code deadletters.max}); pruned about once a minute. */
+    private int deadLettersMax;
+    private int cyclesSincePrune;
+    private int cyclesPerPrune;
 
     @PostConstruct
     void start() {
@@ -72,6 +76,8 @@ public class AnchorService {
         maxWaitMillis = Long.parseLong(p.getProperty("anchor.max.wait.millis", "2000"));
         long interval = Long.parseLong(p.getProperty("anchor.interval.millis", "500"));
         batchPrefix = ledger.nodeName();
+        deadLettersMax = Integer.parseInt(p.getProperty("deadletters.max", "100000"));
+        cyclesPerPrune = (int) Math.max(1, 60_000 / interval);
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info(() -> "anchoring batches of up to " + batchSize + " records, or after " + maxWaitMillis + " ms");
     }
@@ -85,6 +91,13 @@ public class AnchorService {
 
     void cycle() {
         try {
+            if (++cyclesSincePrune >= cyclesPerPrune) {
+                cyclesSincePrune = 0;
+                int pruned = store.pruneDeadLetters(deadLettersMax);
+                if (pruned > 0) {
+                    LOG.info(() -> pruned + " oldest dead letters deleted: this node keeps the newest " + deadLettersMax + " (deadletters.max)");
+                }
+            }
             for (int i = 0; i < MAX_SEALS_PER_CYCLE; i++) {
                 Optional<BatchEntity> sealed = store.sealBatch(ledger.suite(), batchPrefix, batchSize, maxWaitMillis, System.currentTimeMillis());
                 if (sealed.isEmpty()) {

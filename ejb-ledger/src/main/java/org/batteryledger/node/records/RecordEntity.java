@@ -101,12 +101,6 @@ public class RecordEntity {
         return leafIndex;
     }
 
-    void batched(String batchId, int leafIndex, byte[] auditPath) {
-        this.batchId = batchId;
-        this.leafIndex = leafIndex;
-        this.auditPath = auditPath;
-    }
-
     /** The encoded audit path kept at sealing, or null (see the field). */
     public byte[] auditPath() {
         return auditPath == null ? null : auditPath.clone();

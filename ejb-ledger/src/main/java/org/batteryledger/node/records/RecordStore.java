@@ -34,6 +34,7 @@ import java.util.Optional;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class RecordStore {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RecordStore.class.getName());
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
 
@@ -160,24 +161,46 @@ public class RecordStore {
         if (count == 0 || (count < maxSize && ((Number) waiting[1]).longValue() > now - maxWaitMillis)) {
             return Optional.empty();
         }
-        List<RecordEntity> open = upToRegistrationLimit(em.createQuery("select r from RecordEntity r where r.batchId is null order by r.seq",
-                RecordEntity.class).setMaxResults(maxSize).getResultList());
+        List<Unbatched> selected = em.createQuery("select r.seq, r.recordId, r.recordHash, r.type, r.batchId from RecordEntity r "
+                + "where r.batchId is null order by r.seq", Object[].class).setMaxResults(maxSize).getResultList().stream()
+                .map(o -> new Unbatched((Long) o[0], (String) o[1], (String) o[2], (String) o[3], (String) o[4])).toList();
+        long stale = selected.stream().filter(r -> r.batchId() != null).count();
+        if (stale > 0) {
+            LOG.severe(() -> "the database answered " + stale + " records already in a batch to a query for unbatched ones (its index on "
+                    + "batchId disagrees with the table); they are left out: check the database");
+        }
+        List<Unbatched> open = upToRegistrationLimit(selected.stream().filter(r -> r.batchId() == null).toList());
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
         String batchId = batchPrefix + "-" + open.get(0).seq();
         List<Hash> leaves = new ArrayList<>(open.size());
-        for (RecordEntity r : open) {
+        for (Unbatched r : open) {
             leaves.add(Hash.fromHex(r.recordHash()));
         }
         MerkleTree tree = MerkleTree.of(suite, leaves);
+        // Each record only if it is in no batch yet: one that is fails the seal (the transaction rolls back) rather than
+        // being anchored twice. Only the batch columns are written: a whole-row update rewrites every index of the row.
+        var assign = em.createNativeQuery("update OFFCHAIN_RECORD set batchId = ?1, leafIndex = ?2, auditPath = ?3 where seq = ?4 and batchId is null");
         for (int i = 0; i < open.size(); i++) {
-            open.get(i).batched(batchId, i, tree.inclusionProof(i).encode());
+            int n = assign.setParameter(1, batchId).setParameter(2, i).setParameter(3, tree.inclusionProof(i).encode())
+                    .setParameter(4, open.get(i).seq()).executeUpdate();
+            if (n != 1) {
+                throw new IllegalStateException("record " + open.get(i).recordId() + " (seq " + open.get(i).seq() + ") is in a batch already: "
+                        + "batch " + batchId + " not sealed");
+            }
         }
         BatchEntity b = new BatchEntity(batchId, tree.root().hex(), open.size(), now);
         em.persist(b);
         return Optional.of(b);
     }
 
+    /** A record waiting for a batch, as sealing needs it (no entity: nothing for the persistence context to track). */
+    private record Unbatched(long seq, String recordId, String recordHash, String type, String batchId) {
+    }
+
     /** The records up to (not including) the one master record too many for one anchoring transaction's registrations. */
-    private static List<RecordEntity> upToRegistrationLimit(List<RecordEntity> records) {
+    private static List<Unbatched> upToRegistrationLimit(List<Unbatched> records) {
         int masters = 0;
         for (int i = 0; i < records.size(); i++) {
             if ("battery".equals(records.get(i).type()) && ++masters > BatteryRegistry.MAX_PER_BATCH) {
@@ -275,6 +298,16 @@ public class RecordStore {
     public Optional<RecordEntity> recordByHash(String recordHash) {
         return em.createQuery("select r from RecordEntity r where r.recordHash = :h order by r.seq", RecordEntity.class)
                 .setParameter("h", recordHash).setMaxResults(1).getResultStream().findFirst();
+    }
+
+    /**
+     * Keeps the newest {@code max} dead letters and deletes the rest: a client that sends nothing but rejected records
+     * cannot fill the disk with them. Returns how many were deleted.
+     */
+    public int pruneDeadLetters(int max) {
+        List<Long> cut = em.createQuery("select d.id from DeadLetterEntity d order by d.id desc", Long.class).setFirstResult(max).setMaxResults(1)
+                .getResultList();
+        return cut.isEmpty() ? 0 : em.createQuery("delete from DeadLetterEntity d where d.id <= :cut").setParameter("cut", cut.get(0)).executeUpdate();
     }
 
     /**

@@ -66,7 +66,7 @@ public class MetricsResource {
         gauge(out, "batteryledger_records_unanchored", "records in batches not yet anchored on chain", records.batchedNotAnchored());
         gauge(out, "batteryledger_records_batch_leaves", "leaves of the batches sealed here: stored minus unbatched while each record is in "
                 + "exactly one batch", records.batchLeaves());
-        counter(out, "batteryledger_records_rejected_total", "rejected records kept in the dead-letter store", records.deadLetters());
+        counter(out, "batteryledger_records_rejected_total", "rejected records kept in the dead-letter store (its newest deadletters.max, 100,000 by default)", records.deadLetters());
         List<LinkStats> links = admin.links();
         header(out, "batteryledger_link_up", "1 when the outbound link to the peer is connected", "gauge");
         for (LinkStats l : links) {

@@ -51,7 +51,7 @@ public final class Problem {
     }
 
     /** A correlation id for the node's log: random, short enough to read out. */
-    static String reference() {
+    public static String reference() {
         return "ref-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
     }
 

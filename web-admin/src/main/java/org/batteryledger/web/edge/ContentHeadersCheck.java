@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Checks the headers that say how to read a request and how to write its answer, before anything reads them: a
  * Content-Type naming a charset the node has no decoder for ({@code charset=bogus}, {@code charset=ebcdic}) or a
- * multipart type without its boundary (the SOAP stack answered that as its own fault, {@code soap:Server}) and, on
+ * multipart type without its boundary (the SOAP stack answered that as its own fault, {@code soap:Server}), a
+ * Content-Type that is no media type at all ({@code ;}, {@code charset="}) and, on
  * the REST API, an Accept header that is not a list of media ranges with weights from 0 to 1 ({@code q=bogus}). The
  * REST runtime and the SOAP stack answered both with a 500 (issue 17); here they get a 415 or a 400 that names the
  * header: problem+json, or on the SOAP endpoint a SOAP 1.1 {@code soap:Client} fault.
@@ -28,9 +29,17 @@ public final class ContentHeadersCheck implements ServletExtension {
         String api = context.getContextPath() + "/api/";
         String soap = context.getContextPath() + "/soap/";
         deployment.addInitialHandlerChainWrapper(next -> exchange -> {
-            String unreadable = unreadableContentType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
+            String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+            String malformed = malformedContentType(contentType);
+            String unreadable = malformed == null ? unreadableContentType(contentType) : null;
             String accept = exchange.getRequestPath().startsWith(api) ? malformedAccept(exchange.getRequestHeaders().get(Headers.ACCEPT)) : null;
-            if (unreadable != null) {
+            if (malformed != null) {
+                if (exchange.getRequestPath().startsWith(soap)) {
+                    EdgeAnswer.clientFault(exchange, 400, malformed);
+                } else {
+                    EdgeAnswer.problem(exchange, 400, "Bad Request", malformed);
+                }
+            } else if (unreadable != null) {
                 if (exchange.getRequestPath().startsWith(soap)) {
                     EdgeAnswer.clientFault(exchange, 415, unreadable);
                 } else {
@@ -42,6 +51,23 @@ public final class ContentHeadersCheck implements ServletExtension {
                 next.handleRequest(exchange);
             }
         });
+    }
+
+    /** Why a Content-Type is not a media type with name=value parameters (RFC 9110 section 8.3.1); null when it is one. */
+    static String malformedContentType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String[] parts = contentType.split(";", -1);
+        if (!MEDIA_RANGE.matcher(parts[0].strip()).matches()) {
+            return "the Content-Type '" + abbreviate(contentType.strip()) + "' is not a media type like application/json";
+        }
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].isBlank() && !PARAMETER.matcher(parts[i].strip()).matches()) {
+                return "the Content-Type's parameter '" + abbreviate(parts[i].strip()) + "' is not name=value";
+            }
+        }
+        return null;
     }
 
     /**
@@ -82,12 +108,15 @@ public final class ContentHeadersCheck implements ServletExtension {
                 if (element.isBlank()) {
                     continue; // a list may hold empty elements (RFC 9110 section 5.6.1)
                 }
-                String[] parts = element.split(";");
+                String[] parts = element.split(";", -1);
                 if (!MEDIA_RANGE.matcher(parts[0].strip()).matches()) {
                     return "the Accept header's '" + abbreviate(parts[0].strip()) + "' is not a media range like application/json or */*";
                 }
                 for (int i = 1; i < parts.length; i++) {
                     var m = PARAMETER.matcher(parts[i].strip());
+                    if (parts[i].isBlank()) {
+                        continue;
+                    }
                     if (!m.matches()) {
                         return "the Accept header's parameter '" + abbreviate(parts[i].strip()) + "' is not name=value";
                     }

@@ -22,9 +22,13 @@ final class EdgeAnswer {
     static void clientFault(HttpServerExchange exchange, int status, String reason) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/xml;charset=UTF-8");
-        exchange.getResponseSender().send("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><soap:Fault>"
-                + "<faultcode>soap:Client</faultcode><faultstring>" + xml(reason) + "</faultstring></soap:Fault></soap:Body></soap:Envelope>",
-                StandardCharsets.UTF_8);
+        exchange.getResponseSender().send(clientFaultXml(reason), StandardCharsets.UTF_8);
+    }
+
+    /** The envelope of a {@code soap:Client} fault with the reason. */
+    static String clientFaultXml(String reason) {
+        return "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><soap:Fault>"
+                + "<faultcode>soap:Client</faultcode><faultstring>" + xml(reason) + "</faultstring></soap:Fault></soap:Body></soap:Envelope>";
     }
 
     private static String xml(String s) {

@@ -24,7 +24,6 @@ import org.batteryledger.web.soap.contract.BatteryLedgerPortType;
 import org.batteryledger.web.soap.contract.GetBattery;
 import org.batteryledger.web.soap.contract.GetBatteryResponse;
 import org.batteryledger.web.soap.contract.LedgerFault;
-import org.batteryledger.web.soap.contract.LedgerFaultDetail;
 import org.batteryledger.web.soap.contract.Proof;
 import org.batteryledger.web.soap.contract.Rejected;
 import org.batteryledger.web.soap.contract.FailedRecord;
@@ -59,6 +58,7 @@ import java.util.TreeSet;
         endpointInterface = "org.batteryledger.web.soap.contract.BatteryLedgerPortType",
         wsdlLocation = "WEB-INF/wsdl/BatteryLedger.wsdl")
 public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
+    private static final String LEDGER_NS = "urn:batteryledger:ledger:1";
     private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
     private static final List<String> VALUER_ROLES = List.of("recycler", "admin");
 
@@ -308,12 +308,23 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         return x;
     }
 
-    /** The reason never names an exception's class (as REST's problem details: {@code Problem.safeDetail}). */
-    private static LedgerFault fault(String code, String reason) {
-        reason = org.batteryledger.web.api.Problem.safeDetail(code, reason);
-        LedgerFaultDetail d = new LedgerFaultDetail();
-        d.setCode(code);
-        d.setReason(reason);
-        return new LedgerFault(reason, d);
+    /**
+     * A fault of the WSDL's {@code ledgerFault} detail as a {@code soap:Client} fault: every code this endpoint raises
+     * is the client's mistake (its input, its roles, a battery nobody holds), and a declared JAX-WS fault would go out
+     * as {@code soap:Server}. The detail is the element the WSDL declares, so generated clients still read it as
+     * their LedgerFault. The reason never names an exception's class (as REST's problem details: {@code Problem.safeDetail}).
+     */
+    private static jakarta.xml.ws.soap.SOAPFaultException fault(String code, String reason) {
+        String safe = org.batteryledger.web.api.Problem.safeDetail(code, reason);
+        try {
+            jakarta.xml.soap.SOAPFault f = jakarta.xml.soap.SOAPFactory.newInstance().createFault(safe,
+                    new javax.xml.namespace.QName(jakarta.xml.soap.SOAPConstants.URI_NS_SOAP_ENVELOPE, "Client", "soap"));
+            jakarta.xml.soap.SOAPElement detail = f.addDetail().addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "ledgerFault"));
+            detail.addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "code")).addTextNode(code);
+            detail.addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "reason")).addTextNode(safe);
+            return new jakarta.xml.ws.soap.SOAPFaultException(f);
+        } catch (jakarta.xml.soap.SOAPException e) {
+            throw new IllegalStateException("cannot build the SOAP fault " + code, e);
+        }
     }
 }

@@ -44,4 +44,16 @@ class ContentHeadersCheckTest {
                 ContentHeadersCheck.malformedAccept(List.of("json")));
         assertEquals("the Accept header's parameter 'q' is not name=value", ContentHeadersCheck.malformedAccept(List.of("*/*;q")));
     }
+
+    /** Found by FuzzIT: ";" and ";;;" threw from the check itself (an empty split), charset=" from the REST runtime. */
+    @Test
+    void aContentTypeOrAcceptThatIsNoMediaTypeIsNamedAndNeverThrows() {
+        assertEquals("the Content-Type ';' is not a media type like application/json", ContentHeadersCheck.malformedContentType(";"));
+        assertEquals("the Content-Type's parameter 'charset=\"' is not name=value", ContentHeadersCheck.malformedContentType("application/json; charset=\""));
+        assertEquals("the Content-Type '' is not a media type like application/json", ContentHeadersCheck.malformedContentType(""));
+        assertNull(ContentHeadersCheck.malformedContentType("application/json; charset=utf-8"));
+        assertNull(ContentHeadersCheck.malformedContentType("text/xml;;charset=\"utf-8\";"));
+        assertEquals("the Accept header's '' is not a media range like application/json or */*", ContentHeadersCheck.malformedAccept(List.of(";;;")));
+        assertNull(ContentHeadersCheck.malformedAccept(List.of("application/json;;q=0.5, */*")));
+    }
 }

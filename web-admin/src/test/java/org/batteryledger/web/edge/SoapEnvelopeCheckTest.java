@@ -1,0 +1,54 @@
+package org.batteryledger.web.edge;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The envelopes the SOAP stack answered with soap:Server (issue 17, found by FuzzIT): each is named as the client's. */
+class SoapEnvelopeCheckTest {
+    static final String OPEN = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:l=\"urn:batteryledger:ledger:1\">";
+
+    static String problem(String xml) {
+        return SoapEnvelopeCheck.problemWith(xml.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void aWellFormedEnvelopeWithOneOperationPasses() {
+        assertNull(problem(OPEN + "<s:Header/><s:Body><l:getBattery><l:batteryCode>X</l:batteryCode></l:getBattery></s:Body></s:Envelope>"));
+        assertNull(problem("<?xml version=\"1.0\"?><!-- a comment -->" + OPEN + "\n <s:Body>\n<l:verifyRecord/>\n</s:Body></s:Envelope>"));
+        // another SOAP version: the stack's standard VersionMismatch fault says so
+        assertNull(problem("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body/></s:Envelope>"));
+    }
+
+    @Test
+    void everyOtherMessageIsNamed() {
+        assertEquals("the envelope holds no Body", problem(OPEN + "<s:Header/></s:Envelope>"));
+        assertEquals("the Body holds text, not an operation", problem(OPEN + "<s:Body>just text</s:Body></s:Envelope>"));
+        assertEquals("the Body is empty: it holds no operation", problem(OPEN + "<s:Body/></s:Envelope>"));
+        assertTrue(problem(OPEN + "<s:Body><l:noSuch/></s:Body></s:Envelope>").startsWith("the Body holds {urn:batteryledger:ledger:1}noSuch, not an operation"));
+        assertEquals("the Body holds more than one operation", problem(OPEN + "<s:Body><l:getBattery/><l:getBattery/></s:Body></s:Envelope>"));
+        assertEquals("the message is not a SOAP envelope: its root element is a", problem("<a><b/></a>"));
+        assertTrue(problem(OPEN + "<s:Body></s:Envelope>").startsWith("the message is not well-formed XML (line 1, column"));
+        assertTrue(problem("\u00ca\u00b6 noise").startsWith("the message is not well-formed XML"));
+        assertTrue(problem("").startsWith("the message is not well-formed XML"));
+        assertTrue(problem("<?xml version=\"1.0\"?><!DOCTYPE s [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + OPEN + "<s:Body>&x;</s:Body></s:Envelope>")
+                .contains("document type declaration"), problem("<?xml version=\"1.0\"?><!DOCTYPE s [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + OPEN + "<s:Body>&x;</s:Body></s:Envelope>"));
+        assertTrue(problem(OPEN + "<s:Body><l:getBattery><l:batteryCode>&undefined;</l:batteryCode></l:getBattery></s:Body></s:Envelope>")
+                .startsWith("the message is not well-formed XML"));
+    }
+
+    @Test
+    void aSoapActionNamesTheBodysOperationOrNone() {
+        byte[] body = (OPEN + "<s:Body><l:getBattery/></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
+        assertNull(SoapEnvelopeCheck.actionProblem(null, body, null));
+        assertNull(SoapEnvelopeCheck.actionProblem("\"\"", body, null));
+        assertNull(SoapEnvelopeCheck.actionProblem("\"urn:batteryledger:ledger:1:getBattery\"", body, null));
+        assertEquals("the SOAPAction header 'nonsense' does not name the Body's operation getBattery (its action is urn:batteryledger:ledger:1:getBattery)",
+                SoapEnvelopeCheck.actionProblem("nonsense", body, null));
+        assertTrue(SoapEnvelopeCheck.actionProblem("\"urn:batteryledger:ledger:1:verifyRecord\"", body, null).startsWith("the SOAPAction header"));
+    }
+}
