@@ -115,9 +115,10 @@ class PartnerPullSystemIT {
         long fleetSize = BATTERIES + (long) BATTERIES * SESSIONS_PER_BATTERY;
         await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= 30_000);
         report("the kill loop starts");
-        // kill -9 of a seeded random node every 1-4 s after the last one serves again, while node0 pulls and a pusher
-        // sends records to every node over REST (./consortium kill-loop, shortened)
-        KillLoop.Result drill = KillLoop.of(dir, consortium.ear).run(new KillLoop.Options(KILLS, KILL_SEED, 1_000, 4_000, 500, INTAKE_WITHIN));
+        // kill -9 of a seeded random node 0.5-2 s after the last one serves again, while node0 pulls and a pusher sends
+        // records to every node over REST (./consortium kill-loop, shortened). Overlapping kills (several nodes down at
+        // once) are the command's --overlap: see issue 17 for what they found.
+        KillLoop.Result drill = KillLoop.of(dir, consortium.ear).run(new KillLoop.Options(KILLS, KILL_SEED, 500, 2_000, 1_000, INTAKE_WITHIN, false));
         System.out.print("PartnerPullSystemIT: " + drill.report());
         assertTrue(drill.passed(), drill.report());
         assertEquals(KILLS, drill.kills().size());

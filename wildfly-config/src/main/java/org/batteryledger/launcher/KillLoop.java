@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The crash drill behind {@code ./consortium kill-loop}: {@code kill -9} of a seeded random node every few seconds,
  * N times, while node0 pulls from the partner simulators and a {@link RecordPusher} pushes over REST to every node.
- * Each killed node is started again at once; the next kill comes a few seconds after it serves. Then, once every node
+ * Each killed node is started again at once; the next kill comes a few seconds after it serves, or, overlapping, a few
+ * seconds after the kill (several nodes then restart at once). Then, once every node
  * has anchored what it holds, the checks a trusted store must pass:
  * <ul>
  *     <li>none lost: every acknowledged record is held, anchored and verifies on the node that acknowledged it, and
@@ -47,12 +48,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KillLoop {
     /**
-     * @param minPauseMillis  shortest time between a node serving again and the next kill
+     * @param minPauseMillis  shortest time between a kill (with {@code overlap}) or a node serving again and the next kill
      * @param pushEveryMillis the pusher's pace: one submission per period
+     * @param overlap         the next kill does not wait for the last victim to serve: several nodes may be down (the
+     *                        chain then waits for a quorum), though a node is only killed again once it serves
      */
-    public record Options(int kills, long seed, long minPauseMillis, long maxPauseMillis, long pushEveryMillis, Duration settleWithin) {
+    public record Options(int kills, long seed, long minPauseMillis, long maxPauseMillis, long pushEveryMillis, Duration settleWithin,
+                          boolean overlap) {
+        /** One node down at a time: the next kill comes a few seconds after the last victim serves again. */
         public static Options of(int kills, long seed) {
-            return new Options(kills, seed, 2_000, 8_000, 500, Duration.ofMinutes(30));
+            return new Options(kills, seed, 2_000, 8_000, 500, Duration.ofMinutes(30), false);
         }
     }
 
@@ -128,29 +133,37 @@ public final class KillLoop {
         pace.scheduleWithFixedDelay(pusher::round, 0, o.pushEveryMillis(), TimeUnit.MILLISECONDS);
         Random victims = new Random(o.seed());
         List<Kill> kills = new ArrayList<>();
+        Map<String, Restart> restarting = new TreeMap<>();
         try {
             for (int k = 1; k <= o.kills() && violations.isEmpty(); k++) {
                 // the drill's pace, not a wait for a condition: kills land wherever the nodes happen to be
                 Thread.sleep(o.minPauseMillis() + (long) (victims.nextDouble() * (o.maxPauseMillis() - o.minPauseMillis())));
                 observeMisbehaviour(violations);
                 NodeProcess victim = nodes.get(victims.nextInt(nodes.size()));
+                Restart pending = restarting.remove(victim.name());
+                if (pending != null) {
+                    served(pending, o, kills, violations); // a node is killed once it serves, never while it starts
+                }
                 long held = metric(victim, "batteryledger_records_stored_total");
                 double at = (System.nanoTime() - t0) / 1e9;
                 victim.kill();
                 waitUntilGone(victim);
-                long restart = System.nanoTime();
+                Restart r = new Restart(k, victim, at, held, System.nanoTime());
                 victim.start(ear);
-                if (!Main.waitUntilServing(victim, passwords.get("admin"))) {
-                    violations.add(victim.name() + " did not serve again after kill " + k + ": see " + dir.resolve("nodes").resolve(victim.name()).resolve("log/server.log"));
+                if (o.overlap()) {
+                    restarting.put(victim.name(), r);
+                } else {
+                    served(r, o, kills, violations);
                 }
-                kills.add(new Kill(k, victim.name(), at, held, (System.nanoTime() - restart) / 1e9));
-                System.out.printf(Locale.ROOT, "kill %d of %d: %s at %.0f s (it held %d records), serving again after %.1f s%n", k, o.kills(),
-                        victim.name(), at, held, (System.nanoTime() - restart) / 1e9);
+            }
+            for (Restart r : restarting.values()) {
+                served(r, o, kills, violations);
             }
         } finally {
             pace.shutdownNow();
             pace.awaitTermination(2, TimeUnit.MINUTES);
         }
+        kills.sort(java.util.Comparator.comparingInt(Kill::number));
         Map<String, RecordPusher.Pushed> pushed = pusher.pushed();
         settle(o.settleWithin(), violations);
         observeMisbehaviour(violations);
@@ -161,6 +174,22 @@ public final class KillLoop {
         }
         return new Result(kills, c.count(RecordPusher.Fate.ACKNOWLEDGED), c.count(RecordPusher.Fate.REFUSED), c.inDoubtTaken, c.inDoubtLost,
                 fleet.map(f -> (long) f.batteries().size() + f.sessions().size()).orElse(0L), c.verified, (System.nanoTime() - t0) / 1e9, violations);
+    }
+
+    /** A killed node on its way back. */
+    private record Restart(int number, NodeProcess node, double at, long held, long startedNanos) {
+    }
+
+    /** Waits until a restarted node serves and records its kill. */
+    private void served(Restart r, Options o, List<Kill> kills, List<String> violations) throws InterruptedException {
+        if (!Main.waitUntilServing(r.node(), passwords.get("admin"))) {
+            violations.add(r.node().name() + " did not serve again after kill " + r.number() + ": see "
+                    + dir.resolve("nodes").resolve(r.node().name()).resolve("log/server.log"));
+        }
+        double after = (System.nanoTime() - r.startedNanos()) / 1e9;
+        kills.add(new Kill(r.number(), r.node().name(), r.at(), r.held(), after));
+        System.out.printf(Locale.ROOT, "kill %d of %d: %s at %.0f s (it held %d records), serving again after %.1f s%n", r.number(), o.kills(),
+                r.node().name(), r.at(), r.held(), after);
     }
 
     /** The nodes whose agency registers batteries (a manufacturer member, or one that declared no kinds). */
@@ -250,13 +279,28 @@ public final class KillLoop {
             return pushed.values().stream().filter(p -> p.fate() == fate).count();
         }
 
-        void records() throws IOException {
+        void records() throws IOException, InterruptedException {
+            // each record asked of its node, four at a time: an acknowledged one verified, any other's proof looked up
+            Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ExecutorService ask = Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Callable<Void>> asks = new ArrayList<>();
+                pushed.forEach((id, p) -> asks.add(() -> {
+                    String a = p.fate() == RecordPusher.Fate.ACKNOWLEDGED ? post(node(p.node()), "/records/verify", p.json())
+                            : get(node(p.node()), "/records/" + enc(id) + "/proof");
+                    answers.put(id, a == null ? "" : a);
+                    return null;
+                }));
+                ask.invokeAll(asks);
+            } finally {
+                ask.shutdown();
+            }
             Map<String, Long> heldByNode = new TreeMap<>();
             for (Map.Entry<String, RecordPusher.Pushed> e : new TreeMap<>(pushed).entrySet()) {
                 RecordPusher.Pushed p = e.getValue();
-                NodeProcess n = node(p.node());
+                String answer = answers.getOrDefault(e.getKey(), "");
                 if (p.fate() == RecordPusher.Fate.ACKNOWLEDGED) {
-                    String v = post(n, "/records/verify", p.json());
+                    String v = answer.isEmpty() ? null : answer;
                     if (v == null || !JSON.readTree(v).path("valid").asBoolean(false)) {
                         violations.add(p.node() + " acknowledged " + e.getKey() + " but does not verify it: " + v);
                         continue;
@@ -264,7 +308,7 @@ public final class KillLoop {
                     verified++;
                     heldByNode.merge(p.node(), 1L, Long::sum);
                 } else {
-                    boolean held = get(n, "/records/" + enc(e.getKey()) + "/proof") != null;
+                    boolean held = !answer.isEmpty();
                     if (p.fate() == RecordPusher.Fate.REFUSED && held) {
                         violations.add(p.node() + " refused " + e.getKey() + " yet holds it");
                     }

@@ -150,6 +150,9 @@ public final class Main {
         KillLoop.Options o;
         try {
             o = KillLoop.Options.of(Integer.parseInt(opts.getOrDefault("kills", "10")), Long.parseLong(opts.getOrDefault("seed", "1")));
+            if (Boolean.parseBoolean(opts.getOrDefault("overlap", "false"))) {
+                o = new KillLoop.Options(o.kills(), o.seed(), o.minPauseMillis(), o.maxPauseMillis(), o.pushEveryMillis(), o.settleWithin(), true);
+            }
         } catch (NumberFormatException e) {
             return usage("kill-loop takes --kills N and --seed S as whole numbers");
         }
@@ -163,7 +166,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE|kill-loop [--kills N] [--seed S]|soak [--seeds S] [--from SEED] [--threads T] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE|kill-loop [--kills N] [--seed S] [--overlap true]|soak [--seeds S] [--from SEED] [--threads T] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;
