@@ -115,10 +115,9 @@ class PartnerPullSystemIT {
         long fleetSize = BATTERIES + (long) BATTERIES * SESSIONS_PER_BATTERY;
         await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= 30_000);
         report("the kill loop starts");
-        // kill -9 of a seeded random node 0.5-2 s after the last one serves again, while node0 pulls and a pusher sends
-        // records to every node over REST (./consortium kill-loop, shortened). Overlapping kills (several nodes down at
-        // once) are the command's --overlap: see issue 17 for what they found.
-        KillLoop.Result drill = KillLoop.of(dir, consortium.ear).run(new KillLoop.Options(KILLS, KILL_SEED, 500, 2_000, 1_000, INTAKE_WITHIN, false));
+        // kill -9 of a seeded random node every 2-6 s, restarts overlapping (a node is killed again only once it serves),
+        // while node0 pulls and a pusher sends records to every node over REST (./consortium kill-loop --overlap true)
+        KillLoop.Result drill = KillLoop.of(dir, consortium.ear).run(new KillLoop.Options(KILLS, KILL_SEED, 2_000, 6_000, 1_000, INTAKE_WITHIN, true));
         System.out.print("PartnerPullSystemIT: " + drill.report());
         assertTrue(drill.passed(), drill.report());
         assertEquals(KILLS, drill.kills().size());

@@ -1,9 +1,8 @@
 package org.batteryledger.node.lot;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
@@ -21,6 +20,14 @@ public class LotEntity {
         CANCELLED
     }
 
+    /** The column holds the name ({@link org.batteryledger.node.store.EnumName}). */
+    @jakarta.persistence.Converter
+    public static class StatusColumn extends org.batteryledger.node.store.EnumName<Status> {
+        public StatusColumn() {
+            super(Status.class);
+        }
+    }
+
     @Id
     @Column(length = 40)
     private String lotId;
@@ -33,7 +40,7 @@ public class LotEntity {
     private String selection;
     @Column(nullable = false)
     private boolean partial;
-    @Enumerated(EnumType.STRING)
+    @Convert(converter = StatusColumn.class)
     @Column(nullable = false, length = 16)
     private Status status;
     @Column(nullable = false)

@@ -1,9 +1,8 @@
 package org.batteryledger.node.lot;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Index;
@@ -22,6 +21,14 @@ import java.util.Objects;
 @IdClass(LotItemEntity.Key.class)
 public class LotItemEntity {
     public enum State { PENDING, STARTED, VALUED, FAILED, CANCELLED }
+
+    /** The column holds the name ({@link org.batteryledger.node.store.EnumName}). */
+    @jakarta.persistence.Converter
+    public static class StateColumn extends org.batteryledger.node.store.EnumName<State> {
+        public StateColumn() {
+            super(State.class);
+        }
+    }
 
     public static class Key implements Serializable {
         private String lotId;
@@ -53,7 +60,7 @@ public class LotItemEntity {
     private int position;
     @Column(nullable = false, length = 64)
     private String batteryCode;
-    @Enumerated(EnumType.STRING)
+    @Convert(converter = StateColumn.class)
     @Column(nullable = false, length = 16)
     private State state;
     private Long startedAt;

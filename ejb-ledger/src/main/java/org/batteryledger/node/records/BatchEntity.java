@@ -1,9 +1,8 @@
 package org.batteryledger.node.records;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
@@ -17,6 +16,14 @@ import jakarta.persistence.Table;
 public class BatchEntity {
     public enum Status { SEALED, SUBMITTED, ANCHORED }
 
+    /** The column holds the name ({@link org.batteryledger.node.store.EnumName}). */
+    @jakarta.persistence.Converter
+    public static class StatusColumn extends org.batteryledger.node.store.EnumName<Status> {
+        public StatusColumn() {
+            super(Status.class);
+        }
+    }
+
     @Id
     @Column(length = 128)
     private String batchId;
@@ -24,7 +31,7 @@ public class BatchEntity {
     private String root;
     @Column(nullable = false)
     private int size;
-    @Enumerated(EnumType.STRING)
+    @Convert(converter = StatusColumn.class)
     @Column(nullable = false, length = 16)
     private Status status;
     @Column(nullable = false)

@@ -1,9 +1,8 @@
 package org.batteryledger.node.valuation;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
@@ -29,6 +28,14 @@ public class ValuationEntity {
         REFUSED
     }
 
+    /** The column holds the name ({@link org.batteryledger.node.store.EnumName}). */
+    @jakarta.persistence.Converter
+    public static class StatusColumn extends org.batteryledger.node.store.EnumName<Status> {
+        public StatusColumn() {
+            super(Status.class);
+        }
+    }
+
     @Id
     @Column(length = 64)
     private String certificateId;
@@ -42,7 +49,7 @@ public class ValuationEntity {
     private byte[] content;
     @Column(nullable = false, length = MAX_CONTENT_BYTES)
     private byte[] cms;
-    @Enumerated(EnumType.STRING)
+    @Convert(converter = StatusColumn.class)
     @Column(nullable = false, length = 16)
     private Status status;
     @Column(length = 64)
