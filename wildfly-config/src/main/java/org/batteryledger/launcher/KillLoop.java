@@ -239,7 +239,8 @@ public final class KillLoop {
         while (System.nanoTime() < deadline) {
             boolean settled = true;
             for (NodeProcess n : nodes) {
-                settled &= metric(n, "batteryledger_records_unbatched") == 0 && metric(n, "batteryledger_records_unanchored") == 0;
+                Map<String, Long> m = metrics(n);
+                settled &= m.getOrDefault("batteryledger_records_unbatched", -1L) == 0 && m.getOrDefault("batteryledger_records_unanchored", -1L) == 0;
             }
             for (String id : last) {
                 settled &= get(nodes.get(0), "/records/" + enc(id) + "/proof") != null;
@@ -323,8 +324,9 @@ public final class KillLoop {
                 }
             }
             for (NodeProcess n : nodes) {
-                long stored = metric(n, "batteryledger_records_stored_total");
-                long leaves = metric(n, "batteryledger_records_batch_leaves");
+                Map<String, Long> m = metrics(n);
+                long stored = m.getOrDefault("batteryledger_records_stored_total", -1L);
+                long leaves = m.getOrDefault("batteryledger_records_batch_leaves", -1L);
                 long added = stored - baseline.getOrDefault(n.name(), 0L);
                 long pushesHeld = heldByNode.getOrDefault(n.name(), 0L);
                 if (n.index() == 0 && fleet.isPresent()) {
@@ -438,16 +440,26 @@ public final class KillLoop {
 
     /** A counter or gauge from the node's /metrics; -1 while the node does not answer. */
     private long metric(NodeProcess n, String name) {
+        return metrics(n).getOrDefault(name, -1L);
+    }
+
+    /** The node's unlabelled counters and gauges, read in one request; empty while it does not answer. */
+    private Map<String, Long> metrics(NodeProcess n) {
         String body = get(n, "/metrics");
-        if (body == null) {
-            return -1;
-        }
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+        Map<String, Long> out = new java.util.HashMap<>();
+        if (body != null) {
+            for (String line : body.split("\n")) {
+                int space = line.indexOf(' ');
+                if (!line.startsWith("#") && space > 0 && line.indexOf('{') < 0) {
+                    try {
+                        out.put(line.substring(0, space), (long) Double.parseDouble(line.substring(space + 1).trim()));
+                    } catch (NumberFormatException e) {
+                        // a value that is no number (+Inf): not one the drill reads
+                    }
+                }
             }
         }
-        return -1;
+        return out;
     }
 
     private static String enc(String s) {

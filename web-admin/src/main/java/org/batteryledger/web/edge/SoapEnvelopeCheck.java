@@ -59,9 +59,12 @@ public class SoapEnvelopeCheck extends HttpFilter {
             return;
         }
         byte[] body = req.getInputStream().readNBytes(MAX_BYTES + 1);
-        String problem = body.length > MAX_BYTES ? "the message is larger than " + MAX_BYTES + " bytes" : problemWith(body, req.getCharacterEncoding());
-        if (problem == null) {
-            problem = actionProblem(req.getHeader("SOAPAction"), body, req.getCharacterEncoding());
+        String problem;
+        if (body.length > MAX_BYTES) {
+            problem = "the message is larger than " + MAX_BYTES + " bytes";
+        } else {
+            Reading reading = read(body, req.getCharacterEncoding());
+            problem = reading.problem() != null ? reading.problem() : actionProblem(req.getHeader("SOAPAction"), reading.operation());
         }
         if (problem != null) {
             resp.setStatus(500); // SOAP 1.1 §6.2: a fault travels with 500, its code says whose mistake it was
@@ -76,7 +79,7 @@ public class SoapEnvelopeCheck extends HttpFilter {
      * A SOAPAction header that names no operation, or another one than the Body's (the stack answered both as
      * {@code soap:Server}); null when it is absent, empty, or the Body's operation's action.
      */
-    static String actionProblem(String header, byte[] body, String charset) {
+    static String actionProblem(String header, String operation) {
         if (header == null) {
             return null;
         }
@@ -87,7 +90,6 @@ public class SoapEnvelopeCheck extends HttpFilter {
         if (action.isEmpty()) {
             return null;
         }
-        String operation = operationOf(body, charset);
         if (operation == null) {
             return null; // not a SOAP 1.1 envelope: the stack's VersionMismatch
         }
@@ -99,51 +101,36 @@ public class SoapEnvelopeCheck extends HttpFilter {
         return null;
     }
 
-    /** The local name of the Body's operation element of a message that passed {@link #problemWith}; null if none. */
-    private static String operationOf(byte[] body, String charset) {
-        try {
-            XMLStreamReader r = charset == null ? XML.createXMLStreamReader(new ByteArrayInputStream(body))
-                    : XML.createXMLStreamReader(new ByteArrayInputStream(body), charset);
-            try {
-                int depth = 0;
-                while (r.hasNext()) {
-                    if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                        if (++depth == 1 && !SOAP11.equals(r.getNamespaceURI())) {
-                            return null;
-                        }
-                        if (LEDGER.equals(r.getNamespaceURI()) && OPERATIONS.contains(r.getLocalName())) {
-                            return r.getLocalName();
-                        }
-                    }
-                }
-                return null;
-            } finally {
-                r.close();
-            }
-        } catch (XMLStreamException e) {
-            return null;
-        }
-    }
-
     /** What is wrong with the message, or null when it is an envelope the SOAP stack should read. */
     static String problemWith(byte[] body, String charset) {
+        return read(body, charset).problem();
+    }
+
+    /** One reading of a message: what is wrong with it, or (when nothing is) the Body's operation, null for another SOAP version. */
+    record Reading(String problem, String operation) {
+    }
+
+    static Reading read(byte[] body, String charset) {
         try {
             XMLStreamReader r = charset == null ? XML.createXMLStreamReader(new ByteArrayInputStream(body))
                     : XML.createXMLStreamReader(new ByteArrayInputStream(body), charset);
             try {
-                return envelope(r);
+                String[] operation = new String[1];
+                String problem = envelope(r, operation);
+                return new Reading(problem, problem == null ? operation[0] : null);
             } finally {
                 r.close();
             }
         } catch (XMLStreamException e) {
-            return e.getLocation() == null ? "the message is not well-formed XML"
-                    : "the message is not well-formed XML (line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")";
+            return new Reading(e.getLocation() == null ? "the message is not well-formed XML"
+                    : "the message is not well-formed XML (line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")", null);
         } catch (RuntimeException e) {
-            return "the message is not well-formed XML";
+            return new Reading("the message is not well-formed XML", null);
         }
     }
 
-    private static String envelope(XMLStreamReader r) throws XMLStreamException {
+    /** The problem with the envelope, or null with the Body's operation in {@code operation[0]}. */
+    private static String envelope(XMLStreamReader r, String[] operation) throws XMLStreamException {
         if (!next(r)) {
             return "the message holds no XML element";
         }
@@ -175,6 +162,7 @@ public class SoapEnvelopeCheck extends HttpFilter {
             return "the Body holds {" + r.getNamespaceURI() + "}" + r.getLocalName() + ", not an operation of this service (" + String.join(", ",
                     new java.util.TreeSet<>(OPERATIONS)) + " in " + LEDGER + ")";
         }
+        operation[0] = r.getLocalName();
         skipElement(r);
         if (next(r) && r.getEventType() == XMLStreamConstants.START_ELEMENT) {
             return "the Body holds more than one operation";
