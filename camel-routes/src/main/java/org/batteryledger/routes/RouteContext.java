@@ -53,6 +53,8 @@ public class RouteContext {
     private IntakeService intake;
     @EJB
     private RecordStore records;
+    @EJB
+    private org.batteryledger.node.availability.WriteGate gate;
 
     private volatile CamelContext camel;
     private volatile ProducerTemplate template;
@@ -61,7 +63,7 @@ public class RouteContext {
 
     @PostConstruct
     void start() {
-        OffchainStore store = new NodeOffchainStore(intake, records);
+        OffchainStore store = new NodeOffchainStore(intake, records, gate);
         List<RoutesBuilder> builders = new ArrayList<>();
         builders.add(new RecordIntakeRoute(store));
         PullSettings settings = PullSettings.DEFAULTS;

@@ -240,12 +240,13 @@ abstract class ConsortiumScenario {
     }
 
     /**
-     * Issue 14: a failed persist (as on a full disk) stops the replica loudly: health says why, the others go on, and
-     * after a restart the node recovers from what it persisted and contradicts nothing it sent.
+     * Issues 14 and 17: a failed persist (as on a full disk) pauses the replica loudly: health says why, the others go
+     * on, and once the store takes writes again the node resumes by itself from what it persisted, catches up, and
+     * contradicts nothing it sent.
      */
     @Test
     @Order(8)
-    void aFailedPersistStopsTheReplicaAndTheOthersGoOn() throws Exception {
+    void aFailedPersistPausesTheReplicaTheOthersGoOnAndItResumesByItself() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("h2"), "the fault drills run on the H2 consortium");
         NodeClient node4 = new NodeClient(PORTS.http(4), dir);
         List<NodeClient> honest = nodes.subList(0, 3);
@@ -255,18 +256,15 @@ abstract class ConsortiumScenario {
         await().atMost(COMMIT_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
             honest.get(i.get() % 3).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"store-" + i.getAndIncrement() + "\"}");
             NodeClient.Reply h = node4.get("auditor", "/health");
-            return h.status() == 503 && h.body().contains("injected store failure");
+            return h.status() == 503 && h.body().contains("pausedBecause") && h.body().contains("fault.store.fail");
         });
         long before = honest.stream().mapToLong(NodeClient::height).min().orElseThrow();
         propose(nodes.get(1), "{\"action\":\"add-agency\",\"name\":\"after-the-halt\"}");
         long h = awaitHeight(honest, before + 1);
 
-        nd.setProperty("fault.store.fail", null);
-        NodeProcess p = process(4);
-        assertTrue(p.stop(60));
-        assertTrue(p.start(dir.resolve("nodes/node4/server/deployments/battery-ledger.ear")));
-        assertTrue(Main.waitUntilServing(p, nodes.get(0).password("admin")));
+        nd.setProperty("fault.store.fail", null); // no restart: the node's write gate resumes the replica
         awaitHeight(List.of(node4), h);
+        await().atMost(COMMIT_WITHIN).until(() -> node4.get("auditor", "/health").status() == 200);
         for (NodeClient n : honest) {
             JsonObject seen = n.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
                     .filter(x -> x.getString("name").equals("node4")).findFirst().orElseThrow();
@@ -288,5 +286,22 @@ abstract class ConsortiumScenario {
         drills.drill("equivocate", java.util.Set.of("EQUIVOCATION"));
         drills.drill("future", java.util.Set.of("HEIGHT_BEYOND_CONSORTIUM", "VIEW_FAR_AHEAD"));
         drills.drill("mute", java.util.Set.of()); // silence proves nothing: the others only have to go on without it
+    }
+
+    /** Issue 17: node0 at its disk floor refuses writes with 503, serves reads, goes on in consensus, and recovers. */
+    @Test
+    @Order(10)
+    void aNodeAtItsDiskFloorRefusesWritesAndTakesThemAgainOnceSpaceIsFreed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("h2"), "the disk is the node's own on the H2 consortium");
+        new StoreOutages().diskAtItsFloor(nodes.get(0), dir.resolve("nodes/node0"), nodes.get(1));
+    }
+
+    /** Issue 17: PostgreSQL stopped under a load of proposals: 503s, no 500, and every acknowledged proposal commits after. */
+    @Test
+    @Order(11)
+    void withPostgresStoppedTheNodesRefuseWritesAndRecoverByThemselves() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("postgres"), "the PostgreSQL consortium's database is stopped");
+        List<NodeClient> validators = List.of(nodes.get(0), nodes.get(1), nodes.get(2), new NodeClient(PORTS.http(4), dir));
+        new StoreOutages().databaseStopped(validators, new org.batteryledger.launcher.PostgresCluster(dir, PORTS));
     }
 }

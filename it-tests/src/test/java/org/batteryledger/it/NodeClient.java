@@ -22,7 +22,8 @@ import java.util.Properties;
 public final class NodeClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public record Reply(int status, String body, String contentType) {
+    /** @param retryAfter the Retry-After header (a 503's), or null */
+    public record Reply(int status, String body, String contentType, String retryAfter) {
         public JsonStructure json() {
             return Json.createReader(new StringReader(body)).read();
         }
@@ -73,7 +74,8 @@ public final class NodeClient {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""),
+                r.headers().firstValue("Retry-After").orElse(null));
     }
 
     public Reply get(String user, String path) throws IOException, InterruptedException {

@@ -153,6 +153,12 @@ public final class AddNode {
         nd.write(genesis, Files.readString(first.chainCaFile()), Files.readString(agencyDir.resolve("agency-ca.crt")), null,
                 Pem.writePrivateKey(key), props);
         Files.writeString(nd.csrFile(), csrPem);
+        // A consortium on the launcher's PostgreSQL: the new node gets its own database there too, not an H2 file.
+        PostgresCluster pg = new PostgresCluster(dir, ports);
+        if (pg.url(existing.get(0).getFileName().toString()).equals(firstProps.getProperty("db.url"))) {
+            pg.ensureRunning(List.of(name));
+            pg.configure(nd, name);
+        }
         String address = "127.0.0.1:" + ports.p2p(index);
         Properties peers = first.peers();
         peers.setProperty(key.nodeId().value(), address);

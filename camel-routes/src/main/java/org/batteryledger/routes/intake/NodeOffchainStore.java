@@ -2,6 +2,7 @@ package org.batteryledger.routes.intake;
 
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.records.IntakeService;
 import org.batteryledger.node.records.PullCursorEntity;
 import org.batteryledger.node.records.RecordStore;
@@ -12,10 +13,12 @@ import java.util.List;
 public final class NodeOffchainStore implements OffchainStore {
     private final IntakeService intake;
     private final RecordStore records;
+    private final WriteGate gate;
 
-    public NodeOffchainStore(IntakeService intake, RecordStore records) {
+    public NodeOffchainStore(IntakeService intake, RecordStore records, WriteGate gate) {
         this.intake = intake;
         this.records = records;
+        this.gate = gate;
     }
 
     @Override
@@ -26,5 +29,11 @@ public final class NodeOffchainStore implements OffchainStore {
     @Override
     public String position(String partner) {
         return records.cursor(partner).map(PullCursorEntity::position).orElse(null);
+    }
+
+    @Override
+    public String refusal() {
+        WriteGate.Look look = gate.last();
+        return look.refusal();
     }
 }

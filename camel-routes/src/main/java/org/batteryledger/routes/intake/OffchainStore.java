@@ -12,4 +12,9 @@ public interface OffchainStore {
 
     /** The id of the last record taken from this partner's feed; null before its first page. */
     String position(String partner);
+
+    /** Why the store takes no new records now (its disk at the floor, its database away), or null: pulls wait meanwhile. */
+    default String refusal() {
+        return null;
+    }
 }

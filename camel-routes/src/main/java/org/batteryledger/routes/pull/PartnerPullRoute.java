@@ -52,7 +52,7 @@ public abstract class PartnerPullRoute extends RouteBuilder {
         from("timer:" + partner.routeId() + "?delay=" + settings.firstPollDelayMillis() + "&period=" + partner.periodMillis())
                 .routeId(partner.routeId()).routeConfigurationId(PartnerPullConfiguration.ID)
                 .setProperty(PARTNER, constant(name))
-                .setProperty(MORE, constant(true))
+                .process(this::admit).id("admit-" + name)
                 .loopDoWhile(exchangeProperty(MORE).isEqualTo(true))
                     .to(fetch).id("fetch-" + name)
                     .to(RecordIntakeRoute.URI).id("intake-" + name)
@@ -76,6 +76,13 @@ public abstract class PartnerPullRoute extends RouteBuilder {
         e.setProperty(PAGE_MORE, page.more());
         e.getMessage().setBody(new IntakeRequest(page.records(), partner.source(), Set.of(partner.kind().recordType),
                 new Intake.PullOrigin(partner.name(), e.getProperty(POSITION, String.class), partner.maxDeferralMillis())));
+    }
+
+    /** Pulls only while the store takes records: a page it could not keep would be asked for again anyway. */
+    private void admit(Exchange e) {
+        String refusal = store.refusal();
+        status.paused.set(refusal);
+        e.setProperty(MORE, refusal == null);
     }
 
     /** Counts the page's outcomes; goes on to the next page only if the partner has more and nothing was deferred. */

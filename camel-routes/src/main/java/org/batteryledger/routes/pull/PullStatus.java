@@ -15,6 +15,7 @@ public final class PullStatus {
     final AtomicLong consecutiveFailures = new AtomicLong();
     final AtomicLong lastSuccessAt = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
+    final AtomicReference<String> paused = new AtomicReference<>();
 
     PullStatus(Partner partner) {
         this.partner = partner;
@@ -59,6 +60,11 @@ public final class PullStatus {
     /** Epoch millis of the last page taken; 0 if none yet. */
     public long lastSuccessAt() {
         return lastSuccessAt.get();
+    }
+
+    /** Why the route waits without asking the partner (the node's store takes no records now); null when it pulls. */
+    public String paused() {
+        return paused.get();
     }
 
     /** Why the last failed cycle failed; null if none did. */

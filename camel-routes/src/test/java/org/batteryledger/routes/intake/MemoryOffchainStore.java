@@ -20,6 +20,14 @@ public final class MemoryOffchainStore implements OffchainStore {
         return Intake.take(Suites.ecdsa(), submission, memory, now.get());
     }
 
+    /** Why the store takes no records now: tests set it as a full disk or a database away would. */
+    public volatile String refusal;
+
+    @Override
+    public String refusal() {
+        return refusal;
+    }
+
     @Override
     public synchronized String position(String partner) {
         return memory.cursor(partner).position();

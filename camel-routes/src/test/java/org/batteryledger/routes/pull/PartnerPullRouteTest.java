@@ -142,6 +142,23 @@ class PartnerPullRouteTest {
         assertEquals(0, routes.statuses().get("cpo").consecutiveFailures());
     }
 
+    /** Issue 17: while the node's store takes no records (disk at its floor, database away) the partner is not asked. */
+    @Test
+    void aStoreThatTakesNoRecordsPausesThePullUntilItDoes() throws Exception {
+        partners.fleet(3, 0);
+        store.refusal = "the node's disk is at its floor";
+        CamelContext camel = start(List.of(erp), null, null);
+        NotifyBuilder threeCycles = new NotifyBuilder(camel).fromRoute(erp.routeId()).whenDone(3).create();
+        assertTrue(threeCycles.matches(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, camel.getEndpoint("mock:erp", MockEndpoint.class).getReceivedCounter(), "a paused route asks the partner nothing");
+        assertEquals("the node's disk is at its floor", routes.statuses().get("erp").paused());
+        assertEquals(0, routes.statuses().get("erp").failedCycles(), "a pause is not a partner's failure");
+
+        store.refusal = null;
+        awaitStored(3, 0);
+        assertEquals(null, routes.statuses().get("erp").paused());
+    }
+
     @Test
     void aMalformedAnswerIsRetriedAsAnOutage() throws Exception {
         partners.fleet(3, 0);

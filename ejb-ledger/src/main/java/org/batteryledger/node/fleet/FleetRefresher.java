@@ -80,6 +80,8 @@ public class FleetRefresher {
     private LedgerService ledger;
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private org.batteryledger.node.availability.WriteGate gate;
 
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile boolean rescan = true;
@@ -127,6 +129,9 @@ public class FleetRefresher {
     }
 
     private void cycle() {
+        if (gate.last().refusal() != null) {
+            return; // the fleet table is written to the store: it waits with the other writers
+        }
         long now = System.currentTimeMillis();
         // Each step on its own: one that fails (and logs why) does not hold up the others.
         step("the registry rescan", () -> {

@@ -11,6 +11,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.fleet.Assessed;
 import org.batteryledger.node.fleet.FleetIndex;
 import org.batteryledger.node.records.InvalidInput;
@@ -55,6 +56,8 @@ public class LotRunner {
     private ValuationService valuations;
     @EJB
     private FleetIndex fleet;
+    @EJB
+    private WriteGate gate;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean recovered;
@@ -74,6 +77,9 @@ public class LotRunner {
     }
 
     private void cycle() {
+        if (gate.last().refusal() != null) {
+            return; // items wait in line while the store takes no writes: a certificate could not be kept
+        }
         try {
             if (!recovered) {
                 recover();
@@ -136,6 +142,8 @@ public class LotRunner {
                     row.residualValueLow(), row.residualValueHigh(), row.currency(), row.evidence().wire());
             long now = System.currentTimeMillis();
             fleet.assessed(item.batteryCode(), row, now, now + FRESH_MILLIS);
+        } catch (org.batteryledger.node.availability.Unavailable e) {
+            store.pending(item.lotId(), item.position()); // valued when the node takes writes again, not failed
         } catch (CannotValue | NotHeld | InvalidInput e) {
             store.failed(item.lotId(), item.position(), e.getMessage());
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import org.batteryledger.core.record.RecordSchema;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.fleet.FleetIndex;
 import org.batteryledger.node.fleet.FleetQuery;
 import org.batteryledger.node.records.InvalidInput;
@@ -31,6 +32,8 @@ public class LotService {
     private LotStore store;
     @EJB
     private FleetIndex fleet;
+    @EJB
+    private WriteGate gate;
 
     /** A lot as the API shows it: the job, its counts by item state and its value per currency {amount, low, high}. */
     public record Lot(LotEntity lot, Map<LotItemEntity.State, Long> counts, Map<String, double[]> totals) {
@@ -42,6 +45,7 @@ public class LotService {
      * @throws InvalidInput for a malformed code or filter, no battery, or more than {@link #MAX_BATTERIES}
      */
     public Lot create(List<String> codes, String filter, boolean partial, String user, long now) {
+        gate.admit();
         List<String> batteries;
         String selection;
         if (codes != null) {
@@ -84,6 +88,7 @@ public class LotService {
 
     /** @return false when the lot is not running (done or cancelled already) */
     public boolean cancel(String lotId, long now) {
+        gate.admit();
         return store.cancel(lotId, now);
     }
 }

@@ -16,6 +16,7 @@ import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
 
@@ -54,6 +55,8 @@ public class AnchorService {
     private LedgerService ledger;
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private WriteGate gate;
 
     private int batchSize;
     private long maxWaitMillis;
@@ -90,6 +93,9 @@ public class AnchorService {
     }
 
     void cycle() {
+        if (gate.last().database() != null || runtime.pauseReason() != null) {
+            return; // nothing can be sealed or submitted; below the disk floor anchoring goes on: it keeps acknowledged records
+        }
         try {
             if (++cyclesSincePrune >= cyclesPerPrune) {
                 cyclesSincePrune = 0;

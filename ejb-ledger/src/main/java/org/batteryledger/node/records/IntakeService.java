@@ -13,6 +13,7 @@ import org.batteryledger.core.intake.Intake;
 import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.intake.Submission;
 import org.batteryledger.core.state.PointReads;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
 
@@ -33,6 +34,8 @@ public class IntakeService {
     private LedgerService ledger;
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private WriteGate gate;
     private long maxFutureSkewSeconds = -1;
     private static final Logger LOG = Logger.getLogger(IntakeService.class.getName());
 
@@ -40,8 +43,10 @@ public class IntakeService {
      * Takes a validated submission in (the intake route validates it first).
      *
      * @throws InvalidInput for more than {@link Intake#MAX_RECORDS_PER_SUBMISSION} records
+     * @throws org.batteryledger.node.availability.Unavailable while the store cannot promise to keep them
      */
     public List<Outcome> take(Submission submission) {
+        gate.admit();
         if (submission.candidates().size() > Intake.MAX_RECORDS_PER_SUBMISSION) {
             throw new InvalidInput("a submission holds at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records, this one "
                     + submission.candidates().size() + "; split it");

@@ -25,6 +25,7 @@ import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.ReplicaView;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.availability.Unavailable;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.net.PeerAdmission;
@@ -56,8 +57,10 @@ import java.util.logging.Logger;
  * The event loop of this node's replica, and nothing else. One thread owns the replica and drains one {@link Inbox};
  * the timer, client calls and peer links only enqueue (Besu's BftProcessor). After each batch of inputs it carries the
  * replica's {@link Ready} out in the order the core demands: persist (one JTA transaction), acknowledge with
- * {@code advance()}, send, then apply. A Ready that cannot be persisted stops the replica (fail-stop): nothing it
- * produced is sent, callers are told, health says why, and a restart recovers from what was persisted.
+ * {@code advance()}, send, then apply. A Ready the store refuses (disk full, database gone) pauses the replica: nothing
+ * it produced is sent, callers are told to retry, health says why, and {@link #resume} recovers from what was
+ * persisted, as a restart would, once the store takes writes again ({@code WriteGate} watches it). A broken invariant
+ * halts it for good (fail-stop): only an operator's restart brings it back.
  *
  * <p>Side jobs live in their own beans and listen to commits ({@link #onCommit}): peer admission and revocations
  * ({@code PeerAdmission}), the address book ({@code AddressBook}), participation ({@code Participation}). Readers get
@@ -117,6 +120,8 @@ public class NodeRuntime {
     private SyncServer syncServer;
     private volatile boolean running;
     private volatile String haltReason;
+    /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
+    private volatile String pauseReason;
     private Thread loop;
     private ScheduledFuture<?> ticker;
 
@@ -149,15 +154,7 @@ public class NodeRuntime {
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
             readModel = new StateReadModel(stateCache, store::stateValue);
-            readModel.clear();
-            LedgerStore.Recovery rec = store.load();
-            BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
-            // No block source: sync requests are served by the SyncServer, off this thread.
-            Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
-            replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
-            status = ReplicaStatus.of(replica);
-            LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
-                    + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
+            recover();
 
             int p2pPort = Integer.parseInt(props.getProperty("p2p.port", "30300"));
             String p2pHost = props.getProperty("p2p.host", "127.0.0.1");
@@ -169,17 +166,57 @@ public class NodeRuntime {
             syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
             network.start();
 
-            running = true;
-            loop = threadFactory.newThread(this::loop);
-            loop.setName("replica-" + nodeName);
-            loop.start();
-            ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+            startLoop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the peer port", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
         }
+    }
+
+    /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */
+    private void recover() {
+        readModel.clear();
+        LedgerStore.Recovery rec = store.load();
+        BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
+        // No block source: sync requests are served by the SyncServer, off this thread.
+        Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
+        replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
+        status = ReplicaStatus.of(replica);
+        LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
+                + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
+    }
+
+    private void startLoop() {
+        running = true;
+        loop = threadFactory.newThread(this::loop);
+        loop.setName("replica-" + nodeName);
+        loop.start();
+        ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Restarts a paused replica from what the store holds, as a restart of the node would (its links stay up). False
+     * when it is not paused, or the store cannot be read yet: it then stays paused and the caller tries again later.
+     */
+    public synchronized boolean resume() {
+        if (pauseReason == null || loop == null || loop.isAlive()) {
+            return false;
+        }
+        try {
+            recover();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "the replica stays paused: the store cannot be read yet (" + e.getMessage() + ")");
+            return false;
+        }
+        network.admission(PeerAdmission.of(replica));
+        failQueuedCalls(new Unavailable("the replica was paused; retry"));
+        String was = pauseReason;
+        pauseReason = null;
+        startLoop();
+        LOG.warning(() -> "REPLICA RESUMED at height " + status.committedHeight() + " from what it persisted (it was paused: " + was + ")");
+        return true;
     }
 
     @PreDestroy
@@ -228,7 +265,7 @@ public class NodeRuntime {
                 }
                 carryOut();
             } catch (PersistenceFailure e) {
-                halt("the node could not persist what its replica decided (" + e.getCause().getMessage() + ")", e.getCause());
+                pause("its store refused what the replica decided (the node's log has the failure)", e.getCause());
                 return;
             } catch (RuntimeException e) {
                 // A broken invariant ("CONSENSUS FAILURE") or a bug in the replica: stop rather than risk a wrong vote.
@@ -300,18 +337,37 @@ public class NodeRuntime {
     /** Fail-stop: the loop ends, nothing more goes out, every waiting caller is told, health reports the reason. */
     private void halt(String reason, Throwable cause) {
         haltReason = reason;
-        running = false;
         LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". Nothing it did not persist was sent; restart the node to recover"
                 + " from what it persisted.", cause);
+        network.stop();
+        endLoop(new IllegalStateException("the replica halted: " + reason));
+    }
+
+    /**
+     * The store refused a Ready: the loop ends as on a halt, but the links stay up (frames from peers are dropped while
+     * paused) and {@link #resume} brings the replica back from what was persisted.
+     */
+    private void pause(String reason, Throwable cause) {
+        pauseReason = reason;
+        LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". Nothing it did not persist was sent; it resumes from what it"
+                + " persisted once the store takes writes again.", cause);
+        endLoop(new Unavailable("the replica is paused until its store takes writes again: " + reason));
+    }
+
+    /** On the loop thread, as it ends: no more ticks, every caller waiting for it is told. */
+    private void endLoop(RuntimeException told) {
+        running = false;
         if (ticker != null) {
             ticker.cancel(false);
         }
-        network.stop();
-        IllegalStateException told = new IllegalStateException("the replica halted: " + reason);
         awaitingPersistence.values().forEach(f -> f.completeExceptionally(told));
         awaitingPersistence.clear();
         awaitingCommit.values().forEach(w -> w.future().completeExceptionally(told));
         awaitingCommit.clear();
+        failQueuedCalls(told);
+    }
+
+    private void failQueuedCalls(RuntimeException told) {
         for (Runnable r = inbox.poll(); r != null; r = inbox.poll()) {
             if (r instanceof Call c) {
                 c.future().completeExceptionally(told);
@@ -354,6 +410,11 @@ public class NodeRuntime {
         storeFailure = fail;
     }
 
+    /** Whether the store-failure drill is on: the write gate then keeps writes refused and the replica paused. */
+    public boolean storeFailureInjected() {
+        return storeFailure;
+    }
+
     /** Sets (or, with null, removes) the filter of outbound messages: the Byzantine drill's hook. */
     public void outboundFilter(OutboundFilter filter) {
         this.outboundFilter = filter;
@@ -364,6 +425,9 @@ public class NodeRuntime {
         if (SyncServer.isSyncRequest(bytes)) {
             syncServer.offer(from, bytes);
             return;
+        }
+        if (pauseReason != null) {
+            return; // nobody drains the queue while paused; the replica resumes from its store, not from old frames
         }
         inbox.offerFrame(from, bytes, b -> replica.receive(from, b));
     }
@@ -440,6 +504,10 @@ public class NodeRuntime {
     }
 
     private void call(Runnable r, CompletableFuture<?> f) {
+        if (pauseReason != null) {
+            f.completeExceptionally(new Unavailable("the replica is paused until its store takes writes again: " + pauseReason));
+            return;
+        }
         if (!running) {
             f.completeExceptionally(new IllegalStateException("the replica is not running" + (haltReason == null ? "" : ": " + haltReason)));
             return;
@@ -489,6 +557,9 @@ public class NodeRuntime {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the replica", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Unavailable u) {
+                throw u; // the caller's to retry: it keeps its type up to the edge (503)
+            }
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("the replica did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
@@ -500,9 +571,14 @@ public class NodeRuntime {
         return running && loop != null && loop.isAlive();
     }
 
-    /** Why the replica stopped (a failed persist, a broken invariant), or null while it runs. */
+    /** Why the replica stopped for good (a broken invariant), or null. */
     public String haltReason() {
         return haltReason;
+    }
+
+    /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */
+    public String pauseReason() {
+        return pauseReason;
     }
 
     /** The replica's figures as of the last persist, without a trip through the queue. */

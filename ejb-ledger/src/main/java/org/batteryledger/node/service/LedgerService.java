@@ -16,6 +16,7 @@ import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.ReplicaMetrics;
 import org.batteryledger.core.pbft.ReplicaView;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.runtime.Participation;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.state.PointReads;
@@ -38,6 +39,8 @@ import java.util.TreeMap;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class LedgerService {
+    @EJB
+    private WriteGate gate;
     @EJB
     private NodeRuntime runtime;
     @EJB
@@ -191,6 +194,7 @@ public class LedgerService {
 
     /** Returns once the transaction is accepted and durable, or refused with a reason. */
     public SubmitResult submit(Transaction tx) {
+        gate.admit();
         return runtime.submit(tx);
     }
 

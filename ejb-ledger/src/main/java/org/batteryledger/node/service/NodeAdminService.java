@@ -12,14 +12,13 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.pbft.ReplicaMetrics;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.runtime.Participation;
 import org.batteryledger.node.runtime.ReplicaStatus;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,19 +29,20 @@ import java.util.List;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class NodeAdminService {
-    /** Below this a node cannot promise to persist what it acknowledges. */
-    public static final long MIN_FREE_BYTES = 512L * 1024 * 1024;
-
     @EJB
     private NodeRuntime runtime;
     @EJB
     private Participation participation;
+    @EJB
+    private WriteGate gate;
 
     public SubmitResult propose(GovernanceAction action) {
+        gate.admit();
         return runtime.submitAsNode(TxType.GOVERNANCE_PROPOSE, action.encode());
     }
 
     public SubmitResult approve(Hash proposalId) {
+        gate.admit();
         return runtime.submitAsNode(TxType.GOVERNANCE_APPROVE, new Payloads.Approve(proposalId).encode());
     }
 
@@ -63,13 +63,9 @@ public class NodeAdminService {
         long linked = live ? runtime.links().stream().filter(LinkStats::connected).count() : 0;
         // The figures of the last persist: health answers even when the replica's queue is long or it halted.
         ReplicaStatus status = runtime.status();
-        long free;
-        try {
-            free = Files.getFileStore(runtime.directory().data()).getUsableSpace();
-        } catch (IOException e) {
-            free = -1;
-        }
-        return new NodeHealth(live, status.validator(), linked, status.quorum(), free, MIN_FREE_BYTES, runtime.haltReason());
+        WriteGate.Look store = gate.last();
+        return new NodeHealth(live, status.validator(), linked, status.quorum(), store.freeBytes(), store.floorBytes(), runtime.haltReason(),
+                runtime.pauseReason(), store.database());
     }
 
     public ConsensusMetrics metrics() {

@@ -1,12 +1,14 @@
 package org.batteryledger.node.service;
 
 /**
- * Whether this node can do its work: its replica loop runs (it halts loudly on a broken invariant), a validator has
- * enough peers linked to reach a quorum, and there is disk left to persist what it acknowledges. {@code haltReason} says
- * why the replica stopped (a failed persist, a broken invariant), null while it runs.
+ * Whether this node can do its work: its replica loop runs (it halts loudly on a broken invariant, and pauses while
+ * its store refuses what it decided), a validator has enough peers linked to reach a quorum, there is disk left above
+ * the floor to persist what it acknowledges, and the ledger database answers. {@code haltReason} says why the replica
+ * stopped for good, {@code pauseReason} why it waits for the store, {@code database} why the database takes no writes;
+ * each null when there is nothing to say.
  */
 public record NodeHealth(boolean replicaRunning, boolean validator, long linkedPeers, int quorum, long freeBytes, long minimumFreeBytes,
-                         String haltReason) {
+                         String haltReason, String pauseReason, String database) {
     public boolean peersOk() {
         return !validator || linkedPeers + 1 >= quorum; // itself plus quorum-1 peers
     }
@@ -15,7 +17,11 @@ public record NodeHealth(boolean replicaRunning, boolean validator, long linkedP
         return freeBytes >= minimumFreeBytes;
     }
 
+    public boolean databaseOk() {
+        return database == null;
+    }
+
     public boolean up() {
-        return replicaRunning && peersOk() && diskOk();
+        return replicaRunning && peersOk() && diskOk() && databaseOk();
     }
 }

@@ -17,7 +17,7 @@ public record LogCap(long rotateBytes, int backups) {
     }
 
     /** A JBoss Logging size: a number with an optional k, m, g or t suffix (powers of 1024). */
-    static long bytes(String size) {
+    public static long bytes(String size) {
         String s = size.trim().toLowerCase(Locale.ROOT);
         int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
             case 'k' -> 10;

@@ -58,6 +58,8 @@ public class StorageMonitor {
 
     private NodeDirectory directory;
     @EJB
+    private org.batteryledger.node.availability.WriteGate gate;
+    @EJB
     private NodeRuntime runtime;
 
     /** A node's storage in brief, as it reports it to its peers every 30 s (figures as in {@link Report}). */
@@ -136,7 +138,7 @@ public class StorageMonitor {
     @Schedule(second = "*/30", minute = "*", hour = "*", persistent = false)
     public void announce() {
         try {
-            runtime.network().broadcastTelemetry(Json.write(summary(report(NodeAdminService.MIN_FREE_BYTES)).toMap()).getBytes(StandardCharsets.UTF_8));
+            runtime.network().broadcastTelemetry(Json.write(summary(report(gate.last().floorBytes())).toMap()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot announce this node's storage", e);
         }
@@ -145,7 +147,7 @@ public class StorageMonitor {
     /** This node's storage now, and each peer's as it last reported it; a malformed report is left out. */
     public List<NodeSummary> allNodes() throws IOException {
         List<NodeSummary> out = new ArrayList<>();
-        out.add(new NodeSummary(runtime.nodeId(), true, System.currentTimeMillis(), summary(report(NodeAdminService.MIN_FREE_BYTES))));
+        out.add(new NodeSummary(runtime.nodeId(), true, System.currentTimeMillis(), summary(report(gate.last().floorBytes()))));
         runtime.network().telemetry().forEach((id, t) -> {
             try {
                 out.add(new NodeSummary(id, false, t.receivedAtMillis(), Summary.fromJson(t.payload())));

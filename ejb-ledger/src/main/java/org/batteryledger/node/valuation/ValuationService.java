@@ -25,6 +25,7 @@ import org.batteryledger.core.valuation.certificate.CertificateSigner;
 import org.batteryledger.core.valuation.certificate.CertificateVerifier;
 import org.batteryledger.core.valuation.certificate.Provenance;
 import org.batteryledger.core.valuation.certificate.ValuationCertificate;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.exchange.ConsortiumRecords;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.NotHeld;
@@ -50,6 +51,8 @@ import java.util.Optional;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ValuationService {
+    @EJB
+    private WriteGate gate;
     @EJB
     private RecordStore records;
     @EJB
@@ -98,6 +101,7 @@ public class ValuationService {
 
     /** @param partial as {@link #value(String, boolean)}: the certificate then says what was missing */
     public Issued issue(String batteryCode, boolean partial) {
+        gate.admit();
         ValuationKeys.Keys k = keys.keys();
         String valuer = BlockExecutor.valuerRefusal(ledger.committedState(), k.agency());
         if (valuer != null) {

@@ -40,6 +40,12 @@ public class HealthResource {
         disk.put("name", "disk");
         disk.put("status", h.diskOk() ? "UP" : "DOWN");
         disk.put("data", Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes()));
+        Map<String, Object> database = new LinkedHashMap<>();
+        database.put("name", "database");
+        database.put("status", h.databaseOk() ? "UP" : "DOWN");
+        if (!h.databaseOk()) {
+            database.put("data", Map.of("reason", h.database()));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
@@ -49,8 +55,10 @@ public class HealthResource {
         replica.put("status", h.replicaRunning() ? "UP" : "DOWN");
         if (h.haltReason() != null) {
             replica.put("data", Map.of("haltReason", h.haltReason()));
+        } else if (h.pauseReason() != null) {
+            replica.put("data", Map.of("pausedBecause", h.pauseReason(), "resumes", "by itself once the store takes writes again"));
         }
-        body.put("checks", List.of(replica, consensus, disk,
+        body.put("checks", List.of(replica, consensus, disk, database,
                 Map.of("name", "routes", "status", "Started".equals(camel) ? "UP" : "DOWN", "data", Map.of("camel", camel, "routes", routes.routeIds())),
                 partners()));
         return Response.status(up ? 200 : 503).entity(body).build();
@@ -68,7 +76,10 @@ public class HealthResource {
         routes.partners().forEach((name, s) -> {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("kind", s.partner().kind().key);
-            p.put("state", s.consecutiveFailures() > 0 ? "failing" : s.pages() == 0 ? "waiting" : "ok");
+            p.put("state", s.paused() != null ? "paused" : s.consecutiveFailures() > 0 ? "failing" : s.pages() == 0 ? "waiting" : "ok");
+            if (s.paused() != null) {
+                p.put("pausedBecause", s.paused());
+            }
             p.put("taken", s.taken());
             p.put("rejected", s.rejected());
             p.put("lastSuccessAt", s.lastSuccessAt() == 0 ? null : java.time.Instant.ofEpochMilli(s.lastSuccessAt()).toString());

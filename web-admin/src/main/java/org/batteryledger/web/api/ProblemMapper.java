@@ -1,5 +1,6 @@
 package org.batteryledger.web.api;
 
+import jakarta.ejb.EJB;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -8,6 +9,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import org.batteryledger.node.availability.Unavailable;
+import org.batteryledger.node.availability.WriteGate;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,7 +19,9 @@ import java.util.logging.Logger;
  * Turns every exception into problem+json with a specific detail about the request, never an exception's class or a
  * stack trace. The node's own answers to the caller keep their words; what the JAX-RS runtime raises is described by
  * {@link ProblemText#ofServer}; anything unexpected is a 500 whose detail gives a reference under which the node
- * logged the failure with its stack trace (never the request body).
+ * logged the failure with its stack trace (never the request body). A write refused while the store cannot keep it,
+ * and a read that failed while the database does not answer, are 503 with {@code Retry-After}: the node's condition,
+ * which passes, not a fault in the request.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -27,6 +32,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     private Request request;
     @Context
     private HttpHeaders headers;
+    @EJB
+    private WriteGate gate;
 
     @Override
     public Response toResponse(Throwable e) {
@@ -43,13 +50,36 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     method(), path(), r.getHeaderString("Allow"), header(HttpHeaders.CONTENT_TYPE), header(HttpHeaders.ACCEPT));
             return Problem.response(t.status(), t.title(), t.detail());
         }
-        ProblemText.Text t = describe(e, method(), path());
+        if (e instanceof Unavailable u) {
+            return unavailable(u.getMessage());
+        }
+        ProblemText.Text t = known(e, method(), path());
+        if (t == null && gate != null && databaseDown()) {
+            // Not a fault of the node's code: no stack trace per failed read while the database is away (the gate logs it once).
+            return unavailable("the node cannot answer " + method() + " " + path() + " now: " + gate.last().database());
+        }
+        t = t != null ? t : unexpected(e, method(), path());
         return Problem.response(t.status(), t.title(), t.detail());
+    }
+
+    /** Whether the failure came with the database gone: what the gate saw last, or (a first sign) a fresh look. */
+    private boolean databaseDown() {
+        return gate.last().database() != null || gate.look().database() != null;
+    }
+
+    private static Response unavailable(String detail) {
+        return Response.fromResponse(Problem.response(503, "Service Unavailable", detail))
+                .header("Retry-After", Unavailable.RETRY_AFTER_SECONDS).build();
     }
 
     /** Any other exception: the node's answers to the caller as they are, anything unexpected a 500 with a reference. */
     static ProblemText.Text describe(Throwable e, String method, String path) {
-        // The node's answers that are the caller's to act on (EJB application exceptions arrive as thrown).
+        ProblemText.Text t = known(e, method, path);
+        return t != null ? t : unexpected(e, method, path);
+    }
+
+    /** The node's answers that are the caller's to act on (EJB application exceptions arrive as thrown); else null. */
+    private static ProblemText.Text known(Throwable e, String method, String path) {
         if (e instanceof org.batteryledger.node.records.InvalidInput) {
             return new ProblemText.Text(400, "Bad Request", e.getMessage());
         }
@@ -65,7 +95,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (e instanceof jakarta.json.JsonException || e instanceof jakarta.json.bind.JsonbException) {
             return new ProblemText.Text(400, "Bad Request", ProblemText.malformedJson(e));
         }
-        return unexpected(e, method, path);
+        return null;
     }
 
     /** A failure of the node's own: logged with its stack trace under a reference the answer gives, nothing else said. */

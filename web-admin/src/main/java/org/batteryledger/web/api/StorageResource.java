@@ -8,7 +8,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.batteryledger.node.service.LedgerService;
-import org.batteryledger.node.service.NodeAdminService;
 import org.batteryledger.node.storage.StorageMonitor;
 
 import java.io.IOException;
@@ -32,10 +31,12 @@ public class StorageResource {
     private StorageMonitor storage;
     @EJB
     private LedgerService ledger;
+    @EJB
+    private org.batteryledger.node.availability.WriteGate gate;
 
     @GET
     public Map<String, Object> storage() throws IOException {
-        StorageMonitor.Report r = storage.report(NodeAdminService.MIN_FREE_BYTES);
+        StorageMonitor.Report r = storage.report(gate.last().floorBytes());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", ledger.nodeName());
         m.put("dataBytes", r.dataBytes());

@@ -2,6 +2,7 @@ package org.batteryledger.web.soap;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
+import jakarta.jws.HandlerChain;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
 import org.batteryledger.core.codec.Hex;
@@ -11,6 +12,7 @@ import org.batteryledger.core.intake.Outcome;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.core.proof.AnchorEvidence;
 import org.batteryledger.core.proof.RecordProof;
+import org.batteryledger.node.availability.Unavailable;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.exchange.RecordVerification;
 import org.batteryledger.node.records.ProofService;
@@ -57,6 +59,7 @@ import java.util.TreeSet;
 @WebService(serviceName = "BatteryLedger", portName = "BatteryLedgerPort", targetNamespace = "urn:batteryledger:ledger:1",
         endpointInterface = "org.batteryledger.web.soap.contract.BatteryLedgerPortType",
         wsdlLocation = "WEB-INF/wsdl/BatteryLedger.wsdl")
+@HandlerChain(file = "handlers.xml")
 public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private static final String LEDGER_NS = "urn:batteryledger:ledger:1";
     private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
@@ -101,6 +104,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
             outcomes = intake.submit(trees, "soap:" + context.getUserPrincipal().getName(), allowed);
         } catch (InvalidInput e) {
             throw fault("InvalidSubmission", e.getMessage());
+        } catch (Unavailable e) {
+            throw unavailable(e);
         }
         SubmitRecordsResponse response = new SubmitRecordsResponse();
         for (Outcome o : outcomes) {
@@ -228,6 +233,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
             throw fault("NotFound", e.getMessage());
         } catch (CannotValue e) {
             throw fault("CannotValue", e.getMessage());
+        } catch (Unavailable e) {
+            throw unavailable(e);
         }
         Map<?, ?> results = (Map<?, ?>) issued.certificate().document().get("results");
         Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
@@ -315,10 +322,22 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
      * their LedgerFault. The reason never names an exception's class (as REST's problem details: {@code Problem.safeDetail}).
      */
     private static jakarta.xml.ws.soap.SOAPFaultException fault(String code, String reason) {
+        return fault("Client", code, reason);
+    }
+
+    /**
+     * The node takes no writes now (disk at its floor, database away): {@code soap:Server}, as SOAP 1.1 has no
+     * "retry later" of its own, with code {@code Unavailable} in the detail so a client can tell it from a failure.
+     */
+    private static jakarta.xml.ws.soap.SOAPFaultException unavailable(Unavailable e) {
+        return fault("Server", "Unavailable", e.getMessage() + "; retry in " + e.retryAfterSeconds() + " s");
+    }
+
+    private static jakarta.xml.ws.soap.SOAPFaultException fault(String faultCode, String code, String reason) {
         String safe = org.batteryledger.web.api.Problem.safeDetail(code, reason);
         try {
             jakarta.xml.soap.SOAPFault f = jakarta.xml.soap.SOAPFactory.newInstance().createFault(safe,
-                    new javax.xml.namespace.QName(jakarta.xml.soap.SOAPConstants.URI_NS_SOAP_ENVELOPE, "Client", "soap"));
+                    new javax.xml.namespace.QName(jakarta.xml.soap.SOAPConstants.URI_NS_SOAP_ENVELOPE, faultCode, "soap"));
             jakarta.xml.soap.SOAPElement detail = f.addDetail().addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "ledgerFault"));
             detail.addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "code")).addTextNode(code);
             detail.addChildElement(new javax.xml.namespace.QName(LEDGER_NS, "reason")).addTextNode(safe);

@@ -1,0 +1,200 @@
+package org.batteryledger.node.availability;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.storage.LogCap;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Whether this node takes new writes: records pushed or pulled, transactions, valuations, lots. It looks at its store
+ * every second: free space on the data directory's disk against the floor ({@code disk.floor.bytes} in node.properties,
+ * re-read each time, 512m by default), and whether the ledger database answers. Below the floor or without a database a
+ * write is refused whole with {@link Unavailable} (503 and a reason) before anything is stored; reads go on. Consensus
+ * goes on below the floor (blocks are small, and the others need this node's votes): the floor keeps room for them and
+ * for what was acknowledged. When the store refused what the replica decided, the replica is paused; once the database
+ * answers and the disk is above the floor again the gate resumes it, so the node recovers by itself.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class WriteGate {
+    private static final Logger LOG = Logger.getLogger(WriteGate.class.getName());
+    /** Below this a node cannot promise to persist what it acknowledges, unless node.properties says otherwise. */
+    public static final long DEFAULT_FLOOR_BYTES = 512L * 1024 * 1024;
+    static final int PROBE_TIMEOUT_SECONDS = 2;
+    /**
+     * While the database is away it is asked again this often, not every second: each failed attempt costs the pool a
+     * logged stack trace. It is also what callers are told to wait ({@link Unavailable#RETRY_AFTER_SECONDS}).
+     */
+    static final long PROBE_WHILE_DOWN_NANOS = Unavailable.RETRY_AFTER_SECONDS * 1_000_000_000L;
+
+    @EJB
+    private NodeRuntime runtime;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @Resource(lookup = "java:jboss/datasources/LedgerDS")
+    private DataSource ledgerDataSource;
+    private ScheduledFuture<?> sampler;
+    private volatile Look last = new Look(-1, DEFAULT_FLOOR_BYTES, null, null);
+    /** The database's last refusal as the driver or pool put it: for the log only. */
+    private volatile String databaseError;
+    private long lastProbeNanos;
+
+    /**
+     * What the gate saw last.
+     *
+     * @param disk     why the disk takes no new writes, or null
+     * @param database why the database takes none, or null
+     */
+    public record Look(long freeBytes, long floorBytes, String disk, String database) {
+        /** The first reason to refuse a write, or null. */
+        public String refusal() {
+            return disk != null ? disk : database;
+        }
+    }
+
+    @PostConstruct
+    void start() {
+        look();
+        sampler = scheduler.scheduleWithFixedDelay(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sampler != null) {
+            sampler.cancel(false);
+        }
+    }
+
+    private void sample() {
+        try {
+            Look l = look();
+            if (runtime.pauseReason() != null && l.refusal() == null) {
+                runtime.resume();
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "the write gate could not look at the store: " + e.getMessage());
+        }
+    }
+
+    /** Looks at the store now; says so in the log when a refusal starts or ends (not every second). */
+    public synchronized Look look() {
+        long floor = floorBytes();
+        long free = freeBytes();
+        String disk = free >= 0 && free < floor
+                ? "the node's disk is at its floor: " + mib(free) + " free, the floor is " + mib(floor)
+                + " (disk.floor.bytes); it takes new writes again when space is freed"
+                : null;
+        Look before = last;
+        long nanos = System.nanoTime();
+        String database;
+        if (before.database() == null || nanos - lastProbeNanos >= PROBE_WHILE_DOWN_NANOS) {
+            database = probeDatabase();
+            lastProbeNanos = nanos;
+        } else {
+            database = before.database();
+        }
+        Look now = new Look(free, floor, disk, database);
+        last = now;
+        report("disk", before.disk(), disk);
+        report("database", before.database(), database == null ? null : database + " (" + databaseError + ")");
+        return now;
+    }
+
+    /** What the gate saw at its last look (at most a second old). */
+    public Look last() {
+        return last;
+    }
+
+    /**
+     * Refuses a new write, whole, while the store cannot promise to keep it or the replica is paused.
+     *
+     * @throws Unavailable with the reason
+     */
+    public void admit() {
+        String refusal = last.refusal();
+        if (refusal == null) {
+            String paused = runtime.pauseReason();
+            refusal = paused == null ? null : "the replica is paused until its store takes writes again";
+        }
+        if (refusal != null) {
+            throw new Unavailable("the node takes no new writes now: " + refusal);
+        }
+    }
+
+    private long floorBytes() {
+        try {
+            String v = runtime.directory().properties().getProperty("disk.floor.bytes");
+            return v == null || v.isBlank() ? DEFAULT_FLOOR_BYTES : LogCap.bytes(v);
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_FLOOR_BYTES; // an unreadable setting keeps the default rather than opening the gate
+        }
+    }
+
+    private long freeBytes() {
+        try {
+            return Files.getFileStore(runtime.directory().data()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Null when a pooled connection answers; the pool validates it first, so a database that came back is seen. */
+    private String probeDatabase() {
+        String drill = runtime.storeFailureInjected() ? "the store fails by drill (fault.store.fail in node.properties)" : null;
+        if (drill != null) {
+            return drill;
+        }
+        try (Connection c = ledgerDataSource.getConnection()) {
+            if (c.isValid(PROBE_TIMEOUT_SECONDS)) {
+                return null;
+            }
+            databaseError = "the connection did not validate within " + PROBE_TIMEOUT_SECONDS + " s";
+        } catch (SQLException | RuntimeException e) {
+            databaseError = firstLine(e.getMessage()); // for the log: callers are told no more than that it does not answer
+        }
+        return "the ledger database does not answer; it takes new writes again when the database is back";
+    }
+
+    private static void report(String what, String before, String now) {
+        if ((before == null) == (now == null)) {
+            return; // a changing figure in an ongoing refusal is not news
+        }
+        if (now != null) {
+            LOG.warning(() -> "WRITES REFUSED (" + what + "): " + now);
+        } else {
+            LOG.warning(() -> "writes taken again (" + what + " recovered)");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no reason given";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+}
