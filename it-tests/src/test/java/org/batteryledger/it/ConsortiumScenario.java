@@ -259,17 +259,18 @@ abstract class ConsortiumScenario {
             return h.status() == 503 && h.body().contains("pausedBecause") && h.body().contains("fault.store.fail");
         });
         long before = honest.stream().mapToLong(NodeClient::height).min().orElseThrow();
-        propose(nodes.get(1), "{\"action\":\"add-agency\",\"name\":\"after-the-halt\"}");
+        propose(nodes.get(1), "{\"action\":\"add-agency\",\"name\":\"while-node4-paused\"}");
         long h = awaitHeight(honest, before + 1);
 
         nd.setProperty("fault.store.fail", null); // no restart: the node's write gate resumes the replica
         awaitHeight(List.of(node4), h);
         await().atMost(COMMIT_WITHIN).until(() -> node4.get("auditor", "/health").status() == 200);
+        assertFalse(node4.get("auditor", "/health").body().contains("pausedBecause"), "a resumed replica says no pause");
         for (NodeClient n : honest) {
             JsonObject seen = n.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
                     .filter(x -> x.getString("name").equals("node4")).findFirst().orElseThrow();
             assertFalse(seen.containsKey("evidence") && seen.getJsonObject("evidence").getJsonObject("faults").containsKey("EQUIVOCATION"),
-                    "node4 contradicted itself after its halt and restart: " + seen);
+                    "node4 contradicted itself after its pause and resume: " + seen);
         }
     }
 

@@ -58,11 +58,10 @@ final class StoreOutages {
 
         NodeDirectory nd = new NodeDirectory(nodeDir);
         Path filler = nodeDir.resolve("data/disk-filler");
-        // The floor 64 MiB below what is free now; then 128 MiB written for real leave the disk 64 MiB under it.
-        long free = Files.getFileStore(nodeDir).getUsableSpace();
-        nd.setProperty("disk.floor.bytes", String.valueOf(free - 64 * MIB));
+        // 128 MiB written for real, then the floor 64 MiB above what is left free: under it until the file goes.
         try {
             fill(filler, 128 * MIB);
+            nd.setProperty("disk.floor.bytes", String.valueOf(Files.getFileStore(nodeDir).getUsableSpace() + 64 * MIB));
             await().atMost(WITHIN).until(() -> check(node, "disk").contains("\"DOWN\""));
 
             NodeClient.Reply write = node.post("manufacturer", "/records", "[" + battery(refused) + "]");
@@ -79,12 +78,15 @@ final class StoreOutages {
         } finally {
             Files.deleteIfExists(filler);
         }
-        await().atMost(WITHIN).until(() -> check(node, "disk").contains("\"UP\""));
-        NodeClient.Reply again = node.post("manufacturer", "/records", "[" + battery(refused) + "]");
-        assertEquals(202, again.status(), again.body());
-        JsonObject accepted = again.object().getJsonArray("accepted").getJsonObject(0);
-        assertFalse(accepted.containsKey("duplicate"), "the refused record was not stored the first time: " + again.body());
-        nd.setProperty("disk.floor.bytes", null);
+        try {
+            await().atMost(WITHIN).until(() -> check(node, "disk").contains("\"UP\""));
+            NodeClient.Reply again = node.post("manufacturer", "/records", "[" + battery(refused) + "]");
+            assertEquals(202, again.status(), again.body());
+            JsonObject accepted = again.object().getJsonArray("accepted").getJsonObject(0);
+            assertFalse(accepted.containsKey("duplicate"), "the refused record was not stored the first time: " + again.body());
+        } finally {
+            nd.setProperty("disk.floor.bytes", null); // the later tests' node0 has its default floor whatever happened
+        }
     }
 
     /**
@@ -119,6 +121,8 @@ final class StoreOutages {
             }
         }, 0, 200, TimeUnit.MILLISECONDS);
         try {
+            NodeClient.Reply held = node.post("manufacturer", "/records", "[" + battery("db-held-" + run) + "]");
+            assertEquals(202, held.status(), held.body());
             await().atMost(WITHIN).until(() -> acknowledged.size() >= 3);
             postgres.stop();
             for (NodeClient n : validators) {
@@ -126,6 +130,11 @@ final class StoreOutages {
             }
             assertUnavailable(node.post("manufacturer", "/records", "[" + battery("db-refused-" + run) + "]"), "database");
             assertSoapUnavailable(node, "db-refused-soap-" + run);
+            // A SOAP read that fails without the database: soap:Server saying why, not the exception's text.
+            HttpResponse<String> soapRead = soap(node, "recycler", "getBattery", "<l:batteryCode>" + code + "</l:batteryCode>");
+            assertEquals(500, soapRead.statusCode(), soapRead.body());
+            assertTrue(soapRead.body().contains("Server</faultcode>") && soapRead.body().contains("database does not answer")
+                    && !soapRead.body().contains("Exception"), soapRead.body());
             // Reads that need the database (or the replica it paused) say so and when to come back; none is a 500.
             for (String read : List.of("/chain", "/blocks/1", "/records/db-refused-" + run, "/metrics", "/nodes")) {
                 NodeClient.Reply r = node.get("admin", read);
@@ -143,7 +152,9 @@ final class StoreOutages {
             await().atMost(WITHIN).until(() -> acknowledged.size() > seen + 3); // writes taken again, by themselves
         } finally {
             load.shutdown();
-            assertTrue(load.awaitTermination(120, TimeUnit.SECONDS));
+            if (!load.awaitTermination(120, TimeUnit.SECONDS)) {
+                wrong.add("the load did not stop within 120 s"); // said below, not here: an earlier failure keeps its own message
+            }
         }
         assertEquals(List.of(), wrong, "every answer during the outage is a 202 or a 503 problem");
         for (String tx : acknowledged.keySet()) {
@@ -171,18 +182,23 @@ final class StoreOutages {
     }
 
     private void assertSoapUnavailable(NodeClient node, String recordId) throws Exception {
-        String ns = "urn:batteryledger:ledger:1";
-        String envelope = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:l=\"" + ns + "\">"
-                + "<soapenv:Body><l:submitRecords>" + SoapIT.batteryXml(recordId, code) + "</l:submitRecords></soapenv:Body></soapenv:Envelope>";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.api().replace("/ledger/api", "/ledger/soap/BatteryLedger")))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("manufacturer:" + node.password("manufacturer"))
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"" + ns + ":submitRecords\"")
-                .POST(HttpRequest.BodyPublishers.ofString(envelope)).build();
-        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = soap(node, "manufacturer", "submitRecords", SoapIT.batteryXml(recordId, code));
         assertEquals(500, r.statusCode(), "SOAP 1.1 answers a fault with 500: " + r.body());
         assertTrue(r.body().contains("Server</faultcode>") && r.body().contains(">Unavailable</"), "soap:Server, coded Unavailable: " + r.body());
+    }
+
+    /** A SOAP operation as a client sends it (raw SOAP 1.1, as SoapIT does). */
+    private static HttpResponse<String> soap(NodeClient node, String user, String operation, String bodyXml) throws Exception {
+        String ns = "urn:batteryledger:ledger:1";
+        String envelope = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:l=\"" + ns + "\">"
+                + "<soapenv:Body><l:" + operation + ">" + bodyXml + "</l:" + operation + "></soapenv:Body></soapenv:Envelope>";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.api().replace("/ledger/api", "/ledger/soap/BatteryLedger")))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + node.password(user))
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"" + ns + ":" + operation + "\"")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private String battery(String id) {

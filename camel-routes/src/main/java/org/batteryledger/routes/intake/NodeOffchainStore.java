@@ -33,7 +33,6 @@ public final class NodeOffchainStore implements OffchainStore {
 
     @Override
     public String refusal() {
-        WriteGate.Look look = gate.last();
-        return look.refusal();
+        return gate.refusal(); // the store's look, or the replica paused: a pulled page would only be refused
     }
 }

@@ -9,6 +9,8 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.storage.LogCap;
@@ -29,12 +31,13 @@ import java.util.logging.Logger;
  * write is refused whole with {@link Unavailable} (503 and a reason) before anything is stored; reads go on. Consensus
  * goes on below the floor (blocks are small, and the others need this node's votes): the floor keeps room for them and
  * for what was acknowledged. When the store refused what the replica decided, the replica is paused; once the database
- * answers and the disk is above the floor again the gate resumes it, so the node recovers by itself.
+ * answers the gate resumes it, so the node recovers by itself.
  */
 @Singleton
 @Startup
 @DependsOn("NodeRuntime")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // looks from outside any transaction: a probe enlists nothing
 public class WriteGate {
     private static final Logger LOG = Logger.getLogger(WriteGate.class.getName());
     /** Below this a node cannot promise to persist what it acknowledges, unless node.properties says otherwise. */
@@ -57,6 +60,15 @@ public class WriteGate {
     /** The database's last refusal as the driver or pool put it: for the log only. */
     private volatile String databaseError;
     private long lastProbeNanos;
+    /**
+     * A replica resumed again within this long of its last resume (a persist that fails for a reason of its own, not
+     * the store's availability, or a disk truly full) waits 2, 4, 8 ... 300 s before the next one rather than a second:
+     * each round logs a stack trace. A resume after a longer pause starts over.
+     */
+    static final long QUICK_REPAUSE_NANOS = 60_000_000_000L;
+    static final long MAX_RESUME_BACKOFF_NANOS = 300_000_000_000L;
+    /** Owned by the sampler's thread. */
+    private final Backoff resumes = new Backoff();
 
     /**
      * What the gate saw last.
@@ -87,8 +99,14 @@ public class WriteGate {
     private void sample() {
         try {
             Look l = look();
-            if (runtime.pauseReason() != null && l.refusal() == null) {
-                runtime.resume();
+            long nanos = System.nanoTime();
+            // The database is what a resume needs; the disk floor only refuses new writes (consensus goes on below it).
+            if (runtime.pauseReason() != null && l.database() == null && resumes.due(nanos) && runtime.resume()) {
+                long wait = resumes.resumed(nanos);
+                if (wait > 0) {
+                    LOG.warning(() -> "the replica paused again within a minute of resuming; if it pauses again it resumes after "
+                            + wait / 1_000_000_000L + " s at the earliest");
+                }
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "the write gate could not look at the store: " + e.getMessage());
@@ -130,14 +148,19 @@ public class WriteGate {
      * @throws Unavailable with the reason
      */
     public void admit() {
-        String refusal = last.refusal();
-        if (refusal == null) {
-            String paused = runtime.pauseReason();
-            refusal = paused == null ? null : "the replica is paused until its store takes writes again";
-        }
+        String refusal = refusal();
         if (refusal != null) {
             throw new Unavailable("the node takes no new writes now: " + refusal);
         }
+    }
+
+    /** Why a new write would be refused now (the store at its last look, or the replica paused), or null. */
+    public String refusal() {
+        String refusal = last.refusal();
+        if (refusal == null && runtime.pauseReason() != null) {
+            refusal = "the replica is paused until its store takes writes again";
+        }
+        return refusal;
     }
 
     private long floorBytes() {
@@ -172,6 +195,26 @@ public class WriteGate {
             databaseError = firstLine(e.getMessage()); // for the log: callers are told no more than that it does not answer
         }
         return "the ledger database does not answer; it takes new writes again when the database is back";
+    }
+
+    /** When the next resume may come: right away, unless resumes follow each other within a minute. */
+    static final class Backoff {
+        private boolean resumedBefore;
+        private long lastNanos;
+        private long waitNanos;
+
+        boolean due(long nanos) {
+            return !resumedBefore || nanos - (lastNanos + waitNanos) >= 0;
+        }
+
+        /** Notes a resume; returns how long the next one waits at least. */
+        long resumed(long nanos) {
+            waitNanos = resumedBefore && nanos - lastNanos < QUICK_REPAUSE_NANOS
+                    ? Math.min(MAX_RESUME_BACKOFF_NANOS, Math.max(2_000_000_000L, 2 * waitNanos)) : 0;
+            resumedBefore = true;
+            lastNanos = nanos;
+            return waitNanos;
+        }
     }
 
     private static void report(String what, String before, String now) {

@@ -129,7 +129,7 @@ public class FleetRefresher {
     }
 
     private void cycle() {
-        if (gate.last().refusal() != null) {
+        if (gate.refusal() != null) {
             return; // the fleet table is written to the store: it waits with the other writers
         }
         long now = System.currentTimeMillis();

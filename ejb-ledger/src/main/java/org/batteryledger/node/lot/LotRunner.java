@@ -34,7 +34,9 @@ import java.util.logging.Logger;
  * ones in flight share blocks; each gathers from every holder within the holder's share of 20 queries a second per
  * asker), oldest lot first. An item is claimed as STARTED in the database before its valuation
  * begins; after a crash, the first cycle gives each STARTED item the certificate this node issued of its battery since
- * then, if there is one, and puts the others back in line: a lot resumes, and no battery in it is valued twice.
+ * then, if there is one, and puts the others back in line: a lot resumes, and no battery in it is valued twice. An item
+ * whose valuation the node could not finish because it stopped taking writes (its certificate may be signed and
+ * stored already) is settled the same way once it takes them again.
  */
 @Singleton
 @Startup
@@ -60,6 +62,8 @@ public class LotRunner {
     private WriteGate gate;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Items interrupted by a refusal to write, still STARTED: settled as after a crash once writes are taken again. */
+    private final java.util.Queue<LotItemEntity> interrupted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean recovered;
     private ScheduledFuture<?> cycle;
 
@@ -77,13 +81,22 @@ public class LotRunner {
     }
 
     private void cycle() {
-        if (gate.last().refusal() != null) {
+        if (gate.refusal() != null) {
             return; // items wait in line while the store takes no writes: a certificate could not be kept
         }
         try {
             if (!recovered) {
                 recover();
                 recovered = true;
+            }
+            for (int n = interrupted.size(); n > 0; n--) {
+                LotItemEntity item = interrupted.poll();
+                try {
+                    settle(item);
+                } catch (RuntimeException e) {
+                    interrupted.add(item); // the next cycle tries again; a restart's recovery would settle it too
+                    throw e;
+                }
             }
             int free = PARALLEL - inFlight.get();
             if (free <= 0) {
@@ -112,20 +125,25 @@ public class LotRunner {
     private void recover() {
         List<LotItemEntity> started = store.started();
         for (LotItemEntity item : started) {
-            Optional<ValuationService.Stored> issued = valuations.issuedSince(item.batteryCode(), item.startedAt());
-            if (issued.isPresent()) {
-                Map<?, ?> results = (Map<?, ?>) issued.get().certificate().document().get("results");
-                Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
-                store.valued(item.lotId(), item.position(), issued.get().certificate().id(), num(results.get("stateOfHealth")),
-                        (String) results.get("status"), num(value.get("amount")), num(value.get("low")), num(value.get("high")),
-                        (String) value.get("currency"), "adopted");
-                store.finishIfDone(item.lotId(), System.currentTimeMillis());
-            } else {
-                store.pending(item.lotId(), item.position());
-            }
+            settle(item);
         }
         if (!started.isEmpty()) {
             LOG.info(() -> started.size() + " lot item(s) interrupted by a stop: certificates issued before it adopted, the rest valued again");
+        }
+    }
+
+    /** A STARTED item nobody values now: it adopts the certificate issued of its battery since it started, or waits in line. */
+    private void settle(LotItemEntity item) {
+        Optional<ValuationService.Stored> issued = valuations.issuedSince(item.batteryCode(), item.startedAt());
+        if (issued.isPresent()) {
+            Map<?, ?> results = (Map<?, ?>) issued.get().certificate().document().get("results");
+            Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
+            store.valued(item.lotId(), item.position(), issued.get().certificate().id(), num(results.get("stateOfHealth")),
+                    (String) results.get("status"), num(value.get("amount")), num(value.get("low")), num(value.get("high")),
+                    (String) value.get("currency"), "adopted");
+            store.finishIfDone(item.lotId(), System.currentTimeMillis());
+        } else {
+            store.pending(item.lotId(), item.position());
         }
     }
 
@@ -134,23 +152,35 @@ public class LotRunner {
     }
 
     private void value(LotItemEntity item) {
-        boolean partial = store.find(item.lotId()).map(LotEntity::partial).orElse(false);
         try {
+            boolean partial = store.find(item.lotId()).map(LotEntity::partial).orElse(false);
             ValuationService.Issued issued = valuations.issue(item.batteryCode(), partial);
             Assessed row = Assessed.of(issued.valued(), issued.certificate().id());
             store.valued(item.lotId(), item.position(), issued.certificate().id(), row.stateOfHealth(), row.status(), row.residualValue(),
                     row.residualValueLow(), row.residualValueHigh(), row.currency(), row.evidence().wire());
             long now = System.currentTimeMillis();
             fleet.assessed(item.batteryCode(), row, now, now + FRESH_MILLIS);
+            store.finishIfDone(item.lotId(), now);
         } catch (org.batteryledger.node.availability.Unavailable e) {
-            store.pending(item.lotId(), item.position()); // valued when the node takes writes again, not failed
+            interrupted.add(item); // its certificate may be stored already: settled when the node takes writes again
         } catch (CannotValue | NotHeld | InvalidInput e) {
-            store.failed(item.lotId(), item.position(), e.getMessage());
+            failed(item, e.getMessage());
         } catch (RuntimeException e) {
+            if (gate.look().database() != null) {
+                interrupted.add(item); // the database went away half-way: settled, not failed, when it is back
+                return;
+            }
             LOG.log(Level.WARNING, "valuing " + item.batteryCode() + " of lot " + item.lotId() + " failed", e);
-            store.failed(item.lotId(), item.position(), "this node could not value it (see its log); value it again in a new lot");
-        } finally {
+            failed(item, "this node could not value it (see its log); value it again in a new lot");
+        }
+    }
+
+    private void failed(LotItemEntity item, String why) {
+        try {
+            store.failed(item.lotId(), item.position(), why);
             store.finishIfDone(item.lotId(), System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            interrupted.add(item); // not even its failure could be kept: settled again later
         }
     }
 }

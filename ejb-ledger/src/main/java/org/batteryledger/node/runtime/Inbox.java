@@ -45,12 +45,46 @@ final class Inbox {
             dropped.incrementAndGet();
             return false;
         }
-        queue.add(() -> {
+        queue.add(new Frame(share, frame, handler));
+        return true;
+    }
+
+    /** What the queue holds besides calls: each gives its bookkeeping back when it runs or is discarded. */
+    private interface Bookkept extends Runnable {
+        void release();
+    }
+
+    private record Frame(Share share, byte[] frame, Consumer<byte[]> handler) implements Bookkept {
+        @Override
+        public void run() {
+            release();
+            handler.accept(frame);
+        }
+
+        @Override
+        public void release() {
             share.frames.decrementAndGet();
             share.bytes.addAndGet(-frame.length);
-            handler.accept(frame);
-        });
-        return true;
+        }
+    }
+
+    private final class Tick implements Bookkept {
+        private final Runnable tick;
+
+        Tick(Runnable tick) {
+            this.tick = tick;
+        }
+
+        @Override
+        public void run() {
+            release();
+            tick.run();
+        }
+
+        @Override
+        public void release() {
+            tickWaiting.set(false);
+        }
     }
 
     /** A call from this node (client, timer job): bounded by the callers' own threads, which wait for the answer. */
@@ -63,11 +97,23 @@ final class Inbox {
         if (!tickWaiting.compareAndSet(false, true)) {
             return false;
         }
-        queue.add(() -> {
-            tickWaiting.set(false);
-            tick.run();
-        });
+        queue.add(new Tick(tick));
         return true;
+    }
+
+    /**
+     * Empties the queue without running it (the loop ended): frames and the tick give back their share and flag, as if
+     * they had run (else the peer's share stays spent and no tick is ever offered again); calls go to {@code calls},
+     * whose callers must be told.
+     */
+    void discard(Consumer<Runnable> calls) {
+        for (Runnable r = queue.poll(); r != null; r = queue.poll()) {
+            if (r instanceof Bookkept b) {
+                b.release();
+            } else {
+                calls.accept(r);
+            }
+        }
     }
 
     Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {

@@ -78,8 +78,6 @@ public class NodeRuntime {
     /** Each peer's share of the replica's queue. */
     static final int MAX_FRAMES_PER_PEER = 4_096;
     static final long MAX_QUEUED_BYTES_PER_PEER = 3L * MAX_FRAME_BYTES / 2;
-    /** Callers waiting for their transaction's block, at most (each with a deadline). */
-    static final int MAX_COMMIT_WAITS = 100_000;
 
     /** Told on the loop thread after each persisted batch of committed blocks; must be quick and must not block. */
     public interface CommitListener {
@@ -92,10 +90,6 @@ public class NodeRuntime {
      */
     public interface OutboundFilter {
         boolean keep(NodeId to, org.batteryledger.core.pbft.PbftMessage message, int index);
-    }
-
-    /** What a caller waiting for a transaction's block holds, and until when this node keeps the wait. */
-    private record CommitWait(CompletableFuture<Long> future, long deadlineNanos) {
     }
 
     @Resource
@@ -122,8 +116,8 @@ public class NodeRuntime {
     private volatile String haltReason;
     /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
     private volatile String pauseReason;
-    private Thread loop;
-    private ScheduledFuture<?> ticker;
+    private volatile Thread loop;
+    private volatile ScheduledFuture<?> ticker;
 
     private NodeDirectory directory;
     private EcSuite suite;
@@ -138,7 +132,7 @@ public class NodeRuntime {
 
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
-    private final Map<Hash, CommitWait> awaitingCommit = new HashMap<>();
+    private final CommitWaits awaitingCommit = new CommitWaits();
 
     @PostConstruct
     void start() {
@@ -189,11 +183,12 @@ public class NodeRuntime {
     }
 
     private void startLoop() {
+        Thread t = threadFactory.newThread(this::loop);
+        t.setName("replica-" + nodeName);
         running = true;
-        loop = threadFactory.newThread(this::loop);
-        loop.setName("replica-" + nodeName);
-        loop.start();
+        loop = t;
         ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        t.start();
     }
 
     /**
@@ -213,8 +208,8 @@ public class NodeRuntime {
         network.admission(PeerAdmission.of(replica));
         failQueuedCalls(new Unavailable("the replica was paused; retry"));
         String was = pauseReason;
+        startLoop(); // running before the pause is lifted: a caller in between is never told "not running"
         pauseReason = null;
-        startLoop();
         LOG.warning(() -> "REPLICA RESUMED at height " + status.committedHeight() + " from what it persisted (it was paused: " + was + ")");
         return true;
     }
@@ -316,10 +311,7 @@ public class NodeRuntime {
             readModel.committed(c.writeSet());
             var b = c.block().block();
             for (Transaction tx : b.transactions()) {
-                CommitWait w = awaitingCommit.remove(tx.hash(suite));
-                if (w != null) {
-                    w.future().complete(b.height());
-                }
+                awaitingCommit.committed(tx.hash(suite), b.height());
             }
             LOG.info(() -> "committed block " + b.height() + " (" + b.transactions().size() + " txs, proposed by "
                     + b.header().proposer().shortId() + ", certificate of view " + c.block().certificate().view() + " with "
@@ -362,31 +354,17 @@ public class NodeRuntime {
         }
         awaitingPersistence.values().forEach(f -> f.completeExceptionally(told));
         awaitingPersistence.clear();
-        awaitingCommit.values().forEach(w -> w.future().completeExceptionally(told));
-        awaitingCommit.clear();
+        awaitingCommit.failAll(told);
         failQueuedCalls(told);
     }
 
     private void failQueuedCalls(RuntimeException told) {
-        for (Runnable r = inbox.poll(); r != null; r = inbox.poll()) {
-            if (r instanceof Call c) {
-                c.future().completeExceptionally(told);
-            }
-        }
+        inbox.discard(r -> ((Call) r).future().completeExceptionally(told));
     }
 
     private void tick() {
         replica.tick();
-        if (!awaitingCommit.isEmpty()) {
-            long now = System.nanoTime();
-            awaitingCommit.values().removeIf(w -> {
-                if (now - w.deadlineNanos() < 0) {
-                    return false;
-                }
-                w.future().completeExceptionally(new TimeoutException("no block committed the transaction in time"));
-                return true;
-            });
-        }
+        awaitingCommit.expire(System.nanoTime());
     }
 
     private void send(List<Ready.Outbound> messages) {
@@ -473,46 +451,62 @@ public class NodeRuntime {
         long deadline = System.nanoTime() + timeout.toNanos();
         call(() -> {
             // On the loop thread, as commits are: a receipt is either persisted already or comes with a later commit.
-            var receipt = store.receipt(txHash.hex());
+            org.batteryledger.node.store.ReceiptEntity receipt;
+            try {
+                receipt = store.receipt(txHash.hex());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(new Unavailable("the database does not answer: " + e.getMessage()));
+                return; // a failed read is the caller's, not a reason to stop the replica
+            }
             if (receipt != null) {
                 f.complete(receipt.height());
                 return;
             }
-            CommitWait earlier = awaitingCommit.get(txHash);
-            if (earlier != null) {
-                earlier.future().whenComplete((h, e) -> {
-                    if (e == null) {
-                        f.complete(h);
-                    }
-                });
-                awaitingCommit.put(txHash, new CommitWait(earlier.future(), Math.max(earlier.deadlineNanos(), deadline)));
-            } else if (awaitingCommit.size() >= MAX_COMMIT_WAITS) {
-                f.completeExceptionally(new IllegalStateException("too many callers wait for commits (" + MAX_COMMIT_WAITS + ")"));
-            } else {
-                awaitingCommit.put(txHash, new CommitWait(f, deadline));
-            }
+            awaitingCommit.add(txHash, f, deadline);
         }, f);
         return f;
     }
 
-    /** A caller's input: on a halt, the caller is told at once rather than left to its timeout. */
+    /**
+     * A caller's input: on a halt or pause, the caller is told at once rather than left to its timeout. A call whose
+     * caller was told already (it gave up, or the loop ended) does not run: nothing happens that its caller was told
+     * did not.
+     */
     private record Call(Runnable body, CompletableFuture<?> future) implements Runnable {
         @Override
         public void run() {
-            body.run();
+            if (future.isDone()) {
+                return;
+            }
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e instanceof PersistenceFailure
+                        ? new Unavailable("the replica is paused until its store takes writes again") : e);
+                throw e; // the loop pauses or halts on it
+            }
         }
     }
 
     private void call(Runnable r, CompletableFuture<?> f) {
-        if (pauseReason != null) {
-            f.completeExceptionally(new Unavailable("the replica is paused until its store takes writes again: " + pauseReason));
-            return;
+        if (!refused(f)) {
+            inbox.offerCall(new Call(r, f));
+            refused(f); // the loop may have ended (and emptied the queue) since the look above
+        }
+    }
+
+    /** Tells {@code f}'s caller, and answers true, when the loop takes no input now. */
+    private boolean refused(CompletableFuture<?> f) {
+        String paused = pauseReason;
+        if (paused != null) {
+            f.completeExceptionally(new Unavailable("the replica is paused until its store takes writes again: " + paused));
+            return true;
         }
         if (!running) {
             f.completeExceptionally(new IllegalStateException("the replica is not running" + (haltReason == null ? "" : ": " + haltReason)));
-            return;
+            return true;
         }
-        inbox.offerCall(new Call(r, f));
+        return false;
     }
 
     /** Adds a listener told after each persisted batch of commits (on the loop thread). */
@@ -562,6 +556,7 @@ public class NodeRuntime {
             }
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
+            f.completeExceptionally(e); // the call, if it still waits in the queue, no longer runs
             throw new IllegalStateException("the replica did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
         }
     }

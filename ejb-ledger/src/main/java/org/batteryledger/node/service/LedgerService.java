@@ -214,8 +214,9 @@ public class LedgerService {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                return Optional.empty();
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException
+                    || e.getCause() instanceof org.batteryledger.node.availability.Unavailable) {
+                return Optional.empty(); // acknowledged, its block not known yet (the replica paused): the caller says "submitted"
             }
             throw new IllegalStateException("waiting for the commit of " + txHash + " failed", e.getCause());
         }

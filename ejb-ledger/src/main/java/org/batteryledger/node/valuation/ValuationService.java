@@ -142,6 +142,11 @@ public class ValuationService {
         Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(timeoutMillis));
         if (height.isPresent()) {
             String error = ledger.receipt(submitted.txHash().hex()).map(r -> r.error()).orElse(null);
+            Optional<Long> earlier = error == null ? Optional.empty() : onChain(certificateId, hash);
+            if (earlier.isPresent()) {
+                store.registered(certificateId, earlier.get()); // an earlier registration of it, sent before a crash, won
+                return;
+            }
             if (error != null) {
                 store.refused(certificateId, error);
                 throw new CannotValue("the chain refused the registration of " + certificateId + ": " + error);
@@ -164,7 +169,14 @@ public class ValuationService {
                 continue;
             }
             if (e.status() == ValuationEntity.Status.SIGNED) {
-                register(e.certificateId(), batteryCode, Hash.fromHex(e.certificateHash()), keys.keys().registrationTimeoutMillis());
+                // Its registration may have been acknowledged just before the crash: on chain, or on its way there.
+                Hash hash = Hash.fromHex(e.certificateHash());
+                Optional<Long> height = onChain(e.certificateId(), hash);
+                if (height.isPresent()) {
+                    store.registered(e.certificateId(), height.get());
+                } else {
+                    register(e.certificateId(), batteryCode, hash, keys.keys().registrationTimeoutMillis());
+                }
             }
             return certificate(e.certificateId());
         }
@@ -290,6 +302,12 @@ public class ValuationService {
 
     private Stored stored(ValuationEntity e) {
         return new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(), registration(e.certificateId(), e.certificateHash()));
+    }
+
+    /** The height of the block that registered this certificate (these very bytes), if the chain holds it. */
+    private Optional<Long> onChain(String certificateId, Hash hash) {
+        return ledger.state(Tables.VALUATION, certificateId).map(Payloads.Valuation::decode)
+                .filter(v -> v.certificateHash().equals(hash)).map(Payloads.Valuation::height);
     }
 
     /** The chain's word on a certificate id; {@code expectedHash} (may be null) is what this node stored for it. */

@@ -50,4 +50,22 @@ class InboxTest {
         assertEquals(1, ticks[0]);
         assertTrue(inbox.offerTick(() -> ticks[0]++), "a tick after the waiting one ran was coalesced");
     }
+
+    @Test
+    void discardingGivesBackSharesAndTheTickAndHandsOverOnlyTheCalls() {
+        Inbox inbox = new Inbox(1_000, 100);
+        List<Integer> handled = new ArrayList<>();
+        assertTrue(inbox.offerFrame(FLOODER, new byte[60], b -> handled.add(b.length)));
+        assertTrue(inbox.offerTick(() -> handled.add(-1)));
+        Runnable call = () -> handled.add(0);
+        inbox.offerCall(call);
+        List<Runnable> calls = new ArrayList<>();
+        inbox.discard(calls::add);
+        assertEquals(List.of(call), calls);
+        assertEquals(List.of(), handled, "nothing discarded ran");
+        assertEquals(0, inbox.size());
+        assertEquals(0, inbox.queued(FLOODER));
+        assertTrue(inbox.offerFrame(FLOODER, new byte[60], b -> { }), "the discarded frame's bytes were not given back");
+        assertTrue(inbox.offerTick(() -> { }), "after a discarded tick no tick is ever offered again");
+    }
 }

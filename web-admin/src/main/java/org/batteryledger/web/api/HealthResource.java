@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * The node's own health, in the MicroProfile Health response shape: the replica's loop runs (it halts loudly on a
- * broken invariant), a validator has enough peers linked to reach a quorum, and there is disk left to persist what
- * it acknowledges; and the Camel context that takes battery data in has started. 200 when UP, 503 when DOWN.
+ * broken invariant, and is paused while its store refuses what it decided: {@code pausedBecause}), a validator has
+ * enough peers linked to reach a quorum, the disk is above the floor and the database answers, so it can persist
+ * what it acknowledges; and the Camel context that takes battery data in has started. 200 when UP, 503 when DOWN.
  */
 @RequestScoped
 @Path("/health")

@@ -54,15 +54,28 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             return unavailable(u.getMessage());
         }
         ProblemText.Text t = known(e, method(), path());
-        if (t == null && gate != null && databaseDown()) {
+        if (t == null && gate != null && fromTheStore(e) && databaseDown()) {
             // Not a fault of the node's code: no stack trace per failed read while the database is away (the gate logs it once).
+            LOG.log(Level.FINE, e, () -> method() + " " + path() + " failed while the database was away");
             return unavailable("the node cannot answer " + method() + " " + path() + " now: " + gate.last().database());
         }
         t = t != null ? t : unexpected(e, method(), path());
         return Problem.response(t.status(), t.title(), t.detail());
     }
 
-    /** Whether the failure came with the database gone: what the gate saw last, or (a first sign) a fresh look. */
+    /** Whether the failure came out of the database layer (JDBC, the pool, JPA or Hibernate, a transaction). */
+    static boolean fromTheStore(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String n = c.getClass().getName();
+            if (c instanceof java.sql.SQLException || n.startsWith("jakarta.persistence.") || n.startsWith("org.hibernate.")
+                    || n.startsWith("jakarta.resource.") || n.startsWith("jakarta.transaction.") || n.startsWith("jakarta.ejb.EJBTransaction")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        /** Whether the failure came with the database gone: what the gate saw last, or (a first sign) a fresh look. */
     private boolean databaseDown() {
         return gate.last().database() != null || gate.look().database() != null;
     }

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 /**
  * The last word on a {@code soap:Server} fault the endpoint did not write itself (a failure it did not expect): the
  * SOAP stack would put the exception's message in the faultstring. It keeps the fault but replaces its text, as REST's
- * problem mapper does: the node's database away is said so (retry later), anything else gets a reference under which
+ * problem mapper does: the node's store away (or its replica paused by it) is said so (retry later), anything else gets a reference under which
  * the node logged the original text. The endpoint's own faults carry a {@code ledgerFault} detail and pass as they are.
  */
 public class ServerFaultText implements SOAPHandler<SOAPMessageContext> {
@@ -59,7 +59,7 @@ public class ServerFaultText implements SOAPHandler<SOAPMessageContext> {
     private static String databaseRefusal() {
         try {
             WriteGate gate = (WriteGate) new InitialContext().lookup(GATE);
-            return gate.last().database();
+            return gate.refusal(); // the database away, the disk at its floor, or the replica paused until the store is back
         } catch (NamingException | RuntimeException e) {
             return null;
         }
