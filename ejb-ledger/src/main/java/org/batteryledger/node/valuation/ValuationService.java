@@ -134,6 +134,12 @@ public class ValuationService {
         SubmitResult submitted = ledger.submitAsNode(TxType.REGISTER_VALUATION,
                 new Payloads.RegisterValuation(certificateId, batteryCode, hash).encode());
         if (!submitted.accepted()) {
+            if (alreadyRegistered(submitted.reason(), certificateId)) {
+                // Its registration acknowledged before a crash is on chain, or in the pool on its way there (the
+                // admission checks against both): this very certificate is registered, not refused.
+                onChain(certificateId, hash).ifPresent(h -> store.registered(certificateId, h));
+                return;
+            }
             String why = "the chain did not take the registration: " + submitted.reason();
             store.refused(certificateId, why);
             throw new CannotValue(why);
@@ -142,9 +148,9 @@ public class ValuationService {
         Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(timeoutMillis));
         if (height.isPresent()) {
             String error = ledger.receipt(submitted.txHash().hex()).map(r -> r.error()).orElse(null);
-            Optional<Long> earlier = error == null ? Optional.empty() : onChain(certificateId, hash);
-            if (earlier.isPresent()) {
-                store.registered(certificateId, earlier.get()); // an earlier registration of it, sent before a crash, won
+            if (alreadyRegistered(error, certificateId)) {
+                // An earlier registration of it, sent before a crash, won (in this block or before it).
+                store.registered(certificateId, onChain(certificateId, hash).orElse(height.get()));
                 return;
             }
             if (error != null) {
@@ -302,6 +308,11 @@ public class ValuationService {
 
     private Stored stored(ValuationEntity e) {
         return new Stored(ValuationCertificate.read(ledger.suite(), e.content()), e.cms(), registration(e.certificateId(), e.certificateHash()));
+    }
+
+    /** Whether the chain's refusal says this certificate id is registered already (ids are hashes of the content). */
+    private static boolean alreadyRegistered(String reason, String certificateId) {
+        return reason != null && reason.contains("valuation certificate " + certificateId + " is already registered");
     }
 
     /** The height of the block that registered this certificate (these very bytes), if the chain holds it. */
