@@ -110,7 +110,7 @@ function show(id, doc, registration, box) {
       thresholds: [{ y: doc.model.parameters.endOfLifeSoh, label: 'end of life' }] }),
     el('p', { class: 'row' }, 'Download: ', link('json', 'JSON'), ' · ', link('pdf', 'PDF'), ' · ', link('cms', 'CMS (signed)')),
     el('p', { class: 'muted small' }, 'On chain: ' + (registration ? registration.status + (registration.blockHeight ? ' in block ' + registration.blockHeight : '') : '–')
-      + '. Offline: openssl cms -verify -binary -purpose any -inform DER -in ' + id + '.p7m -CAfile ca.crt'));
+      + '. Offline: openssl cms -verify -binary -inform DER -in ' + id + '.p7m -CAfile ca.crt'));
 }
 
 async function verifyFile(input, box) {

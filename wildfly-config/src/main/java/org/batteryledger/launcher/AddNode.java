@@ -188,6 +188,7 @@ public final class AddNode {
         X509Certificate cert = ca.issueNodeCertificate(Pem.readCsr(Files.readString(nd.csrFile())), name, now.minus(Duration.ofMinutes(5)),
                 agencyCert.getNotAfter().toInstant(), new BigInteger(63, new SecureRandom()).add(BigInteger.ONE));
         Files.writeString(nd.nodeCertificateFile(), Pem.writeCertificate(cert));
+        DocumentSigners.ensure(dir, nd); // and the key it signs valuation certificates with
         return agencyCert;
     }
 }

@@ -202,6 +202,10 @@ public final class Main {
         Map<String, String> users = Users.loadOrCreate(dir.resolve("users.properties"), random);
         for (Path node : nodeDirs(dir)) {
             ServerBaseDir.prepare(jbossHome.resolve("standalone"), node.resolve("server"), users);
+            // Also for a consortium made before nodes had document signers: it gets them at its next up.
+            if (DocumentSigners.ensure(dir, new NodeDirectory(node))) {
+                System.out.println("issued " + node.getFileName() + " a document signer (the key it signs valuation certificates with)");
+            }
         }
     }
 

@@ -70,6 +70,41 @@ public record NodeDirectory(Path root) {
         return keystore().resolve("node.key");
     }
 
+    /** The document signer's certificate: what valuation certificates are signed with (not the TLS key). */
+    public Path signerCertificateFile() {
+        return data().resolve("signer.crt");
+    }
+
+    public Path signerKeyFile() {
+        return keystore().resolve("signer.key");
+    }
+
+    /** The document signer, once its agency issued it; empty for a node that has none yet (it signs with its node key). */
+    public java.util.Optional<DocumentSigner> documentSigner() throws IOException {
+        if (!Files.exists(signerCertificateFile()) || !Files.exists(signerKeyFile())) {
+            return java.util.Optional.empty();
+        }
+        EcSuite suite = suite();
+        SuiteKeyPair kp = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(signerKeyFile(), StandardCharsets.UTF_8)));
+        return java.util.Optional.of(new DocumentSigner(new LocalSigner(suite, kp.privateKey()),
+                Pem.readCertificate(Files.readString(signerCertificateFile(), StandardCharsets.UTF_8))));
+    }
+
+    /** The key and certificate valuation certificates are signed with. */
+    public record DocumentSigner(LocalSigner signer, X509Certificate certificate) {
+    }
+
+    /** Writes a document signer: the key (the owner's alone), then the certificate, so a new signer appears only whole. */
+    public void writeDocumentSigner(String privateKeyPem, String certificatePem) throws IOException {
+        Path tmpKey = signerKeyFile().resolveSibling("signer.key.tmp");
+        Files.deleteIfExists(tmpKey);
+        PrivateFiles.write(tmpKey, privateKeyPem);
+        Files.move(tmpKey, signerKeyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path tmpCert = signerCertificateFile().resolveSibling("signer.crt.tmp");
+        Files.writeString(tmpCert, certificatePem, StandardCharsets.UTF_8);
+        Files.move(tmpCert, signerCertificateFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** The directory named by the system property the server is started with. */
     public static NodeDirectory fromSystemProperty() {
         String dir = System.getProperty(SYSTEM_PROPERTY);

@@ -21,13 +21,16 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What this node issues certificates with, read once from its directory: the node key and its certificate chain, the
+ * What this node issues certificates with, read once from its directory: its document signer (a key of its own with a
+ * certificate from its agency CA for signing documents only; nodes made before they had one sign with the node key) and
+ * its certificate chain, the
  * chain CA to verify against, the agency it signs for, the model parameters ({@code valuation.*} in node.properties)
  * and how long an issue waits for the registration's block ({@code registration.timeout.millis}, default 30 s).
  */
 @Singleton
 @Lock(LockType.READ)
 public class ValuationKeys {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ValuationKeys.class.getName());
     @EJB
     private NodeRuntime runtime;
     private volatile Keys keys;
@@ -62,7 +65,15 @@ public class ValuationKeys {
                 error = "the node's valuation parameters are wrong (" + dir.propertiesFile() + "): " + e.getMessage();
             }
             long timeout = Long.parseLong(props.getProperty("registration.timeout.millis", "30000").trim());
-            return new Keys(runtime.suite(), runtime.signer(), List.of(node, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
+            var documentSigner = dir.documentSigner();
+            if (documentSigner.isEmpty()) {
+                LOG.warning(() -> "this node has no document signer (" + dir.signerCertificateFile() + "): it signs valuation certificates"
+                        + " with its TLS key, which standard verifiers (openssl's default purpose, EU DSS) refuse; ./consortium up"
+                        + " issues one where the agency CA key is");
+                return new Keys(runtime.suite(), runtime.signer(), List.of(node, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
+            }
+            return new Keys(runtime.suite(), documentSigner.get().signer(), List.of(documentSigner.get().certificate(), dir.agencyCa()),
+                    dir.chainCa(), agency, parameters, error, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the node's certificates", e);
         }

@@ -15,18 +15,24 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import java.math.BigInteger;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
 
 /**
  * A CA of the chain's three-level PKI: the self-signed chain CA issues agency CA certificates (pathLen 0), and an
- * agency CA issues node certificates (mutual TLS: serverAuth + clientAuth) and client certificates (clientAuth).
+ * agency CA issues node certificates (mutual TLS: serverAuth + clientAuth), client certificates (clientAuth) and
+ * document signer certificates (digitalSignature + nonRepudiation, no TLS usage).
  * Every certificate is issued from a verified CSR, with subject {@code CN=<name>, O=<agency>, OU=<role>} (a node's
  * also carries {@code serialNumber=<node id>}), key identifiers, and the suite's deterministic signature, so equal
  * inputs give byte-identical certificates. Validity times are always given: the CA never reads the clock.
@@ -35,6 +41,11 @@ public final class CertificateAuthority {
     private static final int CA_KEY_USAGE = KeyUsage.keyCertSign | KeyUsage.cRLSign;
     /** EC keys sign (ECDSA/SM2) and agree keys ephemerally in TLS; they never encipher keys, so no keyEncipherment. */
     private static final int END_ENTITY_KEY_USAGE = KeyUsage.digitalSignature;
+    /**
+     * A document signer's: the signatures it makes are meant to bind (nonRepudiation, "contentCommitment"). No extended
+     * key usage at all: S/MIME and CAdES verifiers (openssl's default purpose, EU DSS) refuse a TLS-only one.
+     */
+    private static final int DOCUMENT_SIGNER_KEY_USAGE = KeyUsage.digitalSignature | KeyUsage.nonRepudiation;
 
     private final EcSuite suite;
     private final Signer signer;
@@ -108,12 +119,55 @@ public final class CertificateAuthority {
                 serial, CertificateRole.NODE);
     }
 
+    /**
+     * Issues {@code CN=<node>, O=<this agency>, OU=document-signer, serialNumber=<node id>}: the key that node signs
+     * valuation certificates with, not its TLS key. Only an agency CA does this, for a node of its own agency.
+     */
+    public X509Certificate issueDocumentSignerCertificate(PKCS10CertificationRequest csr, String nodeName, NodeId node,
+                                                          Instant notBefore, Instant notAfter, BigInteger serial) {
+        requireRole(CertificateRole.AGENCY_CA, "document signer");
+        byte[] key = Csr.verifiedPublicKey(suite, csr);
+        if (NodeId.of(suite, key).equals(node)) {
+            throw new IllegalArgumentException("a document signer's key must not be the node's own (TLS) key");
+        }
+        return issue(key, name(nodeName, agencyName(), CertificateRole.DOCUMENT_SIGNER, node), notBefore, notAfter, serial,
+                CertificateRole.DOCUMENT_SIGNER);
+    }
+
     /** Issues {@code CN=<client>, O=<this agency>, OU=client}. Only an agency CA does this. */
     public X509Certificate issueClientCertificate(PKCS10CertificationRequest csr, String clientName,
                                                   Instant notBefore, Instant notAfter, BigInteger serial) {
         requireRole(CertificateRole.AGENCY_CA, "client");
         return issue(Csr.verifiedPublicKey(suite, csr), name(clientName, agencyName(), CertificateRole.CLIENT, null),
                 notBefore, notAfter, serial, CertificateRole.CLIENT);
+    }
+
+    /** A certificate this CA revoked: its serial, since when, and why (an RFC 5280 reason code). */
+    public record Revoked(BigInteger serial, Instant since, int reason) {
+    }
+
+    /**
+     * A CRL of this CA (RFC 5280, v2, with its number and the CA's key identifier): how the chain's revocations reach
+     * validators outside it (openssl, EU DSS) that do not read the chain. Times are given: the CA reads no clock.
+     */
+    public X509CRL issueCrl(List<Revoked> revoked, Instant thisUpdate, Instant nextUpdate, BigInteger number) {
+        if (!thisUpdate.isBefore(nextUpdate)) {
+            throw new IllegalArgumentException("thisUpdate " + thisUpdate + " is not before nextUpdate " + nextUpdate);
+        }
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(certificate.getSubject(), Date.from(thisUpdate));
+        builder.setNextUpdate(Date.from(nextUpdate));
+        for (Revoked r : revoked) {
+            builder.addCRLEntry(r.serial(), Date.from(r.since()), r.reason());
+        }
+        try {
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new BcX509ExtensionUtils().createAuthorityKeyIdentifier(SubjectPublicKeyInfo.getInstance(Certificates.publicKey(certificate))));
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            return new JcaX509CRLConverter().setProvider(org.batteryledger.core.crypto.BouncyCastle.PROVIDER)
+                    .getCRL(builder.build(new SuiteContentSigner(suite, signer)));
+        } catch (CertIOException | java.security.cert.CRLException e) {
+            throw new IllegalStateException("cannot make the CRL of " + certificate.getSubject() + ": " + e.getMessage(), e);
+        }
     }
 
     private String agencyName() {
@@ -167,6 +221,10 @@ public final class CertificateAuthority {
                     builder.addExtension(Extension.extendedKeyUsage, false, subjectRole == CertificateRole.NODE
                             ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
                             : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                }
+                case DOCUMENT_SIGNER -> {
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(DOCUMENT_SIGNER_KEY_USAGE));
                 }
             }
         } catch (CertIOException e) {

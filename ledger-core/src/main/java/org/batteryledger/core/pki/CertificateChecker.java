@@ -47,6 +47,20 @@ public final class CertificateChecker {
      * @param admitted    whether the derived node id is admitted (a member) on the chain
      */
     public CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted) {
+        return check(chain, at, revocations, admitted, false);
+    }
+
+    /**
+     * The chain {@code [signer, agency CA]} of a signed document (a valuation certificate) at its signing time: the
+     * signer is a document signer, whose subject names the node it signs for, or (certificates signed before nodes had
+     * document signers) a node certificate. Nothing about admission: a document outlives its signer's membership.
+     */
+    public CheckResult checkDocumentSigner(List<X509Certificate> chain, Instant at, RevocationView revocations) {
+        return check(chain, at, revocations, id -> true, true);
+    }
+
+    private CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted,
+                              boolean document) {
         if (chain.size() != 2) {
             return CheckResult.rejected("the chain must be [leaf, agency CA], not " + chain.size() + " certificates");
         }
@@ -98,7 +112,26 @@ public final class CertificateChecker {
         }
         NodeId nodeId = NodeId.of(suite, leafKey);
         String declared = Certificates.attribute(leaf.getSubject(), BCStyle.SERIALNUMBER);
-        if (declared != null && !declared.equals(nodeId.value())) {
+        CertificateRole role = CertificateRole.ofUnit(Certificates.attribute(leaf.getSubject(), BCStyle.OU)).orElse(null);
+        boolean signer = role == CertificateRole.DOCUMENT_SIGNER;
+        // Each key has one job: a document signer's opens no link, and a client's signs no document.
+        if (!document && signer) {
+            return CheckResult.rejected("a document signer's certificate is not for TLS: " + leaf.getSubject());
+        }
+        if (document && !signer && role != CertificateRole.NODE) {
+            return CheckResult.rejected("the signer is neither a document signer nor a node: " + leaf.getSubject());
+        }
+        if (signer) {
+            KeyUsage usage = KeyUsage.fromExtensions(leaf.getExtensions());
+            if (usage == null || !usage.hasUsages(KeyUsage.nonRepudiation)) {
+                return CheckResult.rejected("document signer " + leaf.getSubject() + " has no nonRepudiation key usage");
+            }
+            try {
+                nodeId = new NodeId(declared);
+            } catch (IllegalArgumentException e) {
+                return CheckResult.rejected("document signer " + leaf.getSubject() + " names no node in its serialNumber");
+            }
+        } else if (declared != null && !declared.equals(nodeId.value())) {
             return CheckResult.rejected("subject serialNumber " + declared + " is not the node id " + nodeId
                     + " of the certificate's key", nodeId);
         }

@@ -5,12 +5,16 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
-/** The four kinds of certificate of the chain's PKI, named by the subject's OU attribute. */
+/**
+ * The kinds of certificate of the chain's PKI, named by the subject's OU attribute. A document signer signs valuation
+ * certificates for one node (its subject's serialNumber names the node): a key of its own, with no TLS usage.
+ */
 public enum CertificateRole {
     CHAIN_CA("chain-ca"),
     AGENCY_CA("agency-ca"),
     NODE("node"),
-    CLIENT("client");
+    CLIENT("client"),
+    DOCUMENT_SIGNER("document-signer");
 
     private final String organizationalUnit;
 

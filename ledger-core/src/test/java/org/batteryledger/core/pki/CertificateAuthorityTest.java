@@ -88,6 +88,37 @@ class CertificateAuthorityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
+    void documentSignerCertificateSignsDocumentsForItsNodeAndHasNoTlsUsage(PkiFixture pki) throws Exception {
+        X509Certificate signer = pki.signerCert();
+        assertEquals("CN=node1,O=agency-a,OU=document-signer,SERIALNUMBER=" + pki.nodeKey().nodeId(),
+                Certificates.holder(signer).getSubject().toString(), "it names the node whose documents it signs");
+        assertEquals(-1, signer.getBasicConstraints());
+        boolean[] usage = signer.getKeyUsage();
+        assertTrue(usage[0] && usage[1], "digitalSignature and nonRepudiation");
+        assertFalse(usage[2] || usage[3] || usage[4] || usage[5] || usage[6], "nothing else");
+        assertEquals(null, signer.getExtendedKeyUsage(), "no extended key usage: no TLS job, no purpose a verifier refuses");
+        assertEquals(CertificateRole.DOCUMENT_SIGNER, CertificateRole.of(signer).orElseThrow());
+        signer.verify(pki.agencyCert().getPublicKey(), BouncyCastle.PROVIDER);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
+    void aCrlListsWhatTheCaRevokedWithItsReasonAndVerifiesWithTheCaKey(PkiFixture pki) throws Exception {
+        Instant at = PkiFixture.NOW;
+        java.security.cert.X509CRL crl = pki.agencyCa().issueCrl(List.of(new CertificateAuthority.Revoked(PkiFixture.SIGNER_SERIAL,
+                at.minusSeconds(60), org.bouncycastle.asn1.x509.CRLReason.keyCompromise)), at, at.plusSeconds(86_400), BigInteger.TWO);
+        crl.verify(pki.agencyCert().getPublicKey(), BouncyCastle.PROVIDER);
+        assertEquals(pki.agencyCert().getSubjectX500Principal(), crl.getIssuerX500Principal());
+        assertTrue(crl.isRevoked(pki.signerCert()));
+        assertFalse(crl.isRevoked(pki.nodeCert()));
+        assertEquals(java.security.cert.CRLReason.KEY_COMPROMISE, crl.getRevokedCertificate(PkiFixture.SIGNER_SERIAL).getRevocationReason());
+        assertArrayEquals(crl.getEncoded(), pki.agencyCa().issueCrl(List.of(new CertificateAuthority.Revoked(PkiFixture.SIGNER_SERIAL,
+                at.minusSeconds(60), org.bouncycastle.asn1.x509.CRLReason.keyCompromise)), at, at.plusSeconds(86_400), BigInteger.TWO)
+                .getEncoded(), "deterministic, as certificates are");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
     void authorityKeyIdOfEachCertificateIsItsIssuersSubjectKeyId(PkiFixture pki) {
         X509CertificateHolder chain = Certificates.holder(pki.chainCa().certificate());
         X509CertificateHolder agency = Certificates.holder(pki.agencyCert());

@@ -194,6 +194,31 @@ class CertificateCheckerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
+    void aDocumentSignerSignsForItsNodeAndOpensNoLink(PkiFixture pki) {
+        NodeId node = pki.nodeKey().nodeId();
+        assertEquals(CheckResult.accepted(node), pki.checker().checkDocumentSigner(pki.signerChain(), NOW, RevocationView.NONE),
+                "a document signer speaks for the node its subject names, not for a node of its own key");
+        assertRejected(pki.checker().check(pki.signerChain(), NOW, RevocationView.NONE, EVERYONE), "document signer", "not for TLS");
+        assertRejected(pki.checker().checkDocumentSigner(List.of(pki.clientCert(), pki.agencyCert()), NOW, RevocationView.NONE),
+                "neither a document signer nor a node");
+        assertEquals(CheckResult.accepted(node), pki.checker().checkDocumentSigner(pki.nodeChain(), NOW, RevocationView.NONE),
+                "documents signed with the node key before document signers existed still check");
+        assertRejected(pki.checker().checkDocumentSigner(pki.signerChain(), NOW, revoking(PkiFixture.SIGNER_SERIAL, null)),
+                "serial " + PkiFixture.SIGNER_SERIAL + " is revoked");
+        assertRejected(pki.checker().checkDocumentSigner(pki.signerChain(), LEAF_UNTIL.plusSeconds(1), RevocationView.NONE), "expired");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
+    void anAgencyIssuesNoDocumentSignerForTheNodesOwnKey(PkiFixture pki) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pki.agencyCa().issueDocumentSignerCertificate(
+                Csr.create(pki.suite(), pki.nodeKey().signer(), "node1"), "node1", pki.nodeKey().nodeId(), LEAF_FROM, LEAF_UNTIL,
+                BigInteger.valueOf(77)));
+        assertTrue(e.getMessage().contains("must not be the node's own"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
     void checkerRefusesAChainCaThatIsNotSelfSigned(PkiFixture pki) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CertificateChecker(pki.suite(), pki.agencyCert()));
         assertEquals("the chain CA certificate is not self-signed with suite " + pki.suite().id(), e.getMessage());

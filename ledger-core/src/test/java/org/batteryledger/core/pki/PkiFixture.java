@@ -2,6 +2,7 @@ package org.batteryledger.core.pki;
 
 import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.KeyPairs;
+import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.crypto.SuiteKeyPair;
 import org.batteryledger.core.crypto.Suites;
 
@@ -11,10 +12,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A chain CA, one agency CA and a node and a client of that agency, from seeded keys and fixed times. */
+/**
+ * A chain CA, one agency CA and a node (with its document signer) and a client of that agency, from seeded keys and
+ * fixed times.
+ */
 public record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainCa, SuiteKeyPair agencyKey,
                   CertificateAuthority agencyCa, SuiteKeyPair nodeKey, X509Certificate nodeCert,
-                  SuiteKeyPair clientKey, X509Certificate clientCert) {
+                  SuiteKeyPair clientKey, X509Certificate clientCert, SuiteKeyPair signerKey, X509Certificate signerCert) {
     static final Instant CHAIN_FROM = Instant.parse("2025-01-01T00:00:00Z");
     static final Instant CHAIN_UNTIL = Instant.parse("2035-01-01T00:00:00Z");
     static final Instant AGENCY_FROM = Instant.parse("2025-01-01T00:00:00Z");
@@ -26,6 +30,7 @@ public record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainC
     static final BigInteger AGENCY_SERIAL = BigInteger.valueOf(11);
     static final BigInteger NODE_SERIAL = BigInteger.valueOf(1001);
     static final BigInteger CLIENT_SERIAL = BigInteger.valueOf(1002);
+    public static final BigInteger SIGNER_SERIAL = BigInteger.valueOf(1003);
 
     private static final PkiFixture ECDSA = create(Suites.ecdsa(), "main");
     private static final PkiFixture SM2 = create(Suites.sm2(), "main");
@@ -48,7 +53,10 @@ public record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainC
         SuiteKeyPair clientKey = key(suite, seed, "client");
         X509Certificate clientCert = agencyCa.issueClientCertificate(Csr.create(suite, clientKey.signer(), "sdk1"), "sdk1",
                 LEAF_FROM, LEAF_UNTIL, CLIENT_SERIAL);
-        return new PkiFixture(suite, seed, chainCa, agencyKey, agencyCa, nodeKey, nodeCert, clientKey, clientCert);
+        SuiteKeyPair signerKey = key(suite, seed, "signer");
+        X509Certificate signerCert = agencyCa.issueDocumentSignerCertificate(Csr.create(suite, signerKey.signer(), "node1"), "node1",
+                NodeId.of(suite, NodeIds.publicKey(nodeCert)), LEAF_FROM, LEAF_UNTIL, SIGNER_SERIAL);
+        return new PkiFixture(suite, seed, chainCa, agencyKey, agencyCa, nodeKey, nodeCert, clientKey, clientCert, signerKey, signerCert);
     }
 
     static SuiteKeyPair key(EcSuite suite, String seed, String name) {
@@ -61,6 +69,11 @@ public record PkiFixture(EcSuite suite, String seed, CertificateAuthority chainC
 
     public List<X509Certificate> nodeChain() {
         return List.of(nodeCert, agencyCert());
+    }
+
+    /** The node's document signer, then the agency CA: what valuation certificates are signed with. */
+    public List<X509Certificate> signerChain() {
+        return List.of(signerCert, agencyCert());
     }
 
     CertificateChecker checker() {

@@ -347,12 +347,13 @@ public final class CertificatePdf {
                     + (base == null ? " from the issuing node" : ": GET " + base + "valuations/" + id + "?format=cms")
                     + "; and the chain CA's certificate as ca.crt.");
             Instant issued = instant(Tree.text(doc, "issuedAt"));
-            paragraph("2. Check the signature offline (-purpose any because node certificates carry TLS key usages"
-                    + (issued == null ? "" : "; add -attime " + issued.getEpochSecond() + ", the issue time, if the node's "
+            paragraph("2. Check the signature offline (a certificate signed before its node had a document signer, with the "
+                    + "node's TLS key, needs -purpose any"
+                    + (issued == null ? "" : "; add -attime " + issued.getEpochSecond() + ", the issue time, if the signer's "
                     + "certificate has expired since")
                     + (suite == null || suite.startsWith("ecdsa") ? "" : "; for " + suite + " OpenSSL needs SM2 support: the "
                     + "ledger tests this command with ecdsa-p256-sha256") + "):");
-            code("openssl cms -verify -binary -inform DER -in " + id + ".p7m -CAfile ca.crt -purpose any -out " + id + ".json");
+            code("openssl cms -verify -binary -inform DER -in " + id + ".p7m -CAfile ca.crt -out " + id + ".json");
             paragraph("3. The output is the signed JSON document; its hash must be the certificate hash above:");
             code("openssl dgst " + dgst(suite) + " " + id + ".json");
             paragraph("4. Or, on any node of the chain, POST /ledger/api/valuations/verify with the .p7m (or the JSON) as the body"

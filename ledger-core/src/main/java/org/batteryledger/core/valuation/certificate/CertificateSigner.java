@@ -10,6 +10,13 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.ess.ESSCertIDv2;
+import org.bouncycastle.asn1.ess.SigningCertificateV2;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.IssuerSerial;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
@@ -29,29 +36,44 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Signs a valuation certificate as CMS SignedData (RFC 5652): the certificate's canonical JSON encapsulated, one
- * signer (the issuing node's key, whose certificate its agency CA issued), signed attributes content type, message
- * digest and signing time (the issue time: no clock is read), and the node and agency CA certificates included, so
- * {@code openssl cms -verify -CAfile ca.crt} checks it with nothing but the chain CA. The suite's deterministic
- * signatures make equal inputs give equal bytes.
+ * Signs a valuation certificate as CMS SignedData (RFC 5652) in the CAdES-BASELINE-B profile (ETSI EN 319 122-1): the
+ * certificate's canonical JSON encapsulated, one signer (the issuing node's document signer, whose certificate its
+ * agency CA issued), signed attributes content type, message digest, signing time (the issue time: no clock is read)
+ * and signing-certificate-v2 (RFC 5035: the SHA-256 of the signer's certificate with its issuer and serial, so the
+ * signature names the certificate it was made with), and the signer and agency CA certificates included, so
+ * {@code openssl cms -verify -CAfile ca.crt} and EU DSS check it with nothing but the chain CA. The suite's
+ * deterministic signatures make equal inputs give equal bytes.
  */
 public final class CertificateSigner {
     private CertificateSigner() {
     }
 
-    /** DER of the SignedData; {@code chain} is [node certificate, agency CA certificate]. */
+    /** The ESS signing-certificate-v2 attribute of {@code signer}: SHA-256 (the default, left out) over its DER. */
+    static Attribute signingCertificateV2(X509CertificateHolder signer) throws IOException {
+        byte[] der = signer.getEncoded();
+        SHA256Digest sha256 = new SHA256Digest();
+        sha256.update(der, 0, der.length);
+        byte[] hash = new byte[sha256.getDigestSize()];
+        sha256.doFinal(hash, 0);
+        IssuerSerial issuerSerial = new IssuerSerial(new GeneralNames(new GeneralName(signer.getIssuer())), signer.getSerialNumber());
+        return new Attribute(PKCSObjectIdentifiers.id_aa_signingCertificateV2,
+                new DERSet(new SigningCertificateV2(new ESSCertIDv2[] {new ESSCertIDv2(hash, issuerSerial)})));
+    }
+
+    /** DER of the SignedData; {@code chain} is [signer certificate, agency CA certificate]. */
     public static byte[] sign(EcSuite suite, Signer signer, List<X509Certificate> chain, ValuationCertificate certificate) {
         if (chain.size() != 2) {
-            throw new IllegalArgumentException("the signer's chain must be [node certificate, agency CA certificate]");
+            throw new IllegalArgumentException("the signer's chain must be [signer certificate, agency CA certificate]");
         }
         if (!Arrays.equals(NodeIds.publicKey(chain.get(0)), signer.publicKey())) {
-            throw new IllegalArgumentException("the node certificate is not for the signer's key");
+            throw new IllegalArgumentException("the signer certificate is not for the signer's key");
         }
         try {
             X509CertificateHolder node = new X509CertificateHolder(chain.get(0).getEncoded());
             X509CertificateHolder agency = new X509CertificateHolder(chain.get(1).getEncoded());
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(certificate.issuedAt())))));
+            attributes.add(signingCertificateV2(node));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new BcDigestCalculatorProvider())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))

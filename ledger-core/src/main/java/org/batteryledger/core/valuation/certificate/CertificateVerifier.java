@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -124,9 +125,15 @@ public final class CertificateVerifier {
         } catch (CertificateException e) {
             return Verdict.fail("an included certificate does not parse: " + e.getMessage());
         }
-        CheckResult chain = checker.check(jca, signingTime, revocations, id -> true);
+        CheckResult chain = checker.checkDocumentSigner(jca, signingTime, revocations);
         if (!chain.ok()) {
             return Verdict.fail("the signer is not a certificate of this chain: " + chain.reason());
+        }
+        boolean documentSigner = org.batteryledger.core.pki.CertificateRole.of(jca.get(0))
+                .filter(r -> r == org.batteryledger.core.pki.CertificateRole.DOCUMENT_SIGNER).isPresent();
+        String named = signingCertificate(si, leaf, documentSigner);
+        if (named != null) {
+            return Verdict.fail(named);
         }
         byte[] spki = org.batteryledger.core.pki.NodeIds.publicKey(jca.get(0));
         try {
@@ -163,6 +170,23 @@ public final class CertificateVerifier {
         }
         return new Verdict(true, "signed by node " + chain.nodeId().shortId() + " of agency " + agencyName + " at " + signingTime,
                 certificate, chain.nodeId());
+    }
+
+    /**
+     * Null when the signature's signing-certificate-v2 names {@code leaf}, or it has none and {@code leaf} is a node
+     * certificate (certificates signed before nodes had document signers); else why not.
+     */
+    private static String signingCertificate(SignerInformation si, X509CertificateHolder leaf, boolean documentSigner) {
+        Attribute a = si.getSignedAttributes() == null ? null : si.getSignedAttributes().get(PKCSObjectIdentifiers.id_aa_signingCertificateV2);
+        if (a == null) {
+            return documentSigner ? "the signature has no signing-certificate-v2 attribute (CAdES)" : null;
+        }
+        try {
+            Attribute expected = CertificateSigner.signingCertificateV2(leaf);
+            return expected.equals(a) ? null : "the signing-certificate-v2 attribute names another certificate than the signer's";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "the signing-certificate-v2 attribute cannot be read: " + e.getMessage();
+        }
     }
 
     private static Instant signingTime(SignerInformation si) {

@@ -65,7 +65,13 @@ class ValuationCertificateTest {
                 ValuationParameters.defaults(), a);
     }
 
-    private static byte[] signed(PkiFixture pki, ValuationCertificate c) {
+    /** As nodes sign now: with the node's document signer. */
+    static byte[] signed(PkiFixture pki, ValuationCertificate c) {
+        return CertificateSigner.sign(pki.suite(), pki.signerKey().signer(), pki.signerChain(), c);
+    }
+
+    /** As nodes signed before they had document signers: with the node's TLS key. */
+    private static byte[] signedWithTheNodeKey(PkiFixture pki, ValuationCertificate c) {
         return CertificateSigner.sign(pki.suite(), pki.nodeKey().signer(), pki.nodeChain(), c);
     }
 
@@ -83,6 +89,27 @@ class ValuationCertificateTest {
         assertEquals(ISSUED, precise.issuedAt());
         // Deterministic signatures: the same certificate signs to the same bytes.
         assertArrayEquals(cms, signed(pki, c));
+        assertEquals(pki.nodeKey().nodeId(), v.signer(), "the document signer speaks for its node");
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aCertificateSignedWithTheNodeKeyBeforeDocumentSignersStillVerifies(PkiFixture pki) {
+        ValuationCertificate c = certificate(pki, null);
+        CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate())
+                .verify(signedWithTheNodeKey(pki, c), RevocationView.NONE);
+        assertTrue(v.valid(), v.reason());
+        assertEquals(pki.nodeKey().nodeId(), v.signer());
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aClientKeySignsNoCertificate(PkiFixture pki) {
+        byte[] cms = CertificateSigner.sign(pki.suite(), pki.clientKey().signer(), List.of(pki.clientCert(), pki.agencyCert()),
+                certificate(pki, null));
+        CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(cms, RevocationView.NONE);
+        assertFalse(v.valid());
+        assertTrue(v.reason().contains("neither a document signer nor a node"), v.reason());
     }
 
     @ParameterizedTest
@@ -133,7 +160,7 @@ class ValuationCertificateTest {
         RevocationView revoked = new RevocationView() {
             @Override
             public boolean isSerialRevoked(BigInteger serial) {
-                return serial.equals(pki.nodeCert().getSerialNumber());
+                return serial.equals(pki.signerCert().getSerialNumber());
             }
 
             @Override
@@ -142,7 +169,7 @@ class ValuationCertificateTest {
             }
         };
         CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(cms, revoked);
-        assertEquals("the signer is not a certificate of this chain: certificate serial 1001 is revoked", v.reason());
+        assertEquals("the signer is not a certificate of this chain: certificate serial 1003 is revoked", v.reason());
         assertEquals("not CMS SignedData: ", new CertificateVerifier(pki.suite(), pki.chainCa().certificate())
                 .verify("{}".getBytes(StandardCharsets.UTF_8), RevocationView.NONE).reason().substring(0, 20));
         // Bytes that are no CMS at all are told apart from a certificate that fails (an API answers them 400, not 200).
@@ -186,8 +213,9 @@ class ValuationCertificateTest {
         Path out = dir.resolve("certificate.json");
         Files.write(cms, signed(pki, c));
         Files.writeString(ca, org.batteryledger.core.crypto.Pem.writeCertificate(pki.chainCa().certificate()));
+        // openssl's default purpose (S/MIME signing), no override: the document signer has no TLS usage to refuse.
         Openssl.Result r = Openssl.run("cms", "-verify", "-binary", "-inform", "DER", "-in", cms.toString(), "-CAfile", ca.toString(),
-                "-purpose", "any", "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
+                "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("Verification successful"), r.output());
         assertArrayEquals(c.content(), Files.readAllBytes(out));
@@ -196,8 +224,14 @@ class ValuationCertificateTest {
         tampered[at] ^= 0x01;
         Files.write(cms, tampered);
         Openssl.Result bad = Openssl.run("cms", "-verify", "-binary", "-inform", "DER", "-in", cms.toString(), "-CAfile", ca.toString(),
-                "-purpose", "any", "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
+                "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
         assertNotEquals(0, bad.exit(), bad.output());
         assertTrue(bad.output().contains("Verification failure"), bad.output());
+        // What the issue found: signed with the node's TLS key, the default purpose refuses it.
+        Files.write(cms, signedWithTheNodeKey(pki, c));
+        Openssl.Result tls = Openssl.run("cms", "-verify", "-binary", "-inform", "DER", "-in", cms.toString(), "-CAfile", ca.toString(),
+                "-attime", String.valueOf(ISSUED.getEpochSecond()), "-out", out.toString());
+        assertNotEquals(0, tls.exit(), tls.output());
+        assertTrue(tls.output().contains("unsuitable certificate purpose"), tls.output());
     }
 }

@@ -1,0 +1,60 @@
+package org.batteryledger.launcher;
+
+import org.batteryledger.core.crypto.EcSuite;
+import org.batteryledger.core.crypto.KeyPairs;
+import org.batteryledger.core.crypto.Pem;
+import org.batteryledger.core.crypto.SuiteKeyPair;
+import org.batteryledger.core.pki.CertificateAuthority;
+import org.batteryledger.core.pki.Csr;
+import org.batteryledger.core.pki.NodeIds;
+import org.batteryledger.node.directory.NodeDirectory;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Gives a node its document signer: a key of its own (not the TLS key) and a certificate from its agency CA with key
+ * usage digitalSignature and nonRepudiation and no TLS usage, which valuation certificates are signed with. Done where
+ * the agency CA key is (this launcher's {@code agencies/<agency>/}): at {@code up} for every node that has none yet
+ * (so an existing consortium gets them too), and when a prepared node's CSR is signed.
+ */
+final class DocumentSigners {
+    private DocumentSigners() {
+    }
+
+    /** True when it issued one; false when the node has one already or its agency's CA key is not here. */
+    static boolean ensure(Path consortiumDir, NodeDirectory nd) throws IOException {
+        if (Files.exists(nd.signerCertificateFile()) || !Files.exists(nd.nodeCertificateFile())) {
+            return false; // a prepared node gets one with its node certificate (sign-csr)
+        }
+        String agency = nd.properties().getProperty("agency");
+        Path agencyDir = consortiumDir.resolve("agencies").resolve(agency == null ? "" : agency);
+        if (agency == null || !Files.exists(agencyDir.resolve("agency-ca.key"))) {
+            return false;
+        }
+        EcSuite suite = nd.suite();
+        X509Certificate agencyCert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
+        SuiteKeyPair agencyKey = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
+        CertificateAuthority ca = CertificateAuthority.of(suite, agencyKey.signer(), agencyCert);
+        SecureRandom random = new SecureRandom();
+        SuiteKeyPair key = KeyPairs.generate(suite, random);
+        String name = nd.properties().getProperty("name");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        if (notBefore.isBefore(agencyCert.getNotBefore().toInstant())) {
+            notBefore = agencyCert.getNotBefore().toInstant();
+        }
+        X509Certificate cert = ca.issueDocumentSignerCertificate(Csr.create(suite, key.signer(), name), name,
+                org.batteryledger.core.crypto.NodeId.of(suite, NodeIds.publicKey(nd.nodeCertificate())), notBefore,
+                agencyCert.getNotAfter().toInstant(), new BigInteger(63, random).add(BigInteger.ONE));
+        nd.writeDocumentSigner(Pem.writePrivateKey(key), Pem.writeCertificate(cert));
+        return true;
+    }
+}
