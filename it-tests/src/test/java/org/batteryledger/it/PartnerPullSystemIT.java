@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Battery data in, end to end, on the shared four-node consortium ({@link SharedConsortium}, of which this is the
  * first user) with the partner simulators ({@code ./consortium up --fleet}'s Java side): node0 pulls a fleet of 1,000 batteries
  * and 100,000 sessions (ERP over SOAP, charging over REST) while an enterprise pushes more over REST to every node;
- * ten {@code kill -9}s of seeded random nodes, node0 among them mid-intake ({@link KillLoop}, the build's short
+ * six {@code kill -9}s of seeded random nodes, node0 among them mid-intake ({@link KillLoop}, the build's short
  * version of {@code ./consortium kill-loop}); afterwards every record pulled and every push acknowledged is stored
  * once, in exactly one anchored batch, and verifies; the nodes hold one chain and no vote was contradicted. Then a record is changed in node0's H2 database by hand
  * and verification names the broken link.
@@ -51,11 +51,11 @@ class PartnerPullSystemIT {
     static final int SESSIONS_PER_BATTERY = 100;
     static final Duration INTAKE_WITHIN = Duration.ofMinutes(20);
     /** The build's kill loop; ./consortium kill-loop --kills 100 is the long one (BENCHMARKS.md). */
-    static final int KILLS = 10;
+    static final int KILLS = 6;
     /**
      * Its victims, seeded: node0 (the puller, first, so mid-intake: the pull outruns a restart), node1, node2, node0,
-     * node1, node3, node2, node0, node1, node3. (Six kills took the drill as long: with overlapping restarts its time is
-     * the restarts', not the kills'.)
+     * node1, node3: every node, the puller twice. Ten took the drill 398 s against 262 s for six (the same machine, one
+     * build each): the build's 30 minutes decide; the 100-kill run ({@code ./consortium kill-loop}) is the long drill.
      */
     static final long KILL_SEED = 15;
 
