@@ -112,7 +112,7 @@ class PartnerPullSystemIT {
 
     @Test
     @Order(1)
-    void theFleetIsPulledAndNothingAcknowledgedIsLostOrDoubledAcrossTenKills() throws Exception {
+    void theFleetIsPulledAndNothingAcknowledgedIsLostOrDoubledAcrossTheKills() throws Exception {
         long fleetSize = BATTERIES + (long) BATTERIES * SESSIONS_PER_BATTERY;
         await().atMost(INTAKE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> metric("batteryledger_records_stored_total") >= 30_000);
         report("the kill loop starts");
