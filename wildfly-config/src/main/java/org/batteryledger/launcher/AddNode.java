@@ -174,16 +174,21 @@ public final class AddNode {
      * {@code ./consortium sign-csr --agency A --name N}, what the agency's operator runs where the agency CA key is:
      * the node certificate for the prepared node's CSR, written into its keystore. Returns the agency CA certificate.
      */
+    /** The agency CA whose key and certificate are in {@code agencyDir} ({@code agencies/<agency>/}). */
+    static CertificateAuthority agencyCa(Path agencyDir, EcSuite suite) throws java.io.IOException {
+        X509Certificate cert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
+        SuiteKeyPair key = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
+        return CertificateAuthority.of(suite, key.signer(), cert);
+    }
+
     public static X509Certificate signCsr(Path dir, String agency, String name) throws Exception {
         Path agencyDir = dir.resolve("agencies").resolve(agency);
         NodeDirectory nd = new NodeDirectory(dir.resolve("nodes").resolve(name));
         if (!Files.exists(nd.csrFile())) {
             throw new IllegalArgumentException("no CSR at " + nd.csrFile() + ": run ./consortium prepare-node first");
         }
-        EcSuite suite = nd.suite();
-        X509Certificate agencyCert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
-        SuiteKeyPair agencyKey = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
-        CertificateAuthority ca = CertificateAuthority.of(suite, agencyKey.signer(), agencyCert);
+        CertificateAuthority ca = agencyCa(agencyDir, nd.suite());
+        X509Certificate agencyCert = ca.certificate();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         X509Certificate cert = ca.issueNodeCertificate(Pem.readCsr(Files.readString(nd.csrFile())), name, now.minus(Duration.ofMinutes(5)),
                 agencyCert.getNotAfter().toInstant(), new BigInteger(63, new SecureRandom()).add(BigInteger.ONE));

@@ -40,9 +40,8 @@ final class DocumentSigners {
             return false;
         }
         EcSuite suite = nd.suite();
-        X509Certificate agencyCert = Pem.readCertificate(Files.readString(agencyDir.resolve("agency-ca.crt")));
-        SuiteKeyPair agencyKey = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(agencyDir.resolve("agency-ca.key"))));
-        CertificateAuthority ca = CertificateAuthority.of(suite, agencyKey.signer(), agencyCert);
+        CertificateAuthority ca = AddNode.agencyCa(agencyDir, suite);
+        X509Certificate agencyCert = ca.certificate();
         SecureRandom random = new SecureRandom();
         SuiteKeyPair key = KeyPairs.generate(suite, random);
         String name = nd.properties().getProperty("name");

@@ -96,13 +96,22 @@ public record NodeDirectory(Path root) {
 
     /** Writes a document signer: the key (the owner's alone), then the certificate, so a new signer appears only whole. */
     public void writeDocumentSigner(String privateKeyPem, String certificatePem) throws IOException {
-        Path tmpKey = signerKeyFile().resolveSibling("signer.key.tmp");
+        Path tmpKey = tmp(signerKeyFile());
         Files.deleteIfExists(tmpKey);
         PrivateFiles.write(tmpKey, privateKeyPem);
-        Files.move(tmpKey, signerKeyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Path tmpCert = signerCertificateFile().resolveSibling("signer.crt.tmp");
+        moveInto(tmpKey, signerKeyFile());
+        Path tmpCert = tmp(signerCertificateFile());
         Files.writeString(tmpCert, certificatePem, StandardCharsets.UTF_8);
-        Files.move(tmpCert, signerCertificateFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moveInto(tmpCert, signerCertificateFile());
+    }
+
+    private static Path tmp(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    /** Replaces {@code file} with {@code tmp} in one step: a reader sees the old file or the new one. */
+    private static void moveInto(Path tmp, Path file) throws IOException {
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The directory named by the system property the server is started with. */
@@ -154,11 +163,11 @@ public record NodeDirectory(Path root) {
 
     /** A reader sees the old file or the new one, never half of one. */
     private static void writeAtomically(Path file, Properties p, String comment) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = tmp(file);
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, comment);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moveInto(tmp, file);
     }
 
     public EcSuite suite() throws IOException {

@@ -7,6 +7,7 @@ import jakarta.ejb.Singleton;
 import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.Signer;
 import org.batteryledger.core.valuation.ValuationParameters;
+import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -70,10 +71,10 @@ public class ValuationKeys {
                 LOG.warning(() -> "this node has no document signer (" + dir.signerCertificateFile() + "): it signs valuation certificates"
                         + " with its TLS key, which standard verifiers (openssl's default purpose, EU DSS) refuse; ./consortium up"
                         + " issues one where the agency CA key is");
-                return new Keys(runtime.suite(), runtime.signer(), List.of(node, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
             }
-            return new Keys(runtime.suite(), documentSigner.get().signer(), List.of(documentSigner.get().certificate(), dir.agencyCa()),
-                    dir.chainCa(), agency, parameters, error, timeout);
+            Signer signer = documentSigner.<Signer>map(NodeDirectory.DocumentSigner::signer).orElse(runtime.signer());
+            X509Certificate signerCertificate = documentSigner.map(NodeDirectory.DocumentSigner::certificate).orElse(node);
+            return new Keys(runtime.suite(), signer, List.of(signerCertificate, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the node's certificates", e);
         }

@@ -175,14 +175,9 @@ public class ValuationService {
                 continue;
             }
             if (e.status() == ValuationEntity.Status.SIGNED) {
-                // Its registration may have been acknowledged just before the crash: on chain, or on its way there.
-                Hash hash = Hash.fromHex(e.certificateHash());
-                Optional<Long> height = onChain(e.certificateId(), hash);
-                if (height.isPresent()) {
-                    store.registered(e.certificateId(), height.get());
-                } else {
-                    register(e.certificateId(), batteryCode, hash, keys.keys().registrationTimeoutMillis());
-                }
+                // Its registration may have been acknowledged just before the crash: register() takes the chain's
+                // "already registered" for this very certificate as registered.
+                register(e.certificateId(), batteryCode, Hash.fromHex(e.certificateHash()), keys.keys().registrationTimeoutMillis());
             }
             return certificate(e.certificateId());
         }

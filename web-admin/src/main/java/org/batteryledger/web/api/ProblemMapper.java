@@ -75,7 +75,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return false;
     }
 
-        /** Whether the failure came with the database gone: what the gate saw last, or (a first sign) a fresh look. */
+    /** Whether the failure came with the database gone: what the gate saw last, or (a first sign) a fresh look. */
     private boolean databaseDown() {
         return gate.last().database() != null || gate.look().database() != null;
     }
