@@ -21,7 +21,11 @@ public enum TxType {
      * Anchors the Merkle root of a batch of off-chain records and registers the batteries whose master records it
      * holds (code, master record hash, manufacture time): the anchoring flow of nodes since the battery registry.
      */
-    ANCHOR_RECORDS(6);
+    ANCHOR_RECORDS(6),
+    /** Registers a document signer (the key valuation certificates are signed with) for a node of the sender's agency. */
+    REGISTER_SIGNER(7),
+    /** An agency revokes one of its own document signers at once, with an RFC 5280 reason. */
+    REVOKE_SIGNER(8);
 
     private final int code;
 

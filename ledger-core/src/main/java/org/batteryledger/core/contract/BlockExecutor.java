@@ -169,6 +169,11 @@ public final class BlockExecutor {
                 BatteryRegistry.apply(s, height, txHash, sender.agency(), a.registrations());
             }
             case REGISTER_VALUATION -> registerValuation(s, height, txHash, sender, Payloads.RegisterValuation.decode(payload));
+            case REGISTER_SIGNER -> DocumentSigners.register(s, suite, height, sender, Payloads.RegisterSigner.decode(payload));
+            case REVOKE_SIGNER -> {
+                Payloads.RevokeSigner r = Payloads.RevokeSigner.decode(payload);
+                DocumentSigners.revoke(s, height, sender.agency(), r.fingerprint(), r.reason());
+            }
         }
     }
 
@@ -258,6 +263,8 @@ public final class BlockExecutor {
                 throw new ContractException("agency " + a.name() + " exists");
             }
             s.put(Tables.AGENCY, a.name(), checkedMember(a.member()).encode());
+        } else if (action instanceof GovernanceAction.RevokeSigner r) {
+            DocumentSigners.revoke(s, height, null, r.fingerprint(), r.reason());
         } else if (action instanceof GovernanceAction.WithdrawValuation w) {
             withdrawValuation(s, height, w);
         } else if (action instanceof GovernanceAction.SetMember m) {

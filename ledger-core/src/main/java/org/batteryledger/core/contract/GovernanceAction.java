@@ -171,6 +171,21 @@ public sealed interface GovernanceAction {
         }
     }
 
+    /** Revokes any agency's document signer, with an RFC 5280 reason (an agency revokes its own with REVOKE_SIGNER). */
+    record RevokeSigner(String fingerprint, org.batteryledger.core.pki.RevocationReason reason) implements GovernanceAction {
+        public int code() {
+            return 10;
+        }
+
+        public void writeBody(CanonicalWriter w) {
+            w.str(fingerprint).u8(reason.code());
+        }
+
+        public String describe() {
+            return "revoke document signer " + fingerprint.substring(0, Math.min(16, fingerprint.length())) + " (" + reason.label() + ")";
+        }
+    }
+
     /** An encoded member profile at most: 64 parties of up to 128 characters (UTF-8) and the kinds. */
     int MAX_MEMBER_BYTES = 64 * (4 + 4 * 128) + 64;
 
@@ -197,6 +212,7 @@ public sealed interface GovernanceAction {
             case 7 -> new SetMember(r.str(Limits.MAX_NAME_BYTES), Member.decode(r.bytes(MAX_MEMBER_BYTES)));
             case 8 -> new WithdrawValuation(r.str(Limits.MAX_NAME_BYTES), r.str(Limits.MAX_NAME_BYTES));
             case 9 -> new RevokeAgencyCa(r.str(Limits.MAX_NAME_BYTES));
+            case 10 -> new RevokeSigner(r.str(128), Payloads.RevokeSigner.reason(r.u8()));
             default -> throw new DecodeException("unknown governance action " + code);
         };
         r.end();

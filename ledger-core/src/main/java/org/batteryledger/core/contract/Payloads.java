@@ -117,6 +117,42 @@ public final class Payloads {
         }
     }
 
+    /** REGISTER_SIGNER: a document signer's certificate and the agency CA certificate that issued it, both DER. */
+    public record RegisterSigner(byte[] certificate, byte[] agencyCa) {
+        public byte[] encode() {
+            return new CanonicalWriter(certificate.length + agencyCa.length + 16).bytes(certificate).bytes(agencyCa).toByteArray();
+        }
+
+        public static RegisterSigner decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            RegisterSigner p = new RegisterSigner(r.bytes(Limits.MAX_CERT_BYTES), r.bytes(Limits.MAX_CERT_BYTES));
+            r.end();
+            return p;
+        }
+    }
+
+    /** REVOKE_SIGNER: a document signer of the sender's agency, by fingerprint, and why (an RFC 5280 reason code). */
+    public record RevokeSigner(String fingerprint, org.batteryledger.core.pki.RevocationReason reason) {
+        public byte[] encode() {
+            return new CanonicalWriter(96).str(fingerprint).u8(reason.code()).toByteArray();
+        }
+
+        public static RevokeSigner decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            RevokeSigner p = new RevokeSigner(r.str(128), reason(r.u8()));
+            r.end();
+            return p;
+        }
+
+        static org.batteryledger.core.pki.RevocationReason reason(int code) {
+            try {
+                return org.batteryledger.core.pki.RevocationReason.fromCode(code);
+            } catch (IllegalArgumentException e) {
+                throw new org.batteryledger.core.codec.DecodeException(e.getMessage());
+            }
+        }
+    }
+
     /** Where an anchored batch landed: state table {@code anchor}, keyed by the batch root's hex. */
     public record Anchor(String batchId, long recordCount, long height, Hash txHash, String agency) {
         public byte[] encode() {

@@ -27,6 +27,10 @@ public final class Tables {
     /** "expiry:hash" -> empty: lets each block drop the entries of {@link #TX} that can no longer be replayed. */
     public static final String TX_EXPIRY = "tx-expiry";
     public static final String META = "meta";
+    /** certificate fingerprint -> a document signer the chain knows ({@link SignerRecord}). */
+    public static final String SIGNER = "document-signer";
+    /** node id -> the fingerprint of the signer it registered last (not revoked): what its next one retires. */
+    public static final String SIGNER_CURRENT = "document-signer-current";
 
     private Tables() {
     }

@@ -37,8 +37,9 @@ final class Committer {
             Hash th = tx.hash(s.suite);
             s.pool.remove(th);
             signatures.forget(th);
-            // Only governance and revocations change who may send; anchors and valuations do not.
-            registryTouched |= !Payloads.AnchorBatch.anchors(tx.type()) && tx.type() != TxType.REGISTER_VALUATION;
+            // Only governance and node revocations change who may send; anchors, valuations and signers do not.
+            registryTouched |= !Payloads.AnchorBatch.anchors(tx.type()) && tx.type() != TxType.REGISTER_VALUATION
+                    && tx.type() != TxType.REGISTER_SIGNER && tx.type() != TxType.REVOKE_SIGNER;
         }
         s.head = block.header();
         s.headHash = h;

@@ -61,18 +61,28 @@ final class Ledger {
     }
 
     Ledger(SuiteCase sc, List<Spec> specs, Map<String, Long> params) {
+        this(sc, specs, params, agency -> "ca-" + agency);
+    }
+
+    /** @param caHash the hash the registry knows each agency's CA by (real ones where a test checks certificates) */
+    Ledger(SuiteCase sc, List<Spec> specs, Map<String, Long> params, java.util.function.Function<String, String> caHash) {
         this.sc = sc;
         this.suite = sc.suite();
         this.executor = new BlockExecutor(suite);
-        this.genesis = genesis(sc, AGENCIES, specs, params, 1_700_000_000_000L);
+        this.genesis = genesis(sc, AGENCIES, specs, params, 1_700_000_000_000L, caHash);
         state.apply(genesis.initialWrites(suite));
         root = genesis.genesisBlock(suite).header().stateRoot();
     }
 
     static Genesis genesis(SuiteCase sc, List<String> agencies, List<Spec> specs, Map<String, Long> params, long timestamp) {
+        return genesis(sc, agencies, specs, params, timestamp, agency -> "ca-" + agency);
+    }
+
+    static Genesis genesis(SuiteCase sc, List<String> agencies, List<Spec> specs, Map<String, Long> params, long timestamp,
+                           java.util.function.Function<String, String> caHash) {
         List<Genesis.GenesisNode> nodes = new ArrayList<>();
         for (Spec s : specs) {
-            nodes.add(new Genesis.GenesisNode(s.label(), s.agency(), sc.signer(s.label()).publicKey(), "ca-" + s.agency(), s.role()));
+            nodes.add(new Genesis.GenesisNode(s.label(), s.agency(), sc.signer(s.label()).publicKey(), caHash.apply(s.agency()), s.role()));
         }
         return new Genesis("battery-test", sc.suite().id(), new byte[] {1, 2, 3}, agencies, nodes, params, timestamp);
     }
