@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A valuation certificate end to end on the real EAR: records pushed and anchored, a certificate issued over REST,
  * fetched as JSON, CMS and PDF, verified over REST and SOAP and with {@code openssl cms -verify} against the chain CA,
- * a changed byte caught, a newer certificate superseding the first, and the battery exported as a BatteryPass.
+ * a changed byte caught, a newer certificate superseding the first, the battery exported as a BatteryPass, and the
+ * node's document signer rotated and revoked ({@link SignerLifecycle}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -77,7 +78,7 @@ class ValuationIT {
         return "[" + String.join(",", out) + "]";
     }
 
-    private static HttpResponse<byte[]> raw(String user, String method, String path, String accept, String contentType, byte[] body)
+    static HttpResponse<byte[]> raw(String user, String method, String path, String accept, String contentType, byte[] body)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(API + path)).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + NODE.password(user)).getBytes(StandardCharsets.UTF_8)));
@@ -92,7 +93,7 @@ class ValuationIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static JsonObject json(HttpResponse<byte[]> r) {
+    static JsonObject json(HttpResponse<byte[]> r) {
         return json(r.body()).asJsonObject();
     }
 
@@ -239,6 +240,7 @@ class ValuationIT {
         assertTrue(NODE.get("auditor", "/batteries/" + CODE).body().contains("\"sessionCount\":80"));
 
         assertPdf(id);
+        new SignerLifecycle(NODE, CONSORTIUM, CODE).run(cms.body());
     }
 
     private void assertPdf(String id) throws Exception {

@@ -25,7 +25,7 @@ import java.time.temporal.ChronoUnit;
  * the agency CA key is (this launcher's {@code agencies/<agency>/}): at {@code up} for every node that has none yet
  * (so an existing consortium gets them too), and when a prepared node's CSR is signed.
  */
-final class DocumentSigners {
+public final class DocumentSigners {
     private DocumentSigners() {
     }
 
@@ -34,10 +34,44 @@ final class DocumentSigners {
         if (Files.exists(nd.signerCertificateFile()) || !Files.exists(nd.nodeCertificateFile())) {
             return false; // a prepared node gets one with its node certificate (sign-csr)
         }
+        return issue(consortiumDir, nd) != null;
+    }
+
+    /**
+     * {@code ./consortium rotate-signer NODE}: a new key and certificate in place of the node's current ones. The node
+     * reads them before its next signature and registers the new signer on chain first, which retires the old one:
+     * certificates signed before stay valid. A compromised old key is revoked besides ({@code revoke-signer}).
+     */
+    public static int rotate(Path consortiumDir, String nodeName) throws IOException {
+        NodeDirectory nd = new NodeDirectory(consortiumDir.resolve("nodes").resolve(nodeName));
+        if (!Files.exists(nd.nodeCertificateFile())) {
+            System.err.println("no node " + nodeName + " with a certificate in " + consortiumDir);
+            return 2;
+        }
+        String old = nd.documentSigner().map(s -> s.certificate().getSerialNumber().toString()).orElse(null);
+        X509Certificate issued = issue(consortiumDir, nd);
+        if (issued == null) {
+            System.err.println("the CA key of " + nodeName + "'s agency is not in " + consortiumDir.resolve("agencies")
+                    + ": the agency rotates it where its CA key is (prepare-node/sign-csr)");
+            return 1;
+        }
+        System.out.println(nodeName + " has a new document signer, serial " + issued.getSerialNumber() + " (fingerprint "
+                + fingerprint(nd, issued) + "); it registers it on chain before its next signature"
+                + (old == null ? "" : ", which retires serial " + old));
+        return 0;
+    }
+
+    /** The chain's name for a signer: the suite hash of its certificate's DER. */
+    static String fingerprint(NodeDirectory nd, X509Certificate certificate) throws IOException {
+        return org.batteryledger.core.pki.CertificateFingerprint.of(nd.suite(), certificate).hex();
+    }
+
+    /** Issues and writes a new document signer; null when the agency's CA key is not here. */
+    private static X509Certificate issue(Path consortiumDir, NodeDirectory nd) throws IOException {
         String agency = nd.properties().getProperty("agency");
         Path agencyDir = consortiumDir.resolve("agencies").resolve(agency == null ? "" : agency);
         if (agency == null || !Files.exists(agencyDir.resolve("agency-ca.key"))) {
-            return false;
+            return null;
         }
         EcSuite suite = nd.suite();
         CertificateAuthority ca = AddNode.agencyCa(agencyDir, suite);
@@ -54,6 +88,6 @@ final class DocumentSigners {
                 org.batteryledger.core.crypto.NodeId.of(suite, NodeIds.publicKey(nd.nodeCertificate())), notBefore,
                 agencyCert.getNotAfter().toInstant(), new BigInteger(63, random).add(BigInteger.ONE));
         nd.writeDocumentSigner(Pem.writePrivateKey(key), Pem.writeCertificate(cert));
-        return true;
+        return cert;
     }
 }

@@ -91,7 +91,8 @@ final class Governance {
         return outcome;
     }
 
-    private String agencyAt(int port) throws IOException {
+    /** The agency of the node serving HTTP on {@code port}, as its node.properties say; empty if none here does. */
+    String agencyAt(int port) throws IOException {
         for (Path p : Main.nodeDirs(dir)) {
             Properties np = new NodeDirectory(p).properties();
             if (np.getProperty("http.port").equals(Integer.toString(port))) {

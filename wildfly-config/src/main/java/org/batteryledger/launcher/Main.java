@@ -73,6 +73,20 @@ public final class Main {
                 }
                 yield Membership.change(command, dir, positional.get(0), jbossHomeOf(dir));
             }
+            case "crl" -> Crls.publish(dir, jbossHomeOf(dir));
+            case "rotate-signer" -> {
+                if (positional.size() != 1) {
+                    yield usage("rotate-signer takes one node name");
+                }
+                yield DocumentSigners.rotate(dir, positional.get(0));
+            }
+            case "revoke-signer" -> {
+                if (positional.size() != 1) {
+                    yield usage("revoke-signer takes one node name, and --reason R (" + org.batteryledger.core.pki.RevocationReason.labels()
+                            + ") and --serial S if not its current signer");
+                }
+                yield SignerRevocation.revoke(dir, jbossHomeOf(dir), positional.get(0), opts.getOrDefault("reason", "unspecified"), opts.get("serial"));
+            }
             case "slow" -> {
                 if (positional.size() != 2) {
                     yield usage("slow takes a node name and a delay in milliseconds, or off");
@@ -166,7 +180,7 @@ public final class Main {
 
     private static int usage(String problem) {
         System.err.println("consortium: " + problem);
-        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE|kill-loop [--kills N] [--seed S] [--overlap true]|soak [--seeds S] [--from SEED] [--threads T] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
+        System.err.println("usage: init|up|status|down|stop NODE|start NODE|kill NODE|add-agency --name N [--kind K]|add-node --agency A [--name N]|prepare-node --agency A [--name N]|sign-csr --agency A --name N|slow NODE MILLIS|off|byzantine NODE MODE|off [SECONDS]|remove-node NODE|revoke NODE|rotate-signer NODE|revoke-signer NODE [--reason R] [--serial S]|crl|kill-loop [--kills N] [--seed S] [--overlap true]|soak [--seeds S] [--from SEED] [--threads T] [--dir DIR] [--nodes N] [--template JBOSS_HOME] [--ear EAR]"
                 + " [--suite ecdsa-p256-sha256|sm2-sm3] [--db h2|postgres] [--port-shift MULTIPLE_OF_100]");
         System.exit(2);
         return 2;

@@ -86,15 +86,24 @@ public record NodeDirectory(Path root) {
         }
         EcSuite suite = suite();
         SuiteKeyPair kp = SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(Files.readString(signerKeyFile(), StandardCharsets.UTF_8)));
-        return java.util.Optional.of(new DocumentSigner(new LocalSigner(suite, kp.privateKey()),
-                Pem.readCertificate(Files.readString(signerCertificateFile(), StandardCharsets.UTF_8))));
+        X509Certificate certificate = Pem.readCertificate(Files.readString(signerCertificateFile(), StandardCharsets.UTF_8));
+        LocalSigner signer = new LocalSigner(suite, kp.privateKey());
+        if (!java.util.Arrays.equals(signer.publicKey(), org.batteryledger.core.pki.NodeIds.publicKey(certificate))) {
+            // A rotation writes the key, then the certificate: caught between the two, read again later.
+            throw new IOException("the document signer's key (" + signerKeyFile() + ") is not the one its certificate ("
+                    + signerCertificateFile() + ") certifies; a rotation may be under way");
+        }
+        return java.util.Optional.of(new DocumentSigner(signer, certificate));
     }
 
     /** The key and certificate valuation certificates are signed with. */
     public record DocumentSigner(LocalSigner signer, X509Certificate certificate) {
     }
 
-    /** Writes a document signer: the key (the owner's alone), then the certificate, so a new signer appears only whole. */
+    /**
+     * Writes a document signer: the key (the owner's alone), then the certificate, so a new signer appears only whole; a
+     * rotation replaces both the same way (a reader between the two moves is told, by {@link #documentSigner}).
+     */
     public void writeDocumentSigner(String privateKeyPem, String certificatePem) throws IOException {
         Path tmpKey = tmp(signerKeyFile());
         Files.deleteIfExists(tmpKey);

@@ -166,6 +166,28 @@ public class LedgerService {
         return store.blocks(from, to);
     }
 
+    /** When a committed block was made (its proposer's clock, never before its parent's). */
+    public java.time.Instant blockTime(long height) {
+        return block(height).map(b -> java.time.Instant.ofEpochMilli(b.block().header().timestamp()))
+                .orElseThrow(() -> new IllegalStateException("block " + height + " is not on this node"));
+    }
+
+    /** What the chain revoked, each with the height of the block that did: node ids, certificate serials, agency CAs by caHash. */
+    public record Revocations(java.util.SortedMap<String, Long> nodes, java.util.SortedMap<String, Long> serials,
+                              java.util.SortedMap<String, Long> agencyCas) {
+    }
+
+    public Revocations revocations() {
+        return runtime.query(r -> new Revocations(heights(r.state().scan(Tables.REVOKED_NODE)), heights(r.state().scan(Tables.REVOKED_SERIAL)),
+                heights(r.state().scan(Tables.REVOKED_CA))));
+    }
+
+    private static java.util.SortedMap<String, Long> heights(java.util.Map<String, byte[]> table) {
+        java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+        table.forEach((k, v) -> out.put(k, new org.batteryledger.core.codec.CanonicalReader(v).u64()));
+        return out;
+    }
+
     /** One entry of the committed state, from the read model. */
     public Optional<byte[]> state(String table, String key) {
         return runtime.state().get(table, key);

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What this node issues certificates with, read once from its directory: its document signer (a key of its own with a
+ * What this node issues certificates with, read from its directory (again after a rotation): its document signer (a key of its own with a
  * certificate from its agency CA for signing documents only; nodes made before they had one sign with the node key) and
  * its certificate chain, the
  * chain CA to verify against, the agency it signs for, the model parameters ({@code valuation.*} in node.properties)
@@ -36,17 +36,34 @@ public class ValuationKeys {
     private NodeRuntime runtime;
     private volatile Keys keys;
 
+    /**
+     * @param documentSigner whether {@code signer} is a document signer (else the node key, for nodes made before)
+     * @param signerStamp    when the signer's certificate file was last written: a rotation shows as a new stamp
+     */
     public record Keys(EcSuite suite, Signer signer, List<X509Certificate> chain, X509Certificate chainCa, String agency,
-                       ValuationParameters parameters, String parametersError, long registrationTimeoutMillis) {
+                       ValuationParameters parameters, String parametersError, long registrationTimeoutMillis,
+                       boolean documentSigner, long signerStamp) {
+        public X509Certificate signerCertificate() {
+            return chain.get(0);
+        }
     }
 
+    /** The keys, read again when the document signer was rotated ({@code ./consortium rotate-signer}) since. */
     public Keys keys() {
         Keys k = keys;
-        if (k == null) {
+        if (k == null || k.signerStamp() != stamp(runtime.directory())) {
             k = load();
             keys = k;
         }
         return k;
+    }
+
+    private static long stamp(NodeDirectory dir) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(dir.signerCertificateFile()).toMillis();
+        } catch (IOException e) {
+            return -1; // none (yet)
+        }
     }
 
     private Keys load() {
@@ -66,6 +83,7 @@ public class ValuationKeys {
                 error = "the node's valuation parameters are wrong (" + dir.propertiesFile() + "): " + e.getMessage();
             }
             long timeout = Long.parseLong(props.getProperty("registration.timeout.millis", "30000").trim());
+            long stamp = stamp(dir);
             var documentSigner = dir.documentSigner();
             if (documentSigner.isEmpty()) {
                 LOG.warning(() -> "this node has no document signer (" + dir.signerCertificateFile() + "): it signs valuation certificates"
@@ -74,7 +92,8 @@ public class ValuationKeys {
             }
             Signer signer = documentSigner.<Signer>map(NodeDirectory.DocumentSigner::signer).orElse(runtime.signer());
             X509Certificate signerCertificate = documentSigner.map(NodeDirectory.DocumentSigner::certificate).orElse(node);
-            return new Keys(runtime.suite(), signer, List.of(signerCertificate, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout);
+            return new Keys(runtime.suite(), signer, List.of(signerCertificate, dir.agencyCa()), dir.chainCa(), agency, parameters, error, timeout,
+                    documentSigner.isPresent(), stamp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the node's certificates", e);
         }

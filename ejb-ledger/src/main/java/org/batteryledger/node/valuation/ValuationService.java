@@ -63,6 +63,8 @@ public class ValuationService {
     private ValuationStore store;
     @EJB
     private ValuationKeys keys;
+    @EJB
+    private SignerRegistration signers;
 
     /**
      * Where a certificate stands on chain: {@code registered} (with block, transaction, the agency that registered it
@@ -107,6 +109,7 @@ public class ValuationService {
         if (valuer != null) {
             throw new CannotValue(valuer); // before anything is signed: the chain would refuse the registration
         }
+        signers.ensureRegistered(k); // a certificate signed with a key the chain does not know would not verify
         Valued v = value(batteryCode, partial);
         Assessment assessment = v.assessment();
         BatteryRecord.Master master = v.master();
@@ -345,6 +348,7 @@ public class ValuationService {
         ValuationKeys.Keys k = keys.keys();
         ValuationCertificate certificate;
         String signer;
+        CertificateVerifier.Verdict signed = null; // the signature checked, when there is one
         if (cms) {
             CertificateVerifier.Verdict v = new CertificateVerifier(k.suite(), k.chainCa()).verify(body, chainRevocations());
             if (!v.valid()) {
@@ -352,6 +356,7 @@ public class ValuationService {
             }
             certificate = v.certificate();
             signer = v.signer().value();
+            signed = v;
         } else {
             try {
                 certificate = ValuationCertificate.read(suite, body);
@@ -367,11 +372,20 @@ public class ValuationService {
                             certificate.id(), certificate.batteryCode(), null, null);
                 }
                 signer = v.signer().value();
+                signed = v;
             }
         }
         String hash = certificate.hash(suite).hex();
         Registration reg = registration(certificate.id(), hash);
         String id = certificate.id();
+        if (signed != null) {
+            // The signer's standing first: a certificate forged with a revoked key is that, whether registered or not.
+            Long provenAt = "registered".equals(reg.status()) && hash.equals(reg.certificateHash()) ? reg.blockHeight() : null;
+            String standing = signers.standing(signed.signerCertificate(), signed.documentSigner(), certificate.issuedAt(), provenAt);
+            if (standing != null) {
+                return new Verdict(false, "certificate " + id + ": " + standing, id, certificate.batteryCode(), signer, reg);
+            }
+        }
         if (!"registered".equals(reg.status())) {
             return new Verdict(false, "certificate " + id + " is not registered on chain (" + reg.status() + ")", id, certificate.batteryCode(), signer, reg);
         }

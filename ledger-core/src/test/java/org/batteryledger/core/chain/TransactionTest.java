@@ -141,11 +141,13 @@ class TransactionTest {
         assertEquals(4, TxType.ANCHOR_BATCH.code());
         assertEquals(5, TxType.REGISTER_VALUATION.code());
         assertEquals(6, TxType.ANCHOR_RECORDS.code());
+        assertEquals(7, TxType.REGISTER_SIGNER.code());
+        assertEquals(8, TxType.REVOKE_SIGNER.code());
         for (TxType t : TxType.values()) {
             assertEquals(t, TxType.fromCode(t.code()));
         }
         assertThrows(DecodeException.class, () -> TxType.fromCode(0));
-        assertThrows(DecodeException.class, () -> TxType.fromCode(7));
+        assertThrows(DecodeException.class, () -> TxType.fromCode(9));
     }
 
     private static byte[] encode(Transaction tx) {

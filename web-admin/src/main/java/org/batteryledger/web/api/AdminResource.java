@@ -125,8 +125,9 @@ public class AdminResource {
             case "add-agency" -> new GovernanceAction.AddAgency(text(body, "name"), member(body));
             case "set-member" -> new GovernanceAction.SetMember(text(body, "agency"), member(body));
             case "withdraw-valuation" -> new GovernanceAction.WithdrawValuation(text(body, "certificateId"), text(body, "reason"));
-            default -> throw Problem.badRequest("unknown action '" + kind
-                    + "': one of register-node, remove-node, set-role, revoke, revoke-agency-ca, set-parameter, add-agency, set-member, withdraw-valuation");
+            case "revoke-signer" -> new GovernanceAction.RevokeSigner(text(body, "fingerprint"), reason(optionalText(body, "reason", "unspecified")));
+            default -> throw Problem.badRequest("unknown action '" + kind + "': one of register-node, remove-node, set-role, revoke, "
+                    + "revoke-agency-ca, set-parameter, add-agency, set-member, withdraw-valuation, revoke-signer");
         };
     }
 
@@ -176,6 +177,14 @@ public class AdminResource {
             throw Problem.badRequest("field '" + field + "' is required and must be a whole number");
         }
         return n.longValueExact();
+    }
+
+    private static org.batteryledger.core.pki.RevocationReason reason(String s) {
+        try {
+            return org.batteryledger.core.pki.RevocationReason.fromLabel(s);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("reason: " + e.getMessage());
+        }
     }
 
     private static Role role(String s) {

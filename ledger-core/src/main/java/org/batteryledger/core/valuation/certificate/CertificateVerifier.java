@@ -46,10 +46,14 @@ public final class CertificateVerifier {
     private final EcSuite suite;
     private final CertificateChecker checker;
 
-    /** The outcome: valid with the certificate read, or the first check that failed, in words. */
-    public record Verdict(boolean valid, String reason, ValuationCertificate certificate, NodeId signer) {
+    /**
+     * The outcome: valid with the certificate read, the node it was signed for and the certificate it was signed with
+     * (a document signer, or a node certificate from before nodes had them), or the first check that failed, in words.
+     */
+    public record Verdict(boolean valid, String reason, ValuationCertificate certificate, NodeId signer,
+                          X509Certificate signerCertificate, boolean documentSigner) {
         static Verdict fail(String why) {
-            return new Verdict(false, why, null, null);
+            return new Verdict(false, why, null, null, null, false);
         }
     }
 
@@ -169,7 +173,7 @@ public final class CertificateVerifier {
             return Verdict.fail("the certificate's issuedAt " + certificate.issuedAt() + " is not the signing time " + signingTime);
         }
         return new Verdict(true, "signed by node " + chain.nodeId().shortId() + " of agency " + agencyName + " at " + signingTime,
-                certificate, chain.nodeId());
+                certificate, chain.nodeId(), jca.get(0), documentSigner);
     }
 
     /**

@@ -2,14 +2,7 @@ package org.batteryledger.core.valuation.certificate;
 
 import eu.europa.esig.dss.enumerations.Indication;
 import eu.europa.esig.dss.enumerations.SignatureLevel;
-import eu.europa.esig.dss.model.DSSDocument;
-import eu.europa.esig.dss.model.InMemoryDocument;
-import eu.europa.esig.dss.spi.x509.revocation.crl.ExternalResourcesCRLSource;
-import eu.europa.esig.dss.model.x509.CertificateToken;
 import eu.europa.esig.dss.simplereport.SimpleReport;
-import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
-import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
-import eu.europa.esig.dss.validation.SignedDocumentValidator;
 import org.batteryledger.core.pki.CertificateAuthority;
 import org.batteryledger.core.pki.PkiFixture;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -18,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.math.BigInteger;
 import java.security.cert.X509CRL;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,23 +37,13 @@ class ValuationCertificateDssTest {
     }
 
     private static SimpleReport validate(byte[] cms, Instant at, List<X509CRL> crls) {
-        SignedDocumentValidator validator = SignedDocumentValidator.fromDocument(new InMemoryDocument(cms, "certificate.p7m"));
-        CommonCertificateVerifier verifier = new CommonCertificateVerifier();
-        CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
-        trusted.addCertificate(new CertificateToken(PKI.chainCa().certificate()));
-        verifier.setTrustedCertSources(trusted);
-        verifier.setAIASource(null); // offline: nothing fetched, as an auditor's machine would be
-        verifier.setOcspSource(null);
-        verifier.setCrlSource(new ExternalResourcesCRLSource(crls.stream().map(c -> {
+        return DssValidation.validate(cms, PKI.chainCa().certificate(), crls.stream().map(c -> {
             try {
-                return (DSSDocument) new InMemoryDocument(c.getEncoded());
+                return c.getEncoded();
             } catch (java.security.cert.CRLException e) {
                 throw new IllegalStateException(e);
             }
-        }).toArray(DSSDocument[]::new)));
-        validator.setCertificateVerifier(verifier);
-        validator.setValidationTime(Date.from(at));
-        return validator.validateDocument().getSimpleReport();
+        }).toList(), at);
     }
 
     @Test
