@@ -3,6 +3,7 @@ package org.batteryledger.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pki.NodeIds;
+import org.batteryledger.core.pki.RevocationReason;
 import org.batteryledger.node.directory.NodeDirectory;
 
 import java.net.http.HttpResponse;
@@ -23,6 +24,12 @@ final class SignerRevocation {
         NodeDirectory nd = new NodeDirectory(dir.resolve("nodes").resolve(nodeName));
         if (!Files.exists(nd.propertiesFile())) {
             System.err.println("no node " + nodeName + " in " + dir);
+            return 2;
+        }
+        try {
+            reason = RevocationReason.fromLabel(reason).label();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         String agency = nd.properties().getProperty("agency");
