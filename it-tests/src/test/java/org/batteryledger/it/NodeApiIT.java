@@ -45,6 +45,16 @@ class NodeApiIT {
     }
 
     @Test
+    void theOpenApiDescriptionListsEveryPath() throws Exception {
+        new GeneratedClient(NODE).descriptionListsEveryPath();
+    }
+
+    @Test
+    void aClientGeneratedFromTheDescriptionSubmitsProvesAndValues() throws Exception {
+        new GeneratedClient(NODE).submissionProofAndValuationThroughTheGeneratedClient();
+    }
+
+    @Test
     void everyApiNeedsAnAuthenticatedUser() throws Exception {
         assertEquals(401, call(null, "GET", "/chain", null).status());
         assertEquals(401, NODE.call("admin", "wrong", "GET", "/nodes", null).status());

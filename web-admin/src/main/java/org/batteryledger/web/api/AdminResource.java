@@ -45,6 +45,7 @@ import java.util.Map;
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("admin")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "governance")
 public class AdminResource {
     @EJB
     private NodeAdminService admin;

@@ -27,6 +27,7 @@ import java.util.Map;
 @RequestScoped
 @Path("/batteries")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "batteries")
 public class BatteryResource {
 
     @EJB
@@ -80,6 +81,7 @@ public class BatteryResource {
 
     @GET
     @Path("{code}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "getBattery", summary = "A battery as the consortium knows it (as the WSDL's getBattery)")
     public Response battery(@PathParam("code") String code, @QueryParam("format") String format, @QueryParam("cursor") String cursor,
                             @QueryParam("limit") @DefaultValue("" + PassportService.DEFAULT_LIMIT) int limit) {
         if ("batterypass".equals(format)) {

@@ -37,6 +37,7 @@ import java.util.TreeMap;
 @jakarta.enterprise.context.RequestScoped
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "chain")
 public class ChainResource {
     private static final int MAX_BLOCKS = 500;
     @EJB

@@ -27,6 +27,7 @@ import java.util.TreeSet;
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "consortium")
 public class ConsortiumResource {
     static final int MAX_DISCLOSURES = 1_000;
 

@@ -24,6 +24,7 @@ import java.util.Map;
 @RequestScoped
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "health")
 public class HealthResource {
     @EJB
     private NodeAdminService admin;

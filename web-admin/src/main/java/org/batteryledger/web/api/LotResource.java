@@ -43,6 +43,7 @@ import java.util.zip.ZipOutputStream;
 @RequestScoped
 @Path("/valuations/lots")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "lots")
 public class LotResource {
     private static final int PAGE = 500;
 

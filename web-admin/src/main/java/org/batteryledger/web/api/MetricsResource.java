@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  */
 @RequestScoped
 @jakarta.ws.rs.Path("/metrics")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "health")
 public class MetricsResource {
     @EJB
     private NodeAdminService admin;

@@ -30,6 +30,7 @@ import java.util.Map;
 @Path("/admin/node-requests")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("admin")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "onboarding")
 public class NodeRequestResource {
     @EJB
     private NodeRequests requests;

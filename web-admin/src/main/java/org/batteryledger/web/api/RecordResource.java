@@ -25,6 +25,12 @@ import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.exchange.RecordVerification;
 import org.batteryledger.node.records.ProofService;
 import org.batteryledger.routes.intake.RecordIntake;
+import jakarta.json.bind.annotation.JsonbNillable;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +47,7 @@ import java.util.TreeSet;
 @RequestScoped
 @Path("/records")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "records")
 public class RecordResource {
     @EJB
     private RecordIntake intake;
@@ -51,9 +58,42 @@ public class RecordResource {
     @Context
     private SecurityContext security;
 
+    /** A record taken: its id and canonical hash; {@code duplicate} when this very record was taken before. */
+    public record Accepted(String recordId, String hash, Boolean duplicate) {
+    }
+
+    /** A record refused, by its position in the submitted array, with the reason ({@code recordId} null when it had none). */
+    @JsonbNillable
+    public record Rejected(int index, String recordId, String reason) {
+    }
+
+    /** Every record of a submission answered: the ones taken, the ones refused (kept in the dead-letter store). */
+    public record Submission(List<Accepted> accepted, List<Rejected> rejected) {
+    }
+
+    /**
+     * An inclusion proof in CONTRACT.md's shape (RFC 6962 audit path up to the batch root the chain anchored at
+     * {@code blockHeight}), plus {@code evidence}: the same with the block's commit certificate, hex, for offline checks.
+     */
+    public record Proof(String recordHash, long leafIndex, long treeSize, List<String> auditPath, String batchRoot, long blockHeight,
+                        String txHash, String evidence) {
+    }
+
+    /** A record's verification: whether the record is one a member anchored, why, and its proof when it is. */
+    @JsonbNillable
+    public record RecordVerdict(boolean valid, String reason, Proof proof) {
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"manufacturer", "charging", "admin"})
+    @RequestBody(required = true, description = "a JSON array of at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records: battery master "
+            + "records (type battery, from manufacturers) and charging sessions (type session, from charging companies); see CONTRACT.md",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = Object.class)))
+    @APIResponse(responseCode = "202", description = "every record answered: taken or refused, nothing half-applied",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submission.class)))
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "submitRecords", summary = "Submit battery records (as the WSDL's submitRecords)")
     public Response submit(String body) {
         Object parsed;
         try {
@@ -78,35 +118,24 @@ public class RecordResource {
         if (security.isUserInRole("charging") || security.isUserInRole("admin")) {
             allowed.add("session");
         }
-        List<Map<String, Object>> accepted = new ArrayList<>();
-        List<Map<String, Object>> rejected = new ArrayList<>();
+        List<Accepted> accepted = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
         for (Outcome o : intake.submit(list, "rest:" + security.getUserPrincipal().getName(), allowed)) {
-            Map<String, Object> m = new LinkedHashMap<>();
             if (o instanceof Outcome.Accepted a) {
-                m.put("recordId", a.recordId());
-                m.put("hash", a.hash());
-                if (a.duplicate()) {
-                    m.put("duplicate", true);
-                }
-                accepted.add(m);
+                accepted.add(new Accepted(a.recordId(), a.hash(), a.duplicate() ? Boolean.TRUE : null));
             } else if (o instanceof Outcome.Rejected r) {
-                m.put("index", r.index());
-                m.put("recordId", r.recordId());
-                m.put("reason", r.reason());
-                rejected.add(m);
+                rejected.add(new Rejected(r.index(), r.recordId(), r.reason()));
             } else {
                 throw new AssertionError(o);
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("accepted", accepted);
-        out.put("rejected", rejected);
-        return Response.accepted(out).build();
+        return Response.accepted(new Submission(accepted, rejected)).build();
     }
 
     /** The record as this node stores it, and whether it still matches what the chain anchored. */
     @GET
     @Path("{recordId}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "getRecord", summary = "A record as this node stores it")
     public Map<String, Object> record(@PathParam("recordId") String recordId) {
         ProofService.StoredRecord s;
         try {
@@ -131,7 +160,8 @@ public class RecordResource {
 
     @GET
     @Path("{recordId}/proof")
-    public Map<String, Object> proof(@PathParam("recordId") String recordId) {
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "getProof", summary = "A record's inclusion proof")
+    public Proof proof(@PathParam("recordId") String recordId) {
         try {
             return view(proofs.evidence(recordId));
         } catch (ProofService.NoProof e) {
@@ -142,32 +172,23 @@ public class RecordResource {
     @POST
     @Path("verify")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> verify(String body) {
+    @RequestBody(required = true, description = "one record, as it was submitted (any JSON formatting)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "verifyRecord", summary = "Verify a record (as the WSDL's verifyRecord)")
+    public RecordVerdict verify(String body) {
         ProofService.Verification v;
         try {
             v = verification.verify(body == null ? "" : body);
         } catch (InvalidInput e) {
             throw Problem.badRequest(e.getMessage());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", v.valid());
-        out.put("reason", v.reason());
-        out.put("proof", v.evidence() == null ? null : view(v.evidence()));
-        return out;
+        return new RecordVerdict(v.valid(), v.reason(), v.evidence() == null ? null : view(v.evidence()));
     }
 
     /** The proof in CONTRACT.md's shape, plus {@code evidence}: the hex encoding for offline verification. */
-    static Map<String, Object> view(AnchorEvidence e) {
+    static Proof view(AnchorEvidence e) {
         RecordProof p = e.proof();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("recordHash", p.recordHash().hex());
-        m.put("leafIndex", p.path().leafIndex());
-        m.put("treeSize", p.path().treeSize());
-        m.put("auditPath", p.path().auditPath().stream().map(Hash::hex).toList());
-        m.put("batchRoot", p.batchRoot().hex());
-        m.put("blockHeight", p.blockHeight());
-        m.put("txHash", p.txHash().hex());
-        m.put("evidence", Hex.encode(e.encode()));
-        return m;
+        return new Proof(p.recordHash().hex(), p.path().leafIndex(), p.path().treeSize(), p.path().auditPath().stream().map(Hash::hex).toList(),
+                p.batchRoot().hex(), p.blockHeight(), p.txHash().hex(), Hex.encode(e.encode()));
     }
 }

@@ -19,6 +19,7 @@ import java.util.SortedMap;
 @jakarta.enterprise.context.RequestScoped
 @Path("/revocations")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "signers")
 public class RevocationResource {
     @EJB
     private LedgerService ledger;

@@ -22,6 +22,7 @@ import java.util.Map;
 @jakarta.enterprise.context.RequestScoped
 @Path("/session")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "session")
 public class SessionResource {
     private static final List<String> ROLES = List.of("admin", "recycler", "auditor", "manufacturer", "charging");
 

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 @jakarta.enterprise.context.RequestScoped
 @Path("/signers")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "signers")
 public class SignerResource {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
 

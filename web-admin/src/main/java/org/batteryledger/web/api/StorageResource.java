@@ -26,6 +26,7 @@ import java.util.Map;
 @jakarta.enterprise.context.RequestScoped
 @Path("/storage")
 @Produces(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "storage")
 public class StorageResource {
     @EJB
     private StorageMonitor storage;

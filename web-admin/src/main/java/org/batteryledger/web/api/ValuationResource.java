@@ -1,5 +1,10 @@
 package org.batteryledger.web.api;
 
+import jakarta.json.bind.annotation.JsonbNillable;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -33,6 +38,7 @@ import java.util.Map;
  */
 @RequestScoped
 @Path("/valuations")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "valuations")
 public class ValuationResource {
     public static final String CMS = "application/pkcs7-mime";
     public static final String PDF = "application/pdf";
@@ -44,10 +50,38 @@ public class ValuationResource {
     @Context
     private UriInfo uri;
 
+    /** What a valuation asks for: the battery, and whether a certificate may say its evidence was incomplete. */
+    public record IssueRequest(@Schema(required = true, examples = "036VAL0B1A2C3D4E5F000001") String batteryCode, Boolean partial) {
+    }
+
+    /**
+     * Where a certificate stands on chain: {@code registered} (with block, transaction, agency and what superseded it),
+     * {@code submitted} (on its way), {@code refused} (with the chain's error) or {@code unknown}; absent fields are null.
+     */
+    @JsonbNillable
+    public record Registration(String status, String certificateHash, Long blockHeight, String txHash, String agency, String supersededBy,
+                               String error) {
+        static Registration of(ValuationService.Registration r) {
+            return new Registration(r.status(), r.certificateHash(), r.blockHeight(), r.txHash(), r.agency(), r.supersededBy(), r.error());
+        }
+    }
+
+    /** A certificate just issued: its id and hash (what the chain registers), the registration, the signed document. */
+    public record Issued(String certificateId, String batteryCode, String certificateHash, Registration registration,
+                         @Schema(description = "the certificate's JSON document, as signed (GET /valuations/{id} gives its exact bytes)")
+                         jakarta.json.JsonObject certificate) {
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({"recycler", "admin"})
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IssueRequest.class)))
+    @APIResponse(responseCode = "201", description = "issued, and registered on chain",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Issued.class)))
+    @APIResponse(responseCode = "202", description = "issued; its registration is on its way to a block (see registration.status)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Issued.class)))
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "issueValuation", summary = "Value a battery and issue a signed certificate (as the WSDL's issueValuation)")
     public Response issue(JsonObject body) {
         if (!(body.get("batteryCode") instanceof JsonString code) || code.getString().isBlank()) {
             throw Problem.badRequest("field 'batteryCode' is required and must be a non-empty string");
@@ -58,16 +92,16 @@ public class ValuationResource {
         }
         // refusals (incomplete evidence without partial among them): ProblemMapper
         ValuationService.Issued issued = valuations.issue(code.getString(), partial == JsonValue.TRUE);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("certificateId", issued.certificate().id());
-        out.put("batteryCode", issued.certificate().batteryCode());
-        out.put("certificateHash", issued.hash().hex());
-        out.put("registration", registration(issued.registration()));
-        out.put("certificate", issued.certificate().document());
+        jakarta.json.JsonObject document;
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(issued.certificate().content()))) {
+            document = reader.readObject(); // the signed bytes, read as JSON: numbers and nulls exactly as signed
+        }
+        Issued out = new Issued(issued.certificate().id(), issued.certificate().batteryCode(), issued.hash().hex(),
+                Registration.of(issued.registration()), document);
         URI location = uri.getBaseUriBuilder().path("valuations").path(issued.certificate().id()).build();
         // 201 once the registration is in a block; 202 while it is still on its way (the registration says so).
         int status = "registered".equals(issued.registration().status()) ? 201 : 202;
-        return Response.status(status).location(location).type(MediaType.APPLICATION_JSON).entity(Json.write(out)).build();
+        return Response.status(status).location(location).type(MediaType.APPLICATION_JSON).entity(out).build();
     }
 
     /**
@@ -159,6 +193,7 @@ public class ValuationResource {
     @Path("verify")
     @Consumes({MediaType.APPLICATION_JSON, CMS, MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "verifyValuation", summary = "Verify a certificate (as the WSDL's verifyValuation)")
     public Response verify(byte[] body, @jakarta.ws.rs.HeaderParam("Content-Type") String contentType) {
         if (body == null || body.length == 0) {
             throw Problem.badRequest("the body must be a valuation certificate: its JSON document or its CMS (DER or PEM)");
