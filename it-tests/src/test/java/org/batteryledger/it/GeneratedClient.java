@@ -10,14 +10,17 @@ import org.batteryledger.client.api.ValuationsApi;
 import org.batteryledger.client.model.IssueRequest;
 import org.batteryledger.client.model.Issued;
 import org.batteryledger.client.model.Proof;
+import org.batteryledger.client.model.BatteryRecord;
+import org.batteryledger.client.model.SessionRecord;
 import org.batteryledger.client.model.Submission;
+import org.batteryledger.client.model.SubmittedRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,44 +80,57 @@ final class GeneratedClient {
         assertEquals(401, node.call(null, "GET", "/openapi", null).status());
     }
 
+    /**
+     * The WSDL and the OpenAPI description name the same things alike: each type both describe has the same fields (JSON
+     * records add {@code type}, which SOAP says by the element's name).
+     */
+    void wsdlAndOpenApiUseTheSameFieldNames() throws Exception {
+        JsonObject schemas = node.get("auditor", "/openapi").object().getJsonObject("components").getJsonObject("schemas");
+        org.w3c.dom.Document wsdl = javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder()
+                .parse(java.nio.file.Path.of("../web-admin/src/main/webapp/WEB-INF/wsdl/BatteryLedger.wsdl").toFile());
+        org.w3c.dom.NodeList types = wsdl.getElementsByTagNameNS("http://www.w3.org/2001/XMLSchema", "complexType");
+        Set<String> compared = new TreeSet<>();
+        for (int i = 0; i < types.getLength(); i++) {
+            org.w3c.dom.Element type = (org.w3c.dom.Element) types.item(i);
+            String name = type.getAttribute("name");
+            if (name.isEmpty() || !schemas.containsKey(name)) {
+                continue;
+            }
+            Set<String> soap = new TreeSet<>();
+            org.w3c.dom.Node sequence = type.getElementsByTagNameNS("http://www.w3.org/2001/XMLSchema", "sequence").item(0);
+            for (org.w3c.dom.Node c = sequence.getFirstChild(); c != null; c = c.getNextSibling()) {
+                if (c instanceof org.w3c.dom.Element e && e.getLocalName().equals("element")) {
+                    soap.add(e.getAttribute("name"));
+                }
+            }
+            Set<String> rest = new TreeSet<>(schemas.getJsonObject(name).getJsonObject("properties").keySet());
+            rest.remove("type");
+            assertEquals(soap, rest, name + ": the WSDL's fields and the OpenAPI description's");
+            compared.add(name);
+        }
+        assertEquals(new TreeSet<>(List.of("Accepted", "BatteryRecord", "Proof", "Registration", "Rejected", "SessionRecord")), compared);
+    }
+
     void submissionProofAndValuationThroughTheGeneratedClient() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         String code = "036GEN0B1A2C3D4E5F" + run.substring(0, 6);
-        List<Object> records = new ArrayList<>();
-        Map<String, Object> master = new LinkedHashMap<>();
-        master.put("recordId", "gen-erp-" + run);
-        master.put("type", "battery");
-        master.put("batteryCode", code);
-        master.put("manufacturer", "CATL");
-        master.put("chemistry", "LFP");
-        master.put("ratedCapacityAh", 100);
-        master.put("nominalVoltageV", 400);
-        master.put("ratedCycleLife", 3000);
-        master.put("ratedCycleDod", 0.8);
-        master.put("ratedCycleTempC", 25);
-        master.put("manufacturedAt", "2024-01-15T00:00:00Z");
-        records.add(master);
-        Instant t = Instant.parse("2024-03-01T07:00:00Z");
+        List<SubmittedRecord> records = new ArrayList<>();
+        records.add(new SubmittedRecord(new BatteryRecord().recordId("gen-erp-" + run).type(BatteryRecord.TypeEnum.BATTERY).batteryCode(code)
+                .manufacturer("CATL").chemistry(BatteryRecord.ChemistryEnum.LFP).ratedCapacityAh(new BigDecimal("100"))
+                .nominalVoltageV(new BigDecimal("400")).ratedCycleLife(new BigDecimal("3000")).ratedCycleDod(new BigDecimal("0.8"))
+                .ratedCycleTempC(new BigDecimal("25")).manufacturedAt(OffsetDateTime.parse("2024-01-15T00:00:00Z"))));
+        OffsetDateTime t = OffsetDateTime.parse("2024-03-01T07:00:00Z");
         for (int i = 0; i < 10; i++) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("recordId", "gen-" + run + "-" + i);
-            s.put("type", "session");
-            s.put("batteryCode", code);
-            s.put("operator", "ChargeCo");
-            s.put("startedAt", t.toString());
-            s.put("endedAt", t.plus(Duration.ofMinutes(90)).toString());
-            s.put("socStart", 0.2);
-            s.put("socEnd", 0.9);
-            s.put("energyKWh", 28.0);
-            s.put("avgTempC", 22);
-            s.put("maxTempC", 27);
-            records.add(s);
-            t = t.plus(Duration.ofDays(1));
+            records.add(new SubmittedRecord(new SessionRecord().recordId("gen-" + run + "-" + i).type(SessionRecord.TypeEnum.SESSION)
+                    .batteryCode(code).operator("ChargeCo").startedAt(t).endedAt(t.plusMinutes(90)).socStart(new BigDecimal("0.2"))
+                    .socEnd(new BigDecimal("0.9")).energyKWh(new BigDecimal("28.0")).avgTempC(new BigDecimal("22")).maxTempC(new BigDecimal("27"))));
+            t = t.plusDays(1);
         }
         Submission submitted = new RecordsApi(client("admin")).submitRecords(records);
         assertEquals(11, submitted.getAccepted().size(), submitted.toString());
         assertTrue(submitted.getRejected().isEmpty());
         assertNull(submitted.getAccepted().get(0).getDuplicate());
+        assertEquals(10, submitted.getAccepted().get(10).getIndex());
 
         // The node's problem+json, as the generated client hands it over.
         ApiException refused = assertThrows(ApiException.class, () -> new RecordsApi(client("admin")).submitRecords(List.of()));

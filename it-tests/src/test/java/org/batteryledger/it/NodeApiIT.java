@@ -50,6 +50,11 @@ class NodeApiIT {
     }
 
     @Test
+    void theWsdlAndTheOpenApiDescriptionNameFieldsAlike() throws Exception {
+        new GeneratedClient(NODE).wsdlAndOpenApiUseTheSameFieldNames();
+    }
+
+    @Test
     void aClientGeneratedFromTheDescriptionSubmitsProvesAndValues() throws Exception {
         new GeneratedClient(NODE).submissionProofAndValuationThroughTheGeneratedClient();
     }

@@ -58,8 +58,11 @@ public class RecordResource {
     @Context
     private SecurityContext security;
 
-    /** A record taken: its id and canonical hash; {@code duplicate} when this very record was taken before. */
-    public record Accepted(String recordId, String hash, Boolean duplicate) {
+    /**
+     * A record taken, by its position in the submitted array: its id and canonical hash; {@code duplicate} when this very
+     * record was taken before.
+     */
+    public record Accepted(int index, String recordId, String hash, Boolean duplicate) {
     }
 
     /** A record refused, by its position in the submitted array, with the reason ({@code recordId} null when it had none). */
@@ -90,7 +93,7 @@ public class RecordResource {
     @RequestBody(required = true, description = "a JSON array of at most " + Intake.MAX_RECORDS_PER_SUBMISSION + " records: battery master "
             + "records (type battery, from manufacturers) and charging sessions (type session, from charging companies); see CONTRACT.md",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
-                    implementation = Object.class)))
+                    implementation = SubmittedRecord.class, maxItems = Intake.MAX_RECORDS_PER_SUBMISSION, minItems = 1)))
     @APIResponse(responseCode = "202", description = "every record answered: taken or refused, nothing half-applied",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submission.class)))
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "submitRecords", summary = "Submit battery records (as the WSDL's submitRecords)")
@@ -122,7 +125,7 @@ public class RecordResource {
         List<Rejected> rejected = new ArrayList<>();
         for (Outcome o : intake.submit(list, "rest:" + security.getUserPrincipal().getName(), allowed)) {
             if (o instanceof Outcome.Accepted a) {
-                accepted.add(new Accepted(a.recordId(), a.hash(), a.duplicate() ? Boolean.TRUE : null));
+                accepted.add(new Accepted(a.index(), a.recordId(), a.hash(), a.duplicate() ? Boolean.TRUE : null));
             } else if (o instanceof Outcome.Rejected r) {
                 rejected.add(new Rejected(r.index(), r.recordId(), r.reason()));
             } else {
@@ -173,7 +176,7 @@ public class RecordResource {
     @Path("verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, description = "one record, as it was submitted (any JSON formatting)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmittedRecord.class)))
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "verifyRecord", summary = "Verify a record (as the WSDL's verifyRecord)")
     public RecordVerdict verify(String body) {
         ProofService.Verification v;
