@@ -29,8 +29,6 @@ import org.batteryledger.node.valuation.ValuationService;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Valuation certificates: issue ({@code recycler} or {@code admin}), fetch as JSON, CMS or PDF, and verify (anyone
@@ -72,6 +70,20 @@ public class ValuationResource {
                          jakarta.json.JsonObject certificate) {
     }
 
+    /** One of this node's certificates as listed: its headline figures (as the certificate states them) and registration. */
+    public record Listed(String certificateId, String batteryCode, String issuedAt, JsonValue stateOfHealth, JsonValue status,
+                         JsonValue residualValue, boolean current, Registration registration) {
+    }
+
+    /**
+     * A verification: {@code valid} when the signature (or the signed copy this node holds) and the chain agree, with the
+     * reason either way; what the certificate is, once it could be read; where the chain registered it. Absent fields are null.
+     */
+    @JsonbNillable
+    public record Verification(boolean valid, String reason, String certificateId, String batteryCode, String signer, Boolean current,
+                               String supersededBy, Registration registration) {
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -92,12 +104,8 @@ public class ValuationResource {
         }
         // refusals (incomplete evidence without partial among them): ProblemMapper
         ValuationService.Issued issued = valuations.issue(code.getString(), partial == JsonValue.TRUE);
-        jakarta.json.JsonObject document;
-        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(issued.certificate().content()))) {
-            document = reader.readObject(); // the signed bytes, read as JSON: numbers and nulls exactly as signed
-        }
         Issued out = new Issued(issued.certificate().id(), issued.certificate().batteryCode(), issued.hash().hex(),
-                Registration.of(issued.registration()), document);
+                Registration.of(issued.registration()), document(issued.certificate().content()));
         URI location = uri.getBaseUriBuilder().path("valuations").path(issued.certificate().id()).build();
         // 201 once the registration is in a block; 202 while it is still on its way (the registration says so).
         int status = "registered".equals(issued.registration().status()) ? 201 : 202;
@@ -111,6 +119,8 @@ public class ValuationResource {
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = Listed.class)))
     public Response list(@QueryParam("batteryCode") String batteryCode, @QueryParam("q") String q,
                          @QueryParam("limit") @jakarta.ws.rs.DefaultValue("50") int limit) {
         if (limit < 1 || limit > RecentValuations.MAX_LIMIT) {
@@ -118,22 +128,14 @@ public class ValuationResource {
         }
         java.util.List<ValuationService.Stored> found = batteryCode == null || batteryCode.isBlank() ? recent.issuedHere(q, limit)
                 : valuations.ofBattery(batteryCode);
-        java.util.List<Object> out = new java.util.ArrayList<>();
+        java.util.List<Listed> out = new java.util.ArrayList<>();
         for (ValuationService.Stored s : found) {
-            Map<String, Object> doc = s.certificate().document();
-            Map<?, ?> results = (Map<?, ?>) doc.get("results");
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("certificateId", s.certificate().id());
-            m.put("batteryCode", s.certificate().batteryCode());
-            m.put("issuedAt", s.certificate().issuedAt().toString());
-            m.put("stateOfHealth", results.get("stateOfHealth"));
-            m.put("status", results.get("status"));
-            m.put("residualValue", results.get("residualValue"));
-            m.put("current", s.registration().current());
-            m.put("registration", registration(s.registration()));
-            out.add(m);
+            jakarta.json.JsonObject results = document(s.certificate().content()).getJsonObject("results");
+            out.add(new Listed(s.certificate().id(), s.certificate().batteryCode(), s.certificate().issuedAt().toString(),
+                    results.get("stateOfHealth"), results.get("status"), results.get("residualValue"), s.registration().current(),
+                    Registration.of(s.registration())));
         }
-        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+        return Response.ok(out, MediaType.APPLICATION_JSON).build();
     }
 
     /**
@@ -194,6 +196,10 @@ public class ValuationResource {
     @Consumes({MediaType.APPLICATION_JSON, CMS, MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "verifyValuation", summary = "Verify a certificate (as the WSDL's verifyValuation)")
+    @RequestBody(required = true, description = "the certificate: its CMS (DER as application/pkcs7-mime or application/octet-stream, "
+            + "or PEM as text/plain), or its JSON document (application/json)")
+    @APIResponse(responseCode = "200", description = "the verdict, valid or not", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Verification.class)))
     public Response verify(byte[] body, @jakarta.ws.rs.HeaderParam("Content-Type") String contentType) {
         if (body == null || body.length == 0) {
             throw Problem.badRequest("the body must be a valuation certificate: its JSON document or its CMS (DER or PEM)");
@@ -217,22 +223,17 @@ public class ValuationResource {
                     + "a certificate's JSON document goes with Content-Type application/json");
         }
         ValuationService.Verdict v = valuations.verify(input, !json);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", v.valid());
-        out.put("reason", v.reason());
-        if (v.certificateId() != null) {
-            out.put("certificateId", v.certificateId());
-            out.put("batteryCode", v.batteryCode());
+        ValuationService.Registration r = v.registration();
+        return Response.ok(new Verification(v.valid(), v.reason(), v.certificateId(), v.batteryCode(), v.signer(),
+                r == null ? null : r.current(), r == null ? null : r.supersededBy(), r == null ? null : Registration.of(r)),
+                MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A certificate's signed bytes read as JSON: numbers and nulls exactly as signed. */
+    private static jakarta.json.JsonObject document(byte[] content) {
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(content))) {
+            return reader.readObject();
         }
-        if (v.signer() != null) {
-            out.put("signer", v.signer());
-        }
-        if (v.registration() != null) {
-            out.put("current", v.registration().current());
-            out.put("supersededBy", v.registration().supersededBy() == null ? Json.NULL : v.registration().supersededBy());
-            out.put("registration", registration(v.registration()));
-        }
-        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
     }
 
     private static byte[] pem(String text) {
@@ -251,24 +252,6 @@ public class ValuationResource {
     private ValuationService.Stored stored(String id) {
         return valuations.certificate(id).orElseThrow(() -> Problem.notFound("this node holds no valuation certificate " + id
                 + " (a node serves the certificates it issued; the chain's registry names the issuing agency)"));
-    }
-
-    static Map<String, Object> registration(ValuationService.Registration r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", r.status());
-        m.put("certificateHash", r.certificateHash() == null ? Json.NULL : r.certificateHash());
-        if (r.blockHeight() != null) {
-            m.put("blockHeight", r.blockHeight());
-            m.put("txHash", r.txHash());
-            m.put("agency", r.agency());
-            m.put("supersededBy", r.supersededBy() == null ? Json.NULL : r.supersededBy());
-        } else if (r.txHash() != null) {
-            m.put("txHash", r.txHash());
-        }
-        if (r.error() != null) {
-            m.put("error", r.error());
-        }
-        return m;
     }
 
     private static String registrationHeader(ValuationService.Registration r) {
