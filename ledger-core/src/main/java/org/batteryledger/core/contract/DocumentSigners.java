@@ -104,10 +104,12 @@ public final class DocumentSigners {
 
     /**
      * Whether a document signed by {@code signer} at {@code signedAt} stands: null if it does, else why not.
-     * A document whose hash the chain registered before the signer stopped is proven to exist before, whatever
-     * happened to the key after. Otherwise: a retired signer's documents stand if signed before the block that retired
-     * it; a revoked signer's if signed before the block that revoked it, unless the key was compromised, which
-     * condemns every signature not proven earlier (its holder could have backdated them).
+     * A document whose hash the chain registered before the signer was revoked is proven to exist before, whatever
+     * happened to the key after. A retired signer's documents stand if signed before the block that retired it, or
+     * registered on chain at all: a rotation says nothing against the old key, and only the issuing node registers what
+     * it signed (a certificate signed just before a rotation may reach its block after it, and the signing clock and the
+     * block's proposer's clock differ). A revoked signer's stand if signed before the block that revoked it, unless the
+     * key was compromised, which condemns every signature not proven earlier (its holder could have backdated them).
      *
      * @param registeredAt the height at which the chain registered the document, or null if it did not
      * @param blockTime    the timestamp of a committed block
@@ -123,8 +125,7 @@ public final class DocumentSigners {
         }
         if (signer.retired()) {
             Instant retiredAt = blockTime.apply(signer.retiredHeight());
-            boolean provenBefore = registeredAt != null && registeredAt < signer.retiredHeight();
-            if (!provenBefore && !signedAt.isBefore(retiredAt)) {
+            if (registeredAt == null && !signedAt.isBefore(retiredAt)) {
                 return "signed at " + signedAt + " with a key its node retired at block " + signer.retiredHeight() + " (" + retiredAt
                         + ") for signer " + shortId(signer.retiredBy());
             }
