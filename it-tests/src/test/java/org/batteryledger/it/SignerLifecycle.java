@@ -129,7 +129,7 @@ final class SignerLifecycle {
     }
 
     private static String stolenFingerprint(NodeDirectory node0, NodeDirectory.DocumentSigner s) throws Exception {
-        return node0.suite().hash(s.certificate().getEncoded()).hex();
+        return org.batteryledger.core.pki.CertificateFingerprint.of(node0.suite(), s.certificate()).hex();
     }
 
     private JsonObject signer(String fingerprint) throws Exception {

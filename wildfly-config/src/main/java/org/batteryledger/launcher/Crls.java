@@ -13,7 +13,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -39,7 +38,7 @@ public final class Crls {
 
     /** Reads the revocations from any running node of the consortium. */
     public static int publish(Path dir, Path jbossHome) throws Exception {
-        int port = governance(dir, jbossHome).nodeOf(null);
+        int port = Governance.asAdmin(dir, jbossHome).nodeOf(null);
         if (port < 0) {
             System.err.println("no node of the consortium runs: the revocations are read from the chain");
             return 1;
@@ -47,13 +46,9 @@ public final class Crls {
         return publish(dir, port);
     }
 
-    private static Governance governance(Path dir, Path jbossHome) throws java.io.IOException {
-        return new Governance(dir, jbossHome, Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin"));
-    }
-
     /** Reads the revocations from the node serving HTTP on {@code port}. */
     public static int publish(Path dir, int port) throws Exception {
-        Governance governance = governance(dir, null);
+        Governance governance = Governance.asAdmin(dir, null);
         long height = governance.get(port, "/chain").path("height").asLong();
         JsonNode revocations = governance.get(port, "/revocations");
         JsonNode signers = governance.get(port, "/signers");

@@ -35,6 +35,11 @@ final class Governance {
         this.password = adminPassword;
     }
 
+    /** As the local consortium's admin user (users.properties). */
+    static Governance asAdmin(Path dir, Path jbossHome) throws IOException {
+        return new Governance(dir, jbossHome, Users.loadOrCreate(dir.resolve("users.properties"), new java.security.SecureRandom()).get("admin"));
+    }
+
     /** The HTTP port of a running node of the agency, else of any running node; -1 if none runs. */
     int nodeOf(String agency) throws IOException {
         int any = -1;

@@ -7,7 +7,6 @@ import org.batteryledger.node.directory.NodeDirectory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 
 /**
@@ -29,7 +28,7 @@ final class Membership {
         X509Certificate cert = nd.nodeCertificate();
         NodeId id = NodeIds.fromCertificate(nd.suite(), cert);
         String agency = nd.properties().getProperty("agency");
-        Governance governance = new Governance(dir, jbossHome, Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin"));
+        Governance governance = Governance.asAdmin(dir, jbossHome);
 
         // Proposed by another running node, of the same agency if possible: the node itself may be the problem.
         int self = Integer.parseInt(nd.properties().getProperty("http.port"));

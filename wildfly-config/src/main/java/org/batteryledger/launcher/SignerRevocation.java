@@ -9,7 +9,6 @@ import org.batteryledger.node.directory.NodeDirectory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 
 /**
  * {@code ./consortium revoke-signer NODE [--reason R] [--serial S]}: revokes one of the node's document signers on chain
@@ -34,7 +33,7 @@ final class SignerRevocation {
         }
         String agency = nd.properties().getProperty("agency");
         NodeId node = NodeIds.fromCertificate(nd.suite(), nd.nodeCertificate());
-        Governance governance = new Governance(dir, jbossHome, Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin"));
+        Governance governance = Governance.asAdmin(dir, jbossHome);
         int port = governance.nodeOf(agency);
         if (port < 0) {
             System.err.println("no node of the consortium runs");

@@ -127,7 +127,7 @@ public class SignerRegistration {
     }
 
     public String fingerprint(X509Certificate certificate) {
-        return ledger.suite().hash(der(certificate)).hex();
+        return org.batteryledger.core.pki.CertificateFingerprint.of(ledger.suite(), certificate).hex();
     }
 
     static byte[] der(X509Certificate c) {
