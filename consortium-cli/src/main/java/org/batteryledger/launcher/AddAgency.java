@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * kinds, and approvals by the other agencies' running nodes until the on-chain quorum; {@code add-node --agency N}
  * works right after. Where the chain CA's key is kept (here, {@code ca/ca.key} of the local consortium).
  */
-public final class AddAgency {
+final class AddAgency {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private AddAgency() {
@@ -47,7 +47,7 @@ public final class AddAgency {
             System.err.println(e.getMessage());
             return 2;
         }
-        List<Path> nodes = Main.nodeDirs(dir);
+        List<Path> nodes = Consortium.nodeDirs(dir);
         if (nodes.isEmpty()) {
             System.err.println("no consortium in " + dir + ": run ./consortium up first");
             return 2;

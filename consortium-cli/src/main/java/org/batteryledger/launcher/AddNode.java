@@ -32,21 +32,18 @@ import java.util.Properties;
  * of the agency, approvals by the other agencies' nodes until the quorum; then it reports how many seconds passed
  * until the new node's seal is in a commit certificate (the reference deployment needed about an hour).
  */
-public final class AddNode {
+final class AddNode {
     private static final ObjectMapper JSON = Governance.JSON;
     private static final Duration WITHIN = Governance.WITHIN;
 
     private AddNode() {
     }
 
-    /** A node directory with its key and CSR, in every local address book, not started and not yet certified. */
-    public record Prepared(String name, Path nodeDir, NodeId nodeId, byte[] publicKey, String csrPem, String p2pAddress) {
-    }
 
     public static int run(Path dir, String agency, String requestedName, Path jbossHome, Path ear) throws Exception {
         long t0 = System.nanoTime();
         // 1. and 2. The key, its CSR, the node directory and address books; the agency CA signs the CSR.
-        Prepared prepared;
+        PreparedNode prepared;
         try {
             prepared = prepare(dir, agency, requestedName, jbossHome);
         } catch (IllegalArgumentException e) {
@@ -60,7 +57,7 @@ public final class AddNode {
         String adminPassword = Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()).get("admin");
 
         // 3. Start: it syncs the chain from its peers while its registration is decided.
-        NodeProcess process = Main.process(jbossHome, nodeDir);
+        NodeProcess process = Consortium.process(jbossHome, nodeDir);
         process.start(ear);
         System.out.printf("created %s (%s) of %s; starting it (http %d)%n", name, prepared.nodeId().shortId(), agency, process.httpPort());
 
@@ -113,8 +110,8 @@ public final class AddNode {
      * (it never leaves keystore/), a CSR for the agency CA, the node directory, the address books and the server base
      * directory. The node starts once the agency CA has signed the CSR ({@link #signCsr}).
      */
-    public static Prepared prepare(Path dir, String agency, String requestedName, Path jbossHome) throws Exception {
-        List<Path> existing = Main.nodeDirs(dir);
+    static PreparedNode prepare(Path dir, String agency, String requestedName, Path jbossHome) throws Exception {
+        List<Path> existing = Consortium.nodeDirs(dir);
         if (existing.isEmpty()) {
             throw new IllegalArgumentException("no consortium in " + dir + ": run ./consortium up first");
         }
@@ -152,7 +149,7 @@ public final class AddNode {
         NodeDirectory nd = new NodeDirectory(nodeDir);
         nd.write(genesis, Files.readString(first.chainCaFile()), Files.readString(agencyDir.resolve("agency-ca.crt")), null,
                 Pem.writePrivateKey(key), props);
-        Files.writeString(nd.csrFile(), csrPem);
+        nd.writeCsr(csrPem);
         // A consortium on the launcher's PostgreSQL: the new node gets its own database there too, not an H2 file.
         PostgresCluster pg = new PostgresCluster(dir, ports);
         if (pg.url(existing.get(0).getFileName().toString()).equals(firstProps.getProperty("db.url"))) {
@@ -167,7 +164,7 @@ public final class AddNode {
             new NodeDirectory(p).writePeers(peers); // nodes re-read their address book every few seconds
         }
         ServerBaseDir.prepare(jbossHome.resolve("standalone"), nodeDir.resolve("server"), Users.loadOrCreate(dir.resolve("users.properties"), random));
-        return new Prepared(name, nodeDir, key.nodeId(), key.publicKey(), csrPem, address);
+        return new PreparedNode(name, nodeDir, key.nodeId(), key.publicKey(), csrPem, address);
     }
 
     /**
@@ -192,7 +189,7 @@ public final class AddNode {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         X509Certificate cert = ca.issueNodeCertificate(Pem.readCsr(Files.readString(nd.csrFile())), name, now.minus(Duration.ofMinutes(5)),
                 agencyCert.getNotAfter().toInstant(), new BigInteger(63, new SecureRandom()).add(BigInteger.ONE));
-        Files.writeString(nd.nodeCertificateFile(), Pem.writeCertificate(cert));
+        nd.writeNodeCertificate(Pem.writeCertificate(cert));
         DocumentSigners.ensure(dir, nd); // and the key it signs valuation certificates with
         return agencyCert;
     }

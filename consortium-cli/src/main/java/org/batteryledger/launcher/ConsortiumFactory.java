@@ -37,7 +37,7 @@ import java.util.Set;
  * the genesis naming every node, and the node directories ({@link NodeDirectory}). Layout under the root:
  * {@code ca/ca.crt}, {@code agencies/<agency>/}, {@code nodes/<name>/{data,keystore,log}}.
  */
-public final class ConsortiumFactory {
+final class ConsortiumFactory {
     /** A node to create: its name, agency and index (ports are derived from the index). */
     public record NodeSpec(String name, String agency, int index) {
     }

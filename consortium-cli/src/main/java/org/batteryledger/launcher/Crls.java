@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * revoked agency CAs). Each entry's date is the time of the block that revoked it; the CRL number is the chain's
  * height, so a newer CRL always has a larger number. Valid for 7 days: publish again after a revocation, or weekly.
  */
-public final class Crls {
+final class Crls {
     static final Duration VALIDITY = Duration.ofDays(7);
 
     private Crls() {
@@ -56,7 +56,7 @@ public final class Crls {
         Path out = Files.createDirectories(dir.resolve("crl"));
         EcSuite suite = null;
         Map<String, List<CertificateAuthority.Revoked>> byAgency = new TreeMap<>();
-        for (Path node : Main.nodeDirs(dir)) {
+        for (Path node : Consortium.nodeDirs(dir)) {
             NodeDirectory nd = new NodeDirectory(node);
             suite = nd.suite();
             if (!Files.exists(nd.nodeCertificateFile())) {

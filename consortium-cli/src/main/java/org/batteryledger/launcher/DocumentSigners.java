@@ -25,7 +25,7 @@ import java.time.temporal.ChronoUnit;
  * the agency CA key is (this launcher's {@code agencies/<agency>/}): at {@code up} for every node that has none yet
  * (so an existing consortium gets them too), and when a prepared node's CSR is signed.
  */
-public final class DocumentSigners {
+final class DocumentSigners {
     private DocumentSigners() {
     }
 

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.batteryledger.node.directory.NodeDirectory;
 
+import org.batteryledger.launcher.client.NodeClient;
+
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
@@ -22,7 +18,6 @@ import java.util.Properties;
  */
 final class Governance {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final Duration WITHIN = Duration.ofMinutes(10);
 
     private final Path dir;
@@ -43,9 +38,9 @@ final class Governance {
     /** The HTTP port of a running node of the agency, else of any running node; -1 if none runs. */
     int nodeOf(String agency) throws IOException {
         int any = -1;
-        for (Path p : Main.nodeDirs(dir)) {
+        for (Path p : Consortium.nodeDirs(dir)) {
             Properties np = new NodeDirectory(p).properties();
-            if (Main.process(jbossHome, p).running().isEmpty()) {
+            if (Consortium.process(jbossHome, p).running().isEmpty()) {
                 continue;
             }
             int port = Integer.parseInt(np.getProperty("http.port"));
@@ -64,28 +59,28 @@ final class Governance {
      * approve until the proposal is executed. Returns its final status: executed, open, failed or missing.
      */
     String proposeAndApprove(int proposerPort, String body) throws Exception {
-        HttpResponse<String> r = send(proposerPort, "POST", "/admin/proposals", body);
-        if (r.statusCode() != 202) {
-            throw new IOException("the proposal was refused (" + r.statusCode() + "): " + JSON.readTree(r.body()).path("detail").asText(r.body()));
+        NodeClient.Reply r = send(proposerPort, "POST", "/admin/proposals", body);
+        if (r.status() != 202) {
+            throw new IOException("the proposal was refused (" + r.status() + "): " + r.detail());
         }
-        String proposal = JSON.readTree(r.body()).path("txHash").asText();
+        String proposal = r.json().path("txHash").asText();
         System.out.println("proposed: " + proposal);
         awaitReceipt(proposerPort, proposal);
         String proposerAgency = agencyAt(proposerPort);
         java.util.Set<String> asked = new java.util.HashSet<>(List.of(proposerAgency));
-        for (Path p : Main.nodeDirs(dir)) {
+        for (Path p : Consortium.nodeDirs(dir)) {
             if (status(proposerPort, proposal).equals("executed")) {
                 break;
             }
             Properties np = new NodeDirectory(p).properties();
-            if (asked.contains(np.getProperty("agency")) || Main.process(jbossHome, p).running().isEmpty()) {
+            if (asked.contains(np.getProperty("agency")) || Consortium.process(jbossHome, p).running().isEmpty()) {
                 continue;
             }
             int port = Integer.parseInt(np.getProperty("http.port"));
-            HttpResponse<String> a = send(port, "POST", "/admin/proposals/" + proposal + "/approvals", null);
-            if (a.statusCode() == 202) {
+            NodeClient.Reply a = send(port, "POST", "/admin/proposals/" + proposal + "/approvals", null);
+            if (a.status() == 202) {
                 asked.add(np.getProperty("agency"));
-                awaitReceipt(port, JSON.readTree(a.body()).path("txHash").asText());
+                awaitReceipt(port, a.json().path("txHash").asText());
                 System.out.println("approved by " + np.getProperty("agency") + " (" + np.getProperty("name") + ")");
             }
         }
@@ -98,7 +93,7 @@ final class Governance {
 
     /** The agency of the node serving HTTP on {@code port}, as its node.properties say; empty if none here does. */
     String agencyAt(int port) throws IOException {
-        for (Path p : Main.nodeDirs(dir)) {
+        for (Path p : Consortium.nodeDirs(dir)) {
             Properties np = new NodeDirectory(p).properties();
             if (np.getProperty("http.port").equals(Integer.toString(port))) {
                 return np.getProperty("agency");
@@ -118,7 +113,7 @@ final class Governance {
     }
 
     private JsonNode proposal(int port, String proposal) throws Exception {
-        for (JsonNode p : JSON.readTree(send(port, "GET", "/admin/proposals", null).body())) {
+        for (JsonNode p : get(port, "/admin/proposals")) {
             if (p.path("id").asText().equals(proposal)) {
                 return p;
             }
@@ -129,7 +124,7 @@ final class Governance {
     void awaitReceipt(int port, String tx) throws Exception {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
-            if (send(port, "GET", "/admin/transactions/" + tx, null).statusCode() == 200) {
+            if (send(port, "GET", "/admin/transactions/" + tx, null).status() == 200) {
                 return;
             }
             Thread.sleep(200);
@@ -138,22 +133,14 @@ final class Governance {
     }
 
     JsonNode get(int port, String path) throws Exception {
-        HttpResponse<String> r = send(port, "GET", path, null);
-        if (r.statusCode() != 200) {
-            throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readTree(r.body());
+        return client(port).getJson(path);
     }
 
-    HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ledger/api" + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    NodeClient.Reply send(int port, String method, String path, String body) throws Exception {
+        return client(port).send(method, path, body);
+    }
+
+    private NodeClient client(int port) {
+        return NodeClient.of(port, "admin", password);
     }
 }

@@ -1,22 +1,19 @@
 package org.batteryledger.launcher;
 
+import org.batteryledger.launcher.client.NodeClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.batteryledger.partners.Fleet;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +82,6 @@ public final class KillLoop {
     /** Fleet records verified on node0 after the drill, a seeded sample (the pull test checks them all in the database). */
     static final int FLEET_SAMPLE = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private final Path dir;
     private final Path ear;
@@ -104,11 +100,11 @@ public final class KillLoop {
     }
 
     /** The drill on the running consortium in {@code dir}; node0 pulls the fleet if the partner simulators run. */
-    public static KillLoop of(Path dir, Path ear) throws IOException {
-        Path jbossHome = Main.jbossHomeOf(dir);
+    static KillLoop of(Path dir, Path ear) throws IOException {
+        Path jbossHome = Consortium.jbossHomeOf(dir);
         List<NodeProcess> nodes = new ArrayList<>();
-        for (Path n : Main.nodeDirs(dir)) {
-            nodes.add(Main.process(jbossHome, n));
+        for (Path n : Consortium.nodeDirs(dir)) {
+            nodes.add(Consortium.process(jbossHome, n));
         }
         Optional<Fleet> fleet = PartnerProcess.fleetOf(dir).map(f -> Fleet.generate(f.seed(), f.batteries(), f.sessionsPerBattery()));
         return new KillLoop(dir, ear, nodes, Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom()), fleet);
@@ -118,7 +114,7 @@ public final class KillLoop {
         long t0 = System.nanoTime();
         List<String> violations = new ArrayList<>();
         for (NodeProcess n : nodes) {
-            if (!Main.waitUntilServing(n, passwords.get("admin"))) {
+            if (!Consortium.waitUntilServing(n, passwords.get("admin"))) {
                 throw new IllegalStateException(n.name() + " does not serve: start the consortium first (./consortium up)");
             }
         }
@@ -182,7 +178,7 @@ public final class KillLoop {
 
     /** Waits until a restarted node serves and records its kill. */
     private void served(Restart r, Options o, List<Kill> kills, List<String> violations) throws InterruptedException {
-        if (!Main.waitUntilServing(r.node(), passwords.get("admin"))) {
+        if (!Consortium.waitUntilServing(r.node(), passwords.get("admin"))) {
             violations.add(r.node().name() + " did not serve again after kill " + r.number() + ": see "
                     + dir.resolve("nodes").resolve(r.node().name()).resolve("log/server.log"));
         }
@@ -403,12 +399,11 @@ public final class KillLoop {
     // ---------------------------------------------------------------------------------------------- HTTP
 
     private String get(NodeProcess n, String path) {
-        return call(n, HttpRequest.newBuilder(api(n, path)).GET());
+        return call(n, "GET", path, null);
     }
 
     private String post(NodeProcess n, String path, String json) {
-        return call(n, HttpRequest.newBuilder(api(n, path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+        return call(n, "POST", path, json);
     }
 
     private String require(NodeProcess n, String path) throws IOException {
@@ -419,17 +414,12 @@ public final class KillLoop {
         return body;
     }
 
-    private static URI api(NodeProcess n, String path) {
-        return URI.create("http://127.0.0.1:" + n.httpPort() + "/ledger/api" + path);
-    }
-
     /** The body of a 200; null for any other answer or none. */
-    private String call(NodeProcess n, HttpRequest.Builder b) {
+    private String call(NodeProcess n, String method, String path, String json) {
         try {
-            HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(("auditor:" + passwords.get("auditor")).getBytes(StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : null;
+            NodeClient.Reply r = NodeClient.of(n.httpPort(), "auditor", passwords.get("auditor")).withTimeout(Duration.ofSeconds(30))
+                    .send(method, path, json);
+            return r.status() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

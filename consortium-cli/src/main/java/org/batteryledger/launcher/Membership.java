@@ -33,10 +33,10 @@ final class Membership {
         // Proposed by another running node, of the same agency if possible: the node itself may be the problem.
         int self = Integer.parseInt(nd.properties().getProperty("http.port"));
         int proposer = -1;
-        for (Path p : Main.nodeDirs(dir)) {
+        for (Path p : Consortium.nodeDirs(dir)) {
             var np = new NodeDirectory(p).properties();
             int port = Integer.parseInt(np.getProperty("http.port"));
-            if (port == self || Main.process(jbossHome, p).running().isEmpty()) {
+            if (port == self || Consortium.process(jbossHome, p).running().isEmpty()) {
                 continue;
             }
             if (proposer < 0 || agency.equals(np.getProperty("agency"))) {
@@ -61,7 +61,7 @@ final class Membership {
         if (command.equals("revoke")) {
             System.out.println(nodeName + " (" + id.shortId() + ", certificate serial " + cert.getSerialNumber() + ") is revoked: its peers cut it off");
         } else {
-            NodeProcess p = Main.process(jbossHome, nodeDir);
+            NodeProcess p = Consortium.process(jbossHome, nodeDir);
             p.stop(60);
             System.out.println(nodeName + " (" + id.shortId() + ") is removed from the registry and stopped; its data stays in " + nodeDir);
         }

@@ -1,5 +1,8 @@
 package org.batteryledger.launcher;
 
+import org.wildfly.core.launcher.Launcher;
+import org.wildfly.core.launcher.StandaloneCommandBuilder;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One node's WildFly process: started from the shared installation on the node's own base directory, with the
- * port offset of its index; its process id kept in {@code server/server.pid}.
+ * port offset of its index; its process id kept in {@code server/server.pid}. The command line is wildfly-launcher's,
+ * the library the WildFly Maven plugin and Arquillian start servers with.
  */
 public final class NodeProcess {
     /** The environment variable the datasource's password expression reads (configure-node.cli). */
@@ -52,7 +56,11 @@ public final class NodeProcess {
         }
     }
 
-    /** Starts the server in the background unless it runs already; its console output goes to log/console.log. */
+    /**
+     * Starts the server in the background unless it runs already: the JVM itself, from wildfly-launcher's command line
+     * (not standalone.sh), so its process id is the server's and {@link #kill} is a real {@code kill -9} of it. Its
+     * console output goes to log/console.log.
+     */
     public boolean start(Path ear) throws IOException {
         if (running().isPresent()) {
             return false;
@@ -64,30 +72,41 @@ public final class NodeProcess {
             Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
-        ProcessBuilder pb = new ProcessBuilder(command(props, System.getProperties()));
-        pb.environment().put("JBOSS_HOME", jbossHome.toString());
-        pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
-        pb.environment().put("JBOSS_PIDFILE", pidFile().toString());
-        // Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held
-        // a second 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
-        // glibc's malloc keeps an arena per thread by default (8 x cores): two keep native memory from growing with them.
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
-        pb.environment().put("JAVA_OPTS", System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS",
-                "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
-                        + " -Djava.net.preferIPv4Stack=true"));
+        Launcher launcher = Launcher.of(commandBuilder(props, System.getProperties()))
+                .addEnvironmentVariable("JBOSS_HOME", jbossHome.toString())
+                // glibc's malloc keeps an arena per thread by default (8 x cores): two keep native memory from growing with them.
+                .addEnvironmentVariable("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"))
+                .setRedirectErrorStream(true)
+                .setDirectory(nodeDir);
         String password = databasePassword(props, System.getProperties());
         if (password != null) {
-            pb.environment().put(DB_PASSWORD_ENV, password); // configure-node.cli: ${env.BATTERYLEDGER_DB_PASSWORD}
+            launcher.addEnvironmentVariable(DB_PASSWORD_ENV, password); // configure-node.cli: ${env.BATTERYLEDGER_DB_PASSWORD}
         }
-        pb.redirectErrorStream(true);
         // What the JVM prints before logging starts: this start's and the previous one's, no more (logs are capped).
         Path console = nodeDir.resolve("log/console.log");
+        Files.createDirectories(console.getParent());
         if (Files.exists(console)) {
             Files.move(console, nodeDir.resolve("log/console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        pb.redirectOutput(ProcessBuilder.Redirect.to(console.toFile()));
-        pb.start();
+        launcher.redirectOutput(console);
+        Process server = launcher.launch();
+        Path tmp = pidFile().resolveSibling("server.pid.tmp");
+        Files.writeString(tmp, Long.toString(server.pid()));
+        Files.move(tmp, pidFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return true;
+    }
+
+    /**
+     * Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held a second
+     * 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
+     * {@code BATTERYLEDGER_JAVA_OPTS} replaces them.
+     */
+    static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
+            + " -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
+
+    /** The server's command line ({@link #commandBuilder}). */
+    List<String> command(java.util.Properties props, java.util.Properties launcher) {
+        return commandBuilder(props, launcher).build();
     }
 
     /**
@@ -97,27 +116,30 @@ public final class NodeProcess {
      * @param props    the node's node.properties
      * @param launcher the launcher's system properties: its batteryledger.* settings reach every node
      */
-    List<String> command(java.util.Properties props, java.util.Properties launcher) {
-        List<String> cmd = new ArrayList<>(List.of(jbossHome.resolve("bin/standalone.sh").toString(),
-                "-Djboss.server.base.dir=" + nodeDir.resolve("server"),
-                "-Djboss.server.log.dir=" + nodeDir.resolve("log"),
+    StandaloneCommandBuilder commandBuilder(java.util.Properties props, java.util.Properties launcher) {
+        StandaloneCommandBuilder b = StandaloneCommandBuilder.of(jbossHome)
+                .setBaseDirectory(nodeDir.resolve("server"))
+                .setJavaOptions(System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS", DEFAULT_JAVA_OPTS).trim().split("\\s+"));
+        b.setLogDirectory(nodeDir.resolve("log"));
+        b.setBindAddressHint("127.0.0.1");
+        b.setBindAddressHint("management", "127.0.0.1");
+        List<String> properties = new ArrayList<>(List.of(
                 "-Dbatteryledger.node.dir=" + nodeDir,
                 "-Djboss.socket.binding.port-offset=" + portOffset,
                 "-Djboss.node.name=" + name,
-                "-Djboss.tx.node.id=" + name,
-                "-Djboss.bind.address=127.0.0.1",
-                "-Djboss.bind.address.management=127.0.0.1"));
-        // The node's database when it is not the default H2 file (node.properties db.*); its password: see below.
+                "-Djboss.tx.node.id=" + name));
+        // The node's database when it is not the default H2 file (node.properties db.*); its password: see above.
         for (String k : List.of("driver", "url", "user")) {
             String v = props.getProperty("db." + k);
             if (v != null) {
-                cmd.add("-Dbatteryledger.db." + k + "=" + v);
+                properties.add("-Dbatteryledger.db." + k + "=" + v);
             }
         }
         // Node settings given to the launcher (batteryledger.log.rotate.size, batteryledger.db.url, ...) reach every node.
         launcher.stringPropertyNames().stream().filter(k -> k.startsWith("batteryledger.") && !k.equals(DB_PASSWORD_PROPERTY)).sorted()
-                .forEach(k -> cmd.add("-D" + k + "=" + launcher.getProperty(k)));
-        return cmd;
+                .forEach(k -> properties.add("-D" + k + "=" + launcher.getProperty(k)));
+        b.addServerArguments(properties);
+        return b;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -131,14 +132,7 @@ final class PartnerProcess {
         if (p.stringPropertyNames().stream().anyMatch(k -> k.startsWith("partner."))) {
             return;
         }
-        p.setProperty("partner.erp.kind", "erp-soap");
-        p.setProperty("partner.erp.url", erpUrl());
-        p.setProperty("partner.cpo.kind", "charging-rest");
-        p.setProperty("partner.cpo.url", chargingUrl());
-        p.setProperty("partner.cpo.period.millis", "2000");
-        p.setProperty("partner.erp.period.millis", "2000");
-        try (var w = Files.newBufferedWriter(nd.propertiesFile(), StandardCharsets.UTF_8)) {
-            p.store(w, "Battery Ledger node");
-        }
+        nd.setProperties(Map.of("partner.erp.kind", "erp-soap", "partner.erp.url", erpUrl(), "partner.erp.period.millis", "2000",
+                "partner.cpo.kind", "charging-rest", "partner.cpo.url", chargingUrl(), "partner.cpo.period.millis", "2000"), List.of());
     }
 }

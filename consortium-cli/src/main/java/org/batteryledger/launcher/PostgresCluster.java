@@ -109,14 +109,9 @@ public final class PostgresCluster {
         if (p.getProperty("db.driver") != null && !url(database).equals(p.getProperty("db.url"))) {
             return; // a database of the operator's own
         }
-        p.setProperty("db.driver", "postgresql");
-        p.setProperty("db.url", url(database));
-        p.setProperty("db.user", USER);
-        p.remove("db.password"); // "-" under trust; a password never goes into node.properties
-        p.setProperty("db.password.file", passwordFile().toString());
-        try (var w = Files.newBufferedWriter(node.propertiesFile(), StandardCharsets.UTF_8)) {
-            p.store(w, "Battery Ledger node");
-        }
+        // "db.password" goes: "-" under trust; a password never goes into node.properties
+        node.setProperties(Map.of("db.driver", "postgresql", "db.url", url(database), "db.user", USER,
+                "db.password.file", passwordFile().toString()), List.of("db.password"));
     }
 
     public void stop() throws IOException, InterruptedException {

@@ -1,17 +1,14 @@
 package org.batteryledger.launcher;
 
+import org.batteryledger.launcher.client.NodeClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +35,6 @@ final class RecordPusher {
     static final int BATTERIES_PER_ROUND = 2;
     static final int SESSIONS_PER_BATTERY = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final Instant MADE = Instant.parse("2025-01-01T00:00:00Z");
 
     private final List<NodeProcess> nodes;
@@ -108,13 +104,10 @@ final class RecordPusher {
                 json.put((String) r.get("recordId"), JSON.writeValueAsString(r));
             }
             json.forEach((id, j) -> pushed.put(id, new Pushed(node.name(), j, Fate.IN_DOUBT)));
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/ledger/api/records"))
-                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                    .header("Authorization", basic(role))
-                    .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", json.values()) + "]", StandardCharsets.UTF_8)).build();
-            HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() == 202) {
-                JsonNode body = JSON.readTree(resp.body());
+            NodeClient.Reply resp = NodeClient.of(node.httpPort(), role, passwords.get(role))
+                    .post(role, "/records", "[" + String.join(",", json.values()) + "]");
+            if (resp.status() == 202) {
+                JsonNode body = resp.json();
                 for (JsonNode a : body.path("accepted")) {
                     String id = a.path("recordId").asText();
                     pushed.put(id, new Pushed(node.name(), json.get(id), Fate.ACKNOWLEDGED));
@@ -124,7 +117,7 @@ final class RecordPusher {
                     String id = r.path("recordId").asText();
                     pushed.put(id, new Pushed(node.name(), json.get(id), Fate.REFUSED));
                 }
-            } else if (resp.statusCode() >= 400 && resp.statusCode() < 600 && resp.statusCode() != 500) {
+            } else if (resp.status() >= 400 && resp.status() < 600 && resp.status() != 500) {
                 // 4xx or 503 (shedding, starting): refused whole, nothing stored
                 json.forEach((id, j) -> pushed.put(id, new Pushed(node.name(), j, Fate.REFUSED)));
             }
@@ -139,9 +132,6 @@ final class RecordPusher {
         return acknowledged;
     }
 
-    private String basic(String role) {
-        return "Basic " + Base64.getEncoder().encodeToString((role + ":" + passwords.get(role)).getBytes(StandardCharsets.UTF_8));
-    }
 
     private Map<String, Object> master(String code) {
         Map<String, Object> m = new LinkedHashMap<>();

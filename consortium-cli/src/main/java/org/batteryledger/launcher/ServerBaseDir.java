@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * {@code standalone/configuration} plus the node's application users. Each node needs its own, so that several
  * servers share one installation.
  */
-public final class ServerBaseDir {
+final class ServerBaseDir {
     public static final String REALM = "ApplicationRealm";
 
     private ServerBaseDir() {

@@ -1,12 +1,13 @@
 package org.batteryledger.launcher;
 
+import org.batteryledger.launcher.client.NodeClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pki.NodeIds;
 import org.batteryledger.core.pki.RevocationReason;
 import org.batteryledger.node.directory.NodeDirectory;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,12 +61,12 @@ final class SignerRevocation {
                 return 1;
             }
         } else {
-            HttpResponse<String> r = governance.send(port, "POST", "/signers/" + fingerprint + "/revocation", body);
-            if (r.statusCode() != 202) {
-                System.err.println("the revocation was refused (" + r.statusCode() + "): " + Governance.JSON.readTree(r.body()).path("detail").asText(r.body()));
+            NodeClient.Reply r = governance.send(port, "POST", "/signers/" + fingerprint + "/revocation", body);
+            if (r.status() != 202) {
+                System.err.println("the revocation was refused (" + r.status() + "): " + r.detail());
                 return 1;
             }
-            String tx = Governance.JSON.readTree(r.body()).path("txHash").asText();
+            String tx = r.json().path("txHash").asText();
             governance.awaitReceipt(port, tx);
             JsonNode receipt = governance.get(port, "/admin/transactions/" + tx);
             if (!receipt.path("ok").asBoolean()) {

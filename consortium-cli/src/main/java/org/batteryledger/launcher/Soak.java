@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * number alone, so threads change the time, never the result (the simulator itself stays single-threaded and pure).
  * Prints each failing seed's replay command and ends with {@code seeds=S violations=V seconds=T}.
  */
-public final class Soak {
+final class Soak {
     /** nodes, Byzantine, crashing: the build's rows. */
     static final int[][] MIXES = {{4, 0, 0}, {4, 1, 0}, {4, 0, 1}, {7, 0, 0}, {7, 2, 0}, {7, 0, 2}, {7, 1, 1}};
     /** Far from the build's seeds (1,000-7,120), so the soak explores new ones. */

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /** The generated users, one per role, kept in {@code users.properties} ({@code name=password}, owner-readable only). */
-public final class Users {
+final class Users {
     public static final List<String> ROLES = List.of("admin", "manufacturer", "charging", "recycler", "auditor");
     private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 

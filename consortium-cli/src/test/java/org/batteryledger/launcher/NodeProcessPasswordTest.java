@@ -21,7 +21,15 @@ class NodeProcessPasswordTest {
     @TempDir
     Path dir;
 
-    private final NodeProcess node = new NodeProcess(Path.of("/opt/wildfly"), Path.of("/c/nodes/node1"), "node1", 1, 100, 8180);
+    private NodeProcess node;
+
+    @org.junit.jupiter.api.BeforeEach
+    void node() throws IOException {
+        Path nodeDir = dir.resolve("nodes/node1");
+        java.nio.file.Files.createDirectories(nodeDir.resolve("server"));
+        java.nio.file.Files.createDirectories(nodeDir.resolve("log"));
+        node = new NodeProcess(Path.of(System.getProperty("jboss.home")), nodeDir, "node1", 1, 100, 8180);
+    }
 
     private static Properties of(String... kv) {
         Properties p = new Properties();
@@ -39,6 +47,11 @@ class NodeProcessPasswordTest {
                 "db.password.file", file.toString());
         Properties launcher = of(NodeProcess.DB_PASSWORD_PROPERTY, "from-the-launcher", "batteryledger.log.rotate.size", "5m");
         List<String> cmd = node.command(props, launcher);
+        // wildfly-launcher's command line: the JVM itself on the node's base directory, loopback only, at its port offset
+        assertTrue(cmd.contains("-Djboss.server.base.dir=" + dir.resolve("nodes/node1/server")), cmd.toString());
+        assertTrue(cmd.contains("-Djboss.server.log.dir=" + dir.resolve("nodes/node1/log")), cmd.toString());
+        assertTrue(cmd.contains("-Djboss.socket.binding.port-offset=100") && cmd.contains("-b=127.0.0.1")
+                && cmd.contains("-bmanagement=127.0.0.1") && cmd.contains("-Xmx512m"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.db.url=jdbc:postgresql://127.0.0.1:5433/node1"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.db.user=ledger"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.log.rotate.size=5m"), cmd.toString());

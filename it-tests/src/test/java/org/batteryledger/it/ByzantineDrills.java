@@ -1,12 +1,12 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.batteryledger.core.crypto.Pem;
 import org.batteryledger.core.crypto.SuiteKeyPair;
 import org.batteryledger.core.crypto.Suites;
-import org.batteryledger.launcher.AddNode;
-import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.NodeProcess;
 import org.batteryledger.node.directory.NodeDirectory;
 
@@ -64,7 +64,7 @@ final class ByzantineDrills {
      */
     void drill(String mode, Set<String> evidence) throws Exception {
         long before = evidenceCount(evidence);
-        assertEquals(0, Main.byzantine(dir, faulty, mode, "300"));
+        Consortium.at(dir).byzantine(faulty, mode, 300);
         try {
             long start = minHeight();
             await().atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -76,7 +76,7 @@ final class ByzantineDrills {
                 assertTrue(rss < MAX_RSS_BYTES, name + " holds " + rss / (1024 * 1024) + " MB resident during the " + mode + " drill");
             }
         } finally {
-            assertEquals(0, Main.byzantine(dir, faulty, "off", "1"));
+            Consortium.at(dir).byzantine(faulty, "off", 1);
         }
     }
 
@@ -93,7 +93,7 @@ final class ByzantineDrills {
     private List<JsonObject> views() throws Exception {
         List<JsonObject> out = new java.util.ArrayList<>();
         for (NodeClient n : honest) {
-            for (JsonValue v : n.get("auditor", "/nodes").json().asJsonArray()) {
+            for (JsonValue v : n.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray()) {
                 if (v.asJsonObject().getString("name").equals(faulty)) {
                     out.add(v.asJsonObject());
                 }
@@ -123,7 +123,7 @@ final class ByzantineDrills {
 
     /** The resident memory of a running node, from /proc (the pid file holds the server's JVM). */
     long rss(String name) throws Exception {
-        NodeProcess p = Main.process(jbossHome, dir.resolve("nodes").resolve(name));
+        NodeProcess p = Consortium.at(dir).node(name);
         Optional<ProcessHandle> h = p.running();
         assertTrue(h.isPresent(), name + " is not running");
         for (String line : Files.readAllLines(Path.of("/proc/" + h.get().pid() + "/status"))) {
@@ -139,8 +139,8 @@ final class ByzantineDrills {
      * its TLS handshake with a validator's peer port completes, and the validator closes the link right after.
      */
     static void anUnregisteredPeerGetsNoLink(Path dir, Path jbossHome, String agency, int peerPort, NodeClient node) throws Exception {
-        AddNode.prepare(dir, agency, "never-registered", jbossHome);
-        AddNode.signCsr(dir, agency, "never-registered");
+        Consortium.at(dir).prepareNode(agency, "never-registered");
+        Consortium.at(dir).signCsr(agency, "never-registered");
         NodeDirectory nd = new NodeDirectory(dir.resolve("nodes/never-registered"));
         var key = SuiteKeyPair.fromPkcs8(Suites.ecdsa(), Pem.readPrivateKey(Files.readString(nd.privateKeyFile()))).jcaPrivateKey();
         KeyStore ks = KeyStore.getInstance("PKCS12");

@@ -1,9 +1,9 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.JsonValue;
-import org.batteryledger.launcher.AddNode;
-import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.Ports;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.junit.jupiter.api.AfterAll;
@@ -201,13 +201,13 @@ class ConsoleBrowserIT {
     @Test
     @Order(2)
     void aSluggishNodeIsFlaggedWithWhy() throws Exception {
-        assertEquals(0, Main.slow(dir, "node3", "1500")); // ./consortium slow node3 1500: node3 re-reads it within 5 s
+        Consortium.at(dir).slow("node3", 1500); // ./consortium slow node3 1500: node3 re-reads it within 5 s
         try {
             // Blocks keep coming (a harmless parameter set to its current value) until node0 sees node3 sluggish.
             NodeClient node0 = nodes.get(0);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
-                return node0.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+                return node0.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                         .anyMatch(n -> n.getString("name").equals("node3") && n.getString("status").equals("sluggish")
                                 && n.getString("reason").startsWith("slow link"));
             });
@@ -222,7 +222,7 @@ class ConsoleBrowserIT {
                     "an auditor gets no action buttons");
             assertFalse(browser.findElements(By.cssSelector("#node-table td.id button.copy")).isEmpty(), "but ids to copy");
         } finally {
-            assertEquals(0, Main.slow(dir, "node3", "off"));
+            Consortium.at(dir).slow("node3", 0);
         }
     }
 
@@ -404,7 +404,7 @@ class ConsoleBrowserIT {
     void addANodeThroughTheFlowApprovedOnAnotherAgencysConsole() throws Exception {
         // On the new node's host: its key and CSR (./consortium prepare-node); the key stays in its keystore.
         Path jbossHome = Path.of(System.getProperty("jboss.home"));
-        AddNode.Prepared prepared = AddNode.prepare(dir, "agency-a", "node4", jbossHome);
+        var prepared = Consortium.at(dir).prepareNode("agency-a", "node4");
         logIn(0, "admin");
         browser.get(console(0) + "#/nodes");
         WebElement csr = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("csr-pem")));
@@ -423,7 +423,7 @@ class ConsoleBrowserIT {
         assertTrue(browser.findElement(By.id("csr-summary")).getText().contains(prepared.nodeId().value()));
 
         // Where agency-a's CA key is kept: the certificate, pasted back into the page.
-        AddNode.signCsr(dir, "agency-a", "node4");
+        Consortium.at(dir).signCsr("agency-a", "node4");
         browser.findElement(By.id("certificate-pem")).sendKeys(Files.readString(new NodeDirectory(prepared.nodeDir()).nodeCertificateFile()));
         browser.findElement(By.id("propose-node")).click();
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-request-steps li.done[data-step='proposal']")));
@@ -448,9 +448,9 @@ class ConsoleBrowserIT {
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#node-request-steps li.done[data-step='registered']")));
 
         // The operator starts the node on its host; it links, syncs and signs.
-        var process = Main.process(jbossHome, prepared.nodeDir());
+        var process = Consortium.at(dir).node(prepared.name());
         assertTrue(process.start(Path.of(System.getProperty("it.ear"))));
-        assertTrue(Main.waitUntilServing(process, users().getProperty("admin")));
+        assertTrue(Consortium.waitUntilServing(process, users().getProperty("admin")));
         NodeClient node0 = nodes.get(0);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
             node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
@@ -466,7 +466,7 @@ class ConsoleBrowserIT {
     void demoteASluggishNodeToObserverWithItsOutcomeOnChain() throws Exception {
         logIn(0, "admin");
         browser.get(console(0) + "#/nodes");
-        String node3 = nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+        String node3 = nodes.get(0).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                 .filter(n -> n.getString("name").equals("node3")).findFirst().orElseThrow().getString("id");
         waiting().until(d -> {
             openActions("node3").findElement(By.cssSelector("button.demote")).click();

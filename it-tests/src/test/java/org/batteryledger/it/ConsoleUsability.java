@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonValue;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -40,7 +41,7 @@ final class ConsoleUsability {
 
     void check(String console, NodeClient node) throws Exception {
         browser.get(console + "#/nodes");
-        String node1 = node.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+        String node1 = node.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                 .filter(n -> n.getString("name").equals("node1")).findFirst().orElseThrow().getString("id");
         idShortenedAndCopiedWhole("node1", node1, console.substring(0, console.indexOf("/ledger/")));
         actionsMenuByKeyboard(node1);

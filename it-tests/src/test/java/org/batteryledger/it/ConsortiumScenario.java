@@ -1,9 +1,9 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.batteryledger.launcher.AddNode;
-import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.NodeProcess;
 import org.batteryledger.launcher.Ports;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +49,7 @@ abstract class ConsortiumScenario {
         System.setProperty("batteryledger.log.rotate.size", "16k");
         System.setProperty("batteryledger.log.max.backups", "2");
 
-        assertEquals(0, Main.up(dir, 4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS, db));
+        assertEquals(0, Consortium.at(dir).up(4, "ecdsa-p256-sha256", jbossHome, Path.of(System.getProperty("it.ear")), PORTS, db, null));
         for (int i = 0; i < 4; i++) {
             nodes.add(new NodeClient(PORTS.http(i), dir));
         }
@@ -71,18 +71,18 @@ abstract class ConsortiumScenario {
         System.clearProperty("batteryledger.log.rotate.size");
         System.clearProperty("batteryledger.log.max.backups");
         if (dir != null) {
-            Main.down(dir);
+            Consortium.at(dir).down();
         }
     }
 
     private static NodeProcess process(int i) throws Exception {
-        return Main.process(jbossHome, dir.resolve("nodes/node" + i));
+        return Consortium.at(dir).node("node" + i);
     }
 
     private static String propose(NodeClient node, String json) throws Exception {
         NodeClient.Reply r = node.post("admin", "/admin/proposals", json);
         assertEquals(202, r.status(), r.body());
-        return r.object().getString("txHash");
+        return r.as(Jsonp::object).getString("txHash");
     }
 
     private static long awaitHeight(List<NodeClient> on, long atLeast) {
@@ -91,7 +91,7 @@ abstract class ConsortiumScenario {
     }
 
     private static int indexOf(String nodeId) throws Exception {
-        for (JsonValue v : nodes.get(0).get("auditor", "/nodes").json().asJsonArray()) {
+        for (JsonValue v : nodes.get(0).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray()) {
             JsonObject n = v.asJsonObject();
             if (n.getString("id").equals(nodeId)) {
                 return n.getInt("idx");
@@ -106,11 +106,11 @@ abstract class ConsortiumScenario {
         long before = nodes.get(0).height();
         propose(nodes.get(0), "{\"action\":\"set-parameter\",\"name\":\"maxBlockTxs\",\"value\":2000}");
         long h = awaitHeight(nodes, before + 1);
-        JsonObject block = nodes.get(2).get("auditor", "/blocks/" + h).object();
+        JsonObject block = nodes.get(2).get("auditor", "/blocks/" + h).as(Jsonp::object);
         assertTrue(block.getJsonArray("commitCertificate").size() >= 3, "a quorum of 3 of 4 seals: " + block);
         String hash = block.getString("hash");
         for (NodeClient n : nodes) {
-            assertEquals(hash, n.get("auditor", "/blocks/" + h).object().getString("hash"), "every node holds the same block");
+            assertEquals(hash, n.get("auditor", "/blocks/" + h).as(Jsonp::object).getString("hash"), "every node holds the same block");
         }
     }
 
@@ -137,21 +137,21 @@ abstract class ConsortiumScenario {
         NodeProcess node3 = process(3);
         assertTrue(node3.kill());
         await().atMost(Duration.ofSeconds(60)).until(() -> node3.running().isEmpty());
-        JsonObject partial = nodes.get(2).get("recycler", "/batteries/" + story.code).object();
+        JsonObject partial = nodes.get(2).get("recycler", "/batteries/" + story.code).as(Jsonp::object);
         assertFalse(partial.getBoolean("complete"), partial.toString());
         assertEquals(List.of("node3"), partial.getJsonArray("missing").getValuesAs(jakarta.json.JsonString::getString));
         assertEquals(3, partial.getJsonArray("sessions").size(), "node1's three sessions, verified: " + partial);
         story.withAMemberStoppedOnlyAPartialValuationIsIssued();
         story.changeRecordInH2(dir.resolve("nodes/node3/data/ledger"), "a-" + story.run + "-1");
         assertTrue(node3.start(dir.resolve("nodes/node3/server/deployments/battery-ledger.ear")));
-        assertTrue(Main.waitUntilServing(node3, nodes.get(0).password("admin")));
+        assertTrue(Consortium.waitUntilServing(node3, nodes.get(0).password("admin")));
         story.changedRecordFailsAtItsHolder("a-" + story.run + "-1", "node3");
     }
 
     @Test
     @Order(3)
     void theOthersGoOnAfterThePrimaryIsKilledAndItCatchesUpAfterRestart() throws Exception {
-        int primary = indexOf(nodes.get(0).get("auditor", "/chain").object().getString("primary"));
+        int primary = indexOf(nodes.get(0).get("auditor", "/chain").as(Jsonp::object).getString("primary"));
         NodeProcess victim = process(primary);
         assertTrue(victim.kill(), "node" + primary + " was running");
         await().atMost(Duration.ofSeconds(60)).until(() -> victim.running().isEmpty());
@@ -161,11 +161,11 @@ abstract class ConsortiumScenario {
         long before = survivors.get(0).height();
         propose(survivors.get(0), "{\"action\":\"add-agency\",\"name\":\"agency-d\"}");
         long h = awaitHeight(survivors, before + 1);
-        JsonObject block = survivors.get(0).get("auditor", "/blocks/" + h).object();
+        JsonObject block = survivors.get(0).get("auditor", "/blocks/" + h).as(Jsonp::object);
         assertTrue(block.getInt("certificateView") >= 1, "the block after the primary's crash commits after a view change: " + block);
 
         assertTrue(victim.start(dir.resolve("nodes/node" + primary + "/server/deployments/battery-ledger.ear")));
-        assertTrue(Main.waitUntilServing(victim, nodes.get(0).password("admin")));
+        assertTrue(Consortium.waitUntilServing(victim, nodes.get(0).password("admin")));
         awaitHeight(List.of(nodes.get(primary)), h);
     }
 
@@ -174,19 +174,19 @@ abstract class ConsortiumScenario {
     void aRevokedNodeIsDisconnectedAndFallsBehind() throws Exception {
         // Node 3 (agency-a) is revoked by governance: agency-a proposes, agency-b approves: a majority of the 3 agencies
         // (the agency-d proposal of the previous test is still open: one approval of the two it needs).
-        JsonObject victim = nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+        JsonObject victim = nodes.get(0).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                 .filter(n -> n.getString("name").equals("node3")).findFirst().orElseThrow();
         String proposal = propose(nodes.get(0), "{\"action\":\"revoke\",\"nodeId\":\"" + victim.getString("id") + "\"}");
         await().atMost(COMMIT_WITHIN).until(() -> nodes.get(1).get("admin", "/admin/transactions/" + proposal).status() == 200);
         NodeClient.Reply approval = nodes.get(1).post("admin", "/admin/proposals/" + proposal + "/approvals", null);
         assertEquals(202, approval.status(), approval.body());
-        String approvalTx = approval.object().getString("txHash");
+        String approvalTx = approval.as(Jsonp::object).getString("txHash");
         // The node asked next must have committed the approval itself: it answers from its own state.
         await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("admin", "/admin/transactions/" + approvalTx).status() == 200
                 && nodes.get(2).get("admin", "/admin/transactions/" + approvalTx).status() == 200);
         NodeClient.Reply again = nodes.get(2).post("admin", "/admin/proposals/" + proposal + "/approvals", null);
         assertEquals(422, again.status(), "an executed proposal takes no more approvals: " + again.body());
-        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("auditor", "/nodes").json().asJsonArray().stream()
+        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(0).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream()
                 .map(JsonValue::asJsonObject).noneMatch(n -> n.getString("name").equals("node3")));
 
         long revokedAt = nodes.get(3).height();
@@ -196,19 +196,19 @@ abstract class ConsortiumScenario {
         long h = awaitHeight(others, before + 1);
         assertTrue(nodes.get(3).height() < h, "the revoked node must not receive the blocks committed after its revocation (it holds "
                 + nodes.get(3).height() + ", the others " + h + ", it was at " + revokedAt + ")");
-        assertEquals(3, nodes.get(0).get("auditor", "/chain").object().getJsonArray("validators").size());
+        assertEquals(3, nodes.get(0).get("auditor", "/chain").as(Jsonp::object).getJsonArray("validators").size());
     }
 
     @Test
     @Order(5)
     void aNodeAddedWithAddNodeSignsCommitCertificates() throws Exception {
         // AddNode returns 0 only once the new node's seal is in a commit certificate.
-        assertEquals(0, AddNode.run(dir, "agency-b", "node4", jbossHome, Path.of(System.getProperty("it.ear"))));
+        assertEquals(0, Consortium.at(dir).addNode("agency-b", "node4", Path.of(System.getProperty("it.ear"))));
         NodeClient added = new NodeClient(PORTS.http(4), dir);
-        JsonObject chain = nodes.get(0).get("auditor", "/chain").object();
+        JsonObject chain = nodes.get(0).get("auditor", "/chain").as(Jsonp::object);
         assertEquals(4, chain.getJsonArray("validators").size(), "node0, node1, node2 and the new node4: " + chain);
         awaitHeight(List.of(added), nodes.get(0).height());
-        assertTrue(added.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+        assertTrue(added.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                 .anyMatch(n -> n.getString("name").equals("node4") && n.getJsonNumber("blockNumber").longValue() > 0));
     }
 
@@ -267,7 +267,7 @@ abstract class ConsortiumScenario {
         await().atMost(COMMIT_WITHIN).until(() -> node4.get("auditor", "/health").status() == 200);
         assertFalse(node4.get("auditor", "/health").body().contains("pausedBecause"), "a resumed replica says no pause");
         for (NodeClient n : honest) {
-            JsonObject seen = n.get("auditor", "/nodes").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+            JsonObject seen = n.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                     .filter(x -> x.getString("name").equals("node4")).findFirst().orElseThrow();
             assertFalse(seen.containsKey("evidence") && seen.getJsonObject("evidence").getJsonObject("faults").containsKey("EQUIVOCATION"),
                     "node4 contradicted itself after its pause and resume: " + seen);
@@ -303,6 +303,6 @@ abstract class ConsortiumScenario {
     void withPostgresStoppedTheNodesRefuseWritesAndRecoverByThemselves() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("postgres"), "the PostgreSQL consortium's database is stopped");
         List<NodeClient> validators = List.of(nodes.get(0), nodes.get(1), nodes.get(2), new NodeClient(PORTS.http(4), dir));
-        new StoreOutages().databaseStopped(validators, new org.batteryledger.launcher.PostgresCluster(dir, PORTS));
+        new StoreOutages().databaseStopped(validators, Consortium.at(dir).postgres(PORTS));
     }
 }

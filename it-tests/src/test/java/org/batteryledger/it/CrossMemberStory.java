@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -49,7 +50,7 @@ final class CrossMemberStory {
 
     static JsonArray rejected(NodeClient.Reply r) {
         assertEquals(202, r.status(), r.body());
-        return r.object().getJsonArray("rejected");
+        return r.as(Jsonp::object).getJsonArray("rejected");
     }
 
     static String reason(NodeClient.Reply r) {
@@ -63,7 +64,7 @@ final class CrossMemberStory {
         NodeClient.Reply p = nodes.get(1).post("admin", "/admin/proposals",
                 "{\"action\":\"set-member\",\"agency\":\"agency-b\",\"kinds\":[\"charging\",\"manufacturer\"],\"parties\":[\"ChargeCo B\"]}");
         assertEquals(202, p.status(), p.body());
-        String tx = p.object().getString("txHash");
+        String tx = p.as(Jsonp::object).getString("txHash");
         await().atMost(WITHIN).until(() -> nodes.get(2).get("admin", "/admin/transactions/" + tx).status() == 200);
         assertEquals(202, nodes.get(2).post("admin", "/admin/proposals/" + tx + "/approvals", null).status());
         await().atMost(WITHIN).until(() -> nodes.stream().allMatch(n -> agencyB(n).getJsonArray("parties").size() == 1));
@@ -72,7 +73,7 @@ final class CrossMemberStory {
 
     private static JsonObject agencyB(NodeClient n) {
         try {
-            return n.get("auditor", "/agencies").json().asJsonArray().stream().map(JsonValue::asJsonObject)
+            return n.get("auditor", "/agencies").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                     .filter(a -> a.getString("agency").equals("agency-b")).findFirst().orElseThrow();
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -83,7 +84,7 @@ final class CrossMemberStory {
     void recordsAtThreeMembers() throws Exception {
         assertTrue(rejected(nodes.get(0).post("manufacturer", "/records", "[" + battery("erp-" + run, code, "CATL") + "]")).isEmpty());
         await().atMost(WITHIN).until(() -> nodes.get(1).get("auditor", "/batteries/" + code).status() == 200
-                && !nodes.get(1).get("auditor", "/batteries/" + code).object().isNull("registration"));
+                && !nodes.get(1).get("auditor", "/batteries/" + code).as(Jsonp::object).isNull("registration"));
         String s1 = "[" + session("b-" + run + "-1", code, "ChargeCo B", day(0, 8), day(0, 9)) + ","
                 + session("b-" + run + "-2", code, "ChargeCo B", day(2, 8), day(2, 9)) + ","
                 + session("b-" + run + "-3", code, "ChargeCo B", day(4, 8), day(4, 9)) + "]";
@@ -121,7 +122,7 @@ final class CrossMemberStory {
 
     /** node2 (the recycler) sees every member's records of the battery, each verified and marked with its holder. */
     JsonObject recyclerSeesTheWholeHistory() throws Exception {
-        JsonObject view = nodes.get(2).get("recycler", "/batteries/" + code).object();
+        JsonObject view = nodes.get(2).get("recycler", "/batteries/" + code).as(Jsonp::object);
         assertTrue(view.getBoolean("complete"), view.toString());
         assertEquals("node0", view.getJsonObject("masterHolder").getString("node"));
         assertTrue(view.getJsonObject("masterHolder").getBoolean("verified"), view.toString());
@@ -133,9 +134,9 @@ final class CrossMemberStory {
         assertTrue(sessions.stream().allMatch(s -> s.asJsonObject().getJsonObject("holder").getBoolean("verified")), view.toString());
         assertEquals(1.5, view.getJsonNumber("equivalentFullCycles").doubleValue(), 1e-9, "5 sessions of 0.6 depth, halved");
         assertTrue(view.getJsonArray("failed").isEmpty());
-        JsonObject paged = nodes.get(2).get("recycler", "/batteries/" + code + "?limit=2").object();
+        JsonObject paged = nodes.get(2).get("recycler", "/batteries/" + code + "?limit=2").as(Jsonp::object);
         assertEquals(2, paged.getJsonArray("sessions").size());
-        JsonObject next = nodes.get(2).get("recycler", "/batteries/" + code + "?limit=2&cursor=" + paged.getString("nextCursor")).object();
+        JsonObject next = nodes.get(2).get("recycler", "/batteries/" + code + "?limit=2&cursor=" + paged.getString("nextCursor")).as(Jsonp::object);
         assertEquals(sessions.getJsonObject(2).getString("hash"), next.getJsonArray("sessions").getJsonObject(0).getString("hash"));
         return view;
     }
@@ -144,23 +145,23 @@ final class CrossMemberStory {
     void recyclerVerifiesRecordsItDoesNotHold() throws Exception {
         String held = session("b-" + run + "-2", code, "ChargeCo B", day(2, 8), day(2, 9));
         NodeClient.Reply ok = nodes.get(2).post("recycler", "/records/verify", held);
-        assertTrue(ok.object().getBoolean("valid"), ok.body());
-        assertTrue(ok.object().getString("reason").endsWith("held by node1 (agency-b)"), ok.body());
-        assertFalse(ok.object().isNull("proof"));
+        assertTrue(ok.as(Jsonp::object).getBoolean("valid"), ok.body());
+        assertTrue(ok.as(Jsonp::object).getString("reason").endsWith("held by node1 (agency-b)"), ok.body());
+        assertFalse(ok.as(Jsonp::object).isNull("proof"));
         NodeClient.Reply changed = nodes.get(2).post("recycler", "/records/verify", held.replace("12.6", "16.2"));
-        assertFalse(changed.object().getBoolean("valid"), changed.body());
-        assertTrue(changed.object().getString("reason").startsWith("no member node holds a record with hash"), changed.body());
+        assertFalse(changed.as(Jsonp::object).getBoolean("valid"), changed.body());
+        assertTrue(changed.as(Jsonp::object).getString("reason").startsWith("no member node holds a record with hash"), changed.body());
     }
 
     /** agency-b (a charging operator that charged the battery) reads its master data, not agency-a's sessions: said, and logged. */
     void aPolicyRefusalIsExplicitAndLogged() throws Exception {
-        JsonObject view = nodes.get(1).get("charging", "/batteries/" + code).object();
+        JsonObject view = nodes.get(1).get("charging", "/batteries/" + code).as(Jsonp::object);
         assertEquals("node0", view.getJsonObject("masterHolder").getString("node"), "it charged the battery: master data is disclosed");
         List<String> refusals = view.getJsonArray("refusals").getValuesAs(jakarta.json.JsonString::getString);
         assertTrue(refusals.stream().anyMatch(r -> r.startsWith("node3: policy: agency-b (manufacturer, charging) may not read the sessions of battery "
                 + code)), refusals.toString());
         assertTrue(view.getJsonArray("sessions").stream().allMatch(s -> s.asJsonObject().getJsonObject("holder").getString("node").equals("node1")));
-        JsonArray log = nodes.get(3).get("auditor", "/disclosures").json().asJsonArray();
+        JsonArray log = nodes.get(3).get("auditor", "/disclosures").as(Jsonp::structure).asJsonArray();
         assertTrue(log.stream().map(JsonValue::asJsonObject).anyMatch(d -> d.getString("askerAgency").equals("agency-b")
                 && d.getString("subject").equals(code) && d.getString("refused").contains("may not read the sessions")), log.toString());
         assertTrue(log.stream().map(JsonValue::asJsonObject).anyMatch(d -> d.getString("askerAgency").equals("agency-c")
@@ -188,8 +189,8 @@ final class CrossMemberStory {
 
     void changedRecordFailsAtItsHolder(String recordId, String holder) throws Exception {
         // node2 redials the restarted holder with backoff: until then the view names it as not answering.
-        await().atMost(WITHIN).until(() -> nodes.get(2).get("recycler", "/batteries/" + code).object().getBoolean("complete"));
-        JsonObject view = nodes.get(2).get("recycler", "/batteries/" + code).object();
+        await().atMost(WITHIN).until(() -> nodes.get(2).get("recycler", "/batteries/" + code).as(Jsonp::object).getBoolean("complete"));
+        JsonObject view = nodes.get(2).get("recycler", "/batteries/" + code).as(Jsonp::object);
         assertTrue(view.getBoolean("complete"), view.toString());
         JsonArray failed = view.getJsonArray("failed");
         assertEquals(1, failed.size(), view.toString());
@@ -208,12 +209,12 @@ final class CrossMemberStory {
     void recyclerValuesFromEveryMembersEvidence(java.nio.file.Path consortiumDir) throws Exception {
         NodeClient.Reply r = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\"}");
         assertEquals(201, r.status(), r.body());
-        JsonObject evidence = r.object().getJsonObject("certificate").getJsonObject("evidence");
+        JsonObject evidence = r.as(Jsonp::object).getJsonObject("certificate").getJsonObject("evidence");
         assertEquals(6, evidence.getInt("records"), "the master record and five sessions: " + evidence);
         assertEquals(java.util.Map.of("node0", 1, "node1", 3, "node3", 2), evidence.getJsonArray("holders").stream().map(JsonValue::asJsonObject)
                 .collect(java.util.stream.Collectors.toMap(h -> h.getString("node"), h -> h.getInt("records"))));
         assertTrue(evidence.getJsonObject("completeness").getBoolean("complete"), evidence.toString());
-        String id = r.object().getString("certificateId");
+        String id = r.as(Jsonp::object).getString("certificateId");
         java.net.http.HttpResponse<byte[]> cms = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(nodes.get(2).api() + "/valuations/" + id)).header("Accept", "application/pkcs7-mime")
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("auditor:" + nodes.get(2).password("auditor"))
@@ -234,13 +235,13 @@ final class CrossMemberStory {
     void withAMemberStoppedOnlyAPartialValuationIsIssued() throws Exception {
         NodeClient.Reply refused = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\"}");
         assertEquals(409, refused.status(), refused.body());
-        assertTrue(refused.object().getString("detail").contains("not answering: node3"), refused.body());
+        assertTrue(refused.as(Jsonp::object).getString("detail").contains("not answering: node3"), refused.body());
         NodeClient.Reply partial = nodes.get(2).post("recycler", "/valuations", "{\"batteryCode\":\"" + code + "\",\"partial\":true}");
         assertEquals(201, partial.status(), partial.body());
-        JsonObject completeness = partial.object().getJsonObject("certificate").getJsonObject("evidence").getJsonObject("completeness");
+        JsonObject completeness = partial.as(Jsonp::object).getJsonObject("certificate").getJsonObject("evidence").getJsonObject("completeness");
         assertFalse(completeness.getBoolean("complete"));
         assertTrue(completeness.getBoolean("partial"));
         assertEquals(List.of("node3"), completeness.getJsonArray("missingHolders").getValuesAs(jakarta.json.JsonString::getString));
-        assertEquals(4, partial.object().getJsonObject("certificate").getJsonObject("evidence").getInt("records"));
+        assertEquals(4, partial.as(Jsonp::object).getJsonObject("certificate").getJsonObject("evidence").getInt("records"));
     }
 }

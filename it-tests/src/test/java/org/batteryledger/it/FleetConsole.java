@@ -1,10 +1,11 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.batteryledger.launcher.Main;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -135,7 +136,7 @@ final class FleetConsole {
         List<Double> down = column(ui.browser(), "soh");
         assertOrdered(down, true);
         JsonValue top = node2.get("recycler", "/batteries?limit=1&sort=-stateOfHealth&filter="
-                + java.net.URLEncoder.encode(filter(), StandardCharsets.UTF_8)).json().asJsonArray().get(0);
+                + java.net.URLEncoder.encode(filter(), StandardCharsets.UTF_8)).as(Jsonp::structure).asJsonArray().get(0);
         assertEquals(top.asJsonObject().getJsonNumber("stateOfHealth").doubleValue(), down.get(0), 1e-9);
         ui.browser().findElement(By.id("fleet-next")).click();
         ui.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet-count"), "51–100 of " + FLEET));
@@ -160,16 +161,16 @@ final class FleetConsole {
         HeadlessChromium.screenshot(ui.browser(), ui.out().resolve("lot-progress.png"));
 
         // node2 crashes half-way; started again, it resumes the lot.
-        var node2 = Main.process(Path.of(System.getProperty("jboss.home")), ui.dir().resolve("nodes/node2"));
+        var node2 = Consortium.at(ui.dir()).node("node2");
         assertTrue(node2.kill());
         await().atMost(WAIT).until(() -> node2.running().isEmpty());
         assertTrue(node2.start(Path.of(System.getProperty("it.ear"))));
-        assertTrue(Main.waitUntilServing(node2, nodes.get(2).password("admin")));
+        assertTrue(Consortium.waitUntilServing(node2, nodes.get(2).password("admin")));
         ui.logIn(2, "recycler");
         ui.browser().get(ui.console(2) + "#/batteries");
         ui.waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#lot-table tr[data-lot='" + lotId + "'] a"))).click();
         ui.waiting().until(ExpectedConditions.textToBe(By.id("lot-status"), "Done."));
-        JsonValue lot = nodes.get(2).get("recycler", "/valuations/lots/" + lotId).json();
+        JsonValue lot = nodes.get(2).get("recycler", "/valuations/lots/" + lotId).as(Jsonp::structure);
         assertEquals(NMC, lot.asJsonObject().getInt("valued"), lot.toString());
         assertTrue(ui.waiting().until(d -> d.findElement(By.id("lot-value")).getText()).startsWith("Lot value "));
 
@@ -209,7 +210,7 @@ final class FleetConsole {
     /** Until node2 assessed the whole fleet from verified evidence. */
     void awaitAssessed(NodeClient recyclerNode, Duration within) {
         String q = "/batteries/summary?filter=" + java.net.URLEncoder.encode(filter() + ";evidence==verified", java.nio.charset.StandardCharsets.UTF_8);
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> recyclerNode.get("recycler", q).object().getInt("count") == FLEET);
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> recyclerNode.get("recycler", q).as(Jsonp::object).getInt("count") == FLEET);
     }
 
     static long sum(ChromeDriver browser, String css) {
@@ -239,7 +240,7 @@ final class FleetConsole {
      */
     static void assertValuedOnce(NodeClient node2, List<String[]> report) throws Exception {
         for (String[] row : report) {
-            List<JsonObject> issued = node2.get("recycler", "/valuations?batteryCode=" + row[1]).json().asJsonArray().stream()
+            List<JsonObject> issued = node2.get("recycler", "/valuations?batteryCode=" + row[1]).as(Jsonp::structure).asJsonArray().stream()
                     .map(JsonValue::asJsonObject).toList();
             assertEquals(1, issued.size(), row[1] + " has " + issued.size() + " certificates");
             assertEquals(row[3], issued.get(0).getString("certificateId"));

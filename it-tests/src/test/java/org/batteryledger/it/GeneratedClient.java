@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.json.JsonObject;
@@ -61,7 +62,7 @@ final class GeneratedClient {
     void descriptionListsEveryPath() throws Exception {
         NodeClient.Reply served = node.get("auditor", "/openapi");
         assertEquals(200, served.status(), served.body());
-        JsonObject doc = served.object();
+        JsonObject doc = served.as(Jsonp::object);
         assertTrue(doc.getString("openapi").startsWith("3."), doc.getString("openapi"));
         assertEquals(PUBLIC_PATHS, new TreeSet<>(doc.getJsonObject("paths").keySet()));
         assertEquals("/ledger", doc.getJsonArray("servers").getJsonObject(0).getString("url"));
@@ -85,7 +86,7 @@ final class GeneratedClient {
      * records add {@code type}, which SOAP says by the element's name).
      */
     void wsdlAndOpenApiUseTheSameFieldNames() throws Exception {
-        JsonObject schemas = node.get("auditor", "/openapi").object().getJsonObject("components").getJsonObject("schemas");
+        JsonObject schemas = node.get("auditor", "/openapi").as(Jsonp::object).getJsonObject("components").getJsonObject("schemas");
         org.w3c.dom.Document wsdl = javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder()
                 .parse(java.nio.file.Path.of("../web-admin/src/main/webapp/WEB-INF/wsdl/BatteryLedger.wsdl").toFile());
         org.w3c.dom.NodeList types = wsdl.getElementsByTagNameNS("http://www.w3.org/2001/XMLSchema", "complexType");

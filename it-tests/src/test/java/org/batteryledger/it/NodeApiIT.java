@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -75,12 +76,12 @@ class NodeApiIT {
     void chainAndNodeListDescribeTheConsortium() throws Exception {
         NodeClient.Reply chain = call("auditor", "GET", "/chain", null);
         assertEquals(200, chain.status(), chain.body());
-        JsonObject c = chain.json().asJsonObject();
+        JsonObject c = chain.as(Jsonp::structure).asJsonObject();
         assertEquals(1, c.getJsonArray("validators").size());
         assertEquals(0, c.getInt("f"));
         assertEquals(64, c.getString("headHash").length());
 
-        JsonArray nodes = (call("recycler", "GET", "/nodes", null)).json().asJsonArray();
+        JsonArray nodes = (call("recycler", "GET", "/nodes", null)).as(Jsonp::structure).asJsonArray();
         assertEquals(1, nodes.size());
         JsonObject n = nodes.getJsonObject(0);
         assertEquals("node0", n.getString("name"));
@@ -95,21 +96,21 @@ class NodeApiIT {
         NodeClient.Reply submitted = call("admin", "POST", "/admin/proposals",
                 "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":500}");
         assertEquals(202, submitted.status(), submitted.body());
-        String txHash = submitted.json().asJsonObject().getString("txHash");
+        String txHash = submitted.as(Jsonp::structure).asJsonObject().getString("txHash");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> call("admin", "GET", "/admin/transactions/" + txHash, null).status() == 200);
-        JsonObject receipt = (call("admin", "GET", "/admin/transactions/" + txHash, null)).json().asJsonObject();
+        JsonObject receipt = (call("admin", "GET", "/admin/transactions/" + txHash, null)).as(Jsonp::structure).asJsonObject();
         assertTrue(receipt.getBoolean("ok"), receipt.toString());
         long height = receipt.getJsonNumber("height").longValue();
 
-        JsonObject block = (call("auditor", "GET", "/blocks/" + height, null)).json().asJsonObject();
+        JsonObject block = (call("auditor", "GET", "/blocks/" + height, null)).as(Jsonp::structure).asJsonObject();
         assertEquals(height, block.getJsonNumber("height").longValue());
         JsonArray txs = block.getJsonArray("transactions");
         assertTrue(txs.stream().map(JsonValue::asJsonObject).anyMatch(t -> t.getString("hash").equals(txHash)), block.toString());
         assertEquals(1, block.getJsonArray("commitCertificate").size(), "one validator: a quorum of one seal");
 
-        JsonArray proposals = (call("admin", "GET", "/admin/proposals", null)).json().asJsonArray();
+        JsonArray proposals = (call("admin", "GET", "/admin/proposals", null)).as(Jsonp::structure).asJsonArray();
         assertTrue(proposals.stream().map(JsonValue::asJsonObject)
                 .anyMatch(p -> p.getString("id").equals(txHash) && p.getString("status").equals("executed")), proposals.toString());
     }
@@ -119,7 +120,7 @@ class NodeApiIT {
         NodeClient.Reply badHeight = call("auditor", "GET", "/blocks/abc", null);
         assertEquals(400, badHeight.status());
         assertTrue(badHeight.contentType().startsWith("application/problem+json"), badHeight.contentType());
-        assertTrue(badHeight.json().asJsonObject().getString("detail").contains("whole number"), badHeight.body());
+        assertTrue(badHeight.as(Jsonp::structure).asJsonObject().getString("detail").contains("whole number"), badHeight.body());
 
         assertEquals(404, call("auditor", "GET", "/blocks/999999", null).status());
 
@@ -128,11 +129,11 @@ class NodeApiIT {
 
         NodeClient.Reply unknownParam = call("admin", "POST", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"bogus\",\"value\":1}");
         assertEquals(422, unknownParam.status(), unknownParam.body());
-        assertTrue(unknownParam.json().asJsonObject().getString("detail").contains("unknown parameter bogus"), unknownParam.body());
+        assertTrue(unknownParam.as(Jsonp::structure).asJsonObject().getString("detail").contains("unknown parameter bogus"), unknownParam.body());
 
         NodeClient.Reply missing = call("admin", "POST", "/admin/proposals", "{\"action\":\"remove-node\"}");
         assertEquals(400, missing.status(), missing.body());
-        assertTrue(missing.json().asJsonObject().getString("detail").contains("nodeId"), missing.body());
+        assertTrue(missing.as(Jsonp::structure).asJsonObject().getString("detail").contains("nodeId"), missing.body());
     }
 
     // CONTRACT.md: no answer carries a stack trace or an exception's class (issue 14): what the JAX-RS runtime raises too.
@@ -147,7 +148,7 @@ class NodeApiIT {
                 call("auditor", "DELETE", "/chain", null), call("auditor", "GET", "/no-such-thing", null), call("auditor", "GET", "/blocks/abc", null))) {
             assertTrue(r.status() >= 400 && r.status() < 500, r.status() + " " + r.body());
             assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType() + " " + r.body());
-            assertFalse(r.json().asJsonObject().getString("detail").isBlank(), r.body());
+            assertFalse(r.as(Jsonp::structure).asJsonObject().getString("detail").isBlank(), r.body());
             assertFalse(java.matcher(r.body()).find(), "a Java name in " + r.body());
         }
     }
@@ -243,7 +244,7 @@ class NodeApiIT {
         // A record with such a number is refused by name in the submission's answer, and nothing of it is stored.
         NodeClient.Reply submitted = call("manufacturer", "POST", "/records", "[" + record + "]");
         assertTrue(submitted.body().contains("field 'note' holds 2E+308, beyond the range of an IEEE double"), submitted.body());
-        assertEquals(0, submitted.object().getJsonArray("accepted").size(), submitted.body());
+        assertEquals(0, submitted.as(Jsonp::object).getJsonArray("accepted").size(), submitted.body());
         assertEquals(404, call("auditor", "GET", "/records/hostile-1", null).status());
     }
 
@@ -251,8 +252,8 @@ class NodeApiIT {
     void healthAndPrometheusMetricsDescribeTheNode() throws Exception {
         NodeClient.Reply health = call("auditor", "GET", "/health", null);
         assertEquals(200, health.status(), health.body());
-        assertEquals("UP", health.json().asJsonObject().getString("status"));
-        assertTrue(health.object().getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+        assertEquals("UP", health.as(Jsonp::structure).asJsonObject().getString("status"));
+        assertTrue(health.as(Jsonp::object).getJsonArray("checks").stream().map(JsonValue::asJsonObject)
                         .anyMatch(c -> c.getString("name").equals("routes") && c.getString("status").equals("UP")),
                 "the Camel context is started: " + health.body());
 

@@ -1,9 +1,10 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonObject;
 import org.batteryledger.core.json.Json;
 import org.batteryledger.launcher.KillLoop;
-import org.batteryledger.launcher.Main;
 import org.batteryledger.launcher.NodeProcess;
 import org.batteryledger.partners.Fleet;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +87,7 @@ class PartnerPullSystemIT {
     }
 
     static NodeProcess node0Process() throws Exception {
-        return Main.process(consortium.jbossHome, dir.resolve("nodes/node0"));
+        return Consortium.at(dir).node("node0");
     }
 
     /** A counter or gauge from node0's /metrics; -1 while the node does not answer. */
@@ -118,7 +119,7 @@ class PartnerPullSystemIT {
         report("the kill loop starts");
         // kill -9 of a seeded random node every 2-6 s, restarts overlapping (a node is killed again only once it serves),
         // while node0 pulls and a pusher sends records to every node over REST (./consortium kill-loop --overlap true)
-        KillLoop.Result drill = KillLoop.of(dir, consortium.ear).run(new KillLoop.Options(KILLS, KILL_SEED, 2_000, 6_000, 1_000, INTAKE_WITHIN, true));
+        KillLoop.Result drill = Consortium.at(dir).killLoop(consortium.ear, new KillLoop.Options(KILLS, KILL_SEED, 2_000, 6_000, 1_000, INTAKE_WITHIN, true));
         System.out.print("PartnerPullSystemIT: " + drill.report());
         assertTrue(drill.passed(), drill.report());
         assertEquals(KILLS, drill.kills().size());
@@ -133,7 +134,7 @@ class PartnerPullSystemIT {
         for (int i = 0; i < 40; i++) {
             Map<String, Object> record = i % 8 == 0 ? fleet.batteries().get(random.nextInt(BATTERIES)).toJson()
                     : fleet.sessions().get(random.nextInt(fleet.sessions().size())).toJson();
-            JsonObject v = node0.post("auditor", "/records/verify", Json.write(record)).object();
+            JsonObject v = node0.post("auditor", "/records/verify", Json.write(record)).as(Jsonp::object);
             assertTrue(v.getBoolean("valid"), record.get("recordId") + ": " + v);
             String soap = verifyBySoap(record);
             assertTrue(VALID.matcher(soap).find(), record.get("recordId") + ": " + soap);
@@ -176,16 +177,16 @@ class PartnerPullSystemIT {
             }
         }
         assertTrue(node0Process().start(consortium.ear));
-        assertTrue(Main.waitUntilServing(node0Process(), node0.password("admin")));
+        assertTrue(Consortium.waitUntilServing(node0Process(), node0.password("admin")));
 
-        JsonObject stored = node0.get("auditor", "/records/" + id).object();
+        JsonObject stored = node0.get("auditor", "/records/" + id).as(Jsonp::object);
         assertFalse(stored.getBoolean("valid"), stored.toString());
         assertTrue(stored.getString("reason").startsWith("the record does not match the anchored hash: it hashes to "), stored.getString("reason"));
-        JsonObject tampered = node0.post("auditor", "/records/verify", stored.getJsonObject("record").toString()).object();
+        JsonObject tampered = node0.post("auditor", "/records/verify", stored.getJsonObject("record").toString()).as(Jsonp::object);
         assertFalse(tampered.getBoolean("valid"));
         assertTrue(tampered.getString("reason").startsWith("the record does not match the anchored hash"), tampered.getString("reason"));
         // The chain still holds the truth: the record as the partner sent it verifies.
-        assertTrue(node0.post("auditor", "/records/verify", Json.write(original)).object().getBoolean("valid"));
+        assertTrue(node0.post("auditor", "/records/verify", Json.write(original)).as(Jsonp::object).getBoolean("valid"));
     }
 
     static final java.util.regex.Pattern VALID = java.util.regex.Pattern.compile("<(\\w+:)?valid>true</(\\w+:)?valid>");

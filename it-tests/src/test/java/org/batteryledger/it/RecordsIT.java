@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.batteryledger.core.codec.Hex;
@@ -76,7 +77,7 @@ class RecordsIT {
         String master = battery("erp-" + RUN, CODE);
         NodeClient.Reply m = NODE.call("manufacturer", "POST", "/records", "[" + master + "]");
         assertEquals(202, m.status(), m.body());
-        JsonObject accepted = m.object().getJsonArray("accepted").getJsonObject(0);
+        JsonObject accepted = m.as(Jsonp::object).getJsonArray("accepted").getJsonObject(0);
         assertEquals(sha256(new String(Jcs.canonicalBytes(master), StandardCharsets.UTF_8)), accepted.getString("hash"),
                 "the hash is SHA-256 of the RFC 8785 form");
 
@@ -86,8 +87,8 @@ class RecordsIT {
         String conflict = session("cpo-" + RUN + "-1", CODE, 0.8);
         NodeClient.Reply c = NODE.call("charging", "POST", "/records", "[" + s1 + "," + unknown + "," + outOfRange + "," + s1 + "," + conflict + "]");
         assertEquals(202, c.status(), c.body());
-        JsonArray ok = c.object().getJsonArray("accepted");
-        JsonArray bad = c.object().getJsonArray("rejected");
+        JsonArray ok = c.as(Jsonp::object).getJsonArray("accepted");
+        JsonArray bad = c.as(Jsonp::object).getJsonArray("rejected");
         assertEquals(2, ok.size(), c.body());
         assertTrue(ok.getJsonObject(1).getBoolean("duplicate"), "the same record twice is accepted once: " + c.body());
         assertEquals(3, bad.size(), c.body());
@@ -97,12 +98,12 @@ class RecordsIT {
         assertTrue(bad.getJsonObject(2).getString("reason").startsWith("conflict: record cpo-" + RUN + "-1 was taken in with hash"), c.body());
 
         NodeClient.Reply wrongRole = NODE.call("manufacturer", "POST", "/records", "[" + session("cpo-" + RUN + "-4", CODE, 0.5) + "]");
-        assertTrue(wrongRole.object().getJsonArray("rejected").getJsonObject(0).getString("reason").contains("may not submit 'session' records"));
+        assertTrue(wrongRole.as(Jsonp::object).getJsonArray("rejected").getJsonObject(0).getString("reason").contains("may not submit 'session' records"));
         assertEquals(403, NODE.call("auditor", "POST", "/records", "[" + s1 + "]").status());
 
         String proofPath = "/records/cpo-" + RUN + "-1/proof";
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> NODE.call("auditor", "GET", proofPath, null).status() == 200);
-        JsonObject proof = NODE.call("recycler", "GET", proofPath, null).object();
+        JsonObject proof = NODE.call("recycler", "GET", proofPath, null).as(Jsonp::object);
         assertEquals(ok.getJsonObject(0).getString("hash"), proof.getString("recordHash"));
 
         // Offline: only the chain CA, the node's certificate chain and the chain id; no node in the loop.
@@ -111,7 +112,7 @@ class RecordsIT {
         X509Certificate ca = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data.resolve("ca.crt"))));
         X509Certificate node = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data.resolve("node.crt"))));
         X509Certificate agency = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(data.resolve("agency-ca.crt"))));
-        Hash chainId = Hash.fromHex(NODE.call("auditor", "GET", "/chain", null).object().getString("chainId"));
+        Hash chainId = Hash.fromHex(NODE.call("auditor", "GET", "/chain", null).as(Jsonp::object).getString("chainId"));
         RecordVerifier verifier = RecordVerifier.fromCertificates(Suites.ecdsa(), chainId, ca, List.of(List.of(node, agency)), Instant.now());
         AnchorEvidence evidence = AnchorEvidence.decode(Hex.decode(proof.getString("evidence")));
         RecordVerifier.Verdict v = verifier.verify(Jcs.canonicalBytes(s1), evidence);
@@ -119,15 +120,15 @@ class RecordsIT {
         assertFalse(verifier.verify(Jcs.canonicalBytes(conflict), evidence).valid());
 
         NodeClient.Reply verified = NODE.call("recycler", "POST", "/records/verify", s1);
-        assertTrue(verified.object().getBoolean("valid"), verified.body());
+        assertTrue(verified.as(Jsonp::object).getBoolean("valid"), verified.body());
         NodeClient.Reply changed = NODE.call("recycler", "POST", "/records/verify", s1.replace("\"energyKWh\":0.6", "\"energyKWh\":6"));
-        assertFalse(changed.object().getBoolean("valid"), changed.body());
-        assertTrue(changed.object().getString("reason").startsWith("the record does not match the anchored hash"), changed.body());
+        assertFalse(changed.as(Jsonp::object).getBoolean("valid"), changed.body());
+        assertTrue(changed.as(Jsonp::object).getString("reason").startsWith("the record does not match the anchored hash"), changed.body());
 
         String metrics = NODE.call("auditor", "GET", "/metrics", null).body();
         assertTrue(metrics.contains("batteryledger_records_stored_total ") && metrics.contains("batteryledger_records_rejected_total "), metrics);
 
-        JsonObject passport = NODE.call("recycler", "GET", "/batteries/" + CODE, null).object();
+        JsonObject passport = NODE.call("recycler", "GET", "/batteries/" + CODE, null).as(Jsonp::object);
         assertEquals(1, passport.getInt("sessionCount"), passport.toString());
         assertEquals(0.35, passport.getJsonNumber("equivalentFullCycles").doubleValue(), 1e-9);
     }
@@ -137,8 +138,8 @@ class RecordsIT {
         NodeClient.Reply malformed = NODE.call("charging", "POST", "/records", "[{\"recordId\": \"x\",}]");
         assertEquals(400, malformed.status(), malformed.body());
         assertTrue(malformed.contentType().startsWith("application/problem+json"), malformed.contentType());
-        assertTrue(malformed.object().getString("detail").startsWith("malformed JSON"), malformed.body());
-        assertTrue(malformed.object().getString("detail").contains("column"), malformed.body());
+        assertTrue(malformed.as(Jsonp::object).getString("detail").startsWith("malformed JSON"), malformed.body());
+        assertTrue(malformed.as(Jsonp::object).getString("detail").contains("column"), malformed.body());
 
         NodeClient.Reply single = NODE.call("charging", "POST", "/records", session("x-" + RUN, CODE, 0.5));
         assertEquals(400, single.status(), single.body());
@@ -149,9 +150,9 @@ class RecordsIT {
         }
         NodeClient.Reply oversized = NODE.call("manufacturer", "POST", "/records", big.append("]").toString());
         assertEquals(413, oversized.status(), oversized.body());
-        assertTrue(oversized.object().getString("detail").contains("at most 1000 records, this one 1001"), oversized.body());
+        assertTrue(oversized.as(Jsonp::object).getString("detail").contains("at most 1000 records, this one 1001"), oversized.body());
         NodeClient.Reply none = NODE.call("auditor", "GET", "/records/big-" + RUN + "-0/proof", null);
         assertEquals(404, none.status());
-        assertTrue(none.object().getString("detail").contains("holds no record"), "nothing of it was stored: " + none.body());
+        assertTrue(none.as(Jsonp::object).getString("detail").contains("holds no record"), "nothing of it was stored: " + none.body());
     }
 }

@@ -1,6 +1,7 @@
 package org.batteryledger.it;
 
-import org.batteryledger.launcher.Main;
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import org.batteryledger.launcher.Ports;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -70,9 +71,9 @@ final class SharedConsortium implements AutoCloseable {
                 new Ports(Integer.getInteger("it.shared.port.base", 3000)));
         try {
             ConsortiumScenario.deleteTree(c.dir); // a fresh consortium every run
-            int up = Main.up(c.dir, 4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2", fleet ? PartnerPullSystemIT.FLEET : null);
+            int up = Consortium.at(c.dir).up(4, "ecdsa-p256-sha256", c.jbossHome, c.ear, c.ports, "h2", fleet ? PartnerPullSystemIT.FLEET : null);
             if (up != 0) {
-                Main.down(c.dir); // the nodes that did start
+                Consortium.at(c.dir).down(); // the nodes that did start
                 assertEquals(0, up, "./consortium up of the shared consortium");
             }
             for (int i = 0; i < 4; i++) {
@@ -92,6 +93,6 @@ final class SharedConsortium implements AutoCloseable {
         synchronized (SharedConsortium.class) {
             current = null;
         }
-        Main.down(dir);
+        Consortium.at(dir).down();
     }
 }

@@ -1,5 +1,7 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.batteryledger.core.crypto.EcSuite;
@@ -10,8 +12,6 @@ import org.batteryledger.core.valuation.certificate.ValuationCertificate;
 import eu.europa.esig.dss.enumerations.Indication;
 import eu.europa.esig.dss.simplereport.SimpleReport;
 import org.batteryledger.core.valuation.certificate.DssValidation;
-import org.batteryledger.launcher.Crls;
-import org.batteryledger.launcher.DocumentSigners;
 import org.batteryledger.node.directory.NodeDirectory;
 
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ final class SignerLifecycle {
         NodeDirectory node0 = new NodeDirectory(consortium.resolve("nodes/node0"));
         String first = current(node0);
 
-        assertEquals(0, DocumentSigners.rotate(consortium, "node0"));
+        assertEquals(0, Consortium.at(consortium).rotateSigner("node0"));
         byte[] secondCms;
         NodeDirectory.DocumentSigner stolen;
         try {
@@ -75,10 +75,10 @@ final class SignerLifecycle {
             assertEquals(403, node.post("recycler", "/signers/" + second + "/revocation", "{}").status());
             NodeClient.Reply revoked = node.post("admin", "/signers/" + second + "/revocation", "{\"reason\":\"keyCompromise\"}");
             assertEquals(202, revoked.status(), revoked.body());
-            String tx = revoked.object().getString("txHash");
+            String tx = revoked.as(Jsonp::object).getString("txHash");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> node.get("admin", "/admin/transactions/" + tx).status() == 200);
-            assertTrue(node.get("admin", "/admin/transactions/" + tx).object().getBoolean("ok"));
+            assertTrue(node.get("admin", "/admin/transactions/" + tx).as(Jsonp::object).getBoolean("ok"));
             JsonObject record = signer(second);
             assertEquals("revoked", record.getString("status"), record.toString());
             assertEquals("keyCompromise", record.getString("reason"));
@@ -92,7 +92,7 @@ final class SignerLifecycle {
                     + ": keyCompromise"), forged.toString());
             // Outsiders learn it from the CRLs the launcher publishes: EU DSS passes the retired signer's certificate
             // and fails the revoked one's, as the chain does for anything it did not register before.
-            assertEquals(0, Crls.publish(consortium, 8080));
+            assertEquals(0, Consortium.at(consortium).publishCrls(8080));
             List<byte[]> crls = List.of(Files.readAllBytes(consortium.resolve("crl/chain-ca.crl")),
                     Files.readAllBytes(consortium.resolve("crl/" + node0.properties().getProperty("agency") + ".crl")));
             SimpleReport passed = DssValidation.validate(firstCms, node0.chainCa(), crls, Instant.now());
@@ -105,9 +105,9 @@ final class SignerLifecycle {
 
             NodeClient.Reply refused = node.post("recycler", "/valuations", "{\"batteryCode\":\"" + batteryCode + "\"}");
             assertEquals(409, refused.status(), refused.body());
-            assertTrue(refused.object().getString("detail").contains("rotate-signer"), refused.body());
+            assertTrue(refused.as(Jsonp::object).getString("detail").contains("rotate-signer"), refused.body());
         } finally {
-            DocumentSigners.rotate(consortium, "node0"); // the other tests value with node0
+            Consortium.at(consortium).rotateSigner("node0"); // the other tests value with node0
         }
         issue();
         String third = current(node0);
@@ -120,8 +120,8 @@ final class SignerLifecycle {
     private String issue() throws Exception {
         NodeClient.Reply issued = node.post("recycler", "/valuations", "{\"batteryCode\":\"" + batteryCode + "\"}");
         assertEquals(201, issued.status(), issued.body());
-        assertEquals("registered", issued.object().getJsonObject("registration").getString("status"), issued.body());
-        return issued.object().getString("certificateId");
+        assertEquals("registered", issued.as(Jsonp::object).getJsonObject("registration").getString("status"), issued.body());
+        return issued.as(Jsonp::object).getString("certificateId");
     }
 
     private static String current(NodeDirectory node0) throws Exception {
@@ -135,9 +135,9 @@ final class SignerLifecycle {
     private JsonObject signer(String fingerprint) throws Exception {
         NodeClient.Reply r = node.get("auditor", "/signers/" + fingerprint);
         assertEquals(200, r.status(), r.body());
-        JsonArray all = (JsonArray) node.get("auditor", "/signers").json();
+        JsonArray all = (JsonArray) node.get("auditor", "/signers").as(Jsonp::structure);
         assertTrue(all.stream().anyMatch(s -> s.asJsonObject().getString("fingerprint").equals(fingerprint)), all.toString());
-        return r.object();
+        return r.as(Jsonp::object);
     }
 
     private static JsonObject verify(byte[] cms) throws Exception {

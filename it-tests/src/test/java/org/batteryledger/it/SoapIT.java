@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import org.batteryledger.core.json.Jcs;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -226,8 +227,8 @@ class SoapIT {
         // The same values through REST: the same record, so the same hash, taken as a duplicate.
         NodeClient.Reply rest = NODE.post("charging", "/records", "[" + sessionJson(ok, CODE, "0.90", "0.6") + "]");
         assertEquals(202, rest.status(), rest.body());
-        assertEquals(sessionHash, rest.object().getJsonArray("accepted").getJsonObject(0).getString("hash"), rest.body());
-        assertTrue(rest.object().getJsonArray("accepted").getJsonObject(0).getBoolean("duplicate"), rest.body());
+        assertEquals(sessionHash, rest.as(Jsonp::object).getJsonArray("accepted").getJsonObject(0).getString("hash"), rest.body());
+        assertTrue(rest.as(Jsonp::object).getJsonArray("accepted").getJsonObject(0).getBoolean("duplicate"), rest.body());
 
         // Anchored: valid, with a proof of the same hash.
         String verify = "<l:verifyRecord>" + sessionXml(ok, CODE, "0.90", "0.6") + "</l:verifyRecord>";
@@ -238,7 +239,7 @@ class SoapIT {
         assertNotNull(proof, "an anchored record comes with its proof");
         assertEquals(sessionHash, text(proof, "recordHash"));
         assertTrue(Long.parseLong(text(proof, "treeSize")) > Long.parseLong(text(proof, "leafIndex")));
-        assertEquals(children(child(proof, "auditPath")).size(), NODE.get("auditor", "/records/" + ok + "/proof").object().getJsonArray("auditPath").size());
+        assertEquals(children(child(proof, "auditPath")).size(), NODE.get("auditor", "/records/" + ok + "/proof").as(Jsonp::object).getJsonArray("auditPath").size());
         long blockHeight = Long.parseLong(text(proof, "blockHeight"));
         assertTrue(blockHeight > 0);
         assertEquals(64, text(proof, "batchRoot").length());
@@ -283,7 +284,7 @@ class SoapIT {
         assertTrue(tooMany.reason().contains("at most 1000 records, this one 1001"), tooMany.reason());
         NodeClient.Reply none = NODE.get("auditor", "/records/soap-big-" + RUN + "-0/proof");
         assertEquals(404, none.status(), none.body());
-        assertTrue(none.object().getString("detail").contains("holds no record"), "nothing of it was stored: " + none.body());
+        assertTrue(none.as(Jsonp::object).getString("detail").contains("holds no record"), "nothing of it was stored: " + none.body());
 
         assertEquals("EmptySubmission", Fault.of(soap("manufacturer", "submitRecords", "<l:submitRecords/>")).code());
         Fault forbidden = Fault.of(soap("auditor", "submitRecords", "<l:submitRecords>" + batteryXml("soap-x-" + RUN, CODE) + "</l:submitRecords>"));

@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.JsonObject;
 import org.batteryledger.launcher.PostgresCluster;
 import org.batteryledger.node.directory.NodeDirectory;
@@ -82,7 +83,7 @@ final class StoreOutages {
             await().atMost(WITHIN).until(() -> check(node, "disk").contains("\"UP\""));
             NodeClient.Reply again = node.post("manufacturer", "/records", "[" + battery(refused) + "]");
             assertEquals(202, again.status(), again.body());
-            JsonObject accepted = again.object().getJsonArray("accepted").getJsonObject(0);
+            JsonObject accepted = again.as(Jsonp::object).getJsonArray("accepted").getJsonObject(0);
             assertFalse(accepted.containsKey("duplicate"), "the refused record was not stored the first time: " + again.body());
         } finally {
             nd.setProperty("disk.floor.bytes", null); // the later tests' node0 has its default floor whatever happened
@@ -108,7 +109,7 @@ final class StoreOutages {
                 NodeClient.Reply r = validators.get(i % validators.size()).post("admin", "/admin/proposals",
                         "{\"action\":\"add-agency\",\"name\":\"db-" + run + "-" + i + "\"}");
                 if (r.status() == 202) {
-                    acknowledged.put(r.object().getString("txHash"), true);
+                    acknowledged.put(r.as(Jsonp::object).getString("txHash"), true);
                 } else if (r.status() == 503 && r.contentType().startsWith("application/problem+json")) {
                     refused.incrementAndGet();
                 } else {
@@ -165,7 +166,7 @@ final class StoreOutages {
     }
 
     private static String check(NodeClient node, String name) throws Exception {
-        for (var v : node.get("auditor", "/health").object().getJsonArray("checks")) {
+        for (var v : node.get("auditor", "/health").as(Jsonp::object).getJsonArray("checks")) {
             JsonObject c = v.asJsonObject();
             if (c.getString("name").equals(name)) {
                 return c.toString();
@@ -178,7 +179,7 @@ final class StoreOutages {
         assertEquals(503, r.status(), r.body());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
         assertEquals("5", r.retryAfter(), "a 503 says when to retry");
-        assertTrue(r.object().getString("detail").contains(reason), r.body());
+        assertTrue(r.as(Jsonp::object).getString("detail").contains(reason), r.body());
     }
 
     private void assertSoapUnavailable(NodeClient node, String recordId) throws Exception {

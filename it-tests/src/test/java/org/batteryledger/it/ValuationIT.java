@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.client.NodeClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -126,7 +127,7 @@ class ValuationIT {
                 + "\"ratedCycleTempC\":25,\"manufacturedAt\":\"2024-01-15T00:00:00Z\"}";
         assertEquals(202, NODE.post("manufacturer", "/records", "[" + master + "]").status());
         NodeClient.Reply pushed = NODE.post("charging", "/records", sessions(80));
-        assertEquals(80, pushed.object().getJsonArray("accepted").size(), pushed.body());
+        assertEquals(80, pushed.as(Jsonp::object).getJsonArray("accepted").size(), pushed.body());
 
         // Not anchored yet, or anchored: either way a precise answer. Wait for the anchors, then value.
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -135,14 +136,14 @@ class ValuationIT {
         assertEquals(403, NODE.post("auditor", "/valuations", "{\"batteryCode\":\"" + CODE + "\"}").status());
         NodeClient.Reply unknown = NODE.post("recycler", "/valuations", "{\"batteryCode\":\"NOSUCHBATTERY" + RUN + "\"}");
         assertEquals(404, unknown.status(), unknown.body());
-        assertTrue(unknown.object().getString("detail").startsWith("no member holds a battery record for NOSUCHBATTERY"), unknown.body());
+        assertTrue(unknown.as(Jsonp::object).getString("detail").startsWith("no member holds a battery record for NOSUCHBATTERY"), unknown.body());
         NodeClient.Reply malformed = NODE.post("recycler", "/valuations", "{\"batteryCode\":\"bad code\"}");
         assertEquals(400, malformed.status(), malformed.body());
         assertEquals(400, NODE.post("recycler", "/valuations", "{}").status());
 
         NodeClient.Reply issued = NODE.post("recycler", "/valuations", "{\"batteryCode\":\"" + CODE + "\"}");
         assertEquals(201, issued.status(), issued.body());
-        JsonObject first = issued.object();
+        JsonObject first = issued.as(Jsonp::object);
         String id = first.getString("certificateId");
         String hash = first.getString("certificateHash");
         assertEquals("registered", first.getJsonObject("registration").getString("status"), issued.body());
@@ -214,7 +215,7 @@ class ValuationIT {
         assertFalse(old.getBoolean("current"), old.toString());
         assertEquals(secondId, old.getString("supersededBy"));
         assertTrue(old.getString("reason").endsWith("superseded by " + secondId), old.toString());
-        assertEquals(secondId, NODE.get("auditor", "/batteries/" + CODE).object().getJsonObject("latestValuation").getString("certificateId"));
+        assertEquals(secondId, NODE.get("auditor", "/batteries/" + CODE).as(Jsonp::object).getJsonObject("latestValuation").getString("certificateId"));
         jakarta.json.JsonArray listed = json(raw("auditor", "GET", "/valuations?batteryCode=" + CODE, null, null, null).body()).asJsonArray();
         assertEquals(2, listed.size(), listed.toString());
         assertEquals(secondId, listed.getJsonObject(0).getString("certificateId")); // newest first

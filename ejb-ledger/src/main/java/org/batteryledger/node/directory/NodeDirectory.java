@@ -20,6 +20,8 @@ import java.util.Properties;
  * A node's directory, as in the reference deployment: {@code data/} (genesis, certificates, node properties),
  * {@code keystore/} (the node's private key, readable by its owner only) and {@code log/} (size-capped).
  * Written by the launcher, read by the node at start-up; nothing here is secret but {@code keystore/}.
+ * Every file of it is written here and only here, each into a temporary sibling first and then renamed over the old
+ * one: a reader (the running node re-reads node.properties and its signer) sees the old file or the new one, never half.
  */
 public record NodeDirectory(Path root) {
     public static final String SYSTEM_PROPERTY = "batteryledger.node.dir";
@@ -161,13 +163,35 @@ public record NodeDirectory(Path root) {
 
     /** Sets one key of node.properties ({@code null} removes it); the node re-reads some keys while it runs. */
     public void setProperty(String key, String value) throws IOException {
-        Properties p = properties();
         if (value == null) {
-            p.remove(key);
+            setProperties(java.util.Map.of(), java.util.List.of(key));
         } else {
-            p.setProperty(key, value);
+            setProperties(java.util.Map.of(key, value), java.util.List.of());
         }
+    }
+
+    /** Sets and removes keys of node.properties in one replacement: the running node reads all of the change or none. */
+    public void setProperties(java.util.Map<String, String> set, java.util.Collection<String> remove) throws IOException {
+        Properties p = properties();
+        remove.forEach(p::remove);
+        set.forEach(p::setProperty);
         writeAtomically(propertiesFile(), p, "Battery Ledger node");
+    }
+
+    /** The node's certificate, once its agency CA signed its CSR: written whole or not at all. */
+    public void writeNodeCertificate(String certificatePem) throws IOException {
+        writeAtomically(nodeCertificateFile(), certificatePem);
+    }
+
+    /** The certificate signing request of a prepared node. */
+    public void writeCsr(String csrPem) throws IOException {
+        writeAtomically(csrFile(), csrPem);
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = tmp(file);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        moveInto(tmp, file);
     }
 
     /** A reader sees the old file or the new one, never half of one. */
@@ -207,15 +231,16 @@ public record NodeDirectory(Path root) {
         Files.createDirectories(data());
         PrivateFiles.createDirectory(keystore());
         Files.createDirectories(log());
-        Files.write(genesisFile(), genesis.encode());
-        Files.writeString(chainCaFile(), chainCaPem, StandardCharsets.UTF_8);
-        Files.writeString(agencyCaFile(), agencyCaPem, StandardCharsets.UTF_8);
+        Path tmpGenesis = tmp(genesisFile());
+        Files.write(tmpGenesis, genesis.encode());
+        moveInto(tmpGenesis, genesisFile());
+        writeAtomically(chainCaFile(), chainCaPem);
+        writeAtomically(agencyCaFile(), agencyCaPem);
         if (nodeCertPem != null) { // null for a prepared node: its certificate comes once the agency CA signed its CSR
-            Files.writeString(nodeCertificateFile(), nodeCertPem, StandardCharsets.UTF_8);
+            writeNodeCertificate(nodeCertPem);
         }
         PrivateFiles.write(privateKeyFile(), privateKeyPem); // rw------- from its creation on
-        try (Writer w = Files.newBufferedWriter(propertiesFile(), StandardCharsets.UTF_8)) {
-            props.store(w, "Battery Ledger node");
-        }
+        // Last: node.properties marks a node directory complete (the launcher lists nodes by it).
+        writeAtomically(propertiesFile(), props, "Battery Ledger node");
     }
 }

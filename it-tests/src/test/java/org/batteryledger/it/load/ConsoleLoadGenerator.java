@@ -1,6 +1,7 @@
 package org.batteryledger.it.load;
 
-import org.batteryledger.it.NodeClient;
+import org.batteryledger.it.Jsonp;
+import org.batteryledger.launcher.client.NodeClient;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class ConsoleLoadGenerator {
         NodeClient node0 = new NodeClient(8080 + portShift, dir);
         List<String> paths = new ArrayList<>(PAGES_LOAD);
         // The battery search with the first two characters of a code this node holds (the fleet's codes depend on its seed).
-        var first = node0.get("admin", "/batteries?limit=1").json().asJsonArray();
+        var first = node0.get("admin", "/batteries?limit=1").as(Jsonp::structure).asJsonArray();
         if (!first.isEmpty()) {
             paths.add("/batteries?limit=50&prefix=" + first.getJsonObject(0).getString("batteryCode").substring(0, 2));
         }

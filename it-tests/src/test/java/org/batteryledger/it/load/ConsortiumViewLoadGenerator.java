@@ -1,7 +1,8 @@
 package org.batteryledger.it.load;
 
+import org.batteryledger.it.Jsonp;
 import jakarta.json.JsonObject;
-import org.batteryledger.it.NodeClient;
+import org.batteryledger.launcher.client.NodeClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class ConsortiumViewLoadGenerator {
             int sessions = 0;
             String cursor = null;
             do {
-                JsonObject page = recycler.get("recycler", "/batteries/" + b1000 + "?limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).object();
+                JsonObject page = recycler.get("recycler", "/batteries/" + b1000 + "?limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).as(Jsonp::object);
                 sessions += (int) page.getJsonArray("sessions").stream()
                         .filter(s -> s.asJsonObject().getJsonObject("holder").getBoolean("verified")).count();
                 cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
@@ -66,7 +67,7 @@ public final class ConsortiumViewLoadGenerator {
             for (int i = 0; i < reps + 2; i++) {
                 long t = System.nanoTime();
                 NodeClient.Reply r = recycler.get("recycler", "/batteries/" + code);
-                if (r.status() != 200 || !r.object().getBoolean("complete")) {
+                if (r.status() != 200 || !r.as(Jsonp::object).getBoolean("complete")) {
                     throw new IllegalStateException(code + ": " + r.status() + " " + r.body().substring(0, Math.min(300, r.body().length())));
                 }
                 if (i >= 2) {
@@ -93,7 +94,7 @@ public final class ConsortiumViewLoadGenerator {
         // Registered on chain once its batch is anchored: node1 then takes the battery's sessions.
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
             NodeClient.Reply view = nodes.get(1).get("auditor", "/batteries/" + code);
-            return view.status() == 200 && !view.object().isNull("registration");
+            return view.status() == 200 && !view.as(Jsonp::object).isNull("registration");
         });
         Instant start = Instant.parse("2021-01-01T00:00:00Z");
         for (int holder : List.of(1, 3)) {
@@ -124,8 +125,8 @@ public final class ConsortiumViewLoadGenerator {
     }
 
     private static void check(NodeClient.Reply r) {
-        if (r.status() != 202 || !r.object().getJsonArray("rejected").isEmpty()) {
-            String rejected = r.status() == 202 ? r.object().getJsonArray("rejected").toString() : r.body();
+        if (r.status() != 202 || !r.as(Jsonp::object).getJsonArray("rejected").isEmpty()) {
+            String rejected = r.status() == 202 ? r.as(Jsonp::object).getJsonArray("rejected").toString() : r.body();
             throw new IllegalStateException(r.status() + ": " + rejected.substring(0, Math.min(500, rejected.length())));
         }
     }

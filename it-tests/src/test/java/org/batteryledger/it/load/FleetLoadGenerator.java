@@ -1,6 +1,7 @@
 package org.batteryledger.it.load;
 
-import org.batteryledger.it.NodeClient;
+import org.batteryledger.it.Jsonp;
+import org.batteryledger.launcher.client.NodeClient;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -112,7 +113,7 @@ public final class FleetLoadGenerator {
     }
 
     private static long count(NodeClient node, String filter) throws Exception {
-        return node.get("auditor", "/batteries/summary?filter=" + enc(filter)).object().getJsonNumber("count").longValue();
+        return node.get("auditor", "/batteries/summary?filter=" + enc(filter)).as(Jsonp::object).getJsonNumber("count").longValue();
     }
 
     private static String enc(String s) {

@@ -1,7 +1,8 @@
 package org.batteryledger.it.load;
 
+import org.batteryledger.it.Jsonp;
 import org.awaitility.Awaitility;
-import org.batteryledger.it.NodeClient;
+import org.batteryledger.launcher.client.NodeClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class RecordLoadGenerator {
         long endHeight = node.height();
         long chainBytes = 0;
         for (long h = startHeight + 1; h <= endHeight; h++) {
-            chainBytes += node.get("admin", "/blocks/" + h).object().getJsonNumber("encodedBytes").longValue();
+            chainBytes += node.get("admin", "/blocks/" + h).as(Jsonp::object).getJsonNumber("encodedBytes").longValue();
         }
         System.out.printf(Locale.ROOT, "records=%d accepted=%d submission=%d push=%.1fs (%.0f records/s) anchored=%.1fs (%.0f records/s) "
                         + "blocks=%d chainBytes=%d bytesPerRecord=%.2f%n",

@@ -1,6 +1,6 @@
 package org.batteryledger.it.load;
 
-import org.batteryledger.it.NodeClient;
+import org.batteryledger.launcher.client.NodeClient;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,61 +1,52 @@
 package org.batteryledger.core.sim;
 
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code ./consortium simulate}: runs seeded simulations and prints per-node participation and throughput. The
- * last line is {@code seeds=S violations=V committed=K} (K: transactions committed over all seeds); the exit
- * status is 1 when V > 0, 2 on a usage error.
+ * {@code ./consortium simulate} (its command line is consortium-cli's): runs seeded simulations and prints per-node
+ * participation and throughput. The last line is {@code seeds=S violations=V committed=K} (K: transactions committed
+ * over all seeds).
  */
-public final class SimulateMain {
-    private SimulateMain() {
+public final class SimulationSweep {
+    private SimulationSweep() {
     }
 
-    public static void main(String[] args) {
-        int exit;
-        try {
-            exit = run(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("simulate: " + e.getMessage());
-            System.err.println("usage: simulate [--nodes N] [--byzantine B] [--crash C] [--seeds S | --seed X] "
-                    + "[--suite sim-keyed-hash|ecdsa-p256-sha256|sm2-sm3] [--slow NODE=BANDWIDTH,...] [--load TX_PER_SEC] [--millis LOAD_MS]");
-            exit = 2;
+    /**
+     * What to simulate: {@code seed} non-null runs that one seed (and prints its report), else {@code seeds} seeds from 1.
+     *
+     * @param slow   node index to link bandwidth in bytes per second ({@link #parseSlow})
+     * @param load   transactions per second, or null for the scenario's own
+     * @param millis how long the load lasts, or null for the scenario's own
+     */
+    public record Spec(int nodes, int byzantine, int crashes, int seeds, Long seed, String suite, Map<Integer, Long> slow, Double load, Long millis) {
+        public Spec {
+            if (nodes < 1 || seeds < 1) {
+                throw new IllegalArgumentException("--nodes and --seeds must be at least 1");
+            }
+            if (byzantine < 0 || crashes < 0) {
+                throw new IllegalArgumentException("--byzantine and --crash must not be negative");
+            }
+            slow = Map.copyOf(slow);
         }
-        System.exit(exit);
     }
 
-    static int run(String[] args) {
-        int nodes = 4;
-        int byzantine = 0;
-        int crashes = 0;
-        int seeds = 100;
-        Long single = null;
-        String suite = SimSuite.ID;
-        Map<Integer, Long> slow = new TreeMap<>();
-        Double load = null;
-        Long millis = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            i++;
-            switch (a) {
-                case "--nodes" -> nodes = positive(a, v);
-                case "--byzantine" -> byzantine = nonNegative(a, v);
-                case "--crash" -> crashes = nonNegative(a, v);
-                case "--seeds" -> seeds = positive(a, v);
-                case "--seed" -> single = Long.parseLong(v);
-                case "--suite" -> suite = v;
-                case "--slow" -> slow.putAll(parseSlow(v));
-                case "--load" -> load = Double.parseDouble(v);
-                case "--millis" -> millis = Long.parseLong(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
+    /** The default suite: the simulator's keyed hash, fast and deterministic. */
+    public static final String DEFAULT_SUITE = SimSuite.ID;
+
+    /** Runs the sweep, printing to {@code out}; returns 1 when a seed violated a safety or liveness property, else 0. */
+    public static int run(Spec spec, PrintStream out) {
+        int nodes = spec.nodes();
+        int byzantine = spec.byzantine();
+        int crashes = spec.crashes();
+        String suite = spec.suite();
+        Map<Integer, Long> slow = new TreeMap<>(spec.slow());
+        Double load = spec.load();
+        Long millis = spec.millis();
+        Long single = spec.seed();
+        int seeds = spec.seeds();
         if (byzantine + crashes > nodes) {
             throw new IllegalArgumentException("--byzantine plus --crash exceeds --nodes");
         }
@@ -84,20 +75,20 @@ public final class SimulateMain {
                 violations++;
             }
             if (!r.ok() || count == 1) {
-                System.out.print(r.report());
+                out.print(r.report());
             }
         }
         if (count > 1) {
-            System.out.printf(Locale.ROOT, "%d seeds of %d nodes (%d byzantine, %d crashing), suite %s%n", count, nodes, byzantine, crashes, suite);
-            System.out.printf(Locale.ROOT, "  %-6s %-10s %14s%n", "node", "link", "participation");
+            out.printf(Locale.ROOT, "%d seeds of %d nodes (%d byzantine, %d crashing), suite %s%n", count, nodes, byzantine, crashes, suite);
+            out.printf(Locale.ROOT, "  %-6s %-10s %14s%n", "node", "link", "participation");
             for (int i = 0; i < nodes; i++) {
                 long bw = slow.getOrDefault(i, Scenario.FAST_LINK);
                 String link = bw >= 1_000_000 ? (bw * 8 / 1_000_000) + " Mbit/s" : (bw * 8 / 1000) + " kbit/s";
-                System.out.printf(Locale.ROOT, "  node%-2d %-10s %13.1f%%%n", i, link, participation[i] / count * 100);
+                out.printf(Locale.ROOT, "  node%-2d %-10s %13.1f%%%n", i, link, participation[i] / count * 100);
             }
-            System.out.printf(Locale.ROOT, "  mean throughput %.1f tx/s, %.1f view changes per seed%n", throughput / count, (double) viewChanges / count);
+            out.printf(Locale.ROOT, "  mean throughput %.1f tx/s, %.1f view changes per seed%n", throughput / count, (double) viewChanges / count);
         }
-        System.out.printf(Locale.ROOT, "seeds=%d violations=%d committed=%d%n", count, violations, committed);
+        out.printf(Locale.ROOT, "seeds=%d violations=%d committed=%d%n", count, violations, committed);
         return violations > 0 ? 1 : 0;
     }
 
@@ -116,7 +107,7 @@ public final class SimulateMain {
     }
 
     /** {@code 5=2mbit,6=512kbit} or bytes per second as a plain number. */
-    static Map<Integer, Long> parseSlow(String spec) {
+    public static Map<Integer, Long> parseSlow(String spec) {
         Map<Integer, Long> out = new TreeMap<>();
         for (String part : spec.split(",")) {
             String[] kv = part.split("=", 2);
@@ -141,21 +132,5 @@ public final class SimulateMain {
             out.put(Integer.parseInt(node), bitsPerSecond / 8);
         }
         return out;
-    }
-
-    private static int positive(String name, String v) {
-        int n = Integer.parseInt(v);
-        if (n < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1");
-        }
-        return n;
-    }
-
-    private static int nonNegative(String name, String v) {
-        int n = Integer.parseInt(v);
-        if (n < 0) {
-            throw new IllegalArgumentException(name + " must not be negative");
-        }
-        return n;
     }
 }

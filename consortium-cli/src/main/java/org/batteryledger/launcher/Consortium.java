@@ -1,0 +1,379 @@
+package org.batteryledger.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.batteryledger.core.contract.Concentration;
+import org.batteryledger.core.crypto.Suites;
+import org.batteryledger.launcher.client.NodeClient;
+import org.batteryledger.node.directory.NodeDirectory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A local consortium in its directory: what {@code ./consortium} does, as a Java API. The commands ({@link Main}) and
+ * the system tests drive it through this class, {@link NodeProcess}, {@link Ports} and {@link NodeClient}; the rest of
+ * the launcher is its own business. Usage errors (an unknown node, a bad value) are {@link IllegalArgumentException}s.
+ */
+public final class Consortium {
+    static final long START_TIMEOUT_SECONDS = 600;
+    /** The modes of {@code ./consortium byzantine}, as the node's drill names them. */
+    static final List<String> BYZANTINE_MODES = List.of("flood", "oversized", "future", "equivocate", "mute", "all");
+
+    private final Path dir;
+
+    private Consortium(Path dir) {
+        this.dir = dir;
+    }
+
+    public static Consortium at(Path dir) {
+        return new Consortium(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Creates the consortium once (an existing one is kept, whatever {@code nodes} says) and each node's server base dir. */
+    public void init(int nodes, String suiteId, Path jbossHome, Ports ports) throws IOException {
+        SecureRandom random = new SecureRandom();
+        if (!Files.exists(dir.resolve("ca/ca.crt"))) {
+            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), Map.of(), ports);
+            System.out.println("created a consortium of " + nodes + " nodes in " + dir);
+        }
+        Map<String, String> users = Users.loadOrCreate(dir.resolve("users.properties"), random);
+        for (Path node : nodeDirs(dir)) {
+            ServerBaseDir.prepare(jbossHome.resolve("standalone"), node.resolve("server"), users);
+            // Also for a consortium made before nodes had document signers: it gets them at its next up.
+            if (DocumentSigners.ensure(dir, new NodeDirectory(node))) {
+                System.out.println("issued " + node.getFileName() + " a document signer (the key it signs valuation certificates with)");
+            }
+        }
+    }
+
+    /**
+     * Creates what is missing and starts every node, then waits until each serves.
+     *
+     * @param db    {@code h2} (a file per node) or {@code postgres} (a private local server, a database per node)
+     * @param fleet {@code SEED:BATTERIES:SESSIONS_PER_BATTERY} of the partner simulators the first node pulls from; null runs none
+     * @return 0 when every node serves, 1 when one did not start
+     */
+    public int up(int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db, String fleet) throws Exception {
+        if (!db.equals("h2") && !db.equals("postgres")) {
+            throw new IllegalArgumentException("--db is h2 or postgres, not " + db);
+        }
+        PartnerProcess.FleetSpec fleetSpec = fleet == null ? null : PartnerProcess.FleetSpec.parse(fleet);
+        init(nodes, suite, jbossHome, ports);
+        if (fleetSpec != null) {
+            PartnerProcess partners = new PartnerProcess(dir, ports);
+            System.out.println((partners.start(fleetSpec) ? "started" : "already running:") + " partner simulators (fleet "
+                    + fleetSpec.batteries() + " batteries x " + fleetSpec.sessionsPerBattery() + " sessions, seed " + fleetSpec.seed() + ")");
+            partners.configure(nodeDirs(dir).get(0));
+        }
+        if (db.equals("postgres")) {
+            PostgresCluster pg = postgres(ports);
+            List<String> names = new ArrayList<>();
+            for (Path node : nodeDirs(dir)) {
+                names.add(node.getFileName().toString());
+            }
+            pg.ensureRunning(names);
+            for (Path node : nodeDirs(dir)) {
+                pg.configure(new NodeDirectory(node), node.getFileName().toString());
+            }
+            System.out.println("PostgreSQL on 127.0.0.1:" + pg.port() + ", a database per node (data in " + dir.resolve("postgres")
+                    + "; user " + PostgresCluster.USER + ", scram-sha-256, its password in " + pg.passwordFile() + ")");
+        }
+        Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
+        long t0 = System.nanoTime();
+        List<Path> nodeDirs = nodeDirs(dir);
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + p.httpPort() + ")");
+        }
+        String admin = adminPassword();
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            if (!waitUntilServing(p, admin)) {
+                System.err.println(p.name() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + node.resolve("log/server.log"));
+                return 1;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
+        status();
+        System.out.println();
+        System.out.println("console:     http://127.0.0.1:" + ports.http(0) + "/ledger/console/   (log in as admin, auditor or recycler)");
+        System.out.println("API:         http://127.0.0.1:" + ports.http(0) + "/ledger/api   (node i: port " + ports.http(0) + " + 100*i)");
+        System.out.println("credentials: " + dir.resolve("users.properties").toAbsolutePath() + "  (one user per role: name=password)");
+        System.out.println("logs:        " + dir.resolve("nodes/<name>/log").toAbsolutePath());
+        if (fleetSpec != null) {
+            PartnerProcess partners = new PartnerProcess(dir, ports);
+            System.out.println("partners:    ERP (SOAP) " + partners.erpUrl() + "?wsdl, charging (REST) " + partners.chargingUrl()
+                    + "/sessions; " + nodeDirs.get(0).getFileName() + " pulls from both");
+        }
+        return 0;
+    }
+
+    /** Prints the processes, the node list and the concentration warnings; 1 when there is no consortium. */
+    public int status() throws IOException {
+        List<Path> nodeDirs = nodeDirs(dir);
+        if (nodeDirs.isEmpty()) {
+            System.out.println("no consortium in " + dir + ": run ./consortium up");
+            return 1;
+        }
+        Path jbossHome = jbossHomeOf(dir);
+        String admin = adminPassword();
+        JsonNode nodesJson = null;
+        System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            NodeClient client = NodeClient.of(p.httpPort(), "admin", admin);
+            JsonNode chain = p.running().isPresent() ? client.getJsonOrNull("/chain") : null;
+            if (chain == null) {
+                System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.name(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", chain.path("height").asLong(), chain.path("view").asInt(),
+                    chain.path("primary").asText().substring(0, 8));
+            if (nodesJson == null) {
+                nodesJson = client.getJsonOrNull("/nodes");
+            }
+        }
+        if (nodesJson != null) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4s %6s %-10s %-9s %s%n", "id", "name", "agency", "caHash", "idx",
+                    "block", "role", "status", "participation");
+            for (JsonNode n : nodesJson) {
+                String caHash = n.path("caHash").asText();
+                System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4d %6d %-10s %-9s %.3f%n", n.path("id").asText().substring(0, 8),
+                        n.path("name").asText(), n.path("agency").asText(), caHash.substring(0, Math.min(8, caHash.length())),
+                        n.path("idx").asLong(), n.path("blockNumber").asLong(), n.path("role").asText(), n.path("status").asText(),
+                        n.path("participation").asDouble());
+            }
+            List<String> warnings = concentrationWarnings(nodesJson);
+            if (!warnings.isEmpty()) {
+                System.out.println();
+            }
+            warnings.forEach(w -> System.out.println("WARNING: " + w));
+        }
+        return 0;
+    }
+
+    /**
+     * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
+     * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
+     */
+    static List<String> concentrationWarnings(JsonNode nodes) {
+        List<String> agencies = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            if ("consensus".equals(n.path("role").asText())) {
+                agencies.add(n.path("agency").asText());
+            }
+        }
+        return Concentration.ofAgencies(agencies).warnings();
+    }
+
+    /** Stops every node, the partner simulators and the local PostgreSQL; the data stays. */
+    public int down() throws IOException, InterruptedException {
+        Path jbossHome = jbossHomeOf(dir);
+        List<Path> nodeDirs = nodeDirs(dir);
+        for (Path node : nodeDirs) {
+            NodeProcess p = process(jbossHome, node);
+            System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+        }
+        if (!nodeDirs.isEmpty()) {
+            Ports ports = portsOf(nodeDirs.get(0));
+            if (new PartnerProcess(dir, ports).stop()) {
+                System.out.println("stopped the partner simulators");
+            }
+            if (Files.exists(dir.resolve("postgres/PG_VERSION"))) {
+                postgres(ports).stop();
+                System.out.println("stopped PostgreSQL");
+            }
+        }
+        return 0;
+    }
+
+    /** The consortium's port layout, read back from a node's port offset and index. */
+    private static Ports portsOf(Path nodeDir) throws IOException {
+        Properties first = new NodeDirectory(nodeDir).properties();
+        int index = Integer.parseInt(first.getProperty("index", "0"));
+        return new Ports(Integer.parseInt(first.getProperty("port.offset", "0")) - 100 * index);
+    }
+
+    /** The consortium's private PostgreSQL (for {@code --db postgres}), at the ports' layout. */
+    public PostgresCluster postgres(Ports ports) throws IOException {
+        return new PostgresCluster(dir, ports);
+    }
+
+    /** One node's server process, from the WildFly the consortium runs on (recorded by {@link #up}). */
+    public NodeProcess node(String name) throws IOException {
+        return process(jbossHomeOf(dir), nodeDir(name));
+    }
+
+    /** The node's directory; an {@link IllegalArgumentException} when the consortium has no such node. */
+    Path nodeDir(String name) {
+        Path node = dir.resolve("nodes").resolve(name);
+        if (!Files.exists(new NodeDirectory(node).propertiesFile())) {
+            throw new IllegalArgumentException("no node " + name + " in " + dir);
+        }
+        return node;
+    }
+
+    /** Starts one node from the EAR (null: the one it last ran) and waits until it serves; false when it did not. */
+    public boolean start(String name, Path ear) throws Exception {
+        Path node = nodeDir(name);
+        NodeProcess p = node(name);
+        if (!Files.exists(new NodeDirectory(node).nodeCertificateFile())) {
+            throw new IllegalArgumentException(name + " has no certificate yet: its agency CA signs its CSR first (./consortium sign-csr)");
+        }
+        if (!p.start(ear != null ? ear : node.resolve("server/deployments/battery-ledger.ear"))) {
+            System.out.println(name + " is already running");
+            return true;
+        }
+        if (!waitUntilServing(p, adminPassword())) {
+            System.err.println(name + " did not start: see " + node.resolve("log/server.log"));
+            return false;
+        }
+        System.out.println("started " + name);
+        return true;
+    }
+
+    /**
+     * {@code ./consortium slow NODE MILLIS|off}: a fault drill. The node holds every frame it sends to its peers for
+     * MILLIS (p2p.delay.millis in its node.properties, re-read within 5 s), as a congested low-bandwidth link would,
+     * so it drops out of the commit certificates and the console flags it sluggish. {@code delayMillis} 0 ends it.
+     */
+    public void slow(String name, long delayMillis) throws IOException {
+        NodeDirectory node = new NodeDirectory(nodeDir(name));
+        if (delayMillis < 0 || delayMillis > 60_000) {
+            throw new IllegalArgumentException("the delay is 0 to 60000 milliseconds, not " + delayMillis);
+        }
+        node.setProperty("p2p.delay.millis", delayMillis > 0 ? Long.toString(delayMillis) : null);
+        System.out.println(delayMillis > 0 ? name + " holds every peer frame " + delayMillis + " ms (within 5 s)"
+                : name + " sends at once again (within 5 s)");
+    }
+
+    /**
+     * {@code ./consortium byzantine NODE MODE|off [SECONDS]}: a fault drill. The node misbehaves toward its peers with
+     * its own key for SECONDS (byzantine.mode and byzantine.until in its node.properties, read within a second): the
+     * honest nodes must keep committing, within their memory bound, and flag it with the evidence in GET /nodes.
+     */
+    public void byzantine(String name, String mode, long seconds) throws IOException {
+        NodeDirectory node = new NodeDirectory(nodeDir(name));
+        if (mode.equals("off")) {
+            node.setProperties(Map.of(), List.of("byzantine.mode", "byzantine.until"));
+            System.out.println(name + " behaves again (within a second)");
+            return;
+        }
+        if (!BYZANTINE_MODES.contains(mode)) {
+            throw new IllegalArgumentException("the mode is one of " + String.join(", ", BYZANTINE_MODES) + " or off, not " + mode);
+        }
+        if (seconds < 1 || seconds > 86_400) {
+            throw new IllegalArgumentException("the duration is 1 to 86400 seconds, not " + seconds);
+        }
+        long until = System.currentTimeMillis() + seconds * 1000;
+        node.setProperties(Map.of("byzantine.until", Long.toString(until), "byzantine.mode", mode), List.of());
+        System.out.println(name + " misbehaves (" + mode + ") for " + seconds + " s, until " + Instant.ofEpochMilli(until)
+                + ": watch GET /nodes on the others (misbehaving, evidence)");
+    }
+
+    /** {@code ./consortium prepare-node}: the new node's key, CSR and directory ({@link AddNode#prepare}). */
+    public PreparedNode prepareNode(String agency, String name) throws Exception {
+        return AddNode.prepare(dir, agency, name, jbossHomeOf(dir));
+    }
+
+    /** {@code ./consortium sign-csr}: the agency CA signs a prepared node's CSR. */
+    public void signCsr(String agency, String name) throws Exception {
+        AddNode.signCsr(dir, agency, name);
+    }
+
+    /** {@code ./consortium add-node}: prints the seconds until the new node signed a commit certificate; 0 on success. */
+    public int addNode(String agency, String name, Path ear) throws Exception {
+        return AddNode.run(dir, agency, name, jbossHomeOf(dir), ear);
+    }
+
+    /** {@code ./consortium rotate-signer}: a new document signer for the node; 0 on success. */
+    public int rotateSigner(String name) throws IOException {
+        return DocumentSigners.rotate(dir, name);
+    }
+
+    /** {@code ./consortium crl}, reading the revocations from the node serving HTTP on {@code port}; 0 on success. */
+    public int publishCrls(int port) throws Exception {
+        return Crls.publish(dir, port);
+    }
+
+    /** The crash drill ({@link KillLoop}) with the EAR the killed nodes restart from. */
+    public KillLoop.Result killLoop(Path ear, KillLoop.Options options) throws Exception {
+        return KillLoop.of(dir, ear).run(options);
+    }
+
+    /** The consortium's users (one per role, name to password), created with the consortium. */
+    public Map<String, String> users() throws IOException {
+        return Users.loadOrCreate(dir.resolve("users.properties"), new SecureRandom());
+    }
+
+    String adminPassword() throws IOException {
+        return users().get("admin");
+    }
+
+    /** Waits (10 minutes at most) until the node answers {@code GET /chain}; false when it did not or its process died. */
+    public static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + START_TIMEOUT_SECONDS * 1_000_000_000L;
+        NodeClient client = NodeClient.of(p.httpPort(), "admin", adminPassword).withTimeout(java.time.Duration.ofSeconds(10));
+        while (System.nanoTime() < deadline) {
+            // The process id is known once Java runs: no process for a minute means it never started.
+            if (p.running().isEmpty() && System.nanoTime() - start > 60_000_000_000L) {
+                return false;
+            }
+            if (client.getJsonOrNull("/chain") != null) {
+                return true;
+            }
+            Thread.sleep(1_000);
+        }
+        return false;
+    }
+
+    static List<Path> nodeDirs(Path dir) throws IOException {
+        Path nodes = dir.resolve("nodes");
+        if (!Files.isDirectory(nodes)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(nodes)) {
+            return s.filter(p -> Files.exists(p.resolve("data/node.properties"))).sorted((a, b) -> Integer.compare(index(a), index(b))).toList();
+        }
+    }
+
+    private static int index(Path node) {
+        try {
+            return Integer.parseInt(new NodeDirectory(node).properties().getProperty("index", "0"));
+        } catch (IOException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    static NodeProcess process(Path jbossHome, Path node) throws IOException {
+        Properties p = new NodeDirectory(node).properties();
+        int index = Integer.parseInt(p.getProperty("index"));
+        return new NodeProcess(jbossHome, node, p.getProperty("name"), index,
+                Integer.parseInt(p.getProperty("port.offset", Integer.toString(Ports.DEFAULT.offset(index)))),
+                Integer.parseInt(p.getProperty("http.port", Integer.toString(Ports.DEFAULT.http(index)))));
+    }
+
+    static Path jbossHomeOf(Path dir) throws IOException {
+        Path f = dir.resolve("jboss-home");
+        if (!Files.exists(f)) {
+            throw new IllegalArgumentException("no " + f + ": run ./consortium up first");
+        }
+        return Path.of(Files.readString(f, StandardCharsets.UTF_8).trim());
+    }
+}
