@@ -1,6 +1,11 @@
 package org.batteryledger.partners;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -8,59 +13,64 @@ import java.util.concurrent.CountDownLatch;
  * [--host 127.0.0.1] [--port 8700] [--seed 42] [--batteries 1000] [--sessions-per-battery 100]}: generates the fleet,
  * serves it, prints the two URLs and runs until killed (SIGTERM stops it cleanly).
  */
-public final class Main {
-    private Main() {
-    }
+@Command(name = "partner-simulators", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Serves a seeded fleet as a manufacturer ERP (SOAP) and a charging platform (REST), with failure injection, until killed."})
+public final class Main implements Callable<Integer> {
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "the address to listen on (default ${DEFAULT-VALUE})")
+    String host;
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8700", description = "the port, 0 for any free one (default ${DEFAULT-VALUE})")
+    int port;
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "the fleet's seed (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--batteries", paramLabel = "N", defaultValue = "1000", description = "batteries in the fleet (default ${DEFAULT-VALUE})")
+    int batteries;
+    @Option(names = "--sessions-per-battery", paramLabel = "N", defaultValue = "100",
+            description = "charge/discharge sessions per battery (default ${DEFAULT-VALUE})")
+    int sessionsPerBattery;
 
-    /** The command line, parsed. */
+    /** The command line, read. */
     record Options(String host, int port, long seed, int batteries, int sessionsPerBattery) {
+        /** Reads the options; an {@link IllegalArgumentException} names the bad one. */
         static Options parse(String... args) {
-            String host = "127.0.0.1";
-            int port = 8700;
-            long seed = 42;
-            int batteries = 1000;
-            int sessions = 100;
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (name.equals("--help") || name.equals("-h")) {
-                    throw new IllegalArgumentException("usage");
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(name + " needs a value");
-                }
-                String value = args[++i];
-                try {
-                    switch (name) {
-                        case "--host" -> host = value;
-                        case "--port" -> port = Integer.parseInt(value);
-                        case "--seed" -> seed = Long.parseLong(value);
-                        case "--batteries" -> batteries = Integer.parseInt(value);
-                        case "--sessions-per-battery" -> sessions = Integer.parseInt(value);
-                        default -> throw new IllegalArgumentException("unknown option " + name);
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " needs a whole number, not '" + value + "'");
-                }
+            Main m = new Main();
+            try {
+                new CommandLine(m).parseArgs(args);
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--port must be 0..65535, was " + port);
-            }
-            return new Options(host, port, seed, batteries, sessions);
+            return m.options();
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!"usage".equals(e.getMessage())) {
-                System.err.println("partner-simulators: " + e.getMessage());
-            }
-            System.err.println("usage: Main [--host 127.0.0.1] [--port 8700] [--seed 42] [--batteries 1000] [--sessions-per-battery 100]");
-            System.exit(2);
-            return;
+    Options options() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535, was " + port);
         }
+        if (batteries < 1 || sessionsPerBattery < 0) {
+            throw new IllegalArgumentException("--batteries must be at least 1 and --sessions-per-battery at least 0");
+        }
+        return new Options(host, port, seed, batteries, sessionsPerBattery);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                line.getErr().println("partner-simulators: " + e.getMessage());
+                line.usage(line.getErr());
+                return CommandLine.ExitCode.USAGE;
+            }
+            throw e;
+        });
+        int code = cl.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Options o = options();
         long t0 = System.nanoTime();
         Fleet fleet = Fleet.generate(o.seed(), o.batteries(), o.sessionsPerBattery());
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -77,5 +87,6 @@ public final class Main {
         System.out.println("control:  " + sims.controlUrl() + "/faults, /reset, /stats");
         System.out.flush();
         stopped.await();
+        return 0;
     }
 }

@@ -19,8 +19,10 @@ class MainTest {
 
     @Test
     void badOptionsAreNamed() {
-        assertEquals("unknown option --colour", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--colour", "red")).getMessage());
-        assertEquals("--port needs a whole number, not 'x'", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--port", "x")).getMessage());
-        assertEquals("--seed needs a value", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--seed")).getMessage());
+        assertEquals("Unknown options: '--colour', 'red'", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--colour", "red")).getMessage());
+        assertEquals("Invalid value for option '--port': 'x' is not an int",
+                assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--port", "x")).getMessage());
+        assertEquals("Missing required parameter for option '--seed' (SEED)", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--seed")).getMessage());
+        assertEquals("--port must be 0..65535, was 70000", assertThrows(IllegalArgumentException.class, () -> Main.Options.parse("--port", "70000")).getMessage());
     }
 }
