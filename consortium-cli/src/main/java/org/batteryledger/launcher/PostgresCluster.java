@@ -163,6 +163,14 @@ public final class PostgresCluster {
         return run(cmd, Map.of("PGPASSFILE", pgpassFile().toString()), sql + ";\n", quiet);
     }
 
+    /** Whether the cluster (running) has the database: a division by zero fails psql when it has none. */
+    public boolean hasDatabase(String database) throws IOException, InterruptedException {
+        if (!database.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("not a database name: " + database);
+        }
+        return psql("SELECT 1 / (SELECT count(*) FROM pg_database WHERE datname = '" + database + "')::int", true) == 0;
+    }
+
     /** Beside the data directory: initdb wants that one empty. */
     private Path launcherLog() {
         return dataDir.resolveSibling("postgres-launcher.log");
