@@ -1,6 +1,9 @@
 package org.batteryledger.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.batteryledger.client.ApiException;
+import org.batteryledger.client.api.ChainApi;
+import org.batteryledger.client.model.Chain;
+import org.batteryledger.client.model.Node;
 import org.batteryledger.core.contract.Concentration;
 import org.batteryledger.core.crypto.Suites;
 import org.batteryledger.launcher.client.NodeClient;
@@ -131,34 +134,40 @@ public final class Consortium {
         }
         Path jbossHome = jbossHomeOf(dir);
         String admin = adminPassword();
-        JsonNode nodesJson = null;
+        List<Node> nodes = null;
         System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
         for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
-            NodeClient client = NodeClient.of(p.httpPort(), "admin", admin);
-            JsonNode chain = p.running().isPresent() ? client.getJsonOrNull("/chain") : null;
+            ChainApi api = new ChainApi(NodeClient.of(p.httpPort(), "admin", admin).withTimeout(java.time.Duration.ofSeconds(10)).typed("admin"));
+            Chain chain = null;
+            if (p.running().isPresent()) {
+                try {
+                    chain = api.chainResourceChain();
+                    if (nodes == null) {
+                        nodes = api.chainResourceNodes();
+                    }
+                } catch (ApiException e) { // starting, or not answering
+                    chain = null;
+                }
+            }
             if (chain == null) {
                 System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.name(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
                 continue;
             }
-            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", chain.path("height").asLong(), chain.path("view").asInt(),
-                    chain.path("primary").asText().substring(0, 8));
-            if (nodesJson == null) {
-                nodesJson = client.getJsonOrNull("/nodes");
-            }
+            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", chain.getHeight(), chain.getView(),
+                    chain.getPrimary().substring(0, 8));
         }
-        if (nodesJson != null) {
+        if (nodes != null) {
             System.out.println();
             System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4s %6s %-10s %-9s %s%n", "id", "name", "agency", "caHash", "idx",
                     "block", "role", "status", "participation");
-            for (JsonNode n : nodesJson) {
-                String caHash = n.path("caHash").asText();
-                System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4d %6d %-10s %-9s %.3f%n", n.path("id").asText().substring(0, 8),
-                        n.path("name").asText(), n.path("agency").asText(), caHash.substring(0, Math.min(8, caHash.length())),
-                        n.path("idx").asLong(), n.path("blockNumber").asLong(), n.path("role").asText(), n.path("status").asText(),
-                        n.path("participation").asDouble());
+            for (Node n : nodes) {
+                String caHash = n.getCaHash();
+                System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4d %6d %-10s %-9s %.3f%n", n.getId().substring(0, 8), n.getName(),
+                        n.getAgency(), caHash.substring(0, Math.min(8, caHash.length())), n.getIdx(), n.getBlockNumber(), n.getRole().getValue(),
+                        n.getStatus().getValue(), n.getParticipation());
             }
-            List<String> warnings = concentrationWarnings(nodesJson);
+            List<String> warnings = concentrationWarnings(nodes);
             if (!warnings.isEmpty()) {
                 System.out.println();
             }
@@ -171,14 +180,9 @@ public final class Consortium {
      * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
      * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
      */
-    static List<String> concentrationWarnings(JsonNode nodes) {
-        List<String> agencies = new ArrayList<>();
-        for (JsonNode n : nodes) {
-            if ("consensus".equals(n.path("role").asText())) {
-                agencies.add(n.path("agency").asText());
-            }
-        }
-        return Concentration.ofAgencies(agencies).warnings();
+    static List<String> concentrationWarnings(List<Node> nodes) {
+        return Concentration.ofAgencies(nodes.stream().filter(n -> n.getRole() == Node.RoleEnum.CONSENSUS).map(Node::getAgency).toList())
+                .warnings();
     }
 
     /** Stops every node, the partner simulators and the local PostgreSQL; the data stays. */

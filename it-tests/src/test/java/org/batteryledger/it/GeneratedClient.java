@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The node's API as an integration team meets it: the OpenAPI description served at {@code /ledger/api/openapi} (every
  * public path, HTTP basic security, problem+json errors), and a client generated from that very file by
- * openapi-generator (it-tests' pom) running a record submission, a proof fetch and a valuation against the real EAR.
+ * openapi-generator (consortium-cli's build: the launcher's typed client) running a record submission, a proof fetch and a valuation against the real EAR.
  */
 final class GeneratedClient {
     /** Every path the resources serve, as the API description must list them (the description itself aside). */
@@ -109,7 +109,7 @@ final class GeneratedClient {
             assertEquals(soap, rest, name + ": the WSDL's fields and the OpenAPI description's");
             compared.add(name);
         }
-        assertEquals(new TreeSet<>(List.of("Accepted", "BatteryRecord", "Proof", "Registration", "Rejected", "SessionRecord")), compared);
+        assertEquals(new TreeSet<>(List.of("Accepted", "Anchor", "BatteryRecord", "Holder", "Proof", "Registration", "Rejected", "SessionRecord")), compared);
     }
 
     void submissionProofAndValuationThroughTheGeneratedClient() throws Exception {
@@ -156,12 +156,8 @@ final class GeneratedClient {
         assertEquals(code, ((Map<?, ?>) ((Map<?, ?>) issued.getCertificate()).get("battery")).get("batteryCode"));
     }
 
+    /** The launcher's typed client, generated from the description the node serves; a valuation may take its time. */
     private ApiClient client(String user) throws Exception {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://127.0.0.1:8080/ledger");
-        String credentials = Base64.getEncoder().encodeToString((user + ":" + node.password(user)).getBytes(StandardCharsets.UTF_8));
-        client.setRequestInterceptor(b -> b.header("Authorization", "Basic " + credentials));
-        client.setReadTimeout(Duration.ofSeconds(120));
-        return client;
+        return node.withTimeout(Duration.ofSeconds(120)).typed(user);
     }
 }

@@ -111,6 +111,21 @@ public final class NodeClient {
         return users.getProperty(user);
     }
 
+    /**
+     * The typed client of the node's API as {@code user}: openapi-generator's, from the description the node serves
+     * (web-admin's build), e.g. {@code new ChainApi(node.typed("auditor")).chainResourceChain()}. Its errors are
+     * {@link org.batteryledger.client.ApiException}s carrying the status and the problem+json body.
+     */
+    public org.batteryledger.client.ApiClient typed(String user) throws IOException {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+        org.batteryledger.client.ApiClient client = new org.batteryledger.client.ApiClient();
+        client.updateBaseUri(api.substring(0, api.length() - "/api".length()));
+        client.setRequestInterceptor(b -> b.header("Authorization", "Basic " + credentials));
+        client.setConnectTimeout(Duration.ofSeconds(10));
+        client.setReadTimeout(timeout);
+        return client;
+    }
+
     /** A call as {@code user} (null: anonymous); {@code json} null sends no body. */
     public Reply call(String user, String method, String path, String json) throws IOException, InterruptedException {
         return call(user, user == null ? null : password(user), method, path, json);

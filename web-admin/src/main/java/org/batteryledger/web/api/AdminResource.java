@@ -15,6 +15,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.json.bind.annotation.JsonbNillable;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.GovernanceAction;
 import org.batteryledger.core.contract.Member;
@@ -30,12 +35,10 @@ import org.batteryledger.node.service.ProposalView;
 import org.batteryledger.node.service.Receipt;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Governance through the registry's system contracts: proposals (register, remove, set role, revoke, set parameter,
@@ -52,9 +55,48 @@ public class AdminResource {
     @EJB
     private LedgerService ledger;
 
+    /** A transaction this node signed and submitted: its hash, to follow with {@code GET /admin/transactions/{hash}}. */
+    public record Submitted(String txHash, @Schema(enumeration = "accepted") String status) {
+    }
+
+    /**
+     * A governance proposal, by {@code action}; each action reads the fields it names (the body is checked field by
+     * field, with the field's name in the 400 when it is wrong).
+     */
+    public record ProposalRequest(
+            @Schema(required = true, enumeration = {"register-node", "remove-node", "set-role", "revoke", "revoke-agency-ca", "set-parameter",
+                    "add-agency", "set-member", "withdraw-valuation", "revoke-signer"}) String action,
+            @Schema(description = "register-node, remove-node, set-role; revoke (or serial)") String nodeId,
+            @Schema(description = "register-node, set-parameter (the parameter), add-agency (the agency)") String name,
+            @Schema(description = "register-node, set-member") String agency,
+            @Schema(description = "register-node: the node's public key, hex") String publicKey,
+            @Schema(description = "register-node (optional), revoke-agency-ca") String caHash,
+            @Schema(description = "register-node (default consensus), set-role", enumeration = {"consensus", "observer"}) String role,
+            @Schema(description = "revoke: a certificate serial instead of a node id") String serial,
+            @Schema(description = "set-parameter: a whole number") Long value,
+            @Schema(description = "add-agency, set-member: manufacturer, charging, recycler, auditor") List<String> kinds,
+            @Schema(description = "add-agency, set-member: the parties it answers for") List<String> parties,
+            @Schema(description = "withdraw-valuation") String certificateId,
+            @Schema(description = "withdraw-valuation (free text); revoke-signer (an RFC 5280 reason: keyCompromise, superseded, ...)") String reason,
+            @Schema(description = "revoke-signer: the signer certificate's SHA-256 fingerprint, hex") String fingerprint) {
+    }
+
+    /** A proposal with its approvals so far and, once decided, its outcome. */
+    public record ProposalSummary(String id, String action, String proposerAgency, List<String> approvals,
+                                  @Schema(enumeration = {"open", "executed", "failed"}) String status,
+                                  @JsonbNillable String outcome, long createdHeight) {
+    }
+
+    /** A committed transaction's outcome; {@code error} only when it failed. */
+    public record TransactionOutcome(String hash, long height, boolean ok, String error) {
+    }
+
     @POST
     @Path("proposals")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProposalRequest.class)))
+    @APIResponse(responseCode = "202", description = "signed and submitted for this node's agency",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submitted.class)))
     public Response propose(JsonObject body) {
         GovernanceAction action = action(body);
         return submitted(admin.propose(action));
@@ -62,6 +104,8 @@ public class AdminResource {
 
     @POST
     @Path("proposals/{id}/approvals")
+    @APIResponse(responseCode = "202", description = "this node's agency's approval, signed and submitted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submitted.class)))
     public Response approve(@PathParam("id") String id) {
         return submitted(admin.approve(hash(id, "proposal id")));
     }
@@ -70,19 +114,12 @@ public class AdminResource {
     @GET
     @Path("proposals")
     @RolesAllowed({"admin", "auditor"})
-    public List<Map<String, Object>> proposals() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<ProposalSummary> proposals() {
+        List<ProposalSummary> out = new ArrayList<>();
         for (ProposalView v : admin.proposals()) {
             Proposal p = v.proposal();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", v.id());
-            m.put("action", p.decodedAction().describe());
-            m.put("proposerAgency", p.proposerAgency());
-            m.put("approvals", p.approvals());
-            m.put("status", p.status().name().toLowerCase(Locale.ROOT));
-            m.put("outcome", p.outcome());
-            m.put("createdHeight", p.createdHeight());
-            out.add(m);
+            out.add(new ProposalSummary(v.id(), p.decodedAction().describe(), p.proposerAgency(), List.copyOf(p.approvals()),
+                    p.status().name().toLowerCase(Locale.ROOT), p.outcome(), p.createdHeight()));
         }
         return out;
     }
@@ -90,24 +127,17 @@ public class AdminResource {
     /** A transaction's outcome once committed: 404 while it is pending. */
     @GET
     @Path("transactions/{hash}")
-    public Map<String, Object> transaction(@PathParam("hash") String txHash) {
+    public TransactionOutcome transaction(@PathParam("hash") String txHash) {
         Receipt receipt = ledger.receipt(hash(txHash, "transaction hash").hex())
                 .orElseThrow(() -> Problem.notFound("transaction " + txHash + " is not committed (yet) on node " + ledger.nodeName()));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hash", txHash);
-        m.put("height", receipt.height());
-        m.put("ok", receipt.error() == null);
-        if (!receipt.ok()) {
-            m.put("error", receipt.error());
-        }
-        return m;
+        return new TransactionOutcome(txHash, receipt.height(), receipt.ok(), receipt.ok() ? null : receipt.error());
     }
 
     private static Response submitted(SubmitResult r) {
         if (!r.accepted()) {
             throw Problem.unprocessable(r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + r.reason());
         }
-        return Response.accepted(Map.of("txHash", r.txHash().hex(), "status", "accepted")).build();
+        return Response.accepted(new Submitted(r.txHash().hex(), "accepted")).build();
     }
 
     private static GovernanceAction action(JsonObject body) {

@@ -8,9 +8,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.batteryledger.core.json.Json;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.batteryledger.node.exchange.ConsortiumRecords;
 import org.batteryledger.node.fleet.FleetIndex;
 import org.batteryledger.node.fleet.FleetQuery;
@@ -81,6 +83,9 @@ public class BatteryResource {
 
     @GET
     @Path("{code}")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "the battery's view",
+            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = BatteryView.class)))
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "getBattery", summary = "A battery as the consortium knows it (as the WSDL's getBattery)")
     public Response battery(@PathParam("code") String code, @QueryParam("format") String format, @QueryParam("cursor") String cursor,
                             @QueryParam("limit") @DefaultValue("" + PassportService.DEFAULT_LIMIT) int limit) {
@@ -91,72 +96,70 @@ public class BatteryResource {
             throw Problem.badRequest("format must be passport or batterypass, not '" + format + "'");
         }
         PassportService.Passport p = passports.passport(code, cursor, limit); // refusals: ProblemMapper
-        List<Map<String, Object>> sessions = new ArrayList<>();
-        for (PassportService.Entry s : p.sessions()) {
-            sessions.add(entry(s));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batteryCode", p.batteryCode());
-        out.put("registration", p.registration() == null ? Json.NULL : registration(p.registration()));
-        out.put("master", p.master() == null ? Json.NULL : p.master().record());
-        if (p.master() != null) {
-            out.put("masterHash", p.master().hash());
-            out.put("masterAnchor", anchor(p.master().anchor()));
-            out.put("masterHolder", holderOf(p.master()));
-        }
-        out.put("equivalentFullCycles", p.equivalentFullCycles() == null ? Json.NULL : p.equivalentFullCycles());
-        out.put("sessionCount", sessions.size());
-        out.put("sessions", sessions);
-        out.put("nextCursor", p.nextCursor() == null ? Json.NULL : p.nextCursor());
-        out.put("complete", p.complete());
-        List<Map<String, Object>> holders = new ArrayList<>();
-        for (ConsortiumRecords.Holder h : p.holders()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("node", h.name());
-            m.put("nodeId", h.nodeId());
-            m.put("agency", h.agency());
-            m.put("status", h.status().label());
-            if (!h.reason().isEmpty()) {
-                m.put("reason", h.reason());
-            }
-            m.put("records", h.records());
-            m.put("failed", h.failed());
-            holders.add(m);
-        }
-        out.put("holders", holders);
-        out.put("missing", p.missing().stream().map(ConsortiumRecords.Holder::name).toList());
-        out.put("refusals", p.refusals());
-        out.put("failed", p.failed().stream().map(BatteryResource::entry).toList());
-        out.put("latestValuation", p.latestValuation() == null ? Json.NULL : valuation(p.latestValuation()));
+        List<RecordEntry> sessions = p.sessions().stream().map(BatteryResource::entry).toList();
+        List<Holder> holders = p.holders().stream().map(h -> new Holder(h.name(), h.nodeId(), h.agency(), h.status().label(),
+                h.reason().isEmpty() ? null : h.reason(), h.records(), h.failed())).toList();
+        PassportService.Registration r = p.registration();
+        PassportService.Valuation v = p.latestValuation();
+        BatteryView view = new BatteryView(p.batteryCode(),
+                r == null ? null : new BatteryRegistration(r.agency(), r.blockHeight(), r.version(), r.masterHash()),
+                p.master() == null ? null : p.master().record(),
+                p.master() == null ? null : p.master().hash(),
+                p.master() == null ? null : anchor(p.master().anchor()),
+                p.master() == null ? null : holderOf(p.master()),
+                p.equivalentFullCycles(), sessions.size(), sessions, p.nextCursor(), p.complete(), holders,
+                p.missing().stream().map(ConsortiumRecords.Holder::name).toList(), p.refusals(),
+                p.failed().stream().map(BatteryResource::entry).toList(),
+                v == null ? null : new LatestValuation(v.certificateId(), v.certificateHash(), v.certificateHash() == null ? null : v.blockHeight(),
+                        v.certificateHash() == null ? null : v.agency()));
         // Written with the core's JSON writer: the records are JSON trees of their own (numbers as sent, nulls).
-        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+        return Response.ok(Json.write(ResponseTrees.tree(view)), MediaType.APPLICATION_JSON).build();
     }
 
-    private static Map<String, Object> entry(PassportService.Entry s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("record", s.record());
-        m.put("hash", s.hash());
-        m.put("anchor", anchor(s.anchor()));
-        m.put("holder", holderOf(s));
-        return m;
+    /** The battery's registration on chain: the agency whose manufacturer record registered it, and the master's hash. */
+    public record BatteryRegistration(String agency, long blockHeight, long version, String masterHash) {
     }
 
-    private static Map<String, Object> holderOf(PassportService.Entry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", e.holder());
-        m.put("agency", e.holderAgency());
-        m.put("verified", e.verified());
-        m.put("verification", e.verification());
-        return m;
+    /** Where a record's hash is on chain: {@code anchored} with its block and transaction, or still {@code pending}. */
+    public record Anchor(String status, Long blockHeight, String txHash) {
     }
 
-    private static Map<String, Object> registration(PassportService.Registration r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("agency", r.agency());
-        m.put("blockHeight", r.blockHeight());
-        m.put("version", r.version());
-        m.put("masterHash", r.masterHash());
-        return m;
+    /** Who holds a record, and whether its hash checked out against this node's chain (and why not). */
+    public record Holding(String node, String agency, boolean verified, @JsonbNillable String verification) {
+    }
+
+    /** A record as its holder stores it, with its canonical hash and anchor. */
+    public record RecordEntry(@Schema(description = "the record's JSON, exactly as its holder stores it (BatteryRecord or SessionRecord)")
+                              Map<?, ?> record, String hash, Anchor anchor, Holding holder) {
+    }
+
+    /** A member node asked for the battery's records: whether it answered, how many records it gave, how many failed. */
+    public record Holder(String node, String nodeId, String agency, @Schema(enumeration = {"self", "answered", "not answering", "busy", "refused"}) String status,
+                         String reason, int records, int failed) {
+    }
+
+    /** The newest valuation certificate of the battery on chain. */
+    public record LatestValuation(String certificateId, String certificateHash, Long blockHeight, String agency) {
+    }
+
+    /**
+     * A battery as the consortium knows it: its registration and master record, its sessions (a page: {@code nextCursor}),
+     * every holder asked, who is {@code missing} (then {@code complete} is false), what the policy refused, the records
+     * that failed their check, and the latest valuation.
+     */
+    public record BatteryView(String batteryCode, @JsonbNillable BatteryRegistration registration,
+                              @JsonbNillable @Schema(description = "the manufacturer's battery record, as its holder stores it") Map<?, ?> master,
+                              String masterHash, Anchor masterAnchor, Holding masterHolder, @JsonbNillable Double equivalentFullCycles,
+                              int sessionCount, List<RecordEntry> sessions, @JsonbNillable String nextCursor, boolean complete, List<Holder> holders,
+                              List<String> missing, List<String> refusals, List<RecordEntry> failed, @JsonbNillable LatestValuation latestValuation) {
+    }
+
+    private static RecordEntry entry(PassportService.Entry s) {
+        return new RecordEntry(s.record(), s.hash(), anchor(s.anchor()), holderOf(s));
+    }
+
+    private static Holding holderOf(PassportService.Entry e) {
+        return new Holding(e.holder(), e.holderAgency(), e.verified(), e.verification());
     }
 
     /**
@@ -166,6 +169,10 @@ public class BatteryResource {
     @GET
     @Path("{code}")
     @Produces(BatteryPassExport.MEDIA_TYPE + ";qs=0.5")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200",
+            description = "the battery as a Catena-X BatteryPass (" + BatteryPassExport.SPEC_VERSION + "): its schema is Catena-X's, "
+                    + "https://github.com/eclipse-tractusx/sldt-semantic-models (io.catenax.battery.battery_pass 6.1.0)",
+            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = BatteryPassExport.MEDIA_TYPE))
     public Response batteryPass(@PathParam("code") String code) {
         ValuationService.Valued v = valuations.value(code); // refusals: ProblemMapper
         String certificate = valuations.ofBattery(code).stream().findFirst()
@@ -175,24 +182,7 @@ public class BatteryResource {
         return Response.ok(Json.write(pass), BatteryPassExport.MEDIA_TYPE).build();
     }
 
-    private static Map<String, Object> anchor(PassportService.Anchor a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", a.status());
-        if (a.blockHeight() != null) {
-            m.put("blockHeight", a.blockHeight());
-            m.put("txHash", a.txHash());
-        }
-        return m;
-    }
-
-    private static Map<String, Object> valuation(PassportService.Valuation v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("certificateId", v.certificateId());
-        if (v.certificateHash() != null) {
-            m.put("certificateHash", v.certificateHash());
-            m.put("blockHeight", v.blockHeight());
-            m.put("agency", v.agency());
-        }
-        return m;
+    private static Anchor anchor(PassportService.Anchor a) {
+        return new Anchor(a.status(), a.blockHeight(), a.blockHeight() == null ? null : a.txHash());
     }
 }

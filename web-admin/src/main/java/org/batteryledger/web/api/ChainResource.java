@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.ws.rs.core.MediaType;
 import org.batteryledger.core.chain.Block;
 import org.batteryledger.core.chain.BlockHeader;
@@ -25,12 +26,14 @@ import org.batteryledger.node.service.ChainView;
 import org.batteryledger.node.service.LedgerService;
 import org.batteryledger.node.service.NodeView;
 import org.batteryledger.node.service.Receipt;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** The chain as this node holds it: head, blocks with their commit certificates, the node registry. */
@@ -43,25 +46,81 @@ public class ChainResource {
     @EJB
     private LedgerService ledger;
 
+    /** The chain's head: height, view and primary, the validators and f, the governed parameters. */
+    public record Chain(long height, String headHash, long view, String primary, List<String> validators, int f, String chainId,
+                        @Schema(description = "the governed parameters by name (maxBlockTxs, txLifetimeBlocks, ...)") SortedMap<String, Long> params) {
+    }
+
+    /** A transaction of a block; {@code error} only when it failed. */
+    public record BlockTransaction(String hash, String type, String sender, long nonce, long expiryHeight,
+                                   @Schema(description = "the payload's canonical encoding, hex") String payload, boolean ok, String error) {
+    }
+
+    /** One seal of a commit certificate: the node and its signature over the block, hex. */
+    public record Seal(String nodeId, String signature) {
+    }
+
+    /** A block with its transactions and the commit certificate that made it final. */
+    public record BlockDetail(long height, String hash, String parentHash, String txRoot, String stateRoot, String proposer, long view,
+                              String timestamp, List<BlockTransaction> transactions, List<Seal> commitCertificate, long certificateView,
+                              @Schema(description = "what the block with its certificate takes on every node") long encodedBytes) {
+    }
+
+    /** This node's link to the peer: round trip ({@code null} before the first), throughput, frames dropped or throttled. */
+    public record Link(boolean connected, @JsonbNillable Double rttMillis, long sendBytesPerSec, long receiveBytesPerSec, long slowDrops,
+                       long throttled) {
+    }
+
+    /** The provable faults seen from a node, by kind, and what its link cost. */
+    public record Evidence(Map<String, Long> faults, long total, @JsonbNillable String firstSeen, @JsonbNillable String lastSeen,
+                           @JsonbNillable String lastDetail, long framesOverShare, long throttled) {
+    }
+
+    /**
+     * A registered node with its part in consensus as this node sees it; {@code link} for peers, {@code evidence} once it
+     * misbehaved, {@code concentration} the warnings about its agency holding more validators than f.
+     */
+    public record Node(String id, String name, String agency, String caHash, long idx, long blockNumber,
+                       @Schema(enumeration = {"consensus", "observer"}) String role,
+                       @Schema(enumeration = {"agile", "sluggish", "down"}) String status, double participation, double recentParticipation,
+                       @JsonbNillable String reason, boolean self, @JsonbNillable Long lagBlocks, Link link, boolean misbehaving, Evidence evidence,
+                       List<String> concentration) {
+    }
+
+    /** One agency's share of the validators and what it could do alone ({@link Concentration.Share}). */
+    public record AgencyShare(String agency, int validators, boolean exceedsF, boolean blocksQuorum, boolean forksAlone,
+                              @JsonbNillable @Schema(description = "the fewest validators to demote; null when demoting cannot help") Integer demote,
+                              int addFromOthers, @JsonbNillable String warning) {
+    }
+
+    /** Validator concentration per agency, and every warning; empty warnings when the layout is sound. */
+    public record ConcentrationView(int validators, int f, int quorum, List<AgencyShare> agencies, List<String> warnings) {
+    }
+
+    /** One slice of recent commit certificates: each node's share of them, by node id. */
+    public record ParticipationSlice(long fromHeight, long toHeight, Map<String, Double> shares) {
+    }
+
+    /** Participation over time, oldest slice first. */
+    public record ParticipationView(List<ParticipationSlice> buckets) {
+    }
+
+    /** A block's summary: who proposed, in which view, who signed its certificate, its transactions by type. */
+    public record BlockSummary(long height, String hash, String timestamp, String proposer, long view, long certificateView, int transactions,
+                               Map<String, Long> types, List<String> signers) {
+    }
+
     @GET
     @Path("chain")
-    public Map<String, Object> chain() {
+    public Chain chain() {
         ChainView c = ledger.chain();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("height", c.height());
-        m.put("headHash", c.headHash().hex());
-        m.put("view", c.view());
-        m.put("primary", c.primary().value());
-        m.put("validators", c.validators().stream().map(NodeId::value).toList());
-        m.put("f", c.f());
-        m.put("chainId", c.chainId().hex());
-        m.put("params", c.params());
-        return m;
+        return new Chain(c.height(), c.headHash().hex(), c.view(), c.primary().value(), c.validators().stream().map(NodeId::value).toList(),
+                c.f(), c.chainId().hex(), c.params());
     }
 
     @GET
     @Path("blocks/{height}")
-    public Map<String, Object> block(@PathParam("height") String heightParam) {
+    public BlockDetail block(@PathParam("height") String heightParam) {
         long height;
         try {
             height = Long.parseLong(heightParam);
@@ -72,44 +131,21 @@ public class ChainResource {
                 .orElseThrow(() -> Problem.notFound("no block at height " + height + " on node " + ledger.nodeName()));
         Block b = cb.block();
         BlockHeader h = b.header();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("height", h.height());
-        m.put("hash", b.hash(ledger.suite()).hex());
-        m.put("parentHash", h.parentHash().hex());
-        m.put("txRoot", h.txRoot().hex());
-        m.put("stateRoot", h.stateRoot().hex());
-        m.put("proposer", h.proposer().value());
-        m.put("view", h.view());
-        m.put("timestamp", Instant.ofEpochMilli(h.timestamp()).toString());
         Map<String, Receipt> receipts = ledger.receipts(height);
-        List<Map<String, Object>> txs = new ArrayList<>();
+        List<BlockTransaction> txs = new ArrayList<>();
         for (Transaction tx : b.transactions()) {
-            Map<String, Object> t = new LinkedHashMap<>();
             String hash = tx.hash(ledger.suite()).hex();
-            t.put("hash", hash);
-            t.put("type", tx.type().name());
-            t.put("sender", tx.sender().value());
-            t.put("nonce", tx.nonce());
-            t.put("expiryHeight", tx.expiryHeight());
-            t.put("payload", Hex.encode(tx.payload()));
             Receipt receipt = receipts.get(hash);
-            t.put("ok", receipt == null || receipt.ok());
-            if (receipt != null && !receipt.ok()) {
-                t.put("error", receipt.error());
-            }
-            txs.add(t);
+            boolean ok = receipt == null || receipt.ok();
+            txs.add(new BlockTransaction(hash, tx.type().name(), tx.sender().value(), tx.nonce(), tx.expiryHeight(), Hex.encode(tx.payload()), ok,
+                    ok ? null : receipt.error()));
         }
-        m.put("transactions", txs);
-        List<Map<String, Object>> seals = new ArrayList<>();
-        for (CommitSeal s : cb.certificate().seals()) {
-            seals.add(Map.of("nodeId", s.nodeId().value(), "signature", Hex.encode(s.signature())));
-        }
-        m.put("commitCertificate", seals);
-        m.put("certificateView", cb.certificate().view());
+        List<Seal> seals = cb.certificate().seals().stream().map(s -> new Seal(s.nodeId().value(), Hex.encode(s.signature()))).toList();
         CanonicalWriter certificate = new CanonicalWriter(512);
         cb.certificate().write(certificate);
-        m.put("encodedBytes", b.encodedSize() + certificate.size()); // what the block with its certificate takes on every node
-        return m;
+        return new BlockDetail(h.height(), b.hash(ledger.suite()).hex(), h.parentHash().hex(), h.txRoot().hex(), h.stateRoot().hex(),
+                h.proposer().value(), h.view(), Instant.ofEpochMilli(h.timestamp()).toString(), txs, seals, cb.certificate().view(),
+                b.encodedSize() + certificate.size());
     }
 
     /**
@@ -118,7 +154,7 @@ public class ChainResource {
      */
     @GET
     @Path("nodes")
-    public List<Map<String, Object>> nodes() {
+    public List<Node> nodes() {
         return nodes(ledger.nodes());
     }
 
@@ -129,55 +165,24 @@ public class ChainResource {
      */
     @GET
     @Path("nodes/concentration")
-    public Map<String, Object> concentration() {
+    public ConcentrationView concentration() {
         return concentration(assess(ledger.nodes()));
     }
 
-    static List<Map<String, Object>> nodes(List<NodeView> views) {
+    static List<Node> nodes(List<NodeView> views) {
         Concentration.Assessment concentration = assess(views);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Node> out = new ArrayList<>();
         for (NodeView v : views) {
             NodeRecord n = v.node();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", n.nodeId().value());
-            m.put("name", n.name());
-            m.put("agency", n.agency());
-            m.put("caHash", n.caHash());
-            m.put("idx", n.idx());
-            m.put("blockNumber", n.blockNumber());
-            m.put("role", n.role().label());
-            m.put("status", v.status().label());
-            m.put("participation", round(v.participation()));
-            m.put("recentParticipation", round(v.recentParticipation()));
-            m.put("reason", v.reason());
-            m.put("self", v.self());
-            m.put("lagBlocks", v.lagBlocks());
-            if (v.link() != null) {
-                LinkStats l = v.link();
-                Map<String, Object> link = new LinkedHashMap<>();
-                link.put("connected", l.connected());
-                link.put("rttMillis", l.rttMillis() < 0 ? null : Math.round(l.rttMillis() * 10) / 10.0);
-                link.put("sendBytesPerSec", Math.round(l.sendBytesPerSec()));
-                link.put("receiveBytesPerSec", Math.round(l.receiveBytesPerSec()));
-                link.put("slowDrops", l.slowDrops());
-                link.put("throttled", l.throttled());
-                m.put("link", link);
-            }
+            LinkStats l = v.link();
+            Link link = l == null ? null : new Link(l.connected(), l.rttMillis() < 0 ? null : Math.round(l.rttMillis() * 10) / 10.0,
+                    Math.round(l.sendBytesPerSec()), Math.round(l.receiveBytesPerSec()), l.slowDrops(), l.throttled());
             NodeView.Misbehaviour mb = v.misbehaviour();
-            m.put("misbehaving", mb != null && mb.recent());
-            if (mb != null) {
-                Map<String, Object> evidence = new LinkedHashMap<>();
-                evidence.put("faults", mb.faults());
-                evidence.put("total", mb.total());
-                evidence.put("firstSeen", mb.firstSeen() == null ? null : mb.firstSeen().toString());
-                evidence.put("lastSeen", mb.lastSeen() == null ? null : mb.lastSeen().toString());
-                evidence.put("lastDetail", mb.lastDetail());
-                evidence.put("framesOverShare", mb.framesOverShare());
-                evidence.put("throttled", mb.throttled());
-                m.put("evidence", evidence);
-            }
-            m.put("concentration", concentration.warningsFor(n.agency()));
-            out.add(m);
+            Evidence evidence = mb == null ? null : new Evidence(mb.faults(), mb.total(), mb.firstSeen() == null ? null : mb.firstSeen().toString(),
+                    mb.lastSeen() == null ? null : mb.lastSeen().toString(), mb.lastDetail(), mb.framesOverShare(), mb.throttled());
+            out.add(new Node(n.nodeId().value(), n.name(), n.agency(), n.caHash(), n.idx(), n.blockNumber(), n.role().label(), v.status().label(),
+                    round(v.participation()), round(v.recentParticipation()), v.reason(), v.self(), v.lagBlocks(), link, mb != null && mb.recent(),
+                    evidence, concentration.warningsFor(n.agency())));
         }
         return out;
     }
@@ -187,47 +192,26 @@ public class ChainResource {
         return Concentration.of(views.stream().map(NodeView::node).filter(n -> n.role() == Role.CONSENSUS).toList());
     }
 
-    static Map<String, Object> concentration(Concentration.Assessment a) {
-        List<Map<String, Object>> agencies = new ArrayList<>();
-        for (Concentration.Share s : a.agencies()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("agency", s.agency());
-            m.put("validators", s.validators());
-            m.put("exceedsF", s.exceedsF());
-            m.put("blocksQuorum", s.blocksQuorum());
-            m.put("forksAlone", s.forksAlone());
-            m.put("demote", s.demote().isPresent() ? s.demote().getAsInt() : null); // null: demoting cannot help
-            m.put("addFromOthers", s.addFromOthers());
-            m.put("warning", s.warning());
-            agencies.add(m);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("validators", a.validators());
-        m.put("f", a.f());
-        m.put("quorum", a.quorum());
-        m.put("agencies", agencies);
-        m.put("warnings", a.warnings());
-        return m;
+    static ConcentrationView concentration(Concentration.Assessment a) {
+        List<AgencyShare> agencies = a.agencies().stream().map(s -> new AgencyShare(s.agency(), s.validators(), s.exceedsF(), s.blocksQuorum(),
+                s.forksAlone(), s.demote().isPresent() ? Integer.valueOf(s.demote().getAsInt()) : null, s.addFromOthers(), s.warning())).toList();
+        return new ConcentrationView(a.validators(), a.f(), a.quorum(), agencies, a.warnings());
     }
 
     /** Participation over time: the window of recent commit certificates in slices, each node's share of each. */
     @GET
     @Path("nodes/participation")
-    public Map<String, Object> participation(@QueryParam("buckets") @DefaultValue("20") int buckets) {
+    public ParticipationView participation(@QueryParam("buckets") @DefaultValue("20") int buckets) {
         if (buckets < 1 || buckets > 200) {
             throw Problem.badRequest("buckets must be from 1 to 200, not " + buckets);
         }
-        List<Map<String, Object>> slices = new ArrayList<>();
+        List<ParticipationSlice> slices = new ArrayList<>();
         for (Participation.Bucket b : ledger.participationBuckets(buckets)) {
-            Map<String, Object> shares = new LinkedHashMap<>();
+            Map<String, Double> shares = new LinkedHashMap<>();
             b.shares().forEach((id, share) -> shares.put(id.value(), round(share)));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("fromHeight", b.fromHeight());
-            m.put("toHeight", b.toHeight());
-            m.put("shares", shares);
-            slices.add(m);
+            slices.add(new ParticipationSlice(b.fromHeight(), b.toHeight(), shares));
         }
-        return Map.of("buckets", slices);
+        return new ParticipationView(slices);
     }
 
     /**
@@ -236,14 +220,14 @@ public class ChainResource {
      */
     @GET
     @Path("chain/blocks")
-    public List<Map<String, Object>> blocks(@QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("20") int limit) {
+    public List<BlockSummary> blocks(@QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("20") int limit) {
         if (limit < 1 || limit > MAX_BLOCKS) {
             throw Problem.badRequest("limit must be from 1 to " + MAX_BLOCKS + ", not " + limit);
         }
         long head = ledger.height();
         long to = before == null ? head : Math.min(head, before - 1);
         long from = Math.max(1, to - limit + 1);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<BlockSummary> out = new ArrayList<>();
         if (to < 1) {
             return out;
         }
@@ -253,17 +237,9 @@ public class ChainResource {
             BlockHeader h = cb.block().header();
             Map<String, Long> types = new TreeMap<>();
             cb.block().transactions().forEach(tx -> types.merge(tx.type().name(), 1L, Long::sum));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("height", h.height());
-            m.put("hash", cb.block().hash(ledger.suite()).hex());
-            m.put("timestamp", Instant.ofEpochMilli(h.timestamp()).toString());
-            m.put("proposer", h.proposer().value());
-            m.put("view", h.view());
-            m.put("certificateView", cb.certificate().view());
-            m.put("transactions", cb.block().transactions().size());
-            m.put("types", types);
-            m.put("signers", cb.certificate().seals().stream().map(seal -> seal.nodeId().value()).toList());
-            out.add(m);
+            out.add(new BlockSummary(h.height(), cb.block().hash(ledger.suite()).hex(), Instant.ofEpochMilli(h.timestamp()).toString(),
+                    h.proposer().value(), h.view(), cb.certificate().view(), cb.block().transactions().size(), types,
+                    cb.certificate().seals().stream().map(seal -> seal.nodeId().value()).toList()));
         }
         return out;
     }

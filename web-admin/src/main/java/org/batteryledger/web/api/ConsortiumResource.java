@@ -16,9 +16,7 @@ import org.batteryledger.node.service.LedgerService;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -36,17 +34,21 @@ public class ConsortiumResource {
     @EJB
     private RecordHolder holder;
 
+    /** A member company with the kinds of member it is and the parties it answers for (on chain). */
+    public record Agency(String agency, List<String> kinds, List<String> parties) {
+    }
+
+    /** One disclosure to another member: who asked, for what, when, how many records went, what the policy refused. */
+    public record Disclosure(String at, String askerNode, String askerAgency, String kind, String subject, int disclosed, String refused) {
+    }
+
     @GET
     @Path("agencies")
-    public List<Map<String, Object>> agencies() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<Agency> agencies() {
+        List<Agency> out = new ArrayList<>();
         for (String a : new TreeSet<>(ledger.agencies())) { // a member just added has no node yet, and is listed
             Member m = Member.decode(ledger.state(Tables.AGENCY, a).orElse(null));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("agency", a);
-            row.put("kinds", m.kindLabels());
-            row.put("parties", m.parties());
-            out.add(row);
+            out.add(new Agency(a, List.copyOf(m.kindLabels()), List.copyOf(m.parties())));
         }
         return out;
     }
@@ -54,21 +56,14 @@ public class ConsortiumResource {
     @GET
     @Path("disclosures")
     @RolesAllowed({"admin", "auditor"})
-    public List<Map<String, Object>> disclosures(@QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<Disclosure> disclosures(@QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > MAX_DISCLOSURES) {
             throw Problem.badRequest("limit must be 1 to " + MAX_DISCLOSURES + ", not " + limit);
         }
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Disclosure> out = new ArrayList<>();
         for (DisclosureEntity d : holder.disclosures(limit)) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("at", Instant.ofEpochMilli(d.askedAt()).toString());
-            row.put("askerNode", d.askerNode());
-            row.put("askerAgency", d.askerAgency());
-            row.put("kind", d.kind());
-            row.put("subject", d.subject());
-            row.put("disclosed", d.disclosed());
-            row.put("refused", d.refused());
-            out.add(row);
+            out.add(new Disclosure(Instant.ofEpochMilli(d.askedAt()).toString(), d.askerNode(), d.askerAgency(), d.kind(), d.subject(),
+                    d.disclosed(), d.refused()));
         }
         return out;
     }

@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.batteryledger.node.service.NodeAdminService;
 import org.batteryledger.node.service.NodeHealth;
 import org.batteryledger.routes.RouteContext;
@@ -31,46 +34,56 @@ public class HealthResource {
     @EJB
     private RouteContext routes;
 
+    /**
+     * The node's health in MicroProfile Health's shape: UP only when every check but {@code partners} is; 503 otherwise.
+     */
+    public record Health(@Schema(enumeration = {"UP", "DOWN"}) String status, List<Check> checks) {
+    }
+
+    /**
+     * One check: replica (haltReason or pausedBecause when it is not running), consensus (validator, linkedPeers,
+     * quorum), disk (freeBytes, minimumBytes), database (reason when down), routes (camel, routes) and partners (each
+     * partner's kind, state, taken, rejected, lastSuccessAt, consecutiveFailures, lastError). {@code data} is the check's
+     * own, as MicroProfile Health has it.
+     */
+    public record Check(String name, @Schema(enumeration = {"UP", "DOWN"}) String status, Map<String, Object> data) {
+    }
+
     @GET
+    @APIResponse(responseCode = "200", description = "every check is UP (partners aside)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "503", description = "a check is DOWN: the checks say which and why",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
     public Response health() {
         NodeHealth h = admin.health();
-        Map<String, Object> consensus = new LinkedHashMap<>();
-        consensus.put("name", "consensus");
-        consensus.put("status", h.replicaRunning() && h.peersOk() ? "UP" : "DOWN");
-        consensus.put("data", Map.of("validator", h.validator(), "linkedPeers", h.linkedPeers(), "quorum", h.quorum()));
-        Map<String, Object> disk = new LinkedHashMap<>();
-        disk.put("name", "disk");
-        disk.put("status", h.diskOk() ? "UP" : "DOWN");
-        disk.put("data", Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes()));
-        Map<String, Object> database = new LinkedHashMap<>();
-        database.put("name", "database");
-        database.put("status", h.databaseOk() ? "UP" : "DOWN");
-        if (!h.databaseOk()) {
-            database.put("data", Map.of("reason", h.database()));
+        Map<String, Object> replica = null;
+        if (h.haltReason() != null) {
+            replica = Map.of("haltReason", h.haltReason());
+        } else if (h.pauseReason() != null) {
+            replica = Map.of("pausedBecause", h.pauseReason(), "resumes", "by itself once the store takes writes again");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
-        body.put("status", up ? "UP" : "DOWN");
-        Map<String, Object> replica = new LinkedHashMap<>();
-        replica.put("name", "replica");
-        replica.put("status", h.replicaRunning() ? "UP" : "DOWN");
-        if (h.haltReason() != null) {
-            replica.put("data", Map.of("haltReason", h.haltReason()));
-        } else if (h.pauseReason() != null) {
-            replica.put("data", Map.of("pausedBecause", h.pauseReason(), "resumes", "by itself once the store takes writes again"));
-        }
-        body.put("checks", List.of(replica, consensus, disk, database,
-                Map.of("name", "routes", "status", "Started".equals(camel) ? "UP" : "DOWN", "data", Map.of("camel", camel, "routes", routes.routeIds())),
+        Health body = new Health(up ? "UP" : "DOWN", List.of(
+                new Check("replica", upOrDown(h.replicaRunning()), replica),
+                new Check("consensus", upOrDown(h.replicaRunning() && h.peersOk()),
+                        Map.of("validator", h.validator(), "linkedPeers", h.linkedPeers(), "quorum", h.quorum())),
+                new Check("disk", upOrDown(h.diskOk()), Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes())),
+                new Check("database", upOrDown(h.databaseOk()), h.databaseOk() ? null : Map.of("reason", h.database())),
+                new Check("routes", upOrDown("Started".equals(camel)), Map.of("camel", camel, "routes", routes.routeIds())),
                 partners()));
         return Response.status(up ? 200 : 503).entity(body).build();
+    }
+
+    private static String upOrDown(boolean up) {
+        return up ? "UP" : "DOWN";
     }
 
     /**
      * The partners this node pulls from. A partner that is down is reported, but does not make the node DOWN: the
      * node keeps its place in consensus and its pushed intake, and the partner's route catches up when it returns.
      */
-    private Map<String, Object> partners() {
+    private Check partners() {
         Map<String, Object> data = new LinkedHashMap<>();
         if (routes.configurationError() != null) {
             data.put("error", routes.configurationError());
@@ -89,10 +102,6 @@ public class HealthResource {
             p.put("lastError", s.lastError());
             data.put(name, p);
         });
-        Map<String, Object> check = new LinkedHashMap<>();
-        check.put("name", "partners");
-        check.put("status", "UP");
-        check.put("data", data);
-        return check;
+        return new Check("partners", "UP", data);
     }
 }

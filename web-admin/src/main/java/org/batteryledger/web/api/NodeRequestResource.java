@@ -12,15 +12,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.json.bind.annotation.JsonbNillable;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.Proposal;
 import org.batteryledger.core.contract.Role;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.node.onboarding.NodeRequests;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The console's add-node flow (role admin): read a CSR, propose the registration once the agency CA has issued the
@@ -35,20 +39,54 @@ public class NodeRequestResource {
     @EJB
     private NodeRequests requests;
 
+    /** A node's certificate signing request, PEM. */
+    public record CsrRequest(@Schema(required = true) String csrPem) {
+    }
+
+    /** A prepared node's CSR and the certificate its agency CA issued for it; {@code role} consensus (default) or observer. */
+    public record RegistrationRequest(@Schema(required = true) String csrPem, @Schema(required = true) String certificatePem,
+                                      @Schema(enumeration = {"consensus", "observer"}) String role) {
+    }
+
+    /** Who a CSR is for, and the command that has the agency CA sign it. */
+    public record CsrView(String nodeId, String name, String agency, String publicKey, String signCommand) {
+    }
+
+    /** The registration proposed for this node's agency: the node, its CA's hash, the transaction. */
+    public record Proposed(String nodeId, String name, String agency, String publicKey, String caHash, String txHash, String role) {
+    }
+
+    /** The registration proposal's state. */
+    public record ProposalState(String id, @Schema(enumeration = {"open", "executed", "failed"}) String status, String proposerAgency,
+                                List<String> approvals, @JsonbNillable String outcome) {
+    }
+
+    /** The registered node's part in consensus. */
+    public record Registered(String name, long blockNumber, String role, double participation, double recentParticipation, String status) {
+    }
+
+    /** How far the add-node flow got: proposed, registered, linked to this node, signing commit certificates. */
+    public record Progress(String nodeId, ProposalState proposal, Registered registered, boolean linked, boolean sealed) {
+    }
+
     /** Body {csrPem}: who the CSR is for, and the command that has the agency CA sign it. */
     @POST
     @Path("csr")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> csr(JsonObject body) {
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CsrRequest.class)))
+    public CsrView csr(JsonObject body) {
         NodeRequests.Request r = requests.read(text(body, "csrPem"));
-        Map<String, Object> m = view(r);
-        m.put("signCommand", "./consortium sign-csr --agency " + r.agency() + " --name " + r.name());
-        return m;
+        return new CsrView(r.nodeId().value(), r.name(), r.agency(), Hex.encode(r.publicKey()),
+                "./consortium sign-csr --agency " + r.agency() + " --name " + r.name());
     }
 
     /** Body {csrPem, certificatePem, role}: checks both and proposes the registration for this node's agency. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RegistrationRequest.class)))
+    @APIResponse(responseCode = "202", description = "the registration proposed for this node's agency",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Proposed.class)))
     public Response propose(JsonObject body) {
         Role role = switch (body.containsKey("role") ? text(body, "role") : "consensus") {
             case "consensus" -> Role.CONSENSUS;
@@ -56,16 +94,14 @@ public class NodeRequestResource {
             default -> throw Problem.badRequest("role must be consensus or observer");
         };
         NodeRequests.Proposed p = requests.propose(text(body, "csrPem"), text(body, "certificatePem"), role);
-        Map<String, Object> m = view(p.request());
-        m.put("caHash", p.caHash());
-        m.put("txHash", p.txHash());
-        m.put("role", role.label());
-        return Response.accepted(m).build();
+        NodeRequests.Request r = p.request();
+        return Response.accepted(new Proposed(r.nodeId().value(), r.name(), r.agency(), Hex.encode(r.publicKey()), p.caHash(), p.txHash(),
+                role.label())).build();
     }
 
     @GET
     @Path("{nodeId}")
-    public Map<String, Object> progress(@PathParam("nodeId") String id) {
+    public Progress progress(@PathParam("nodeId") String id) {
         NodeId nodeId;
         try {
             nodeId = new NodeId(id);
@@ -73,40 +109,12 @@ public class NodeRequestResource {
             throw Problem.badRequest(e.getMessage());
         }
         NodeRequests.Progress p = requests.progress(nodeId);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("nodeId", nodeId.value());
-        p.proposal().ifPresent(v -> {
-            Proposal pr = v.proposal();
-            Map<String, Object> proposal = new LinkedHashMap<>();
-            proposal.put("id", v.id());
-            proposal.put("status", pr.status().name().toLowerCase(Locale.ROOT));
-            proposal.put("proposerAgency", pr.proposerAgency());
-            proposal.put("approvals", pr.approvals());
-            proposal.put("outcome", pr.outcome());
-            m.put("proposal", proposal);
-        });
-        p.registered().ifPresent(v -> {
-            Map<String, Object> node = new LinkedHashMap<>();
-            node.put("name", v.node().name());
-            node.put("blockNumber", v.node().blockNumber());
-            node.put("role", v.node().role().label());
-            node.put("participation", v.participation());
-            node.put("recentParticipation", v.recentParticipation());
-            node.put("status", v.status().label());
-            m.put("registered", node);
-        });
-        m.put("linked", p.link().map(l -> l.connected()).orElse(false));
-        m.put("sealed", p.registered().map(v -> v.recentParticipation() > 0).orElse(false));
-        return m;
-    }
-
-    private static Map<String, Object> view(NodeRequests.Request r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("nodeId", r.nodeId().value());
-        m.put("name", r.name());
-        m.put("agency", r.agency());
-        m.put("publicKey", Hex.encode(r.publicKey()));
-        return m;
+        ProposalState proposal = p.proposal().map(v -> new ProposalState(v.id(), v.proposal().status().name().toLowerCase(Locale.ROOT),
+                v.proposal().proposerAgency(), List.copyOf(v.proposal().approvals()), v.proposal().outcome())).orElse(null);
+        Registered registered = p.registered().map(v -> new Registered(v.node().name(), v.node().blockNumber(), v.node().role().label(),
+                v.participation(), v.recentParticipation(), v.status().label())).orElse(null);
+        return new Progress(nodeId.value(), proposal, registered, p.link().map(l -> l.connected()).orElse(false),
+                p.registered().map(v -> v.recentParticipation() > 0).orElse(false));
     }
 
     private static String text(JsonObject o, String field) {

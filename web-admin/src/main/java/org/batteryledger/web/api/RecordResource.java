@@ -139,26 +139,30 @@ public class RecordResource {
     @GET
     @Path("{recordId}")
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "getRecord", summary = "A record as this node stores it")
-    public Map<String, Object> record(@PathParam("recordId") String recordId) {
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "the record and its check",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredRecord.class)))
+    public Response record(@PathParam("recordId") String recordId) {
         ProofService.StoredRecord s;
         try {
             s = proofs.stored(recordId);
         } catch (ProofService.NoProof e) {
             throw Problem.notFound(e.getMessage());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("recordId", s.recordId());
         Object record;
         try {
             record = Json.parse(s.canonicalJson());
         } catch (JsonException e) {
             record = s.canonicalJson();
         }
-        out.put("record", record);
-        out.put("source", s.source());
-        out.put("valid", s.verification().valid());
-        out.put("reason", s.verification().reason());
-        return out;
+        StoredRecord view = new StoredRecord(s.recordId(), record, s.source(), s.verification().valid(), s.verification().reason());
+        // The core's writer: the record's numbers and nulls exactly as stored (what its anchored hash covers).
+        return Response.ok(Json.write(ResponseTrees.tree(view)), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A record as this node stores it ({@code source}: pushed or pulled, from whom) and whether it still matches its anchor. */
+    public record StoredRecord(String recordId,
+                               @Schema(description = "the record's canonical JSON (BatteryRecord or SessionRecord)") Object record,
+                               String source, boolean valid, @JsonbNillable String reason) {
     }
 
     @GET

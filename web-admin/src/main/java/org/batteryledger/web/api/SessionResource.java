@@ -11,9 +11,7 @@ import org.batteryledger.node.service.LedgerService;
 import org.batteryledger.web.console.ConsoleSecurity;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Who is logged in, on which node, with which roles; for a console (FORM) session also the CSRF token its scripts send
@@ -31,23 +29,19 @@ public class SessionResource {
     @Context
     private HttpServletRequest request;
 
+    /** The user, roles and node; {@code csrfToken} only for a console (FORM) session. */
+    public record Session(String user, List<String> roles, String node, String nodeId, String suite, String csrfToken) {
+    }
+
     @GET
-    public Map<String, Object> session() {
+    public Session session() {
         List<String> roles = new ArrayList<>();
         for (String role : ROLES) {
             if (request.isUserInRole(role)) {
                 roles.add(role);
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("user", request.getUserPrincipal().getName());
-        m.put("roles", roles);
-        m.put("node", ledger.nodeName());
-        m.put("nodeId", ledger.nodeId().value());
-        m.put("suite", ledger.suite().id());
-        if ("FORM".equals(request.getAuthType())) {
-            m.put("csrfToken", ConsoleSecurity.csrfToken(request.getSession()));
-        }
-        return m;
+        String csrf = "FORM".equals(request.getAuthType()) ? ConsoleSecurity.csrfToken(request.getSession()) : null;
+        return new Session(request.getUserPrincipal().getName(), roles, ledger.nodeName(), ledger.nodeId().value(), ledger.suite().id(), csrf);
     }
 }

@@ -21,7 +21,6 @@ import org.batteryledger.node.valuation.SignerRegistration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -106,7 +105,7 @@ public class SignerResource {
         if (!submitted.accepted()) {
             throw Problem.unprocessable(submitted.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + submitted.reason());
         }
-        return Response.accepted(Map.of("txHash", submitted.txHash().hex(), "status", "accepted")).build();
+        return Response.accepted(new AdminResource.Submitted(submitted.txHash().hex(), "accepted")).build();
     }
 
     private static String checked(String fingerprint) {

@@ -199,6 +199,7 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         for (ConsortiumRecords.Holder h : p.holders()) {
             Holder x = new Holder();
             x.setNode(h.name());
+            x.setNodeId(h.nodeId());
             x.setAgency(h.agency());
             x.setStatus(h.status().label());
             x.setReason(h.reason().isEmpty() ? null : h.reason());

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /nodes} and {@code GET /nodes/concentration} as ChainResource builds them from the registry. */
@@ -37,60 +39,56 @@ class NodesConcentrationTest {
 
     @Test
     void everyNodeKeepsItsFieldsAndCarriesTheWarningsAboutItsAgency() {
-        List<Map<String, Object>> nodes = ChainResource.nodes(referenceLayout());
+        List<ChainResource.Node> nodes = ChainResource.nodes(referenceLayout());
         assertEquals(8, nodes.size());
-        Map<String, Object> first = nodes.get(0);
-        // CONTRACT.md's fields, unchanged, then the additions in their order
-        assertEquals(List.of("id", "name", "agency", "caHash", "idx", "blockNumber", "role", "status", "participation",
-                "recentParticipation", "reason", "self", "lagBlocks", "misbehaving", "concentration"), List.copyOf(first.keySet()));
-        assertEquals("consensus", first.get("role"));
-        assertEquals("agile", first.get("status"));
-        assertEquals(1.0, first.get("participation"));
-        List<?> warnings = (List<?>) first.get("concentration");
+        ChainResource.Node first = nodes.get(0);
+        // CONTRACT.md's fields, unchanged, then the additions
+        List<String> fields = java.util.Arrays.stream(ChainResource.Node.class.getRecordComponents()).map(c -> c.getName()).toList();
+        assertTrue(fields.containsAll(List.of("id", "name", "agency", "caHash", "idx", "blockNumber", "role", "status", "participation",
+                "recentParticipation", "reason", "self", "lagBlocks", "link", "misbehaving", "evidence", "concentration")), fields.toString());
+        assertEquals("consensus", first.role());
+        assertEquals("agile", first.status());
+        assertEquals(1.0, first.participation());
+        List<String> warnings = first.concentration();
         assertEquals(1, warnings.size());
-        assertTrue(((String) warnings.get(0)).startsWith("agency-a holds 4 of 7 validators, f = 2: it can halt the chain alone"),
-                (String) warnings.get(0));
-        assertEquals(List.of(), nodes.get(4).get("concentration")); // agency-b: 2 of 7, not more than f
-        assertEquals(List.of(), nodes.get(7).get("concentration")); // an observer of agency-c
-        assertEquals(Map.of("connected", true, "rttMillis", 1.3, "sendBytesPerSec", 100L, "receiveBytesPerSec", 200L, "slowDrops", 0L, "throttled", 0L), nodes.get(1).get("link"));
+        assertTrue(warnings.get(0).startsWith("agency-a holds 4 of 7 validators, f = 2: it can halt the chain alone"), warnings.get(0));
+        assertEquals(List.of(), nodes.get(4).concentration()); // agency-b: 2 of 7, not more than f
+        assertEquals(List.of(), nodes.get(7).concentration()); // an observer of agency-c
+        assertEquals(new ChainResource.Link(true, 1.3, 100L, 200L, 0L, 0L), nodes.get(1).link());
     }
 
     @Test
     void concentrationCountsConsensusNodesOnlyAndGivesTheFix() {
-        Map<String, Object> c = ChainResource.concentration(ChainResource.assess(referenceLayout()));
-        assertEquals(7, c.get("validators")); // the observer does not vote
-        assertEquals(2, c.get("f"));
-        assertEquals(5, c.get("quorum"));
-        List<?> agencies = (List<?>) c.get("agencies");
-        Map<?, ?> a = (Map<?, ?>) agencies.get(0);
-        assertEquals("agency-a", a.get("agency"));
-        assertEquals(4, a.get("validators"));
-        assertEquals(true, a.get("exceedsF"));
-        assertEquals(true, a.get("blocksQuorum"));
-        assertEquals(true, a.get("forksAlone"));
-        assertEquals(3, a.get("demote"));
-        assertEquals(6, a.get("addFromOthers"));
-        Map<?, ?> b = (Map<?, ?>) agencies.get(1);
-        assertEquals(false, b.get("exceedsF"));
-        assertEquals(0, b.get("demote"));
-        assertEquals(null, b.get("warning"));
-        assertEquals(2, ((List<?>) c.get("warnings")).size());
+        ChainResource.ConcentrationView c = ChainResource.concentration(ChainResource.assess(referenceLayout()));
+        assertEquals(7, c.validators()); // the observer does not vote
+        assertEquals(2, c.f());
+        assertEquals(5, c.quorum());
+        ChainResource.AgencyShare a = c.agencies().get(0);
+        assertEquals("agency-a", a.agency());
+        assertEquals(4, a.validators());
+        assertTrue(a.exceedsF() && a.blocksQuorum() && a.forksAlone());
+        assertEquals(3, a.demote());
+        assertEquals(6, a.addFromOthers());
+        ChainResource.AgencyShare b = c.agencies().get(1);
+        assertFalse(b.exceedsF());
+        assertEquals(0, b.demote());
+        assertNull(b.warning());
+        assertEquals(2, c.warnings().size());
     }
 
     @Test
     void aSingleAgencyChainCannotBeFixedByDemotion() {
         List<NodeView> views = List.of(node(0, "solo", Role.CONSENSUS), node(1, "solo", Role.CONSENSUS));
-        Map<?, ?> solo = (Map<?, ?>) ((List<?>) ChainResource.concentration(ChainResource.assess(views)).get("agencies")).get(0);
-        assertTrue(solo.containsKey("demote"));
-        assertEquals(null, solo.get("demote"));
-        assertEquals(5, solo.get("addFromOthers"));
+        ChainResource.AgencyShare solo = ChainResource.concentration(ChainResource.assess(views)).agencies().get(0);
+        assertNull(solo.demote(), "written as null: demoting cannot help");
+        assertEquals(5, solo.addFromOthers());
     }
 
     @Test
     void fourAgenciesOfOneValidatorEachGiveNoWarnings() {
         List<NodeView> views = List.of(node(0, "a", Role.CONSENSUS), node(1, "b", Role.CONSENSUS), node(2, "c", Role.CONSENSUS),
                 node(3, "d", Role.CONSENSUS));
-        assertEquals(List.of(), ChainResource.concentration(ChainResource.assess(views)).get("warnings"));
-        ChainResource.nodes(views).forEach(n -> assertEquals(List.of(), n.get("concentration")));
+        assertEquals(List.of(), ChainResource.concentration(ChainResource.assess(views)).warnings());
+        ChainResource.nodes(views).forEach(n -> assertEquals(List.of(), n.concentration()));
     }
 }
