@@ -101,7 +101,6 @@ final class MemberCommands {
     static final class RemoveNode extends Main.OnNode {
         @Override
         int on(Consortium consortium) throws Exception {
-            consortium.nodeDir(node);
             return Membership.change("remove-node", at.dir, node, Consortium.jbossHomeOf(at.dir));
         }
     }
@@ -110,7 +109,6 @@ final class MemberCommands {
     static final class Revoke extends Main.OnNode {
         @Override
         int on(Consortium consortium) throws Exception {
-            consortium.nodeDir(node);
             return Membership.change("revoke", at.dir, node, Consortium.jbossHomeOf(at.dir));
         }
     }
@@ -121,7 +119,6 @@ final class MemberCommands {
     static final class RotateSigner extends Main.OnNode {
         @Override
         int on(Consortium consortium) throws Exception {
-            consortium.nodeDir(node);
             return consortium.rotateSigner(node);
         }
     }
@@ -138,7 +135,6 @@ final class MemberCommands {
 
         @Override
         int on(Consortium consortium) throws Exception {
-            consortium.nodeDir(node);
             return SignerRevocation.revoke(at.dir, Consortium.jbossHomeOf(at.dir), node, reason, serial);
         }
     }

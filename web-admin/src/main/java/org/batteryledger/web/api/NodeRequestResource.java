@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.batteryledger.core.codec.Hex;
-import org.batteryledger.core.contract.Proposal;
 import org.batteryledger.core.contract.Role;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.node.onboarding.NodeRequests;
