@@ -2,16 +2,9 @@ package org.batteryledger.partners;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
+import org.batteryledger.partners.erp.GetBatteryMasterData;
+import org.batteryledger.partners.erp.GetBatteryMasterDataResponse;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,12 +18,13 @@ import java.util.function.Supplier;
 /**
  * The manufacturer ERP's SOAP 1.1 service at {@code /erp/BatteryMasterService}, contract first
  * ({@code wsdl/erp-battery-master.wsdl}): {@code GET ?wsdl} serves the WSDL with the live address; {@code POST} answers
- * {@code erp:GetBatteryMasterData} with a page of battery master records, or a SOAP fault.
+ * {@code erp:GetBatteryMasterData} with a page of battery master records, or a SOAP fault. The messages are the WSDL's
+ * JAXB beans in SAAJ envelopes ({@link ErpMessages}); the HTTP exchange stays here, where the fault injector reaches it.
  */
 final class ErpService implements HttpHandler {
     static final String PATH = "/erp/BatteryMasterService";
-    static final String NS = "urn:batteryledger:partner:erp:1";
-    static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
+    static final String NS = ErpMessages.NS;
+    static final String SOAP_NS = ErpMessages.SOAP_NS;
     static final String WSDL_RESOURCE = "/wsdl/erp-battery-master.wsdl";
     static final int DEFAULT_MAX_RESULTS = 500;
     static final int MAX_RESULTS = 1000;
@@ -84,7 +78,7 @@ final class ErpService implements HttpHandler {
             FaultInjector.Fault fault = faults.next(FaultInjector.Target.ERP);
             byte[] body = exchange.getRequestBody().readNBytes(MAX_REQUEST_BYTES + 1);
             if (fault != null && fault.mode() == FaultInjector.Mode.ERROR) {
-                fault(exchange, "soap:Server", "injected fault: the ERP failed");
+                fault(exchange, false, "injected fault: the ERP failed");
                 return;
             }
             if (fault != null && fault.mode() == FaultInjector.Mode.TIMEOUT && !Http.delay(fault.delayMillis())) {
@@ -94,7 +88,7 @@ final class ErpService implements HttpHandler {
             try {
                 response = answer(exchange.getRequestHeaders().getFirst("Content-Type"), body, fault);
             } catch (ClientFault e) {
-                fault(exchange, "soap:Client", e.getMessage());
+                fault(exchange, true, e.getMessage());
                 return;
             }
             byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
@@ -119,27 +113,14 @@ final class ErpService implements HttpHandler {
         if (body.length > MAX_REQUEST_BYTES) {
             throw new ClientFault("request larger than " + MAX_REQUEST_BYTES + " bytes");
         }
-        Element request = operation(body);
-        String after = null;
-        String maxResultsText = null;
-        for (Node n = request.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                if (!NS.equals(e.getNamespaceURI())) {
-                    throw new ClientFault("unexpected element {" + e.getNamespaceURI() + "}" + e.getLocalName() + " in GetBatteryMasterData");
-                }
-                switch (e.getLocalName()) {
-                    case "after" -> after = e.getTextContent().trim();
-                    case "maxResults" -> maxResultsText = e.getTextContent().trim();
-                    default -> throw new ClientFault("unexpected element erp:" + e.getLocalName() + " in GetBatteryMasterData; expected after, maxResults");
-                }
-            }
-        }
+        GetBatteryMasterData request = ErpMessages.request(body);
         int maxResults;
         try {
-            maxResults = Page.size("maxResults", maxResultsText, DEFAULT_MAX_RESULTS, MAX_RESULTS);
+            maxResults = Page.size("maxResults", request.getMaxResults(), DEFAULT_MAX_RESULTS, MAX_RESULTS);
         } catch (IllegalArgumentException e) {
             throw new ClientFault(e.getMessage());
         }
+        String after = request.getAfter() == null ? null : request.getAfter().trim();
         int position = -1;
         if (after != null && !after.isEmpty()) {
             position = fleet.batteryPosition(after);
@@ -155,99 +136,28 @@ final class ErpService implements HttpHandler {
         return response(records, page.more());
     }
 
-    /** Parses the envelope (no DOCTYPE allowed) and returns its erp:GetBatteryMasterData element. */
-    private static Element operation(byte[] body) throws ClientFault {
-        Document doc;
-        try {
-            doc = parser().parse(new ByteArrayInputStream(body));
-        } catch (SAXException e) {
-            throw new ClientFault("malformed SOAP envelope: " + e.getMessage());
-        } catch (IOException e) {
-            throw new ClientFault("unreadable SOAP envelope: " + e.getMessage());
-        }
-        Element envelope = doc.getDocumentElement();
-        if (!SOAP_NS.equals(envelope.getNamespaceURI()) || !"Envelope".equals(envelope.getLocalName())) {
-            throw new ClientFault("not a SOAP 1.1 envelope: the root element is {" + envelope.getNamespaceURI() + "}" + envelope.getLocalName()
-                    + ", expected {" + SOAP_NS + "}Envelope");
-        }
-        Element bodyElement = null;
-        for (Node n = envelope.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && SOAP_NS.equals(e.getNamespaceURI()) && "Body".equals(e.getLocalName())) {
-                bodyElement = e;
-            }
-        }
-        if (bodyElement == null) {
-            throw new ClientFault("malformed SOAP envelope: no soap:Body");
-        }
-        Element op = null;
-        for (Node n = bodyElement.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                if (op != null) {
-                    throw new ClientFault("malformed SOAP envelope: more than one element in soap:Body");
-                }
-                op = e;
-            }
-        }
-        if (op == null) {
-            throw new ClientFault("malformed SOAP envelope: empty soap:Body");
-        }
-        if (!NS.equals(op.getNamespaceURI()) || !"GetBatteryMasterData".equals(op.getLocalName())) {
-            throw new ClientFault("unknown operation {" + op.getNamespaceURI() + "}" + op.getLocalName() + "; expected {" + NS + "}GetBatteryMasterData");
-        }
-        return op;
-    }
-
-    /** A namespace-aware DOM parser that refuses DOCTYPE (so no external entities) and external access. */
-    static DocumentBuilder parser() {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            f.setXIncludeAware(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
-            return b;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the JDK's DOM parser lacks a required feature", e);
-        }
-    }
-
     static String response(List<BatteryMaster> records, boolean more) {
-        StringBuilder b = new StringBuilder(256 + records.size() * 640);
-        b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"").append(SOAP_NS).append("\"><soap:Body>")
-                .append("<erp:GetBatteryMasterDataResponse xmlns:erp=\"").append(NS).append("\">");
+        GetBatteryMasterDataResponse response = new GetBatteryMasterDataResponse();
         for (BatteryMaster m : records) {
-            b.append("<erp:battery>");
-            element(b, "recordId", m.recordId());
-            element(b, "batteryCode", m.batteryCode());
-            element(b, "manufacturer", m.manufacturer());
-            element(b, "chemistry", m.chemistry().name());
-            element(b, "ratedCapacityAh", plain(m.ratedCapacityAh()));
-            element(b, "nominalVoltageV", plain(m.nominalVoltageV()));
-            element(b, "ratedCycleLife", Integer.toString(m.ratedCycleLife()));
-            element(b, "ratedCycleDod", plain(m.ratedCycleDod()));
-            element(b, "ratedCycleTempC", plain(m.ratedCycleTempC()));
-            element(b, "manufacturedAt", Times.format(m.manufacturedAt()));
-            b.append("</erp:battery>");
+            org.batteryledger.partners.erp.BatteryMaster b = new org.batteryledger.partners.erp.BatteryMaster();
+            b.setRecordId(m.recordId());
+            b.setBatteryCode(m.batteryCode());
+            b.setManufacturer(m.manufacturer());
+            b.setChemistry(m.chemistry().name());
+            b.setRatedCapacityAh(plain(m.ratedCapacityAh()));
+            b.setNominalVoltageV(plain(m.nominalVoltageV()));
+            b.setRatedCycleLife(Integer.toString(m.ratedCycleLife()));
+            b.setRatedCycleDod(plain(m.ratedCycleDod()));
+            b.setRatedCycleTempC(plain(m.ratedCycleTempC()));
+            b.setManufacturedAt(Times.format(m.manufacturedAt()));
+            response.getBattery().add(b);
         }
-        element(b, "more", Boolean.toString(more));
-        b.append("</erp:GetBatteryMasterDataResponse></soap:Body></soap:Envelope>\n");
-        return b.toString();
+        response.setMore(Boolean.toString(more));
+        return ErpMessages.answer(response);
     }
 
-    private static void fault(HttpExchange exchange, String code, String message) throws IOException {
-        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"" + SOAP_NS + "\"><soap:Body><soap:Fault>"
-                + "<faultcode>" + code + "</faultcode><faultstring>" + escape(message) + "</faultstring>"
-                + "</soap:Fault></soap:Body></soap:Envelope>\n";
-        Http.send(exchange, 500, Http.XML, xml.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void element(StringBuilder b, String name, String text) {
-        b.append("<erp:").append(name).append('>').append(escape(text)).append("</erp:").append(name).append('>');
+    private static void fault(HttpExchange exchange, boolean client, String message) throws IOException {
+        Http.send(exchange, 500, Http.XML, ErpMessages.fault(client, message).getBytes(StandardCharsets.UTF_8));
     }
 
     static String plain(BigDecimal d) {

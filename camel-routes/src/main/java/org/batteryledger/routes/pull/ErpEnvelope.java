@@ -1,147 +1,186 @@
 package org.batteryledger.routes.pull;
 
-import org.w3c.dom.Document;
+import jakarta.jws.WebMethod;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.soap.MessageFactory;
+import jakarta.xml.soap.MimeHeaders;
+import jakarta.xml.soap.SOAPBody;
+import jakarta.xml.soap.SOAPConstants;
+import jakarta.xml.soap.SOAPException;
+import jakarta.xml.soap.SOAPFault;
+import jakarta.xml.soap.SOAPMessage;
+import org.batteryledger.routes.pull.erp.BatteryMaster;
+import org.batteryledger.routes.pull.erp.BatteryMasterPortType;
+import org.batteryledger.routes.pull.erp.GetBatteryMasterData;
+import org.batteryledger.routes.pull.erp.GetBatteryMasterDataResponse;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The manufacturer ERP's SOAP 1.1 messages (contract: {@code erp-battery-master.wsdl} of the partner simulators,
- * namespace {@value #NS}): the request envelope built from the WSDL's types, and the response read into battery
- * records in the ledger's JSON form. Values keep their text: a number that does not parse stays a string, so the
- * schema names the field in the dead letter instead of the page failing.
+ * namespace {@value #NS}), with the standard APIs: the request and response are the JAXB beans wsimport generates from
+ * the WSDL ({@code org.batteryledger.routes.pull.erp}), the envelope and faults are SAAJ's (both WildFly's modules in
+ * the node). The beans keep every value as its text: a number that does not parse stays a string, so the record
+ * schema names the field in that record's dead letter instead of the page failing.
  */
 public final class ErpEnvelope {
     public static final String NS = "urn:batteryledger:partner:erp:1";
-    public static final String SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/";
-    public static final String SOAP_ACTION = NS + "/GetBatteryMasterData";
-    /** The battery element's number-typed children (xs:decimal / xs:int in the WSDL). */
-    private static final Set<String> NUMBERS = Set.of("ratedCapacityAh", "nominalVoltageV", "ratedCycleLife", "ratedCycleDod", "ratedCycleTempC");
+    /** The operation's soapAction, as the WSDL's binding gives it. */
+    public static final String SOAP_ACTION = soapAction();
+    private static final JAXBContext CONTRACT;
+    private static final MessageFactory SOAP_1_1;
+
+    static {
+        try {
+            CONTRACT = JAXBContext.newInstance(GetBatteryMasterData.class, GetBatteryMasterDataResponse.class);
+            SOAP_1_1 = MessageFactory.newInstance(SOAPConstants.SOAP_1_1_PROTOCOL);
+        } catch (JAXBException | SOAPException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private ErpEnvelope() {
     }
 
+    private static String soapAction() {
+        try {
+            return BatteryMasterPortType.class.getMethod("getBatteryMasterData", GetBatteryMasterData.class).getAnnotation(WebMethod.class).action();
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** GetBatteryMasterData for the records after {@code after} (null: from the start). */
     public static String request(String after, int maxResults) {
-        StringBuilder b = new StringBuilder(400).append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-                .append("<soap:Envelope xmlns:soap=\"").append(SOAP_NS).append("\" xmlns:erp=\"").append(NS).append("\">")
-                .append("<soap:Body><erp:GetBatteryMasterData>");
-        if (after != null) {
-            b.append("<erp:after>").append(escape(after)).append("</erp:after>");
+        GetBatteryMasterData op = new GetBatteryMasterData();
+        op.setAfter(after);
+        op.setMaxResults(Integer.toString(maxResults));
+        try {
+            SOAPMessage m = SOAP_1_1.createMessage();
+            m.getSOAPHeader().detachNode();
+            CONTRACT.createMarshaller().marshal(op, m.getSOAPBody());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            m.writeTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (JAXBException | SOAPException | IOException e) {
+            throw new IllegalStateException("could not write the ERP request", e);
         }
-        return b.append("<erp:maxResults>").append(maxResults).append("</erp:maxResults>")
-                .append("</erp:GetBatteryMasterData></soap:Body></soap:Envelope>").toString();
     }
 
     /** Reads a GetBatteryMasterDataResponse; a fault or anything else is a {@link PartnerFormatException}. */
     public static PullPage read(String xml) {
-        Element body = body(xml);
-        Element response = child(body, NS, "GetBatteryMasterDataResponse");
-        if (response == null) {
-            String fault = fault(body);
-            throw new PartnerFormatException(fault != null ? "SOAP fault: " + fault : "the answer holds no GetBatteryMasterDataResponse");
+        SOAPBody body = body(xml);
+        if (body.hasFault()) {
+            throw new PartnerFormatException("SOAP fault: " + fault(body.getFault()));
         }
-        List<Object> records = new ArrayList<>();
-        Boolean more = null;
-        for (Node n = response.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && NS.equals(e.getNamespaceURI())) {
-                if ("battery".equals(e.getLocalName())) {
-                    records.add(battery(e));
-                } else if ("more".equals(e.getLocalName())) {
-                    more = Boolean.parseBoolean(e.getTextContent().trim());
-                }
-            }
+        Element response = firstElement(body);
+        if (response == null || !NS.equals(response.getNamespaceURI()) || !"GetBatteryMasterDataResponse".equals(response.getLocalName())) {
+            throw new PartnerFormatException("the answer holds no GetBatteryMasterDataResponse");
         }
-        if (more == null) {
-            throw new PartnerFormatException("the GetBatteryMasterDataResponse has no 'more' element");
+        GetBatteryMasterDataResponse page;
+        try {
+            page = CONTRACT.createUnmarshaller().unmarshal(response, GetBatteryMasterDataResponse.class).getValue();
+        } catch (JAXBException e) {
+            throw new PartnerFormatException("the GetBatteryMasterDataResponse does not match the WSDL: " + e, e);
         }
-        return new PullPage(records, more);
+        String more = page.getMore() == null ? null : page.getMore().strip();
+        if (!"true".equals(more) && !"false".equals(more)) {
+            throw new PartnerFormatException(more == null ? "the GetBatteryMasterDataResponse has no 'more' element"
+                    : "the GetBatteryMasterDataResponse's 'more' is '" + more + "', not true or false");
+        }
+        List<Object> records = new ArrayList<>(page.getBattery().size());
+        for (BatteryMaster b : page.getBattery()) {
+            records.add(battery(b));
+        }
+        return new PullPage(records, Boolean.parseBoolean(more));
     }
 
-    /** The faultstring of a SOAP fault answer, or null when the text is not one. */
+    /** The faultcode and faultstring of a SOAP fault answer, or null when the text is not one. */
     public static String faultString(String xml) {
         try {
-            return fault(body(xml));
+            SOAPBody body = body(xml);
+            return body.hasFault() ? fault(body.getFault()) : null;
         } catch (PartnerFormatException e) {
             return null;
         }
     }
 
-    private static Map<String, Object> battery(Element e) {
+    /** The record in the ledger's JSON form: the CONTRACT's names, numbers as decimals when they parse. */
+    private static Map<String, Object> battery(BatteryMaster b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "battery");
-        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element f) {
-                String name = f.getLocalName();
-                String text = f.getTextContent().trim();
-                m.put(name, NUMBERS.contains(name) ? number(text) : text);
-            }
-        }
+        text(m, "recordId", b.getRecordId());
+        text(m, "batteryCode", b.getBatteryCode());
+        text(m, "manufacturer", b.getManufacturer());
+        text(m, "chemistry", b.getChemistry());
+        number(m, "ratedCapacityAh", b.getRatedCapacityAh());
+        number(m, "nominalVoltageV", b.getNominalVoltageV());
+        number(m, "ratedCycleLife", b.getRatedCycleLife());
+        number(m, "ratedCycleDod", b.getRatedCycleDod());
+        number(m, "ratedCycleTempC", b.getRatedCycleTempC());
+        text(m, "manufacturedAt", b.getManufacturedAt());
         return m;
     }
 
-    private static Object number(String text) {
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            return text;
+    /** An absent element stays absent: the schema then says which field is missing. */
+    private static void text(Map<String, Object> m, String name, String value) {
+        if (value != null) {
+            m.put(name, value.strip());
         }
     }
 
-    private static Element body(String xml) {
-        Document d;
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            DocumentBuilder db = f.newDocumentBuilder();
-            db.setErrorHandler(null);
-            d = db.parse(new InputSource(new StringReader(xml)));
-        } catch (Exception e) {
-            throw new PartnerFormatException("the answer is not well-formed XML: " + e.getMessage(), e);
+    private static void number(Map<String, Object> m, String name, String value) {
+        if (value == null) {
+            return;
         }
-        Element env = d.getDocumentElement();
-        Element body = SOAP_NS.equals(env.getNamespaceURI()) && "Envelope".equals(env.getLocalName()) ? child(env, SOAP_NS, "Body") : null;
+        String text = value.strip();
+        try {
+            m.put(name, new BigDecimal(text));
+        } catch (NumberFormatException e) {
+            m.put(name, text);
+        }
+    }
+
+    private static SOAPBody body(String xml) {
+        SOAPBody body;
+        try {
+            MimeHeaders headers = new MimeHeaders();
+            headers.addHeader("Content-Type", "text/xml; charset=utf-8");
+            body = SOAP_1_1.createMessage(headers, new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getSOAPBody();
+        } catch (SOAPException | IOException | RuntimeException e) {
+            // SAAJ refuses a DOCTYPE, a SOAP 1.2 envelope and whatever is not XML; some of its refusals are runtime exceptions
+            Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e; // the parser's words, not SAAJ's wrapper
+            throw new PartnerFormatException("the answer is not a SOAP 1.1 envelope: " + why.getMessage(), e);
+        }
         if (body == null) {
             throw new PartnerFormatException("the answer is not a SOAP 1.1 envelope with a Body");
         }
         return body;
     }
 
-    private static String fault(Element body) {
-        Element fault = child(body, SOAP_NS, "Fault");
-        if (fault == null) {
-            return null;
-        }
-        NodeList codes = fault.getElementsByTagName("faultcode");
-        NodeList strings = fault.getElementsByTagName("faultstring");
-        return (codes.getLength() > 0 ? codes.item(0).getTextContent().trim() + ": " : "")
-                + (strings.getLength() > 0 ? strings.item(0).getTextContent().trim() : "(no faultstring)");
+    private static String fault(SOAPFault fault) {
+        String code = fault.getFaultCode();
+        String text = fault.getFaultString();
+        return (code == null || code.isBlank() ? "" : code.strip() + ": ") + (text == null || text.isBlank() ? "(no faultstring)" : text.strip());
     }
 
-    private static Element child(Element parent, String ns, String local) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName())) {
+    private static Element firstElement(SOAPBody body) {
+        for (Node n = body.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
                 return e;
             }
         }
         return null;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -69,8 +69,9 @@ final class FakePartners {
         return this;
     }
 
-    private static final Pattern AFTER = Pattern.compile("<erp:after>([^<]*)</erp:after>");
-    private static final Pattern MAX = Pattern.compile("<erp:maxResults>(\\d+)</erp:maxResults>");
+    // Whatever prefix the client's JAXB gives the ERP namespace (the simulators' test reads the envelope properly).
+    private static final Pattern AFTER = Pattern.compile("<(?:\\w+:)?after>([^<]*)</(?:\\w+:)?after>");
+    private static final Pattern MAX = Pattern.compile("<(?:\\w+:)?maxResults>(\\d+)</(?:\\w+:)?maxResults>");
 
     /** Answers a GetBatteryMasterData envelope. */
     void erp(Exchange e) {

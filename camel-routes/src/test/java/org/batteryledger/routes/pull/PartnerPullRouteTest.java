@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -225,6 +226,15 @@ class PartnerPullRouteTest {
         assertEquals("{\"type\":\"battery\",\"recordId\":\"r1\",\"ratedCapacityAh\":\"lots\",\"ratedCycleLife\":4000}", Json.write(page.records().get(0)));
         assertEquals("soap:Client: unknown record id X", ErpEnvelope.faultString("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">"
                 + "<soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>unknown record id X</faultstring></soap:Fault></soap:Body></soap:Envelope>"));
+        assertEquals("urn:batteryledger:partner:erp:1:GetBatteryMasterData", ErpEnvelope.SOAP_ACTION, "the WSDL binding's soapAction");
+        String request = ErpEnvelope.request("r<1>", 20);
+        assertTrue(request.contains("Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"") && request.contains(":after>r&lt;1&gt;</")
+                && request.contains(":maxResults>20</") && request.contains("=\"urn:batteryledger:partner:erp:1\""), request);
+        assertTrue(assertThrows(PartnerFormatException.class, () -> ErpEnvelope.read("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
+                + "\"file:///etc/passwd\">]><x>&e;</x>")).getMessage().startsWith("the answer is not a SOAP 1.1 envelope"));
+        assertEquals("the GetBatteryMasterDataResponse has no 'more' element", assertThrows(PartnerFormatException.class, () -> ErpEnvelope.read(
+                "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><e:GetBatteryMasterDataResponse "
+                + "xmlns:e=\"urn:batteryledger:partner:erp:1\"/></s:Body></s:Envelope>")).getMessage());
         assertEquals("the answer is not a page of sessions ({\"sessions\": [...], \"more\": true|false})",
                 org.junit.jupiter.api.Assertions.assertThrows(PartnerFormatException.class, () -> ChargingPage.read("{\"items\":[]}")).getMessage());
         assertEquals(Submission.class, Intake.validate(List.of(), "x", Set.of(), null).getClass());
