@@ -99,10 +99,27 @@ public final class NodeProcess {
     /**
      * Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held a second
      * 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
-     * {@code BATTERYLEDGER_JAVA_OPTS} replaces them.
+     * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
+     * replacement), as the build does for its short-lived nodes ({@link #javaOptions}).
      */
     static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
             + " -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
+
+    /**
+     * The JVM options from the environment: {@code BATTERYLEDGER_JAVA_OPTS} (or the defaults) and then
+     * {@code BATTERYLEDGER_EXTRA_JAVA_OPTS}. The build's nodes live minutes: it adds {@code -XX:TieredStopAtLevel=1},
+     * since C2 spent about 40 % of a node's CPU in its first minute (BENCHMARKS.md), more than its code saves them.
+     */
+    static List<String> javaOptions(java.util.Map<String, String> env) {
+        List<String> options = new ArrayList<>();
+        for (String var : List.of("BATTERYLEDGER_JAVA_OPTS", "BATTERYLEDGER_EXTRA_JAVA_OPTS")) {
+            String value = env.getOrDefault(var, var.equals("BATTERYLEDGER_JAVA_OPTS") ? DEFAULT_JAVA_OPTS : "").strip();
+            if (!value.isEmpty()) {
+                options.addAll(List.of(value.split("\\s+")));
+            }
+        }
+        return options;
+    }
 
     /** The server's command line ({@link #commandBuilder}). */
     List<String> command(java.util.Properties props, java.util.Properties launcher) {
@@ -119,7 +136,7 @@ public final class NodeProcess {
     StandaloneCommandBuilder commandBuilder(java.util.Properties props, java.util.Properties launcher) {
         StandaloneCommandBuilder b = StandaloneCommandBuilder.of(jbossHome)
                 .setBaseDirectory(nodeDir.resolve("server"))
-                .setJavaOptions(System.getenv().getOrDefault("BATTERYLEDGER_JAVA_OPTS", DEFAULT_JAVA_OPTS).trim().split("\\s+"));
+                .setJavaOptions(javaOptions(System.getenv()));
         b.setLogDirectory(nodeDir.resolve("log"));
         b.setBindAddressHint("127.0.0.1");
         b.setBindAddressHint("management", "127.0.0.1");
