@@ -96,6 +96,7 @@ public final class Consortium {
                     + "; user " + PostgresCluster.USER + ", scram-sha-256, its password in " + pg.passwordFile() + ")");
         }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
+        ClassArchive.ensure(jbossHome, ear);
         long t0 = System.nanoTime();
         List<Path> nodeDirs = nodeDirs(dir);
         for (Path node : nodeDirs) {

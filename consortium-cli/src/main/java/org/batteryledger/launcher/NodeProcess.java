@@ -62,6 +62,11 @@ public final class NodeProcess {
      * console output goes to log/console.log.
      */
     public boolean start(Path ear) throws IOException {
+        return start(ear, List.of());
+    }
+
+    /** As {@link #start(Path)}, with JVM options added for this start only (the class archive's training run). */
+    boolean start(Path ear, List<String> extraJvmOptions) throws IOException {
         if (running().isPresent()) {
             return false;
         }
@@ -72,7 +77,13 @@ public final class NodeProcess {
             Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
-        Launcher launcher = Launcher.of(commandBuilder(props, System.getProperties()))
+        StandaloneCommandBuilder command = commandBuilder(props, System.getProperties());
+        if (extraJvmOptions.isEmpty()) {
+            ClassArchive.option(jbossHome, deployed).ifPresent(command::addJavaOption);
+        } else {
+            command.addJavaOptions(extraJvmOptions);
+        }
+        Launcher launcher = Launcher.of(command)
                 .addEnvironmentVariable("JBOSS_HOME", jbossHome.toString())
                 // glibc's malloc keeps an arena per thread by default (8 x cores): two keep native memory from growing with them.
                 .addEnvironmentVariable("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"))

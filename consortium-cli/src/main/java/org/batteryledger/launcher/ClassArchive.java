@@ -1,0 +1,110 @@
+package org.batteryledger.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The nodes' class-data-sharing archive (JDK dynamic CDS, JEP 350): the classes a node loads while it starts, parsed
+ * and verified once and mapped read-only into every node's JVM. Measured on one node (BENCHMARKS.md): about a quarter
+ * less CPU and time until it serves, and the archive's pages are shared by the nodes of a machine.
+ * <p>
+ * The archive is made by a training run ({@link #ensure}): a throwaway one-node consortium started with
+ * {@code -XX:ArchiveClassesAtExit} and stopped cleanly once it serves. It belongs to one JDK and one EAR (its name is
+ * their hash), and lives beside the server installation. A JVM that cannot use it (another JDK, a changed class)
+ * ignores it or the changed classes ({@code -Xshare:auto}, the default): the archive only ever saves time.
+ * {@code BATTERYLEDGER_CDS=off} leaves it out.
+ */
+final class ClassArchive {
+    /** Ports of the training node: a shift no consortium of the launcher or the tests uses. */
+    static final Ports TRAINING_PORTS = new Ports(5000);
+
+    private ClassArchive() {
+    }
+
+    /** Where the archive of this JDK and this EAR is, whether or not it exists. */
+    static Path of(Path jbossHome, Path ear) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update((System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (InputStream in = Files.newInputStream(ear)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return jbossHome.resolve("battery-ledger-cds").resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16) + ".jsa");
+    }
+
+    /** The JVM option that maps the archive, when there is one and it is wanted. */
+    static Optional<String> option(Path jbossHome, Path ear) throws IOException {
+        if ("off".equals(System.getenv("BATTERYLEDGER_CDS")) || ear == null || !Files.isRegularFile(ear)) {
+            return Optional.empty();
+        }
+        Path archive = of(jbossHome, ear);
+        return Files.isRegularFile(archive) ? Optional.of("-XX:SharedArchiveFile=" + archive) : Optional.empty();
+    }
+
+    /**
+     * Makes the archive unless it exists: about 25 s once per EAR, which the nodes' starts repay. Concurrent launchers
+     * wait for each other (a file lock). A failed training is reported and leaves no archive: nodes start without one.
+     */
+    static void ensure(Path jbossHome, Path ear) throws Exception {
+        if ("off".equals(System.getenv("BATTERYLEDGER_CDS"))) {
+            return;
+        }
+        Path archive = of(jbossHome, ear);
+        Files.createDirectories(archive.getParent());
+        try (FileChannel lockFile = FileChannel.open(archive.resolveSibling("training.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            if (Files.isRegularFile(archive)) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            System.out.println("training the nodes' class archive for this EAR (once): " + archive);
+            Path dir = archive.resolveSibling("training");
+            deleteTree(dir);
+            Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+            Files.deleteIfExists(partial);
+            Consortium training = Consortium.at(dir);
+            training.init(1, "ecdsa-p256-sha256", jbossHome, TRAINING_PORTS);
+            NodeProcess node = Consortium.process(jbossHome, Consortium.nodeDirs(dir).get(0));
+            boolean served = node.start(ear, List.of("-XX:ArchiveClassesAtExit=" + partial))
+                    && Consortium.waitUntilServing(node, training.adminPassword());
+            node.stop(120); // the JVM writes the archive as it exits
+            if (served && Files.isRegularFile(partial)) {
+                Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+                System.out.printf(java.util.Locale.ROOT, "class archive ready in %.0f s (%d MB)%n", (System.nanoTime() - t0) / 1e9, Files.size(archive) >> 20);
+            } else {
+                System.err.println("the class archive was not made (see " + dir.resolve("nodes") + "): nodes start without one");
+                return;
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
