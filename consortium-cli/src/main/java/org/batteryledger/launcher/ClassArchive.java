@@ -63,10 +63,19 @@ final class ClassArchive {
      * Makes the archive unless it exists: about 25 s once per EAR, which the nodes' starts repay. Concurrent launchers
      * wait for each other (a file lock). A failed training is reported and leaves no archive: nodes start without one.
      */
-    static void ensure(Path jbossHome, Path ear) throws Exception {
+    static void ensure(Path jbossHome, Path ear) throws InterruptedException {
         if ("off".equals(System.getenv("BATTERYLEDGER_CDS"))) {
             return;
         }
+        try {
+            train(jbossHome, ear);
+        } catch (IOException | RuntimeException e) {
+            // A read-only installation, a full disk: the nodes start as they would without an archive.
+            System.err.println("the class archive was not made (" + e + "): nodes start without one");
+        }
+    }
+
+    private static void train(Path jbossHome, Path ear) throws IOException, InterruptedException {
         Path archive = of(jbossHome, ear);
         Files.createDirectories(archive.getParent());
         try (FileChannel lockFile = FileChannel.open(archive.resolveSibling("training.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
