@@ -206,7 +206,7 @@ abstract class ConsortiumScenario {
         if (db.equals("postgres")) {
             // The flow (certificate, registration, approvals, start, first seal) does not depend on the database and runs
             // on the H2 consortium; on the launcher's PostgreSQL one step differs, checked here without starting a fifth
-            // server (about 100 s of the build): the new node gets a database of its own, not an H2 file.
+            // server (about 30 s of the build, more under load): the new node gets a database of its own, not an H2 file.
             PostgresCluster pg = Consortium.at(dir).postgres(PORTS);
             var prepared = Consortium.at(dir).prepareNode("agency-b", "node4");
             java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(prepared.nodeDir()).properties();

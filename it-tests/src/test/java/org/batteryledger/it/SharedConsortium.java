@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link PartnerPullSystemIT} starts it (node0 pulls its fleet from the start, as {@code ./consortium up --fleet}
  * does; ConsoleBrowserIT run alone gets none, and no intake under its feet), shared by the
  * system test classes that leave every node running: {@link PartnerPullSystemIT} and {@link ConsoleBrowserIT}.
- * Starting four WildFly servers costs about 100 s of a 2-core machine, so the build pays it once for both.
+ * Starting four WildFly servers costs about 55 s of a 2-core machine (BENCHMARKS.md), so the build pays it once for both.
  * <p>
  * The first class that asks starts it (a class run alone starts it for itself); JUnit closes it when the test run
  * ends, as a value of the root store. PartnerPullSystemIT crashes node0 in the middle of the intake, so it must be the
