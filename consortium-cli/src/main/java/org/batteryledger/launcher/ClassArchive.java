@@ -32,8 +32,21 @@ final class ClassArchive {
     private ClassArchive() {
     }
 
+    /** EAR digests by path, size and modification time: every node start asks, and each EAR file is read once. */
+    private static final java.util.Map<String, String> DIGESTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Where the archive of this JDK and this EAR is, whether or not it exists. */
     static Path of(Path jbossHome, Path ear) throws IOException {
+        String key = ear.toAbsolutePath() + "|" + Files.size(ear) + "|" + Files.getLastModifiedTime(ear).toMillis();
+        String digest = DIGESTS.get(key);
+        if (digest == null) {
+            digest = digest(ear);
+            DIGESTS.put(key, digest);
+        }
+        return jbossHome.resolve("battery-ledger-cds").resolve(digest.substring(0, 16) + ".jsa");
+    }
+
+    private static String digest(Path ear) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -47,7 +60,7 @@ final class ClassArchive {
                 sha.update(buffer, 0, n);
             }
         }
-        return jbossHome.resolve("battery-ledger-cds").resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16) + ".jsa");
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** The JVM option that maps the archive, when there is one and it is wanted. */

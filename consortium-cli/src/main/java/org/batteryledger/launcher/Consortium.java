@@ -96,9 +96,15 @@ public final class Consortium {
                     + "; user " + PostgresCluster.USER + ", scram-sha-256, its password in " + pg.passwordFile() + ")");
         }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
-        ClassArchive.ensure(jbossHome, ear);
-        long t0 = System.nanoTime();
         List<Path> nodeDirs = nodeDirs(dir);
+        boolean toStart = false;
+        for (Path node : nodeDirs) {
+            toStart |= process(jbossHome, node).running().isEmpty();
+        }
+        if (toStart) {
+            ClassArchive.ensure(jbossHome, ear); // only when a node will start: a running consortium's up trains nothing
+        }
+        long t0 = System.nanoTime();
         for (Path node : nodeDirs) {
             NodeProcess p = process(jbossHome, node);
             System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + p.httpPort() + ")");

@@ -77,12 +77,9 @@ public final class NodeProcess {
             Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
-        StandaloneCommandBuilder command = commandBuilder(props, System.getProperties());
-        if (extraJvmOptions.isEmpty()) {
-            ClassArchive.option(jbossHome, deployed).ifPresent(command::addJavaOption);
-        } else {
-            command.addJavaOptions(extraJvmOptions);
-        }
+        // The class archive once it exists; while it is being trained it does not yet (it is written as a .partial file).
+        StandaloneCommandBuilder command = commandBuilder(props, System.getProperties()).addJavaOptions(extraJvmOptions);
+        ClassArchive.option(jbossHome, deployed).ifPresent(command::addJavaOption);
         Launcher launcher = Launcher.of(command)
                 .addEnvironmentVariable("JBOSS_HOME", jbossHome.toString())
                 // glibc's malloc keeps an arena per thread by default (8 x cores): two keep native memory from growing with them.
@@ -122,14 +119,8 @@ public final class NodeProcess {
      * since C2 spent about 40 % of a node's CPU in its first minute (BENCHMARKS.md), more than its code saves them.
      */
     static List<String> javaOptions(java.util.Map<String, String> env) {
-        List<String> options = new ArrayList<>();
-        for (String var : List.of("BATTERYLEDGER_JAVA_OPTS", "BATTERYLEDGER_EXTRA_JAVA_OPTS")) {
-            String value = env.getOrDefault(var, var.equals("BATTERYLEDGER_JAVA_OPTS") ? DEFAULT_JAVA_OPTS : "").strip();
-            if (!value.isEmpty()) {
-                options.addAll(List.of(value.split("\\s+")));
-            }
-        }
-        return options;
+        String all = env.getOrDefault("BATTERYLEDGER_JAVA_OPTS", DEFAULT_JAVA_OPTS) + " " + env.getOrDefault("BATTERYLEDGER_EXTRA_JAVA_OPTS", "");
+        return all.isBlank() ? List.of() : List.of(all.strip().split("\\s+"));
     }
 
     /** The server's command line ({@link #commandBuilder}). */
