@@ -1,89 +1,214 @@
 package org.batteryledger.it.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.batteryledger.launcher.client.NodeClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A load generator (not a test): submits governance transactions through the REST API of a running local
- * consortium, spread over its nodes, and reports accepted transactions per second and the time until all are
- * committed. Bounded in count and time; loopback only.
+ * A load generator (not a test): submits governance transactions (signed by the node that takes them) through the
+ * REST API of a running local consortium, spread over its nodes, and prints:
+ * <ul>
+ *   <li>committed transactions per second, from the first submission until the last is in a block on every node;</li>
+ *   <li>acknowledgement latency (the 202) and commit latency (until the transaction's block is committed on every
+ *       node, seen by {@link CommitWatch}), median, p99 and max;</li>
+ *   <li>node CPU per committed transaction, summed over the nodes ({@link NodeCpu}), with the watch's own cost
+ *       measured on the idle consortium first;</li>
+ *   <li>view changes during the run, and each node's RSS at the end.</li>
+ * </ul>
+ * Closed loop ({@code --clients} callers, each submitting as soon as its last call was answered) finds the maximum;
+ * {@code --rate} submits open loop at a fixed rate and measures latency from each submission's planned time (no
+ * coordinated omission). Bounded in count and time; loopback only.
  *
- * <pre>mvn -q -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.RestLoadGenerator -Dexec.args="$PWD/consortium.d 4 2000 16"</pre>
- * (arguments: consortium directory, nodes, transactions, concurrent clients)
+ * <pre>mvn -q -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.RestLoadGenerator \
+ *     -Dexec.args="--dir $PWD/consortium.d --transactions 6000 --clients 64"</pre>
  */
-public final class RestLoadGenerator {
-    private RestLoadGenerator() {
+@Command(name = "rest-load", mixinStandardHelpOptions = true, description = "Governance transactions through REST; throughput, latency, CPU.")
+public final class RestLoadGenerator implements Callable<Integer> {
+    @Option(names = "--dir", description = "the consortium directory (default: ${DEFAULT-VALUE})")
+    Path dir = Path.of("consortium.d");
+    @Option(names = "--nodes", description = "nodes node0… to load and watch (default: ${DEFAULT-VALUE})")
+    int nodes = 4;
+    @Option(names = "--transactions", description = "measured transactions (default: ${DEFAULT-VALUE})")
+    int total = 6_000;
+    @Option(names = "--warmup", description = "transactions submitted and committed before measuring (default: ${DEFAULT-VALUE})")
+    int warmup = 2_000;
+    @Option(names = "--clients", description = "concurrent callers (default: ${DEFAULT-VALUE})")
+    int clients = 64;
+    @Option(names = "--rate", description = "open loop: submissions per second in all; 0 for closed loop (default: ${DEFAULT-VALUE})")
+    double rate = 0;
+    @Option(names = "--poll-millis", description = "how often the commit watch asks each node its height (default: ${DEFAULT-VALUE})")
+    long pollMillis = 10;
+    @Option(names = "--port-shift", description = "added to every node's HTTP port (default: ${DEFAULT-VALUE})")
+    int portShift = 0;
+
+    private List<NodeClient> clientsOf;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RestLoadGenerator()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "consortium.d");
-        int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int total = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
-        int clients = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-        int portShift = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-        List<NodeClient> clientsOf = new ArrayList<>();
+    /** One submission: planned start, acknowledgement, hash (null when refused). */
+    private record Sent(long plannedNanos, long ackNanos, String hash) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        clientsOf = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
             clientsOf.add(new NodeClient(8080 + portShift + 100 * n, dir));
         }
-        NodeClient first = clientsOf.get(0);
-        long startHeight = first.height();
+        NodeCpu cpu = NodeCpu.of(nodes);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        try (CommitWatch watch = new CommitWatch(clientsOf, pollMillis)) {
+            if (warmup > 0) {
+                long from = clientsOf.get(0).height();
+                awaitCommitted(watch, submit(run + "-w", warmup, 0), from);
+            }
+            // What the watch alone costs the nodes: 5 s with no load.
+            double idle0 = cpu.seconds();
+            long i0 = System.nanoTime();
+            LockSupport.parkNanos(5_000_000_000L);
+            double idlePerSecond = (cpu.seconds() - idle0) / ((System.nanoTime() - i0) / 1e9);
 
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                    String body = "{\"action\":\"add-agency\",\"name\":\"load-" + t0 + "-" + i + "\"}";
-                    long s = System.nanoTime();
-                    try {
-                        NodeClient.Reply r = clientsOf.get(i % nodes).post("admin", "/admin/proposals", body);
-                        if (r.status() == 202) {
-                            accepted.incrementAndGet();
-                            latencies.add(System.nanoTime() - s);
-                        } else {
-                            refused.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        refused.incrementAndGet();
-                    }
+            long views0 = watch.viewChanges();
+            double cpu0 = cpu.seconds();
+            long from = clientsOf.get(0).height();
+            long t0 = System.nanoTime();
+            List<Sent> sent = submit(run, total, rate);
+            long acceptedNanos = System.nanoTime() - t0;
+            Map<String, Long> committedAt = awaitCommitted(watch, sent, from);
+            double cpuSeconds = cpu.seconds() - cpu0;
+            long lastCommit = committedAt.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+            double seconds = (lastCommit - t0) / 1e9;
+
+            List<Long> ack = new ArrayList<>();
+            List<Long> commit = new ArrayList<>();
+            for (Sent s : sent) {
+                if (s.hash() != null) {
+                    ack.add(s.ackNanos() - s.plannedNanos());
+                    commit.add(committedAt.get(s.hash()) - s.plannedNanos());
                 }
-                return null;
-            });
+            }
+            int accepted = ack.size();
+            double watchCpu = idlePerSecond * (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%d transactions to %d nodes, %s: %d accepted, %d refused, submitted in %.1f s%n", total, nodes,
+                    rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f/s by up to %d callers", rate, clients) : clients + " callers, closed loop",
+                    accepted, sent.size() - accepted, acceptedNanos / 1e9);
+            System.out.printf(Locale.ROOT, "committed on every node: %.0f tx/s (%.1f s from the first submission to the last commit)%n", accepted / seconds, seconds);
+            System.out.printf(Locale.ROOT, "acknowledgement latency: %s%n", percentiles(ack));
+            System.out.printf(Locale.ROOT, "commit latency (in a block on every node, watched every %d ms): %s%n", pollMillis, percentiles(commit));
+            System.out.printf(Locale.ROOT, "node CPU: %.2f ms per committed transaction over %d nodes (%.1f s in all; the watch alone costs %.2f CPU s/s,"
+                            + " %.2f ms per transaction without it)%n", 1000 * cpuSeconds / accepted, nodes, cpuSeconds, idlePerSecond,
+                    1000 * (cpuSeconds - watchCpu) / accepted);
+            System.out.printf(Locale.ROOT, "view changes: %d; node RSS (MB): %s; machine load average: %s%n", watch.viewChanges() - views0, cpu.rssMegabytes(),
+                    java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
+        }
+        return 0;
+    }
+
+    /** Submits {@code count} add-agency proposals round-robin over the nodes; closed loop when {@code perSecond} is 0. */
+    private List<Sent> submit(String run, int count, double perSecond) throws InterruptedException {
+        Sent[] sent = new Sent[count];
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        if (perSecond > 0) {
+            for (int i = 0; i < count; i++) {
+                long planned = start + (long) (i * 1e9 / perSecond);
+                LockSupport.parkNanos(planned - System.nanoTime());
+                int k = i;
+                pool.submit(() -> sent[k] = one(run, k, planned));
+            }
+        } else {
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
+                        sent[k] = one(run, k, System.nanoTime());
+                    }
+                });
+            }
         }
         pool.shutdown();
-        pool.awaitTermination(30, TimeUnit.MINUTES);
-        double acceptSeconds = (System.nanoTime() - t0) / 1e9;
+        if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("submissions still running after 30 minutes");
+        }
+        return List.of(sent);
+    }
 
-        // Committed: the height stops growing for 3 s (the load is over, so nothing else moves it).
-        long[] last = {-1, System.nanoTime()};
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            long h = first.height();
-            if (h != last[0]) {
-                last[0] = h;
-                last[1] = System.nanoTime();
+    private Sent one(String run, int k, long planned) {
+        String body = "{\"action\":\"add-agency\",\"name\":\"load-" + run + "-" + k + "\"}";
+        try {
+            NodeClient.Reply r = clientsOf.get(k % nodes).post("admin", "/admin/proposals", body);
+            long acked = System.nanoTime();
+            return new Sent(planned, acked, r.status() == 202 ? r.json().path("txHash").asText() : null);
+        } catch (Exception e) {
+            return new Sent(planned, System.nanoTime(), null);
+        }
+    }
+
+    /**
+     * Waits until every accepted transaction is in a block committed on every node (at most 10 minutes), and answers
+     * when that was for each. Blocks above {@code fromHeight} are read from node0 as the heights grow.
+     */
+    private Map<String, Long> awaitCommitted(CommitWatch watch, List<Sent> sent, long fromHeight) throws Exception {
+        Map<String, Long> heightOf = new ConcurrentHashMap<>();
+        Map<String, Long> at = new HashMap<>();
+        long pending = sent.stream().filter(s -> s.hash() != null).count();
+        long scanned = fromHeight;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            long top = watch.lowestHeight();
+            for (long h = scanned + 1; h <= top; h++) {
+                JsonNode block = clientsOf.get(0).getJson("/blocks/" + h);
+                for (JsonNode tx : block.path("transactions")) {
+                    heightOf.put(tx.path("hash").asText(), h);
+                }
+                scanned = h;
             }
-            return System.nanoTime() - last[1] > 3_000_000_000L;
-        });
-        double commitSeconds = (System.nanoTime() - t0 - 3_000_000_000L) / 1e9;
-        Collections.sort(latencies);
-        System.out.printf(Locale.ROOT, "%d transactions to %d nodes by %d clients: %d accepted, %d refused%n", total, nodes, clients, accepted.get(), refused.get());
-        System.out.printf(Locale.ROOT, "accepted: %.0f tx/s (REST call to acknowledgement: median %.1f ms, p99 %.1f ms)%n",
-                accepted.get() / acceptSeconds, latencies.get(latencies.size() / 2) / 1e6, latencies.get((int) (latencies.size() * 0.99)) / 1e6);
-        System.out.printf(Locale.ROOT, "committed: %.0f tx/s end to end (%d blocks, height %d -> %d)%n", accepted.get() / commitSeconds,
-                last[0] - startHeight, startHeight, last[0]);
+            boolean all = true;
+            for (Sent s : sent) {
+                if (s.hash() == null || at.containsKey(s.hash())) {
+                    continue;
+                }
+                Long h = heightOf.get(s.hash());
+                long t = h == null ? -1 : watch.committedOnAll(h);
+                if (t < 0) {
+                    all = false;
+                } else {
+                    at.put(s.hash(), t);
+                }
+            }
+            if (all) {
+                return at;
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+        throw new IllegalStateException((pending - at.size()) + " accepted transactions not committed on every node within 10 minutes");
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return "none";
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return String.format(Locale.ROOT, "median %.1f ms, p99 %.1f ms, max %.1f ms", sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get((int) Math.min(sorted.size() - 1, sorted.size() * 0.99)) / 1e6, sorted.get(sorted.size() - 1) / 1e6);
     }
 }
