@@ -2,6 +2,7 @@ package org.batteryledger.web.api;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -34,6 +35,12 @@ import java.nio.charset.StandardCharsets;
 @Provider
 @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
 public class JsonBodyReader implements MessageBodyReader<JsonObject> {
+    /**
+     * JSON-P's provider, looked up once: {@code jakarta.json.Json}'s static methods run the service loader on every
+     * call, which cost more than reading the body.
+     */
+    static final JsonProvider JSON_P = JsonProvider.provider();
+
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
         return type == JsonObject.class;
@@ -49,7 +56,7 @@ public class JsonBodyReader implements MessageBodyReader<JsonObject> {
             throw Problem.badRequest("malformed JSON: " + e.getMessage());
         }
         JsonValue value;
-        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new StringReader(text))) {
+        try (jakarta.json.JsonReader reader = JSON_P.createReader(new StringReader(text))) {
             value = reader.readValue();
         }
         if (!(value instanceof JsonObject object)) {

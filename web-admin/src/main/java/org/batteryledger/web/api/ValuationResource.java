@@ -231,7 +231,7 @@ public class ValuationResource {
 
     /** A certificate's signed bytes read as JSON: numbers and nulls exactly as signed. */
     private static jakarta.json.JsonObject document(byte[] content) {
-        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(content))) {
+        try (jakarta.json.JsonReader reader = JsonBodyReader.JSON_P.createReader(new java.io.ByteArrayInputStream(content))) {
             return reader.readObject();
         }
     }
