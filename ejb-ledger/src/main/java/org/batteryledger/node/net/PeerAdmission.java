@@ -55,12 +55,21 @@ public class PeerAdmission {
         });
     }
 
-    /** The tables admission is derived from. */
-    private static final Set<String> TABLES = Set.of(Tables.NODE, Tables.PROPOSAL, Tables.REVOKED_NODE, Tables.REVOKED_SERIAL,
-            Tables.REVOKED_CA);
+    /** The tables admission is derived from, besides the registration proposals. */
+    private static final Set<String> TABLES = Set.of(Tables.NODE, Tables.REVOKED_NODE, Tables.REVOKED_SERIAL, Tables.REVOKED_CA);
 
+    /**
+     * Whether a block may change who is admitted: it writes the registry or a revocation, or a proposal to register a
+     * node. Other proposals (agencies, parameters, withdrawals) do not: recomputing for them decoded every proposal in
+     * the state at every block, a third of the replica's time under a load of governance transactions (issue 16).
+     */
     static boolean touchesAdmission(org.batteryledger.core.pbft.Ready.Committed block) {
-        return block.writeSet().entries().stream().anyMatch(e -> TABLES.contains(e.table()));
+        return block.writeSet().entries().stream().anyMatch(e -> TABLES.contains(e.table())
+                || Tables.PROPOSAL.equals(e.table()) && (e.isDelete() || registersNode(e.value())));
+    }
+
+    private static boolean registersNode(byte[] proposal) {
+        return Proposal.decode(proposal).decodedAction() instanceof GovernanceAction.RegisterNode;
     }
 
     private void apply(ReplicaView replica) {
