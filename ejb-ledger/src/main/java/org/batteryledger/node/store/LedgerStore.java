@@ -48,6 +48,8 @@ public class LedgerStore {
     private javax.sql.DataSource dataSource;
     /** Null until asked: whether the database is H2, whose commit writes its file but does not fsync it. */
     private static volatile Boolean h2;
+    /** The upsert of the node's database, known after the first write. */
+    private static volatile StateWrites stateWrites;
 
     /**
      * Forces what the last persist committed onto stable storage. PostgreSQL's commit does already (synchronous_commit
@@ -110,18 +112,22 @@ public class LedgerStore {
         }
     }
 
+    /**
+     * The state writes through JDBC batches ({@link StateWrites}). The connection is the transaction's: the data source
+     * is a JTA one, so within this transaction it hands out the connection JPA writes the blocks and votes with.
+     */
     private void applyWrites(WriteSet writes) {
-        for (WriteSet.Entry e : writes.entries()) {
-            StateEntryEntity existing = em.find(StateEntryEntity.class, new StateEntryEntity.Key(e.table(), e.key()));
-            if (e.isDelete()) {
-                if (existing != null) {
-                    em.remove(existing);
-                }
-            } else if (existing != null) {
-                existing.value(e.value());
-            } else {
-                em.persist(new StateEntryEntity(e.table(), e.key(), e.value()));
+        if (writes.entries().isEmpty()) {
+            return;
+        }
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            StateWrites w = stateWrites;
+            if (w == null) {
+                stateWrites = w = StateWrites.of(c);
             }
+            w.apply(c, writes);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot write the committed state: " + e.getMessage(), e);
         }
     }
 
