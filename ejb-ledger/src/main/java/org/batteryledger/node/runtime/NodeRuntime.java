@@ -177,7 +177,7 @@ public class NodeRuntime {
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
         replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
-        status = ReplicaStatus.of(replica);
+        status = ReplicaStatus.of(replica, status);
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
                 + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
     }
@@ -303,7 +303,7 @@ public class NodeRuntime {
                 applyCommitted(r.committed());
             }
         }
-        status = ReplicaStatus.of(replica);
+        status = ReplicaStatus.of(replica, status);
     }
 
     private void applyCommitted(List<Ready.Committed> committed) {

@@ -8,7 +8,6 @@ import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.NodeRecord;
-import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.contract.Registry;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
@@ -22,6 +21,7 @@ import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.state.PointReads;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.runtime.NodeRuntime;
+import org.batteryledger.node.runtime.ReplicaStatus;
 import org.batteryledger.node.store.LedgerStore;
 import org.batteryledger.node.store.ReceiptEntity;
 
@@ -48,17 +48,11 @@ public class LedgerService {
     @EJB
     private Participation participation;
 
+    /** The chain as of the replica's last persist, without a turn of its loop. */
     public ChainView chain() {
-        return runtime.query(r -> {
-            List<NodeId> validators = new ArrayList<>();
-            r.validators().members().forEach(n -> validators.add(n.nodeId()));
-            TreeMap<String, Long> params = new TreeMap<>();
-            for (String name : Params.defaults().keySet()) {
-                params.put(name, Params.get(r.state(), name));
-            }
-            return new ChainView(r.committedHeight(), r.headHash(), r.view(), r.primary(), List.copyOf(validators),
-                    r.validators().f(), r.chainId(), params, r.poolSize());
-        });
+        ReplicaStatus s = runtime.status();
+        return new ChainView(s.committedHeight(), s.headHash(), s.view(), s.primary(), s.validatorIds(), s.f(), s.chainId(), s.params(),
+                s.poolSize());
     }
 
     /** The committed height, without waiting for the replica. */
