@@ -292,6 +292,8 @@ public class NodeRuntime {
                 throw new PersistenceFailure(e);
             }
             replica.advance();
+            // Before anyone is told of a commit: a caller that saw its transaction committed reads the chain at least there.
+            status = ReplicaStatus.of(replica, status);
             send(r.messages());
             for (Transaction tx : r.accepted()) {
                 CompletableFuture<SubmitResult> f = awaitingPersistence.remove(tx.hash(suite));
