@@ -106,17 +106,19 @@ public final class NodeProcess {
 
     /**
      * Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held a second
-     * 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send.
+     * 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send. And C1 only
+     * ({@code -XX:TieredStopAtLevel=1}): four nodes on two cores spent a third to a half of their CPU in C2's compiler
+     * threads for the first 20,000 transactions under load, and with C1 they committed more transactions per second
+     * with less CPU each, started in 17 s instead of 26 s and held 90 MB less (BENCHMARKS.md, issue 16).
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
-     * replacement), as the build does for its short-lived nodes ({@link #javaOptions}).
+     * replacement): a later option wins, so {@code -XX:TieredStopAtLevel=4} there brings C2 back ({@link #javaOptions}).
      */
     static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
-            + " -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
+            + " -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
 
     /**
      * The JVM options from the environment: {@code BATTERYLEDGER_JAVA_OPTS} (or the defaults) and then
-     * {@code BATTERYLEDGER_EXTRA_JAVA_OPTS}. The build's nodes live minutes: it adds {@code -XX:TieredStopAtLevel=1},
-     * since C2 spent about 40 % of a node's CPU in its first minute (BENCHMARKS.md), more than its code saves them.
+     * {@code BATTERYLEDGER_EXTRA_JAVA_OPTS}.
      */
     static List<String> javaOptions(java.util.Map<String, String> env) {
         String all = env.getOrDefault("BATTERYLEDGER_JAVA_OPTS", DEFAULT_JAVA_OPTS) + " " + env.getOrDefault("BATTERYLEDGER_EXTRA_JAVA_OPTS", "");
