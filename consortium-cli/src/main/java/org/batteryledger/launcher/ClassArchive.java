@@ -28,6 +28,11 @@ import java.util.Optional;
 final class ClassArchive {
     /** Ports of the training node: a shift no consortium of the launcher or the tests uses. */
     static final Ports TRAINING_PORTS = new Ports(5000);
+    /**
+     * Archives kept: the new one and the one before it (another JDK's, or the EAR switched back to). About 150 MB each,
+     * and every rebuilt EAR makes one: a developer's machine held 1.7 GB of them after a day of builds.
+     */
+    static final int KEEP = 2;
 
     private ClassArchive() {
     }
@@ -111,11 +116,33 @@ final class ClassArchive {
             if (served && Files.isRegularFile(partial)) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
                 System.out.printf(java.util.Locale.ROOT, "class archive ready in %.0f s (%d MB)%n", (System.nanoTime() - t0) / 1e9, Files.size(archive) >> 20);
+                prune(archive.getParent(), KEEP);
             } else {
                 System.err.println("the class archive was not made (see " + dir.resolve("nodes") + "): nodes start without one");
                 return;
             }
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Deletes all but the {@code keep} most recently made archives of {@code dir}. A node running on a deleted one keeps
+     * its mapping (the file goes once no process maps it); a later start without it trains again.
+     */
+    static void prune(Path dir, int keep) throws IOException {
+        List<Path> archives;
+        try (var files = Files.list(dir)) {
+            archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).sorted(java.util.Comparator.comparing((Path p) -> {
+                try {
+                    return Files.getLastModifiedTime(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).reversed()).toList();
+        }
+        for (Path old : archives.subList(Math.min(keep, archives.size()), archives.size())) {
+            Files.deleteIfExists(old);
+            System.out.println("removed an older class archive: " + old.getFileName());
         }
     }
 

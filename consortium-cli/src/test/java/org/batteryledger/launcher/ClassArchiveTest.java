@@ -29,4 +29,18 @@ class ClassArchiveTest {
         assertEquals(Optional.empty(), ClassArchive.option(jbossHome, rebuilt), "another EAR's archive is not this one's");
         assertEquals(Optional.empty(), ClassArchive.option(jbossHome, tmp.resolve("missing.ear")));
     }
+
+    @Test
+    void onlyTheNewestArchivesAreKept(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 4; i++) {
+            Path a = Files.write(dir.resolve("a" + i + ".jsa"), new byte[] {(byte) i});
+            Files.setLastModifiedTime(a, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Files.write(dir.resolve("training.lock"), new byte[0]);
+        ClassArchive.prune(dir, ClassArchive.KEEP);
+        try (var left = Files.list(dir)) {
+            assertEquals(java.util.Set.of("a2.jsa", "a3.jsa", "training.lock"),
+                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
 }
