@@ -130,16 +130,13 @@ final class ClassArchive {
      * its mapping (the file goes once no process maps it); a later start without it trains again.
      */
     static void prune(Path dir, int keep) throws IOException {
-        List<Path> archives;
-        try (var files = Files.list(dir)) {
-            archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).sorted(java.util.Comparator.comparing((Path p) -> {
-                try {
-                    return Files.getLastModifiedTime(p);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).reversed()).toList();
+        java.util.Map<Path, java.nio.file.attribute.FileTime> made = new java.util.HashMap<>();
+        try (var files = Files.newDirectoryStream(dir, "*.jsa")) {
+            for (Path p : files) {
+                made.put(p, Files.getLastModifiedTime(p));
+            }
         }
+        List<Path> archives = made.keySet().stream().sorted(java.util.Comparator.comparing(made::get).reversed()).toList(); // newest first
         for (Path old : archives.subList(Math.min(keep, archives.size()), archives.size())) {
             Files.deleteIfExists(old);
             System.out.println("removed an older class archive: " + old.getFileName());

@@ -126,12 +126,7 @@ final class ByzantineDrills {
         NodeProcess p = Consortium.at(dir).node(name);
         Optional<ProcessHandle> h = p.running();
         assertTrue(h.isPresent(), name + " is not running");
-        for (String line : Files.readAllLines(Path.of("/proc/" + h.get().pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new AssertionError("no VmRSS for " + name);
+        return org.batteryledger.it.load.NodeCpu.residentBytes(h.get().pid());
     }
 
     /**

@@ -46,10 +46,16 @@ public class LedgerStore {
 
     @jakarta.annotation.Resource(lookup = "java:jboss/datasources/LedgerDS")
     private javax.sql.DataSource dataSource;
-    /** Null until asked: whether the database is H2, whose commit writes its file but does not fsync it. */
-    private static volatile Boolean h2;
-    /** The upsert of the node's database, known after the first write. */
-    private static volatile StateWrites stateWrites;
+    /** The node's database (H2 or PostgreSQL) and its state statements: null until the first connection tells. */
+    private static volatile StateWrites database;
+
+    private static StateWrites database(java.sql.Connection c) throws java.sql.SQLException {
+        StateWrites d = database;
+        if (d == null) {
+            database = d = StateWrites.of(c);
+        }
+        return d;
+    }
 
     /**
      * Forces what the last persist committed onto stable storage. PostgreSQL's commit does already (synchronous_commit
@@ -60,10 +66,7 @@ public class LedgerStore {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void syncToDisk() {
         try (java.sql.Connection c = dataSource.getConnection()) {
-            if (h2 == null) {
-                h2 = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2");
-            }
-            if (h2) {
+            if (database(c).h2()) { // H2's commit writes its file but does not fsync it
                 try (java.sql.Statement s = c.createStatement()) {
                     s.execute("CHECKPOINT SYNC");
                 }
@@ -121,11 +124,7 @@ public class LedgerStore {
             return;
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
-            StateWrites w = stateWrites;
-            if (w == null) {
-                stateWrites = w = StateWrites.of(c);
-            }
-            w.apply(c, writes);
+            database(c).apply(c, writes);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot write the committed state: " + e.getMessage(), e);
         }

@@ -21,20 +21,27 @@ import java.util.Map;
 final class StateWrites {
     private static final String DELETE = "DELETE FROM LEDGER_STATE WHERE STATE_TABLE = ? AND STATE_KEY = ?";
     private final String upsert;
+    private final boolean h2;
 
-    private StateWrites(String upsert) {
+    private StateWrites(String upsert, boolean h2) {
         this.upsert = upsert;
+        this.h2 = h2;
+    }
+
+    /** Whether the statements are H2's (the other database a node runs on is PostgreSQL). */
+    boolean h2() {
+        return h2;
     }
 
     /** The statements for the database behind {@code c}: H2's {@code MERGE … KEY}, PostgreSQL's {@code ON CONFLICT}. */
     static StateWrites of(Connection c) throws SQLException {
         String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
         if (product.contains("h2")) {
-            return new StateWrites("MERGE INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) KEY (STATE_TABLE, STATE_KEY) VALUES (?, ?, ?)");
+            return new StateWrites("MERGE INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) KEY (STATE_TABLE, STATE_KEY) VALUES (?, ?, ?)", true);
         }
         if (product.contains("postgresql")) {
             return new StateWrites("INSERT INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (STATE_TABLE, STATE_KEY) DO UPDATE SET STATE_VALUE = EXCLUDED.STATE_VALUE");
+                    + " ON CONFLICT (STATE_TABLE, STATE_KEY) DO UPDATE SET STATE_VALUE = EXCLUDED.STATE_VALUE", false);
         }
         throw new IllegalStateException("the ledger runs on H2 or PostgreSQL, not on " + product);
     }

@@ -1,5 +1,8 @@
 package org.batteryledger.it.load;
 
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.NodeProcess;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +13,9 @@ import java.util.List;
 /**
  * The CPU time the node JVMs of a local consortium used, read from {@code /proc/<pid>/stat} (user plus system time,
  * all threads): what a load generator divides by the transactions it committed. Linux only; the node processes are
- * found by their {@code -Djboss.node.name=} option, as {@code pgrep -f} would.
+ * the launcher's ({@link NodeProcess#running}: the pid file holds the server's JVM).
  */
-final class NodeCpu {
+public final class NodeCpu {
     /** USER_HZ: the unit of utime and stime. 100 on every Linux the project runs on ({@code getconf CLK_TCK}). */
     private static final long TICKS_PER_SECOND = 100;
     private final List<Long> pids;
@@ -21,15 +24,14 @@ final class NodeCpu {
         this.pids = pids;
     }
 
-    /** The JVMs of nodes node0 … node{n-1}; fails when one is not running. */
-    static NodeCpu of(int nodes) {
+    /** The JVMs of nodes node0 … node{n-1} of the consortium in {@code dir}; fails when one is not running. */
+    static NodeCpu of(Path dir, int nodes) throws IOException {
+        Consortium consortium = Consortium.at(dir);
         List<Long> pids = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
-            String option = "-Djboss.node.name=node" + n;
-            pids.add(ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(option)).orElse(false))
-                    .map(ProcessHandle::pid).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no running JVM with " + option)));
+            String name = "node" + n;
+            pids.add(consortium.node(name).running().map(ProcessHandle::pid)
+                    .orElseThrow(() -> new IllegalStateException(name + " is not running")));
         }
         return new NodeCpu(pids);
     }
@@ -51,17 +53,21 @@ final class NodeCpu {
     }
 
     /** The resident set of each node, in MB, in node order. */
-    List<Long> rssMegabytes() {
+    List<Long> rssMegabytes() throws IOException {
         List<Long> out = new ArrayList<>();
         for (long pid : pids) {
-            try {
-                long kb = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
-                out.add(kb / 1024);
-            } catch (IOException e) {
-                throw new UncheckedIOException("node process " + pid + " is gone", e);
-            }
+            out.add(residentBytes(pid) >> 20);
         }
         return out;
+    }
+
+    /** A process's resident set ({@code VmRSS} in {@code /proc/<pid>/status}), in bytes. */
+    public static long residentBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for process " + pid);
     }
 }

@@ -73,7 +73,7 @@ public final class RestLoadGenerator implements Callable<Integer> {
         for (int n = 0; n < nodes; n++) {
             clientsOf.add(new NodeClient(8080 + portShift + 100 * n, dir));
         }
-        NodeCpu cpu = NodeCpu.of(nodes);
+        NodeCpu cpu = NodeCpu.of(dir, nodes);
         String run = Long.toString(System.currentTimeMillis(), 36);
         try (CommitWatch watch = new CommitWatch(clientsOf, pollMillis)) {
             if (warmup > 0) {
