@@ -76,7 +76,8 @@ public abstract sealed class EcSuite implements CryptoSuite permits EcdsaP256Sha
         return Hash.of(digest(data));
     }
 
-    final byte[] digest(byte[] data) {
+    /** The suite's hash of {@code data}; a suite may compute it faster than through {@link #newDigest()}, never differently. */
+    protected byte[] digest(byte[] data) {
         Digest d = newDigest();
         d.update(data, 0, data.length);
         byte[] out = new byte[d.getDigestSize()];

@@ -69,6 +69,16 @@ public final class Jcs {
         if (Double.isInfinite(v)) {
             throw new JsonException("number out of range: " + d);
         }
+        if (v != 0) {
+            // A decimal of at most 15 significant digits in the normal range is its own shortest form: any two such
+            // decimals read as different doubles (15 = DBL_DIG), so no shorter one reads back as v. The search below
+            // rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269, 1234.56).
+            BigDecimal stripped = d.stripTrailingZeros();
+            int exponent = stripped.precision() - stripped.scale();
+            if (stripped.precision() <= 15 && exponent > -290 && exponent < 290) {
+                return format(v < 0, stripped);
+            }
+        }
         return number(v);
     }
 
@@ -103,12 +113,16 @@ public final class Jcs {
                 break;
             }
         }
-        shortest = shortest.stripTrailingZeros();
+        return format(d < 0, shortest.stripTrailingZeros());
+    }
+
+    /** ECMAScript's layout of {@code ±shortest} (without trailing zeros): plain up to 21 digits, else exponent form. */
+    private static String format(boolean negative, BigDecimal shortest) {
         String digits = shortest.unscaledValue().abs().toString();
         int k = digits.length();
         int n = k - shortest.scale(); // value = digits × 10^(n−k)
         StringBuilder b = new StringBuilder();
-        if (d < 0) {
+        if (negative) {
             b.append('-');
         }
         if (k <= n && n <= 21) {

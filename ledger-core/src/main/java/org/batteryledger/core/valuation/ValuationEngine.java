@@ -106,10 +106,32 @@ public final class ValuationEngine {
     }
 
     Wear wear(Evidence e, Instant asOf) {
+        return wear(e.battery(), e.sessions(), e.sessions().size(), weights(e), asOf);
+    }
+
+    /**
+     * Per session, the part of its wear that does not depend on which prefix of the evidence is valued: the stress
+     * weight {@code S^(1/z)}. The fade curve values 16 prefixes, so this is computed once per assessment.
+     */
+    private double[] weights(Evidence e) {
         BatteryRecord.Master b = e.battery();
         ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
+        double z = c.fadeExponent();
+        double referenceCRate = p.referenceCRate();
+        double shift = p.cRateActivationShift();
         List<BatteryRecord.Session> ss = e.sessions();
-        int n = ss.size();
+        double[] out = new double[ss.size()];
+        for (int i = 0; i < out.length; i++) {
+            BatteryRecord.Session s = ss.get(i);
+            double stress = cycleStress(s.avgTempC(), cRate(s), b.ratedCycleTempC(), referenceCRate, c.cycleActivationEnergy(), shift);
+            out[i] = StrictMath.pow(stress, 1 / z);
+        }
+        return out;
+    }
+
+    /** The wear of the first {@code n} sessions of {@code ss} (in evidence order) up to {@code asOf}. */
+    private Wear wear(BatteryRecord.Master b, List<BatteryRecord.Session> ss, int n, double[] weights, Instant asOf) {
+        ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
         double z = c.fadeExponent();
 
         // The state-of-charge path: one segment per session, plus a segment wherever a session does not start where
@@ -124,16 +146,15 @@ public final class ValuationEngine {
         if (n > 0) {
             path[0] = ss.get(0).socStart();
         }
-        for (BatteryRecord.Session s : ss) {
+        for (int i = 0; i < n; i++) {
+            BatteryRecord.Session s = ss.get(i);
             if (StrictMath.abs(s.socStart() - path[m]) > SOC_TOLERANCE) {
                 unrecordedThroughput += StrictMath.abs(s.socStart() - path[m]);
                 path[m + 1] = s.socStart();
                 m++;
             }
-            double stress = cycleStress(s.avgTempC(), cRate(s), b.ratedCycleTempC(), p.referenceCRate(),
-                    c.cycleActivationEnergy(), p.cRateActivationShift());
             double depth = StrictMath.abs(s.socEnd() - path[m]);
-            weight[m] = StrictMath.pow(stress, 1 / z);
+            weight[m] = weights[i];
             recorded[m] = true;
             recordedThroughput += depth;
             weighted += depth * weight[m];
@@ -153,13 +174,16 @@ public final class ValuationEngine {
         System.arraycopy(path, 0, points, 0, m + 1);
         double damage = 0;
         if (m > 0) {
+            double ratedLife = b.ratedCycleLife();
+            double ratedDod = b.ratedCycleDod();
+            double k = c.woehlerExponent();
             for (Rainflow.Cycle cy : Rainflow.count(points)) {
                 if (cy.range() <= 0) {
                     continue;
                 }
                 double span = depthSum[cy.to()] - depthSum[cy.from()];
                 double w = span > 0 ? (weightedDepth[cy.to()] - weightedDepth[cy.from()]) / span : meanWeight;
-                damage += cy.count() * w / woehlerCycles(cy.range(), b.ratedCycleLife(), b.ratedCycleDod(), c.woehlerExponent());
+                damage += cy.count() * w / woehlerCycles(cy.range(), ratedLife, ratedDod, k);
             }
         }
         double cycleFade = (1 - p.endOfLifeSoh()) * StrictMath.pow(damage, z);
@@ -178,7 +202,8 @@ public final class ValuationEngine {
             int windows = (int) StrictMath.ceil(usageSeconds / WINDOW_SECONDS);
             double[] coolest = new double[windows];
             java.util.Arrays.fill(coolest, Double.NaN);
-            for (BatteryRecord.Session s : ss) {
+            for (int i = 0; i < n; i++) {
+                BatteryRecord.Session s = ss.get(i);
                 int w = (int) StrictMath.min(windows - 1, StrictMath.max(0, seconds(inUse, s.startedAt()) / WINDOW_SECONDS));
                 if (Double.isNaN(coolest[w]) || s.avgTempC() < coolest[w]) {
                     coolest[w] = s.avgTempC();
@@ -200,9 +225,10 @@ public final class ValuationEngine {
         }
         double years = storageYears + usageYears;
         double gap = 0;
+        double gapSeconds = p.gapDays() * 86_400;
         for (int i = 1; i < n; i++) {
             double pause = seconds(ss.get(i - 1).endedAt(), ss.get(i).startedAt());
-            if (pause > p.gapDays() * 86_400) {
+            if (pause > gapSeconds) {
                 gap += pause / 86_400;
             }
         }
@@ -246,7 +272,8 @@ public final class ValuationEngine {
             }
         }
         ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
-        Wear w = wear(e, asOf);
+        double[] weights = weights(e);
+        Wear w = wear(b, e.sessions(), e.sessions().size(), weights, asOf);
         double r = w.relativeUncertainty();
         double soh = clamp01(1 - w.fade());
         double sohLow = clamp01(1 - w.fade() * (1 + r));
@@ -283,7 +310,7 @@ public final class ValuationEngine {
         Assessment.Value value = new Assessment.Value(p.currency(), soh * rated, value(status, soh, rated, c, unit),
                 value(status, sohLow, rated, c, unit), value(status, sohHigh, rated, c, unit), basis(status) + " (costs per " + unit.wire() + ")");
 
-        List<Assessment.CurvePoint> curve = curve(e, w, proj, asOf, r);
+        List<Assessment.CurvePoint> curve = curve(e, weights, w, proj, r);
         Assessment.Quality q = new Assessment.Quality(w.sessions(), w.first(), w.last(), w.gapDays(), w.unrecordedShare(), r);
         return new Assessment(b.batteryCode(), b.chemistry(), asOf, rated, soh, sohLow, sohHigh, w.fullCycles(),
                 w.unrecordedThroughput() / 2, w.damage(), w.cycleFade(), w.calendarFade(), remaining, remainingLow,
@@ -393,7 +420,7 @@ public final class ValuationEngine {
     }
 
     /** Measured points (the evidence after 0, 1/16, ..., all of its sessions) and the projection to end of life. */
-    private List<Assessment.CurvePoint> curve(Evidence e, Wear now, Projection proj, Instant asOf, double r) {
+    private List<Assessment.CurvePoint> curve(Evidence e, double[] weights, Wear now, Projection proj, double r) {
         List<Assessment.CurvePoint> curve = new ArrayList<>();
         int n = e.sessions().size();
         int previous = -1;
@@ -404,7 +431,7 @@ public final class ValuationEngine {
             }
             previous = k;
             Instant at = k == 0 ? e.sessions().get(0).startedAt() : e.sessions().get(k - 1).endedAt();
-            Wear w = wear(e.firstSessions(k), at);
+            Wear w = wear(e.battery(), e.sessions(), k, weights, at);
             curve.add(point(w.fullCycles(), w.fade(), w.relativeUncertainty(), false));
         }
         curve.add(point(now.fullCycles(), now.fade(), r, false));

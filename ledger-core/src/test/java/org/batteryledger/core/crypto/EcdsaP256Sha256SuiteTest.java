@@ -36,6 +36,21 @@ class EcdsaP256Sha256SuiteTest extends EcSuiteContract {
                 suite().hash("abc".getBytes(StandardCharsets.US_ASCII)).hex());
     }
 
+    /** The suite hashes with the JDK's SHA-256; Bouncy Castle's digest (what it used before) gives the same bytes. */
+    @Test
+    void theJdksSha256IsBouncyCastles() {
+        java.util.Random r = new java.util.Random(256);
+        for (int length = 0; length < 2_000; length += 1 + r.nextInt(7)) {
+            byte[] data = new byte[length];
+            r.nextBytes(data);
+            org.bouncycastle.crypto.digests.SHA256Digest bc = new org.bouncycastle.crypto.digests.SHA256Digest();
+            bc.update(data, 0, data.length);
+            byte[] expected = new byte[32];
+            bc.doFinal(expected, 0);
+            assertEquals(Hash.of(expected), suite().hash(data), "length " + length);
+        }
+    }
+
     @Test
     void idAndAlgorithmNames() {
         assertEquals("ecdsa-p256-sha256", suite().id());

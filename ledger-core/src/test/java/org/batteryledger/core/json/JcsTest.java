@@ -166,4 +166,20 @@ class JcsTest {
         String mantissa = s.toLowerCase().split("e")[0].replace("-", "").replace(".", "");
         return mantissa.replaceFirst("^0+", "").replaceFirst("0+$", "").length();
     }
+
+    /** The short cut for decimals of up to 15 digits gives what the search over the double gives (seeded). */
+    @Test
+    void decimalsOfUpTo15DigitsAreTheirOwnShortestForm() {
+        Random r = new Random(8785);
+        for (int i = 0; i < 200_000; i++) {
+            int digits = 1 + r.nextInt(17);
+            BigInteger unscaled = new BigInteger(64, r).mod(BigInteger.TEN.pow(digits));
+            int scale = i % 10 == 0 ? r.nextInt(640) - 320 : r.nextInt(40) - 20;
+            BigDecimal d = new BigDecimal(r.nextBoolean() ? unscaled : unscaled.negate(), scale);
+            if (Double.isInfinite(d.doubleValue())) {
+                continue;
+            }
+            assertEquals(Jcs.number(d.doubleValue()), Jcs.number(d), d.toString());
+        }
+    }
 }

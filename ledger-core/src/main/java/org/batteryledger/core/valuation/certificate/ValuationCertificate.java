@@ -19,11 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * A valuation certificate's content: a JSON document naming the battery, the model with all its parameters, every
- * input record's hash with the batch and block that anchor it, and the results. Its bytes are the document's RFC 8785
+ * A valuation certificate's content: a JSON document naming the battery, the model with all its parameters, the
+ * Merkle root of its input records' hashes with the range of blocks that anchor them, and the results. Its bytes are the document's RFC 8785
  * canonical form, so the certificate's hash (what the chain's valuation registry holds) does not depend on how the
  * JSON was formatted on the way. The id is {@code VC-} and the first 24 hex digits of the hash of the document
  * without its id. {@link CertificateSigner} wraps these bytes in CMS SignedData.
@@ -31,7 +30,14 @@ import java.util.TreeMap;
 public record ValuationCertificate(String id, String batteryCode, String issuerAgency, NodeId issuerNode, Instant issuedAt,
                                    String supersedes, byte[] content) {
     public static final String TYPE = "battery-valuation-certificate";
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Format 2 commits to its inputs by their Merkle root ({@code evidence.evidenceRoot}) and says in which blocks they
+     * are anchored; the list of inputs with their anchors is {@link CertificateInputs}, kept by the issuing node and
+     * carried by an {@link EvidenceBundle}. Format 1 listed every input's anchor inline (23 KB for 100 sessions, 134 KB
+     * for 1,000); certificates of it are still read and verified.
+     */
+    public static final int FORMAT_VERSION = 2;
+    static final int FIRST_FORMAT_VERSION = 1;
 
     /** The agency and node that issue a certificate. */
     public record Issuer(String agency, String node, NodeId nodeId) {
@@ -96,16 +102,19 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         model.put("parameters", parameters.toJson());
         doc.put("model", model);
 
-        List<AnchoredRecord> inputs = new ArrayList<>();
-        inputs.add(battery);
-        inputs.addAll(sessions.stream().sorted((x, y) -> x.recordId().compareTo(y.recordId())).toList());
+        CertificateInputs inputs = CertificateInputs.of(battery, sessions);
+        long[] anchoring = inputs.anchoring();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("suite", suite.id());
-        evidence.put("records", inputs.size());
-        evidence.put("sessions", sessions.size());
+        evidence.put("records", inputs.records().size());
+        evidence.put("sessions", inputs.sessions());
         evidence.put("unanchoredRecordsLeftOut", unanchored);
-        evidence.put("evidenceRoot", MerkleTree.root(suite, inputs.stream().map(AnchoredRecord::hash).toList()).hex());
-        evidence.put("anchors", anchors(inputs));
+        evidence.put("evidenceRoot", inputs.root(suite).hex());
+        Map<String, Object> anchored = new LinkedHashMap<>();
+        anchored.put("transactions", anchoring[0]);
+        anchored.put("fromHeight", anchoring[1]);
+        anchored.put("toHeight", anchoring[2]);
+        evidence.put("anchoring", anchored);
         if (provenance != null) {
             evidence.put("holders", holders(suite, provenance));
             Map<String, Object> completeness = new LinkedHashMap<>();
@@ -128,7 +137,6 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         return new ValuationCertificate(id, master.batteryCode(), issuer.agency(), issuer.nodeId(), issuedAt, supersedes, content);
     }
 
-    /** Inputs grouped by the anchoring transaction, in block order: each record once, with its leaf index. */
     /** Each holder with the count of inputs it held and the RFC 6962 root over their hashes (in record-hash order). */
     private static List<Object> holders(CryptoSuite suite, Provenance p) {
         List<Object> out = new ArrayList<>();
@@ -144,36 +152,14 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         return out;
     }
 
-    private static List<Object> anchors(List<AnchoredRecord> inputs) {
-        Map<String, List<AnchoredRecord>> byTx = new TreeMap<>();
-        for (AnchoredRecord r : inputs) {
-            byTx.computeIfAbsent(String.format("%020d/%s", r.blockHeight(), r.txHash().hex()), k -> new ArrayList<>()).add(r);
-        }
-        List<Object> out = new ArrayList<>();
-        for (List<AnchoredRecord> group : byTx.values()) {
-            AnchoredRecord first = group.get(0);
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("blockHeight", first.blockHeight());
-            a.put("txHash", first.txHash().hex());
-            a.put("batchRoot", first.batchRoot().hex());
-            a.put("treeSize", first.treeSize());
-            List<Object> records = new ArrayList<>();
-            for (AnchoredRecord r : group) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("recordId", r.recordId());
-                e.put("hash", r.hash().hex());
-                e.put("leafIndex", r.leafIndex());
-                records.add(e);
-            }
-            a.put("records", records);
-            out.add(a);
-        }
-        return out;
-    }
-
     /** The certificate's hash: the chain suite's hash of its canonical bytes. */
     public Hash hash(CryptoSuite suite) {
         return suite.hash(content);
+    }
+
+    /** 1: every input's anchor inline; 2: the inputs' Merkle root ({@link #FORMAT_VERSION}). */
+    public int formatVersion() {
+        return ((BigDecimal) document().get("formatVersion")).intValue();
     }
 
     /** The document as a JSON tree. */
@@ -203,7 +189,8 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
             throw new IllegalArgumentException("not a valuation certificate: type is " + doc.get("type") + ", not " + TYPE);
         }
         Object version = doc.get("formatVersion");
-        if (!(version instanceof BigDecimal v) || v.intValue() != FORMAT_VERSION) {
+        if (!(version instanceof BigDecimal v) || v.scale() > 0 || v.precision() > 2 || v.intValue() < FIRST_FORMAT_VERSION
+                || v.intValue() > FORMAT_VERSION) {
             throw new IllegalArgumentException("unsupported certificate formatVersion " + version);
         }
         String id = text(doc, "certificateId");

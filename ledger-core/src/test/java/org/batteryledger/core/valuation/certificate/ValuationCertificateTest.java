@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@SuppressWarnings("unchecked")
 class ValuationCertificateTest {
     private static final Instant MANUFACTURED = Instant.parse("2024-01-01T00:00:00Z");
     private static final Instant ISSUED = PkiFixture.NOW;
@@ -114,19 +115,54 @@ class ValuationCertificateTest {
 
     @ParameterizedTest
     @MethodSource("suites")
-    void theDocumentNamesItsInputsAndAnchors(PkiFixture pki) {
+    void theDocumentCommitsToItsInputsByTheirRootAndNamesTheirBlocks(PkiFixture pki) {
         Map<String, Object> doc = certificate(pki, "VC-0123").document();
         assertEquals(ValuationCertificate.TYPE, doc.get("type"));
+        assertEquals(2, ((Number) doc.get("formatVersion")).intValue());
         assertEquals("VC-0123", doc.get("supersedes"));
         Map<?, ?> evidence = (Map<?, ?>) doc.get("evidence");
         assertEquals(41, ((Number) evidence.get("records")).intValue());
         assertEquals(3, ((Number) evidence.get("unanchoredRecordsLeftOut")).intValue());
-        List<?> anchors = (List<?>) evidence.get("anchors");
-        assertEquals(5, anchors.size()); // the master's batch and four batches of ten sessions
-        assertEquals(9, ((Number) ((Map<?, ?>) anchors.get(0)).get("blockHeight")).intValue());
+        assertEquals(inputs().root(pki.suite()).hex(), evidence.get("evidenceRoot"));
+        assertEquals(null, evidence.get("anchors"), "format 2 lists no anchors inline");
+        Map<?, ?> anchoring = (Map<?, ?>) evidence.get("anchoring");
+        assertEquals(5, ((Number) anchoring.get("transactions")).intValue()); // the master's batch and four batches of ten sessions
+        assertEquals(9, ((Number) anchoring.get("fromHeight")).intValue());
+        assertEquals(13, ((Number) anchoring.get("toHeight")).intValue());
         Map<?, ?> model = (Map<?, ?>) doc.get("model");
         assertEquals(ValuationParameters.defaults(), ValuationParameters.fromJson((Map<?, ?>) model.get("parameters")));
         assertEquals("reuse", ((Map<?, ?>) doc.get("results")).get("status"));
+    }
+
+    /** The inputs {@link #certificate} values, in the order of its evidence root. */
+    static CertificateInputs inputs() {
+        List<AnchoredRecord> sessions = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            sessions.add(new AnchoredRecord("S-" + i, h("S-" + i), i % 10, 10, h("root" + i / 10), 10 + i / 10, h("tx" + i / 10)));
+        }
+        return CertificateInputs.of(new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")), sessions);
+    }
+
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aCertificateOfTheFirstFormatWithItsAnchorsInlineStillVerifies(PkiFixture pki) {
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(certificate(pki, null).document());
+        doc.remove("certificateId");
+        doc.put("formatVersion", 1);
+        Map<String, Object> evidence = new java.util.LinkedHashMap<>((Map<String, Object>) doc.get("evidence"));
+        evidence.remove("anchoring");
+        evidence.put("anchors", List.of(Map.of("blockHeight", 9, "txHash", h("txM").hex(), "batchRoot", h("rootM").hex(), "treeSize", 4,
+                "records", List.of(Map.of("recordId", "M-1", "hash", h("M-1").hex(), "leafIndex", 0)))));
+        doc.put("evidence", evidence);
+        String id = "VC-" + pki.suite().hash(org.batteryledger.core.json.Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
+        doc.put("certificateId", id);
+        ValuationCertificate v1 = ValuationCertificate.read(pki.suite(), org.batteryledger.core.json.Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, v1.formatVersion());
+        CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(signed(pki, v1), RevocationView.NONE);
+        assertTrue(v.valid(), v.reason());
+        doc.put("formatVersion", 3);
+        assertEquals("unsupported certificate formatVersion 3", assertThrows(IllegalArgumentException.class, () -> ValuationCertificate.read(pki.suite(),
+                org.batteryledger.core.json.Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8))).getMessage());
     }
 
     @ParameterizedTest
