@@ -12,6 +12,11 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -25,8 +30,17 @@ public final class CertificateChecker {
     private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(Extension.basicConstraints,
             Extension.keyUsage, Extension.extendedKeyUsage, Extension.subjectAlternativeName);
 
+    /** Issuer signatures this checker has verified; a verifier of many documents meets the same few chains again. */
+    static final int VERIFIED_SIGNATURES = 256;
+
     private final EcSuite suite;
     private final X509CertificateHolder chainCa;
+    private final Map<List<ByteBuffer>, Boolean> verified = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<ByteBuffer>, Boolean> eldest) {
+            return size() > VERIFIED_SIGNATURES;
+        }
+    });
 
     /** @throws IllegalArgumentException unless the chain CA certificate is a self-signed CA of the suite */
     public CertificateChecker(EcSuite suite, X509Certificate chainCaCertificate) {
@@ -59,6 +73,28 @@ public final class CertificateChecker {
         return check(chain, at, revocations, id -> true, true);
     }
 
+    /**
+     * {@link Certificates#isSignedBy}, remembered for the last {@value #VERIFIED_SIGNATURES} pairs of certificate and
+     * issuer that verified (by their DER bytes: a signature over given bytes with a given key verifies once or never).
+     * Validity, revocation and roles are checked on every call; only the ECDSA verification is saved.
+     */
+    private boolean signedBy(X509CertificateHolder certificate, X509CertificateHolder issuer) {
+        List<ByteBuffer> key;
+        try {
+            key = List.of(ByteBuffer.wrap(certificate.getEncoded()), ByteBuffer.wrap(issuer.getEncoded()));
+        } catch (IOException e) {
+            return false;
+        }
+        if (verified.containsKey(key)) {
+            return true;
+        }
+        boolean ok = Certificates.isSignedBy(suite, certificate, issuer);
+        if (ok) {
+            verified.put(key, Boolean.TRUE);
+        }
+        return ok;
+    }
+
     private CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted,
                               boolean document) {
         if (chain.size() != 2) {
@@ -77,7 +113,7 @@ public final class CertificateChecker {
             return CheckResult.rejected(invalid);
         }
 
-        if (!Certificates.isSignedBy(suite, agency, chainCa)) {
+        if (!signedBy(agency, chainCa)) {
             return CheckResult.rejected("agency CA certificate " + agency.getSubject() + " is not signed by the chain CA");
         }
         if (!isCa(agency)) {
@@ -92,7 +128,7 @@ public final class CertificateChecker {
             return CheckResult.rejected(problem);
         }
 
-        if (!Certificates.isSignedBy(suite, leaf, agency)) {
+        if (!signedBy(leaf, agency)) {
             return CheckResult.rejected("leaf certificate " + leaf.getSubject() + " is not signed by its agency CA");
         }
         BasicConstraints leafConstraints = BasicConstraints.fromExtensions(leaf.getExtensions());

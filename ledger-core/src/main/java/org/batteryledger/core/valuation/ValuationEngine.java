@@ -4,7 +4,9 @@ import org.batteryledger.core.record.BatteryRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -106,7 +108,7 @@ public final class ValuationEngine {
     }
 
     Wear wear(Evidence e, Instant asOf) {
-        return wear(e.battery(), e.sessions(), e.sessions().size(), weights(e), asOf);
+        return wear(e.battery(), e.sessions(), e.sessions().size(), weights(e), new HashMap<>(), asOf);
     }
 
     /**
@@ -130,7 +132,8 @@ public final class ValuationEngine {
     }
 
     /** The wear of the first {@code n} sessions of {@code ss} (in evidence order) up to {@code asOf}. */
-    private Wear wear(BatteryRecord.Master b, List<BatteryRecord.Session> ss, int n, double[] weights, Instant asOf) {
+    private Wear wear(BatteryRecord.Master b, List<BatteryRecord.Session> ss, int n, double[] weights, Map<Double, Double> cyclesToEol,
+                      Instant asOf) {
         ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
         double z = c.fadeExponent();
 
@@ -183,7 +186,9 @@ public final class ValuationEngine {
                 }
                 double span = depthSum[cy.to()] - depthSum[cy.from()];
                 double w = span > 0 ? (weightedDepth[cy.to()] - weightedDepth[cy.from()]) / span : meanWeight;
-                damage += cy.count() * w / woehlerCycles(cy.range(), ratedLife, ratedDod, k);
+                // Ranges repeat (states of charge have three decimals), across the curve's prefixes too: one pow each.
+                double cycles = cyclesToEol.computeIfAbsent(cy.range(), range -> woehlerCycles(range, ratedLife, ratedDod, k));
+                damage += cy.count() * w / cycles;
             }
         }
         double cycleFade = (1 - p.endOfLifeSoh()) * StrictMath.pow(damage, z);
@@ -273,7 +278,8 @@ public final class ValuationEngine {
         }
         ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
         double[] weights = weights(e);
-        Wear w = wear(b, e.sessions(), e.sessions().size(), weights, asOf);
+        Map<Double, Double> cyclesToEol = new HashMap<>();
+        Wear w = wear(b, e.sessions(), e.sessions().size(), weights, cyclesToEol, asOf);
         double r = w.relativeUncertainty();
         double soh = clamp01(1 - w.fade());
         double sohLow = clamp01(1 - w.fade() * (1 + r));
@@ -310,7 +316,7 @@ public final class ValuationEngine {
         Assessment.Value value = new Assessment.Value(p.currency(), soh * rated, value(status, soh, rated, c, unit),
                 value(status, sohLow, rated, c, unit), value(status, sohHigh, rated, c, unit), basis(status) + " (costs per " + unit.wire() + ")");
 
-        List<Assessment.CurvePoint> curve = curve(e, weights, w, proj, r);
+        List<Assessment.CurvePoint> curve = curve(e, weights, cyclesToEol, w, proj, r);
         Assessment.Quality q = new Assessment.Quality(w.sessions(), w.first(), w.last(), w.gapDays(), w.unrecordedShare(), r);
         return new Assessment(b.batteryCode(), b.chemistry(), asOf, rated, soh, sohLow, sohHigh, w.fullCycles(),
                 w.unrecordedThroughput() / 2, w.damage(), w.cycleFade(), w.calendarFade(), remaining, remainingLow,
@@ -420,7 +426,8 @@ public final class ValuationEngine {
     }
 
     /** Measured points (the evidence after 0, 1/16, ..., all of its sessions) and the projection to end of life. */
-    private List<Assessment.CurvePoint> curve(Evidence e, double[] weights, Wear now, Projection proj, double r) {
+    private List<Assessment.CurvePoint> curve(Evidence e, double[] weights, Map<Double, Double> cyclesToEol, Wear now, Projection proj,
+                                              double r) {
         List<Assessment.CurvePoint> curve = new ArrayList<>();
         int n = e.sessions().size();
         int previous = -1;
@@ -431,7 +438,7 @@ public final class ValuationEngine {
             }
             previous = k;
             Instant at = k == 0 ? e.sessions().get(0).startedAt() : e.sessions().get(k - 1).endedAt();
-            Wear w = wear(e.battery(), e.sessions(), k, weights, at);
+            Wear w = wear(e.battery(), e.sessions(), k, weights, cyclesToEol, at);
             curve.add(point(w.fullCycles(), w.fade(), w.relativeUncertainty(), false));
         }
         curve.add(point(now.fullCycles(), now.fade(), r, false));

@@ -36,8 +36,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Valuations per second for batteries with 1,000 sessions each, on one thread. Not a test: a bench main. Two
- * measurements over the same seeded batteries: the model alone ({@link ValuationEngine#assess}), and the whole
+ * Valuations per second for batteries with 1,000 sessions each, on one thread and then on every core. Not a test: a
+ * bench main. Measurements over the same seeded batteries: the model alone ({@link ValuationEngine#assess}), and the whole
  * certificate as a node issues one and a buyer checks it (assess, {@link ValuationCertificate#issue} with the 1,001
  * anchored inputs, {@link CertificateSigner#sign} with a real ECDSA P-256 node key under a chain CA → agency CA → node
  * chain, {@link CertificateVerifier#verify} against the chain CA alone). Building the records (through the record
@@ -74,7 +74,7 @@ public final class ValuationBenchmark {
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
         EcSuite suite = Suites.ecdsa();
-        System.out.printf(Locale.ROOT, "%d batteries x %d sessions, seed %d, %s, one thread (%d cores), Java %s%n", batteries, SESSIONS, seed,
+        System.out.printf(Locale.ROOT, "%d batteries x %d sessions, seed %d, %s, %d cores, Java %s%n", batteries, SESSIONS, seed,
                 suite.id(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
         long t0 = System.nanoTime();
@@ -137,6 +137,32 @@ public final class ValuationBenchmark {
         System.out.printf(Locale.ROOT, "(b) by step, median ms: assess %.2f, issue %.2f, sign %.2f, verify %.2f%n",
                 median(steps.stream().mapToLong(Steps::assess).toArray()), median(steps.stream().mapToLong(Steps::issue).toArray()),
                 median(steps.stream().mapToLong(Steps::sign).toArray()), median(steps.stream().mapToLong(Steps::verify).toArray()));
+        // (c) the same on every core: each thread values its share of the fleet, as a node's request threads would
+        int threads = Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        start = System.nanoTime();
+        List<java.util.concurrent.Future<Integer>> shares = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            shares.add(pool.submit(() -> {
+                int done = 0;
+                for (int p = 0; p < passes; p++) {
+                    for (int k = first; k < fleet.size(); k += threads) {
+                        issuing.certificate(fleet.get(k));
+                        done++;
+                    }
+                }
+                return done;
+            }));
+        }
+        int parallel = 0;
+        for (java.util.concurrent.Future<Integer> f : shares) {
+            parallel += f.get();
+        }
+        double parallelSeconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "(c) certificate on %d threads: %d in %.2f s, %.1f valuations/s%n", threads, parallel, parallelSeconds,
+                parallel / parallelSeconds);
         System.out.printf(Locale.ROOT, "certificate JSON: median %,d bytes (%,d-%,d); CMS SignedData: median %,d bytes (%,d-%,d)%n",
                 medianOf(jsonBytes), min(jsonBytes), max(jsonBytes), medianOf(cmsBytes), min(cmsBytes), max(cmsBytes));
         System.out.printf(Locale.ROOT, "mean state of health %.4f; SHA-256 of all CMS (pass 1): %s%n", sohSum / model.length,
@@ -182,6 +208,7 @@ public final class ValuationBenchmark {
         final ValuationCertificate.Issuer issuer;
         final CertificateVerifier verifier;
         final Hash chainId;
+        final org.batteryledger.core.crypto.Signer signer; // a node keeps its signer: deriving the public point is set-up
 
         Issuing(EcSuite suite, PkiFixture pki, ValuationParameters parameters, ValuationEngine engine) {
             this.suite = suite;
@@ -192,6 +219,7 @@ public final class ValuationBenchmark {
             this.issuer = new ValuationCertificate.Issuer("agency-a", "node1", node);
             this.verifier = new CertificateVerifier(suite, pki.chainCa().certificate());
             this.chainId = suite.hash("valuation-bench".getBytes(StandardCharsets.UTF_8));
+            this.signer = pki.nodeKey().signer();
         }
 
         Issued certificate(Battery b) {
@@ -201,7 +229,7 @@ public final class ValuationBenchmark {
             ValuationCertificate c = ValuationCertificate.issue(suite, chainId, issuer, VALUED_AT, null, b.master, b.masterAnchor,
                     b.sessionAnchors, 0, parameters, a);
             long t2 = System.nanoTime();
-            byte[] cms = CertificateSigner.sign(suite, pki.nodeKey().signer(), pki.nodeChain(), c);
+            byte[] cms = CertificateSigner.sign(suite, signer, pki.nodeChain(), c);
             long t3 = System.nanoTime();
             CertificateVerifier.Verdict v = verifier.verify(cms, RevocationView.NONE);
             long t4 = System.nanoTime();

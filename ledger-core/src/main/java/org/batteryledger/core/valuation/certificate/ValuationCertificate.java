@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A valuation certificate's content: a JSON document naming the battery, the model with all its parameters, the
@@ -128,13 +129,33 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         doc.put("evidence", evidence);
         doc.put("results", assessment.toJson());
 
-        byte[] withoutId = Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8);
-        String id = "VC-" + suite.hash(withoutId).hex().substring(0, 24);
-        Map<String, Object> withId = new LinkedHashMap<>();
-        withId.put("certificateId", id);
-        withId.putAll(doc);
-        byte[] content = Jcs.canonicalize(withId).getBytes(StandardCharsets.UTF_8);
+        TreeMap<String, String> members = members(doc);
+        String id = idOf(suite, members);
+        members.put(ID, Jcs.canonicalize(ID) + ":" + Jcs.canonicalize(id));
+        byte[] content = object(members).getBytes(StandardCharsets.UTF_8);
         return new ValuationCertificate(id, master.batteryCode(), issuer.agency(), issuer.nodeId(), issuedAt, supersedes, content);
+    }
+
+    private static final String ID = "certificateId";
+
+    /**
+     * The document's members as RFC 8785 writes them ({@code "name":value}), in its member order (UTF-16 code units,
+     * which is {@link String#compareTo}). The certificate is canonicalized without its id (to take the id) and with
+     * it; each value is written once for both.
+     */
+    private static TreeMap<String, String> members(Map<?, ?> doc) {
+        TreeMap<String, String> out = new TreeMap<>();
+        doc.forEach((k, v) -> out.put((String) k, Jcs.canonicalize(k) + ":" + Jcs.canonicalize(v)));
+        return out;
+    }
+
+    private static String object(TreeMap<String, String> members) {
+        return "{" + String.join(",", members.values()) + "}";
+    }
+
+    /** {@code VC-} and the first 24 hex digits of the hash of the canonical document without its id. */
+    private static String idOf(CryptoSuite suite, TreeMap<String, String> withoutId) {
+        return "VC-" + suite.hash(object(withoutId).getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
     }
 
     /** Each holder with the count of inputs it held and the RFC 6962 root over their hashes (in record-hash order). */
@@ -193,11 +214,11 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
                 || v.intValue() > FORMAT_VERSION) {
             throw new IllegalArgumentException("unsupported certificate formatVersion " + version);
         }
-        String id = text(doc, "certificateId");
-        Map<String, Object> withoutId = new LinkedHashMap<>();
-        doc.forEach((k, val) -> withoutId.put((String) k, val));
-        withoutId.remove("certificateId");
-        String expected = "VC-" + suite.hash(Jcs.canonicalize(withoutId).getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
+        String id = text(doc, ID);
+        TreeMap<String, String> members = members(doc);
+        String idMember = members.remove(ID);
+        String expected = idOf(suite, members);
+        members.put(ID, idMember);
         if (!expected.equals(id)) {
             throw new IllegalArgumentException("the certificate id " + id + " does not match its content (" + expected + "): it was changed");
         }
@@ -217,7 +238,7 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
             throw new IllegalArgumentException("issuer.nodeId is not a node id");
         }
         return new ValuationCertificate(id, text(battery, "batteryCode"), text(issuer, "agency"), node, issuedAt,
-                supersedes instanceof String s ? s : null, Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8));
+                supersedes instanceof String s ? s : null, object(members).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(Map<?, ?> m, String key) {
