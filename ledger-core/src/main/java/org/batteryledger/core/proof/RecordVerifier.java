@@ -82,6 +82,16 @@ public final class RecordVerifier {
             return Verdict.fail("the record does not match the anchored hash: it hashes to " + recordHash.hex() + ", the proof anchors "
                     + p.recordHash().hex() + " (the record was changed, or this is another record's proof)");
         }
+        return verifyAnchored(e);
+    }
+
+    /**
+     * That the record hash the evidence names is anchored: everything {@link #verify} checks but the record's own
+     * bytes, for a verifier that holds only the hash (a valuation's evidence bundle lists its inputs by hash).
+     */
+    public Verdict verifyAnchored(AnchorEvidence e) {
+        RecordProof p = e.proof();
+        Hash recordHash = p.recordHash();
         if (!p.path().verify(suite, recordHash, p.batchRoot())) {
             return Verdict.fail("the audit path of leaf " + p.path().leafIndex() + " of " + p.path().treeSize() + " does not lead to batch root " + p.batchRoot().hex());
         }

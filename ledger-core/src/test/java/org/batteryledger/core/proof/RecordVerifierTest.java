@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * path to the block's transaction root → commit certificate with a quorum of the validators' seals. Each link is
  * broken in turn and the verdict must name it.
  */
-class RecordVerifierTest {
+public class RecordVerifierTest {
     static final Instant FROM = Instant.parse("2025-01-01T00:00:00Z");
     static final Instant UNTIL = Instant.parse("2035-01-01T00:00:00Z");
     static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
@@ -50,18 +50,18 @@ class RecordVerifierTest {
     }
 
     /** Four validators (one agency), a batch of five records anchored in the middle transaction of a block of three. */
-    static class Chain {
+    public static class Chain {
         final EcSuite suite;
         final Hash chainId;
         final List<SuiteKeyPair> keys = new ArrayList<>();
         final CertificateAuthority chainCa;
         final CertificateAuthority agencyCa;
-        final List<byte[]> records = new ArrayList<>();
-        final MerkleTree batch;
-        final List<Transaction> txs = new ArrayList<>();
+        public final List<byte[]> records = new ArrayList<>();
+        public final MerkleTree batch;
+        public final List<Transaction> txs = new ArrayList<>();
         final BlockHeader header;
 
-        Chain(EcSuite suite) {
+        public Chain(EcSuite suite) {
             this.suite = suite;
             chainId = suite.hash("test chain".getBytes(StandardCharsets.UTF_8));
             SuiteKeyPair caKey = key("ca");
@@ -96,7 +96,7 @@ class RecordVerifierTest {
             return new CommitSeal(NodeId.of(suite, keys.get(validator).publicKey()), new LocalSigner(suite, keys.get(validator).privateKey()).sign(msg));
         }
 
-        AnchorEvidence evidence(int leaf, int... sealers) {
+        public AnchorEvidence evidence(int leaf, int... sealers) {
             List<CommitSeal> seals = new ArrayList<>();
             for (int v : sealers) {
                 seals.add(seal(v, header));
@@ -112,7 +112,7 @@ class RecordVerifierTest {
             return m;
         }
 
-        RecordVerifier verifier() {
+        public RecordVerifier verifier() {
             return new RecordVerifier(suite, chainId, validators());
         }
 
