@@ -183,6 +183,28 @@ class ValuationIT {
         assertEquals("true", SoapIT.text(soapVerdict, "valid"), soap.body());
         assertEquals(id, SoapIT.text(soapVerdict, "certificateId"));
 
+        // The inputs behind the certificate's evidence root, and the bundle that proves them offline.
+        assertTrue(cms.body().length <= 8 * 1024, "a certificate of format 2 is at most 8 KB as CMS: " + cms.body().length);
+        JsonObject inputs = json(raw("auditor", "GET", "/valuations/" + id + "/evidence", null, null, null));
+        assertEquals(81, inputs.getInt("records"), inputs.toString());
+        assertEquals(first.getJsonObject("certificate").getJsonObject("evidence").getString("evidenceRoot"), inputs.getString("evidenceRoot"));
+        assertEquals("val-erp-" + RUN, inputs.getJsonArray("inputs").getJsonObject(0).getString("recordId"));
+        assertEquals(404, raw("auditor", "GET", "/valuations/VC-000000000000000000000000/evidence", null, null, null).statusCode());
+        HttpResponse<byte[]> bundle = raw("auditor", "GET", "/valuations/" + id + "/bundle", null, null, null);
+        assertEquals(200, bundle.statusCode(), new String(bundle.body(), StandardCharsets.UTF_8));
+        JsonObject bundled = json(raw("auditor", "POST", "/valuations/verify", null, "application/json", bundle.body()));
+        assertTrue(bundled.getBoolean("valid"), bundled.toString());
+        assertTrue(bundled.getString("reason").contains("its 81 inputs are the ones of evidence root"), bundled.toString());
+        String session = inputs.getJsonArray("inputs").getJsonObject(1).getString("hash");
+        String swapped = new String(bundle.body(), StandardCharsets.UTF_8).replace(session, "00".repeat(32));
+        JsonObject swappedVerdict = json(raw("auditor", "POST", "/valuations/verify", null, "application/json", swapped.getBytes(StandardCharsets.UTF_8)));
+        assertFalse(swappedVerdict.getBoolean("valid"), swappedVerdict.toString());
+        assertTrue(swappedVerdict.getString("reason").contains("they are not the inputs it valued"), swappedVerdict.toString());
+        HttpResponse<byte[]> hollow = raw("auditor", "POST", "/valuations/verify", null, "application/json",
+                "{\"type\":\"battery-valuation-evidence\",\"formatVersion\":1}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, hollow.statusCode(), new String(hollow.body(), StandardCharsets.UTF_8));
+        assertTrue(new String(hollow.body(), StandardCharsets.UTF_8).contains("the evidence bundle is malformed"));
+
         // One byte changed, inside the signed content: openssl, REST and SOAP all refuse it.
         byte[] tampered = cms.body().clone();
         int at = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("\"stateOfHealth\":0.") + "\"stateOfHealth\":0.".length();

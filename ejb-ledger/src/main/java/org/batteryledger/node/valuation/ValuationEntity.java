@@ -58,17 +58,21 @@ public class ValuationEntity {
     private long height = -1;
     @Column(length = 1024)
     private String error;
+    /** {@link org.batteryledger.core.valuation.certificate.CertificateInputs#encode()}; null for certificates of format 1 (inline). */
+    @Column(length = MAX_CONTENT_BYTES)
+    private byte[] inputs;
 
     protected ValuationEntity() {
     }
 
-    ValuationEntity(String certificateId, String batteryCode, String certificateHash, long issuedAt, byte[] content, byte[] cms) {
+    ValuationEntity(String certificateId, String batteryCode, String certificateHash, long issuedAt, byte[] content, byte[] cms, byte[] inputs) {
         this.certificateId = certificateId;
         this.batteryCode = batteryCode;
         this.certificateHash = certificateHash;
         this.issuedAt = issuedAt;
         this.content = content;
         this.cms = cms;
+        this.inputs = inputs;
         this.status = Status.SIGNED;
     }
 
@@ -109,6 +113,11 @@ public class ValuationEntity {
 
     public byte[] cms() {
         return cms.clone();
+    }
+
+    /** The stored input list, or null (a certificate of format 1 lists its inputs inline). */
+    public byte[] inputs() {
+        return inputs == null ? null : inputs.clone();
     }
 
     public Status status() {

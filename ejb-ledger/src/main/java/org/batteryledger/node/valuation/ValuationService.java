@@ -21,6 +21,7 @@ import org.batteryledger.core.valuation.Evidence;
 import org.batteryledger.core.valuation.ValuationEngine;
 import org.batteryledger.core.valuation.ValuationParameters;
 import org.batteryledger.core.valuation.certificate.AnchoredRecord;
+import org.batteryledger.core.valuation.certificate.CertificateInputs;
 import org.batteryledger.core.valuation.certificate.CertificateSigner;
 import org.batteryledger.core.valuation.certificate.CertificateVerifier;
 import org.batteryledger.core.valuation.certificate.Provenance;
@@ -122,7 +123,8 @@ public class ValuationService {
         byte[] cms = CertificateSigner.sign(k.suite(), k.signer(), k.chain(), certificate);
         Hash hash = certificate.hash(suite);
 
-        store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms));
+        byte[] inputs = CertificateInputs.of(v.masterAnchor(), v.sessionAnchors()).encode();
+        store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms, inputs));
         register(certificate.id(), batteryCode, hash, k.registrationTimeoutMillis());
         return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()), v);
     }
@@ -393,8 +395,7 @@ public class ValuationService {
             return new Verdict(false, "certificate " + id + " does not match the one registered on chain: its hash is " + hash
                     + ", the chain holds " + reg.certificateHash(), id, certificate.batteryCode(), signer, reg);
         }
-        for (Object a : (List<?>) ((Map<?, ?>) certificate.document().get("evidence")).get("anchors")) {
-            String root = (String) ((Map<?, ?>) a).get("batchRoot");
+        for (String root : batchRoots(certificate)) {
             if (ledger.state(Tables.ANCHOR, root).isEmpty()) {
                 return new Verdict(false, "certificate " + id + " names evidence batch " + root + ", which the chain never anchored",
                         id, certificate.batteryCode(), signer, reg);
@@ -407,7 +408,27 @@ public class ValuationService {
         return new Verdict(true, reason, id, certificate.batteryCode(), signer, reg);
     }
 
-    private RevocationView chainRevocations() {
+    /**
+     * The batch roots of a certificate's inputs, where this node knows them: inline in a certificate of format 1, from
+     * the stored list for one of format 2 this node issued; none for another node's (its evidence bundle carries them).
+     */
+    private List<String> batchRoots(ValuationCertificate certificate) {
+        if (certificate.formatVersion() == 1) {
+            return ((List<?>) ((Map<?, ?>) certificate.document().get("evidence")).get("anchors")).stream()
+                    .map(a -> (String) ((Map<?, ?>) a).get("batchRoot")).toList();
+        }
+        return inputs(certificate.id()).map(in -> in.byAnchor().stream().map(g -> g.get(0).batchRoot().hex()).distinct().toList())
+                .orElse(List.of());
+    }
+
+    /** The inputs of a certificate this node issued, in evidence-root order (format 1: read from the certificate). */
+    public Optional<CertificateInputs> inputs(String certificateId) {
+        return store.find(certificateId).map(e -> e.inputs() != null ? CertificateInputs.decode(e.inputs())
+                : CertificateInputs.ofFirstFormat(ValuationCertificate.read(ledger.suite(), e.content())));
+    }
+
+    /** What the chain says of revoked certificates and nodes, for a signature check. */
+    public RevocationView chainRevocations() {
         return new RevocationView() {
             @Override
             public boolean isSerialRevoked(BigInteger serial) {

@@ -23,7 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.batteryledger.core.json.Json;
+import org.batteryledger.core.valuation.certificate.CertificateInputs;
+import org.batteryledger.core.valuation.certificate.EvidenceBundle;
 import org.batteryledger.node.valuation.RecentValuations;
+import org.batteryledger.node.valuation.ValuationEvidence;
 import org.batteryledger.node.valuation.ValuationService;
 
 import java.net.URI;
@@ -45,6 +48,10 @@ public class ValuationResource {
     private ValuationService valuations;
     @EJB
     private RecentValuations recent;
+    @EJB
+    private ValuationEvidence evidence;
+    @EJB
+    private org.batteryledger.node.service.LedgerService ledger;
     @Context
     private UriInfo uri;
 
@@ -190,14 +197,52 @@ public class ValuationResource {
         };
     }
 
-    /** A certificate to check: its JSON document, or the CMS as DER or PEM. */
+    /**
+     * The inputs of a certificate this node issued, in the order its evidence root is taken over (the battery record,
+     * then the sessions by record id), each with the block, transaction and batch that anchor it.
+     */
+    @GET
+    @Path("{id}/evidence")
+    @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "{certificateId, evidenceRoot, records, inputs: [{recordId, hash, blockHeight, txHash, "
+            + "batchRoot, leafIndex, treeSize}]}")
+    @APIResponse(responseCode = "404", description = "this node did not issue the certificate")
+    public Response evidence(@PathParam("id") String id) {
+        CertificateInputs inputs = evidence.inputs(id);
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("certificateId", id);
+        out.put("evidenceRoot", inputs.root(ledger.suite()).hex());
+        out.put("records", inputs.records().size());
+        out.put("inputs", inputs.toJson());
+        return Response.ok(Json.write(out), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The certificate's evidence bundle: the signed certificate, its inputs with their audit paths and the anchoring
+     * blocks' evidence, to check offline or with {@code POST /valuations/verify}. Inputs held by other members need
+     * their holders to answer: 503 with {@code Retry-After} when one does not.
+     */
+    @GET
+    @Path("{id}/bundle")
+    @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "the evidence bundle (type battery-valuation-evidence)")
+    @APIResponse(responseCode = "404", description = "this node did not issue the certificate")
+    @APIResponse(responseCode = "503", description = "a holder of some input does not answer now")
+    public Response bundle(@PathParam("id") String id) {
+        EvidenceBundle b = evidence.bundle(id);
+        return Response.ok(Json.write(b.toJson()), MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", "attachment; filename=\"" + id + ".evidence.json\"").build();
+    }
+
+    /** A certificate to check: its JSON document, or the CMS as DER or PEM, or its evidence bundle. */
     @POST
     @Path("verify")
     @Consumes({MediaType.APPLICATION_JSON, CMS, MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "verifyValuation", summary = "Verify a certificate (as the WSDL's verifyValuation)")
     @RequestBody(required = true, description = "the certificate: its CMS (DER as application/pkcs7-mime or application/octet-stream, "
-            + "or PEM as text/plain), or its JSON document (application/json)")
+            + "or PEM as text/plain), its JSON document (application/json), or its evidence bundle (application/json, "
+            + "type battery-valuation-evidence: the inputs and their anchors are checked too)")
     @APIResponse(responseCode = "200", description = "the verdict, valid or not", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Verification.class)))
     public Response verify(byte[] body, @jakarta.ws.rs.HeaderParam("Content-Type") String contentType) {
@@ -213,16 +258,32 @@ public class ValuationResource {
             }
         }
         if (json) {
+            Object tree;
             try {
-                Json.parse(new String(body, StandardCharsets.UTF_8));
+                tree = Json.parse(new String(body, StandardCharsets.UTF_8));
             } catch (org.batteryledger.core.json.JsonException e) {
                 throw Problem.badRequest("the body is not a certificate's JSON document: malformed JSON: " + e.getMessage());
+            }
+            if (tree instanceof java.util.Map<?, ?> m && EvidenceBundle.TYPE.equals(m.get("type"))) {
+                EvidenceBundle bundle;
+                try {
+                    bundle = EvidenceBundle.fromJson(tree);
+                } catch (IllegalArgumentException e) {
+                    throw Problem.badRequest("the evidence bundle is malformed: " + e.getMessage());
+                }
+                if (!org.batteryledger.core.valuation.certificate.CertificateVerifier.isSignedData(bundle.cms())) {
+                    throw Problem.badRequest("the evidence bundle's certificate is not a CMS SignedData");
+                }
+                return verdict(evidence.verify(bundle));
             }
         } else if (!org.batteryledger.core.valuation.certificate.CertificateVerifier.isSignedData(input)) {
             throw Problem.badRequest("the body is not a CMS SignedData (DER, or PEM between -----BEGIN and -----END lines); "
                     + "a certificate's JSON document goes with Content-Type application/json");
         }
-        ValuationService.Verdict v = valuations.verify(input, !json);
+        return verdict(valuations.verify(input, !json));
+    }
+
+    private static Response verdict(ValuationService.Verdict v) {
         ValuationService.Registration r = v.registration();
         return Response.ok(new Verification(v.valid(), v.reason(), v.certificateId(), v.batteryCode(), v.signer(),
                 r == null ? null : r.current(), r == null ? null : r.supersededBy(), r == null ? null : Registration.of(r)),

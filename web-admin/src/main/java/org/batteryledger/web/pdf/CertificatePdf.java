@@ -287,18 +287,27 @@ public final class CertificatePdf {
             BigDecimal sessions = Tree.number(evidence, "sessions");
             row("Records valued", records == null ? "n/a" : decimal(records, 0)
                     + (sessions == null ? "" : ": the battery record and " + decimal(sessions, 0) + " charging sessions"));
-            List<?> anchors = Tree.list(evidence, "anchors");
-            List<BigDecimal> heights = new ArrayList<>();
-            for (Object a : anchors) {
-                if (a instanceof Map<?, ?> m && Tree.number(m, "blockHeight") != null) {
-                    heights.add(Tree.number(m, "blockHeight"));
+            Map<?, ?> anchoring = Tree.object(evidence, "anchoring");
+            if (anchoring != null && Tree.number(anchoring, "transactions") != null) {
+                // format 2: the inputs' root and their block range; the list is at GET /valuations/{id}/evidence
+                BigDecimal transactions = Tree.number(anchoring, "transactions");
+                row("Anchored by", plain(transactions) + (transactions.intValue() == 1 ? " transaction" : " transactions") + ", heights "
+                        + plain(Tree.number(anchoring, "fromHeight")) + " – " + plain(Tree.number(anchoring, "toHeight"))
+                        + " (each record's anchor: GET /valuations/{id}/evidence, or the evidence bundle)");
+            } else {
+                List<?> anchors = Tree.list(evidence, "anchors");
+                List<BigDecimal> heights = new ArrayList<>();
+                for (Object a : anchors) {
+                    if (a instanceof Map<?, ?> m && Tree.number(m, "blockHeight") != null) {
+                        heights.add(Tree.number(m, "blockHeight"));
+                    }
                 }
+                // heights as the API takes them (GET /blocks/{height}): no thousands separators
+                String range = heights.isEmpty() ? "" : ", heights " + plain(heights.stream().min(BigDecimal::compareTo).get())
+                        + " – " + plain(heights.stream().max(BigDecimal::compareTo).get());
+                row("Anchored in", anchors.size() + (anchors.size() == 1 ? " block" : " blocks") + range
+                        + " (each record's anchor is listed in the certificate)");
             }
-            // heights as the API takes them (GET /blocks/{height}): no thousands separators
-            String range = heights.isEmpty() ? "" : ", heights " + plain(heights.stream().min(BigDecimal::compareTo).get())
-                    + " – " + plain(heights.stream().max(BigDecimal::compareTo).get());
-            row("Anchored in", anchors.size() + (anchors.size() == 1 ? " block" : " blocks") + range
-                    + " (each record's anchor is listed in the certificate)");
             BigDecimal leftOut = Tree.number(evidence, "unanchoredRecordsLeftOut");
             row("Left out", leftOut == null ? "n/a" : leftOut.signum() == 0 ? "none: every record of the battery was anchored"
                     : decimal(leftOut, 0) + " records of the battery, not yet anchored when valued");

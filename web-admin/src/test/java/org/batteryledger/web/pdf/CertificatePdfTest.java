@@ -160,7 +160,7 @@ class CertificatePdfTest {
         for (String expected : List.of("Battery valuation certificate", c.id(), CODE, "Qinghe Power Cells Co.", "NMC",
                 "Recycling Agency Nord", band, "reuse: fit for reuse in a vehicle", "Residual value", "Negative events none",
                 "Capacity fade", "equivalent full cycles", "Evidence", "301: the battery record and 300 charging sessions",
-                "7 blocks, heights 19 – 25", "2 records of the battery, not yet anchored", "How to verify", c.hash(SUITE).hex(),
+                "7 transactions, heights 19 – 25", "2 records of the battery, not yet anchored", "How to verify", c.hash(SUITE).hex(),
                 "in block 1234", "https://node1.example:8443/ledger/api/valuations/" + c.id() + "?format=cms",
                 "POST /ledger/api/valuations/verify with the .p7m", "openssl dgst -sha256 " + c.id() + ".json")) {
             assertTrue(text.contains(expected), "no '" + expected + "' in:\n" + text);

@@ -41,6 +41,39 @@ public record CertificateInputs(List<AnchoredRecord> records) {
         return new CertificateInputs(all);
     }
 
+    /** The inputs a certificate of format 1 lists inline (grouped by anchoring transaction), in evidence-root order. */
+    public static CertificateInputs ofFirstFormat(ValuationCertificate certificate) {
+        Map<String, Object> doc = certificate.document();
+        if (certificate.formatVersion() != 1) {
+            throw new IllegalArgumentException("certificate " + certificate.id() + " is of format " + certificate.formatVersion()
+                    + ": it lists no inputs inline");
+        }
+        Object batteryRecord = ((Map<?, ?>) doc.get("battery")).get("recordId");
+        AnchoredRecord battery = null;
+        List<AnchoredRecord> sessions = new ArrayList<>();
+        for (Object o : (List<?>) ((Map<?, ?>) doc.get("evidence")).get("anchors")) {
+            Map<?, ?> a = (Map<?, ?>) o;
+            Hash tx = Hash.fromHex((String) a.get("txHash"));
+            Hash root = Hash.fromHex((String) a.get("batchRoot"));
+            long height = ((Number) a.get("blockHeight")).longValue();
+            long treeSize = ((Number) a.get("treeSize")).longValue();
+            for (Object ro : (List<?>) a.get("records")) {
+                Map<?, ?> r = (Map<?, ?>) ro;
+                AnchoredRecord in = new AnchoredRecord((String) r.get("recordId"), Hash.fromHex((String) r.get("hash")),
+                        ((Number) r.get("leafIndex")).longValue(), treeSize, root, height, tx);
+                if (in.recordId().equals(batteryRecord)) {
+                    battery = in;
+                } else {
+                    sessions.add(in);
+                }
+            }
+        }
+        if (battery == null) {
+            throw new IllegalArgumentException("certificate " + certificate.id() + " lists no anchor of its battery record");
+        }
+        return of(battery, sessions);
+    }
+
     public AnchoredRecord battery() {
         return records.get(0);
     }

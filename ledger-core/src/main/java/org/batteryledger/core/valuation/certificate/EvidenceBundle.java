@@ -40,8 +40,14 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
         }
     }
 
-    /** The outcome: valid, or the first check that failed, in words; the certificate's verdict when it was read. */
-    public record Verdict(boolean valid, String reason, CertificateVerifier.Verdict certificate) {
+    /**
+     * The outcome: valid, or the first check that failed, in words; the certificate's verdict when it was read; and, when
+     * valid, what was shown of the inputs ({@code evidence}, the part of the reason after the certificate's).
+     */
+    public record Verdict(boolean valid, String reason, CertificateVerifier.Verdict certificate, String evidence) {
+        Verdict(boolean valid, String reason, CertificateVerifier.Verdict certificate) {
+            this(valid, reason, certificate, null);
+        }
     }
 
     /**
@@ -90,9 +96,10 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
             }
         }
         long[] anchoring = inputs.anchoring();
-        return new Verdict(true, String.format(Locale.ROOT, "%s; its %,d inputs are the ones of evidence root %s, anchored by %d %s in blocks %d to %d,"
-                        + " each block committed by at least %d validators", signed.reason(), records.size(), inputs.root(suite).shortHex(),
-                anchors.size(), anchors.size() == 1 ? "transaction" : "transactions", anchoring[1], anchoring[2], seals), signed);
+        String shown = String.format(Locale.ROOT, "its %,d inputs are the ones of evidence root %s, anchored by %d %s in blocks %d to %d,"
+                        + " each block committed by at least %d validators", records.size(), inputs.root(suite).shortHex(),
+                anchors.size(), anchors.size() == 1 ? "transaction" : "transactions", anchoring[1], anchoring[2], seals);
+        return new Verdict(true, signed.reason() + "; " + shown, signed, shown);
     }
 
     /** Null when the inputs are the certificate's (count, sessions, battery record, evidence root); else why not. */

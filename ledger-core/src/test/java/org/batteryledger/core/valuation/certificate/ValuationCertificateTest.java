@@ -158,6 +158,9 @@ class ValuationCertificateTest {
         doc.put("certificateId", id);
         ValuationCertificate v1 = ValuationCertificate.read(pki.suite(), org.batteryledger.core.json.Jcs.canonicalize(doc).getBytes(StandardCharsets.UTF_8));
         assertEquals(1, v1.formatVersion());
+        CertificateInputs inline = CertificateInputs.ofFirstFormat(v1);
+        assertEquals(List.of("M-1"), inline.records().stream().map(AnchoredRecord::recordId).toList());
+        assertEquals(9, inline.battery().blockHeight());
         CertificateVerifier.Verdict v = new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(signed(pki, v1), RevocationView.NONE);
         assertTrue(v.valid(), v.reason());
         doc.put("formatVersion", 3);
