@@ -82,11 +82,25 @@ async function loadList(code, box, shown) {
       el('td', {}, c.current ? 'current' : 'superseded'))))));
 }
 
+/** The certificate's fade curve as points: format 2 carries columns, format 1 a list of points. */
+function fadeCurve(c) {
+  if (Array.isArray(c)) return c;
+  return c.fullCycles.map((x, i) => ({ fullCycles: x, stateOfHealth: c.stateOfHealth[i], low: c.low[i], high: c.high[i],
+    projected: i >= c.projectedFrom }));
+}
+
+/** Format 2 lists the first events of each type and counts them all: say how many more there were. */
+function moreEvents(r) {
+  const total = Object.values(r.negativeEventCounts || {}).reduce((a, b) => a + b, 0);
+  return total > r.negativeEvents.length ? ' and ' + (total - r.negativeEvents.length) + ' more' : '';
+}
+
 function show(id, doc, registration, box) {
   const r = doc.results;
   const pct = v => (v * 100).toFixed(1) + ' %';
-  const measured = r.fadeCurve.filter(p => !p.projected);
-  const projected = r.fadeCurve.filter(p => p.projected);
+  const curve = fadeCurve(r.fadeCurve);
+  const measured = curve.filter(p => !p.projected);
+  const projected = curve.filter(p => p.projected);
   if (measured.length && projected.length) projected.unshift(measured[measured.length - 1]);
   const link = (format, label) => el('a', { id: 'download-' + format, href: apiUrl('/valuations/' + encodeURIComponent(id) + '?format=' + format),
     download: id + '.' + (format === 'cms' ? 'p7m' : format) }, label);
@@ -101,7 +115,8 @@ function show(id, doc, registration, box) {
       figure('Residual value', r.residualValue.amount + ' ' + r.residualValue.currency, 'residual-value'),
       figure('Evidence', doc.evidence.records + ' anchored records')),
     el('p', {}, r.statusReason),
-    r.negativeEvents.length ? el('p', { class: 'error' }, 'Negative events: ' + r.negativeEvents.map(e => e.description + ' (' + e.recordId + ')').join(', ')) : null,
+    r.negativeEvents.length ? el('p', { class: 'error' }, 'Negative events: ' + r.negativeEvents.map(e => e.description + ' (' + e.recordId + ')').join(', ')
+      + moreEvents(r)) : null,
     lineChart([
       { name: 'measured', points: measured.map(p => [p.fullCycles, p.stateOfHealth]), band: measured.map(p => [p.fullCycles, p.low, p.high]) },
       { name: 'projected', dashed: true, points: projected.map(p => [p.fullCycles, p.stateOfHealth]), band: projected.map(p => [p.fullCycles, p.low, p.high]) },

@@ -246,7 +246,7 @@ public class FleetRefresher {
             } else {
                 fleet.assessed(code, a, now, now + (a.unanchored() > 0 ? UNANCHORED_RECHECK_MILLIS : maxAgeMillis));
             }
-        } catch (NotHeld | CannotValue e) {
+        } catch (NotHeld | CannotValue | org.batteryledger.node.availability.Unavailable e) { // Unavailable: its holders busy
             fleet.unavailable(code, e.getMessage(), now, HOLDER_RETRY_MILLIS, maxAgeMillis);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "assessing " + code + " for the fleet table failed", e);

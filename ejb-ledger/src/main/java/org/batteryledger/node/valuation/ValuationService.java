@@ -230,6 +230,13 @@ public class ValuationService {
         ConsortiumRecords.Gathered master = masters.stream()
                 .filter(m -> registration.isEmpty() || m.hash().equals(registration.get().masterHash().hex())).reduce((a, b) -> b).orElse(null);
         List<String> missing = g.missing().stream().map(h -> h.name() + " (" + h.status().label() + ": " + h.reason() + ")").toList();
+        boolean onlyBusy = !missing.isEmpty() && g.missing().stream().allMatch(h -> h.status() == ConsortiumRecords.Status.BUSY);
+        if (onlyBusy && (master == null || !partial)) {
+            // A holder answering its share of this node's queries already: a matter of seconds, not of the evidence.
+            // 503 with Retry-After to a caller; a lot puts the battery back in line.
+            throw new org.batteryledger.node.availability.Unavailable("the evidence of " + batteryCode + " cannot be gathered now: "
+                    + String.join(", ", missing));
+        }
         if (master == null) {
             if (registration.isEmpty() && g.masters().isEmpty() && g.sessions().isEmpty()) {
                 throw new NotHeld("no member holds a battery record for " + batteryCode);

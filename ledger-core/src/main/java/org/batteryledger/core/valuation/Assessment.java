@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The results of one valuation. Fades and states of health are fractions of rated capacity; cycles are equivalent
@@ -44,7 +45,14 @@ public record Assessment(String batteryCode, Chemistry chemistry, Instant asOf, 
     public record CurvePoint(double fullCycles, double stateOfHealth, double low, double high, boolean projected) {
     }
 
-    /** The results as the JSON tree a certificate carries: fixed decimals, so equal inputs give equal bytes. */
+    /** Negative events a certificate lists of each type (the earliest); {@code negativeEventCounts} has them all counted. */
+    public static final int LISTED_EVENTS_PER_TYPE = 3;
+
+    /**
+     * The results as the JSON tree a certificate carries: fixed decimals, so equal inputs give equal bytes. The fade
+     * curve is columns ({@code fullCycles}, {@code stateOfHealth}, {@code low}, {@code high}; points from
+     * {@code projectedFrom} on are projected); certificates of format 1 had a list of point objects.
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stateOfHealth", round(stateOfHealth, 4));
@@ -78,8 +86,15 @@ public record Assessment(String batteryCode, Chemistry chemistry, Instant asOf, 
         q.put("unrecordedShare", round(quality.unrecordedShare(), 4));
         q.put("relativeUncertainty", round(quality.relativeUncertainty(), 4));
         m.put("evidenceQuality", q);
+        // A certificate stays small whatever the session count: the first few events of each type, and how many there were.
         List<Object> events = new ArrayList<>();
+        Map<String, Object> eventCounts = new TreeMap<>();
         for (NegativeEvent e : negativeEvents) {
+            int seen = ((Integer) eventCounts.getOrDefault(e.type(), 0)) + 1;
+            eventCounts.put(e.type(), seen);
+            if (seen > LISTED_EVENTS_PER_TYPE) {
+                continue;
+            }
             Map<String, Object> em = new LinkedHashMap<>();
             em.put("type", e.type());
             em.put("recordId", e.recordId());
@@ -89,16 +104,18 @@ public record Assessment(String batteryCode, Chemistry chemistry, Instant asOf, 
             events.add(em);
         }
         m.put("negativeEvents", events);
-        List<Object> curve = new ArrayList<>();
-        for (CurvePoint p : fadeCurve) {
-            Map<String, Object> pm = new LinkedHashMap<>();
-            pm.put("fullCycles", round(p.fullCycles(), 1));
-            pm.put("stateOfHealth", round(p.stateOfHealth(), 4));
-            pm.put("low", round(p.low(), 4));
-            pm.put("high", round(p.high(), 4));
-            pm.put("projected", p.projected());
-            curve.add(pm);
+        m.put("negativeEventCounts", eventCounts);
+        // The curve as columns: the same figures at a third of the bytes of one object per point.
+        Map<String, Object> curve = new LinkedHashMap<>();
+        curve.put("fullCycles", fadeCurve.stream().map(p -> round(p.fullCycles(), 1)).toList());
+        curve.put("stateOfHealth", fadeCurve.stream().map(p -> round(p.stateOfHealth(), 4)).toList());
+        curve.put("low", fadeCurve.stream().map(p -> round(p.low(), 4)).toList());
+        curve.put("high", fadeCurve.stream().map(p -> round(p.high(), 4)).toList());
+        int projectedFrom = 0;
+        while (projectedFrom < fadeCurve.size() && !fadeCurve.get(projectedFrom).projected()) {
+            projectedFrom++;
         }
+        curve.put("projectedFrom", projectedFrom);
         m.put("fadeCurve", curve);
         return m;
     }

@@ -248,9 +248,14 @@ public final class CertificatePdf {
                     "basis: " + or(Tree.text(value, "basis"), "not given") + ", at the consortium's prices", RIGHT - LEFT - LABEL_WIDTH),
                     Sheet.MUTED);
             y -= LEADING + 2;
-            List<?> events = Tree.list(results, "negativeEvents");
-            fixedRow(y, "Negative events", events.isEmpty() ? "none" : events.size() + ": " + eventTypes(events)
-                    + " (listed under Evidence)", events.isEmpty() ? sheet.regular : sheet.bold, 9);
+            Map<String, Integer> counts = eventCounts();
+            int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+            List<String> parts = new ArrayList<>();
+            counts.forEach((type, n) -> parts.add(n == 1 ? type : type + " × " + n));
+            int listed = Tree.list(results, "negativeEvents").size();
+            fixedRow(y, "Negative events", total == 0 ? "none" : total + ": " + String.join(", ", parts)
+                    + (listed < total ? " (the first " + listed + " listed under Evidence)" : " (listed under Evidence)"),
+                    total == 0 ? sheet.regular : sheet.bold, 9);
         }
 
         /** The status reason under the status, at most two lines (the full text is in the certificate). */
@@ -275,7 +280,7 @@ public final class CertificatePdf {
             float baseline = CHART.top() + 12;
             sheet.text(sheet.bold, 10.5f, LEFT, baseline, "Capacity fade", Sheet.INK);
             FadeChart.legend(sheet, RIGHT, baseline);
-            FadeChart.draw(sheet, CHART, Tree.list(results, "fadeCurve"), Tree.number(parameters, "endOfLifeSoh"));
+            FadeChart.draw(sheet, CHART, results.get("fadeCurve"), Tree.number(parameters, "endOfLifeSoh"));
         }
 
         // ------------------------------------------------------------------ sections that flow
@@ -443,15 +448,19 @@ public final class CertificatePdf {
             sheet.down(2);
         }
 
-        private String eventTypes(List<?> events) {
+        /** Events by type: counted by the certificate (format 2 lists only the first of each type), else as listed. */
+        private Map<String, Integer> eventCounts() {
             Map<String, Integer> counts = new LinkedHashMap<>();
-            for (Object e : events) {
+            Map<?, ?> counted = Tree.object(results, "negativeEventCounts");
+            if (!counted.isEmpty()) {
+                counted.forEach((type, n) -> counts.put(String.valueOf(type), n instanceof Number x ? x.intValue() : 0));
+                return counts;
+            }
+            for (Object e : Tree.list(results, "negativeEvents")) {
                 String type = e instanceof Map<?, ?> m ? or(Tree.text(m, "type"), "event") : "event";
                 counts.merge(type, 1, Integer::sum);
             }
-            List<String> parts = new ArrayList<>();
-            counts.forEach((type, n) -> parts.add(n == 1 ? type : type + " × " + n));
-            return String.join(", ", parts);
+            return counts;
         }
     }
 

@@ -45,10 +45,30 @@ final class FadeChart {
     private FadeChart() {
     }
 
-    /** The curve's usable points in order of cycles (measured before projected at equal cycles); others skipped. */
-    static List<Point> points(List<?> curve) {
+    /**
+     * The curve's usable points in order of cycles (measured before projected at equal cycles); others skipped. The
+     * curve is columns (format 2: {@code fullCycles}, {@code stateOfHealth}, {@code low}, {@code high},
+     * {@code projectedFrom}) or a list of point objects (format 1).
+     */
+    static List<Point> points(Object curve) {
         List<Point> points = new ArrayList<>();
-        for (Object o : curve) {
+        if (curve instanceof Map<?, ?> columns) {
+            List<?> x = Tree.list(columns, "fullCycles");
+            List<?> soh = Tree.list(columns, "stateOfHealth");
+            List<?> low = Tree.list(columns, "low");
+            List<?> high = Tree.list(columns, "high");
+            BigDecimal from = Tree.number(columns, "projectedFrom");
+            for (int i = 0; i < x.size() && i < soh.size(); i++) {
+                if (x.get(i) instanceof BigDecimal c && soh.get(i) instanceof BigDecimal s) {
+                    double l = i < low.size() && low.get(i) instanceof BigDecimal d ? d.doubleValue() : s.doubleValue();
+                    double h = i < high.size() && high.get(i) instanceof BigDecimal d ? d.doubleValue() : s.doubleValue();
+                    points.add(new Point(c.doubleValue(), s.doubleValue(), l, h, from != null && i >= from.intValue()));
+                }
+            }
+            points.sort(Comparator.comparingDouble(Point::cycles).thenComparing(Point::projected));
+            return points;
+        }
+        for (Object o : curve instanceof List<?> l ? l : List.of()) {
             if (!(o instanceof Map<?, ?> m)) {
                 continue;
             }
@@ -67,7 +87,7 @@ final class FadeChart {
     }
 
     /** Draws the chart with its plot area exactly {@code box}; axis labels go outside it, the legend above it. */
-    static void draw(Sheet sheet, Box box, List<?> curve, BigDecimal endOfLife) throws IOException {
+    static void draw(Sheet sheet, Box box, Object curve, BigDecimal endOfLife) throws IOException {
         PDPageContentStream out = sheet.out();
         List<Point> points = points(curve);
         double eol = endOfLife == null ? Double.NaN : endOfLife.doubleValue();

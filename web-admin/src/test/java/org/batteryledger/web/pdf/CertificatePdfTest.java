@@ -215,7 +215,7 @@ class CertificatePdfTest {
 
         String text = text(pdf);
         for (String expected : List.of("?? Recycling ? Lódz <= 5 °C", "Replaces certificate VC-0123456789abcdef01234567",
-                "RECYCLE", "recycle: for recycling only", "reached 68.0 °C", "3: overtemperature, deep-discharge × 2",
+                "RECYCLE", "recycle: for recycling only", "reached 68.0 °C", "3: deep-discharge × 2, overtemperature",
                 "Negative event", "cell temperature reached 68.0 °C", "state of charge fell to 0.010",
                 "years not estimated", "No fade curve", "not yet in a block")) {
             assertTrue(text.contains(expected), "no '" + expected + "' in:\n" + text);

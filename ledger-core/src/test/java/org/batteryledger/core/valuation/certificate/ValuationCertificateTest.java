@@ -134,6 +134,46 @@ class ValuationCertificateTest {
         assertEquals("reuse", ((Map<?, ?>) doc.get("results")).get("status"));
     }
 
+    /** Issue 16: a certificate commits to its inputs by their root, so its size does not grow with the session count. */
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aCertificateStaysUnder8KbWhateverTheSessionCount(PkiFixture pki) {
+        BatteryRecord.Master master = new BatteryRecord.Master("M-1", CODE, "Qinghe", Chemistry.NMC, 117, 350.4, 1800, 0.8, 25, MANUFACTURED);
+        List<BatteryRecord.Session> sessions = new ArrayList<>();
+        List<AnchoredRecord> anchors = new ArrayList<>();
+        List<Hash> held = new ArrayList<>();
+        Instant t = MANUFACTURED.plus(Duration.ofDays(10));
+        for (int i = 0; i < 5_000; i++) {
+            boolean down = i % 2 == 0;
+            double from = down ? 0.9 : (i % 7 == 1 ? 0.005 : 0.3); // many deep discharges
+            double to = down ? (i % 7 == 0 ? 0.005 : 0.3) : 0.9;
+            double max = i % 10 == 0 ? 70 : 25; // and many thermal events
+            String id = String.format("S-%05d", i);
+            sessions.add(new BatteryRecord.Session(id, CODE, "VoltWay", t, t.plus(Duration.ofHours(2)), from, to, 20, 22, max));
+            anchors.add(new AnchoredRecord(id, h(id), i % 1000, 1000, h("root" + i / 1000), 10 + i / 1000, h("tx" + i / 1000)));
+            held.add(h(id));
+            t = t.plus(Duration.ofHours(5));
+        }
+        Assessment a = new ValuationEngine(ValuationParameters.defaults()).assess(new Evidence(master, sessions), t);
+        assertTrue(a.negativeEvents().size() > 1_000, "the history has many events: " + a.negativeEvents().size());
+        List<Provenance.Holder> holders = new ArrayList<>();
+        for (int n = 0; n < 7; n++) { // a consortium of seven members, each holding a share
+            holders.add(new Provenance.Holder("node" + n, "agency-" + n, held.subList(n * 700, (n + 1) * 700)));
+        }
+        Provenance provenance = new Provenance(holders, true, List.of("node7"), 2, List.of("node6: sessions of other operators withheld"));
+        NodeId node = NodeId.of(pki.suite(), NodeIds.publicKey(pki.nodeCert()));
+        ValuationCertificate c = ValuationCertificate.issue(pki.suite(), h("chain"), new ValuationCertificate.Issuer("agency-a", "node1", node),
+                ISSUED, "VC-0123456789abcdef01234567", master, new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")), anchors, 0,
+                ValuationParameters.defaults(), a, provenance);
+        byte[] cms = signed(pki, c);
+        assertTrue(cms.length <= 8 * 1024, "CMS of a 5,000-session certificate: " + cms.length + " bytes");
+        Map<?, ?> results = (Map<?, ?>) c.document().get("results");
+        assertEquals(2 * Assessment.LISTED_EVENTS_PER_TYPE, ((List<?>) results.get("negativeEvents")).size());
+        Map<?, ?> counts = (Map<?, ?>) results.get("negativeEventCounts");
+        assertEquals(a.negativeEvents().size(), counts.values().stream().mapToInt(n -> ((Number) n).intValue()).sum());
+        assertTrue(new CertificateVerifier(pki.suite(), pki.chainCa().certificate()).verify(cms, RevocationView.NONE).valid());
+    }
+
     /** The inputs {@link #certificate} values, in the order of its evidence root. */
     static CertificateInputs inputs() {
         List<AnchoredRecord> sessions = new ArrayList<>();
