@@ -49,7 +49,7 @@ public final class HostileRequests {
             "Negotiate xyz");
     static final List<String> API_GETS = List.of("/chain", "/nodes", "/blocks/%s", "/records/%s", "/records/%s/proof", "/batteries/%s",
             "/batteries?limit=%s", "/batteries?filter=%s", "/batteries?sort=%s", "/batteries?cursor=%s", "/batteries/summary?filter=%s",
-            "/valuations/%s", "/valuations/lots/%s", "/agencies", "/metrics", "/health", "/openapi", "/batteries/%s/consortium",
+            "/valuations/%s", "/valuations/%s/evidence", "/valuations/%s/bundle", "/valuations/lots/%s", "/agencies", "/metrics", "/health", "/openapi", "/batteries/%s/consortium",
             "/signers/%s", "/signers/%s/certificate", "/signers?nodeId=%s", "/revocations");
     static final List<String> ODD_SEGMENTS = List.of("-1", "0", "99999999999999999999", "%00", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%2f",
             "%ff%fe", "%", "%zz", "a%20b", "x".repeat(5_000), "==", ";jsessionid=x", "%E2%80%AE", "1e3", "NaN", "chemistry==",
@@ -240,7 +240,12 @@ public final class HostileRequests {
         }
         String value = pick(VALUES);
         String body = pick(List.of("{\"batteryCode\":" + value + "}", "{\"batteryCodes\":[" + value + "]}", "{\"filter\":" + value + "}",
-                "{\"batteryCodes\":" + value + ",\"filter\":" + value + "}", "{\"certificate\":" + value + "}", "{\"reason\":" + value + "}", value));
+                "{\"batteryCodes\":" + value + ",\"filter\":" + value + "}", "{\"certificate\":" + value + "}", "{\"reason\":" + value + "}", value,
+                // an evidence bundle with one hostile part
+                "{\"type\":\"battery-valuation-evidence\",\"formatVersion\":1,\"certificateId\":\"VC-1\",\"certificate\":\"MAA=\","
+                        + "\"inputs\":[{\"recordId\":" + value + ",\"hash\":" + value + ",\"leafIndex\":" + value + ",\"auditPath\":[" + value
+                        + "]}],\"anchors\":[{\"evidence\":" + value + "}]}",
+                "{\"type\":\"battery-valuation-evidence\",\"formatVersion\":" + value + ",\"certificate\":" + value + ",\"inputs\":" + value + "}"));
         String target = pick(List.of("/ledger/api/valuations", "/ledger/api/valuations/lots", "/ledger/api/valuations/verify",
                 "/ledger/api/valuations/lots/" + pick(ODD_SEGMENTS) + "/cancel", "/ledger/api/admin/proposals/" + pick(ODD_SEGMENTS) + "/approve",
                 "/ledger/api/signers/" + pick(ODD_SEGMENTS) + "/revocation"));

@@ -1,6 +1,5 @@
 package org.batteryledger.core.valuation.certificate;
 
-import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.merkle.InclusionProof;
@@ -204,7 +203,7 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
             }
             try {
                 anchors.add(AnchorEvidence.decode(base64(text(a, "evidence"), "anchors[" + i + "].evidence")));
-            } catch (DecodeException e) {
+            } catch (RuntimeException e) { // DecodeException, or a part whose own checks refuse it: hostile bytes either way
                 throw new IllegalArgumentException("anchors[" + i + "].evidence is not anchor evidence: " + e.getMessage());
             }
         }
