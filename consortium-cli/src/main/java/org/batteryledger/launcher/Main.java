@@ -26,7 +26,7 @@ import java.nio.file.Path;
                 MemberCommands.SignCsr.class, MemberCommands.RemoveNode.class, MemberCommands.Revoke.class,
                 MemberCommands.RotateSigner.class, MemberCommands.RevokeSigner.class, MemberCommands.Crl.class,
                 DrillCommands.Slow.class, DrillCommands.Byzantine.class, DrillCommands.KillLoopCommand.class,
-                DrillCommands.SoakCommand.class, DrillCommands.Simulate.class,
+                DrillCommands.SoakCommand.class, DrillCommands.Simulate.class, VerifyEvidence.class,
                 NodeCommands.Init.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -75,7 +75,7 @@ public final class Main implements Runnable {
     }
 
     /** The command line with its error handling: a usage error or a refused request is one line, never a stack trace. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();

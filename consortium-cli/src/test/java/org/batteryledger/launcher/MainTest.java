@@ -54,7 +54,7 @@ class MainTest {
     void helpListsEveryCommandAndEachCommandHasItsOwn() {
         assertEquals(0, run("--help"));
         List<String> commands = List.of("up", "status", "down", "stop", "start", "kill", "add-agency", "add-node", "prepare-node", "sign-csr",
-                "remove-node", "revoke", "rotate-signer", "revoke-signer", "crl", "slow", "byzantine", "kill-loop", "soak", "simulate",
+                "remove-node", "revoke", "rotate-signer", "revoke-signer", "crl", "slow", "byzantine", "kill-loop", "soak", "simulate", "verify-evidence",
                 "generate-completion");
         for (String c : commands) {
             assertTrue(out.toString().contains("  " + c + " "), c + " missing from\n" + out);

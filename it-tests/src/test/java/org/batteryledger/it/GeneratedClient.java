@@ -51,7 +51,7 @@ final class GeneratedClient {
             "/api/storage/logs/archive", "/api/storage/logs/cleanup", "/api/storage/nodes", "/api/valuations", "/api/valuations/lots",
             "/api/valuations/lots/{id}", "/api/valuations/lots/{id}/cancel", "/api/valuations/lots/{id}/certificates.zip",
             "/api/valuations/lots/{id}/report.csv", "/api/valuations/lots/{id}/report.pdf", "/api/valuations/registrations",
-            "/api/valuations/verify", "/api/valuations/{id}"));
+            "/api/valuations/verify", "/api/valuations/{id}", "/api/valuations/{id}/bundle", "/api/valuations/{id}/evidence"));
 
     private final NodeClient node;
 

@@ -195,11 +195,20 @@ class ValuationIT {
         JsonObject bundled = json(raw("auditor", "POST", "/valuations/verify", null, "application/json", bundle.body()));
         assertTrue(bundled.getBoolean("valid"), bundled.toString());
         assertTrue(bundled.getString("reason").contains("its 81 inputs are the ones of evidence root"), bundled.toString());
+        // Offline, with the consortium directory's chain CA and node certificates alone: ./consortium verify-evidence.
+        Path bundleFile = OUT.resolve(id + ".evidence.json");
+        Files.write(bundleFile, bundle.body());
+        assertEquals(0, org.batteryledger.launcher.Main.commandLine().execute("verify-evidence", "--dir", CONSORTIUM.toString(),
+                bundleFile.toString()));
         String session = inputs.getJsonArray("inputs").getJsonObject(1).getString("hash");
         String swapped = new String(bundle.body(), StandardCharsets.UTF_8).replace(session, "00".repeat(32));
         JsonObject swappedVerdict = json(raw("auditor", "POST", "/valuations/verify", null, "application/json", swapped.getBytes(StandardCharsets.UTF_8)));
         assertFalse(swappedVerdict.getBoolean("valid"), swappedVerdict.toString());
         assertTrue(swappedVerdict.getString("reason").contains("they are not the inputs it valued"), swappedVerdict.toString());
+        Path swappedFile = OUT.resolve(id + ".swapped.evidence.json");
+        Files.writeString(swappedFile, swapped);
+        assertEquals(1, org.batteryledger.launcher.Main.commandLine().execute("verify-evidence", "--dir", CONSORTIUM.toString(),
+                swappedFile.toString()));
         HttpResponse<byte[]> hollow = raw("auditor", "POST", "/valuations/verify", null, "application/json",
                 "{\"type\":\"battery-valuation-evidence\",\"formatVersion\":1}".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, hollow.statusCode(), new String(hollow.body(), StandardCharsets.UTF_8));

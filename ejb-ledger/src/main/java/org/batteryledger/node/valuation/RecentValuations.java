@@ -6,7 +6,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
-import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.node.service.LedgerService;
@@ -60,8 +59,9 @@ public class RecentValuations {
             for (int i = blocks.size() - 1; i >= 0 && out.size() < limit; i--) {
                 List<Transaction> txs = blocks.get(i).block().transactions();
                 for (int t = txs.size() - 1; t >= 0 && out.size() < limit; t--) {
-                    if (txs.get(t).type() == TxType.REGISTER_VALUATION) {
-                        registration(txs.get(t), q).ifPresent(out::add);
+                    List<Payloads.RegisterValuation> entries = entries(txs.get(t));
+                    for (int e = entries.size() - 1; e >= 0 && out.size() < limit; e--) {
+                        registration(entries.get(e), q).ifPresent(out::add);
                     }
                 }
             }
@@ -70,8 +70,16 @@ public class RecentValuations {
         return new Registrations(out, Math.min(from, head), head);
     }
 
-    private Optional<OnChain> registration(Transaction tx, String q) {
-        Payloads.RegisterValuation r = Payloads.RegisterValuation.decode(tx.payload());
+    /** The registrations a committed transaction carries: one, several (a batch), or none. */
+    private static List<Payloads.RegisterValuation> entries(Transaction tx) {
+        return switch (tx.type()) {
+            case REGISTER_VALUATION -> List.of(Payloads.RegisterValuation.decode(tx.payload()));
+            case REGISTER_VALUATIONS -> Payloads.RegisterValuations.decode(tx.payload()).entries();
+            default -> List.of();
+        };
+    }
+
+    private Optional<OnChain> registration(Payloads.RegisterValuation r, String q) {
         if (!q.isEmpty() && !r.batteryCode().startsWith(q) && !r.certificateId().toUpperCase(Locale.ROOT).startsWith(q)) {
             return Optional.empty();
         }

@@ -4,7 +4,6 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.contract.Payloads;
@@ -12,7 +11,6 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.pki.RevocationView;
 import org.batteryledger.core.record.BatteryRecord;
 import org.batteryledger.core.record.RecordSchema;
@@ -66,6 +64,8 @@ public class ValuationService {
     private ValuationKeys keys;
     @EJB
     private SignerRegistration signers;
+    @EJB
+    private ValuationRegistrar registrar;
 
     /**
      * Where a certificate stands on chain: {@code registered} (with block, transaction, the agency that registered it
@@ -125,7 +125,7 @@ public class ValuationService {
 
         byte[] inputs = CertificateInputs.of(v.masterAnchor(), v.sessionAnchors()).encode();
         store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms, inputs));
-        register(certificate.id(), batteryCode, hash, k.registrationTimeoutMillis());
+        register(certificate.id(), batteryCode, hash);
         return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()), v);
     }
 
@@ -135,34 +135,38 @@ public class ValuationService {
      *
      * @throws CannotValue when the chain refuses it
      */
-    private void register(String certificateId, String batteryCode, Hash hash, long timeoutMillis) {
-        SubmitResult submitted = ledger.submitAsNode(TxType.REGISTER_VALUATION,
-                new Payloads.RegisterValuation(certificateId, batteryCode, hash).encode());
-        if (!submitted.accepted()) {
-            if (alreadyRegistered(submitted.reason(), certificateId)) {
+    private void register(String certificateId, String batteryCode, Hash hash) {
+        // Grouped with the registrations of concurrent issues into one transaction (ValuationRegistrar), which waits
+        // for the block up to the node's registration timeout.
+        RegistrationGroups.Outcome o = registrar.register(new Payloads.RegisterValuation(certificateId, batteryCode, hash),
+                tx -> store.submitted(certificateId, tx.hex()));
+        if (!o.accepted()) {
+            if (o.queued()) {
+                // The queue is full: the certificate stays signed and unregistered; a later issue or a lot's settling registers it.
+                throw new org.batteryledger.node.availability.Unavailable("certificate " + certificateId + " is signed but not registered: " + o.reason());
+            }
+            if (alreadyRegistered(o.reason(), certificateId)) {
                 // Its registration acknowledged before a crash is on chain, or in the pool on its way there (the
                 // admission checks against both): this very certificate is registered, not refused.
                 onChain(certificateId, hash).ifPresent(h -> store.registered(certificateId, h));
                 return;
             }
-            String why = "the chain did not take the registration: " + submitted.reason();
+            String why = "the chain did not take the registration: " + o.reason();
             store.refused(certificateId, why);
             throw new CannotValue(why);
         }
-        store.submitted(certificateId, submitted.txHash().hex());
-        Optional<Long> height = ledger.awaitCommit(submitted.txHash(), Duration.ofMillis(timeoutMillis));
-        if (height.isPresent()) {
-            String error = ledger.receipt(submitted.txHash().hex()).map(r -> r.error()).orElse(null);
+        if (o.height() != null) {
+            String error = o.error();
             if (alreadyRegistered(error, certificateId)) {
                 // An earlier registration of it, sent before a crash, won (in this block or before it).
-                store.registered(certificateId, onChain(certificateId, hash).orElse(height.get()));
+                store.registered(certificateId, onChain(certificateId, hash).orElse(o.height()));
                 return;
             }
             if (error != null) {
                 store.refused(certificateId, error);
                 throw new CannotValue("the chain refused the registration of " + certificateId + ": " + error);
             }
-            store.registered(certificateId, height.get());
+            store.registered(certificateId, o.height());
         }
     }
 
@@ -182,7 +186,7 @@ public class ValuationService {
             if (e.status() == ValuationEntity.Status.SIGNED) {
                 // Its registration may have been acknowledged just before the crash: register() takes the chain's
                 // "already registered" for this very certificate as registered.
-                register(e.certificateId(), batteryCode, Hash.fromHex(e.certificateHash()), keys.keys().registrationTimeoutMillis());
+                register(e.certificateId(), batteryCode, Hash.fromHex(e.certificateHash()));
             }
             return certificate(e.certificateId());
         }

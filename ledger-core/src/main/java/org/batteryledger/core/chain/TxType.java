@@ -25,7 +25,12 @@ public enum TxType {
     /** Registers a document signer (the key valuation certificates are signed with) for a node of the sender's agency. */
     REGISTER_SIGNER(7),
     /** An agency revokes one of its own document signers at once, with an RFC 5280 reason. */
-    REVOKE_SIGNER(8);
+    REVOKE_SIGNER(8),
+    /**
+     * Registers several valuation certificates in one transaction, each as {@link #REGISTER_VALUATION} does, all or none:
+     * a busy valuer's registrations share one transaction and one block slot.
+     */
+    REGISTER_VALUATIONS(9);
 
     private final int code;
 

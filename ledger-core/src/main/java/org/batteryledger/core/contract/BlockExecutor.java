@@ -169,6 +169,11 @@ public final class BlockExecutor {
                 BatteryRegistry.apply(s, height, txHash, sender.agency(), a.registrations());
             }
             case REGISTER_VALUATION -> registerValuation(s, height, txHash, sender, Payloads.RegisterValuation.decode(payload));
+            case REGISTER_VALUATIONS -> {
+                for (Payloads.RegisterValuation v : Payloads.RegisterValuations.decode(payload).entries()) {
+                    registerValuation(s, height, txHash, sender, v); // one refused: the transaction fails whole
+                }
+            }
             case REGISTER_SIGNER -> DocumentSigners.register(s, suite, height, sender, Payloads.RegisterSigner.decode(payload));
             case REVOKE_SIGNER -> {
                 Payloads.RevokeSigner r = Payloads.RevokeSigner.decode(payload);

@@ -5,9 +5,12 @@ import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
+import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.codec.Limits;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
+
+import java.util.List;
 
 /** The payloads of the non-governance transaction types, with their canonical encodings. */
 public final class Payloads {
@@ -114,6 +117,34 @@ public final class Payloads {
             RegisterValuation p = new RegisterValuation(r.str(Limits.MAX_NAME_BYTES), r.str(64), ChainCodec.hash(r));
             r.end();
             return p;
+        }
+    }
+
+    /** REGISTER_VALUATIONS: up to {@value #MAX_ENTRIES} registrations, applied in order, all or none. */
+    public record RegisterValuations(List<RegisterValuation> entries) {
+        public static final int MAX_ENTRIES = 256;
+
+        public RegisterValuations {
+            entries = List.copyOf(entries);
+            if (entries.isEmpty() || entries.size() > MAX_ENTRIES) {
+                throw new IllegalArgumentException("a batch registers 1 to " + MAX_ENTRIES + " certificates, not " + entries.size());
+            }
+        }
+
+        public byte[] encode() {
+            CanonicalWriter w = new CanonicalWriter(64 + 128 * entries.size());
+            w.list(entries, (ww, e) -> ww.str(e.certificateId()).str(e.batteryCode()).raw(e.certificateHash().unsafeBytes()));
+            return w.toByteArray();
+        }
+
+        public static RegisterValuations decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            List<RegisterValuation> entries = r.list(MAX_ENTRIES, rr -> new RegisterValuation(rr.str(Limits.MAX_NAME_BYTES), rr.str(64), ChainCodec.hash(rr)));
+            r.end();
+            if (entries.isEmpty()) {
+                throw new DecodeException("a batch of valuation registrations is empty");
+            }
+            return new RegisterValuations(entries);
         }
     }
 

@@ -39,6 +39,7 @@ final class Committer {
             signatures.forget(th);
             // Only governance and node revocations change who may send; anchors, valuations and signers do not.
             registryTouched |= !Payloads.AnchorBatch.anchors(tx.type()) && tx.type() != TxType.REGISTER_VALUATION
+                    && tx.type() != TxType.REGISTER_VALUATIONS
                     && tx.type() != TxType.REGISTER_SIGNER && tx.type() != TxType.REVOKE_SIGNER;
         }
         s.head = block.header();

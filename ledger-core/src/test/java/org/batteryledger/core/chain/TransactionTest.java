@@ -143,11 +143,12 @@ class TransactionTest {
         assertEquals(6, TxType.ANCHOR_RECORDS.code());
         assertEquals(7, TxType.REGISTER_SIGNER.code());
         assertEquals(8, TxType.REVOKE_SIGNER.code());
+        assertEquals(9, TxType.REGISTER_VALUATIONS.code());
         for (TxType t : TxType.values()) {
             assertEquals(t, TxType.fromCode(t.code()));
         }
         assertThrows(DecodeException.class, () -> TxType.fromCode(0));
-        assertThrows(DecodeException.class, () -> TxType.fromCode(9));
+        assertThrows(DecodeException.class, () -> TxType.fromCode(10));
     }
 
     private static byte[] encode(Transaction tx) {

@@ -1,5 +1,7 @@
 package org.batteryledger.core.contract;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import java.util.ArrayList;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.codec.CanonicalWriter;
@@ -224,6 +226,57 @@ class AnchorAndValuationTest {
         assertEquals(l.hash("1"), valuation(l, "cert-1").certificateHash());
         assertEquals("", valuation(l, "cert-1").supersededBy());
         assertNull(latest(l, "BAT-2"));
+    }
+
+    // --- REGISTER_VALUATIONS: a group of registrations in one transaction -----------------------------------------
+
+    private static Transaction group(Ledger l, String sender, Payloads.RegisterValuation... entries) {
+        return l.tx(sender, TxType.REGISTER_VALUATIONS, new Payloads.RegisterValuations(List.of(entries)).encode());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void aGroupRegistersEachCertificateAsASingleRegistrationWould(SuiteCase sc) {
+        Ledger l = new Ledger(sc);
+        long h = l.height;
+        Transaction tx = group(l, "c1", new Payloads.RegisterValuation("g1", "BAT-1", l.hash("1")),
+                new Payloads.RegisterValuation("g2", "BAT-2", l.hash("2")), new Payloads.RegisterValuation("g3", "BAT-1", l.hash("3")));
+        assertTrue(l.commitOne(tx).ok());
+        assertEquals(new Payloads.Valuation("BAT-2", l.hash("2"), h, tx.hash(l.suite), Ledger.C, ""), valuation(l, "g2"));
+        assertEquals("g3", valuation(l, "g1").supersededBy(), "in order: the later one of a battery supersedes");
+        assertEquals("g3", latest(l, "BAT-1"));
+        assertEquals("g2", latest(l, "BAT-2"));
+    }
+
+    @Test
+    void aGroupWithOneRefusedCertificateIsRefusedWhole() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        assertTrue(l.commitOne(l.valuation("a1", "old", "BAT-1", l.hash("old"))).ok());
+        assertRefused(l, group(l, "a1", new Payloads.RegisterValuation("new-1", "BAT-5", l.hash("5")),
+                new Payloads.RegisterValuation("old", "BAT-1", l.hash("again"))), "valuation certificate old is already registered");
+        assertNull(valuation(l, "new-1"), "nothing of a refused group is applied");
+        assertRefused(l, group(l, "a1", new Payloads.RegisterValuation("twice", "BAT-6", l.hash("6")),
+                new Payloads.RegisterValuation("twice", "BAT-6", l.hash("6"))), "valuation certificate twice is already registered");
+        assertNull(valuation(l, "twice"));
+    }
+
+    @Test
+    void aGroupHoldsOneTo256Registrations() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        assertThrows(IllegalArgumentException.class, () -> new Payloads.RegisterValuations(List.of()));
+        List<Payloads.RegisterValuation> many = new ArrayList<>();
+        for (int i = 0; i < 257; i++) {
+            many.add(new Payloads.RegisterValuation("c" + i, "BAT-1", l.hash("c" + i)));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Payloads.RegisterValuations(many));
+        byte[] full = new Payloads.RegisterValuations(many.subList(0, 256)).encode();
+        assertEquals(256, Payloads.RegisterValuations.decode(full).entries().size());
+        // 257 entries on the wire (a hostile sender's): refused when decoded, so the transaction fails
+        byte[] over = new org.batteryledger.core.codec.CanonicalWriter().list(many, (w, e) -> w.str(e.certificateId()).str(e.batteryCode())
+                .raw(e.certificateHash().unsafeBytes())).toByteArray();
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> Payloads.RegisterValuations.decode(over));
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> Payloads.RegisterValuations.decode(new byte[] {0, 0, 0, 0}));
+        assertRefused(l, l.tx("a1", TxType.REGISTER_VALUATIONS, over), "exceeds");
     }
 
     @Test

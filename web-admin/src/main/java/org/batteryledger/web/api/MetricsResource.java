@@ -34,6 +34,8 @@ public class MetricsResource {
     private RecordStore recordStore;
     @EJB
     private org.batteryledger.routes.RouteContext routes;
+    @EJB
+    private org.batteryledger.node.valuation.ValuationRegistrar registrar;
 
     @GET
     @Produces("text/plain; version=0.0.4; charset=utf-8")
@@ -62,6 +64,10 @@ public class MetricsResource {
                 reason.name().toLowerCase(Locale.ROOT), n)));
         counter(out, "batteryledger_messages_undelivered_total", "messages not sent (link down) or inputs dropped (queue full)", m.messagesUndelivered());
         RecordStore.Progress records = recordStore.progress();
+        long[] registrations = registrar.counts();
+        counter(out, "batteryledger_valuation_registration_transactions_total", "valuation registration transactions submitted since start "
+                + "(several certificates share one when issued together)", registrations[0]);
+        counter(out, "batteryledger_valuation_registrations_total", "valuation certificates those transactions registered", registrations[1]);
         counter(out, "batteryledger_records_stored_total", "off-chain records stored on this node", records.stored());
         gauge(out, "batteryledger_records_unbatched", "stored records waiting for an anchoring batch", records.unbatched());
         gauge(out, "batteryledger_records_unanchored", "records in batches not yet anchored on chain", records.batchedNotAnchored());

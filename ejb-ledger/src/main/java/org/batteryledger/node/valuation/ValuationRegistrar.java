@@ -1,0 +1,78 @@
+package org.batteryledger.node.valuation;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import org.batteryledger.core.chain.TxType;
+import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.node.service.LedgerService;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The node's valuation registrations, grouped ({@link RegistrationGroups}): one registering thread, started with the
+ * first registration, submits what the node's issues queued as one transaction per block round.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class ValuationRegistrar {
+    @EJB
+    private LedgerService ledger;
+    @EJB
+    private ValuationKeys keys;
+    @Resource
+    private ManagedThreadFactory threads;
+
+    private RegistrationGroups groups;
+    private Thread registering;
+
+    @PostConstruct
+    void start() {
+        groups = new RegistrationGroups(new RegistrationGroups.Chain() {
+            @Override
+            public SubmitResult submit(TxType type, byte[] payload) {
+                return ledger.submitAsNode(type, payload);
+            }
+
+            @Override
+            public Optional<Long> awaitCommit(Hash txHash, Duration timeout) {
+                return ledger.awaitCommit(txHash, timeout);
+            }
+
+            @Override
+            public String receiptError(Hash txHash) {
+                return ledger.receipt(txHash.hex()).map(r -> r.error()).orElse(null);
+            }
+        }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()));
+        registering = threads.newThread(groups::run);
+        registering.setName("valuation-registrations");
+        registering.setDaemon(true);
+        registering.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (registering != null) {
+            registering.interrupt();
+        }
+    }
+
+    /** Registers a certificate with whatever else is queued; see {@link RegistrationGroups#register}. */
+    public RegistrationGroups.Outcome register(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted) {
+        return groups.register(entry, onSubmitted);
+    }
+
+    /** {@code [transactions, registrations]} submitted since the node started. */
+    public long[] counts() {
+        return groups.counts();
+    }
+}
