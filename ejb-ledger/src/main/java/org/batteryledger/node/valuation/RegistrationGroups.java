@@ -19,9 +19,11 @@ import java.util.function.Consumer;
 /**
  * Registrations of valuation certificates in groups: concurrent issues share one {@code REGISTER_VALUATIONS}
  * transaction (up to {@value Payloads.RegisterValuations#MAX_ENTRIES}) instead of one transaction each. Group commit
- * without a timer, as a database log does it: one registering thread ({@link #run}) takes everything queued, submits
- * it as one transaction and waits for its block; whatever queues meanwhile is the next group. Alone, a registration
- * goes out at once, as it did before.
+ * without a timer, as a database log does it: a registering thread ({@link #run}) takes everything queued, submits it
+ * as one transaction and waits for its block; whatever queues meanwhile goes to the next free thread as a group. A
+ * few threads keep a few groups in flight: with one, every registration waited for the block before it, and blocks
+ * the primary could have filled with several registrations went out with one (a lot of 1,000 took 99.5 s instead
+ * of 83-88). Alone, a registration goes out at once, as it did before.
  *
  * <p>A group the chain refuses whole (one of its certificates is already registered, say) is registered again one
  * by one, so that each certificate gets its own answer. Plain Java over a {@link Chain}, so that the grouping is
@@ -64,8 +66,8 @@ public final class RegistrationGroups {
     private final Chain chain;
     private final Duration commitTimeout;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
-    private volatile long groups;
-    private volatile long registered;
+    private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong registered = new java.util.concurrent.atomic.AtomicLong();
 
     RegistrationGroups(Chain chain, Duration commitTimeout) {
         this.chain = chain;
@@ -110,8 +112,8 @@ public final class RegistrationGroups {
     /** One group: submitted as one transaction, each member answered; a group the chain refuses, one by one. */
     void registerGroup(List<Pending> group) {
         try {
-            groups++;
-            registered += group.size();
+            groups.incrementAndGet();
+            registered.addAndGet(group.size());
             if (group.size() == 1) {
                 group.get(0).outcome().complete(submitAndWait(TxType.REGISTER_VALUATION, group.get(0).entry().encode(), group));
                 return;
@@ -121,7 +123,7 @@ public final class RegistrationGroups {
             if (!o.accepted() || o.height() != null && o.error() != null) {
                 // Refused whole at submission or in its block: each on its own, to learn which and register the rest.
                 for (Pending p : group) {
-                    groups++;
+                    groups.incrementAndGet();
                     p.outcome().complete(submitAndWait(TxType.REGISTER_VALUATION, p.entry().encode(), List.of(p)));
                 }
                 return;
@@ -155,6 +157,6 @@ public final class RegistrationGroups {
 
     /** Transactions submitted and registrations they carried so far (a group refused whole counts its retries too). */
     long[] counts() {
-        return new long[] {groups, registered};
+        return new long[] {groups.get(), registered.get()};
     }
 }

@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The node's valuation registrations, grouped ({@link RegistrationGroups}): one registering thread, started with the
- * first registration, submits what the node's issues queued as one transaction per block round.
+ * The node's valuation registrations, grouped ({@link RegistrationGroups}): {@value #THREADS} registering threads, started
+ * with the first registration, each submitting what the node's issues queued meanwhile as one transaction.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -32,8 +32,11 @@ public class ValuationRegistrar {
     @Resource
     private ManagedThreadFactory threads;
 
+    /** Groups in flight at most: registering threads. */
+    static final int THREADS = 4;
+
     private RegistrationGroups groups;
-    private Thread registering;
+    private final java.util.List<Thread> registering = new java.util.ArrayList<>();
 
     @PostConstruct
     void start() {
@@ -53,17 +56,18 @@ public class ValuationRegistrar {
                 return ledger.receipt(txHash.hex()).map(r -> r.error()).orElse(null);
             }
         }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()));
-        registering = threads.newThread(groups::run);
-        registering.setName("valuation-registrations");
-        registering.setDaemon(true);
-        registering.start();
+        for (int i = 0; i < THREADS; i++) {
+            Thread t = threads.newThread(groups::run);
+            t.setName("valuation-registrations-" + i);
+            t.setDaemon(true);
+            t.start();
+            registering.add(t);
+        }
     }
 
     @PreDestroy
     void stop() {
-        if (registering != null) {
-            registering.interrupt();
-        }
+        registering.forEach(Thread::interrupt);
     }
 
     /** Registers a certificate with whatever else is queued; see {@link RegistrationGroups#register}. */
