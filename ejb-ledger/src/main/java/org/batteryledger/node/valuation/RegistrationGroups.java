@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  * of 83-88). Alone, a registration goes out at once, as it did before.
  *
  * <p>A group the chain refuses whole (one of its certificates is already registered, say) is registered again one
- * by one, so that each certificate gets its own answer. Plain Java over a {@link Chain}, so that the grouping is
- * tested without a node; {@link ValuationRegistrar} runs it in the node.
+ * by one, so that each certificate gets its own answer; a group whose block comes after its callers stopped waiting
+ * is still followed to its end. Off by default ({@code valuation.registration.groups} in node.properties): a validator
+ * of an earlier version cannot decode {@code REGISTER_VALUATIONS} and would refuse every block carrying one, so a
+ * consortium turns it on once all its validators run this version. Plain Java over a {@link Chain}, so that the
+ * grouping is tested without a node; {@link ValuationRegistrar} runs it in the node.
  */
 public final class RegistrationGroups {
     /** Registrations waiting at most: beyond, a caller is told to come back (its certificate stays signed, unregistered). */
@@ -60,26 +63,42 @@ public final class RegistrationGroups {
         }
     }
 
-    private record Pending(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted, CompletableFuture<Outcome> outcome) {
+    private record Pending(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted, Consumer<Outcome> onFinal,
+                           CompletableFuture<Outcome> outcome) {
     }
+
+    /** Times a group's transaction is awaited again after its callers were answered "submitted". */
+    static final int FOLLOW_ROUNDS = 10;
 
     private final Chain chain;
     private final Duration commitTimeout;
+    private final boolean grouping;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong registered = new java.util.concurrent.atomic.AtomicLong();
 
-    RegistrationGroups(Chain chain, Duration commitTimeout) {
+    /** @param grouping false: every registration is its own transaction, submitted on the caller's thread */
+    RegistrationGroups(Chain chain, Duration commitTimeout, boolean grouping) {
         this.chain = chain;
         this.commitTimeout = commitTimeout;
+        this.grouping = grouping;
     }
 
     /**
-     * Queues {@code entry} and waits for its group's block, at most about twice the commit timeout (a group ahead of
-     * it, then its own). {@code onSubmitted} runs on the registering thread once its transaction is in the pool.
+     * Registers {@code entry}: queued for the next group and awaited for at most about twice the commit timeout (a
+     * group ahead of it, then its own), or alone when grouping is off. {@code onSubmitted} runs once its transaction
+     * is in the pool; {@code onFinal} runs with what finally became of it, on the registering thread, also when the
+     * caller was answered earlier (its group's block came late, or its group was refused and it was tried alone).
      */
-    Outcome register(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted) {
-        Pending p = new Pending(entry, onSubmitted, new CompletableFuture<>());
+    Outcome register(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted, Consumer<Outcome> onFinal) {
+        Pending p = new Pending(entry, onSubmitted, onFinal, new CompletableFuture<>());
+        if (!grouping) {
+            groups.incrementAndGet();
+            registered.incrementAndGet();
+            Outcome o = submitAndWait(TxType.REGISTER_VALUATION, entry.encode(), List.of(p));
+            finish(p, o);
+            return o;
+        }
         if (!queue.offer(p)) {
             return new Outcome(false, "this node has " + MAX_QUEUED + " registrations waiting already", null, null, null, true);
         }
@@ -95,7 +114,7 @@ public final class RegistrationGroups {
         }
     }
 
-    /** The registering thread's loop, until interrupted. */
+    /** A registering thread's loop, until interrupted. */
     void run() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -115,22 +134,51 @@ public final class RegistrationGroups {
             groups.incrementAndGet();
             registered.addAndGet(group.size());
             if (group.size() == 1) {
-                group.get(0).outcome().complete(submitAndWait(TxType.REGISTER_VALUATION, group.get(0).entry().encode(), group));
+                finish(group.get(0), submitAndWait(TxType.REGISTER_VALUATION, group.get(0).entry().encode(), group));
                 return;
             }
             Payloads.RegisterValuations batch = new Payloads.RegisterValuations(group.stream().map(Pending::entry).toList());
             Outcome o = submitAndWait(TxType.REGISTER_VALUATIONS, batch.encode(), group);
-            if (!o.accepted() || o.height() != null && o.error() != null) {
-                // Refused whole at submission or in its block: each on its own, to learn which and register the rest.
-                for (Pending p : group) {
-                    groups.incrementAndGet();
-                    p.outcome().complete(submitAndWait(TxType.REGISTER_VALUATION, p.entry().encode(), List.of(p)));
+            if (o.accepted() && o.height() == null) {
+                // Its callers hear "submitted" now; whether the group went in, or was refused whole and its members
+                // must go one by one, is followed here: nobody else would register them.
+                group.forEach(p -> p.outcome().complete(o));
+                Optional<Long> height = Optional.empty();
+                for (int i = 0; i < FOLLOW_ROUNDS && height.isEmpty(); i++) {
+                    height = chain.awaitCommit(o.txHash(), commitTimeout);
                 }
+                Outcome late = Outcome.submitted(o.txHash(), height.orElse(null), height.isPresent() ? chain.receiptError(o.txHash()) : null);
+                if (late.height() == null || late.error() == null) {
+                    group.forEach(p -> finish(p, late));
+                    return;
+                }
+                alone(group);
                 return;
             }
-            group.forEach(p -> p.outcome().complete(o));
+            if (!o.accepted() || o.error() != null) {
+                alone(group); // refused whole at submission or in its block: each on its own, to learn which
+                return;
+            }
+            group.forEach(p -> finish(p, o));
         } catch (RuntimeException e) {
             group.forEach(p -> p.outcome().completeExceptionally(e));
+        }
+    }
+
+    /** The members of a refused group, each as its own transaction: all submitted first, then each awaited. */
+    private void alone(List<Pending> group) {
+        List<SubmitResult> submitted = new ArrayList<>(group.size());
+        for (Pending p : group) {
+            groups.incrementAndGet();
+            SubmitResult s = chain.submit(TxType.REGISTER_VALUATION, p.entry().encode());
+            submitted.add(s);
+            if (s.accepted()) {
+                told(p, s.txHash());
+            }
+        }
+        for (int i = 0; i < group.size(); i++) {
+            SubmitResult s = submitted.get(i);
+            finish(group.get(i), s.accepted() ? awaited(s.txHash()) : Outcome.refused(s.reason()));
         }
     }
 
@@ -139,15 +187,31 @@ public final class RegistrationGroups {
         if (!s.accepted()) {
             return Outcome.refused(s.reason());
         }
-        for (Pending p : members) {
-            try {
-                p.onSubmitted().accept(s.txHash());
-            } catch (RuntimeException e) {
-                // Only a record of the submission: the registration itself is on its way regardless.
-            }
+        members.forEach(p -> told(p, s.txHash()));
+        return awaited(s.txHash());
+    }
+
+    private Outcome awaited(Hash txHash) {
+        Optional<Long> height = chain.awaitCommit(txHash, commitTimeout);
+        return Outcome.submitted(txHash, height.orElse(null), height.isPresent() ? chain.receiptError(txHash) : null);
+    }
+
+    private static void told(Pending p, Hash txHash) {
+        try {
+            p.onSubmitted().accept(txHash);
+        } catch (RuntimeException e) {
+            // Only a record of the submission: the registration itself is on its way regardless.
         }
-        Optional<Long> height = chain.awaitCommit(s.txHash(), commitTimeout);
-        return Outcome.submitted(s.txHash(), height.orElse(null), height.isPresent() ? chain.receiptError(s.txHash()) : null);
+    }
+
+    /** What finally became of a registration: recorded first, then its caller answered (if it still waits). */
+    private static void finish(Pending p, Outcome o) {
+        try {
+            p.onFinal().accept(o);
+        } catch (RuntimeException e) {
+            // The chain holds the truth: a status not recorded here is read from it (ValuationService.registration).
+        }
+        p.outcome().complete(o);
     }
 
     /** Registrations waiting for the next group. */

@@ -86,11 +86,15 @@ public class ValuationEvidence {
             }
             inOrder.add(p);
         }
+        Map<AnchoredRecord, Integer> position = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < inputs.records().size(); i++) {
+            position.put(inputs.records().get(i), i);
+        }
         List<AnchorEvidence> anchors = new ArrayList<>();
         for (List<AnchoredRecord> group : inputs.byAnchor()) {
             AnchoredRecord first = group.get(0);
-            int at = inputs.records().indexOf(first);
-            anchors.add(proofs.evidence(new RecordProof(first.hash(), inOrder.get(at), first.batchRoot(), first.blockHeight(), first.txHash())));
+            InclusionProof path = inOrder.get(position.get(first));
+            anchors.add(proofs.evidence(new RecordProof(first.hash(), path, first.batchRoot(), first.blockHeight(), first.txHash())));
         }
         return new EvidenceBundle(certificateId, stored.cms(), inputs, inOrder, anchors);
     }

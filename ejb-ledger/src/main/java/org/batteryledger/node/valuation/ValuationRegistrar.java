@@ -19,8 +19,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The node's valuation registrations, grouped ({@link RegistrationGroups}): {@value #THREADS} registering threads, started
- * with the first registration, each submitting what the node's issues queued meanwhile as one transaction.
+ * The node's valuation registrations ({@link RegistrationGroups}). With {@value #GROUPS_PROPERTY} on, {@value #THREADS}
+ * registering threads, started with the first registration, each submit what the node's issues queued meanwhile as
+ * one transaction; off (the default), each registration is its own transaction, as before.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -29,6 +30,8 @@ public class ValuationRegistrar {
     private LedgerService ledger;
     @EJB
     private ValuationKeys keys;
+    @EJB
+    private org.batteryledger.node.runtime.NodeRuntime runtime;
     @Resource
     private ManagedThreadFactory threads;
 
@@ -55,8 +58,8 @@ public class ValuationRegistrar {
             public String receiptError(Hash txHash) {
                 return ledger.receipt(txHash.hex()).map(r -> r.error()).orElse(null);
             }
-        }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()));
-        for (int i = 0; i < THREADS; i++) {
+        }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()), grouping());
+        for (int i = 0; grouping() && i < THREADS; i++) {
             Thread t = threads.newThread(groups::run);
             t.setName("valuation-registrations-" + i);
             t.setDaemon(true);
@@ -65,14 +68,26 @@ public class ValuationRegistrar {
         }
     }
 
+    /** {@code valuation.registration.groups=true} in node.properties: on once every validator runs this version. */
+    private boolean grouping() {
+        try {
+            return Boolean.parseBoolean(runtime.directory().properties().getProperty(GROUPS_PROPERTY, "false").trim());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    public static final String GROUPS_PROPERTY = "valuation.registration.groups";
+
     @PreDestroy
     void stop() {
         registering.forEach(Thread::interrupt);
     }
 
-    /** Registers a certificate with whatever else is queued; see {@link RegistrationGroups#register}. */
-    public RegistrationGroups.Outcome register(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted) {
-        return groups.register(entry, onSubmitted);
+    /** Registers a certificate, with whatever else is queued when grouping is on; see {@link RegistrationGroups#register}. */
+    public RegistrationGroups.Outcome register(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted,
+                                               Consumer<RegistrationGroups.Outcome> onFinal) {
+        return groups.register(entry, onSubmitted, onFinal);
     }
 
     /** {@code [transactions, registrations]} submitted since the node started. */

@@ -136,14 +136,26 @@ public class ValuationService {
      * @throws CannotValue when the chain refuses it
      */
     private void register(String certificateId, String batteryCode, Hash hash) {
-        // Grouped with the registrations of concurrent issues into one transaction (ValuationRegistrar), which waits
-        // for the block up to the node's registration timeout.
+        // Through the registrar (grouped with concurrent issues' registrations when the node is so configured). What
+        // finally became of it is recorded by settle(), on the registrar's thread, also after this caller was answered.
         RegistrationGroups.Outcome o = registrar.register(new Payloads.RegisterValuation(certificateId, batteryCode, hash),
-                tx -> store.submitted(certificateId, tx.hex()));
+                tx -> store.submitted(certificateId, tx.hex()), fin -> settle(certificateId, hash, fin));
+        if (!o.accepted() && o.queued()) {
+            // The queue is full: the certificate stays signed and unregistered; a later issue or a lot's settling registers it.
+            throw new org.batteryledger.node.availability.Unavailable("certificate " + certificateId + " is signed but not registered: " + o.reason());
+        }
+        String refusal = !o.accepted() ? "the chain did not take the registration: " + o.reason()
+                : o.height() != null && o.error() != null ? "the chain refused the registration of " + certificateId + ": " + o.error() : null;
+        if (refusal != null && !alreadyRegistered(o.accepted() ? o.error() : o.reason(), certificateId)) {
+            throw new CannotValue(refusal);
+        }
+    }
+
+    /** Records what finally became of a registration. */
+    private void settle(String certificateId, Hash hash, RegistrationGroups.Outcome o) {
         if (!o.accepted()) {
             if (o.queued()) {
-                // The queue is full: the certificate stays signed and unregistered; a later issue or a lot's settling registers it.
-                throw new org.batteryledger.node.availability.Unavailable("certificate " + certificateId + " is signed but not registered: " + o.reason());
+                return;
             }
             if (alreadyRegistered(o.reason(), certificateId)) {
                 // Its registration acknowledged before a crash is on chain, or in the pool on its way there (the
@@ -151,21 +163,18 @@ public class ValuationService {
                 onChain(certificateId, hash).ifPresent(h -> store.registered(certificateId, h));
                 return;
             }
-            String why = "the chain did not take the registration: " + o.reason();
-            store.refused(certificateId, why);
-            throw new CannotValue(why);
+            store.refused(certificateId, "the chain did not take the registration: " + o.reason());
+            return;
         }
-        if (o.height() != null) {
-            String error = o.error();
-            if (alreadyRegistered(error, certificateId)) {
-                // An earlier registration of it, sent before a crash, won (in this block or before it).
-                store.registered(certificateId, onChain(certificateId, hash).orElse(o.height()));
-                return;
-            }
-            if (error != null) {
-                store.refused(certificateId, error);
-                throw new CannotValue("the chain refused the registration of " + certificateId + ": " + error);
-            }
+        if (o.height() == null) {
+            return; // submitted, its block not in yet: the chain's registry answers for it from then on
+        }
+        if (alreadyRegistered(o.error(), certificateId)) {
+            // An earlier registration of it, sent before a crash, won (in this block or before it).
+            store.registered(certificateId, onChain(certificateId, hash).orElse(o.height()));
+        } else if (o.error() != null) {
+            store.refused(certificateId, o.error());
+        } else {
             store.registered(certificateId, o.height());
         }
     }
@@ -406,7 +415,8 @@ public class ValuationService {
             return new Verdict(false, "certificate " + id + " does not match the one registered on chain: its hash is " + hash
                     + ", the chain holds " + reg.certificateHash(), id, certificate.batteryCode(), signer, reg);
         }
-        for (String root : batchRoots(certificate)) {
+        List<String> roots = batchRoots(certificate);
+        for (String root : roots) {
             if (ledger.state(Tables.ANCHOR, root).isEmpty()) {
                 return new Verdict(false, "certificate " + id + " names evidence batch " + root + ", which the chain never anchored",
                         id, certificate.batteryCode(), signer, reg);
@@ -416,6 +426,10 @@ public class ValuationService {
         String reason = how + "; registered at block " + reg.blockHeight() + " by agency " + reg.agency()
                 + (reg.current() ? "; the issuing agency's current valuation of the battery"
                 : reg.supersededBy().startsWith("withdrawn") ? "; " + reg.supersededBy() : "; superseded by " + reg.supersededBy());
+        if (roots.isEmpty() && certificate.formatVersion() > 1) {
+            reason += "; its inputs' anchors were not checked here: the issuing node lists them (GET /valuations/" + id
+                    + "/evidence), and its evidence bundle proves them";
+        }
         return new Verdict(true, reason, id, certificate.batteryCode(), signer, reg);
     }
 

@@ -42,6 +42,16 @@ class RegistrationGroupsTest {
         final ConcurrentHashMap<Hash, CountDownLatch> blocks = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Hash, String> errors = new ConcurrentHashMap<>();
         volatile CountDownLatch firstBlock = new CountDownLatch(0);
+        volatile CountDownLatch secondBlock = new CountDownLatch(0);
+        final ConcurrentHashMap<Hash, Payloads.RegisterValuation[]> entriesOf = new ConcurrentHashMap<>();
+
+        /** The transaction fails in its block (all or none): its certificates are not registered after all. */
+        void failInBlock(Hash tx, String error) {
+            errors.put(tx, error);
+            for (Payloads.RegisterValuation e : entriesOf.get(tx)) {
+                registered.remove(e.certificateId());
+            }
+        }
 
         @Override
         public SubmitResult submit(TxType type, byte[] payload) {
@@ -61,7 +71,8 @@ class RegistrationGroupsTest {
             for (Payloads.RegisterValuation e : entries) {
                 registered.add(e.certificateId());
             }
-            blocks.put(tx, submitted.size() == 1 ? firstBlock : new CountDownLatch(0));
+            blocks.put(tx, submitted.size() == 1 ? firstBlock : submitted.size() == 2 ? secondBlock : new CountDownLatch(0));
+            entriesOf.put(tx, entries);
             return new SubmitResult(SubmitResult.Outcome.ACCEPTED, tx, null);
         }
 
@@ -93,7 +104,11 @@ class RegistrationGroupsTest {
     }
 
     private RegistrationGroups start(FakeChain chain) {
-        RegistrationGroups groups = new RegistrationGroups(chain, Duration.ofSeconds(60));
+        return start(chain, Duration.ofSeconds(60));
+    }
+
+    private RegistrationGroups start(FakeChain chain, Duration commitTimeout) {
+        RegistrationGroups groups = new RegistrationGroups(chain, commitTimeout, true);
         registering = new Thread(groups::run, "registrations");
         registering.setDaemon(true);
         registering.start();
@@ -109,7 +124,7 @@ class RegistrationGroupsTest {
         FakeChain chain = new FakeChain();
         RegistrationGroups groups = start(chain);
         List<Hash> submittedAs = new ArrayList<>();
-        RegistrationGroups.Outcome o = groups.register(entry("c1"), submittedAs::add);
+        RegistrationGroups.Outcome o = groups.register(entry("c1"), submittedAs::add, fin -> { });
         assertTrue(o.accepted());
         assertEquals(7L, o.height());
         assertNull(o.error());
@@ -122,12 +137,12 @@ class RegistrationGroupsTest {
         FakeChain chain = new FakeChain();
         chain.firstBlock = new CountDownLatch(1); // the first registration's block comes when the test says
         RegistrationGroups groups = start(chain);
-        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), h -> { }));
+        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), h -> { }, o -> { }));
         awaitUntil(() -> chain.submitted.size() == 1);
         List<Future<RegistrationGroups.Outcome>> rest = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String id = "next-" + i;
-            rest.add(callers.submit(() -> groups.register(entry(id), h -> { })));
+            rest.add(callers.submit(() -> groups.register(entry(id), h -> { }, o -> { })));
         }
         awaitUntil(() -> groups.queued() == 5);
         chain.firstBlock.countDown();
@@ -152,11 +167,11 @@ class RegistrationGroupsTest {
         chain.registered.add("old"); // already on chain
         chain.firstBlock = new CountDownLatch(1);
         RegistrationGroups groups = start(chain);
-        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), h -> { }));
+        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), h -> { }, o -> { }));
         awaitUntil(() -> chain.submitted.size() == 1);
-        Future<RegistrationGroups.Outcome> fresh = callers.submit(() -> groups.register(entry("fresh"), h -> { }));
+        Future<RegistrationGroups.Outcome> fresh = callers.submit(() -> groups.register(entry("fresh"), h -> { }, o -> { }));
         awaitUntil(() -> groups.queued() == 1);
-        Future<RegistrationGroups.Outcome> old = callers.submit(() -> groups.register(entry("old"), h -> { }));
+        Future<RegistrationGroups.Outcome> old = callers.submit(() -> groups.register(entry("old"), h -> { }, o -> { }));
         awaitUntil(() -> groups.queued() == 2);
         chain.firstBlock.countDown();
         assertTrue(first.get(60, TimeUnit.SECONDS).accepted());
@@ -177,11 +192,61 @@ class RegistrationGroupsTest {
         chain.firstBlock = new CountDownLatch(1);
         RegistrationGroups groups = start(chain);
         CompletableFuture<Hash> submitted = new CompletableFuture<>();
-        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), submitted::complete));
+        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), submitted::complete, o -> { }));
         Hash tx = submitted.get(60, TimeUnit.SECONDS); // onSubmitted runs before the block is awaited
         assertFalse(first.isDone());
         chain.firstBlock.countDown();
         assertEquals(tx, first.get(60, TimeUnit.SECONDS).txHash());
+    }
+
+    @Test
+    void aGroupWhoseBlockComesLateAndFailsIsStillRegisteredOneByOne() throws Exception {
+        FakeChain chain = new FakeChain();
+        chain.firstBlock = new CountDownLatch(1);
+        chain.secondBlock = new CountDownLatch(1); // the group's block: later than its callers wait
+        RegistrationGroups groups = start(chain, Duration.ofSeconds(2));
+        Future<RegistrationGroups.Outcome> first = callers.submit(() -> groups.register(entry("first"), h -> { }, o -> { }));
+        awaitUntil(() -> chain.submitted.size() == 1);
+        ConcurrentHashMap<String, RegistrationGroups.Outcome> finals = new ConcurrentHashMap<>();
+        List<Future<RegistrationGroups.Outcome>> group = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            group.add(callers.submit(() -> groups.register(entry(id), h -> { }, o -> finals.put(id, o))));
+        }
+        awaitUntil(() -> groups.queued() == 3);
+        chain.firstBlock.countDown();
+        assertTrue(first.get(60, TimeUnit.SECONDS).accepted());
+        for (Future<RegistrationGroups.Outcome> f : group) {
+            RegistrationGroups.Outcome o = f.get(60, TimeUnit.SECONDS);
+            assertTrue(o.accepted());
+            assertNull(o.height(), "answered 'submitted' while the group's block is out");
+        }
+        assertTrue(finals.isEmpty(), "nothing final yet");
+        Hash groupTx = Hash.of(Arrays.copyOf("tx1".getBytes(StandardCharsets.UTF_8), 32));
+        chain.failInBlock(groupTx, "valuation certificate b is already registered");
+        chain.registered.add("b"); // b was, by another transaction
+        chain.secondBlock.countDown();
+        awaitUntil(() -> finals.size() == 3);
+        assertEquals(7L, finals.get("a").height());
+        assertNull(finals.get("a").error());
+        assertEquals(7L, finals.get("c").height());
+        assertFalse(finals.get("b").accepted());
+        assertEquals("valuation certificate b is already registered", finals.get("b").reason());
+        assertEquals(List.of(TxType.REGISTER_VALUATION, TxType.REGISTER_VALUATIONS, TxType.REGISTER_VALUATION, TxType.REGISTER_VALUATION,
+                TxType.REGISTER_VALUATION), chain.types);
+    }
+
+    @Test
+    void withoutGroupingEachRegistrationIsItsOwnTransactionOnTheCallersThread() {
+        FakeChain chain = new FakeChain();
+        RegistrationGroups groups = new RegistrationGroups(chain, Duration.ofSeconds(60), false);
+        List<RegistrationGroups.Outcome> finals = new ArrayList<>();
+        for (String id : List.of("x", "y")) {
+            RegistrationGroups.Outcome o = groups.register(entry(id), h -> { }, finals::add);
+            assertEquals(7L, o.height());
+        }
+        assertEquals(2, finals.size());
+        assertEquals(List.of(TxType.REGISTER_VALUATION, TxType.REGISTER_VALUATION), chain.types);
+        assertEquals(0, groups.queued());
     }
 
     /** Polls a condition the registering thread makes true; a generous deadline, no fixed sleep. */

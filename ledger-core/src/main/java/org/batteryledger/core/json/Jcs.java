@@ -69,7 +69,7 @@ public final class Jcs {
         if (Double.isInfinite(v)) {
             throw new JsonException("number out of range: " + d);
         }
-        if (v != 0) {
+        if (v != 0 && d.precision() <= 40) { // bounded first: stripping zeros is quadratic in a hostile number's digits
             // A decimal of at most 15 significant digits in the normal range is its own shortest form: any two such
             // decimals read as different doubles (15 = DBL_DIG), so no shorter one reads back as v. The search below
             // rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269, 1234.56).

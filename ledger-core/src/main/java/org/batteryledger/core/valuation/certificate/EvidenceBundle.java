@@ -64,6 +64,17 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
         if (mismatch != null) {
             return new Verdict(false, mismatch, signed);
         }
+        // Exactly the anchoring transactions the inputs name, each once: every anchor costs a quorum of signature
+        // checks, so a bundle padded with repeated or unrelated anchors is refused before any is checked.
+        java.util.Set<Hash> named = new java.util.HashSet<>();
+        inputs.records().forEach(r -> named.add(r.txHash()));
+        java.util.Set<Hash> carried = new java.util.HashSet<>();
+        for (AnchorEvidence e : anchors) {
+            if (!carried.add(e.proof().txHash()) || !named.contains(e.proof().txHash())) {
+                return new Verdict(false, "the bundle carries anchoring transaction " + e.proof().txHash().hex()
+                        + (named.contains(e.proof().txHash()) ? " twice" : ", which none of its inputs names"), signed);
+            }
+        }
         Map<Hash, AnchorEvidence> byTx = new HashMap<>();
         int seals = Integer.MAX_VALUE;
         for (AnchorEvidence e : anchors) {
@@ -228,7 +239,8 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
     }
 
     private static long number(Map<?, ?> m, String key, String where) {
-        if (!(m.get(key) instanceof BigDecimal d) || d.signum() < 0 || d.stripTrailingZeros().scale() > 0 || d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        if (!(m.get(key) instanceof BigDecimal d) || d.precision() > 19 || d.scale() != 0 || d.signum() < 0
+                || d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException(where + key + " is not a whole number of at least 0");
         }
         return d.longValue();

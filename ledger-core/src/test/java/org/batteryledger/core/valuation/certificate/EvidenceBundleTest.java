@@ -126,6 +126,9 @@ class EvidenceBundleTest {
                 "the bundle names certificate VC-000000000000000000000000 but carries " + b.certificateId());
         assertReason(f, new EvidenceBundle(b.certificateId(), b.cms(), b.inputs(), b.paths(), List.of()),
                 "which the bundle does not carry");
+        // padded with its own anchor again: refused before any commit certificate is checked
+        assertReason(f, new EvidenceBundle(b.certificateId(), b.cms(), b.inputs(), b.paths(), List.of(b.anchors().get(0), b.anchors().get(0))),
+                "twice");
     }
 
     @ParameterizedTest
