@@ -66,7 +66,7 @@ final class VerifyEvidence implements Callable<Integer> {
         }
         Hash chainId = Hash.fromHex((String) signed.certificate().document().get("chainId"));
         RecordVerifier anchors = RecordVerifier.fromCertificates(suite, chainId, chainCa, validatorChains(), signed.certificate().issuedAt());
-        EvidenceBundle.Verdict v = b.verify(suite, certificates, RevocationView.NONE, anchors);
+        EvidenceBundle.Verdict v = b.verify(suite, signed, anchors);
         System.out.println((v.valid() ? "VALID: " : "INVALID: ") + v.reason());
         if (v.valid()) {
             System.out.println("Not checked offline: whether the chain registered the certificate and whether a newer one superseded it"

@@ -68,7 +68,15 @@ public class ConsortiumRecords {
     /** A record as gathered: verified (with its anchor) or failed (with the reason), and who holds it. */
     public record Gathered(BatteryRecord record, String recordId, String canonicalJson, String hash, String holderName, String holderAgency,
                            boolean verified, String verification, Long blockHeight, String txHash, String registration,
-                           long leafIndex, long treeSize, String batchRoot, org.batteryledger.core.merkle.InclusionProof path) {
+                           String batchRoot, org.batteryledger.core.merkle.InclusionProof path) {
+        /** The record's leaf in its batch; -1 for a record that failed its check. */
+        public long leafIndex() {
+            return path == null ? -1 : path.leafIndex();
+        }
+
+        public long treeSize() {
+            return path == null ? 0 : path.treeSize();
+        }
     }
 
     /**
@@ -272,10 +280,10 @@ public class ConsortiumRecords {
         if (check instanceof ReceivedRecords.Verified v) {
             return new Gathered(v.record().record(), v.record().record().recordId(), json, v.recordHash().hex(), n.name(), n.agency(), true,
                     "anchored in block " + v.anchor().height() + " by " + v.anchor().agency(), v.anchor().height(), v.anchor().txHash().hex(),
-                    v.registration(), h.path().leafIndex(), h.path().treeSize(), h.batchRoot().hex(), h.path());
+                    v.registration(), h.batchRoot().hex(), h.path());
         }
         ReceivedRecords.Failed f = (ReceivedRecords.Failed) check;
-        return new Gathered(null, f.recordId(), json, f.recordHash().hex(), n.name(), n.agency(), false, f.reason(), null, null, "", -1, 0, null, null);
+        return new Gathered(null, f.recordId(), json, f.recordHash().hex(), n.name(), n.agency(), false, f.reason(), null, null, "", null, null);
     }
 
     /**

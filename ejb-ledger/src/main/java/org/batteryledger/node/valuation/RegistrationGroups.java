@@ -61,6 +61,11 @@ public final class RegistrationGroups {
         static Outcome submitted(Hash txHash, Long height, String error) {
             return new Outcome(true, null, txHash, height, error, false);
         }
+
+        /** The caller stopped waiting before its group was submitted; it still will be. */
+        static Outcome stillQueued() {
+            return Outcome.stillQueued();
+        }
     }
 
     private record Pending(Payloads.RegisterValuation entry, Consumer<Hash> onSubmitted, Consumer<Outcome> onFinal,
@@ -105,10 +110,10 @@ public final class RegistrationGroups {
         try {
             return p.outcome().get(2 * commitTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return new Outcome(true, null, null, null, null, true);
+            return Outcome.stillQueued();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(true, null, null, null, null, true);
+            return Outcome.stillQueued();
         } catch (ExecutionException e) {
             throw new IllegalStateException("registering " + entry.certificateId() + " failed", e.getCause());
         }

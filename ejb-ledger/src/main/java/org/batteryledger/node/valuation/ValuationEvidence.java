@@ -40,8 +40,6 @@ public class ValuationEvidence {
     private ProofService proofs;
     @EJB
     private LedgerService ledger;
-    @EJB
-    private ValuationKeys keys;
 
     /**
      * The inputs of a certificate this node issued.
@@ -77,6 +75,8 @@ public class ValuationEvidence {
             }
         }
         List<InclusionProof> inOrder = new ArrayList<>(inputs.records().size());
+        List<AnchorEvidence> anchors = new ArrayList<>();
+        java.util.Set<Hash> anchoringTxs = new java.util.HashSet<>();
         for (AnchoredRecord r : inputs.records()) {
             InclusionProof p = paths.get(r.hash());
             if (p == null || p.leafIndex() != r.leafIndex() || p.treeSize() != r.treeSize()) {
@@ -85,16 +85,9 @@ public class ValuationEvidence {
                         + (g.missing().isEmpty() ? "" : " (not answering: " + missing + ")"));
             }
             inOrder.add(p);
-        }
-        Map<AnchoredRecord, Integer> position = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < inputs.records().size(); i++) {
-            position.put(inputs.records().get(i), i);
-        }
-        List<AnchorEvidence> anchors = new ArrayList<>();
-        for (List<AnchoredRecord> group : inputs.byAnchor()) {
-            AnchoredRecord first = group.get(0);
-            InclusionProof path = inOrder.get(position.get(first));
-            anchors.add(proofs.evidence(new RecordProof(first.hash(), path, first.batchRoot(), first.blockHeight(), first.txHash())));
+            if (anchoringTxs.add(r.txHash())) { // each anchoring transaction's block evidence once, with its first input
+                anchors.add(proofs.evidence(new RecordProof(r.hash(), p, r.batchRoot(), r.blockHeight(), r.txHash())));
+            }
         }
         return new EvidenceBundle(certificateId, stored.cms(), inputs, inOrder, anchors);
     }
@@ -105,22 +98,20 @@ public class ValuationEvidence {
      * against this node's validator set and chain.
      */
     public ValuationService.Verdict verify(EvidenceBundle bundle) {
-        ValuationService.Verdict certificate = valuations.verify(bundle.cms(), true);
+        CertificateVerifier.Verdict signed = valuations.signature(bundle.cms());
+        ValuationService.Verdict certificate = valuations.verify(signed);
         if (!certificate.valid()) {
             return certificate;
         }
         LedgerService.Validators v = ledger.validators();
-        ValuationKeys.Keys k = keys.keys();
-        EvidenceBundle.Verdict evidence = bundle.verify(ledger.suite(), new CertificateVerifier(k.suite(), k.chainCa()),
-                valuations.chainRevocations(), new RecordVerifier(ledger.suite(), v.chainId(), v.keys()));
+        EvidenceBundle.Verdict evidence = bundle.verify(ledger.suite(), signed, new RecordVerifier(ledger.suite(), v.chainId(), v.keys()));
         String reason = evidence.reason();
         boolean valid = evidence.valid();
         if (valid) {
-            for (List<AnchoredRecord> group : bundle.inputs().byAnchor()) {
-                String root = group.get(0).batchRoot().hex();
-                if (ledger.state(Tables.ANCHOR, root).isEmpty()) {
+            for (Hash root : bundle.inputs().batchRoots()) {
+                if (ledger.state(Tables.ANCHOR, root.hex()).isEmpty()) {
                     valid = false;
-                    reason = "evidence batch " + root + " is not anchored on this node's chain";
+                    reason = "evidence batch " + root.hex() + " is not anchored on this node's chain";
                     break;
                 }
             }

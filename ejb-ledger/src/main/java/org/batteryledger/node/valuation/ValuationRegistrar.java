@@ -43,6 +43,7 @@ public class ValuationRegistrar {
 
     @PostConstruct
     void start() {
+        boolean grouping = grouping();
         groups = new RegistrationGroups(new RegistrationGroups.Chain() {
             @Override
             public SubmitResult submit(TxType type, byte[] payload) {
@@ -58,8 +59,8 @@ public class ValuationRegistrar {
             public String receiptError(Hash txHash) {
                 return ledger.receipt(txHash.hex()).map(r -> r.error()).orElse(null);
             }
-        }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()), grouping());
-        for (int i = 0; grouping() && i < THREADS; i++) {
+        }, Duration.ofMillis(keys.keys().registrationTimeoutMillis()), grouping);
+        for (int i = 0; grouping && i < THREADS; i++) {
             Thread t = threads.newThread(groups::run);
             t.setName("valuation-registrations-" + i);
             t.setDaemon(true);

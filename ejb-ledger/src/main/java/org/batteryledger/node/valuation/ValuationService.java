@@ -33,7 +33,6 @@ import org.batteryledger.node.service.LedgerService;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,14 +116,14 @@ public class ValuationService {
         CryptoSuite suite = ledger.suite();
         Instant now = v.now();
         String supersedes = ledger.state(Tables.VALUATION_LATEST, batteryCode).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        CertificateInputs inputs = CertificateInputs.of(v.masterAnchor(), v.sessionAnchors()); // the list the certificate's root is of
         ValuationCertificate certificate = ValuationCertificate.issue(suite, ledger.validators().chainId(),
-                new ValuationCertificate.Issuer(k.agency(), ledger.nodeName(), ledger.nodeId()), now, supersedes, master, v.masterAnchor(),
-                v.sessionAnchors(), v.unanchored(), k.parameters(), assessment, v.provenance());
+                new ValuationCertificate.Issuer(k.agency(), ledger.nodeName(), ledger.nodeId()), now, supersedes, master, inputs,
+                v.unanchored(), k.parameters(), assessment, v.provenance());
         byte[] cms = CertificateSigner.sign(k.suite(), k.signer(), k.chain(), certificate);
         Hash hash = certificate.hash(suite);
 
-        byte[] inputs = CertificateInputs.of(v.masterAnchor(), v.sessionAnchors()).encode();
-        store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms, inputs));
+        store.save(new ValuationEntity(certificate.id(), batteryCode, hash.hex(), now.toEpochMilli(), certificate.content(), cms, inputs.encode()));
         register(certificate.id(), batteryCode, hash);
         return new Issued(certificate, hash, cms, registration(certificate.id(), hash.hex()), v);
     }
@@ -366,37 +365,46 @@ public class ValuationService {
      * Valid means genuine and registered; a superseded certificate is valid but not current, and the reason says so.
      */
     public Verdict verify(byte[] body, boolean cms) {
-        CryptoSuite suite = ledger.suite();
-        ValuationKeys.Keys k = keys.keys();
-        ValuationCertificate certificate;
-        String signer;
-        CertificateVerifier.Verdict signed = null; // the signature checked, when there is one
         if (cms) {
-            CertificateVerifier.Verdict v = new CertificateVerifier(k.suite(), k.chainCa()).verify(body, chainRevocations());
-            if (!v.valid()) {
-                return new Verdict(false, v.reason(), null, null, null, null);
+            return verify(signature(body));
+        }
+        ValuationCertificate certificate;
+        try {
+            certificate = ValuationCertificate.read(ledger.suite(), body);
+        } catch (IllegalArgumentException e) {
+            return new Verdict(false, e.getMessage(), null, null, null, null);
+        }
+        String signer = null;
+        CertificateVerifier.Verdict signed = null; // the signature checked, when this node holds a signed copy
+        Optional<ValuationEntity> mine = store.find(certificate.id());
+        if (mine.isPresent()) {
+            CertificateVerifier.Verdict v = signature(mine.get().cms());
+            if (!v.valid() || !v.certificate().equals(certificate)) {
+                return new Verdict(false, "the signed copy this node holds of " + certificate.id() + " does not verify: " + v.reason(),
+                        certificate.id(), certificate.batteryCode(), null, null);
             }
-            certificate = v.certificate();
             signer = v.signer().value();
             signed = v;
-        } else {
-            try {
-                certificate = ValuationCertificate.read(suite, body);
-            } catch (IllegalArgumentException e) {
-                return new Verdict(false, e.getMessage(), null, null, null, null);
-            }
-            signer = null;
-            Optional<ValuationEntity> mine = store.find(certificate.id());
-            if (mine.isPresent()) {
-                CertificateVerifier.Verdict v = new CertificateVerifier(k.suite(), k.chainCa()).verify(mine.get().cms(), chainRevocations());
-                if (!v.valid() || !v.certificate().equals(certificate)) {
-                    return new Verdict(false, "the signed copy this node holds of " + certificate.id() + " does not verify: " + v.reason(),
-                            certificate.id(), certificate.batteryCode(), null, null);
-                }
-                signer = v.signer().value();
-                signed = v;
-            }
         }
+        return onChain(certificate, signer, signed, false);
+    }
+
+    /** A CMS checked offline against the chain CA, with the chain's revocations: the first half of a verification. */
+    public CertificateVerifier.Verdict signature(byte[] cms) {
+        ValuationKeys.Keys k = keys.keys();
+        return new CertificateVerifier(k.suite(), k.chainCa()).verify(cms, chainRevocations());
+    }
+
+    /** The verification of a CMS whose {@link #signature} was checked: the signer's standing, then the registry. */
+    public Verdict verify(CertificateVerifier.Verdict signed) {
+        if (!signed.valid()) {
+            return new Verdict(false, signed.reason(), null, null, null, null);
+        }
+        return onChain(signed.certificate(), signed.signer().value(), signed, true);
+    }
+
+    private Verdict onChain(ValuationCertificate certificate, String signer, CertificateVerifier.Verdict signed, boolean cms) {
+        CryptoSuite suite = ledger.suite();
         String hash = certificate.hash(suite).hex();
         Registration reg = registration(certificate.id(), hash);
         String id = certificate.id();
@@ -415,10 +423,12 @@ public class ValuationService {
             return new Verdict(false, "certificate " + id + " does not match the one registered on chain: its hash is " + hash
                     + ", the chain holds " + reg.certificateHash(), id, certificate.batteryCode(), signer, reg);
         }
-        List<String> roots = batchRoots(certificate);
-        for (String root : roots) {
-            if (ledger.state(Tables.ANCHOR, root).isEmpty()) {
-                return new Verdict(false, "certificate " + id + " names evidence batch " + root + ", which the chain never anchored",
+        // Where this node knows the inputs: inline in format 1, the stored list of a format 2 certificate it issued.
+        Optional<CertificateInputs> known = certificate.formatVersion() == 1 ? Optional.of(CertificateInputs.ofFirstFormat(certificate))
+                : inputs(id);
+        for (Hash root : known.map(CertificateInputs::batchRoots).orElse(List.of())) {
+            if (ledger.state(Tables.ANCHOR, root.hex()).isEmpty()) {
+                return new Verdict(false, "certificate " + id + " names evidence batch " + root.hex() + ", which the chain never anchored",
                         id, certificate.batteryCode(), signer, reg);
             }
         }
@@ -426,24 +436,11 @@ public class ValuationService {
         String reason = how + "; registered at block " + reg.blockHeight() + " by agency " + reg.agency()
                 + (reg.current() ? "; the issuing agency's current valuation of the battery"
                 : reg.supersededBy().startsWith("withdrawn") ? "; " + reg.supersededBy() : "; superseded by " + reg.supersededBy());
-        if (roots.isEmpty() && certificate.formatVersion() > 1) {
+        if (known.isEmpty()) {
             reason += "; its inputs' anchors were not checked here: the issuing node lists them (GET /valuations/" + id
                     + "/evidence), and its evidence bundle proves them";
         }
         return new Verdict(true, reason, id, certificate.batteryCode(), signer, reg);
-    }
-
-    /**
-     * The batch roots of a certificate's inputs, where this node knows them: inline in a certificate of format 1, from
-     * the stored list for one of format 2 this node issued; none for another node's (its evidence bundle carries them).
-     */
-    private List<String> batchRoots(ValuationCertificate certificate) {
-        if (certificate.formatVersion() == 1) {
-            return ((List<?>) ((Map<?, ?>) certificate.document().get("evidence")).get("anchors")).stream()
-                    .map(a -> (String) ((Map<?, ?>) a).get("batchRoot")).toList();
-        }
-        return inputs(certificate.id()).map(in -> in.byAnchor().stream().map(g -> g.get(0).batchRoot().hex()).distinct().toList())
-                .orElse(List.of());
     }
 
     /** The inputs of a certificate this node issued, in evidence-root order (format 1: read from the certificate). */

@@ -44,8 +44,8 @@ public record CertificateInputs(List<AnchoredRecord> records) {
     /** The inputs a certificate of format 1 lists inline (grouped by anchoring transaction), in evidence-root order. */
     public static CertificateInputs ofFirstFormat(ValuationCertificate certificate) {
         Map<String, Object> doc = certificate.document();
-        if (certificate.formatVersion() != 1) {
-            throw new IllegalArgumentException("certificate " + certificate.id() + " is of format " + certificate.formatVersion()
+        if (((Number) doc.get("formatVersion")).intValue() != 1) {
+            throw new IllegalArgumentException("certificate " + certificate.id() + " is of format " + doc.get("formatVersion")
                     + ": it lists no inputs inline");
         }
         Object batteryRecord = ((Map<?, ?>) doc.get("battery")).get("recordId");
@@ -87,10 +87,19 @@ public record CertificateInputs(List<AnchoredRecord> records) {
         return MerkleTree.root(suite, records.stream().map(AnchoredRecord::hash).toList());
     }
 
-    /** The anchoring transactions, in block order: {@code [transactions, lowest height, highest height]}. */
-    public long[] anchoring() {
-        return new long[] {byAnchor().size(), records.stream().mapToLong(AnchoredRecord::blockHeight).min().orElse(0),
-                records.stream().mapToLong(AnchoredRecord::blockHeight).max().orElse(0)};
+    /** The batches the inputs sit in, each once. */
+    public List<Hash> batchRoots() {
+        return records.stream().map(AnchoredRecord::batchRoot).distinct().toList();
+    }
+
+    /** How many transactions anchor the inputs, and the lowest and highest of their blocks. */
+    public record Anchoring(long transactions, long fromHeight, long toHeight) {
+    }
+
+    public Anchoring anchoring() {
+        long transactions = records.stream().map(AnchoredRecord::txHash).distinct().count();
+        return new Anchoring(transactions, records.stream().mapToLong(AnchoredRecord::blockHeight).min().orElse(0),
+                records.stream().mapToLong(AnchoredRecord::blockHeight).max().orElse(0));
     }
 
     /** The inputs grouped by the transaction that anchors them, in block order (ties by transaction hash). */

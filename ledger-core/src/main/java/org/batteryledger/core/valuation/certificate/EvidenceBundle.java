@@ -55,12 +55,17 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
      * that every batch root is anchored in a block committed by a quorum of the validators {@code anchors} trusts.
      */
     public Verdict verify(CryptoSuite suite, CertificateVerifier certificates, RevocationView revocations, RecordVerifier anchorVerifier) {
-        CertificateVerifier.Verdict signed = certificates.verify(cms, revocations);
+        return verify(suite, certificates.verify(cms, revocations), anchorVerifier);
+    }
+
+    /** As above, for a caller that has checked this bundle's CMS already: {@code signed} is that check's verdict. */
+    public Verdict verify(CryptoSuite suite, CertificateVerifier.Verdict signed, RecordVerifier anchorVerifier) {
         if (!signed.valid()) {
             return new Verdict(false, signed.reason(), signed);
         }
         ValuationCertificate certificate = signed.certificate();
-        String mismatch = inputsMismatch(suite, certificate);
+        Hash root = inputs.root(suite);
+        String mismatch = inputsMismatch(root, certificate);
         if (mismatch != null) {
             return new Verdict(false, mismatch, signed);
         }
@@ -105,15 +110,15 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
                         + r.treeSize() + " to batch root " + r.batchRoot().hex(), signed);
             }
         }
-        long[] anchoring = inputs.anchoring();
+        CertificateInputs.Anchoring anchoring = inputs.anchoring();
         String shown = String.format(Locale.ROOT, "its %,d inputs are the ones of evidence root %s, anchored by %d %s in blocks %d to %d,"
-                        + " each block committed by at least %d validators", records.size(), inputs.root(suite).shortHex(),
-                anchors.size(), anchors.size() == 1 ? "transaction" : "transactions", anchoring[1], anchoring[2], seals);
+                        + " each block committed by at least %d validators", records.size(), root.shortHex(),
+                anchors.size(), anchors.size() == 1 ? "transaction" : "transactions", anchoring.fromHeight(), anchoring.toHeight(), seals);
         return new Verdict(true, signed.reason() + "; " + shown, signed, shown);
     }
 
     /** Null when the inputs are the certificate's (count, sessions, battery record, evidence root); else why not. */
-    private String inputsMismatch(CryptoSuite suite, ValuationCertificate certificate) {
+    private String inputsMismatch(Hash root, ValuationCertificate certificate) {
         Map<String, Object> doc = certificate.document();
         if (!certificate.id().equals(certificateId)) {
             return "the bundle names certificate " + certificateId + " but carries " + certificate.id();
@@ -131,9 +136,8 @@ public record EvidenceBundle(String certificateId, byte[] cms, CertificateInputs
             return "the bundle's first input " + first.recordId() + " is not the battery record the certificate names ("
                     + battery.get("recordId") + ")";
         }
-        String root = inputs.root(suite).hex();
-        if (!root.equals(evidence.get("evidenceRoot"))) {
-            return "the bundle's inputs have root " + root + ", the certificate commits to " + evidence.get("evidenceRoot")
+        if (!root.hex().equals(evidence.get("evidenceRoot"))) {
+            return "the bundle's inputs have root " + root.hex() + ", the certificate commits to " + evidence.get("evidenceRoot")
                     + ": they are not the inputs it valued";
         }
         return null;

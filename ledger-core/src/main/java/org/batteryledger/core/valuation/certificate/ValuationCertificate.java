@@ -56,16 +56,18 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
     public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
                                              BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
                                              int unanchored, ValuationParameters parameters, Assessment assessment) {
-        return issue(suite, chainId, issuer, issuedAt, supersedes, master, battery, sessions, unanchored, parameters, assessment, null);
+        return issue(suite, chainId, issuer, issuedAt, supersedes, master, CertificateInputs.of(battery, sessions), unanchored, parameters,
+                assessment, null);
     }
 
     /**
-     * As above, with the inputs' {@link Provenance} (null for a valuation from one node's own records): the certificate
-     * then names each holder with the root of the inputs it held, and says whether the evidence was complete.
+     * As above, from the inputs in root order ({@link CertificateInputs#of}; the issuing node keeps the same list), with
+     * their {@link Provenance} (null for a valuation from one node's own records): the certificate then names each
+     * holder with the root of the inputs it held, and says whether the evidence was complete.
      */
     public static ValuationCertificate issue(CryptoSuite suite, Hash chainId, Issuer issuer, Instant issuedAt, String supersedes,
-                                             BatteryRecord.Master master, AnchoredRecord battery, List<AnchoredRecord> sessions,
-                                             int unanchored, ValuationParameters parameters, Assessment assessment, Provenance provenance) {
+                                             BatteryRecord.Master master, CertificateInputs inputs, int unanchored,
+                                             ValuationParameters parameters, Assessment assessment, Provenance provenance) {
         issuedAt = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // what the CMS signing time can hold
         if (!assessment.batteryCode().equals(master.batteryCode())) {
             throw new IllegalArgumentException("the assessment is of " + assessment.batteryCode() + ", not " + master.batteryCode());
@@ -86,7 +88,7 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("batteryCode", master.batteryCode());
         b.put("recordId", master.recordId());
-        b.put("recordHash", battery.hash().hex());
+        b.put("recordHash", inputs.battery().hash().hex());
         b.put("manufacturer", master.manufacturer());
         b.put("chemistry", master.chemistry().name());
         b.put("ratedCapacityAh", BigDecimal.valueOf(master.ratedCapacityAh()));
@@ -103,8 +105,7 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         model.put("parameters", parameters.toJson());
         doc.put("model", model);
 
-        CertificateInputs inputs = CertificateInputs.of(battery, sessions);
-        long[] anchoring = inputs.anchoring();
+        CertificateInputs.Anchoring anchoring = inputs.anchoring();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("suite", suite.id());
         evidence.put("records", inputs.records().size());
@@ -112,9 +113,9 @@ public record ValuationCertificate(String id, String batteryCode, String issuerA
         evidence.put("unanchoredRecordsLeftOut", unanchored);
         evidence.put("evidenceRoot", inputs.root(suite).hex());
         Map<String, Object> anchored = new LinkedHashMap<>();
-        anchored.put("transactions", anchoring[0]);
-        anchored.put("fromHeight", anchoring[1]);
-        anchored.put("toHeight", anchoring[2]);
+        anchored.put("transactions", anchoring.transactions());
+        anchored.put("fromHeight", anchoring.fromHeight());
+        anchored.put("toHeight", anchoring.toHeight());
         evidence.put("anchoring", anchored);
         if (provenance != null) {
             evidence.put("holders", holders(suite, provenance));

@@ -163,8 +163,8 @@ class ValuationCertificateTest {
         Provenance provenance = new Provenance(holders, true, List.of("node7"), 2, List.of("node6: sessions of other operators withheld"));
         NodeId node = NodeId.of(pki.suite(), NodeIds.publicKey(pki.nodeCert()));
         ValuationCertificate c = ValuationCertificate.issue(pki.suite(), h("chain"), new ValuationCertificate.Issuer("agency-a", "node1", node),
-                ISSUED, "VC-0123456789abcdef01234567", master, new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")), anchors, 0,
-                ValuationParameters.defaults(), a, provenance);
+                ISSUED, "VC-0123456789abcdef01234567", master, CertificateInputs.of(new AnchoredRecord("M-1", h("M-1"), 0, 4, h("rootM"), 9, h("txM")),
+                anchors), 0, ValuationParameters.defaults(), a, provenance);
         byte[] cms = signed(pki, c);
         assertTrue(cms.length <= 8 * 1024, "CMS of a 5,000-session certificate: " + cms.length + " bytes");
         Map<?, ?> results = (Map<?, ?>) c.document().get("results");
