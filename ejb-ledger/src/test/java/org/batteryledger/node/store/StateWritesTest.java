@@ -69,4 +69,28 @@ class StateWritesTest {
             }
         }
     }
+
+    // A persist of many committed blocks (a synced range) applies their writes, in block order, as one set: the
+    // table must end as if each block had been applied in turn.
+    @Test
+    void theWritesOfManyBlocksAsOneSetEqualTheBlocksAppliedInTurn() throws SQLException {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random random = new Random(seed);
+            try (Connection inTurn = h2("turn" + seed); Connection together = h2("together" + seed)) {
+                StateWrites writes = StateWrites.of(inTurn);
+                List<WriteSet.Entry> all = new ArrayList<>();
+                for (int block = 0; block < 30; block++) {
+                    List<WriteSet.Entry> entries = new ArrayList<>();
+                    for (int i = random.nextInt(40); i > 0; i--) {
+                        byte[] value = random.nextInt(3) == 0 ? null : new byte[]{(byte) random.nextInt(256), (byte) block};
+                        entries.add(new WriteSet.Entry("t" + random.nextInt(3), "k" + random.nextInt(25), value));
+                    }
+                    writes.apply(inTurn, new WriteSet(entries));
+                    all.addAll(entries);
+                }
+                writes.apply(together, new WriteSet(all));
+                assertEquals(rows(inTurn), rows(together), "seed " + seed);
+            }
+        }
+    }
 }

@@ -59,7 +59,7 @@ public final class Replica implements ReplicaView {
     public record Config(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks,
                          int statusIntervalTicks, int retransmitTicks, int maxPoolTxs, int futureHeightWindow, int syncBatchBlocks) {
         public static Config defaults(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks) {
-            return new Config(suite, signer, wallClockMillis, blocks, 10, 10, 200_000, 4, 64);
+            return new Config(suite, signer, wallClockMillis, blocks, 10, 10, 200_000, 4, BlockSync.MAX_BLOCKS_PER_REQUEST);
         }
     }
 

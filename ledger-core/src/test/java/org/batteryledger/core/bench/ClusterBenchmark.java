@@ -43,6 +43,10 @@ public final class ClusterBenchmark {
     private record Result(int blockSize, int txs, double txPerSec, double medianMs, double p99Ms, long blocks, long viewChanges) {
     }
 
+    /** A chain the cluster committed: its genesis, the nodes' signers, and node0's committed blocks in order. */
+    record Built(Genesis genesis, List<LocalSigner> signers, List<CommittedBlock> blocks) {
+    }
+
     private static final class Node implements Runnable {
         final int index;
         final LocalSigner signer;
@@ -116,6 +120,17 @@ public final class ClusterBenchmark {
     }
 
     private static Result run(EcSuite suite, int blockSize, int txCount, boolean report) throws Exception {
+        return run(suite, blockSize, txCount, null);
+    }
+
+    /** Commits {@code txCount} anchoring transactions in blocks of up to {@code blockSize}; for other benchmarks. */
+    static Built build(EcSuite suite, int blockSize, int txCount) throws Exception {
+        Built[] built = new Built[1];
+        run(suite, blockSize, txCount, built);
+        return built[0];
+    }
+
+    private static Result run(EcSuite suite, int blockSize, int txCount, Built[] built) throws Exception {
         Node[] nodes = new Node[NODES];
         List<Genesis.GenesisNode> gn = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
@@ -189,6 +204,13 @@ public final class ClusterBenchmark {
             t.join();
         }
 
+        if (built != null) {
+            List<LocalSigner> signers = new ArrayList<>();
+            for (Node n : nodes) {
+                signers.add(n.signer);
+            }
+            built[0] = new Built(genesis, signers, new ArrayList<>(nodes[0].blocks));
+        }
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         long viewChanges = 0;

@@ -216,4 +216,22 @@ class BlockSyncTest {
         fresh.step(0, new SyncResponse(p.committed));
         assertEquals(p.replica.committedHeight(), fresh.replica.committedHeight(), fresh.replica.metrics().dropped().toString());
     }
+
+    // A commit certificate signs the block hash, and the hash leaves transaction signatures out (a transaction's hash
+    // is its identity, see Transaction): a peer can alter a signature in a certified block and the certificate still
+    // holds. So a synced block's signatures are verified like a proposal's, or a syncing node would store and serve
+    // a transaction its sender never signed.
+    @Test
+    void aCertifiedBlockWithAnAlteredSignatureIsRefused() {
+        Fixture fx = new Fixture(4);
+        Transaction t = fx.tx(3, 0);
+        Block block = fx.chain().block(1, 0, t.withSignature(Fixture.flipped(t.signature(), 0)));
+        CommittedBlock certified = new CommittedBlock(block, fx.certificate(1, 0, block.hash(fx.suite), 1, 2, 3));
+
+        Fixture.Probe syncing = fx.probe(0);
+        syncing.step(1, new SyncResponse(List.of(certified)));
+
+        assertEquals(0, syncing.replica.committedHeight());
+        assertEquals(Map.of(Rejection.BLOCK_TX_SIGNATURE, 1L), syncing.replica.metrics().dropped());
+    }
 }
