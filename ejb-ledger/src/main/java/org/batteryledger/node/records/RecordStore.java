@@ -35,6 +35,8 @@ import java.util.Optional;
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class RecordStore {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RecordStore.class.getName());
+    @jakarta.annotation.Resource(lookup = "java:jboss/datasources/LedgerDS")
+    private javax.sql.DataSource dataSource;
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
 
@@ -181,14 +183,26 @@ public class RecordStore {
         MerkleTree tree = MerkleTree.of(suite, leaves);
         // Each record only if it is in no batch yet: one that is fails the seal (the transaction rolls back) rather than
         // being anchored twice. Only the batch columns are written: a whole-row update rewrites every index of the row.
-        var assign = em.createNativeQuery("update OFFCHAIN_RECORD set batchId = ?1, leafIndex = ?2, auditPath = ?3 where seq = ?4 and batchId is null");
-        for (int i = 0; i < open.size(); i++) {
-            int n = assign.setParameter(1, batchId).setParameter(2, i).setParameter(3, tree.inclusionProof(i).encode())
-                    .setParameter(4, open.get(i).seq()).executeUpdate();
-            if (n != 1) {
-                throw new IllegalStateException("record " + open.get(i).recordId() + " (seq " + open.get(i).seq() + ") is in a batch already: "
-                        + "batch " + batchId + " not sealed");
+        // One JDBC batch on the transaction's connection: a native query per record made Hibernate flush and bind a
+        // thousand times per batch, half of the anchoring thread's time.
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement assign = c.prepareStatement(
+                "update OFFCHAIN_RECORD set batchId = ?, leafIndex = ?, auditPath = ? where seq = ? and batchId is null")) {
+            for (int i = 0; i < open.size(); i++) {
+                assign.setString(1, batchId);
+                assign.setInt(2, i);
+                assign.setBytes(3, tree.inclusionProof(i).encode());
+                assign.setLong(4, open.get(i).seq());
+                assign.addBatch();
             }
+            int[] updated = assign.executeBatch();
+            for (int i = 0; i < open.size(); i++) {
+                if (updated[i] != 1) {
+                    throw new IllegalStateException("record " + open.get(i).recordId() + " (seq " + open.get(i).seq() + ") is in a batch already: "
+                            + "batch " + batchId + " not sealed");
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot seal batch " + batchId + ": " + e.getMessage(), e);
         }
         BatchEntity b = new BatchEntity(batchId, tree.root().hex(), open.size(), now);
         em.persist(b);

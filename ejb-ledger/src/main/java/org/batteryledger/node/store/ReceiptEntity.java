@@ -3,11 +3,12 @@ package org.batteryledger.node.store;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
 /** The outcome of a committed transaction: where it landed and, if its contract refused it, why. */
 @Entity
-@Table(name = "LEDGER_RECEIPT")
+@Table(name = "LEDGER_RECEIPT", indexes = @Index(name = "IX_RECEIPT_HEIGHT", columnList = "height")) // a block's receipts by height: GET /blocks/{h}
 public class ReceiptEntity {
     @Id
     @Column(length = 64)
