@@ -39,7 +39,7 @@ public final class CatchUpBenchmark {
         System.out.printf(Locale.ROOT, "%6s %10s %12s %14s %12s%n", "round", "seconds", "tx/s", "sync requests", "signatures");
         for (int round = 1; round <= rounds; round++) {
             Replica fresh = Replica.create(Replica.Config.defaults(suite, chain.signers().get(3), () -> 0L, null), chain.genesis());
-            NodeId server = Replica.create(Replica.Config.defaults(suite, chain.signers().get(0), () -> 0L, null), chain.genesis()).self();
+            NodeId server = chain.signers().get(0).nodeId();
             long head = blocks.size();
             int requests = 0;
             long start = System.nanoTime();

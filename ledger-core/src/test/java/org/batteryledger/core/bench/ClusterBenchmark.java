@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterBenchmark {
     private static final int NODES = 4;
 
-    private record Result(int blockSize, int txs, double txPerSec, double medianMs, double p99Ms, long blocks, long viewChanges) {
+    private record Result(int blockSize, int txs, double txPerSec, double medianMs, double p99Ms, long blocks, long viewChanges, Built built) {
     }
 
     /** A chain the cluster committed: its genesis, the nodes' signers, and node0's committed blocks in order. */
@@ -111,26 +111,20 @@ public final class ClusterBenchmark {
         EcSuite suite = Suites.ecdsa();
         System.out.printf(Locale.ROOT, "4 replicas in-process, %s, %d cores, Java %s%n", suite.id(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        run(suite, 500, 6_000, false);
+        run(suite, 500, 6_000);
         System.out.printf(Locale.ROOT, "%10s %8s %10s %12s %10s %8s %12s%n", "block size", "txs", "tx/s", "median ms", "p99 ms", "blocks", "view changes");
         for (int size : blockSizes) {
-            Result r = run(suite, size, Math.max(20_000, size * 8), true);
+            Result r = run(suite, size, Math.max(20_000, size * 8));
             System.out.printf(Locale.ROOT, "%10d %8d %10.0f %12.1f %10.1f %8d %12d%n", r.blockSize, r.txs, r.txPerSec, r.medianMs, r.p99Ms, r.blocks, r.viewChanges);
         }
     }
 
-    private static Result run(EcSuite suite, int blockSize, int txCount, boolean report) throws Exception {
-        return run(suite, blockSize, txCount, null);
-    }
-
     /** Commits {@code txCount} anchoring transactions in blocks of up to {@code blockSize}; for other benchmarks. */
     static Built build(EcSuite suite, int blockSize, int txCount) throws Exception {
-        Built[] built = new Built[1];
-        run(suite, blockSize, txCount, built);
-        return built[0];
+        return run(suite, blockSize, txCount).built();
     }
 
-    private static Result run(EcSuite suite, int blockSize, int txCount, Built[] built) throws Exception {
+    private static Result run(EcSuite suite, int blockSize, int txCount) throws Exception {
         Node[] nodes = new Node[NODES];
         List<Genesis.GenesisNode> gn = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
@@ -204,12 +198,9 @@ public final class ClusterBenchmark {
             t.join();
         }
 
-        if (built != null) {
-            List<LocalSigner> signers = new ArrayList<>();
-            for (Node n : nodes) {
-                signers.add(n.signer);
-            }
-            built[0] = new Built(genesis, signers, new ArrayList<>(nodes[0].blocks));
+        List<LocalSigner> signers = new ArrayList<>();
+        for (Node n : nodes) {
+            signers.add(n.signer);
         }
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
@@ -218,6 +209,7 @@ public final class ClusterBenchmark {
             viewChanges += n.replica.metrics().viewChangesStarted();
         }
         return new Result(blockSize, txCount, txCount / (elapsed / 1e9), sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6, nodes[0].blocks.size(), viewChanges);
+                sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6, nodes[0].blocks.size(), viewChanges,
+                new Built(genesis, signers, new ArrayList<>(nodes[0].blocks)));
     }
 }
