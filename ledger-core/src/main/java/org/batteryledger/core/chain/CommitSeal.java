@@ -3,10 +3,41 @@ package org.batteryledger.core.chain;
 import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.Limits;
+import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.NodeId;
 
-/** One validator's COMMIT signature, as kept in a commit certificate. */
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One validator's COMMIT signature, as kept in a commit certificate (and a CHECKPOINT's, in a checkpoint certificate). */
 public record CommitSeal(NodeId nodeId, byte[] signature) {
+    /**
+     * Whether at least {@code quorum} distinct holders of {@code keys} signed {@code message}: null when so, else why not,
+     * naming one signature a {@code noun} and a signer outside {@code keys} "{@code noun} from X, {@code outsider}".
+     */
+    public static String verifyQuorum(CryptoSuite suite, byte[] message, List<CommitSeal> seals, Map<NodeId, byte[]> keys,
+                                      int quorum, String noun, String outsider) {
+        Set<NodeId> seen = new HashSet<>();
+        for (CommitSeal seal : seals) {
+            byte[] key = keys.get(seal.nodeId());
+            if (key == null) {
+                return noun + " from " + seal.nodeId().shortId() + ", " + outsider;
+            }
+            if (!seen.add(seal.nodeId())) {
+                return "two " + noun + "s from " + seal.nodeId().shortId();
+            }
+            if (!suite.verify(key, message, seal.signature())) {
+                return "invalid " + noun + " signature from " + seal.nodeId().shortId();
+            }
+        }
+        if (seen.size() < quorum) {
+            return "only " + seen.size() + " " + noun + "s, quorum is " + quorum;
+        }
+        return null;
+    }
+
     public void write(CanonicalWriter w) {
         w.str(nodeId.value()).bytes(signature);
     }

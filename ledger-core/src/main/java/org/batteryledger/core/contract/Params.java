@@ -20,6 +20,12 @@ public final class Params {
     public static final String TX_LIFETIME_BLOCKS = "txLifetimeBlocks";
     /** Agencies needed to approve a proposal; 0 means a majority of the registered agencies. */
     public static final String GOVERNANCE_QUORUM = "governanceQuorum";
+    /**
+     * Every this many heights the validators sign a digest of the whole state (a PBFT checkpoint, Castro & Liskov
+     * §4.3); a quorum of matching signatures makes it stable, and a new node can start from it instead of replaying
+     * every block. Each checkpoint costs every node one pass over the state.
+     */
+    public static final String CHECKPOINT_INTERVAL_BLOCKS = "checkpointIntervalBlocks";
 
     /**
      * The largest frame a peer link carries. Parameters are bounded so that no legal consensus message exceeds it: a
@@ -41,6 +47,7 @@ public final class Params {
         DEFAULTS.put(MAX_VIEW_CHANGE_TIMEOUT_TICKS, 640L);
         DEFAULTS.put(TX_LIFETIME_BLOCKS, 1_000L);
         DEFAULTS.put(GOVERNANCE_QUORUM, 0L);
+        DEFAULTS.put(CHECKPOINT_INTERVAL_BLOCKS, 256L);
     }
 
     private Params() {
@@ -68,7 +75,7 @@ public final class Params {
         long max = switch (name) {
             case MAX_BLOCK_TXS -> 100_000;
             case MAX_BLOCK_BYTES -> MAX_FRAME_BYTES / 2;
-            case TX_LIFETIME_BLOCKS -> 1_000_000;
+            case TX_LIFETIME_BLOCKS, CHECKPOINT_INTERVAL_BLOCKS -> 1_000_000;
             case VIEW_CHANGE_TIMEOUT_TICKS, MAX_VIEW_CHANGE_TIMEOUT_TICKS -> 1_000_000;
             default -> 1_000;
         };

@@ -16,10 +16,12 @@ import org.batteryledger.core.crypto.Hash;
 final class Committer {
     private final ReplicaState s;
     private final TxSignatures signatures;
+    private final Checkpoints checkpoints;
 
-    Committer(ReplicaState s, TxSignatures signatures) {
+    Committer(ReplicaState s, TxSignatures signatures, Checkpoints checkpoints) {
         this.s = s;
         this.signatures = signatures;
+        this.checkpoints = checkpoints;
     }
 
     void commit(Block block, CommitCertificate certificate) {
@@ -48,6 +50,7 @@ final class Committer {
         if (registryTouched) {
             purgeInadmissiblePoolTxs();
         }
+        checkpoints.committed();
     }
 
     private void purgeInadmissiblePoolTxs() {

@@ -8,15 +8,23 @@ import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.codec.Limits;
+import org.batteryledger.core.pbft.PbftMessage.Checkpoint;
+import org.batteryledger.core.pbft.PbftMessage.ChunkRequest;
+import org.batteryledger.core.pbft.PbftMessage.ChunkResponse;
 import org.batteryledger.core.pbft.PbftMessage.Commit;
 import org.batteryledger.core.pbft.PbftMessage.NewView;
 import org.batteryledger.core.pbft.PbftMessage.PrePrepare;
 import org.batteryledger.core.pbft.PbftMessage.Prepare;
+import org.batteryledger.core.pbft.PbftMessage.SnapshotOffer;
+import org.batteryledger.core.pbft.PbftMessage.SnapshotRequest;
 import org.batteryledger.core.pbft.PbftMessage.Status;
 import org.batteryledger.core.pbft.PbftMessage.SyncRequest;
 import org.batteryledger.core.pbft.PbftMessage.SyncResponse;
 import org.batteryledger.core.pbft.PbftMessage.TxBatch;
 import org.batteryledger.core.pbft.PbftMessage.ViewChange;
+import org.batteryledger.core.snapshot.CheckpointCertificate;
+import org.batteryledger.core.snapshot.SnapshotChunk;
+import org.batteryledger.core.snapshot.SnapshotManifest;
 
 /**
  * The wire form of {@link PbftMessage}: {@code version u8 | wire code u8 | body}, bodies in the canonical
@@ -56,6 +64,18 @@ public final class MessageCodec {
             w.list(r.blocks(), (ww, b) -> b.write(ww));
         } else if (m instanceof Status s) {
             w.u64(s.committedHeight()).raw(s.headHash().unsafeBytes());
+        } else if (m instanceof Checkpoint c) {
+            w.u64(c.height()).raw(c.blockHash().unsafeBytes()).raw(c.stateDigest().unsafeBytes()).str(c.sender().value()).bytes(c.signature());
+        } else if (m instanceof SnapshotRequest r) {
+            w.u64(r.minHeight());
+        } else if (m instanceof SnapshotOffer o) {
+            o.certificate().write(w);
+            o.block().write(w);
+            o.manifest().write(w);
+        } else if (m instanceof ChunkRequest r) {
+            w.u64(r.height()).u32(r.index());
+        } else if (m instanceof ChunkResponse r) {
+            r.chunk().write(w);
         } else {
             throw new AssertionError("unhandled message " + m);
         }
@@ -93,6 +113,11 @@ public final class MessageCodec {
             case 7 -> new SyncRequest(r.uint("fromHeight"), r.u32());
             case 8 -> new SyncResponse(r.list(Limits.MAX_BLOCKS_PER_SYNC, CommittedBlock::read));
             case 9 -> new Status(r.uint("committedHeight"), ChainCodec.hash(r));
+            case 10 -> new Checkpoint(r.uint("height"), ChainCodec.hash(r), ChainCodec.hash(r), ChainCodec.nodeId(r), r.bytes(Limits.MAX_SIGNATURE_BYTES));
+            case 11 -> new SnapshotRequest(r.uint("minHeight"));
+            case 12 -> new SnapshotOffer(CheckpointCertificate.read(r), CommittedBlock.read(r), SnapshotManifest.read(r));
+            case 13 -> new ChunkRequest(r.uint("height"), chunkIndex(r));
+            case 14 -> new ChunkResponse(SnapshotChunk.read(r));
             default -> throw new DecodeException("unknown message code " + code);
         };
         r.end();
@@ -125,6 +150,14 @@ public final class MessageCodec {
         PrePrepare pp = readPrePrepare(r);
         return new PreparedCertificate(pp, r.list(Limits.MAX_VALIDATORS, rr -> new Prepare(rr.uint("height"), view(rr),
                 ChainCodec.hash(rr), ChainCodec.nodeId(rr), rr.bytes(Limits.MAX_SIGNATURE_BYTES))));
+    }
+
+    private static int chunkIndex(CanonicalReader r) {
+        int i = r.u32();
+        if (i < 0) {
+            throw new DecodeException("chunk index is negative");
+        }
+        return i;
     }
 
     private static int view(CanonicalReader r) {

@@ -8,6 +8,9 @@ import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.snapshot.CheckpointCertificate;
+import org.batteryledger.core.snapshot.SnapshotChunk;
+import org.batteryledger.core.snapshot.SnapshotManifest;
 
 import java.util.List;
 
@@ -158,6 +161,48 @@ public sealed interface PbftMessage {
     record Status(long committedHeight, Hash headHash) implements PbftMessage {
         public int wireCode() {
             return 9;
+        }
+    }
+
+    /**
+     * The sender's signature over the digest of the state after block {@code height} (Castro & Liskov §4.3 CHECKPOINT):
+     * sent by validators at every checkpoint height; a quorum of matching ones makes the checkpoint stable.
+     */
+    record Checkpoint(long height, Hash blockHash, Hash stateDigest, NodeId sender, byte[] signature) implements PbftMessage {
+        public int wireCode() {
+            return 10;
+        }
+
+        public byte[] signingBytes(Hash chainId) {
+            return CheckpointCertificate.signingBytes(chainId, height, blockHash, stateDigest);
+        }
+    }
+
+    /** Asks a peer for its latest stable checkpoint at or above {@code minHeight}: how a node starts from a snapshot. */
+    record SnapshotRequest(long minHeight) implements PbftMessage {
+        public int wireCode() {
+            return 11;
+        }
+    }
+
+    /** A stable checkpoint the sender can serve: its certificate, the block it follows, and the snapshot's manifest. */
+    record SnapshotOffer(CheckpointCertificate certificate, CommittedBlock block, SnapshotManifest manifest) implements PbftMessage {
+        public int wireCode() {
+            return 12;
+        }
+    }
+
+    /** Asks for chunk {@code index} of the snapshot after block {@code height}. */
+    record ChunkRequest(long height, int index) implements PbftMessage {
+        public int wireCode() {
+            return 13;
+        }
+    }
+
+    /** One chunk of a snapshot; the asker checks it against the manifest before it keeps it. */
+    record ChunkResponse(SnapshotChunk chunk) implements PbftMessage {
+        public int wireCode() {
+            return 14;
         }
     }
 }

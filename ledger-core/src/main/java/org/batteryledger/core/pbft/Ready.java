@@ -4,6 +4,7 @@ import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.core.state.WriteSet;
 
 import java.util.List;
@@ -15,18 +16,25 @@ import java.util.List;
  *       after its transaction is persisted; hand them back to {@link Replica#recover}) and {@link #committed}
  *       blocks with their write sets, durably;</li>
  *   <li>then send {@link #messages};</li>
- *   <li>then apply: notify clients, fill read models.</li>
+ *   <li>then apply: notify clients, fill read models, serve {@link #stable} checkpoints to joining nodes (kept in
+ *       memory: a node serves snapshots from the checkpoints that became stable since it started).</li>
  * </ol>
  * Sending before persisting could let a crash make the replica sign two different votes for one slot.
  */
-public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages) {
-    public static final Ready EMPTY = new Ready(List.of(), List.of(), List.of(), List.of());
+public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages,
+                    List<StableCheckpoint> stable) {
+    public static final Ready EMPTY = new Ready(List.of(), List.of(), List.of(), List.of(), List.of());
 
     public Ready {
         votes = List.copyOf(votes);
         accepted = List.copyOf(accepted);
         committed = List.copyOf(committed);
         messages = List.copyOf(messages);
+        stable = List.copyOf(stable);
+    }
+
+    public Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages) {
+        this(votes, accepted, committed, messages, List.of());
     }
 
     /** A final block, its certificate, the state changes it made and each transaction's outcome. */
@@ -44,6 +52,6 @@ public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<C
     }
 
     public boolean isEmpty() {
-        return votes.isEmpty() && accepted.isEmpty() && committed.isEmpty() && messages.isEmpty();
+        return votes.isEmpty() && accepted.isEmpty() && committed.isEmpty() && messages.isEmpty() && stable.isEmpty();
     }
 }

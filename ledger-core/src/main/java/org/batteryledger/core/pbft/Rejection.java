@@ -63,6 +63,10 @@ public enum Rejection {
     SYNC_CERTIFICATE_MISMATCH(true, "synced block does not match its certificate"),
     SYNC_BAD_CERTIFICATE(true, "synced block with an invalid certificate"),
 
+    // Checkpoints and snapshots (§4.3).
+    CHECKPOINT_STALE(false, "checkpoint at or below one already stable or already sent"),
+    UNSOLICITED(false, "snapshot data this replica did not ask for (the node's joiner takes it)"),
+
     // Transactions from peers.
     FORWARDED_TX_REJECTED(false, "forwarded transaction rejected"),
     FORWARDED_TX_SIGNATURE(true, "forwarded transaction with an invalid signature (the rest of its batch is dropped)"),

@@ -19,6 +19,7 @@ import org.batteryledger.core.pbft.PbftMessage.SyncResponse;
 import org.batteryledger.core.pbft.PbftMessage.TxBatch;
 import org.batteryledger.core.pbft.PbftMessage.ViewChange;
 import org.batteryledger.core.pbft.ReplicaState.VoteKind;
+import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.core.state.StateView;
 import org.batteryledger.core.state.WorldState;
 
@@ -72,6 +73,7 @@ public final class Replica implements ReplicaView {
     private final Proposer proposer;
     private final TxAdmission admission;
     private final Recovery recovery;
+    private final Checkpoints checkpoints;
     /** A non-empty Ready was handed out and not yet acknowledged with advance(). */
     private boolean unpersisted;
 
@@ -80,7 +82,8 @@ public final class Replica implements ReplicaView {
         TxSignatures txSignatures = new TxSignatures(s);
         signatures = new MessageSignatures(s);
         BlockValidator blocks = new BlockValidator(s, txSignatures);
-        Committer committer = new Committer(s, txSignatures);
+        checkpoints = new Checkpoints(s);
+        Committer committer = new Committer(s, txSignatures, checkpoints);
         sync = new BlockSync(s, blocks, committer);
         future = new FutureBuffer(s, signatures, sync);
         normal = new NormalCase(s, future, new PrePrepareValidator(s, signatures, blocks), new PrepareValidator(s, signatures),
@@ -165,6 +168,7 @@ public final class Replica implements ReplicaView {
         viewChanges.onTick();
         if (s.tick % s.config.statusIntervalTicks() == 0) {
             s.send(s.peers, new Status(s.head.height(), s.headHash));
+            checkpoints.resend();
         }
         if (s.ticksAtHeight % s.config.retransmitTicks() == 0) {
             retransmit();
@@ -194,15 +198,16 @@ public final class Replica implements ReplicaView {
         }
         forward(s.forwardQueue);
         s.forwardQueue.clear();
-        if (s.outVotes.isEmpty() && s.outCommitted.isEmpty() && s.outMessages.isEmpty() && s.outAccepted.isEmpty()) {
+        if (s.outVotes.isEmpty() && s.outCommitted.isEmpty() && s.outMessages.isEmpty() && s.outAccepted.isEmpty() && s.outStable.isEmpty()) {
             return Ready.EMPTY;
         }
-        Ready r = new Ready(s.outVotes, s.outAccepted, s.outCommitted, s.outMessages);
+        Ready r = new Ready(s.outVotes, s.outAccepted, s.outCommitted, s.outMessages, s.outStable);
         unpersisted = true;
         s.outVotes.clear();
         s.outAccepted.clear();
         s.outCommitted.clear();
         s.outMessages.clear();
+        s.outStable.clear();
         return r;
     }
 
@@ -238,6 +243,14 @@ public final class Replica implements ReplicaView {
             sync.onSyncResponse(from, r);
         } else if (m instanceof Status st) {
             sync.onStatus(from, st);
+        } else if (m instanceof PbftMessage.Checkpoint c) {
+            checkpoints.onCheckpoint(from, c);
+        } else if (m instanceof PbftMessage.SnapshotRequest r) {
+            checkpoints.onSnapshotRequest(from, r);
+        } else if (m instanceof PbftMessage.ChunkRequest r) {
+            checkpoints.onChunkRequest(from, r);
+        } else if (m instanceof PbftMessage.SnapshotOffer || m instanceof PbftMessage.ChunkResponse) {
+            s.metrics.drop(Rejection.UNSOLICITED);
         } else {
             throw new AssertionError("unhandled message " + m);
         }
@@ -319,7 +332,22 @@ public final class Replica implements ReplicaView {
         return BlockSync.serve(blocks, committedHeight, request);
     }
 
+    /** The offer of a node's last stable checkpoint, for a node that serves snapshots off the replica's thread; or null. */
+    public static PbftMessage.SnapshotOffer serveSnapshot(StableCheckpoint stable, BlockSource blocks, PbftMessage.SnapshotRequest request) {
+        return Checkpoints.serve(stable, blocks, request);
+    }
+
+    /** A chunk of a node's last stable checkpoint, or null when it does not hold that one. */
+    public static PbftMessage.ChunkResponse serveChunk(StableCheckpoint stable, PbftMessage.ChunkRequest request) {
+        return Checkpoints.serve(stable, request);
+    }
+
     // ---------------------------------------------------------------------------------------------- queries
+
+    /** The last checkpoint a quorum signed with this replica's digest, since it started; null before. */
+    public StableCheckpoint stableCheckpoint() {
+        return checkpoints.stable();
+    }
 
     @Override
     public NodeId self() {

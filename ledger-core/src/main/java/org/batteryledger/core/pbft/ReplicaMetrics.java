@@ -22,6 +22,8 @@ public final class ReplicaMetrics {
     long syncRequestsSent;
     long signaturesVerified;
     long faultsFromOutsiders;
+    long stableCheckpoint;
+    long checkpointsDiverged;
 
     /**
      * What one peer sent that an honest replica never sends: counts by reason, the ticks of the first and the last
@@ -115,5 +117,18 @@ public final class ReplicaMetrics {
 
     public long signaturesVerified() {
         return signaturesVerified;
+    }
+
+    /** The height of the last checkpoint a quorum signed with this replica's own digest; 0 before the first. */
+    public long stableCheckpoint() {
+        return stableCheckpoint;
+    }
+
+    /**
+     * Checkpoints where a quorum signed another digest of the state than this replica's own: its state differs from
+     * theirs although every block matched. Should stay 0; anything else is a bug in applying or storing state.
+     */
+    public long checkpointsDiverged() {
+        return checkpointsDiverged;
     }
 }

@@ -94,6 +94,7 @@ final class ReplicaState {
     final List<Ready.Outbound> outMessages = new ArrayList<>();
     final List<Transaction> outAccepted = new ArrayList<>();
     final List<Transaction> forwardQueue = new ArrayList<>();
+    final List<org.batteryledger.core.snapshot.StableCheckpoint> outStable = new ArrayList<>();
 
     ReplicaState(Replica.Config config, Genesis genesis, BlockHeader head, WorldState state) {
         this.config = config;

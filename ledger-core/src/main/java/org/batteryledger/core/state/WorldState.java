@@ -2,6 +2,7 @@ package org.batteryledger.core.state;
 
 import java.util.Collections;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /** The committed state: one sorted map per table. Mutated only by applying a block's {@link WriteSet}. */
@@ -18,6 +19,11 @@ public final class WorldState implements StateView {
     public SortedMap<String, byte[]> scan(String table) {
         TreeMap<String, byte[]> t = tables.get(table);
         return t == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(t);
+    }
+
+    /** The names of the tables that hold at least one entry, in order. */
+    public SortedSet<String> tables() {
+        return Collections.unmodifiableSortedSet(tables.navigableKeySet());
     }
 
     public void apply(WriteSet writes) {

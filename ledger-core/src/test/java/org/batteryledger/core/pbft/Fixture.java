@@ -340,6 +340,7 @@ final class Fixture {
         final List<Ready.Outbound> outbox = new ArrayList<>();
         final List<CommittedBlock> committed = new ArrayList<>();
         final List<Transaction> accepted = new ArrayList<>();
+        final List<org.batteryledger.core.snapshot.StableCheckpoint> stable = new ArrayList<>();
         final SignedHistory history;
         private final Set<ByteBuffer> persistedMessages = new HashSet<>();
 
@@ -409,6 +410,7 @@ final class Fixture {
                 }
             }
             accepted.addAll(r.accepted());
+            stable.addAll(r.stable());
             for (Ready.Committed c : r.committed()) {
                 committed.add(c.block());
                 fx.store.putIfAbsent(c.block().block().height(), c.block());

@@ -1,10 +1,13 @@
 package org.batteryledger.core.pbft;
 
 import org.batteryledger.core.chain.Block;
+import org.batteryledger.core.chain.CommitSeal;
 import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.pbft.PbftMessage.PrePrepare;
 import org.batteryledger.core.pbft.PbftMessage.ViewChange;
+import org.batteryledger.core.snapshot.CheckpointCertificate;
+import org.batteryledger.core.snapshot.StateSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -25,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MessageCodecTest {
 
-    /** One message of every type (wire codes 1..9), with nested structure filled in. */
+    /** One message of every type (wire codes 1..14), with nested structure filled in. */
     static List<PbftMessage> everyType(Fixture fx) {
         Block b = fx.chain().block(1, 0, fx.tx(3, 0), fx.tx(2, 1));
         PrePrepare pp = fx.prePrepare(1, 1, 0, b);
@@ -34,6 +37,12 @@ class MessageCodecTest {
         Fixture.Chain chain = fx.chain();
         CommittedBlock c1 = chain.commit(chain.block(1, 0, fx.tx(3, 9)), 0, 1, 2, 3);
         CommittedBlock c2 = chain.commit(chain.block(2, 0, fx.tx(3, 10)), 0, 0, 2, 3);
+        StateSnapshot snapshot = StateSnapshot.of(fx.suite, 2, chain.headHash, chain.state);
+        PbftMessage.Checkpoint unsigned = new PbftMessage.Checkpoint(2, chain.headHash, snapshot.digest(), fx.id(1), new byte[0]);
+        PbftMessage.Checkpoint checkpoint = new PbftMessage.Checkpoint(2, chain.headHash, snapshot.digest(), fx.id(1),
+                fx.signers.get(1).sign(unsigned.signingBytes(fx.chainId)));
+        CheckpointCertificate certificate = new CheckpointCertificate(2, chain.headHash, snapshot.digest(),
+                List.of(new CommitSeal(fx.id(1), checkpoint.signature())));
         return List.of(
                 pp,
                 fx.prepare(2, 1, 0, b.hash(fx.suite)),
@@ -45,7 +54,12 @@ class MessageCodecTest {
                 new PbftMessage.TxBatch(List.of()),
                 new PbftMessage.SyncRequest(42, 64),
                 new PbftMessage.SyncResponse(List.of(c1, c2)),
-                new PbftMessage.Status(Long.MAX_VALUE, fx.genesisBlock.hash(fx.suite)));
+                new PbftMessage.Status(Long.MAX_VALUE, fx.genesisBlock.hash(fx.suite)),
+                checkpoint,
+                new PbftMessage.SnapshotRequest(7),
+                new PbftMessage.SnapshotOffer(certificate, c2, snapshot.manifest()),
+                new PbftMessage.ChunkRequest(2, 0),
+                new PbftMessage.ChunkResponse(snapshot.chunk(0)));
     }
 
     @Test
@@ -67,7 +81,7 @@ class MessageCodecTest {
             }
             codes.add(m.wireCode());
         }
-        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9), codes, "a message type is missing from the corpus");
+        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), codes, "a message type is missing from the corpus");
     }
 
     @Test
@@ -79,7 +93,7 @@ class MessageCodecTest {
             b[0] = (byte) version;
             assertThrows(DecodeException.class, () -> MessageCodec.decode(b), "version " + version);
         }
-        for (int code : new int[]{0, 10, 11, 127, 255}) {
+        for (int code : new int[]{0, 15, 16, 127, 255}) {
             byte[] b = ok.clone();
             b[1] = (byte) code;
             assertThrows(DecodeException.class, () -> MessageCodec.decode(b), "code " + code);

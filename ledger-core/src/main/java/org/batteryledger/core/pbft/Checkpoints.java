@@ -1,0 +1,179 @@
+package org.batteryledger.core.pbft;
+
+import org.batteryledger.core.chain.CommitSeal;
+import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Params;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.PbftMessage.Checkpoint;
+import org.batteryledger.core.pbft.PbftMessage.ChunkRequest;
+import org.batteryledger.core.pbft.PbftMessage.ChunkResponse;
+import org.batteryledger.core.pbft.PbftMessage.SnapshotOffer;
+import org.batteryledger.core.pbft.PbftMessage.SnapshotRequest;
+import org.batteryledger.core.snapshot.CheckpointCertificate;
+import org.batteryledger.core.snapshot.SnapshotChunk;
+import org.batteryledger.core.snapshot.StableCheckpoint;
+import org.batteryledger.core.snapshot.StateSnapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checkpoints (Castro & Liskov, OSDI 1999, §4.3): after committing a height that is a multiple of
+ * {@link Params#CHECKPOINT_INTERVAL_BLOCKS}, a replica takes a {@link StateSnapshot} of the state, and a validator signs
+ * its digest and sends the CHECKPOINT to every peer. A quorum of matching CHECKPOINTs from the validators the state
+ * names makes the checkpoint stable: the certificate and the snapshot then go out in {@link Ready#stable}, and a new
+ * node can start from it instead of replaying the chain. Checkpoints are not persisted: signing one again after a
+ * crash signs the same digest, since the state is the same.
+ *
+ * <p>Bounded whatever peers send: one vote per validator (its highest), one pending snapshot and one stable one.
+ */
+final class Checkpoints {
+    private final ReplicaState s;
+    /** This replica's snapshot of its last checkpoint height, until a quorum matches it or a later one replaces it. */
+    private StateSnapshot pending;
+    private Checkpoint ownVote;
+    private StableCheckpoint stable;
+    private final Map<NodeId, Checkpoint> votes = new HashMap<>();
+
+    Checkpoints(ReplicaState s) {
+        this.s = s;
+    }
+
+    /** After a commit (the replica is at the next height already): a checkpoint when the height is one. */
+    void committed() {
+        long h = s.head.height();
+        if (h % Params.get(s.state, Params.CHECKPOINT_INTERVAL_BLOCKS) != 0) {
+            return;
+        }
+        pending = StateSnapshot.of(s.suite, h, s.headHash, s.state);
+        ownVote = null;
+        if (s.isValidator()) {
+            Checkpoint unsigned = new Checkpoint(h, s.headHash, pending.digest(), s.self, new byte[0]);
+            ownVote = new Checkpoint(h, s.headHash, pending.digest(), s.self, s.config.signer().sign(unsigned.signingBytes(s.chainId)));
+            votes.put(s.self, ownVote);
+            s.send(s.peers, ownVote);
+        }
+        tryStable();
+    }
+
+    /** With each STATUS: the own vote again while its checkpoint is not stable (a lost one would keep it so). */
+    void resend() {
+        if (ownVote != null && pending != null && ownVote.height() == pending.height()) {
+            s.send(s.peers, ownVote);
+        }
+    }
+
+    void onCheckpoint(NodeId from, Checkpoint c) {
+        if (!s.validators.contains(c.sender())) {
+            s.reject(from, Rejected.of(Rejection.NOT_A_VALIDATOR, "checkpoint from " + c.sender().shortId()));
+            return;
+        }
+        if (stable != null && c.height() <= stable.height()) {
+            s.reject(from, Rejection.CHECKPOINT_STALE);
+            return;
+        }
+        Checkpoint earlier = votes.get(c.sender());
+        if (earlier != null && earlier.height() >= c.height()) {
+            if (earlier.height() > c.height()) {
+                s.reject(from, Rejection.CHECKPOINT_STALE);
+            } else if (earlier.blockHash().equals(c.blockHash()) && earlier.stateDigest().equals(c.stateDigest())) {
+                s.reject(from, Rejection.DUPLICATE);
+            } else if (verifies(c)) {
+                s.proven(c.sender(), Rejected.of(Rejection.EQUIVOCATION, c.sender().shortId() + " signed two state digests for height " + c.height()));
+            } else {
+                s.reject(from, Rejected.of(Rejection.BAD_SIGNATURE, "second checkpoint with a bad signature"));
+            }
+            return;
+        }
+        if (!verifies(c)) {
+            s.reject(from, Rejected.of(Rejection.BAD_SIGNATURE, "checkpoint of " + c.sender().shortId()));
+            return;
+        }
+        votes.put(c.sender(), c);
+        tryStable();
+    }
+
+    private boolean verifies(Checkpoint c) {
+        s.metrics.signaturesVerified++;
+        return s.suite.verify(s.validators.publicKey(c.sender()), c.signingBytes(s.chainId), c.signature());
+    }
+
+    /** Stable once a quorum of today's validators signed this replica's own digest; in registry order. */
+    private void tryStable() {
+        if (pending == null) {
+            return;
+        }
+        List<CommitSeal> matching = new ArrayList<>();
+        int other = 0;
+        for (NodeRecord v : s.validators.members()) {
+            Checkpoint c = votes.get(v.nodeId());
+            if (c == null || c.height() != pending.height()) {
+                continue;
+            }
+            if (c.blockHash().equals(pending.blockHash()) && c.stateDigest().equals(pending.digest())) {
+                matching.add(new CommitSeal(c.sender(), c.signature()));
+            } else {
+                other++;
+            }
+        }
+        if (matching.size() >= s.validators.quorum()) {
+            stable = new StableCheckpoint(new CheckpointCertificate(pending.height(), pending.blockHash(), pending.digest(), matching), pending);
+            s.outStable.add(stable);
+            s.metrics.stableCheckpoint = stable.height();
+            long h = stable.height();
+            votes.values().removeIf(c -> c.height() <= h);
+            pending = null;
+            ownVote = null;
+        } else if (other >= s.validators.quorum()) {
+            // A quorum vouches for another state after the same blocks: this replica's copy went wrong. Its snapshot is
+            // never served; the counter tells operators.
+            s.metrics.checkpointsDiverged++;
+            pending = null;
+            ownVote = null;
+        }
+    }
+
+    /** The last stable checkpoint, or null. */
+    StableCheckpoint stable() {
+        return stable;
+    }
+
+    /** The offer of the last stable checkpoint at or above the asked height, or null when there is none. */
+    static SnapshotOffer serve(StableCheckpoint stable, BlockSource blocks, SnapshotRequest r) {
+        if (stable == null || stable.height() < r.minHeight()) {
+            return null;
+        }
+        CommittedBlock b = blocks.block(stable.height());
+        return b == null ? null : new SnapshotOffer(stable.certificate(), b, stable.snapshot().manifest());
+    }
+
+    /** The asked chunk of the last stable checkpoint, or null when this node does not hold it (any more). */
+    static ChunkResponse serve(StableCheckpoint stable, ChunkRequest r) {
+        if (stable == null || stable.height() != r.height()) {
+            return null;
+        }
+        SnapshotChunk c = stable.snapshot().chunk(r.index());
+        return c == null ? null : new ChunkResponse(c);
+    }
+
+    void onSnapshotRequest(NodeId from, SnapshotRequest r) {
+        if (s.config.blocks() != null) { // else the node serves it off the replica's thread
+            SnapshotOffer o = serve(stable, s.config.blocks(), r);
+            if (o != null) {
+                s.send(List.of(from), o);
+            }
+        }
+    }
+
+    void onChunkRequest(NodeId from, ChunkRequest r) {
+        if (s.config.blocks() != null) {
+            ChunkResponse c = serve(stable, r);
+            if (c != null) {
+                s.send(List.of(from), c);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.batteryledger.core.snapshot;
+
+import org.batteryledger.core.codec.CanonicalReader;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.sim.SimSuite;
+import org.batteryledger.core.state.WorldState;
+import org.batteryledger.core.state.WriteSet;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A snapshot's chunks and manifest depend on the state alone (every validator must sign the same digest), every
+ * chunk re-encodes to the hash its manifest lists, and no entry of the state can change without changing the digest.
+ */
+class StateSnapshotTest {
+    private static final long SEED = 20_261_204L;
+    private final SimSuite suite = new SimSuite();
+    private final Hash block = suite.hash(new byte[]{1});
+
+    private static WorldState state(long seed, int entries) {
+        Random r = new Random(seed);
+        List<WriteSet.Entry> writes = new ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            byte[] value = new byte[r.nextInt(4_000)];
+            r.nextBytes(value);
+            writes.add(new WriteSet.Entry("t" + r.nextInt(5), "k" + r.nextInt(1_000_000), value));
+        }
+        WorldState s = new WorldState();
+        s.apply(new WriteSet(writes));
+        return s;
+    }
+
+    @Test
+    void chunksAreCutBySizeInKeyOrderAndHashAsTheManifestLists() {
+        WorldState s = state(SEED, 2_000); // about 4 MB
+        StateSnapshot snap = StateSnapshot.of(suite, 9, block, s);
+
+        assertTrue(snap.chunkCount() >= 4, "cut into chunks of about 1 MiB: " + snap.chunkCount());
+        assertEquals(s.size(), snap.entryCount());
+        long entries = 0;
+        String last = "";
+        for (int i = 0; i < snap.chunkCount(); i++) {
+            SnapshotChunk c = snap.chunk(i);
+            byte[] bytes = c.encode();
+            assertTrue(bytes.length <= StateSnapshot.CHUNK_TARGET_BYTES + 64, "chunk " + i + " is " + bytes.length + " bytes");
+            assertEquals(snap.manifest().chunkHashes().get(i), c.hash(suite));
+            SnapshotChunk back = SnapshotChunk.read(new CanonicalReader(bytes));
+            assertArrayEquals(bytes, back.encode());
+            for (WriteSet.Entry e : c.entries()) {
+                String k = e.table() + "\u0000" + e.key();
+                assertTrue(k.compareTo(last) > 0, "in (table, key) order");
+                last = k;
+            }
+            entries += c.entries().size();
+        }
+        assertEquals(s.size(), entries);
+        assertNull(snap.chunk(snap.chunkCount()));
+        assertEquals(snap.digest(), snap.manifest().digest(suite));
+    }
+
+    @Test
+    void theDigestDependsOnEveryEntryAndOnNothingElse() {
+        WorldState s = state(SEED, 600);
+        Hash digest = StateSnapshot.of(suite, 9, block, s).digest();
+        assertEquals(digest, StateSnapshot.of(suite, 9, block, s.copy()).digest(), "the same state, the same digest");
+        assertEquals(digest, StateSnapshot.of(suite, 9, block, state(SEED, 600)).digest(), "built again from the same writes");
+
+        Random r = new Random(SEED);
+        List<String> tables = new ArrayList<>(s.tables());
+        for (int trial = 0; trial < 20; trial++) {
+            String table = tables.get(r.nextInt(tables.size()));
+            List<String> keys = new ArrayList<>(s.scan(table).keySet());
+            String key = keys.get(r.nextInt(keys.size()));
+            WorldState changed = s.copy();
+            byte[] v = s.get(table, key).clone();
+            if (v.length == 0) {
+                v = new byte[]{0};
+            } else {
+                v[r.nextInt(v.length)] ^= 1;
+            }
+            changed.apply(new WriteSet(List.of(new WriteSet.Entry(table, key, v))));
+            assertNotEquals(digest, StateSnapshot.of(suite, 9, block, changed).digest(), "a changed value");
+            WorldState removed = s.copy();
+            removed.apply(new WriteSet(List.of(new WriteSet.Entry(table, key, null))));
+            assertNotEquals(digest, StateSnapshot.of(suite, 9, block, removed).digest(), "a removed entry");
+        }
+        assertNotEquals(digest, StateSnapshot.of(suite, 10, block, s).digest(), "another height");
+        assertNotEquals(digest, StateSnapshot.of(suite, 9, suite.hash(new byte[]{2}), s).digest(), "another block");
+    }
+
+    @Test
+    void anEntryLargerThanAChunkGetsAChunkOfItsOwnAndAnEmptyStateNone() {
+        WorldState s = new WorldState();
+        s.apply(new WriteSet(List.of(new WriteSet.Entry("a", "small", new byte[10]),
+                new WriteSet.Entry("b", "large", new byte[StateSnapshot.CHUNK_TARGET_BYTES * 2]),
+                new WriteSet.Entry("c", "small", new byte[10]))));
+        StateSnapshot snap = StateSnapshot.of(suite, 1, block, s);
+        assertEquals(3, snap.chunkCount());
+        assertEquals(List.of(1, 1, 1), List.of(snap.chunk(0).entries().size(), snap.chunk(1).entries().size(), snap.chunk(2).entries().size()));
+
+        StateSnapshot empty = StateSnapshot.of(suite, 1, block, new WorldState());
+        assertEquals(0, empty.chunkCount());
+        assertEquals(0, empty.entryCount());
+    }
+}
