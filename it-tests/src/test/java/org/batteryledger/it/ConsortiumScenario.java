@@ -216,9 +216,46 @@ abstract class ConsortiumScenario {
             assertFalse(pg.hasDatabase("node5"), "the check can fail");
             return;
         }
+        // A short checkpoint interval, so that the chain has a stable checkpoint when node4 starts: add-node sets
+        // snapshot.join, and node4 takes the state of that checkpoint from its peers instead of replaying the chain.
+        List<NodeClient> running = nodes.subList(0, 3);
+        String proposal = propose(nodes.get(0), "{\"action\":\"set-parameter\",\"name\":\"checkpointIntervalBlocks\",\"value\":8}");
+        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(1).get("admin", "/admin/transactions/" + proposal).status() == 200);
+        assertEquals(202, nodes.get(1).post("admin", "/admin/proposals/" + proposal + "/approvals", null).status());
+        await().atMost(COMMIT_WITHIN).until(() -> {
+            for (NodeClient n : running) {
+                if (n.get("auditor", "/chain").as(Jsonp::object).getJsonObject("params").getJsonNumber("checkpointIntervalBlocks").longValue() != 8) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        long checkpoint = (running.get(0).height() / 8 + 1) * 8;
+        // Through the checkpoint height and one block more: a node commits that block only with the votes of a quorum,
+        // each sent after its CHECKPOINT on the same link, so every node then holds the checkpoint as stable.
+        while (running.get(0).height() < checkpoint + 1) {
+            long h = running.get(0).height();
+            propose(nodes.get(2), "{\"action\":\"add-agency\",\"name\":\"checkpoint-" + h + "\"}");
+            awaitHeight(running, h + 1);
+        }
+        awaitHeight(running, checkpoint + 1);
+
         // AddNode returns 0 only once the new node's seal is in a commit certificate.
         assertEquals(0, Consortium.at(dir).addNode("agency-b", "node4", Path.of(System.getProperty("it.ear"))));
         NodeClient added = new NodeClient(PORTS.http(4), dir);
+        assertEquals(200, nodes.get(0).get("auditor", "/blocks/1").status());
+        assertEquals(404, added.get("auditor", "/blocks/1").status(), "node4 started from a checkpoint: it never held block 1");
+        // It holds the blocks from the checkpoint it joined at (the registration's blocks may have made a later one
+        // stable before its links came up) to its head, none before.
+        long first = checkpoint;
+        while (added.get("auditor", "/blocks/" + first).status() == 404) {
+            first++;
+            assertTrue(first <= added.height(), "node4 holds no block from " + checkpoint + " to its head");
+        }
+        assertEquals(0, first % 8, "node4's first block is a checkpoint's: " + first);
+        for (long h = first; h <= added.height(); h++) {
+            assertEquals(200, added.get("auditor", "/blocks/" + h).status(), "block " + h + " after node4's checkpoint " + first);
+        }
         JsonObject chain = nodes.get(0).get("auditor", "/chain").as(Jsonp::object);
         assertEquals(4, chain.getJsonArray("validators").size(), "node0, node1, node2 and the new node4: " + chain);
         awaitHeight(List.of(added), nodes.get(0).height());

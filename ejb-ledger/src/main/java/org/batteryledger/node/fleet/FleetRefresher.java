@@ -116,6 +116,7 @@ public class FleetRefresher {
                 }
             }
         });
+        runtime.onStateReplaced(() -> rescan = true); // joined from a snapshot: its registrations came without commits
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 1_000, TimeUnit.MILLISECONDS);
         LOG.info(() -> "fleet table: " + (configured == null ? DEFAULT_RATE + " assessments a second at most on a recycler's or auditor's node, none elsewhere"
                 : configured + " assessments a second at most") + ", each battery again after " + maxAgeMillis / 60_000 + " min");

@@ -25,6 +25,7 @@ import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.ReplicaView;
 import org.batteryledger.core.pbft.SubmitResult;
+import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.node.availability.Unavailable;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.net.LinkStats;
@@ -105,6 +106,7 @@ public class NodeRuntime {
 
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> stateReplacedListeners = new CopyOnWriteArrayList<>();
     private volatile OutboundFilter outboundFilter;
     /** A drill: the next persist fails as a full disk would ({@code fault.store.fail}). */
     private volatile boolean storeFailure;
@@ -112,6 +114,9 @@ public class NodeRuntime {
     private boolean fsync;
     private PeerNetwork network;
     private SyncServer syncServer;
+    /** Set when this node starts with an empty ledger and node.properties {@code snapshot.join=true}; null after the join. */
+    private volatile SnapshotJoiner joiner;
+    private long joinWaitSeconds;
     private volatile boolean running;
     private volatile String haltReason;
     /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
@@ -149,6 +154,10 @@ public class NodeRuntime {
             store.initializeIfEmpty(genesis.initialWrites(suite));
             readModel = new StateReadModel(stateCache, store::stateValue);
             recover();
+            if (replica.committedHeight() == 0 && Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
+                joiner = new SnapshotJoiner();
+                joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
+            }
 
             int p2pPort = Integer.parseInt(props.getProperty("p2p.port", "30300"));
             String p2pHost = props.getProperty("p2p.host", "127.0.0.1");
@@ -237,6 +246,9 @@ public class NodeRuntime {
     }
 
     private void loop() {
+        if (joiner != null) {
+            joinFromSnapshot();
+        }
         while (running) {
             Runnable input;
             try {
@@ -267,6 +279,36 @@ public class NodeRuntime {
                 halt("the replica failed: " + e.getMessage(), e);
                 return;
             }
+        }
+    }
+
+    /**
+     * Before the replica takes its first input: the state of the last stable checkpoint from the peers, stored, and the
+     * replica restarted there ({@link SnapshotJoiner}); block sync then brings the tail. On any failure the replica
+     * stays at genesis and replays the chain, as a node without {@code snapshot.join} does.
+     */
+    private void joinFromSnapshot() {
+        long started = System.nanoTime();
+        try {
+            var joined = joiner.run(network, suite, genesis.chainId(suite), replica.validators(), signer.nodeId(), joinWaitSeconds);
+            if (joined != null) {
+                store.installSnapshot(joined.block(), joined.state(), suite);
+                recover();
+                network.admission(PeerAdmission.of(replica));
+                for (Runnable l : stateReplacedListeners) {
+                    l.run();
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                LOG.info(() -> "node " + nodeName + " joined from the snapshot of height " + joined.block().block().height() + " ("
+                        + joined.state().size() + " entries) in " + millis + " ms; block sync brings the rest");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "joining from a snapshot failed; replaying the chain from genesis instead", e);
+        } finally {
+            joiner = null;
         }
     }
 
@@ -303,6 +345,11 @@ public class NodeRuntime {
             }
             if (!r.committed().isEmpty()) {
                 applyCommitted(r.committed());
+            }
+            for (StableCheckpoint c : r.stable()) {
+                syncServer.stable(c);
+                LOG.info(() -> "checkpoint " + c.height() + " is stable (" + c.snapshot().entryCount() + " entries in "
+                        + c.snapshot().chunkCount() + " chunks, " + c.certificate().signatures().size() + " signatures): served to joining nodes");
             }
         }
         status = ReplicaStatus.of(replica, status);
@@ -402,6 +449,11 @@ public class NodeRuntime {
 
     /** From a Netty event loop: only enqueue, within the peer's share; sync requests go to the sync server. */
     private void received(NodeId from, byte[] bytes) {
+        SnapshotJoiner j = joiner;
+        if (j != null && SnapshotJoiner.isSnapshotData(bytes)) {
+            j.offer(from, bytes);
+            return;
+        }
         if (SyncServer.isSyncRequest(bytes)) {
             syncServer.offer(from, bytes);
             return;
@@ -499,6 +551,10 @@ public class NodeRuntime {
 
     /** Tells {@code f}'s caller, and answers true, when the loop takes no input now. */
     private boolean refused(CompletableFuture<?> f) {
+        if (joiner != null) {
+            f.completeExceptionally(new Unavailable("the node is joining from a snapshot of the chain; retry in a few seconds"));
+            return true;
+        }
         String paused = pauseReason;
         if (paused != null) {
             f.completeExceptionally(new Unavailable("the replica is paused until its store takes writes again: " + paused));
@@ -509,6 +565,14 @@ public class NodeRuntime {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Adds a listener told when the committed state was replaced rather than changed by commits (a join from a
+     * snapshot): read models that follow commits read the state again. On the loop thread; must be quick.
+     */
+    public void onStateReplaced(Runnable listener) {
+        stateReplacedListeners.add(listener);
     }
 
     /** Adds a listener told after each persisted batch of commits (on the loop thread). */
@@ -571,6 +635,16 @@ public class NodeRuntime {
     /** Why the replica stopped for good (a broken invariant), or null. */
     public String haltReason() {
         return haltReason;
+    }
+
+    /** Why the node takes no input yet (it is fetching the state of a checkpoint), or null. */
+    public String joining() {
+        return joiner == null ? null : "fetching the state of the last stable checkpoint from its peers";
+    }
+
+    /** The height of the last stable checkpoint this node serves to joining nodes, or 0. */
+    public long stableCheckpoint() {
+        return syncServer == null ? 0 : syncServer.stableHeight();
     }
 
     /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */

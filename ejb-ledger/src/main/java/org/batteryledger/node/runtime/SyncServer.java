@@ -6,6 +6,7 @@ import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.PbftMessage;
 import org.batteryledger.core.pbft.Replica;
+import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.store.LedgerStore;
 
@@ -21,13 +22,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Answers block sync requests from the database on its own thread, never the replica's: reading and encoding up to
- * 8 MiB of blocks would stall consensus. One request per peer at a time, a few in all; the rest are dropped (the
- * asker retries with another peer). Responses are chunked by {@link Replica#serveSync} (a count and a byte budget).
+ * Answers block sync requests from the database, and snapshot requests from the last two stable checkpoints, on its
+ * own thread, never the replica's: reading and encoding up to 8 MiB of blocks, or a 1 MiB chunk, would stall consensus.
+ * One request per peer at a time, a few in all; the rest are dropped (the asker retries with another peer). Responses
+ * are chunked by {@link Replica#serveSync} (a count and a byte budget). Two checkpoints are kept so that a joining node
+ * has at least one checkpoint interval to fetch one; a chunk of one no longer kept is answered with the latest offer.
  */
 final class SyncServer {
     private static final Logger LOG = Logger.getLogger(SyncServer.class.getName());
     static final int MAX_WAITING = 8;
+    private static final int SYNC_REQUEST = new PbftMessage.SyncRequest(0, 0).wireCode();
+    private static final int SNAPSHOT_REQUEST = new PbftMessage.SnapshotRequest(0).wireCode();
+    private static final int CHUNK_REQUEST = new PbftMessage.ChunkRequest(0, 0).wireCode();
 
     private final ExecutorService executor;
     private final LedgerStore store;
@@ -35,6 +41,8 @@ final class SyncServer {
     private final LongSupplier committedHeight;
     private final Set<NodeId> serving = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
+    private volatile StableCheckpoint latest;
+    private volatile StableCheckpoint previous;
 
     SyncServer(ManagedThreadFactory threads, LedgerStore store, PeerNetwork network, LongSupplier committedHeight) {
         this.store = store;
@@ -47,9 +55,28 @@ final class SyncServer {
         }, (r, e) -> refused.incrementAndGet());
     }
 
-    /** A frame holding a SYNC-REQUEST (version, wire code 7), recognised without decoding the rest. */
+    /**
+     * A frame holding a SYNC-REQUEST (7), SNAPSHOT-REQUEST (11) or CHUNK-REQUEST (13), recognised without decoding the
+     * rest.
+     */
     static boolean isSyncRequest(byte[] frame) {
-        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && frame[1] == new PbftMessage.SyncRequest(0, 0).wireCode();
+        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == SYNC_REQUEST || frame[1] == SNAPSHOT_REQUEST
+                || frame[1] == CHUNK_REQUEST);
+    }
+
+    /** A checkpoint became stable: served from now on, with the one before it. */
+    void stable(StableCheckpoint checkpoint) {
+        StableCheckpoint l = latest;
+        if (l == null || checkpoint.height() > l.height()) {
+            previous = l;
+            latest = checkpoint;
+        }
+    }
+
+    /** The height of the last stable checkpoint this node serves, or 0. */
+    long stableHeight() {
+        StableCheckpoint l = latest;
+        return l == null ? 0 : l.height();
     }
 
     void offer(NodeId from, byte[] frame) {
@@ -72,10 +99,20 @@ final class SyncServer {
 
     private void serve(NodeId from, byte[] frame) {
         try {
-            if (!(MessageCodec.decode(frame) instanceof PbftMessage.SyncRequest request)) {
-                return;
+            PbftMessage m = MessageCodec.decode(frame);
+            PbftMessage response = null;
+            if (m instanceof PbftMessage.SyncRequest request) {
+                response = Replica.serveSync(store::block, committedHeight.getAsLong(), request);
+            } else if (m instanceof PbftMessage.SnapshotRequest request) {
+                response = Replica.serveSnapshot(latest, store::block, committedHeight.getAsLong(), request);
+            } else if (m instanceof PbftMessage.ChunkRequest request) {
+                StableCheckpoint p = previous;
+                response = Replica.serveChunk(p != null && p.height() == request.height() ? p : latest, request);
+                if (response == null) {
+                    response = Replica.serveSnapshot(latest, store::block, committedHeight.getAsLong(),
+                            new PbftMessage.SnapshotRequest(request.height() + 1));
+                }
             }
-            PbftMessage.SyncResponse response = Replica.serveSync(store::block, committedHeight.getAsLong(), request);
             if (response != null) {
                 network.send(from, MessageCodec.encode(response));
             }

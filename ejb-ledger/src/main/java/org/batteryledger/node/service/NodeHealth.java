@@ -5,10 +5,10 @@ package org.batteryledger.node.service;
  * its store refuses what it decided), a validator has enough peers linked to reach a quorum, there is disk left above
  * the floor to persist what it acknowledges, and the ledger database answers. {@code haltReason} says why the replica
  * stopped for good, {@code pauseReason} why it waits for the store, {@code database} why the database takes no writes;
- * each null when there is nothing to say.
+ * {@code joining} that it is still fetching a checkpoint's state; each null when there is nothing to say.
  */
 public record NodeHealth(boolean replicaRunning, boolean validator, long linkedPeers, int quorum, long freeBytes, long minimumFreeBytes,
-                         String haltReason, String pauseReason, String database) {
+                         String haltReason, String pauseReason, String database, String joining) {
     public boolean peersOk() {
         return !validator || linkedPeers + 1 >= quorum; // itself plus quorum-1 peers
     }
@@ -22,6 +22,6 @@ public record NodeHealth(boolean replicaRunning, boolean validator, long linkedP
     }
 
     public boolean up() {
-        return replicaRunning && peersOk() && diskOk() && databaseOk();
+        return replicaRunning && joining == null && peersOk() && diskOk() && databaseOk();
     }
 }

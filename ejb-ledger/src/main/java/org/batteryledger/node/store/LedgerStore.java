@@ -158,6 +158,32 @@ public class LedgerStore {
         }
     }
 
+    /**
+     * Replaces the state with a snapshot's (the state after {@code head}) and stores {@code head} as the last block, in one
+     * transaction: a node that joined from a checkpoint restarts from there. Blocks before it, and receipts up to it, are
+     * not here; the node answers for them with 404. Refused when the store already holds a block at or above the snapshot's height.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void installSnapshot(CommittedBlock head, WorldState state, CryptoSuite suite) {
+        long h = head.block().height();
+        Long above = em.createQuery("select count(b) from BlockEntity b where b.height >= :h", Long.class).setParameter("h", h).getSingleResult();
+        if (above > 0) {
+            throw new IllegalStateException("the ledger already holds blocks at or above the snapshot's height " + h);
+        }
+        em.createQuery("delete from StateEntryEntity").executeUpdate();
+        em.createQuery("delete from VoteLogEntity v where v.height <= :h").setParameter("h", h).executeUpdate();
+        List<WriteSet.Entry> entries = new ArrayList<>(state.size());
+        for (String table : state.tables()) {
+            state.scan(table).forEach((k, v) -> entries.add(new WriteSet.Entry(table, k, v)));
+        }
+        applyWrites(new WriteSet(entries));
+        CanonicalWriter w = new CanonicalWriter(head.block().encodedSize() + 1024);
+        head.write(w);
+        em.persist(new BlockEntity(h, head.block().hash(suite).hex(), head.block().transactions().size(),
+                head.block().header().timestamp(), head.block().header().proposer().value(), head.certificate().view(), w.toByteArray()));
+        // No receipts: a snapshot does not say which of the head block's transactions were refused.
+    }
+
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public Recovery load() {
         List<BlockEntity> head = em.createQuery("select b from BlockEntity b order by b.height desc", BlockEntity.class).setMaxResults(1).getResultList();

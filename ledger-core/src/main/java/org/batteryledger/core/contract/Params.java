@@ -47,7 +47,7 @@ public final class Params {
         DEFAULTS.put(MAX_VIEW_CHANGE_TIMEOUT_TICKS, 640L);
         DEFAULTS.put(TX_LIFETIME_BLOCKS, 1_000L);
         DEFAULTS.put(GOVERNANCE_QUORUM, 0L);
-        DEFAULTS.put(CHECKPOINT_INTERVAL_BLOCKS, 256L);
+        DEFAULTS.put(CHECKPOINT_INTERVAL_BLOCKS, 64L);
     }
 
     private Params() {

@@ -141,13 +141,10 @@ final class Checkpoints {
         return stable;
     }
 
-    /** The offer of the last stable checkpoint at or above the asked height, or null when there is none. */
-    static SnapshotOffer serve(StableCheckpoint stable, BlockSource blocks, SnapshotRequest r) {
-        if (stable == null || stable.height() < r.minHeight()) {
-            return null;
-        }
-        CommittedBlock b = blocks.block(stable.height());
-        return b == null ? null : new SnapshotOffer(stable.certificate(), b, stable.snapshot().manifest());
+    /** The offer of the last stable checkpoint at or above the asked height, or NO-SNAPSHOT when there is none. */
+    static PbftMessage serve(StableCheckpoint stable, BlockSource blocks, long committedHeight, SnapshotRequest r) {
+        CommittedBlock b = stable == null || stable.height() < r.minHeight() ? null : blocks.block(stable.height());
+        return b == null ? new PbftMessage.NoSnapshot(committedHeight) : new SnapshotOffer(stable.certificate(), b, stable.snapshot().manifest());
     }
 
     /** The asked chunk of the last stable checkpoint, or null when this node does not hold it (any more). */
@@ -161,10 +158,7 @@ final class Checkpoints {
 
     void onSnapshotRequest(NodeId from, SnapshotRequest r) {
         if (s.config.blocks() != null) { // else the node serves it off the replica's thread
-            SnapshotOffer o = serve(stable, s.config.blocks(), r);
-            if (o != null) {
-                s.send(List.of(from), o);
-            }
+            s.send(List.of(from), serve(stable, s.config.blocks(), s.head.height(), r));
         }
     }
 

@@ -72,6 +72,8 @@ public final class MessageCodec {
             o.certificate().write(w);
             o.block().write(w);
             o.manifest().write(w);
+        } else if (m instanceof PbftMessage.NoSnapshot n) {
+            w.u64(n.committedHeight());
         } else if (m instanceof ChunkRequest r) {
             w.u64(r.height()).u32(r.index());
         } else if (m instanceof ChunkResponse r) {
@@ -118,6 +120,7 @@ public final class MessageCodec {
             case 12 -> new SnapshotOffer(CheckpointCertificate.read(r), CommittedBlock.read(r), SnapshotManifest.read(r));
             case 13 -> new ChunkRequest(r.uint("height"), chunkIndex(r));
             case 14 -> new ChunkResponse(SnapshotChunk.read(r));
+            case 15 -> new PbftMessage.NoSnapshot(r.uint("committedHeight"));
             default -> throw new DecodeException("unknown message code " + code);
         };
         r.end();

@@ -192,6 +192,13 @@ public sealed interface PbftMessage {
         }
     }
 
+    /** The answer to a SNAPSHOT-REQUEST from a node that holds no stable checkpoint (yet, or since it restarted). */
+    record NoSnapshot(long committedHeight) implements PbftMessage {
+        public int wireCode() {
+            return 15;
+        }
+    }
+
     /** Asks for chunk {@code index} of the snapshot after block {@code height}. */
     record ChunkRequest(long height, int index) implements PbftMessage {
         public int wireCode() {

@@ -249,7 +249,7 @@ public final class Replica implements ReplicaView {
             checkpoints.onSnapshotRequest(from, r);
         } else if (m instanceof PbftMessage.ChunkRequest r) {
             checkpoints.onChunkRequest(from, r);
-        } else if (m instanceof PbftMessage.SnapshotOffer || m instanceof PbftMessage.ChunkResponse) {
+        } else if (m instanceof PbftMessage.SnapshotOffer || m instanceof PbftMessage.ChunkResponse || m instanceof PbftMessage.NoSnapshot) {
             s.metrics.drop(Rejection.UNSOLICITED);
         } else {
             throw new AssertionError("unhandled message " + m);
@@ -332,9 +332,12 @@ public final class Replica implements ReplicaView {
         return BlockSync.serve(blocks, committedHeight, request);
     }
 
-    /** The offer of a node's last stable checkpoint, for a node that serves snapshots off the replica's thread; or null. */
-    public static PbftMessage.SnapshotOffer serveSnapshot(StableCheckpoint stable, BlockSource blocks, PbftMessage.SnapshotRequest request) {
-        return Checkpoints.serve(stable, blocks, request);
+    /**
+     * The answer to a snapshot request for a node that serves snapshots off the replica's thread: the offer of its last
+     * stable checkpoint, or NO-SNAPSHOT when it holds none at or above the asked height.
+     */
+    public static PbftMessage serveSnapshot(StableCheckpoint stable, BlockSource blocks, long committedHeight, PbftMessage.SnapshotRequest request) {
+        return Checkpoints.serve(stable, blocks, committedHeight, request);
     }
 
     /** A chunk of a node's last stable checkpoint, or null when it does not hold that one. */

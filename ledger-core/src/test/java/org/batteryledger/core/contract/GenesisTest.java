@@ -275,7 +275,7 @@ class GenesisTest {
         assertTrue(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2 + 1).contains("must be between 1024 and 8388608"));
         assertTrue(Params.check("bogus", 5).contains("unknown parameter bogus"));
         assertEquals(7, Params.defaults().size());
-        assertEquals(256L, Params.get(new WorldState(), Params.CHECKPOINT_INTERVAL_BLOCKS));
+        assertEquals(64L, Params.get(new WorldState(), Params.CHECKPOINT_INTERVAL_BLOCKS));
         assertEquals("checkpointIntervalBlocks must be between 1 and 1000000, was 0", Params.check(Params.CHECKPOINT_INTERVAL_BLOCKS, 0));
         assertEquals("unknown parameter bogus", assertThrows(IllegalArgumentException.class, () -> Params.get(new WorldState(), "bogus")).getMessage());
         assertEquals(1_000L, Params.get(new WorldState(), Params.TX_LIFETIME_BLOCKS));

@@ -156,6 +156,10 @@ class CheckpointTest {
             start(i);
         }
         down.add(3);
+        probes.get(0).replica.step(fx.id(3), new SnapshotRequest(0));
+        probes.get(0).drain();
+        assertEquals(new PbftMessage.NoSnapshot(0), probes.get(0).outbox.remove(probes.get(0).outbox.size() - 1).message(),
+                "no stable checkpoint yet: the asker is told so rather than left to its timeout");
         commitBlocks(10); // stable at 4 and 8 with nodes 0-2 (a quorum of 4)
         probes.remove(3);
         down.clear();

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MessageCodecTest {
 
-    /** One message of every type (wire codes 1..14), with nested structure filled in. */
+    /** One message of every type (wire codes 1..15), with nested structure filled in. */
     static List<PbftMessage> everyType(Fixture fx) {
         Block b = fx.chain().block(1, 0, fx.tx(3, 0), fx.tx(2, 1));
         PrePrepare pp = fx.prePrepare(1, 1, 0, b);
@@ -58,6 +58,7 @@ class MessageCodecTest {
                 checkpoint,
                 new PbftMessage.SnapshotRequest(7),
                 new PbftMessage.SnapshotOffer(certificate, c2, snapshot.manifest()),
+                new PbftMessage.NoSnapshot(3),
                 new PbftMessage.ChunkRequest(2, 0),
                 new PbftMessage.ChunkResponse(snapshot.chunk(0)));
     }
@@ -81,7 +82,7 @@ class MessageCodecTest {
             }
             codes.add(m.wireCode());
         }
-        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), codes, "a message type is missing from the corpus");
+        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), codes, "a message type is missing from the corpus");
     }
 
     @Test
@@ -93,7 +94,7 @@ class MessageCodecTest {
             b[0] = (byte) version;
             assertThrows(DecodeException.class, () -> MessageCodec.decode(b), "version " + version);
         }
-        for (int code : new int[]{0, 15, 16, 127, 255}) {
+        for (int code : new int[]{0, 16, 17, 127, 255}) {
             byte[] b = ok.clone();
             b[1] = (byte) code;
             assertThrows(DecodeException.class, () -> MessageCodec.decode(b), "code " + code);

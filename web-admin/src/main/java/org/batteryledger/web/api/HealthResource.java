@@ -41,7 +41,7 @@ public class HealthResource {
     }
 
     /**
-     * One check: replica (haltReason or pausedBecause when it is not running), consensus (validator, linkedPeers,
+     * One check: replica (haltReason or pausedBecause when it is not running, joining while it fetches a checkpoint's state), consensus (validator, linkedPeers,
      * quorum), disk (freeBytes, minimumBytes), database (reason when down), routes (camel, routes) and partners (each
      * partner's kind, state, taken, rejected, lastSuccessAt, consecutiveFailures, lastError). {@code data} is the check's
      * own, as MicroProfile Health has it.
@@ -61,11 +61,13 @@ public class HealthResource {
             replica = Map.of("haltReason", h.haltReason());
         } else if (h.pauseReason() != null) {
             replica = Map.of("pausedBecause", h.pauseReason(), "resumes", "by itself once the store takes writes again");
+        } else if (h.joining() != null) {
+            replica = Map.of("joining", h.joining());
         }
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
         Health body = new Health(up ? "UP" : "DOWN", List.of(
-                new Check("replica", upOrDown(h.replicaRunning()), replica),
+                new Check("replica", upOrDown(h.replicaRunning() && h.joining() == null), replica),
                 new Check("consensus", upOrDown(h.replicaRunning() && h.peersOk()),
                         Map.of("validator", h.validator(), "linkedPeers", h.linkedPeers(), "quorum", h.quorum())),
                 new Check("disk", upOrDown(h.diskOk()), Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes())),

@@ -1,0 +1,189 @@
+package org.batteryledger.node.runtime;
+
+import org.batteryledger.core.codec.DecodeException;
+import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.core.pbft.MessageCodec;
+import org.batteryledger.core.pbft.PbftMessage;
+import org.batteryledger.core.pbft.ValidatorSet;
+import org.batteryledger.core.snapshot.SnapshotJoin;
+import org.batteryledger.node.net.PeerNetwork;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A node with an empty ledger fetching the state of the last stable checkpoint from its peers instead of replaying
+ * every block (node.properties {@code snapshot.join=true}, which {@code ./consortium add-node} writes). It asks every
+ * validator it knows for its latest snapshot; the offers and chunks ({@link SnapshotJoin}) are checked against the
+ * validators it trusts (the genesis's), one chunk request in flight per peer that offered the checkpoint. It gives up,
+ * and block sync replays the chain from genesis as before, when all but f of those validators answer that they hold no
+ * stable checkpoint (a young chain, or nodes restarted since their last one: checkpoints live in memory), when no offer
+ * came within {@code snapshot.join.wait.seconds} (30), or when the fetch made no progress for two minutes.
+ *
+ * <p>Runs on the replica's thread before the replica takes any input; the peer links hand it only snapshot offers
+ * and chunks, within a bounded queue (a peer that floods it loses its own frames).
+ */
+final class SnapshotJoiner {
+    private static final Logger LOG = Logger.getLogger(SnapshotJoiner.class.getName());
+    private static final int MAX_QUEUED_FRAMES = 64;
+    private static final long ASK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long STALL_NANOS = TimeUnit.MINUTES.toNanos(2);
+    private static final int OFFER = new PbftMessage.SnapshotOffer(null, null, null).wireCode();
+    private static final int CHUNK = new PbftMessage.ChunkResponse(null).wireCode();
+    private static final int NONE = new PbftMessage.NoSnapshot(0).wireCode();
+
+    private record Frame(NodeId from, byte[] bytes) {
+    }
+
+    private final BlockingQueue<Frame> frames = new ArrayBlockingQueue<>(MAX_QUEUED_FRAMES);
+    private volatile boolean active = true;
+
+    /** A frame holding a SNAPSHOT-OFFER, CHUNK-RESPONSE or NO-SNAPSHOT, recognised without decoding the rest. */
+    static boolean isSnapshotData(byte[] frame) {
+        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == OFFER || frame[1] == CHUNK || frame[1] == NONE);
+    }
+
+    /** From a peer link: kept while the join runs and the queue has room, else dropped. */
+    void offer(NodeId from, byte[] frame) {
+        if (active) {
+            frames.offer(new Frame(from, frame));
+        }
+    }
+
+    boolean active() {
+        return active;
+    }
+
+    /**
+     * Runs the join; the state and block it took, or null when it gave up (the reason is logged).
+     *
+     * @param trusted the validators whose quorum must have signed the checkpoint
+     */
+    SnapshotJoin.Joined run(PeerNetwork network, CryptoSuite suite, Hash chainId, ValidatorSet trusted, NodeId self, long waitSeconds)
+            throws InterruptedException {
+        try {
+            List<NodeId> peers = peersOf(trusted, self);
+            // Enough peers without a checkpoint that at most f (possibly faulty or down) could still hold one: no wait.
+            int enoughNone = Math.max(1, peers.size() - trusted.f());
+            return fetch(network, new SnapshotJoin(suite, chainId, trusted.keys(), trusted.quorum()), peers, enoughNone,
+                    TimeUnit.SECONDS.toNanos(waitSeconds));
+        } finally {
+            active = false;
+            frames.clear();
+        }
+    }
+
+    private static List<NodeId> peersOf(ValidatorSet validators, NodeId self) {
+        List<NodeId> out = new ArrayList<>();
+        validators.members().forEach(n -> {
+            if (!n.nodeId().equals(self)) {
+                out.add(n.nodeId());
+            }
+        });
+        return out;
+    }
+
+    private SnapshotJoin.Joined fetch(PeerNetwork network, SnapshotJoin join, List<NodeId> peers, int enoughNone, long waitNanos)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        java.util.Set<NodeId> none = new java.util.HashSet<>();
+        long nextAsk = start;
+        long lastProgress = start;
+        Map<NodeId, long[]> inFlight = new HashMap<>(); // source -> {chunk index, sent at}
+        while (true) {
+            long now = System.nanoTime();
+            if (join.height() < 0) {
+                if (now - start > waitNanos) {
+                    LOG.warning(() -> "no peer offered a snapshot certified by a quorum of the trusted validators within "
+                            + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s: replaying the chain from genesis instead");
+                    return null;
+                }
+                if (now >= nextAsk) {
+                    byte[] ask = MessageCodec.encode(new PbftMessage.SnapshotRequest(1));
+                    peers.forEach(p -> network.send(p, ask));
+                    nextAsk = now + ASK_EVERY_NANOS;
+                }
+            } else {
+                if (join.complete()) {
+                    return join.result();
+                }
+                if (now - lastProgress > STALL_NANOS) {
+                    LOG.warning(() -> "the snapshot of height " + join.height() + " made no progress for two minutes: replaying instead");
+                    return null;
+                }
+                inFlight.values().removeIf(f -> now - f[1] > CHUNK_TIMEOUT_NANOS);
+                request(network, join, inFlight, now);
+            }
+            Frame f = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (f == null) {
+                continue;
+            }
+            PbftMessage m;
+            try {
+                m = MessageCodec.decode(f.bytes());
+            } catch (DecodeException e) {
+                LOG.warning(() -> "snapshot data from " + f.from().shortId() + " does not decode: " + e.getMessage());
+                continue;
+            }
+            if (m instanceof PbftMessage.NoSnapshot n && peers.contains(f.from())) {
+                none.add(f.from());
+                if (join.height() < 0 && none.size() >= enoughNone) {
+                    LOG.info(() -> none.size() + " of " + peers.size() + " validators hold no stable checkpoint (the chain is at about "
+                            + n.committedHeight() + "): replaying the chain from genesis");
+                    return null;
+                }
+            } else if (m instanceof PbftMessage.SnapshotOffer o) {
+                long before = join.height();
+                String refused = join.offer(f.from(), o.certificate(), o.block(), o.manifest());
+                if (refused != null) {
+                    LOG.info(() -> "snapshot offer of " + f.from().shortId() + " not taken: " + refused);
+                } else if (join.height() != before) {
+                    inFlight.clear();
+                    lastProgress = now;
+                    LOG.info(() -> "fetching the snapshot of height " + join.height() + " (" + o.manifest().chunkHashes().size()
+                            + " chunks, " + o.manifest().entryCount() + " entries), certified by "
+                            + o.certificate().signatures().size() + " validators");
+                }
+            } else if (m instanceof PbftMessage.ChunkResponse c) {
+                long[] asked = inFlight.get(f.from());
+                if (asked != null && asked[0] == c.chunk().index()) {
+                    inFlight.remove(f.from());
+                }
+                String refused = join.chunk(c.chunk());
+                if (refused != null) {
+                    LOG.warning(() -> "chunk from " + f.from().shortId() + " refused: " + refused);
+                } else {
+                    lastProgress = now;
+                }
+            }
+        }
+    }
+
+    /** One chunk request in flight per peer that offered the checkpoint, each for a chunk no other peer is asked for. */
+    private static void request(PeerNetwork network, SnapshotJoin join, Map<NodeId, long[]> inFlight, long now) {
+        List<NodeId> sources = join.sources();
+        List<Integer> missing = join.missing(sources.size() + inFlight.size());
+        for (NodeId source : sources) {
+            if (inFlight.containsKey(source)) {
+                continue;
+            }
+            for (Integer index : missing) {
+                boolean asked = inFlight.values().stream().anyMatch(f -> f[0] == index);
+                if (!asked) {
+                    network.send(source, MessageCodec.encode(new PbftMessage.ChunkRequest(join.height(), index)));
+                    inFlight.put(source, new long[]{index, now});
+                    break;
+                }
+            }
+        }
+    }
+}
