@@ -5,6 +5,7 @@ import org.batteryledger.core.state.WriteSet;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 /**
@@ -21,6 +22,8 @@ public final class StateReadModel {
 
     private final ConcurrentMap<String, byte[]> cache;
     private final BiFunction<String, String, byte[]> database;
+    /** Counts {@link #clear}s: a miss that read the database before one must not leave its value behind after it. */
+    private final AtomicLong generation = new AtomicLong();
 
     /** @param database reads one committed entry from the database: {@code (table, key) -> value or null} */
     public StateReadModel(ConcurrentMap<String, byte[]> cache, BiFunction<String, String, byte[]> database) {
@@ -39,15 +42,21 @@ public final class StateReadModel {
         String k = key(table, key);
         byte[] cached = cache.get(k);
         if (cached == null) {
+            long g = generation.get();
             byte[] stored = database.apply(table, key);
-            byte[] raced = cache.putIfAbsent(k, stored == null ? ABSENT : tagged(stored));
-            cached = raced != null ? raced : stored == null ? ABSENT : tagged(stored);
+            byte[] value = stored == null ? ABSENT : tagged(stored);
+            byte[] raced = cache.putIfAbsent(k, value);
+            if (raced == null && generation.get() != g) {
+                cache.remove(k, value); // the state was replaced meanwhile (a join from a snapshot): the value may be old
+            }
+            cached = raced != null ? raced : value;
         }
         return cached[0] == PRESENT ? Optional.of(Arrays.copyOfRange(cached, 1, cached.length)) : Optional.empty();
     }
 
     /** Forgets everything, for a start-up: the cache may outlive a deployment, the database is the truth. */
     public void clear() {
+        generation.incrementAndGet();
         cache.clear();
     }
 

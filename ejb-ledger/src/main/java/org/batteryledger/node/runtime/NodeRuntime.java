@@ -180,12 +180,16 @@ public class NodeRuntime {
 
     /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */
     private void recover() {
-        readModel.clear();
         LedgerStore.Recovery rec = store.load();
+        recover(rec, LedgerStore.toWorldState(rec.state()));
+    }
+
+    private void recover(LedgerStore.Recovery rec, org.batteryledger.core.state.WorldState state) {
+        readModel.clear();
         BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
-        replica = Replica.recover(config, genesis, head, LedgerStore.toWorldState(rec.state()), rec.votes(), rec.acknowledged());
+        replica = Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged());
         status = ReplicaStatus.of(replica, status);
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
                 + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
@@ -291,22 +295,31 @@ public class NodeRuntime {
         long started = System.nanoTime();
         try {
             var joined = joiner.run(network, suite, genesis.chainId(suite), replica.validators(), signer.nodeId(), joinWaitSeconds);
-            if (joined != null) {
-                store.installSnapshot(joined.block(), joined.state(), suite);
-                recover();
+            if (joined == null) {
+                return;
+            }
+            store.installSnapshot(joined.block(), joined.state(), suite);
+            try {
+                // The state just stored, not read back: the store holds no votes and no acknowledged transaction yet.
+                recover(new LedgerStore.Recovery(joined.block(), List.of(), List.of(), List.of()), joined.state());
                 network.admission(PeerAdmission.of(replica));
                 for (Runnable l : stateReplacedListeners) {
                     l.run();
                 }
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                LOG.info(() -> "node " + nodeName + " joined from the snapshot of height " + joined.block().block().height() + " ("
-                        + joined.state().size() + " entries) in " + millis + " ms; block sync brings the rest");
+            } catch (RuntimeException e) {
+                // The store holds the snapshot now: the genesis replica must not go on over it. A restart recovers.
+                joiner = null;
+                halt("the replica could not start from the snapshot it stored: " + e.getMessage(), e);
+                return;
             }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            LOG.info(() -> "node " + nodeName + " joined from the snapshot of height " + joined.block().block().height() + " ("
+                    + joined.state().size() + " entries) in " + millis + " ms; block sync brings the rest");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "joining from a snapshot failed; replaying the chain from genesis instead", e);
+            LOG.log(Level.WARNING, "joining from a snapshot failed before anything was stored; replaying the chain from genesis instead", e);
         } finally {
             joiner = null;
         }

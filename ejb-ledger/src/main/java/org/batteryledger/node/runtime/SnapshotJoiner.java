@@ -12,31 +12,40 @@ import org.batteryledger.node.net.PeerNetwork;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
  * A node with an empty ledger fetching the state of the last stable checkpoint from its peers instead of replaying
  * every block (node.properties {@code snapshot.join=true}, which {@code ./consortium add-node} writes). It asks every
  * validator it knows for its latest snapshot; the offers and chunks ({@link SnapshotJoin}) are checked against the
- * validators it trusts (the genesis's), one chunk request in flight per peer that offered the checkpoint. It gives up,
- * and block sync replays the chain from genesis as before, when all but f of those validators answer that they hold no
- * stable checkpoint (a young chain, or nodes restarted since their last one: checkpoints live in memory), when no offer
- * came within {@code snapshot.join.wait.seconds} (30), or when the fetch made no progress for two minutes.
+ * validators it trusts (the genesis's), one chunk request in flight per peer that offered the checkpoint. A peer that
+ * sends a bad chunk, none in time, or says it no longer holds the checkpoint stops being asked; with nobody left to
+ * ask, every validator is asked again (and a newer checkpoint is fetched if that is what they hold).
  *
- * <p>Runs on the replica's thread before the replica takes any input; the peer links hand it only snapshot offers
- * and chunks, within a bounded queue (a peer that floods it loses its own frames).
+ * <p>It gives up, and block sync replays the chain from genesis as before, when all but f of those validators answer
+ * that they hold no stable checkpoint (a young chain, or nodes restarted since their last one: checkpoints live in
+ * memory), when no offer came within {@code snapshot.join.wait.seconds} (30), when no chunk arrived for two minutes,
+ * or after ten minutes in all.
+ *
+ * <p>Runs on the replica's thread before the replica takes any input. The peer links hand it only snapshot data from
+ * the validators it asks, at most {@value #MAX_FRAMES_PER_PEER} frames per peer waiting: a peer that floods it loses
+ * its own frames.
  */
 final class SnapshotJoiner {
     private static final Logger LOG = Logger.getLogger(SnapshotJoiner.class.getName());
-    private static final int MAX_QUEUED_FRAMES = 64;
+    static final int MAX_FRAMES_PER_PEER = 2;
     private static final long ASK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long STALL_NANOS = TimeUnit.MINUTES.toNanos(2);
+    private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int OFFER = new PbftMessage.SnapshotOffer(null, null, null).wireCode();
     private static final int CHUNK = new PbftMessage.ChunkResponse(null).wireCode();
     private static final int NONE = new PbftMessage.NoSnapshot(0).wireCode();
@@ -44,7 +53,9 @@ final class SnapshotJoiner {
     private record Frame(NodeId from, byte[] bytes) {
     }
 
-    private final BlockingQueue<Frame> frames = new ArrayBlockingQueue<>(MAX_QUEUED_FRAMES);
+    private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final Map<NodeId, AtomicInteger> queued = new ConcurrentHashMap<>();
+    private volatile Set<NodeId> asked = Set.of();
     private volatile boolean active = true;
 
     /** A frame holding a SNAPSHOT-OFFER, CHUNK-RESPONSE or NO-SNAPSHOT, recognised without decoding the rest. */
@@ -52,15 +63,17 @@ final class SnapshotJoiner {
         return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == OFFER || frame[1] == CHUNK || frame[1] == NONE);
     }
 
-    /** From a peer link: kept while the join runs and the queue has room, else dropped. */
+    /** From a peer link: kept while the join runs, from a validator it asks, within that peer's share; else dropped. */
     void offer(NodeId from, byte[] frame) {
-        if (active) {
-            frames.offer(new Frame(from, frame));
+        if (!active || !asked.contains(from)) {
+            return;
         }
-    }
-
-    boolean active() {
-        return active;
+        AtomicInteger n = queued.computeIfAbsent(from, k -> new AtomicInteger());
+        if (n.incrementAndGet() > MAX_FRAMES_PER_PEER) {
+            n.decrementAndGet();
+            return;
+        }
+        frames.add(new Frame(from, frame));
     }
 
     /**
@@ -70,8 +83,14 @@ final class SnapshotJoiner {
      */
     SnapshotJoin.Joined run(PeerNetwork network, CryptoSuite suite, Hash chainId, ValidatorSet trusted, NodeId self, long waitSeconds)
             throws InterruptedException {
+        List<NodeId> peers = new ArrayList<>();
+        trusted.members().forEach(n -> {
+            if (!n.nodeId().equals(self)) {
+                peers.add(n.nodeId());
+            }
+        });
+        asked = Set.copyOf(peers);
         try {
-            List<NodeId> peers = peersOf(trusted, self);
             // Enough peers without a checkpoint that at most f (possibly faulty or down) could still hold one: no wait.
             int enoughNone = Math.max(1, peers.size() - trusted.f());
             return fetch(network, new SnapshotJoin(suite, chainId, trusted.keys(), trusted.quorum()), peers, enoughNone,
@@ -82,51 +101,53 @@ final class SnapshotJoiner {
         }
     }
 
-    private static List<NodeId> peersOf(ValidatorSet validators, NodeId self) {
-        List<NodeId> out = new ArrayList<>();
-        validators.members().forEach(n -> {
-            if (!n.nodeId().equals(self)) {
-                out.add(n.nodeId());
-            }
-        });
-        return out;
-    }
-
     private SnapshotJoin.Joined fetch(PeerNetwork network, SnapshotJoin join, List<NodeId> peers, int enoughNone, long waitNanos)
             throws InterruptedException {
         long start = System.nanoTime();
-        java.util.Set<NodeId> none = new java.util.HashSet<>();
         long nextAsk = start;
-        long lastProgress = start;
+        long lastChunk = start;
+        Set<NodeId> none = new HashSet<>();
+        boolean askAgain = false;
         Map<NodeId, long[]> inFlight = new HashMap<>(); // source -> {chunk index, sent at}
         while (true) {
             long now = System.nanoTime();
-            if (join.height() < 0) {
-                if (now - start > waitNanos) {
-                    LOG.warning(() -> "no peer offered a snapshot certified by a quorum of the trusted validators within "
-                            + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s: replaying the chain from genesis instead");
-                    return null;
-                }
-                if (now >= nextAsk) {
-                    byte[] ask = MessageCodec.encode(new PbftMessage.SnapshotRequest(1));
-                    peers.forEach(p -> network.send(p, ask));
-                    nextAsk = now + ASK_EVERY_NANOS;
-                }
-            } else {
+            if (now - start > MAX_NANOS) {
+                LOG.warning("the snapshot join took ten minutes without completing: replaying the chain instead");
+                return null;
+            }
+            if (join.height() < 0 && now - start > waitNanos) {
+                LOG.warning(() -> "no peer offered a snapshot certified by a quorum of the trusted validators within "
+                        + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s: replaying the chain from genesis instead");
+                return null;
+            }
+            if (join.height() >= 0) {
                 if (join.complete()) {
                     return join.result();
                 }
-                if (now - lastProgress > STALL_NANOS) {
-                    LOG.warning(() -> "the snapshot of height " + join.height() + " made no progress for two minutes: replaying instead");
+                if (now - lastChunk > STALL_NANOS) {
+                    LOG.warning(() -> "no chunk of the snapshot of height " + join.height() + " arrived for two minutes: replaying instead");
                     return null;
                 }
-                inFlight.values().removeIf(f -> now - f[1] > CHUNK_TIMEOUT_NANOS);
+                for (Map.Entry<NodeId, long[]> e : List.copyOf(inFlight.entrySet())) {
+                    if (now - e.getValue()[1] > CHUNK_TIMEOUT_NANOS) {
+                        inFlight.remove(e.getKey());
+                        join.dropSource(e.getKey());
+                    }
+                }
                 request(network, join, inFlight, now);
+            }
+            if ((join.height() < 0 || join.sources().isEmpty() || askAgain) && now >= nextAsk) {
+                askAgain = false;
+                // Nobody (left) to fetch from: ask every validator for its checkpoint, at least the one being fetched.
+                byte[] ask = MessageCodec.encode(new PbftMessage.SnapshotRequest(Math.max(1, join.height())));
+                peers.forEach(p -> network.send(p, ask));
+                nextAsk = now + ASK_EVERY_NANOS;
             }
             Frame f = frames.poll(100, TimeUnit.MILLISECONDS);
             if (f == null) {
                 continue;
             }
+            queued.get(f.from()).decrementAndGet();
             PbftMessage m;
             try {
                 m = MessageCodec.decode(f.bytes());
@@ -134,13 +155,15 @@ final class SnapshotJoiner {
                 LOG.warning(() -> "snapshot data from " + f.from().shortId() + " does not decode: " + e.getMessage());
                 continue;
             }
-            if (m instanceof PbftMessage.NoSnapshot n && peers.contains(f.from())) {
+            if (m instanceof PbftMessage.NoSnapshot n) {
                 none.add(f.from());
                 if (join.height() < 0 && none.size() >= enoughNone) {
                     LOG.info(() -> none.size() + " of " + peers.size() + " validators hold no stable checkpoint (the chain is at about "
                             + n.committedHeight() + "): replaying the chain from genesis");
                     return null;
                 }
+                inFlight.remove(f.from());
+                join.dropSource(f.from()); // it no longer holds the checkpoint being fetched
             } else if (m instanceof PbftMessage.SnapshotOffer o) {
                 long before = join.height();
                 String refused = join.offer(f.from(), o.certificate(), o.block(), o.manifest());
@@ -148,21 +171,23 @@ final class SnapshotJoiner {
                     LOG.info(() -> "snapshot offer of " + f.from().shortId() + " not taken: " + refused);
                 } else if (join.height() != before) {
                     inFlight.clear();
-                    lastProgress = now;
+                    askAgain = true; // ask the others for this one too: more peers to fetch from
+                    nextAsk = now;
                     LOG.info(() -> "fetching the snapshot of height " + join.height() + " (" + o.manifest().chunkHashes().size()
                             + " chunks, " + o.manifest().entryCount() + " entries), certified by "
                             + o.certificate().signatures().size() + " validators");
                 }
             } else if (m instanceof PbftMessage.ChunkResponse c) {
-                long[] asked = inFlight.get(f.from());
-                if (asked != null && asked[0] == c.chunk().index()) {
+                long[] wanted = inFlight.get(f.from());
+                if (wanted != null && wanted[0] == c.chunk().index()) {
                     inFlight.remove(f.from());
                 }
                 String refused = join.chunk(c.chunk());
                 if (refused != null) {
-                    LOG.warning(() -> "chunk from " + f.from().shortId() + " refused: " + refused);
+                    join.dropSource(f.from());
+                    LOG.warning(() -> "chunk from " + f.from().shortId() + " refused, not asking it again: " + refused);
                 } else {
-                    lastProgress = now;
+                    lastChunk = now;
                 }
             }
         }
@@ -177,8 +202,7 @@ final class SnapshotJoiner {
                 continue;
             }
             for (Integer index : missing) {
-                boolean asked = inFlight.values().stream().anyMatch(f -> f[0] == index);
-                if (!asked) {
+                if (inFlight.values().stream().noneMatch(f -> f[0] == index)) {
                     network.send(source, MessageCodec.encode(new PbftMessage.ChunkRequest(join.height(), index)));
                     inFlight.put(source, new long[]{index, now});
                     break;

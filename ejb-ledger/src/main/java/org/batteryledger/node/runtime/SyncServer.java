@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * own thread, never the replica's: reading and encoding up to 8 MiB of blocks, or a 1 MiB chunk, would stall consensus.
  * One request per peer at a time, a few in all; the rest are dropped (the asker retries with another peer). Responses
  * are chunked by {@link Replica#serveSync} (a count and a byte budget). Two checkpoints are kept so that a joining node
- * has at least one checkpoint interval to fetch one; a chunk of one no longer kept is answered with the latest offer.
+ * has at least one checkpoint interval to fetch one; a chunk of one no longer kept is answered with NO-SNAPSHOT.
  */
 final class SyncServer {
     private static final Logger LOG = Logger.getLogger(SyncServer.class.getName());
@@ -41,8 +41,14 @@ final class SyncServer {
     private final LongSupplier committedHeight;
     private final Set<NodeId> serving = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
-    private volatile StableCheckpoint latest;
-    private volatile StableCheckpoint previous;
+    /** The checkpoints served, read together: one volatile pair, so a reader never sees a new latest with an old previous. */
+    private record Served(StableCheckpoint latest, StableCheckpoint previous) {
+        StableCheckpoint at(long height) {
+            return latest != null && latest.height() == height ? latest : previous != null && previous.height() == height ? previous : null;
+        }
+    }
+
+    private volatile Served served = new Served(null, null);
 
     SyncServer(ManagedThreadFactory threads, LedgerStore store, PeerNetwork network, LongSupplier committedHeight) {
         this.store = store;
@@ -66,16 +72,15 @@ final class SyncServer {
 
     /** A checkpoint became stable: served from now on, with the one before it. */
     void stable(StableCheckpoint checkpoint) {
-        StableCheckpoint l = latest;
-        if (l == null || checkpoint.height() > l.height()) {
-            previous = l;
-            latest = checkpoint;
+        Served now = served; // only the replica's thread writes
+        if (now.latest() == null || checkpoint.height() > now.latest().height()) {
+            served = new Served(checkpoint, now.latest());
         }
     }
 
     /** The height of the last stable checkpoint this node serves, or 0. */
     long stableHeight() {
-        StableCheckpoint l = latest;
+        StableCheckpoint l = served.latest();
         return l == null ? 0 : l.height();
     }
 
@@ -104,13 +109,12 @@ final class SyncServer {
             if (m instanceof PbftMessage.SyncRequest request) {
                 response = Replica.serveSync(store::block, committedHeight.getAsLong(), request);
             } else if (m instanceof PbftMessage.SnapshotRequest request) {
-                response = Replica.serveSnapshot(latest, store::block, committedHeight.getAsLong(), request);
+                response = Replica.serveSnapshot(served.latest(), store::block, committedHeight.getAsLong(), request);
             } else if (m instanceof PbftMessage.ChunkRequest request) {
-                StableCheckpoint p = previous;
-                response = Replica.serveChunk(p != null && p.height() == request.height() ? p : latest, request);
+                response = Replica.serveChunk(served.at(request.height()), request);
                 if (response == null) {
-                    response = Replica.serveSnapshot(latest, store::block, committedHeight.getAsLong(),
-                            new PbftMessage.SnapshotRequest(request.height() + 1));
+                    // Not (any more) held: a short answer, so the asker turns to others or asks for the newer checkpoint.
+                    response = new PbftMessage.NoSnapshot(committedHeight.getAsLong());
                 }
             }
             if (response != null) {

@@ -64,6 +64,18 @@ final class BlockSync {
         return highest;
     }
 
+    /** Whether f+1 validators announced a committed height of at least {@code height}: at least one honest one did. */
+    boolean validatorsReached(long height) {
+        int n = 0;
+        for (NodeId v : s.validatorPeers) {
+            Long h = announcedHeights.get(v);
+            if (h != null && h >= height) {
+                n++;
+            }
+        }
+        return n >= s.validators.f() + 1;
+    }
+
     void newHeight() {
         peerCommitted.values().removeIf(h -> h < s.height);
         announcedHeights.keySet().retainAll(s.peers);

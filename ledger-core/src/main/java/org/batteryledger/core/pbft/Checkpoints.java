@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Checkpoints (Castro & Liskov, OSDI 1999, §4.3): after committing a height that is a multiple of
@@ -37,15 +38,24 @@ final class Checkpoints {
     private Checkpoint ownVote;
     private StableCheckpoint stable;
     private final Map<NodeId, Checkpoint> votes = new HashMap<>();
+    private LongPredicate validatorsReached = h -> false;
 
     Checkpoints(ReplicaState s) {
         this.s = s;
     }
 
+    /** Tells whether f+1 validators announced a committed height at least the given one ({@link BlockSync}). */
+    void validatorsReached(LongPredicate reached) {
+        this.validatorsReached = reached;
+    }
+
     /** After a commit (the replica is at the next height already): a checkpoint when the height is one. */
     void committed() {
         long h = s.head.height();
-        if (h % Params.get(s.state, Params.CHECKPOINT_INTERVAL_BLOCKS) != 0) {
+        long interval = Params.get(s.state, Params.CHECKPOINT_INTERVAL_BLOCKS);
+        // Catching up by a checkpoint interval or more: this snapshot would be superseded before anyone asked for it, and a
+        // replay of many small blocks would pay a pass over the state every interval. Nodes at the head take theirs.
+        if (h % interval != 0 || validatorsReached.test(h + interval)) {
             return;
         }
         pending = StateSnapshot.of(s.suite, h, s.headHash, s.state);

@@ -85,6 +85,7 @@ public final class Replica implements ReplicaView {
         checkpoints = new Checkpoints(s);
         Committer committer = new Committer(s, txSignatures, checkpoints);
         sync = new BlockSync(s, blocks, committer);
+        checkpoints.validatorsReached(sync::validatorsReached);
         future = new FutureBuffer(s, signatures, sync);
         normal = new NormalCase(s, future, new PrePrepareValidator(s, signatures, blocks), new PrepareValidator(s, signatures),
                 new CommitValidator(s, signatures), committer, sync);

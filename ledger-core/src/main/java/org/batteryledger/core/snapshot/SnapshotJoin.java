@@ -1,5 +1,7 @@
 package org.batteryledger.core.snapshot;
 
+import org.batteryledger.core.chain.CommitCertificate;
+import org.batteryledger.core.chain.CommitSeal;
 import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
@@ -71,6 +73,12 @@ public final class SnapshotJoin {
         if (offered.block().height() != cert.height() || !offered.block().hash(suite).equals(cert.blockHash())) {
             return "the offered block is not the one checkpoint " + cert.height() + " follows";
         }
+        // The block is stored and served again: its own certificate must hold too, or this node would pass a forged one on.
+        CommitCertificate cc = offered.certificate();
+        if (cc.height() != cert.height() || !cc.blockHash().equals(cert.blockHash()) || CommitSeal.validSigners(suite,
+                CommitCertificate.commitSigningBytes(chainId, cc.height(), cc.view(), cc.blockHash()), cc.seals(), trusted) < quorum) {
+            return "the offered block's commit certificate is not a quorum of the trusted validators";
+        }
         if (offeredManifest.height() != cert.height() || !offeredManifest.blockHash().equals(cert.blockHash())
                 || !offeredManifest.digest(suite).equals(cert.stateDigest())) {
             return "the manifest does not have the digest the checkpoint certifies";
@@ -96,6 +104,11 @@ public final class SnapshotJoin {
     /** The peers that offered the checkpoint being fetched, in the order they offered it. */
     public List<NodeId> sources() {
         return List.copyOf(sources);
+    }
+
+    /** Stops asking {@code peer} for chunks (it sent a bad one, or none in time); an offer from it adds it again. */
+    public void dropSource(NodeId peer) {
+        sources.remove(peer);
     }
 
     /** Up to {@code max} chunk indices still missing, lowest first. */

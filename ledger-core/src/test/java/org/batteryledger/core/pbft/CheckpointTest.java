@@ -1,6 +1,8 @@
 package org.batteryledger.core.pbft;
 
 import org.batteryledger.core.chain.BlockHeader;
+import org.batteryledger.core.chain.CommitCertificate;
+import org.batteryledger.core.chain.CommitSeal;
 import org.batteryledger.core.chain.CommittedBlock;
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.contract.Params;
@@ -225,13 +227,19 @@ class CheckpointTest {
                 cert.signatures().subList(0, fx.quorum() - 1));
         assertTrue(join.offer(fx.id(1), short1, block, manifest).contains("quorum"));
         CheckpointCertificate forged = new CheckpointCertificate(cert.height(), cert.blockHash(), fx.suite.hash(new byte[]{1}), cert.signatures());
-        assertTrue(join.offer(fx.id(1), forged, block, manifest).contains("invalid checkpoint signature"));
+        assertTrue(join.offer(fx.id(1), forged, block, manifest).contains("only 0 valid checkpoint signatures"));
+        CommittedBlock uncertified = new CommittedBlock(block.block(), new CommitCertificate(4, block.certificate().view(),
+                block.certificate().blockHash(), block.certificate().seals().subList(0, 1)));
+        assertTrue(join.offer(fx.id(1), cert, uncertified, manifest).contains("commit certificate"));
         SnapshotManifest other = new SnapshotManifest(manifest.height(), manifest.blockHash(), manifest.entryCount() + 1, manifest.chunkHashes());
         assertTrue(join.offer(fx.id(1), cert, block, other).contains("digest"));
         assertTrue(join.offer(fx.id(1), cert, fx.store.get(3L), manifest).contains("block"));
         assertEquals(-1, join.height());
 
-        assertNull(join.offer(fx.id(1), cert, block, manifest));
+        // A signature of a node the joiner does not know (validators changed since its genesis) is not counted, not refused.
+        List<CommitSeal> withStranger = new ArrayList<>(cert.signatures());
+        withStranger.add(new CommitSeal(fx.id(fx.outsider()), new byte[64]));
+        assertNull(join.offer(fx.id(1), new CheckpointCertificate(cert.height(), cert.blockHash(), cert.stateDigest(), withStranger), block, manifest));
         SnapshotChunk honest = stable.snapshot().chunk(0);
         List<WriteSet.Entry> entries = new ArrayList<>(honest.entries());
         WriteSet.Entry e = entries.get(entries.size() - 1);
@@ -242,6 +250,28 @@ class CheckpointTest {
         assertNull(join.chunk(honest));
         assertTrue(join.complete());
         assertEquals(stable.snapshot().entryCount(), join.result().state().size());
+    }
+
+    // A replica catching up by more than an interval (f+1 validators announce heights beyond it) signs no checkpoint on
+    // the way: the snapshot would be superseded before anyone asked for it. One that is not behind signs each.
+    @Test
+    void aReplicaFarBehindTakesNoSnapshotWhileItSyncs() {
+        Fixture.Chain chain = fx.chain();
+        List<CommittedBlock> blocks = new ArrayList<>();
+        for (int h = 1; h <= 8; h++) {
+            blocks.add(chain.commit(chain.block((h + 0) % 4, 0, fx.tx(1 + h % 3, h, 500)), 0, 0, 1, 2, 3));
+        }
+        Fixture.Probe behind = start(0);
+        behind.step(1, new PbftMessage.Status(100, chain.headHash));
+        behind.step(2, new PbftMessage.Status(100, chain.headHash));
+        behind.outbox.clear();
+        behind.step(1, new PbftMessage.SyncResponse(blocks));
+        assertEquals(8, behind.replica.committedHeight());
+        assertTrue(behind.allSent(Checkpoint.class).isEmpty(), "no checkpoint signed while far behind");
+
+        Fixture.Probe level = start(1);
+        level.step(2, new PbftMessage.SyncResponse(blocks));
+        assertEquals(List.of(4L, 8L), level.allSent(Checkpoint.class).stream().map(Checkpoint::height).toList());
     }
 
     // A CHECKPOINT is a signed vote like any other: from outside the validator set, with a bad signature, or a second
