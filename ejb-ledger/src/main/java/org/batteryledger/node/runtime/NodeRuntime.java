@@ -114,9 +114,11 @@ public class NodeRuntime {
     private boolean fsync;
     private PeerNetwork network;
     private SyncServer syncServer;
-    /** Set when this node starts with an empty ledger and node.properties {@code snapshot.join=true}; null after the join. */
+    /** Set when node.properties say {@code snapshot.join=true}, until the join is done or given up. */
     private volatile SnapshotJoiner joiner;
     private long joinWaitSeconds;
+    /** The state the replica was recovered with: what the store holds until the replica's first input. */
+    private org.batteryledger.core.state.WorldState recoveredState;
     private volatile boolean running;
     private volatile String haltReason;
     /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
@@ -154,7 +156,7 @@ public class NodeRuntime {
             store.initializeIfEmpty(genesis.initialWrites(suite));
             readModel = new StateReadModel(stateCache, store::stateValue);
             recover();
-            if (replica.committedHeight() == 0 && Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
+            if (Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
                 joiner = new SnapshotJoiner();
                 joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
             }
@@ -190,6 +192,7 @@ public class NodeRuntime {
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
         replica = Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged());
+        recoveredState = state;
         status = ReplicaStatus.of(replica, status);
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
                 + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
@@ -294,14 +297,20 @@ public class NodeRuntime {
     private void joinFromSnapshot() {
         long started = System.nanoTime();
         try {
-            var joined = joiner.run(network, suite, genesis.chainId(suite), replica.validators(), signer.nodeId(), joinWaitSeconds);
+            // Worth it only a checkpoint interval or more ahead of this node's own head: block sync is quicker below that.
+            long minHeight = replica.committedHeight() + org.batteryledger.core.contract.Params.get(replica.state(),
+                    org.batteryledger.core.contract.Params.CHECKPOINT_INTERVAL_BLOCKS);
+            var joined = joiner.run(network, suite, genesis.chainId(suite), replica.validators(), signer.nodeId(), minHeight, joinWaitSeconds);
             if (joined == null) {
                 return;
             }
-            store.installSnapshot(joined.block(), joined.state(), suite);
+            long fetched = System.nanoTime();
+            store.installSnapshot(joined.block(), joined.state(), recoveredState, suite);
+            long stored = System.nanoTime();
             try {
-                // The state just stored, not read back: the store holds no votes and no acknowledged transaction yet.
-                recover(new LedgerStore.Recovery(joined.block(), List.of(), List.of(), List.of()), joined.state());
+                // The state just stored, not read back; the votes above the snapshot and the acknowledged transactions
+                // (a node that was down keeps what it acknowledged) from the store.
+                recover(store.loadWithoutState(), joined.state());
                 network.admission(PeerAdmission.of(replica));
                 for (Runnable l : stateReplacedListeners) {
                     l.run();
@@ -314,7 +323,8 @@ public class NodeRuntime {
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             LOG.info(() -> "node " + nodeName + " joined from the snapshot of height " + joined.block().block().height() + " ("
-                    + joined.state().size() + " entries) in " + millis + " ms; block sync brings the rest");
+                    + joined.state().size() + " entries) in " + millis + " ms (asking and fetching " + (fetched - started) / 1_000_000
+                    + " ms, storing " + (stored - fetched) / 1_000_000 + " ms); block sync brings the rest");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * A node with an empty ledger fetching the state of the last stable checkpoint from its peers instead of replaying
- * every block (node.properties {@code snapshot.join=true}, which {@code ./consortium add-node} writes). It asks every
+ * A node fetching the state of the last stable checkpoint from its peers instead of replaying every block to it
+ * (node.properties {@code snapshot.join=true}, which {@code ./consortium add-node} writes): a new node, or one that was
+ * down while the chain grew. Only a checkpoint at least one interval above the node's own head is taken (below that,
+ * block sync is quicker); peers with none that high answer NO-SNAPSHOT. It asks every
  * validator it knows for its latest snapshot; the offers and chunks ({@link SnapshotJoin}) are checked against the
  * validators it trusts (the genesis's), one chunk request in flight per peer that offered the checkpoint. A peer that
  * sends a bad chunk, none in time, or says it no longer holds the checkpoint stops being asked; with nobody left to
@@ -81,8 +83,8 @@ final class SnapshotJoiner {
      *
      * @param trusted the validators whose quorum must have signed the checkpoint
      */
-    SnapshotJoin.Joined run(PeerNetwork network, CryptoSuite suite, Hash chainId, ValidatorSet trusted, NodeId self, long waitSeconds)
-            throws InterruptedException {
+    SnapshotJoin.Joined run(PeerNetwork network, CryptoSuite suite, Hash chainId, ValidatorSet trusted, NodeId self, long minHeight,
+                            long waitSeconds) throws InterruptedException {
         List<NodeId> peers = new ArrayList<>();
         trusted.members().forEach(n -> {
             if (!n.nodeId().equals(self)) {
@@ -93,7 +95,7 @@ final class SnapshotJoiner {
         try {
             // Enough peers without a checkpoint that at most f (possibly faulty or down) could still hold one: no wait.
             int enoughNone = Math.max(1, peers.size() - trusted.f());
-            return fetch(network, new SnapshotJoin(suite, chainId, trusted.keys(), trusted.quorum()), peers, enoughNone,
+            return fetch(network, new SnapshotJoin(suite, chainId, trusted.keys(), trusted.quorum()), peers, enoughNone, minHeight,
                     TimeUnit.SECONDS.toNanos(waitSeconds));
         } finally {
             active = false;
@@ -101,8 +103,8 @@ final class SnapshotJoiner {
         }
     }
 
-    private SnapshotJoin.Joined fetch(PeerNetwork network, SnapshotJoin join, List<NodeId> peers, int enoughNone, long waitNanos)
-            throws InterruptedException {
+    private SnapshotJoin.Joined fetch(PeerNetwork network, SnapshotJoin join, List<NodeId> peers, int enoughNone, long minHeight,
+                                      long waitNanos) throws InterruptedException {
         long start = System.nanoTime();
         long nextAsk = start;
         long lastChunk = start;
@@ -139,8 +141,13 @@ final class SnapshotJoiner {
             if ((join.height() < 0 || join.sources().isEmpty() || askAgain) && now >= nextAsk) {
                 askAgain = false;
                 // Nobody (left) to fetch from: ask every validator for its checkpoint, at least the one being fetched.
-                byte[] ask = MessageCodec.encode(new PbftMessage.SnapshotRequest(Math.max(1, join.height())));
-                peers.forEach(p -> network.send(p, ask));
+                byte[] ask = MessageCodec.encode(new PbftMessage.SnapshotRequest(Math.max(minHeight, join.height())));
+                List<NodeId> sources = join.sources();
+                for (NodeId p : peers) {
+                    if (!sources.contains(p)) { // a source is busy with a chunk, and offered this checkpoint already
+                        network.send(p, ask);
+                    }
+                }
                 nextAsk = now + ASK_EVERY_NANOS;
             }
             Frame f = frames.poll(100, TimeUnit.MILLISECONDS);
@@ -158,12 +165,15 @@ final class SnapshotJoiner {
             if (m instanceof PbftMessage.NoSnapshot n) {
                 none.add(f.from());
                 if (join.height() < 0 && none.size() >= enoughNone) {
-                    LOG.info(() -> none.size() + " of " + peers.size() + " validators hold no stable checkpoint (the chain is at about "
-                            + n.committedHeight() + "): replaying the chain from genesis");
+                    LOG.info(() -> none.size() + " of " + peers.size() + " validators hold no stable checkpoint from height " + minHeight
+                            + " on (the chain is at about " + n.committedHeight() + "): block sync brings the chain instead");
                     return null;
                 }
                 inFlight.remove(f.from());
                 join.dropSource(f.from()); // it no longer holds the checkpoint being fetched
+            } else if (m instanceof PbftMessage.SnapshotOffer o && o.certificate().height() < minHeight) {
+                LOG.info(() -> "snapshot offer of " + f.from().shortId() + " not taken: height " + o.certificate().height()
+                        + " is below " + minHeight + ", where block sync is quicker");
             } else if (m instanceof PbftMessage.SnapshotOffer o) {
                 long before = join.height();
                 String refused = join.offer(f.from(), o.certificate(), o.block(), o.manifest());

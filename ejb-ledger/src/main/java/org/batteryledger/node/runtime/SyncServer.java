@@ -10,12 +10,13 @@ import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.store.LedgerStore;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
 /**
  * Answers block sync requests from the database, and snapshot requests from the last two stable checkpoints, on its
  * own thread, never the replica's: reading and encoding up to 8 MiB of blocks, or a 1 MiB chunk, would stall consensus.
- * One request per peer at a time, a few in all; the rest are dropped (the asker retries with another peer). Responses
+ * Two requests per peer at a time, a few in all; the rest are dropped (the asker retries with another peer). Responses
  * are chunked by {@link Replica#serveSync} (a count and a byte budget). Two checkpoints are kept so that a joining node
  * has at least one checkpoint interval to fetch one; a chunk of one no longer kept is answered with NO-SNAPSHOT.
  */
@@ -39,7 +40,9 @@ final class SyncServer {
     private final LedgerStore store;
     private final PeerNetwork network;
     private final LongSupplier committedHeight;
-    private final Set<NodeId> serving = ConcurrentHashMap.newKeySet();
+    /** Requests waiting or in progress per peer: a joining node's chunk request may cross its own snapshot request. */
+    private final Map<NodeId, AtomicInteger> serving = new ConcurrentHashMap<>();
+    static final int MAX_PER_PEER = 2;
     private final AtomicLong refused = new AtomicLong();
     /** The checkpoints served, read together: one volatile pair, so a reader never sees a new latest with an old previous. */
     private record Served(StableCheckpoint latest, StableCheckpoint previous) {
@@ -85,8 +88,10 @@ final class SyncServer {
     }
 
     void offer(NodeId from, byte[] frame) {
-        if (!serving.add(from)) {
-            refused.incrementAndGet(); // one request per peer at a time
+        AtomicInteger mine = serving.computeIfAbsent(from, k -> new AtomicInteger());
+        if (mine.incrementAndGet() > MAX_PER_PEER) {
+            mine.decrementAndGet();
+            refused.incrementAndGet(); // a peer's share: two requests at a time
             return;
         }
         try {
@@ -94,11 +99,11 @@ final class SyncServer {
                 try {
                     serve(from, frame);
                 } finally {
-                    serving.remove(from);
+                    mine.decrementAndGet();
                 }
             });
         } catch (RuntimeException e) {
-            serving.remove(from);
+            mine.decrementAndGet();
         }
     }
 

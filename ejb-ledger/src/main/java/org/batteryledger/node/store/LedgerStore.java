@@ -159,24 +159,30 @@ public class LedgerStore {
     }
 
     /**
-     * Replaces the state with a snapshot's (the state after {@code head}) and stores {@code head} as the last block, in one
-     * transaction: a node that joined from a checkpoint restarts from there. Blocks before it, and receipts up to it, are
+     * Replaces the state with a snapshot's (the state after {@code head}; {@code stored} is what the table holds now) and
+     * stores {@code head} as the last block, in one transaction: a node that joined from a checkpoint restarts from there. Blocks before it, and receipts up to it, are
      * not here; the node answers for them with 404. Refused when the store already holds a block at or above the snapshot's height.
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void installSnapshot(CommittedBlock head, WorldState state, CryptoSuite suite) {
+    public void installSnapshot(CommittedBlock head, WorldState state, WorldState stored, CryptoSuite suite) {
         long h = head.block().height();
         Long above = em.createQuery("select count(b) from BlockEntity b where b.height >= :h", Long.class).setParameter("h", h).getSingleResult();
         if (above > 0) {
             throw new IllegalStateException("the ledger already holds blocks at or above the snapshot's height " + h);
         }
-        em.createQuery("delete from StateEntryEntity").executeUpdate();
         em.createQuery("delete from VoteLogEntity v where v.height <= :h").setParameter("h", h).executeUpdate();
-        List<WriteSet.Entry> entries = new ArrayList<>(state.size());
-        for (String table : state.tables()) {
-            state.scan(table).forEach((k, v) -> entries.add(new WriteSet.Entry(table, k, v)));
+        if (stored.size() * 4L < state.size()) {
+            // Little stored (a new node): empty the table and insert, cheaper than comparing.
+            em.createQuery("delete from StateEntryEntity").executeUpdate();
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                database(c).insertAll(c, state);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot write the snapshot's state: " + e.getMessage(), e);
+            }
+        } else {
+            // A node that was down: only what differs (deleting and inserting every row took longer than a replay).
+            applyWrites(WorldState.diff(stored, state));
         }
-        applyWrites(new WriteSet(entries));
         CanonicalWriter w = new CanonicalWriter(head.block().encodedSize() + 1024);
         head.write(w);
         em.persist(new BlockEntity(h, head.block().hash(suite).hex(), head.block().transactions().size(),
@@ -186,10 +192,22 @@ public class LedgerStore {
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public Recovery load() {
+        return load(true);
+    }
+
+    /** As {@link #load}, without the state: for a node that holds it in memory already (it just stored a snapshot). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public Recovery loadWithoutState() {
+        return load(false);
+    }
+
+    private Recovery load(boolean withState) {
         List<BlockEntity> head = em.createQuery("select b from BlockEntity b order by b.height desc", BlockEntity.class).setMaxResults(1).getResultList();
         List<WriteSet.Entry> state = new ArrayList<>();
-        for (StateEntryEntity s : em.createQuery("select s from StateEntryEntity s", StateEntryEntity.class).getResultList()) {
-            state.add(new WriteSet.Entry(s.table(), s.key(), s.value()));
+        if (withState) {
+            for (StateEntryEntity s : em.createQuery("select s from StateEntryEntity s", StateEntryEntity.class).getResultList()) {
+                state.add(new WriteSet.Entry(s.table(), s.key(), s.value()));
+            }
         }
         List<VoteLogEntry> votes = new ArrayList<>();
         for (VoteLogEntity v : em.createQuery("select v from VoteLogEntity v order by v.id", VoteLogEntity.class).getResultList()) {

@@ -1,6 +1,11 @@
 package org.batteryledger.core.state;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -55,5 +60,31 @@ public final class WorldState implements StateView {
         WorldState c = new WorldState();
         tables.forEach((name, t) -> c.tables.put(name, new TreeMap<>(t)));
         return c;
+    }
+
+    /**
+     * The writes that turn {@code from} into {@code to}, in (table, key) order: a delete for each entry {@code to} lacks,
+     * a put for each it adds or holds with another value. For a node whose stored state is replaced by a snapshot's,
+     * writing what differs rather than everything.
+     */
+    public static WriteSet diff(WorldState from, WorldState to) {
+        List<WriteSet.Entry> out = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>(from.tables.keySet());
+        names.addAll(to.tables.keySet());
+        for (String table : names) {
+            SortedMap<String, byte[]> a = from.scan(table);
+            SortedMap<String, byte[]> b = to.scan(table);
+            for (Map.Entry<String, byte[]> e : a.entrySet()) {
+                if (!b.containsKey(e.getKey())) {
+                    out.add(new WriteSet.Entry(table, e.getKey(), null));
+                }
+            }
+            for (Map.Entry<String, byte[]> e : b.entrySet()) {
+                if (!Arrays.equals(a.get(e.getKey()), e.getValue())) {
+                    out.add(new WriteSet.Entry(table, e.getKey(), e.getValue()));
+                }
+            }
+        }
+        return new WriteSet(out);
     }
 }

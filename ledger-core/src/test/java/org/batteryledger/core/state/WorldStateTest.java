@@ -90,4 +90,28 @@ class WorldStateTest {
         assertEquals(2, w.size());
         assertEquals(1, c.size());
     }
+
+    @Test
+    void theDiffOfTwoStatesTurnsTheFirstIntoTheSecond() {
+        java.util.Random r = new java.util.Random(20_261_204L);
+        for (int trial = 0; trial < 20; trial++) {
+            WorldState a = randomState(r);
+            WorldState b = randomState(r);
+            WorldState applied = a.copy();
+            applied.apply(WorldState.diff(a, b));
+            assertEquals(WorldState.diff(b, applied).entries(), java.util.List.of(), "trial " + trial);
+            assertEquals(b.size(), applied.size());
+            assertEquals(java.util.List.of(), WorldState.diff(b, b.copy()).entries());
+        }
+    }
+
+    private static WorldState randomState(java.util.Random r) {
+        java.util.List<WriteSet.Entry> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            writes.add(new WriteSet.Entry("t" + r.nextInt(4), "k" + r.nextInt(100), new byte[]{(byte) r.nextInt(3)}));
+        }
+        WorldState s = new WorldState();
+        s.apply(new WriteSet(writes));
+        return s;
+    }
 }
