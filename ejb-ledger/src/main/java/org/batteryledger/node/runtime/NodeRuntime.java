@@ -297,9 +297,10 @@ public class NodeRuntime {
     private void joinFromSnapshot() {
         long started = System.nanoTime();
         try {
-            // Worth it only a checkpoint interval or more ahead of this node's own head: block sync is quicker below that.
-            long minHeight = replica.committedHeight() + org.batteryledger.core.contract.Params.get(replica.state(),
-                    org.batteryledger.core.contract.Params.CHECKPOINT_INTERVAL_BLOCKS);
+            // A node that was down: worth it only a checkpoint interval or more ahead of its own head (block sync is
+            // quicker below that; the interval as its own state knows it). A new node: any checkpoint.
+            long minHeight = replica.committedHeight() == 0 ? 1 : replica.committedHeight() + org.batteryledger.core.contract.Params.get(
+                    replica.state(), org.batteryledger.core.contract.Params.CHECKPOINT_INTERVAL_BLOCKS);
             var joined = joiner.run(network, suite, genesis.chainId(suite), replica.validators(), signer.nodeId(), minHeight, joinWaitSeconds);
             if (joined == null) {
                 return;

@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 /**
  * A node fetching the state of the last stable checkpoint from its peers instead of replaying every block to it
  * (node.properties {@code snapshot.join=true}, which {@code ./consortium add-node} writes): a new node, or one that was
- * down while the chain grew. Only a checkpoint at least one interval above the node's own head is taken (below that,
- * block sync is quicker); peers with none that high answer NO-SNAPSHOT. It asks every
+ * down while the chain grew. A node that was down takes only a checkpoint at least one interval above its own head
+ * (below that, block sync is quicker), a new node any; peers with none that high answer NO-SNAPSHOT. It asks every
  * validator it knows for its latest snapshot; the offers and chunks ({@link SnapshotJoin}) are checked against the
  * validators it trusts (the genesis's), one chunk request in flight per peer that offered the checkpoint. A peer that
  * sends a bad chunk, none in time, or says it no longer holds the checkpoint stops being asked; with nobody left to
