@@ -291,8 +291,9 @@ public class NodeRuntime {
 
     /**
      * Before the replica takes its first input: the state of the last stable checkpoint from the peers, stored, and the
-     * replica restarted there ({@link SnapshotJoiner}); block sync then brings the tail. On any failure the replica
-     * stays at genesis and replays the chain, as a node without {@code snapshot.join} does.
+     * replica restarted there ({@link SnapshotJoiner}); block sync then brings the tail. On a failure before anything is
+     * stored the replica stays where it was and block sync brings the chain, as for a node without {@code snapshot.join};
+     * after, it halts.
      */
     private void joinFromSnapshot() {
         long started = System.nanoTime();
