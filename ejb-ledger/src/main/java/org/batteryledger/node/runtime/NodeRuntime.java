@@ -479,7 +479,7 @@ public class NodeRuntime {
             j.offer(from, bytes);
             return;
         }
-        if (SyncServer.isSyncRequest(bytes)) {
+        if (SyncServer.serves(bytes)) {
             syncServer.offer(from, bytes);
             return;
         }
@@ -665,11 +665,6 @@ public class NodeRuntime {
     /** Why the node takes no input yet (it is fetching the state of a checkpoint), or null. */
     public String joining() {
         return joiner == null ? null : "fetching the state of the last stable checkpoint from its peers";
-    }
-
-    /** The height of the last stable checkpoint this node serves to joining nodes, or 0. */
-    public long stableCheckpoint() {
-        return syncServer == null ? 0 : syncServer.stableHeight();
     }
 
     /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */

@@ -68,7 +68,7 @@ final class SyncServer {
      * A frame holding a SYNC-REQUEST (7), SNAPSHOT-REQUEST (11) or CHUNK-REQUEST (13), recognised without decoding the
      * rest.
      */
-    static boolean isSyncRequest(byte[] frame) {
+    static boolean serves(byte[] frame) {
         return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == SYNC_REQUEST || frame[1] == SNAPSHOT_REQUEST
                 || frame[1] == CHUNK_REQUEST);
     }
@@ -79,12 +79,6 @@ final class SyncServer {
         if (now.latest() == null || checkpoint.height() > now.latest().height()) {
             served = new Served(checkpoint, now.latest());
         }
-    }
-
-    /** The height of the last stable checkpoint this node serves, or 0. */
-    long stableHeight() {
-        StableCheckpoint l = served.latest();
-        return l == null ? 0 : l.height();
     }
 
     void offer(NodeId from, byte[] frame) {

@@ -7,8 +7,10 @@ import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Proof that a block is final: a quorum of COMMIT signatures of one view over (chain, height, view, block hash).
@@ -32,8 +34,24 @@ public record CommitCertificate(long height, int view, Hash blockHash, List<Comm
      * @return null when the certificate is valid, else the reason it is not
      */
     public String verify(CryptoSuite suite, Hash chainId, Map<NodeId, byte[]> validators, int quorum) {
-        return CommitSeal.verifyQuorum(suite, commitSigningBytes(chainId, height, view, blockHash), seals, validators, quorum,
-                "seal", "not a validator at height " + height);
+        byte[] message = commitSigningBytes(chainId, height, view, blockHash);
+        Set<NodeId> seen = new HashSet<>();
+        for (CommitSeal seal : seals) {
+            byte[] key = validators.get(seal.nodeId());
+            if (key == null) {
+                return "seal from " + seal.nodeId().shortId() + ", not a validator at height " + height;
+            }
+            if (!seen.add(seal.nodeId())) {
+                return "two seals from " + seal.nodeId().shortId();
+            }
+            if (!suite.verify(key, message, seal.signature())) {
+                return "invalid seal signature from " + seal.nodeId().shortId();
+            }
+        }
+        if (seen.size() < quorum) {
+            return "only " + seen.size() + " seals, quorum is " + quorum;
+        }
+        return null;
     }
 
     public boolean signedBy(NodeId id) {

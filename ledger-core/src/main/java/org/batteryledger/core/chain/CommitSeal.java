@@ -14,31 +14,6 @@ import java.util.Set;
 /** One validator's COMMIT signature, as kept in a commit certificate (and a CHECKPOINT's, in a checkpoint certificate). */
 public record CommitSeal(NodeId nodeId, byte[] signature) {
     /**
-     * Whether at least {@code quorum} distinct holders of {@code keys} signed {@code message}: null when so, else why not,
-     * naming one signature a {@code noun} and a signer outside {@code keys} "{@code noun} from X, {@code outsider}".
-     */
-    public static String verifyQuorum(CryptoSuite suite, byte[] message, List<CommitSeal> seals, Map<NodeId, byte[]> keys,
-                                      int quorum, String noun, String outsider) {
-        Set<NodeId> seen = new HashSet<>();
-        for (CommitSeal seal : seals) {
-            byte[] key = keys.get(seal.nodeId());
-            if (key == null) {
-                return noun + " from " + seal.nodeId().shortId() + ", " + outsider;
-            }
-            if (!seen.add(seal.nodeId())) {
-                return "two " + noun + "s from " + seal.nodeId().shortId();
-            }
-            if (!suite.verify(key, message, seal.signature())) {
-                return "invalid " + noun + " signature from " + seal.nodeId().shortId();
-            }
-        }
-        if (seen.size() < quorum) {
-            return "only " + seen.size() + " " + noun + "s, quorum is " + quorum;
-        }
-        return null;
-    }
-
-    /**
      * How many distinct holders of {@code keys} signed {@code message} validly; signatures of others, and invalid ones,
      * are not counted. For a verifier whose trusted set may be older than the set that signed: it needs a quorum of
      * its own validators, whoever else signed too.

@@ -146,11 +146,6 @@ final class Checkpoints {
         }
     }
 
-    /** The last stable checkpoint, or null. */
-    StableCheckpoint stable() {
-        return stable;
-    }
-
     /** The offer of the last stable checkpoint at or above the asked height, or NO-SNAPSHOT when there is none. */
     static PbftMessage serve(StableCheckpoint stable, BlockSource blocks, long committedHeight, SnapshotRequest r) {
         CommittedBlock b = stable == null || stable.height() < r.minHeight() ? null : blocks.block(stable.height());

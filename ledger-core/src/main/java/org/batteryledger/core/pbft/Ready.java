@@ -33,10 +33,6 @@ public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<C
         stable = List.copyOf(stable);
     }
 
-    public Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages) {
-        this(votes, accepted, committed, messages, List.of());
-    }
-
     /** A final block, its certificate, the state changes it made and each transaction's outcome. */
     public record Committed(CommittedBlock block, WriteSet writeSet, List<BlockExecutor.Receipt> receipts) {
         public Committed {

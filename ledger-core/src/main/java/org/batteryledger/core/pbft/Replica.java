@@ -348,11 +348,6 @@ public final class Replica implements ReplicaView {
 
     // ---------------------------------------------------------------------------------------------- queries
 
-    /** The last checkpoint a quorum signed with this replica's digest, since it started; null before. */
-    public StableCheckpoint stableCheckpoint() {
-        return checkpoints.stable();
-    }
-
     @Override
     public NodeId self() {
         return s.self;
