@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * six {@code kill -9}s of seeded random nodes, node0 among them mid-intake ({@link KillLoop}, the build's short
  * version of {@code ./consortium kill-loop}); afterwards every record pulled and every push acknowledged is stored
  * once, in exactly one anchored batch, and verifies; the nodes hold one chain and no vote was contradicted. Then a record is changed in node0's H2 database by hand
- * and verification names the broken link.
+ * and verification names the broken link, and a record stored before the anchoring queue existed (unbatched, not queued) is anchored after a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedConsortium.Extension.class)
@@ -148,6 +148,7 @@ class PartnerPullSystemIT {
         try (Connection db = h2()) {
             assertEquals(List.of(1L), column(db, "select count(*) / count(distinct recordId) from OFFCHAIN_RECORD"), "no record stored twice");
             assertEquals(List.of(0L), column(db, "select count(*) from OFFCHAIN_RECORD where batchId is null or leafIndex < 0"));
+            assertEquals(List.of(0L), column(db, "select count(*) from ANCHOR_QUEUE"), "a sealed record leaves the anchoring queue");
             assertEquals(List.of(0L), column(db, "select count(*) from ANCHOR_BATCH where status <> 'ANCHORED'"));
             assertEquals(column(db, "select count(*) from OFFCHAIN_RECORD"), column(db, "select sum(\"SIZE\") from ANCHOR_BATCH"),
                     "the batches hold exactly the stored records");
@@ -158,9 +159,10 @@ class PartnerPullSystemIT {
 
     @Test
     @Order(3)
-    void aRecordChangedInTheDatabaseFailsVerificationWithItsReason() throws Exception {
+    void aRecordChangedInTheDatabaseFailsVerificationWithItsReasonAndAnUnqueuedOneIsAnchored() throws Exception {
         Map<String, Object> original = fleet.sessions().get(12_345).toJson();
         String id = (String) original.get("recordId");
+        String unqueued = (String) fleet.sessions().get(23_456).toJson().get("recordId");
         try (Connection db = h2(); PreparedStatement read = db.prepareStatement("select canonical from OFFCHAIN_RECORD where recordId = ?")) {
             read.setString(1, id);
             String stored;
@@ -175,9 +177,17 @@ class PartnerPullSystemIT {
                 write.setString(2, id);
                 assertEquals(1, write.executeUpdate());
             }
+            // A record as a node before the anchoring queue stored it: unbatched, and not in the queue.
+            try (PreparedStatement unbatch = db.prepareStatement("update OFFCHAIN_RECORD set batchId = null, leafIndex = -1, auditPath = null "
+                    + "where recordId = ?")) {
+                unbatch.setString(1, unqueued);
+                assertEquals(1, unbatch.executeUpdate());
+            }
         }
         assertTrue(node0Process().start(consortium.ear));
         assertTrue(Consortium.waitUntilServing(node0Process(), node0.password("admin")));
+        await("the unqueued record anchored after the restart").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> node0.get("auditor", "/records/" + unqueued + "/proof").status() == 200);
 
         JsonObject stored = node0.get("auditor", "/records/" + id).as(Jsonp::object);
         assertFalse(stored.getBoolean("valid"), stored.toString());

@@ -66,6 +66,8 @@ public class AnchorService {
     private int deadLettersMax;
     private int cyclesSincePrune;
     private int cyclesPerPrune;
+    /** Whether records stored before the anchoring queue existed are queued (done once, in the first cycle that can). */
+    private boolean queueComplete;
 
     @PostConstruct
     void start() {
@@ -97,6 +99,13 @@ public class AnchorService {
             return; // nothing can be sealed or submitted; below the disk floor anchoring goes on: it keeps acknowledged records
         }
         try {
+            if (!queueComplete) {
+                int queued = store.queueUnbatched();
+                queueComplete = true;
+                if (queued > 0) {
+                    LOG.info(() -> queued + " records stored before the anchoring queue existed are queued for anchoring");
+                }
+            }
             if (++cyclesSincePrune >= cyclesPerPrune) {
                 cyclesSincePrune = 0;
                 int pruned = store.pruneDeadLetters(deadLettersMax);

@@ -99,7 +99,9 @@ public class RecordStore {
         @Override
         public void store(ParsedRecord p, String hash, String source) {
             BatteryRecord rec = p.record();
-            em.persist(new RecordEntity(rec.recordId(), rec.type(), rec.batteryCode(), hash, p.canonicalJson(), source, now));
+            RecordEntity stored = new RecordEntity(rec.recordId(), rec.type(), rec.batteryCode(), hash, p.canonicalJson(), source, now);
+            em.persist(stored); // the sequence generator gives it its seq here, before the insert
+            em.persist(new AnchorQueueEntity(stored.seq(), now));
         }
 
         @Override
@@ -134,9 +136,9 @@ public class RecordStore {
     }
 
     /** IN lists of at most 1,000 values (some databases refuse longer ones). */
-    private static List<List<String>> chunks(Collection<String> values) {
-        List<String> all = new ArrayList<>(values);
-        List<List<String>> out = new ArrayList<>();
+    private static <T> List<List<T>> chunks(Collection<T> values) {
+        List<T> all = new ArrayList<>(values);
+        List<List<T>> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += 1_000) {
             out.add(all.subList(i, Math.min(all.size(), i + 1_000)));
         }
@@ -156,23 +158,37 @@ public class RecordStore {
      * waited {@code maxWaitMillis}. Returns the sealed batch, if one was sealed.
      */
     public Optional<BatchEntity> sealBatch(CryptoSuite suite, String batchPrefix, int maxSize, long maxWaitMillis, long now) {
-        // Runs every cycle: decide from one aggregate row, load the records only when a batch is due.
-        Object[] waiting = em.createQuery("select count(r), min(r.receivedAt) from RecordEntity r where r.batchId is null", Object[].class)
-                .getSingleResult();
-        long count = ((Number) waiting[0]).longValue();
-        if (count == 0 || (count < maxSize && ((Number) waiting[1]).longValue() > now - maxWaitMillis)) {
+        // Runs every cycle: reads at most one batch from the head of the queue, whatever the backlog behind it.
+        List<Object[]> head = em.createQuery("select q.seq, q.receivedAt from AnchorQueueEntity q order by q.seq", Object[].class)
+                .setMaxResults(maxSize).getResultList();
+        if (head.isEmpty() || (head.size() < maxSize && head.stream().mapToLong(o -> (Long) o[1]).min().getAsLong() > now - maxWaitMillis)) {
             return Optional.empty();
         }
-        List<Unbatched> selected = em.createQuery("select r.seq, r.recordId, r.recordHash, r.type, r.batchId from RecordEntity r "
-                + "where r.batchId is null order by r.seq", Object[].class).setMaxResults(maxSize).getResultList().stream()
-                .map(o -> new Unbatched((Long) o[0], (String) o[1], (String) o[2], (String) o[3], (String) o[4])).toList();
-        long stale = selected.stream().filter(r -> r.batchId() != null).count();
-        if (stale > 0) {
-            LOG.severe(() -> "the database answered " + stale + " records already in a batch to a query for unbatched ones (its index on "
-                    + "batchId disagrees with the table); they are left out: check the database");
+        List<Long> seqs = head.stream().map(o -> (Long) o[0]).toList();
+        List<Unbatched> selected = new ArrayList<>(seqs.size());
+        for (List<Long> chunk : chunks(seqs)) {
+            em.createQuery("select r.seq, r.recordId, r.recordHash, r.type, r.batchId from RecordEntity r where r.seq in :seqs", Object[].class)
+                    .setParameter("seqs", chunk).getResultList()
+                    .forEach(o -> selected.add(new Unbatched((Long) o[0], (String) o[1], (String) o[2], (String) o[3], (String) o[4])));
+        }
+        selected.sort(java.util.Comparator.comparingLong(Unbatched::seq));
+        // A queued record that is in a batch already, or gone, cannot be sealed: its queue entry goes (and says so).
+        java.util.Set<Long> found = new java.util.HashSet<>();
+        List<Long> unsealable = new ArrayList<>();
+        for (Unbatched r : selected) {
+            found.add(r.seq());
+            if (r.batchId() != null) {
+                unsealable.add(r.seq());
+            }
+        }
+        seqs.stream().filter(q -> !found.contains(q)).forEach(unsealable::add);
+        if (!unsealable.isEmpty()) {
+            LOG.severe(() -> unsealable.size() + " records in the anchoring queue are in a batch already or not stored (seq " + unsealable
+                    + "); their queue entries are removed: check the database");
         }
         List<Unbatched> open = upToRegistrationLimit(selected.stream().filter(r -> r.batchId() == null).toList());
         if (open.isEmpty()) {
+            dequeue(unsealable);
             return Optional.empty();
         }
         String batchId = batchPrefix + "-" + open.get(0).seq();
@@ -204,9 +220,38 @@ public class RecordStore {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot seal batch " + batchId + ": " + e.getMessage(), e);
         }
+        List<Long> done = new ArrayList<>(unsealable);
+        open.forEach(r -> done.add(r.seq()));
+        dequeue(done);
         BatchEntity b = new BatchEntity(batchId, tree.root().hex(), open.size(), now);
         em.persist(b);
         return Optional.of(b);
+    }
+
+    /** Removes these records' queue entries, in this transaction (one JDBC batch). */
+    private void dequeue(List<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement delete = c.prepareStatement(
+                "delete from ANCHOR_QUEUE where seq = ?")) {
+            for (long seq : seqs) {
+                delete.setLong(1, seq);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot remove " + seqs.size() + " records from the anchoring queue: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Queues every unbatched record that has no queue entry: the records a node stored before the queue existed.
+     * Returns how many were queued. Scans the unbatched records once; the anchoring service calls it at start.
+     */
+    public int queueUnbatched() {
+        return em.createNativeQuery("insert into ANCHOR_QUEUE (seq, receivedAt) select r.seq, r.receivedAt from OFFCHAIN_RECORD r "
+                + "where r.batchId is null and not exists (select 1 from ANCHOR_QUEUE q where q.seq = r.seq)").executeUpdate();
     }
 
     /** A record waiting for a batch, as sealing needs it (no entity: nothing for the persistence context to track). */
