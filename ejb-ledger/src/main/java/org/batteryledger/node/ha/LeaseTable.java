@@ -1,0 +1,83 @@
+package org.batteryledger.node.ha;
+
+import org.batteryledger.core.ha.Lease;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * The member's replica lease in its store ({@code MEMBER_LEASE}, {@link LeaseEntity}), through plain JDBC on a
+ * connection the caller owns (its transaction). Every write is a compare-and-set on what was read, so two servers that
+ * decide at once cannot both take the lease; and the replica's persist starts with {@link #checkHeld}, which locks the
+ * row: a persist and a takeover are ordered by the database, and a persist from an epoch that was taken over fails.
+ */
+public final class LeaseTable {
+    private static final String ROW = "ID = 1";
+
+    private LeaseTable() {
+    }
+
+    /** The lease as the store holds it; empty before any server took it. */
+    public static Optional<Lease> read(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select HOLDER, EPOCH, EXPIRES_AT from MEMBER_LEASE where " + ROW);
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(new Lease(r.getString(1), r.getLong(2), r.getLong(3))) : Optional.empty();
+        }
+    }
+
+    /**
+     * Writes {@code next} if the store still holds {@code expected} (same holder and epoch; empty: no row). False when
+     * another server wrote in between; the caller reads again.
+     */
+    public static boolean compareAndSet(Connection c, Optional<Lease> expected, Lease next) throws SQLException {
+        if (expected.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("insert into MEMBER_LEASE (ID, HOLDER, EPOCH, EXPIRES_AT) values (1, ?, ?, ?)")) {
+                s.setString(1, next.holder());
+                s.setLong(2, next.epoch());
+                s.setLong(3, next.expiresAtMillis());
+                return s.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    return false; // integrity violation: another server inserted the row first
+                }
+                throw e;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("update MEMBER_LEASE set HOLDER = ?, EPOCH = ?, EXPIRES_AT = ? where " + ROW
+                + " and HOLDER = ? and EPOCH = ?")) {
+            s.setString(1, next.holder());
+            s.setLong(2, next.epoch());
+            s.setLong(3, next.expiresAtMillis());
+            s.setString(4, expected.get().holder());
+            s.setLong(5, expected.get().epoch());
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Within the caller's transaction: locks the lease row and fails with {@link Fenced} unless {@code holder} holds
+     * {@code epoch}. The lock is held until the transaction ends, so no takeover commits between this check and the
+     * caller's commit; a takeover that committed before it is seen here.
+     */
+    public static void checkHeld(Connection c, String holder, long epoch) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select HOLDER, EPOCH from MEMBER_LEASE where " + ROW + " for update");
+             ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+                throw new Fenced(holder + " writes at epoch " + epoch + " but the store holds no lease");
+            }
+            if (!r.getString(1).equals(holder) || r.getLong(2) != epoch) {
+                throw new Fenced(holder + " writes at epoch " + epoch + " but the store's lease is " + r.getString(1) + "'s at epoch " + r.getLong(2));
+            }
+        }
+    }
+
+    /** A write from a server that no longer holds the member's lease: refused, and that server must stop. */
+    public static final class Fenced extends RuntimeException {
+        public Fenced(String message) {
+            super(message);
+        }
+    }
+}
