@@ -71,6 +71,11 @@ public final class Consortium {
      * @return 0 when every node serves, 1 when one did not start
      */
     public int up(int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db, String fleet) throws Exception {
+        return up(nodes, suite, jbossHome, ear, ports, db, fleet, null);
+    }
+
+    /** As above; {@code ha} names the members that run as a cluster of two servers ({@link MemberCluster}), or null. */
+    public int up(int nodes, String suite, Path jbossHome, Path ear, Ports ports, String db, String fleet, String ha) throws Exception {
         if (!db.equals("h2") && !db.equals("postgres")) {
             throw new IllegalArgumentException("--db is h2 or postgres, not " + db);
         }
@@ -97,24 +102,41 @@ public final class Consortium {
         }
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         List<Path> nodeDirs = nodeDirs(dir);
+        if (ha != null) {
+            Map<String, String> users = users();
+            for (Path node : MemberCluster.named(ha, nodeDirs)) {
+                MemberCluster.enable(node, nodeDirs, jbossHome, users);
+            }
+        }
         boolean toStart = false;
         for (Path node : nodeDirs) {
-            toStart |= process(jbossHome, node).running().isEmpty();
+            for (NodeProcess p : MemberCluster.servers(jbossHome, node)) {
+                toStart |= p.running().isEmpty();
+            }
         }
         if (toStart) {
             ClassArchive.ensure(jbossHome, ear); // only when a node will start: a running consortium's up trains nothing
         }
         long t0 = System.nanoTime();
-        for (Path node : nodeDirs) {
-            NodeProcess p = process(jbossHome, node);
-            System.out.println((p.start(ear) ? "starting " : "already running: ") + p.name() + " (http " + p.httpPort() + ")");
-        }
         String admin = adminPassword();
-        for (Path node : nodeDirs) {
-            NodeProcess p = process(jbossHome, node);
-            if (!waitUntilServing(p, admin)) {
-                System.err.println(p.name() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + node.resolve("log/server.log"));
-                return 1;
+        // Every member's first server, then the second servers of clustered members: a second server that starts with
+        // its first one races it to create the schema in their shared database, and takes the lease as often as not.
+        for (int s = 0; s < MemberCluster.SERVERS; s++) {
+            List<NodeProcess> wave = new ArrayList<>();
+            for (Path node : nodeDirs) {
+                List<NodeProcess> servers = MemberCluster.servers(jbossHome, node);
+                if (s < servers.size()) {
+                    wave.add(servers.get(s));
+                }
+            }
+            for (NodeProcess p : wave) {
+                System.out.println((p.start(ear) ? "starting " : "already running: ") + p.serverName() + " (http " + p.httpPort() + ")");
+            }
+            for (NodeProcess p : wave) {
+                if (!waitUntilServing(p, admin)) {
+                    System.err.println(p.serverName() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + p.logDir().resolve("server.log"));
+                    return 1;
+                }
             }
         }
         System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
@@ -144,7 +166,7 @@ public final class Consortium {
         List<Node> nodes = null;
         System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
         for (Path node : nodeDirs) {
-            NodeProcess p = process(jbossHome, node);
+          for (NodeProcess p : MemberCluster.servers(jbossHome, node)) {
             ChainApi api = new ChainApi(NodeClient.of(p.httpPort(), "admin", admin).withTimeout(java.time.Duration.ofSeconds(10)).typed("admin"));
             Chain chain = null;
             if (p.running().isPresent()) {
@@ -158,11 +180,13 @@ public final class Consortium {
                 }
             }
             if (chain == null) {
-                System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.name(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
+                System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.serverName(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
                 continue;
             }
-            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%n", p.name(), "up", chain.getHeight(), chain.getView(),
-                    chain.getPrimary().substring(0, 8));
+            String role = p.serverName().equals(p.name()) ? "" : " " + role(p, admin);
+            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%s%n", p.serverName(), "up", chain.getHeight(), chain.getView(),
+                    chain.getPrimary().substring(0, 8), role);
+          }
         }
         if (nodes != null) {
             System.out.println();
@@ -183,6 +207,13 @@ public final class Consortium {
         return 0;
     }
 
+    /** A clustered member's server as its health says: active (runs the replica), standby, or unknown. */
+    static String role(NodeProcess p, String adminPassword) {
+        com.fasterxml.jackson.databind.JsonNode h = NodeClient.of(p.httpPort(), "admin", adminPassword).withTimeout(java.time.Duration.ofSeconds(10))
+                .getJsonOrNull("/health");
+        return h == null || !h.hasNonNull("replica") ? "unknown" : h.get("replica").asText();
+    }
+
     /**
      * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
      * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
@@ -197,8 +228,9 @@ public final class Consortium {
         Path jbossHome = jbossHomeOf(dir);
         List<Path> nodeDirs = nodeDirs(dir);
         for (Path node : nodeDirs) {
-            NodeProcess p = process(jbossHome, node);
-            System.out.println(p.stop(60) ? "stopped " + p.name() : p.name() + " was not running");
+            for (NodeProcess p : MemberCluster.servers(jbossHome, node)) {
+                System.out.println(p.stop(60) ? "stopped " + p.serverName() : p.serverName() + " was not running");
+            }
         }
         if (!nodeDirs.isEmpty()) {
             Ports ports = portsOf(nodeDirs.get(0));
@@ -246,15 +278,21 @@ public final class Consortium {
         if (!Files.exists(new NodeDirectory(node).nodeCertificateFile())) {
             throw new IllegalArgumentException(name + " has no certificate yet: its agency CA signs its CSR first (./consortium sign-csr)");
         }
-        if (!p.start(ear != null ? ear : node.resolve("server/deployments/battery-ledger.ear"))) {
-            System.out.println(name + " is already running");
-            return true;
+        boolean started = false;
+        for (NodeProcess s : MemberCluster.servers(jbossHomeOf(dir), node)) { // one after the other (see up)
+            if (!s.start(ear != null ? ear : node.resolve("server/deployments/battery-ledger.ear"))) {
+                System.out.println(s.serverName() + " is already running");
+                continue;
+            }
+            started = true;
+            if (!waitUntilServing(s, adminPassword())) {
+                System.err.println(s.serverName() + " did not start: see " + s.logDir().resolve("server.log"));
+                return false;
+            }
         }
-        if (!waitUntilServing(p, adminPassword())) {
-            System.err.println(name + " did not start: see " + node.resolve("log/server.log"));
-            return false;
+        if (started) {
+            System.out.println("started " + name);
         }
-        System.out.println("started " + name);
         return true;
     }
 
@@ -372,12 +410,39 @@ public final class Consortium {
         }
     }
 
+    /** The node's first server (its only one unless it runs as a cluster). */
     static NodeProcess process(Path jbossHome, Path node) throws IOException {
-        Properties p = new NodeDirectory(node).properties();
-        int index = Integer.parseInt(p.getProperty("index"));
-        return new NodeProcess(jbossHome, node, p.getProperty("name"), index,
-                Integer.parseInt(p.getProperty("port.offset", Integer.toString(Ports.DEFAULT.offset(index)))),
-                Integer.parseInt(p.getProperty("http.port", Integer.toString(Ports.DEFAULT.http(index)))));
+        return MemberCluster.servers(jbossHome, node).get(0);
+    }
+
+    /** Every server of a node: one, or two for a clustered member. */
+    public List<NodeProcess> servers(String name) throws IOException {
+        return MemberCluster.servers(jbossHomeOf(dir), nodeDir(name));
+    }
+
+    /**
+     * The server {@code spec} names: {@code node0/1} a given one, {@code node0} the member's active one (the one whose
+     * health says {@code active}; its first server when none does, or for a member of one server).
+     */
+    public NodeProcess server(String spec) throws IOException {
+        int slash = spec.indexOf('/');
+        List<NodeProcess> servers = servers(slash < 0 ? spec : spec.substring(0, slash));
+        if (slash >= 0) {
+            int s = Integer.parseInt(spec.substring(slash + 1));
+            if (s < 0 || s >= servers.size()) {
+                throw new IllegalArgumentException(spec.substring(0, slash) + " has no server " + s + " (it runs " + servers.size() + ")");
+            }
+            return servers.get(s);
+        }
+        if (servers.size() > 1) {
+            String admin = adminPassword();
+            for (NodeProcess p : servers) {
+                if (p.running().isPresent() && role(p, admin).equals("active")) {
+                    return p;
+                }
+            }
+        }
+        return servers.get(0);
     }
 
     static Path jbossHomeOf(Path dir) throws IOException {

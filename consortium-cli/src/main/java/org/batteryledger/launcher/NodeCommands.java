@@ -1,5 +1,6 @@
 package org.batteryledger.launcher;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,11 +65,19 @@ final class NodeCommands {
                 description = "the partner simulators' fleet (default ${DEFAULT-VALUE}), or none to run no simulators")
         String fleet;
 
+        @Option(names = "--ha", paramLabel = "NODE[,NODE...]|all",
+                description = "these members run as a cluster of two servers sharing their PostgreSQL database (needs --db postgres): "
+                        + "one runs the replica, the other takes over when it fails; server 1 of node i serves HTTP at 8080+100*i+50")
+        String ha;
+
         @Override
         public Integer call() throws Exception {
             creation.check();
+            if (ha != null && !db.equals("postgres")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--ha needs --db postgres: a member's two servers share its database");
+            }
             return at.consortium().up(creation.nodes, creation.suite, creation.template, ear.ear, creation.ports(), db,
-                    fleet.equals("none") ? null : fleet);
+                    fleet.equals("none") ? null : fleet, ha);
         }
     }
 
@@ -115,8 +124,11 @@ final class NodeCommands {
     static final class Stop extends Main.OnNode {
         @Override
         int on(Consortium consortium) throws Exception {
-            NodeProcess p = consortium.node(node);
-            System.out.println(p.stop(60) ? "stopped " + node : node + " was not running");
+            boolean any = false;
+            for (NodeProcess p : consortium.servers(node)) {
+                any |= p.stop(60);
+            }
+            System.out.println(any ? "stopped " + node : node + " was not running");
             return 0;
         }
     }
@@ -132,12 +144,18 @@ final class NodeCommands {
         }
     }
 
-    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kills one node with SIGKILL, as a crash would.")
-    static final class Kill extends Main.OnNode {
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+            description = "Kills one node with SIGKILL, as a crash would: a clustered member's active server, or NODE/1 a given server.")
+    static final class Kill implements Callable<Integer> {
+        @Mixin
+        Main.DirOption at;
+        @Parameters(index = "0", paramLabel = "NODE[/SERVER]", description = "the node, e.g. node2, or one server of a clustered member, e.g. node0/1")
+        String node;
+
         @Override
-        int on(Consortium consortium) throws Exception {
-            NodeProcess p = consortium.node(node);
-            System.out.println(p.kill() ? "killed " + node : node + " was not running");
+        public Integer call() throws Exception {
+            NodeProcess p = at.consortium().server(node);
+            System.out.println(p.kill() ? "killed " + p.serverName() : p.serverName() + " was not running");
             return 0;
         }
     }

@@ -26,14 +26,43 @@ public final class NodeProcess {
     private final int index;
     private final int portOffset;
     private final int httpPort;
+    /** Which server of its member this is: 0, or 1 for the second server of a clustered member ({@link MemberCluster}). */
+    private final int server;
+    private final boolean clustered;
 
     public NodeProcess(Path jbossHome, Path nodeDir, String name, int index, int portOffset, int httpPort) {
+        this(jbossHome, nodeDir, name, index, portOffset, httpPort, 0, false);
+    }
+
+    /** Server {@code server} of a member; a clustered member's servers run the replica by its lease, and server 1 adds 50 to the ports. */
+    NodeProcess(Path jbossHome, Path nodeDir, String name, int index, int portOffset, int httpPort, int server, boolean clustered) {
         this.jbossHome = jbossHome;
         this.nodeDir = nodeDir;
         this.name = name;
         this.index = index;
-        this.portOffset = portOffset;
-        this.httpPort = httpPort;
+        this.portOffset = portOffset + MemberCluster.PORT_STEP * server;
+        this.httpPort = httpPort + MemberCluster.PORT_STEP * server;
+        this.server = server;
+        this.clustered = clustered;
+    }
+
+    /** The server's base directory: {@code server/} for server 0, {@code server-1/} for a clustered member's second. */
+    Path baseDir() {
+        return nodeDir.resolve(server == 0 ? "server" : "server-" + server);
+    }
+
+    /** Its log directory: {@code log/}, and {@code log/server-1/} for a second server. */
+    Path logDir() {
+        return server == 0 ? nodeDir.resolve("log") : nodeDir.resolve("log/server-" + server);
+    }
+
+    /** The name its member's lease knows it by, e.g. node0-s1; the node's name for a member of one server. */
+    public String serverName() {
+        return clustered ? name + "-s" + server : name;
+    }
+
+    public int server() {
+        return server;
     }
 
     public int httpPort() {
@@ -41,7 +70,7 @@ public final class NodeProcess {
     }
 
     Path pidFile() {
-        return nodeDir.resolve("server/server.pid");
+        return baseDir().resolve("server.pid");
     }
 
     public Optional<ProcessHandle> running() {
@@ -70,7 +99,7 @@ public final class NodeProcess {
         if (running().isPresent()) {
             return false;
         }
-        Path deployments = nodeDir.resolve("server/deployments");
+        Path deployments = baseDir().resolve("deployments");
         Files.createDirectories(deployments);
         Path deployed = deployments.resolve("battery-ledger.ear");
         if (!Files.exists(deployed) || Files.getLastModifiedTime(ear).compareTo(Files.getLastModifiedTime(deployed)) > 0) {
@@ -91,10 +120,10 @@ public final class NodeProcess {
             launcher.addEnvironmentVariable(DB_PASSWORD_ENV, password); // configure-node.cli: ${env.BATTERYLEDGER_DB_PASSWORD}
         }
         // What the JVM prints before logging starts: this start's and the previous one's, no more (logs are capped).
-        Path console = nodeDir.resolve("log/console.log");
+        Path console = logDir().resolve("console.log");
         Files.createDirectories(console.getParent());
         if (Files.exists(console)) {
-            Files.move(console, nodeDir.resolve("log/console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(console, logDir().resolve("console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         launcher.redirectOutput(console);
         Process server = launcher.launch();
@@ -139,16 +168,21 @@ public final class NodeProcess {
      */
     StandaloneCommandBuilder commandBuilder(java.util.Properties props, java.util.Properties launcher) {
         StandaloneCommandBuilder b = StandaloneCommandBuilder.of(jbossHome)
-                .setBaseDirectory(nodeDir.resolve("server"))
+                .setBaseDirectory(baseDir())
                 .setJavaOptions(javaOptions(System.getenv()));
-        b.setLogDirectory(nodeDir.resolve("log"));
+        b.setLogDirectory(logDir());
         b.setBindAddressHint("127.0.0.1");
         b.setBindAddressHint("management", "127.0.0.1");
         List<String> properties = new ArrayList<>(List.of(
                 "-Dbatteryledger.node.dir=" + nodeDir,
                 "-Djboss.socket.binding.port-offset=" + portOffset,
-                "-Djboss.node.name=" + name,
-                "-Djboss.tx.node.id=" + name));
+                "-Djboss.node.name=" + serverName(),
+                "-Djboss.tx.node.id=" + serverName()));
+        if (clustered) {
+            // The replica runs on the server holding the member's lease (NodeRuntime); each server has its own peer port.
+            properties.add("-Dbatteryledger.server.name=" + serverName());
+            properties.add("-Dbatteryledger.p2p.port=" + MemberCluster.p2pPort(Integer.parseInt(props.getProperty("p2p.port", "30300")), server));
+        }
         // The node's database when it is not the default H2 file (node.properties db.*); its password: see above.
         for (String k : List.of("driver", "url", "user")) {
             String v = props.getProperty("db." + k);
@@ -198,6 +232,7 @@ public final class NodeProcess {
         return p.isPresent();
     }
 
+    /** The member's name (node0); {@link #serverName} tells its servers apart. */
     public String name() {
         return name;
     }

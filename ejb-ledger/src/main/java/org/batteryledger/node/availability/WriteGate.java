@@ -154,11 +154,14 @@ public class WriteGate {
         }
     }
 
-    /** Why a new write would be refused now (the store at its last look, or the replica paused), or null. */
+    /** Why a new write would be refused now (the store at its last look, the replica paused, or this server a standby), or null. */
     public String refusal() {
         String refusal = last.refusal();
         if (refusal == null && runtime.pauseReason() != null) {
             refusal = "the replica is paused until its store takes writes again";
+        }
+        if (refusal == null && runtime.standby() != null) {
+            refusal = runtime.standby() + " (writes go to the active server)"; // the member's writers run on one server
         }
         return refusal;
     }

@@ -21,7 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where the peers are: the node directory's address book ({@code peers.properties}) and the link drill knob
+ * Where the peers are: the node directory's address book ({@code peers.properties}: {@code node id = host:port}, with
+ * one {@code host:port} per server, comma-separated, for a member that runs as a cluster) and the link drill knob
  * ({@code p2p.delay.millis}), read at start and every 5 seconds, so an operator adds a peer or slows this node
  * without a restart.
  */
@@ -61,8 +62,13 @@ public class AddressBook {
             network.outboundDelayMillis(Long.parseLong(directory.properties().getProperty("p2p.delay.millis", "0").trim()));
             Properties peers = directory.peers();
             for (String id : peers.stringPropertyNames()) {
-                String[] hostPort = peers.getProperty(id).trim().split(":");
-                network.peer(new NodeId(id.trim()), new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+                // host:port, or host:port,host:port for a member that runs as a cluster (one address per server)
+                java.util.List<InetSocketAddress> addresses = new java.util.ArrayList<>();
+                for (String one : peers.getProperty(id).trim().split(",")) {
+                    String[] hostPort = one.trim().split(":");
+                    addresses.add(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+                }
+                network.peer(new NodeId(id.trim()), addresses);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read the address book " + directory.peersFile(), e);

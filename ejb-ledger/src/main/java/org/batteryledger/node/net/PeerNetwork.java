@@ -107,6 +107,8 @@ public final class PeerNetwork {
     private static final class Link {
         volatile Channel outbound;
         volatile boolean connected;
+        /** A connect is under way: at most one at a time, whoever asks (the backoff, or a peer that dialled in). */
+        final java.util.concurrent.atomic.AtomicBoolean dialing = new java.util.concurrent.atomic.AtomicBoolean();
         volatile double rttMillis = -1;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong received = new AtomicLong();
@@ -119,12 +121,14 @@ public final class PeerNetwork {
         volatile double sendRate;
         volatile double receiveRate;
         int attempts;
+        /** Which of the peer's addresses the next dial tries (a clustered member lists one per server). */
+        int next;
     }
 
     private final NodeId self;
     private final EcSuite suite;
     private final InetSocketAddress listen;
-    private final Map<NodeId, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final Map<NodeId, List<InetSocketAddress>> addresses = new ConcurrentHashMap<>();
     private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
     private final Set<Channel> inboundChannels = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
@@ -188,10 +192,18 @@ public final class PeerNetwork {
 
     /** Sets or updates the address of a peer and dials it if not linked yet. */
     public void peer(NodeId id, InetSocketAddress address) {
-        if (id.equals(self) || trust.isRevoked(id)) {
+        peer(id, List.of(address));
+    }
+
+    /**
+     * Sets or updates the addresses of a peer (a clustered member has one per server, only its active server answers)
+     * and dials it if not linked yet: each dial tries the next address, and backs off only once every one failed.
+     */
+    public void peer(NodeId id, List<InetSocketAddress> peerAddresses) {
+        if (id.equals(self) || trust.isRevoked(id) || peerAddresses.isEmpty()) {
             return;
         }
-        addresses.put(id, address);
+        addresses.put(id, List.copyOf(peerAddresses));
         Link link = links.computeIfAbsent(id, k -> new Link());
         if (running && link.outbound == null) {
             dial(id, link);
@@ -231,6 +243,14 @@ public final class PeerNetwork {
                 Link link = links.get(expected);
                 link.connected = true;
                 link.attempts = 0;
+            } else {
+                // A peer dialled in while this node's own link to it is down: it is back (restarted, or its member's other
+                // server took over), so dial it now rather than when the backoff says.
+                Link link = links.get(peer);
+                if (link != null && link.outbound == null && running) {
+                    link.attempts = 0;
+                    dial(peer, link);
+                }
             }
         });
     }
@@ -275,14 +295,18 @@ public final class PeerNetwork {
     }
 
     private void dial(NodeId id, Link link) {
-        InetSocketAddress address = addresses.get(id);
-        if (!running || address == null || trust.isRevoked(id)) {
+        List<InetSocketAddress> all = addresses.get(id);
+        if (!running || all == null || trust.isRevoked(id)) {
             return;
         }
         if (!admission.admitted().contains(id)) {
             redial(id, link); // not admitted yet (a registration may land): asked again later, not dialled now
             return;
         }
+        if (link.outbound != null || !link.dialing.compareAndSet(false, true)) {
+            return; // linked already, or a connect is under way (a backoff's dial that fires after an early one)
+        }
+        InetSocketAddress address = all.get(Math.floorMod(link.next, all.size()));
         new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
@@ -293,6 +317,7 @@ public final class PeerNetwork {
                     }
                 })
                 .connect(address).addListener(f -> {
+                    link.dialing.set(false);
                     if (f.isSuccess()) {
                         Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
                         link.outbound = ch;
@@ -311,7 +336,10 @@ public final class PeerNetwork {
         if (!running || trust.isRevoked(id)) {
             return;
         }
-        long delay = Math.min(MAX_BACKOFF_MS, 200L << Math.min(link.attempts++, 10));
+        List<InetSocketAddress> all = addresses.get(id);
+        int count = all == null ? 1 : all.size();
+        // The next address at once-ish; the backoff grows only when a round over every address failed.
+        long delay = ++link.next % count != 0 ? 200L : Math.min(MAX_BACKOFF_MS, 200L << Math.min(link.attempts++, 10));
         group.schedule(() -> dial(id, link), delay, TimeUnit.MILLISECONDS);
     }
 

@@ -95,8 +95,10 @@ public class AnchorService {
     }
 
     void cycle() {
-        if (gate.last().database() != null || runtime.pauseReason() != null) {
-            return; // nothing can be sealed or submitted; below the disk floor anchoring goes on: it keeps acknowledged records
+        if (gate.last().database() != null || runtime.pauseReason() != null || runtime.standby() != null) {
+            // nothing can be sealed or submitted (a standby leaves it to the active server); below the disk floor
+            // anchoring goes on: it keeps acknowledged records
+            return;
         }
         try {
             if (!queueComplete) {

@@ -20,6 +20,7 @@ import org.batteryledger.core.crypto.LocalSigner;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.crypto.Pem;
 import org.batteryledger.core.crypto.SuiteKeyPair;
+import org.batteryledger.core.ha.Lease;
 import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.Replica;
@@ -28,6 +29,8 @@ import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.node.availability.Unavailable;
 import org.batteryledger.node.directory.NodeDirectory;
+import org.batteryledger.node.ha.LeaseKeeper;
+import org.batteryledger.node.ha.LeaseTable;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.net.PeerAdmission;
 import org.batteryledger.node.net.PeerNetwork;
@@ -125,6 +128,12 @@ public class NodeRuntime {
     private volatile String pauseReason;
     private volatile Thread loop;
     private volatile ScheduledFuture<?> ticker;
+    /** A clustered member's server ({@code batteryledger.server.name} set): its hold on the replica lease; null otherwise. */
+    private LeaseKeeper lease;
+    /** The lease's own thread: a look that waits behind the server's other scheduled work lets the lease lapse. */
+    private java.util.concurrent.ScheduledExecutorService leaseLooks;
+    /** Why this server does not run the replica while another server of its member does, or null. */
+    private volatile String standby;
 
     private NodeDirectory directory;
     private EcSuite suite;
@@ -161,7 +170,8 @@ public class NodeRuntime {
                 joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
             }
 
-            int p2pPort = Integer.parseInt(props.getProperty("p2p.port", "30300"));
+            // A clustered member's servers share the node directory; each has its own peer port (its system property).
+            int p2pPort = Integer.parseInt(System.getProperty("batteryledger.p2p.port", props.getProperty("p2p.port", "30300")));
             String p2pHost = props.getProperty("p2p.host", "127.0.0.1");
             network = new PeerNetwork(signer.nodeId(), suite, SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(
                     Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
@@ -169,6 +179,40 @@ public class NodeRuntime {
             // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
             network.admission(PeerAdmission.of(replica));
             syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
+            String server = System.getProperty("batteryledger.server.name");
+            if (server != null && !server.isBlank()) {
+                // One server of the member runs the replica: the one holding the lease. Until then this one waits.
+                joiner = null; // the member's store has the chain already
+                lease = new LeaseKeeper(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store::lookAtLease,
+                        new LeaseKeeper.Listener() {
+                            @Override
+                            public void tookOver(Lease l) {
+                                // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
+                                // load. The next look waits for the recovery (well under the lease's validity).
+                                activate(l);
+                            }
+
+                            @Override
+                            public void lost(String reason) {
+                                Thread l = loop;
+                                if (l != null && l.isAlive()) {
+                                    inbox.offerCall(new Call(() -> {
+                                        throw new Fenced(reason);
+                                    }, new CompletableFuture<>()));
+                                } else if (haltReason == null) {
+                                    halt(reason, null); // paused (its loop has ended): it stops here for good
+                                }
+                            }
+                        });
+                standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
+                leaseLooks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = threadFactory.newThread(r);
+                    t.setName("lease-" + lease.server());
+                    return t;
+                });
+                leaseLooks.scheduleWithFixedDelay(lease::look, 0, lease.periodMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
             network.start();
 
             startLoop();
@@ -177,6 +221,27 @@ public class NodeRuntime {
             throw new IllegalStateException("interrupted while opening the peer port", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * This server took its member's replica lease: the replica from what the store holds now (whatever the server before
+     * persisted, votes included), the peer port opened, the loop started. On the lease's scheduler thread.
+     */
+    private synchronized void activate(Lease held) {
+        try {
+            recover();
+            network.admission(PeerAdmission.of(replica));
+            network.start();
+            startLoop();
+            standby = null;
+            LOG.warning(() -> "REPLICA ACTIVE on server " + held.holder() + " (lease epoch " + held.epoch() + ") at height " + status.committedHeight());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            haltReason = "interrupted while taking over the replica";
+        } catch (RuntimeException e) {
+            haltReason = "cannot take over the replica: " + e.getMessage();
+            LOG.log(Level.SEVERE, "REPLICA HALTED: " + haltReason, e);
         }
     }
 
@@ -212,7 +277,7 @@ public class NodeRuntime {
      * when it is not paused, or the store cannot be read yet: it then stays paused and the caller tries again later.
      */
     public synchronized boolean resume() {
-        if (pauseReason == null || loop == null || loop.isAlive()) {
+        if (pauseReason == null || loop == null || loop.isAlive() || (lease != null && !lease.validNow())) {
             return false;
         }
         try {
@@ -233,6 +298,9 @@ public class NodeRuntime {
     @PreDestroy
     void stop() {
         running = false;
+        if (leaseLooks != null) {
+            leaseLooks.shutdownNow();
+        }
         if (ticker != null) {
             ticker.cancel(false);
         }
@@ -248,6 +316,16 @@ public class NodeRuntime {
                 loop.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        Lease held = lease == null ? null : lease.held();
+        if (held != null && (loop == null || !loop.isAlive())) {
+            // A clean stop hands the replica over now rather than when the lease runs out.
+            try {
+                store.releaseLease(held);
+                LOG.info(() -> "server " + held.holder() + " released the replica lease of epoch " + held.epoch());
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "cannot release the replica lease (" + e.getMessage() + "): the standby takes over when it runs out");
             }
         }
     }
@@ -278,6 +356,9 @@ public class NodeRuntime {
                     more.run();
                 }
                 carryOut();
+            } catch (Fenced e) {
+                halt(e.getMessage(), null);
+                return;
             } catch (PersistenceFailure e) {
                 pause("its store refused what the replica decided (the node's log has the failure)", e.getCause());
                 return;
@@ -337,6 +418,13 @@ public class NodeRuntime {
         }
     }
 
+    /** This server no longer holds its member's replica lease: it stops for good (a restart makes it the standby). */
+    private static final class Fenced extends RuntimeException {
+        Fenced(String reason) {
+            super(reason);
+        }
+    }
+
     /** A Ready that did not reach stable storage: the replica stops with it. */
     private static final class PersistenceFailure extends RuntimeException {
         PersistenceFailure(RuntimeException cause) {
@@ -351,11 +439,21 @@ public class NodeRuntime {
                 if (storeFailure) {
                     throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
                 }
-                store.persist(r, suite);
+                Lease held = lease == null ? null : lease.held();
+                if (lease != null && (held == null || !lease.validNow())) {
+                    // Not renewed in time (the store slow or away, or this server paused): persist nothing until it is.
+                    throw new IllegalStateException("the replica lease of server " + lease.server() + " was not renewed in time");
+                }
+                store.persist(r, suite, held);
                 if (fsync) {
                     store.syncToDisk(); // votes on stable storage before they leave the node
                 }
             } catch (RuntimeException e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof LeaseTable.Fenced f) {
+                        throw new Fenced("the store refused this server's persist: " + f.getMessage());
+                    }
+                }
                 throw new PersistenceFailure(e);
             }
             replica.advance();
@@ -442,6 +540,9 @@ public class NodeRuntime {
     }
 
     private void send(List<Ready.Outbound> messages) {
+        if (lease != null && !lease.validNow()) {
+            return; // a server whose lease may have passed to another sends nothing (PBFT retransmits what it persisted)
+        }
         OutboundFilter filter = outboundFilter;
         for (Ready.Outbound o : messages) {
             byte[] bytes = MessageCodec.encode(o.message());
@@ -576,6 +677,11 @@ public class NodeRuntime {
 
     /** Tells {@code f}'s caller, and answers true, when the loop takes no input now. */
     private boolean refused(CompletableFuture<?> f) {
+        String waiting = standby;
+        if (waiting != null && haltReason == null) {
+            f.completeExceptionally(new Unavailable(waiting + "; retry in a few seconds, or at the active server"));
+            return true;
+        }
         if (joiner != null) {
             f.completeExceptionally(new Unavailable("the node is joining from a snapshot of the chain; retry in a few seconds"));
             return true;
@@ -668,6 +774,16 @@ public class NodeRuntime {
     }
 
     /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */
+    /** Why this server of a clustered member does not run the replica now (another server does), or null. */
+    public String standby() {
+        return standby;
+    }
+
+    /** This server's name in its clustered member, or null for a member of one server. */
+    public String serverName() {
+        return lease == null ? null : lease.server();
+    }
+
     public String pauseReason() {
         return pauseReason;
     }

@@ -65,7 +65,7 @@ public class NodeAdminService {
         ReplicaStatus status = runtime.status();
         WriteGate.Look store = gate.last();
         return new NodeHealth(live, status.validator(), linked, status.quorum(), store.freeBytes(), store.floorBytes(), runtime.haltReason(),
-                runtime.pauseReason(), store.database(), runtime.joining());
+                runtime.pauseReason(), store.database(), runtime.joining(), runtime.serverName(), runtime.standby());
     }
 
     public ConsensusMetrics metrics() {

@@ -5,10 +5,12 @@ package org.batteryledger.node.service;
  * its store refuses what it decided), a validator has enough peers linked to reach a quorum, there is disk left above
  * the floor to persist what it acknowledges, and the ledger database answers. {@code haltReason} says why the replica
  * stopped for good, {@code pauseReason} why it waits for the store, {@code database} why the database takes no writes;
- * {@code joining} that it is still fetching a checkpoint's state; each null when there is nothing to say.
+ * {@code joining} that it is still fetching a checkpoint's state; each null when there is nothing to say. A clustered
+ * member's server also names itself ({@code server}) and says whether it is the standby ({@code standby}: why it does
+ * not run the replica); both null for a member of one server.
  */
 public record NodeHealth(boolean replicaRunning, boolean validator, long linkedPeers, int quorum, long freeBytes, long minimumFreeBytes,
-                         String haltReason, String pauseReason, String database, String joining) {
+                         String haltReason, String pauseReason, String database, String joining, String server, String standby) {
     public boolean peersOk() {
         return !validator || linkedPeers + 1 >= quorum; // itself plus quorum-1 peers
     }
@@ -21,7 +23,11 @@ public record NodeHealth(boolean replicaRunning, boolean validator, long linkedP
         return database == null;
     }
 
+    /** A standby is up when it is ready to take over: its store and disk are. */
     public boolean up() {
+        if (standby != null && haltReason == null) {
+            return diskOk() && databaseOk();
+        }
         return replicaRunning && joining == null && peersOk() && diskOk() && databaseOk();
     }
 }

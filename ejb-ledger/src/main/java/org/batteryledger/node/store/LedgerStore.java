@@ -11,10 +11,12 @@ import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.crypto.CryptoSuite;
+import org.batteryledger.core.ha.Lease;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.VoteLogEntry;
 import org.batteryledger.core.state.WorldState;
 import org.batteryledger.core.state.WriteSet;
+import org.batteryledger.node.ha.LeaseTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,31 @@ public class LedgerStore {
         return d;
     }
 
+    /** One look at a clustered member's replica lease ({@link org.batteryledger.node.ha.LeaseKeeper.Store}), in its own transaction. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public java.util.Optional<Lease> lookAtLease(String server, long heldEpoch, long nowMillis, long durationMillis) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            java.util.Optional<Lease> current = LeaseTable.read(c);
+            if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h
+                    && LeaseTable.compareAndSet(c, current, h.next())) {
+                return java.util.Optional.of(h.next());
+            }
+            return java.util.Optional.empty();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends {@code held} now, if the store still has it, so that the member's standby takes over at its next look. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void releaseLease(Lease held) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            LeaseTable.compareAndSet(c, java.util.Optional.of(held), new Lease(held.holder(), held.epoch(), 0));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot release the replica lease: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Forces what the last persist committed onto stable storage. PostgreSQL's commit does already (synchronous_commit
      * and fsync on, its defaults), so this is a no-op there; H2's commit writes its file without fsync, so this runs
@@ -76,8 +103,20 @@ public class LedgerStore {
         }
     }
 
+    /**
+     * Everything one Ready asks to persist, in one transaction. For a server of a clustered member ({@code lease} not
+     * null) the store's lease row is locked first and must be {@code lease}'s (holder and epoch), or nothing is written
+     * ({@link LeaseTable.Fenced}).
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public void persist(Ready ready, CryptoSuite suite) {
+    public void persist(Ready ready, CryptoSuite suite, Lease lease) {
+        if (lease != null) {
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                LeaseTable.checkHeld(c, lease.holder(), lease.epoch());
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot check the replica lease: " + e.getMessage(), e);
+            }
+        }
         for (VoteLogEntry v : ready.votes()) {
             em.persist(new VoteLogEntity(v.height(), v.encode()));
         }

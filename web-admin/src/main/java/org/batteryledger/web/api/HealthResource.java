@@ -37,7 +37,13 @@ public class HealthResource {
     /**
      * The node's health in MicroProfile Health's shape: UP only when every check but {@code partners} is; 503 otherwise.
      */
-    public record Health(@Schema(enumeration = {"UP", "DOWN"}) String status, List<Check> checks) {
+    /**
+     * {@code replica} and {@code server} only on a server of a clustered member: whether it runs the member's replica
+     * (active), waits to take over (standby), or stopped for good (halted: it lost the lease while paused, or failed;
+     * a restart makes it the standby), and its name.
+     */
+    public record Health(@Schema(enumeration = {"UP", "DOWN"}) String status, List<Check> checks,
+                         @Schema(enumeration = {"active", "standby", "halted"}) String replica, String server) {
     }
 
     /**
@@ -61,19 +67,22 @@ public class HealthResource {
             replica = Map.of("haltReason", h.haltReason());
         } else if (h.pauseReason() != null) {
             replica = Map.of("pausedBecause", h.pauseReason(), "resumes", "by itself once the store takes writes again");
+        } else if (h.standby() != null) {
+            replica = Map.of("standby", h.standby());
         } else if (h.joining() != null) {
             replica = Map.of("joining", h.joining());
         }
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
+        boolean standby = h.standby() != null && h.haltReason() == null;
         Health body = new Health(up ? "UP" : "DOWN", List.of(
-                new Check("replica", upOrDown(h.replicaRunning() && h.joining() == null), replica),
-                new Check("consensus", upOrDown(h.replicaRunning() && h.peersOk()),
+                new Check("replica", upOrDown(standby || h.replicaRunning() && h.joining() == null), replica),
+                new Check("consensus", upOrDown(standby || h.replicaRunning() && h.peersOk()),
                         Map.of("validator", h.validator(), "linkedPeers", h.linkedPeers(), "quorum", h.quorum())),
                 new Check("disk", upOrDown(h.diskOk()), Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes())),
                 new Check("database", upOrDown(h.databaseOk()), h.databaseOk() ? null : Map.of("reason", h.database())),
                 new Check("routes", upOrDown("Started".equals(camel)), Map.of("camel", camel, "routes", routes.routeIds())),
-                partners()));
+                partners()), h.server() == null ? null : h.haltReason() != null ? "halted" : standby ? "standby" : "active", h.server());
         return Response.status(up ? 200 : 503).entity(body).build();
     }
 
