@@ -103,9 +103,10 @@ public final class Consortium {
         Files.writeString(dir.resolve("jboss-home"), jbossHome.toAbsolutePath().toString());
         List<Path> nodeDirs = nodeDirs(dir);
         if (ha != null) {
-            Map<String, String> users = users();
             for (Path node : MemberCluster.named(ha, nodeDirs)) {
-                MemberCluster.enable(node, nodeDirs, jbossHome, users);
+                if (!grow(node, nodeDirs, jbossHome, ear)) {
+                    return 1;
+                }
             }
         }
         boolean toStart = false;
@@ -125,7 +126,11 @@ public final class Consortium {
             List<NodeProcess> wave = new ArrayList<>();
             for (Path node : nodeDirs) {
                 List<NodeProcess> servers = MemberCluster.servers(jbossHome, node);
-                if (s < servers.size()) {
+                if (!Files.exists(new NodeDirectory(node).nodeCertificateFile())) {
+                    if (s == 0) { // prepared (prepare-node), waiting for its agency CA's certificate
+                        System.out.println("not starting " + node.getFileName() + ": it has no certificate yet (./consortium sign-csr)");
+                    }
+                } else if (s < servers.size()) {
                     wave.add(servers.get(s));
                 }
             }
@@ -408,6 +413,50 @@ public final class Consortium {
         } catch (IOException e) {
             return Integer.MAX_VALUE;
         }
+    }
+
+    /**
+     * Makes the members {@code ha} names ({@code node0,node2} or {@code all}) clusters of two servers on a running
+     * consortium and starts their second servers; true when each serves. What {@code up --ha} does to an existing one.
+     */
+    public boolean cluster(String ha, Path ear) throws Exception {
+        Path jbossHome = jbossHomeOf(dir);
+        List<Path> nodeDirs = nodeDirs(dir);
+        for (Path node : MemberCluster.named(ha, nodeDirs)) {
+            if (!grow(node, nodeDirs, jbossHome, ear)) {
+                return false;
+            }
+            NodeProcess second = MemberCluster.servers(jbossHome, node).get(1);
+            System.out.println((second.start(ear) ? "starting " : "already running: ") + second.serverName() + " (http " + second.httpPort() + ")");
+            if (!waitUntilServing(second, adminPassword())) {
+                System.err.println(second.serverName() + " did not answer: see " + second.logDir().resolve("server.log"));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link MemberCluster#enable}, and when the member had one server that runs, a restart of it: it was started
+     * without the lease (its store would stop it at its next persist once server 1 took the lease). The member is out of
+     * consensus for the restart. False when it did not serve again.
+     */
+    private boolean grow(Path node, List<Path> nodeDirs, Path jbossHome, Path ear) throws Exception {
+        if (!MemberCluster.enable(node, nodeDirs, jbossHome, users())) {
+            return true;
+        }
+        NodeProcess first = MemberCluster.servers(jbossHome, node).get(0);
+        if (first.running().isEmpty()) {
+            return true;
+        }
+        System.out.println("restarting " + first.name() + " as " + first.serverName() + ", the first server of its cluster");
+        first.stop(60);
+        first.start(ear);
+        if (!waitUntilServing(first, adminPassword())) {
+            System.err.println(first.serverName() + " did not answer: see " + first.logDir().resolve("server.log"));
+            return false;
+        }
+        return true;
     }
 
     /** The node's first server (its only one unless it runs as a cluster). */

@@ -52,16 +52,18 @@ final class MemberCluster {
 
     /**
      * Makes {@code node} a member of two servers (idempotent): node.properties says so, server 1 gets its base directory,
-     * and every node's address book lists both servers' peer addresses for it.
+     * and every node's address book lists both servers' peer addresses for it. True when it was a member of one server
+     * until now: a server 0 that runs was started without the lease and must be restarted before server 1 starts.
      */
-    static void enable(Path node, List<Path> allNodes, Path jbossHome, Map<String, String> users) throws IOException {
+    static boolean enable(Path node, List<Path> allNodes, Path jbossHome, Map<String, String> users) throws IOException {
         NodeDirectory nd = new NodeDirectory(node);
         Properties props = nd.properties();
         if (props.getProperty("db.url", "").isEmpty() || !props.getProperty("db.url").startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(node.getFileName() + " keeps its ledger in H2, which one process opens at a time: its two servers "
                     + "need a shared store (./consortium up --db postgres --ha ...)");
         }
-        if (!clustered(props)) {
+        boolean grown = !clustered(props);
+        if (grown) {
             nd.setProperty(SERVERS_KEY, Integer.toString(SERVERS));
         }
         ServerBaseDir.prepare(jbossHome.resolve("standalone"), node.resolve("server-1"), users);
@@ -83,6 +85,7 @@ final class MemberCluster {
                 od.writePeers(peers);
             }
         }
+        return grown;
     }
 
     /** The member's servers: one, or two for a clustered member. */

@@ -357,4 +357,12 @@ abstract class ConsortiumScenario {
         List<NodeClient> validators = List.of(nodes.get(0), nodes.get(1), nodes.get(2));
         new StoreOutages().databaseStopped(validators, Consortium.at(dir).postgres(PORTS));
     }
+
+    /** Issue 15: node0 as two servers; kill -9 of its active server under pushes, then SIGSTOP of the new one past its lease. */
+    @Test
+    @Order(12)
+    void aClusteredMemberGoesOnWhenItsActiveServerIsKilledAndFencesAPausedOne() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.equals("postgres"), "a clustered member's servers share a PostgreSQL database");
+        new MemberClusterDrill(dir, PORTS, List.of(nodes.get(0), nodes.get(1), nodes.get(2))).run();
+    }
 }

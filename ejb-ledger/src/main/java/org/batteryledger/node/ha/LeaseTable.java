@@ -74,6 +74,20 @@ public final class LeaseTable {
         }
     }
 
+    /**
+     * Within the caller's transaction, for a server started without a server name (a member of one server): fails with
+     * {@link Fenced} when the store has a lease, that is when the member's store is a cluster's. A server left running
+     * unclustered while its member became a cluster (or started so by mistake beside one) stops at its next persist
+     * instead of running the replica beside the lease holder.
+     */
+    public static void checkNoLease(Connection c) throws SQLException {
+        Optional<Lease> lease = read(c);
+        if (lease.isPresent()) {
+            throw new Fenced("this server was started as its member's only server, but its store is a clustered member's (" + lease.get().holder()
+                    + " holds the replica lease at epoch " + lease.get().epoch() + "): start it with -Dbatteryledger.server.name");
+        }
+    }
+
     /** A write from a server that no longer holds the member's lease: refused, and that server must stop. */
     public static final class Fenced extends RuntimeException {
         public Fenced(String message) {

@@ -83,6 +83,12 @@ public final class PeerNetwork {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024);
     static final long SLOW_READER_SECONDS = 30;
     /**
+     * A link whose peer answered no ping for this long is closed and redialled (the peer's next address first): a peer
+     * that stopped without closing its sockets (SIGSTOP, a frozen host, a member's old server) holds the link open
+     * while its member's other server has taken over.
+     */
+    static final long SILENT_LINK_SECONDS = 10;
+    /**
      * Frames are assembled in heap buffers: their memory is then inside the heap's bound (and its per-peer shares),
      * not in direct memory beside it, where 16 MiB frames from a faulty peer pushed a node past 1 GB resident.
      */
@@ -107,6 +113,8 @@ public final class PeerNetwork {
     private static final class Link {
         volatile Channel outbound;
         volatile boolean connected;
+        /** When the outbound link was linked or last answered a ping. */
+        volatile long lastPongNanos;
         /** A connect is under way: at most one at a time, whoever asks (the backoff, or a peer that dialled in). */
         final java.util.concurrent.atomic.AtomicBoolean dialing = new java.util.concurrent.atomic.AtomicBoolean();
         volatile double rttMillis = -1;
@@ -241,6 +249,7 @@ public final class PeerNetwork {
             ch.attr(PEER).set(peer);
             if (expected != null) {
                 Link link = links.get(expected);
+                link.lastPongNanos = System.nanoTime();
                 link.connected = true;
                 link.attempts = 0;
             } else {
@@ -512,7 +521,19 @@ public final class PeerNetwork {
             }
         });
         closeSlowReaders(now);
+        closeSilentLinks(now);
         recheckOpenLinks(); // certificates expire on open links too
+    }
+
+    /** Closes each outbound link whose peer answered no ping for {@link #SILENT_LINK_SECONDS}; its redial tries the next address. */
+    private void closeSilentLinks(long nowNanos) {
+        links.forEach((id, l) -> {
+            Channel ch = l.outbound;
+            if (ch != null && ch.isActive() && l.connected && nowNanos - l.lastPongNanos > TimeUnit.SECONDS.toNanos(SILENT_LINK_SECONDS)) {
+                LOG.warning(() -> "peer " + id.shortId() + " answered no ping for " + SILENT_LINK_SECONDS + " s: link closed, redialled");
+                ch.close();
+            }
+        });
     }
 
     /** A peer that has not read for {@link #SLOW_READER_SECONDS} is disconnected (it redials, or is redialled). */
@@ -621,6 +642,7 @@ public final class PeerNetwork {
                 }
                 case KIND_PONG -> {
                     if (link != null && payload.length == 8) {
+                        link.lastPongNanos = System.nanoTime();
                         link.rttMillis = (System.nanoTime() - Unpooled.wrappedBuffer(payload).readLong()) / 1e6;
                     }
                 }

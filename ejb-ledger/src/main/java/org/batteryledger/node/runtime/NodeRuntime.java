@@ -134,6 +134,8 @@ public class NodeRuntime {
     private java.util.concurrent.ScheduledExecutorService leaseLooks;
     /** Why this server does not run the replica while another server of its member does, or null. */
     private volatile String standby;
+    /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in a halt. */
+    private volatile String leaseLost;
 
     private NodeDirectory directory;
     private EcSuite suite;
@@ -194,6 +196,7 @@ public class NodeRuntime {
 
                             @Override
                             public void lost(String reason) {
+                                leaseLost = reason; // a loop that pauses meanwhile halts instead (pause, resume)
                                 Thread l = loop;
                                 if (l != null && l.isAlive()) {
                                     inbox.offerCall(new Call(() -> {
@@ -277,7 +280,14 @@ public class NodeRuntime {
      * when it is not paused, or the store cannot be read yet: it then stays paused and the caller tries again later.
      */
     public synchronized boolean resume() {
-        if (pauseReason == null || loop == null || loop.isAlive() || (lease != null && !lease.validNow())) {
+        if (pauseReason == null || loop == null || loop.isAlive()) {
+            return false;
+        }
+        if (leaseLost != null && haltReason == null) {
+            halt(leaseLost, null); // paused before it learnt the lease was lost
+            return false;
+        }
+        if (lease != null && !lease.validNow()) {
             return false;
         }
         try {
@@ -512,6 +522,10 @@ public class NodeRuntime {
      * paused) and {@link #resume} brings the replica back from what was persisted.
      */
     private void pause(String reason, Throwable cause) {
+        if (leaseLost != null) {
+            halt(leaseLost, null); // no resume for a server whose lease another took over
+            return;
+        }
         pauseReason = reason;
         LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". Nothing it did not persist was sent; it resumes from what it"
                 + " persisted once the store takes writes again.", cause);

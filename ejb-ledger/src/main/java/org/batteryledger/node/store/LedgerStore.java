@@ -106,16 +106,18 @@ public class LedgerStore {
     /**
      * Everything one Ready asks to persist, in one transaction. For a server of a clustered member ({@code lease} not
      * null) the store's lease row is locked first and must be {@code lease}'s (holder and epoch), or nothing is written
-     * ({@link LeaseTable.Fenced}).
+     * ({@link LeaseTable.Fenced}); for a member of one server the store must hold no lease.
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void persist(Ready ready, CryptoSuite suite, Lease lease) {
-        if (lease != null) {
-            try (java.sql.Connection c = dataSource.getConnection()) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            if (lease != null) {
                 LeaseTable.checkHeld(c, lease.holder(), lease.epoch());
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("cannot check the replica lease: " + e.getMessage(), e);
+            } else {
+                LeaseTable.checkNoLease(c); // one primary-key read: no server runs unclustered on a cluster's store
             }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot check the replica lease: " + e.getMessage(), e);
         }
         for (VoteLogEntry v : ready.votes()) {
             em.persist(new VoteLogEntity(v.height(), v.encode()));

@@ -137,6 +137,14 @@ class LeaseTableTest {
     }
 
     @Test
+    void anUnclusteredServerStopsOnceItsStoreHoldsALease() throws SQLException {
+        LeaseTable.checkNoLease(a); // a member of one server: no lease, no refusal
+        look(b, "s1", 0, 1_000);
+        LeaseTable.Fenced fenced = assertThrows(LeaseTable.Fenced.class, () -> LeaseTable.checkNoLease(a));
+        assertTrue(fenced.getMessage().contains("s1 holds the replica lease at epoch 1"), fenced.getMessage());
+    }
+
+    @Test
     void aStoreWithoutALeaseFencesEveryPersist() {
         assertThrows(LeaseTable.Fenced.class, () -> persist(a, "s0", 1, "x"));
     }

@@ -1,0 +1,254 @@
+package org.batteryledger.it;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.batteryledger.launcher.Consortium;
+import org.batteryledger.launcher.NodeProcess;
+import org.batteryledger.launcher.Ports;
+import org.batteryledger.launcher.client.NodeClient;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 15 on the PostgreSQL consortium of {@link ConsortiumScenario}: node0 grows into a member of two servers
+ * ({@code up --ha node0} on the running consortium). While a client pushes battery records to node0 (to whichever
+ * server answers), its active server gets a {@code kill -9}: the standby takes the lease, node0 signs commit
+ * certificates again, writes are taken again, and every acknowledged record is stored once and anchored once. Then the
+ * new active server is paused (SIGSTOP) past its lease: the other takes over, the chain goes on, and once resumed the
+ * paused server halts without committing anything, and no node holds another block at any height.
+ */
+final class MemberClusterDrill {
+    private static final Duration WITHIN = Duration.ofSeconds(180);
+    private final Path dir;
+    private final Ports ports;
+    private final List<NodeClient> validators;
+    private final String run = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
+    /** {@code validators}: node0's client first, then the validators it runs with. */
+    MemberClusterDrill(Path dir, Ports ports, List<NodeClient> validators) {
+        this.dir = dir;
+        this.ports = ports;
+        this.validators = validators;
+    }
+
+    void run() throws Exception {
+        Consortium consortium = Consortium.at(dir);
+        Path ear = Path.of(System.getProperty("it.ear"));
+        assertTrue(consortium.cluster("node0", ear), "node0's second server serves");
+        List<NodeProcess> servers = consortium.servers("node0");
+        assertEquals(2, servers.size());
+        NodeClient[] node0 = {new NodeClient(ports.http(0), dir), new NodeClient(ports.http(0) + 50, dir)};
+        String node0Id = nodeId("node0");
+        int active = awaitActive(node0, -1);
+        assertEquals("standby", role(node0[1 - active]));
+        NodeClient.Reply refused = node0[1 - active].post("manufacturer", "/records", "[" + battery("standby-" + run) + "]");
+        assertEquals(503, refused.status(), refused.body());
+        assertTrue(refused.retryAfter() != null && refused.body().contains("standby"), refused.body());
+
+        AtomicBoolean pushing = new AtomicBoolean(true);
+        AtomicInteger submissions = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread pusher = new Thread(() -> push(node0, pushing, submissions, failed), "ha-pusher");
+        pusher.start();
+        try {
+            await().atMost(WITHIN).until(() -> submissions.get() >= 10);
+            // kill -9 of the active server, mid-push.
+            long atKill = validators.get(1).height();
+            assertTrue(servers.get(active).kill());
+            int taken = awaitActive(node0, active);
+            assertEquals(1 - active, taken);
+            await("node0 signs commit certificates again").atMost(WITHIN).pollInterval(Duration.ofMillis(250))
+                    .until(() -> signedAfter(node0Id, atKill + 1)); // + 1: a block the killed server proposed may commit after it died
+            int afterKill = submissions.get();
+            await("writes taken again").atMost(WITHIN).until(() -> submissions.get() >= afterKill + 10);
+        } finally {
+            pushing.set(false);
+            pusher.join(60_000);
+        }
+        assertEquals(null, failed.get(), "the pusher failed: " + failed.get());
+        int now = awaitActive(node0, -1);
+        NodeClient live = node0[now];
+        await("every acknowledged record anchored").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+            for (String id : acknowledged) {
+                if (live.get("auditor", "/records/" + id + "/proof").status() != 200) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        // Stored once (a record id is unique in the store) and in exactly one batch: the batches' leaves are the stored
+        // records (a push whose answer the kill cut off may be stored too, and is batched a moment later).
+        await("every stored record in exactly one batch").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String metrics = live.get("admin", "/metrics").body();
+            return metric(metrics, "batteryledger_records_unbatched") == 0
+                    && metric(metrics, "batteryledger_records_stored_total") == metric(metrics, "batteryledger_records_batch_leaves");
+        });
+
+        // The killed server comes back as the standby; then the active one is paused past its lease.
+        assertTrue(servers.get(1 - now).start(ear));
+        assertTrue(Consortium.waitUntilServing(servers.get(1 - now), validators.get(1).password("admin")));
+        assertEquals("standby", role(node0[1 - now]));
+        fencing(servers.get(now), node0[now], node0[1 - now], node0Id);
+    }
+
+    private void fencing(NodeProcess paused, NodeClient pausedClient, NodeClient other, String node0Id) throws Exception {
+        Path log = dir.resolve(paused.server() == 0 ? "nodes/node0/log/server.log" : "nodes/node0/log/server-1/server.log");
+        long pid = paused.running().orElseThrow().pid();
+        signal("STOP", pid);
+        long logged;
+        try {
+            await("the other server takes over").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "active".equals(role(other)));
+            long atTakeover = validators.get(1).height();
+            // A block proposed by node0 or carrying its seal: a proposal at a time until one is (a quorum of two of the
+            // three validators need not include node0's seal, but node0 proposes every third block).
+            AtomicInteger proposals = new AtomicInteger();
+            await("the chain goes on with the new active server").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (signedAfter(node0Id, atTakeover + 1)) {
+                    return true;
+                }
+                long h = validators.get(1).height();
+                validators.get(1).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"fence-" + run + "-" + proposals.getAndIncrement() + "\"}");
+                await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> validators.get(1).height() > h);
+                return signedAfter(node0Id, atTakeover + 1);
+            });
+            logged = Files.size(log);
+        } finally {
+            signal("CONT", pid);
+        }
+        await("the resumed server halts").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "halted".equals(role(pausedClient)));
+        String after = Files.readString(log, StandardCharsets.UTF_8).substring((int) Math.min(logged, Files.size(log)));
+        assertTrue(after.contains("lost the member's replica lease") || after.contains("the store refused this server's persist"), after);
+        assertFalse(after.contains("committed block"), "the paused server committed after it resumed: " + after);
+        // One chain: at every height up to the lowest head, node0's active server and the other validators hold the same block.
+        List<NodeClient> all = new ArrayList<>(validators.subList(1, validators.size()));
+        all.add(other);
+        long top = all.stream().mapToLong(NodeClient::height).min().orElseThrow();
+        for (long h = Math.max(1, top - 20); h <= top; h++) {
+            String hash = all.get(0).get("auditor", "/blocks/" + h).as(Jsonp::object).getString("hash");
+            for (NodeClient n : all) {
+                assertEquals(hash, n.get("auditor", "/blocks/" + h).as(Jsonp::object).getString("hash"), "block " + h);
+            }
+        }
+        for (JsonValue v : validators.get(1).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray()) {
+            JsonObject n = v.asJsonObject();
+            if (n.getString("name").equals("node0") && n.containsKey("evidence")) {
+                assertFalse(n.getJsonObject("evidence").getJsonObject("faults").containsKey("EQUIVOCATION"), "node0 contradicted itself: " + n);
+            }
+        }
+    }
+
+    /** Pushes batteries to node0, ten a submission, to the server that takes them; keeps the ids each 202 acknowledged. */
+    private void push(NodeClient[] node0, AtomicBoolean pushing, AtomicInteger submissions, AtomicReference<Throwable> failed) {
+        int next = 0;
+        int server = 0;
+        try {
+            while (pushing.get()) {
+                List<String> ids = new ArrayList<>();
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 10; i++) {
+                    String id = "ha-" + run + "-" + next++;
+                    ids.add(id);
+                    body.append(i == 0 ? "" : ",").append(battery(id));
+                }
+                NodeClient.Reply r;
+                try {
+                    r = node0[server].post("manufacturer", "/records", body.append(']').toString());
+                } catch (java.io.IOException e) {
+                    r = null; // the killed server: the other one
+                }
+                if (r != null && r.status() == 202) {
+                    assertTrue(r.body().contains("\"rejected\":[]"), r.body());
+                    acknowledged.addAll(ids);
+                    submissions.incrementAndGet();
+                } else if (r == null || r.status() == 503) {
+                    server = 1 - server; // a standby or a dead server: the same records to the other (idempotent by id)
+                    next -= 10;
+                } else {
+                    throw new AssertionError("a push answered " + r.status() + ": " + r.body());
+                }
+            }
+        } catch (Throwable t) {
+            failed.set(t);
+        }
+    }
+
+    private String battery(String id) {
+        return CrossMemberStory.battery(id, String.format("036HA%s%013d", run, Math.abs(id.hashCode()) % 10_000_000_000_000L), "CATL");
+    }
+
+    /** The server (0 or 1, not {@code not}) whose health says active. */
+    private static int awaitActive(NodeClient[] node0, int not) {
+        AtomicInteger found = new AtomicInteger(-1);
+        await("a server of node0 active").atMost(WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (int s = 0; s < 2; s++) {
+                if (s != not && "active".equals(role(node0[s]))) {
+                    found.set(s);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private static String role(NodeClient server) {
+        try {
+            NodeClient.Reply h = server.get("auditor", "/health");
+            JsonObject o = h.as(Jsonp::object);
+            return o.containsKey("replica") ? o.getString("replica") : "";
+        } catch (Exception e) {
+            return ""; // down, or not serving yet
+        }
+    }
+
+    /** Whether a block above {@code height} was proposed by {@code node} or carries its seal. */
+    private boolean signedAfter(String node, long height) throws Exception {
+        for (JsonValue v : validators.get(1).get("auditor", "/chain/blocks?limit=50").as(Jsonp::structure).asJsonArray()) {
+            JsonObject b = v.asJsonObject();
+            if (b.getJsonNumber("height").longValue() > height && (node.equals(b.getString("proposer"))
+                    || b.getJsonArray("signers").getValuesAs(jakarta.json.JsonString::getString).contains(node))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String nodeId(String name) throws Exception {
+        for (JsonValue v : validators.get(1).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray()) {
+            if (v.asJsonObject().getString("name").equals(name)) {
+                return v.asJsonObject().getString("id");
+            }
+        }
+        throw new AssertionError("no node " + name);
+    }
+
+    private static long metric(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor(), "kill -" + signal + " " + pid);
+    }
+}
