@@ -423,17 +423,21 @@ public final class Consortium {
         Path jbossHome = jbossHomeOf(dir);
         List<Path> nodeDirs = nodeDirs(dir);
         for (Path node : MemberCluster.named(ha, nodeDirs)) {
-            if (!grow(node, nodeDirs, jbossHome, ear)) {
-                return false;
-            }
-            NodeProcess second = MemberCluster.servers(jbossHome, node).get(1);
-            System.out.println((second.start(ear) ? "starting " : "already running: ") + second.serverName() + " (http " + second.httpPort() + ")");
-            if (!waitUntilServing(second, adminPassword())) {
-                System.err.println(second.serverName() + " did not answer: see " + second.logDir().resolve("server.log"));
+            if (!grow(node, nodeDirs, jbossHome, ear) || !startAndAwait(MemberCluster.servers(jbossHome, node).get(1), ear)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Starts a server unless it runs, and waits until it serves; false (and where to look) when it does not. */
+    private boolean startAndAwait(NodeProcess p, Path ear) throws Exception {
+        System.out.println((p.start(ear) ? "starting " : "already running: ") + p.serverName() + " (http " + p.httpPort() + ")");
+        if (waitUntilServing(p, adminPassword())) {
+            return true;
+        }
+        System.err.println(p.serverName() + " did not answer: see " + p.logDir().resolve("server.log"));
+        return false;
     }
 
     /**
@@ -451,12 +455,7 @@ public final class Consortium {
         }
         System.out.println("restarting " + first.name() + " as " + first.serverName() + ", the first server of its cluster");
         first.stop(60);
-        first.start(ear);
-        if (!waitUntilServing(first, adminPassword())) {
-            System.err.println(first.serverName() + " did not answer: see " + first.logDir().resolve("server.log"));
-            return false;
-        }
-        return true;
+        return startAndAwait(first, ear);
     }
 
     /** The node's first server (its only one unless it runs as a cluster). */

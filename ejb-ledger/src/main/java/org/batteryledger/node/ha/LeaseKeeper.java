@@ -91,8 +91,4 @@ public final class LeaseKeeper {
     public String server() {
         return server;
     }
-
-    public long durationMillis() {
-        return durationMillis;
-    }
 }

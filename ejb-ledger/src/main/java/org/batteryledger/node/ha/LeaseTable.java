@@ -58,6 +58,18 @@ public final class LeaseTable {
     }
 
     /**
+     * One server's look at the lease: read it, {@link Lease#decide}, and write the decision by compare-and-set. The lease
+     * this server holds after it; empty when another holds it or wrote in between.
+     */
+    public static Optional<Lease> look(Connection c, String server, long heldEpoch, long nowMillis, long durationMillis) throws SQLException {
+        Optional<Lease> current = read(c);
+        if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h && compareAndSet(c, current, h.next())) {
+            return Optional.of(h.next());
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Within the caller's transaction: locks the lease row and fails with {@link Fenced} unless {@code holder} holds
      * {@code epoch}. The lock is held until the transaction ends, so no takeover commits between this check and the
      * caller's commit; a takeover that committed before it is seen here.

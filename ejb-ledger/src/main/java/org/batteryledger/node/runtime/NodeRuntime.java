@@ -450,7 +450,7 @@ public class NodeRuntime {
                     throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
                 }
                 Lease held = lease == null ? null : lease.held();
-                if (lease != null && (held == null || !lease.validNow())) {
+                if (lease != null && !lease.validNow()) { // not held, or not renewed within its validity
                     // Not renewed in time (the store slow or away, or this server paused): persist nothing until it is.
                     throw new IllegalStateException("the replica lease of server " + lease.server() + " was not renewed in time");
                 }
@@ -787,7 +787,6 @@ public class NodeRuntime {
         return joiner == null ? null : "fetching the state of the last stable checkpoint from its peers";
     }
 
-    /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */
     /** Why this server of a clustered member does not run the replica now (another server does), or null. */
     public String standby() {
         return standby;
@@ -798,6 +797,7 @@ public class NodeRuntime {
         return lease == null ? null : lease.server();
     }
 
+    /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */
     public String pauseReason() {
         return pauseReason;
     }

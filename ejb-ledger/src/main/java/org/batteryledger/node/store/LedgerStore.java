@@ -63,12 +63,7 @@ public class LedgerStore {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public java.util.Optional<Lease> lookAtLease(String server, long heldEpoch, long nowMillis, long durationMillis) {
         try (java.sql.Connection c = dataSource.getConnection()) {
-            java.util.Optional<Lease> current = LeaseTable.read(c);
-            if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h
-                    && LeaseTable.compareAndSet(c, current, h.next())) {
-                return java.util.Optional.of(h.next());
-            }
-            return java.util.Optional.empty();
+            return LeaseTable.look(c, server, heldEpoch, nowMillis, durationMillis);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
         }

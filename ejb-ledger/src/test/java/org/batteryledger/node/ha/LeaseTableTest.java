@@ -45,13 +45,11 @@ class LeaseTableTest {
         b.close();
     }
 
-    /** One server's look at the lease, as the node's lease task takes it: read, decide, compare-and-set, commit. */
+    /** One server's look at the lease, in a transaction of its own as the node's lease task takes it. */
     static Optional<Lease> look(Connection c, String me, long heldEpoch, long now) throws SQLException {
-        Optional<Lease> current = LeaseTable.read(c);
-        Lease.Decision d = Lease.decide(current, me, heldEpoch, now, D);
-        boolean held = d instanceof Lease.Decision.Hold h && LeaseTable.compareAndSet(c, current, h.next());
+        Optional<Lease> held = LeaseTable.look(c, me, heldEpoch, now, D);
         c.commit();
-        return held ? Optional.of(((Lease.Decision.Hold) d).next()) : Optional.empty();
+        return held;
     }
 
     /** A persist of the replica: the fencing check first, then its writes, one transaction. */
