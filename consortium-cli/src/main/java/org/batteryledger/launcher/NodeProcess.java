@@ -133,6 +133,9 @@ public final class NodeProcess {
         return true;
     }
 
+    /** standalone-ha.xml's JGroups TCP port before the port offset. */
+    static final int JGROUPS_TCP_PORT = 7600;
+
     /**
      * Every memory pool bounded: heap, metaspace, and direct buffers (which default to the heap's size and held a second
      * 512 MB when a faulty peer sent 16 MiB frames): a node stays under 1 GB resident whatever peers send. And C1 only
@@ -179,8 +182,18 @@ public final class NodeProcess {
                 "-Djboss.node.name=" + serverName(),
                 "-Djboss.tx.node.id=" + serverName()));
         if (clustered) {
+            // standalone-ha.xml: the member's own JGroups cluster of its two servers (TCP, static discovery on their ports),
+            // over which the read model is replicated (wildfly-config's configure-ha.cli).
+            b.setServerConfiguration("standalone-ha.xml");
+            int memberOffset = portOffset - MemberCluster.PORT_STEP * server;
+            properties.add("-Dbatteryledger.jgroups.cluster=batteryledger-" + name);
+            for (int s = 0; s < 2; s++) {
+                properties.add("-Dbatteryledger.jgroups.port." + s + "=" + (JGROUPS_TCP_PORT + memberOffset + MemberCluster.PORT_STEP * s));
+            }
             // The replica runs on the server holding the member's lease (NodeRuntime); each server has its own peer port.
             properties.add("-Dbatteryledger.server.name=" + serverName());
+            // Where this server answers, for its member's other server to forward requests to while this one is active.
+            properties.add("-Dbatteryledger.http.url=http://127.0.0.1:" + httpPort + "/ledger");
             properties.add("-Dbatteryledger.p2p.port=" + MemberCluster.p2pPort(Integer.parseInt(props.getProperty("p2p.port", "30300")), server));
         }
         // The node's database when it is not the default H2 file (node.properties db.*); its password: see above.

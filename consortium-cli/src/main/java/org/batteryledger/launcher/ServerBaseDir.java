@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -32,9 +33,11 @@ final class ServerBaseDir {
         if (!Files.isDirectory(config)) {
             copyTree(templateStandalone.resolve("configuration"), config);
         } else {
-            // The template's configuration may be newer (a rebuilt wildfly-config): the server file follows it.
-            Files.copy(templateStandalone.resolve("configuration/standalone.xml"), config.resolve("standalone.xml"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            // The template's configuration may be newer (a rebuilt wildfly-config): the server files follow it. standalone-ha.xml
+            // is a clustered member's servers' (MemberCluster).
+            for (String file : List.of("standalone.xml", "standalone-ha.xml")) {
+                Files.copy(templateStandalone.resolve("configuration").resolve(file), config.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         Files.createDirectories(serverDir.resolve("deployments"));
         StringBuilder usersFile = new StringBuilder("# Battery Ledger application users (HEX(MD5(user:realm:password)))\n");

@@ -22,6 +22,9 @@ public class LeaseEntity {
     private long epoch;
     @Column(name = "EXPIRES_AT", nullable = false)
     private long expiresAt;
+    /** Where the holder serves its member's API (its HTTP base): the other server forwards requests there. */
+    @Column(name = "ADDRESS", length = 512)
+    private String address;
 
     protected LeaseEntity() {
     }

@@ -30,14 +30,20 @@ public final class LeaseTable {
 
     /**
      * Writes {@code next} if the store still holds {@code expected} (same holder and epoch; empty: no row). False when
-     * another server wrote in between; the caller reads again.
+     * another server wrote in between; the caller reads again. The holder's address is left as it is.
      */
     public static boolean compareAndSet(Connection c, Optional<Lease> expected, Lease next) throws SQLException {
+        return compareAndSet(c, expected, next, null);
+    }
+
+    /** As {@link #compareAndSet(Connection, Optional, Lease)}, and {@code address} (unless null) is where the holder serves. */
+    public static boolean compareAndSet(Connection c, Optional<Lease> expected, Lease next, String address) throws SQLException {
         if (expected.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("insert into MEMBER_LEASE (ID, HOLDER, EPOCH, EXPIRES_AT) values (1, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("insert into MEMBER_LEASE (ID, HOLDER, EPOCH, EXPIRES_AT, ADDRESS) values (1, ?, ?, ?, ?)")) {
                 s.setString(1, next.holder());
                 s.setLong(2, next.epoch());
                 s.setLong(3, next.expiresAtMillis());
+                s.setString(4, address);
                 return s.executeUpdate() == 1;
             } catch (SQLException e) {
                 if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
@@ -46,24 +52,38 @@ public final class LeaseTable {
                 throw e;
             }
         }
-        try (PreparedStatement s = c.prepareStatement("update MEMBER_LEASE set HOLDER = ?, EPOCH = ?, EXPIRES_AT = ? where " + ROW
-                + " and HOLDER = ? and EPOCH = ?")) {
+        try (PreparedStatement s = c.prepareStatement("update MEMBER_LEASE set HOLDER = ?, EPOCH = ?, EXPIRES_AT = ?, ADDRESS = coalesce(?, ADDRESS) where "
+                + ROW + " and HOLDER = ? and EPOCH = ?")) {
             s.setString(1, next.holder());
             s.setLong(2, next.epoch());
             s.setLong(3, next.expiresAtMillis());
-            s.setString(4, expected.get().holder());
-            s.setLong(5, expected.get().epoch());
+            s.setString(4, address);
+            s.setString(5, expected.get().holder());
+            s.setLong(6, expected.get().epoch());
             return s.executeUpdate() == 1;
         }
     }
 
+    /** Who holds the lease, until when, and where it serves (its HTTP base, or null when it did not say); empty before any. */
+    public static Optional<Holder> holder(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select HOLDER, EXPIRES_AT, ADDRESS from MEMBER_LEASE where " + ROW);
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? Optional.of(new Holder(r.getString(1), r.getLong(2), r.getString(3))) : Optional.empty();
+        }
+    }
+
+    /** The server holding a member's lease as another server of the member sees it, to forward requests to it. */
+    public record Holder(String server, long expiresAtMillis, String address) {
+    }
+
     /**
-     * One server's look at the lease: read it, {@link Lease#decide}, and write the decision by compare-and-set. The lease
-     * this server holds after it; empty when another holds it or wrote in between.
+     * One server's look at the lease: read it, {@link Lease#decide}, and write the decision by compare-and-set, with where
+     * this server serves ({@code address}, or null). The lease this server holds after it; empty when another holds it or
+     * wrote in between.
      */
-    public static Optional<Lease> look(Connection c, String server, long heldEpoch, long nowMillis, long durationMillis) throws SQLException {
+    public static Optional<Lease> look(Connection c, String server, String address, long heldEpoch, long nowMillis, long durationMillis) throws SQLException {
         Optional<Lease> current = read(c);
-        if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h && compareAndSet(c, current, h.next())) {
+        if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h && compareAndSet(c, current, h.next(), address)) {
             return Optional.of(h.next());
         }
         return Optional.empty();

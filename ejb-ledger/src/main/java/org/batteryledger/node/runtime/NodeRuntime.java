@@ -102,9 +102,12 @@ public class NodeRuntime {
     private ManagedScheduledExecutorService scheduler;
     @EJB
     private LedgerStore store;
-    /** The read model's cache, configured by wildfly-config (container batteryledger, local cache state). */
+    /**
+     * The read model's cache, configured by wildfly-config (container batteryledger, cache state): local on a member of one
+     * server, replicated among a clustered member's servers (standalone-ha.xml).
+     */
     @Resource(lookup = "java:jboss/infinispan/cache/batteryledger/state")
-    private Cache<String, byte[]> stateCache;
+    private Cache<String, String> stateCache;
     private StateReadModel readModel;
 
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
@@ -132,6 +135,8 @@ public class NodeRuntime {
     private LeaseKeeper lease;
     /** The lease's own thread: a look that waits behind the server's other scheduled work lets the lease lapse. */
     private java.util.concurrent.ScheduledExecutorService leaseLooks;
+    /** Started with {@code batteryledger.server.name}: one of a clustered member's servers. */
+    private boolean clustered;
     /** Why this server does not run the replica while another server of its member does, or null. */
     private volatile String standby;
     /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in a halt. */
@@ -165,7 +170,11 @@ public class NodeRuntime {
             fsync = Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim());
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
-            readModel = new StateReadModel(stateCache, store::stateValue);
+            String server = System.getProperty("batteryledger.server.name");
+            clustered = server != null && !server.isBlank();
+            // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
+            // store's on a standby, whose replica is not running.
+            readModel = new StateReadModel(stateCache, store::stateValue, () -> standby == null ? status.committedHeight() : store.committedHeight());
             recover();
             if (Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
                 joiner = new SnapshotJoiner();
@@ -181,11 +190,12 @@ public class NodeRuntime {
             // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
             network.admission(PeerAdmission.of(replica));
             syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
-            String server = System.getProperty("batteryledger.server.name");
-            if (server != null && !server.isBlank()) {
+            if (clustered) {
                 // One server of the member runs the replica: the one holding the lease. Until then this one waits.
                 joiner = null; // the member's store has the chain already
-                lease = new LeaseKeeper(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store::lookAtLease,
+                String address = httpAddress();
+                lease = new LeaseKeeper(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()),
+                        (s, epoch, now, duration) -> store.lookAtLease(s, address, epoch, now, duration),
                         new LeaseKeeper.Listener() {
                             @Override
                             public void tookOver(Lease l) {
@@ -248,6 +258,20 @@ public class NodeRuntime {
         }
     }
 
+    /**
+     * Where this server serves the member's API, written into the lease while it holds it: the other server forwards
+     * requests there. {@code batteryledger.http.url} (the launcher sets it; on two hosts the operator does), else the
+     * HTTP port on the bind address.
+     */
+    private static String httpAddress() {
+        String url = System.getProperty("batteryledger.http.url");
+        if (url != null && !url.isBlank()) {
+            return url.strip();
+        }
+        int port = Integer.getInteger("jboss.http.port", 8080) + Integer.getInteger("jboss.socket.binding.port-offset", 0);
+        return "http://" + System.getProperty("jboss.bind.address", "127.0.0.1") + ":" + port + "/ledger";
+    }
+
     /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */
     private void recover() {
         LedgerStore.Recovery rec = store.load();
@@ -255,7 +279,11 @@ public class NodeRuntime {
     }
 
     private void recover(LedgerStore.Recovery rec, org.batteryledger.core.state.WorldState state) {
-        readModel.clear();
+        if (!clustered) {
+            // The cache may have outlived a redeployment. A clustered member's cache is kept: the other server filled it from
+            // the same store, each entry tagged with its height (StateReadModel), and a takeover starts warm.
+            readModel.clear();
+        }
         BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
@@ -490,7 +518,7 @@ public class NodeRuntime {
 
     private void applyCommitted(List<Ready.Committed> committed) {
         for (Ready.Committed c : committed) {
-            readModel.committed(c.writeSet());
+            readModel.committed(c.block().block().height(), c.writeSet());
             var b = c.block().block();
             for (Transaction tx : b.transactions()) {
                 awaitingCommit.committed(tx.hash(suite), b.height());

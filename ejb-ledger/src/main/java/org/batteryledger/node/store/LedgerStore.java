@@ -61,9 +61,19 @@ public class LedgerStore {
 
     /** One look at a clustered member's replica lease ({@link org.batteryledger.node.ha.LeaseKeeper.Store}), in its own transaction. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public java.util.Optional<Lease> lookAtLease(String server, long heldEpoch, long nowMillis, long durationMillis) {
+    public java.util.Optional<Lease> lookAtLease(String server, String address, long heldEpoch, long nowMillis, long durationMillis) {
         try (java.sql.Connection c = dataSource.getConnection()) {
-            return LeaseTable.look(c, server, heldEpoch, nowMillis, durationMillis);
+            return LeaseTable.look(c, server, address, heldEpoch, nowMillis, durationMillis);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
+        }
+    }
+
+    /** Who holds the member's lease and where it serves, for the standby to forward requests to. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public java.util.Optional<LeaseTable.Holder> leaseHolder() {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            return LeaseTable.holder(c);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
         }
@@ -265,6 +275,13 @@ public class LedgerStore {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public ReceiptEntity receipt(String txHash) {
         return em.find(ReceiptEntity.class, txHash);
+    }
+
+    /** The height of the last committed block the store holds (0: genesis only). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long committedHeight() {
+        Long h = em.createQuery("select max(b.height) from BlockEntity b", Long.class).getSingleResult();
+        return h == null ? 0 : h;
     }
 
     /** One committed state entry, or null. */

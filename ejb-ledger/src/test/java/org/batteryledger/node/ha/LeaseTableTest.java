@@ -32,7 +32,7 @@ class LeaseTableTest {
         a = DriverManager.getConnection(url);
         b = DriverManager.getConnection(url);
         try (Statement s = a.createStatement()) {
-            s.execute("create table MEMBER_LEASE (ID int primary key, HOLDER varchar(128) not null, EPOCH bigint not null, EXPIRES_AT bigint not null)");
+            s.execute("create table MEMBER_LEASE (ID int primary key, HOLDER varchar(128) not null, EPOCH bigint not null, EXPIRES_AT bigint not null, ADDRESS varchar(512))");
             s.execute("create table VOTES (V varchar(64))"); // what a persist writes
         }
         a.setAutoCommit(false);
@@ -47,7 +47,7 @@ class LeaseTableTest {
 
     /** One server's look at the lease, in a transaction of its own as the node's lease task takes it. */
     static Optional<Lease> look(Connection c, String me, long heldEpoch, long now) throws SQLException {
-        Optional<Lease> held = LeaseTable.look(c, me, heldEpoch, now, D);
+        Optional<Lease> held = LeaseTable.look(c, me, "http://" + me, heldEpoch, now, D);
         c.commit();
         return held;
     }
@@ -80,6 +80,20 @@ class LeaseTableTest {
         assertEquals(Optional.of(new Lease("s0", 1, 1_000 + D)), look(a, "s0", 0, 1_000));
         assertEquals(Optional.empty(), look(b, "s1", 0, 1_500));
         assertEquals(Optional.of(new Lease("s0", 1, 2_000 + D)), look(a, "s0", 1, 2_000), "renewed at the same epoch");
+    }
+
+    @Test
+    void theHolderSaysWhereItServesAndTheOtherServerReadsIt() throws SQLException {
+        assertEquals(Optional.empty(), LeaseTable.holder(b));
+        look(a, "s0", 0, 1_000);
+        assertEquals(Optional.of(new LeaseTable.Holder("s0", 1_000 + D, "http://s0")), LeaseTable.holder(b));
+        b.commit();
+        look(b, "s1", 0, 1_000 + D + 1); // s0's lease expired: s1 takes it, and its address with it
+        assertEquals(Optional.of(new LeaseTable.Holder("s1", 1_000 + D + 1 + D, "http://s1")), LeaseTable.holder(a));
+        a.commit();
+        LeaseTable.compareAndSet(b, LeaseTable.read(b), new Lease("s1", 2, 0)); // a release keeps the address
+        b.commit();
+        assertEquals(Optional.of(new LeaseTable.Holder("s1", 0, "http://s1")), LeaseTable.holder(a));
     }
 
     @Test

@@ -16,11 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StateReadModelTest {
     private final Map<String, byte[]> database = new HashMap<>();
     private final AtomicInteger databaseReads = new AtomicInteger();
-    private final ConcurrentHashMap<String, byte[]> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
+    /** The height the database holds committed: misses read it before the value. */
+    private long databaseHeight;
     private final StateReadModel model = new StateReadModel(cache, (t, k) -> {
         databaseReads.incrementAndGet();
         return database.get(t + "/" + k);
-    });
+    }, () -> databaseHeight);
 
     @Test
     void aMissReadsTheDatabaseOnceThenTheCacheAnswers() {
@@ -41,10 +43,10 @@ class StateReadModelTest {
     void aCommitOverwritesAndDeletes() {
         database.put("node/a", new byte[]{1});
         model.get("node", "a");
-        model.committed(new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}), new WriteSet.Entry("node", "b", new byte[0]))));
+        model.committed(1, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}), new WriteSet.Entry("node", "b", new byte[0]))));
         assertArrayEquals(new byte[]{2}, model.get("node", "a").orElseThrow());
         assertArrayEquals(new byte[0], model.get("node", "b").orElseThrow(), "an empty value is a value, not absence");
-        model.committed(new WriteSet(List.of(new WriteSet.Entry("node", "a", null))));
+        model.committed(2, new WriteSet(List.of(new WriteSet.Entry("node", "a", null))));
         assertTrue(model.get("node", "a").isEmpty());
         assertEquals(1, databaseReads.get());
     }
@@ -55,17 +57,60 @@ class StateReadModelTest {
         // The reader reads the old value from the database; the commit lands before the reader fills the cache.
         StateReadModel racing = new StateReadModel(cache, (t, k) -> {
             byte[] old = database.get(t + "/" + k);
-            model.committed(new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}))));
+            model.committed(1, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}))));
             return old;
-        });
+        }, () -> databaseHeight);
         assertArrayEquals(new byte[]{2}, racing.get("node", "a").orElseThrow(), "the reader answers what the cache holds");
         assertArrayEquals(new byte[]{2}, model.get("node", "a").orElseThrow());
     }
 
     @Test
     void tablesAndKeysDoNotCollide() {
-        model.committed(new WriteSet(List.of(new WriteSet.Entry("ab", "c", new byte[]{1}), new WriteSet.Entry("a", "bc", new byte[]{2}))));
+        model.committed(1, new WriteSet(List.of(new WriteSet.Entry("ab", "c", new byte[]{1}), new WriteSet.Entry("a", "bc", new byte[]{2}))));
         assertArrayEquals(new byte[]{1}, model.get("ab", "c").orElseThrow());
         assertArrayEquals(new byte[]{2}, model.get("a", "bc").orElseThrow());
+    }
+
+    @Test
+    void aCommitReadAfterAMissReplacesTheMissedValue() {
+        database.put("node/a", new byte[]{1});
+        databaseHeight = 4;
+        model.get("node", "a");
+        model.committed(5, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}))));
+        assertArrayEquals(new byte[]{2}, model.get("node", "a").orElseThrow());
+    }
+
+    @Test
+    void anOlderCommitNeverReplacesANewerOne() {
+        // A clustered member's server paused between persisting block 7 and filling the cache; the member's other server
+        // took over and committed block 9. The paused one resumes: its block 7 values must not come back.
+        StateReadModel resumed = new StateReadModel(cache, (t, k) -> null, () -> 0);
+        model.committed(9, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{9}), new WriteSet.Entry("node", "b", null))));
+        resumed.committed(7, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{7}), new WriteSet.Entry("node", "b", new byte[]{7}))));
+        assertArrayEquals(new byte[]{9}, model.get("node", "a").orElseThrow());
+        assertTrue(model.get("node", "b").isEmpty());
+    }
+
+    @Test
+    void aMissIsNeverNewerThanTheHeightItIsTaggedWith() {
+        // The miss read height 9 before the value: a late commit of block 7 (a resumed, taken-over server) leaves it.
+        database.put("node/a", new byte[]{9});
+        databaseHeight = 9;
+        model.get("node", "a");
+        model.committed(7, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{7}))));
+        assertArrayEquals(new byte[]{9}, model.get("node", "a").orElseThrow());
+    }
+
+    @Test
+    void everyByteValueAndHeightSurvivesTheEncoding() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        for (long h : new long[]{0, 1, 255, 256, Long.MAX_VALUE}) {
+            model.committed(h, new WriteSet(List.of(new WriteSet.Entry("t", "k" + h, all))));
+            assertArrayEquals(all, model.get("t", "k" + h).orElseThrow());
+            assertEquals(h, StateReadModel.heightOf(StateReadModel.encode(h, all)));
+        }
     }
 }
