@@ -3,6 +3,7 @@ package org.batteryledger.node.readmodel;
 import org.batteryledger.core.state.WriteSet;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,21 +15,23 @@ import java.util.function.LongSupplier;
  * member) filled after each commit, in front of the database. Consensus never reads it; it only spares queries a trip
  * through the replica's queue, and gives a member's standby server a warm cache when it takes over.
  *
- * <p>Entries are {@code table + '\u0000' + key}. A value carries the height it is known to be current at, so that a
+ * <p>A value carries the height it is known to be current at, so that a
  * write can never replace a newer one: a commit replaces an entry only when its height is higher (compare-and-set), and
  * a server of a clustered member that was paused between persisting a block and filling the cache (and was taken over
  * meanwhile) cannot put its older values back when it resumes. A miss reads the committed height first, then the value:
  * the value is at least that new, so the height is a safe lower bound for it. "Absent" is cached too.
  *
- * <p>Values are Latin-1 strings holding the bytes, one char per byte: the cache compares values with
- * {@code equals} for its compare-and-set, and a byte array's {@code equals} is identity (Java stores such strings
- * one byte per char, so the cache holds no more than the bytes).
+ * <p>Keys and values are printable ASCII strings: a value is its tag ({@code +} present, {@code -} absent), its height
+ * in 16 hex digits and its bytes in Base64. Strings, because the cache compares values with {@code equals} for its
+ * compare-and-set and a byte array's {@code equals} is identity; ASCII, because the replicated cache's marshalling
+ * corrupted strings with control and non-ASCII characters (found on a two-server member: ISPN000474, "the message is
+ * corrupt"). A key is {@code table/key}, the key Base64url-encoded behind {@code ~} unless it is printable ASCII.
  */
 public final class StateReadModel {
-    private static final char ABSENT = 0;
-    private static final char PRESENT = 1;
-    /** Tag, then the height in 8 chars (one byte each, big-endian), then the value. */
-    private static final int HEADER = 9;
+    private static final char ABSENT = '-';
+    private static final char PRESENT = '+';
+    /** Tag, then the height in 16 hex digits, then the value in Base64. */
+    private static final int HEADER = 17;
 
     private final ConcurrentMap<String, String> cache;
     private final BiFunction<String, String, byte[]> database;
@@ -81,7 +84,7 @@ public final class StateReadModel {
             }
             cached = raced != null ? raced : value;
         }
-        return cached.charAt(0) == PRESENT ? Optional.of(cached.substring(HEADER).getBytes(StandardCharsets.ISO_8859_1)) : Optional.empty();
+        return cached.charAt(0) == PRESENT ? Optional.of(Base64.getDecoder().decode(cached.substring(HEADER))) : Optional.empty();
     }
 
     /** Forgets everything, for a start-up: the cache may outlive a deployment, the database is the truth. */
@@ -90,27 +93,23 @@ public final class StateReadModel {
         cache.clear();
     }
 
-    private static String key(String table, String key) {
-        return table + '\u0000' + key;
+    /** Table names are the ledger's own ({@code Tables}): letters, digits, dots, dashes; a key may be anything. */
+    static String key(String table, String key) {
+        boolean plain = !key.startsWith("~");
+        for (int i = 0; plain && i < key.length(); i++) {
+            char c = key.charAt(i);
+            plain = c >= 0x20 && c < 0x7f;
+        }
+        return table + '/' + (plain ? key : "~" + Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String encode(long height, byte[] value) {
-        StringBuilder b = new StringBuilder(HEADER + (value == null ? 0 : value.length));
-        b.append(value == null ? ABSENT : PRESENT);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            b.append((char) ((height >>> shift) & 0xff));
-        }
-        if (value != null) {
-            b.append(new String(value, StandardCharsets.ISO_8859_1));
-        }
-        return b.toString();
+        String digits = Long.toHexString(height);
+        return (value == null ? ABSENT : PRESENT) + "0".repeat(16 - digits.length()) + digits
+                + (value == null ? "" : Base64.getEncoder().encodeToString(value));
     }
 
     static long heightOf(String cached) {
-        long h = 0;
-        for (int i = 1; i < HEADER; i++) {
-            h = (h << 8) | cached.charAt(i);
-        }
-        return h;
+        return Long.parseUnsignedLong(cached, 1, HEADER, 16);
     }
 }

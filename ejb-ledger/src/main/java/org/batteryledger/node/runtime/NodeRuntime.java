@@ -137,6 +137,8 @@ public class NodeRuntime {
     private java.util.concurrent.ScheduledExecutorService leaseLooks;
     /** Started with {@code batteryledger.server.name}: one of a clustered member's servers. */
     private boolean clustered;
+    /** On a standby: the member's lease holder as the last look saw it, or null. */
+    private volatile LeaseTable.Holder activeHolder;
     /** Why this server does not run the replica while another server of its member does, or null. */
     private volatile String standby;
     /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in a halt. */
@@ -223,7 +225,7 @@ public class NodeRuntime {
                     t.setName("lease-" + lease.server());
                     return t;
                 });
-                leaseLooks.scheduleWithFixedDelay(lease::look, 0, lease.periodMillis(), TimeUnit.MILLISECONDS);
+                leaseLooks.scheduleWithFixedDelay(this::lookAtLease, 0, lease.periodMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
             network.start();
@@ -256,6 +258,32 @@ public class NodeRuntime {
             haltReason = "cannot take over the replica: " + e.getMessage();
             LOG.log(Level.SEVERE, "REPLICA HALTED: " + haltReason, e);
         }
+    }
+
+    /** One look at the lease; a standby also notes who holds it and where it serves ({@link #activeServer}). */
+    private void lookAtLease() {
+        lease.look();
+        if (standby != null) {
+            try {
+                activeHolder = store.leaseHolder().orElse(null);
+            } catch (RuntimeException e) {
+                activeHolder = null; // the store does not answer: nobody takes writes now
+            }
+        } else {
+            activeHolder = null;
+        }
+    }
+
+    /**
+     * On a standby: the HTTP base of its member's active server while that one's lease runs, for requests to be handed
+     * there (the web layer's StandbyProxy); empty on the active server, a member of one server, or during a takeover.
+     */
+    public java.util.Optional<String> activeServer() {
+        LeaseTable.Holder h = activeHolder;
+        if (standby == null || h == null || h.address() == null || h.expiresAtMillis() < System.currentTimeMillis() || h.server().equals(serverName())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(h.address());
     }
 
     /**

@@ -65,6 +65,17 @@ class StateReadModelTest {
     }
 
     @Test
+    void keysOfAnyCharactersAreKeptApartAndAscii() {
+        for (String k : new String[]{"plain", "~plain", "nul\u0000", "é", "電池"}) {
+            model.committed(1, new WriteSet(List.of(new WriteSet.Entry("t", k, k.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+            assertTrue(StateReadModel.key("t", k).chars().allMatch(c -> c >= 0x20 && c < 0x7f), k);
+        }
+        for (String k : new String[]{"plain", "~plain", "nul\u0000", "é", "電池"}) {
+            assertArrayEquals(k.getBytes(java.nio.charset.StandardCharsets.UTF_8), model.get("t", k).orElseThrow());
+        }
+    }
+
+    @Test
     void tablesAndKeysDoNotCollide() {
         model.committed(1, new WriteSet(List.of(new WriteSet.Entry("ab", "c", new byte[]{1}), new WriteSet.Entry("a", "bc", new byte[]{2}))));
         assertArrayEquals(new byte[]{1}, model.get("ab", "c").orElseThrow());
