@@ -419,6 +419,18 @@ public final class Consortium {
      * Makes the members {@code ha} names ({@code node0,node2} or {@code all}) clusters of two servers on a running
      * consortium and starts their second servers; true when each serves. What {@code up --ha} does to an existing one.
      */
+    /**
+     * Starts the partner simulators with {@code fleet} ({@code SEED:BATTERIES:SESSIONS_PER_BATTERY}) unless they run, and
+     * points the first node at them: it pulls from its next start on. What {@code up --fleet} does, for a consortium
+     * that was started without.
+     */
+    public void partners(String fleet) throws Exception {
+        List<Path> nodeDirs = nodeDirs(dir);
+        PartnerProcess partners = new PartnerProcess(dir, portsOf(nodeDirs.get(0)));
+        partners.start(PartnerProcess.FleetSpec.parse(fleet));
+        partners.configure(nodeDirs.get(0));
+    }
+
     public boolean cluster(String ha, Path ear) throws Exception {
         Path jbossHome = jbossHomeOf(dir);
         List<Path> nodeDirs = nodeDirs(dir);
