@@ -131,14 +131,10 @@ public class NodeRuntime {
     private volatile String pauseReason;
     private volatile Thread loop;
     private volatile ScheduledFuture<?> ticker;
-    /** A clustered member's server ({@code batteryledger.server.name} set): its hold on the replica lease; null otherwise. */
-    private LeaseKeeper lease;
-    /** The lease's own thread: a look that waits behind the server's other scheduled work lets the lease lapse. */
-    private java.util.concurrent.ScheduledExecutorService leaseLooks;
+    /** A clustered member's server ({@code batteryledger.server.name} set): its part in the replica lease; null otherwise. */
+    private MemberLease lease;
     /** Started with {@code batteryledger.server.name}: one of a clustered member's servers. */
     private boolean clustered;
-    /** On a standby: the member's lease holder as the last look saw it, or null. */
-    private volatile LeaseTable.Holder activeHolder;
     /** Why this server does not run the replica while another server of its member does, or null. */
     private volatile String standby;
     /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in a halt. */
@@ -195,10 +191,8 @@ public class NodeRuntime {
             if (clustered) {
                 // One server of the member runs the replica: the one holding the lease. Until then this one waits.
                 joiner = null; // the member's store has the chain already
-                String address = httpAddress();
-                lease = new LeaseKeeper(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()),
-                        (s, epoch, now, duration) -> store.lookAtLease(s, address, epoch, now, duration),
-                        new LeaseKeeper.Listener() {
+                lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
+                        () -> standby != null, new LeaseKeeper.Listener() {
                             @Override
                             public void tookOver(Lease l) {
                                 // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
@@ -220,12 +214,7 @@ public class NodeRuntime {
                             }
                         });
                 standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
-                leaseLooks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = threadFactory.newThread(r);
-                    t.setName("lease-" + lease.server());
-                    return t;
-                });
-                leaseLooks.scheduleWithFixedDelay(this::lookAtLease, 0, lease.periodMillis(), TimeUnit.MILLISECONDS);
+                lease.start();
                 return;
             }
             network.start();
@@ -260,44 +249,12 @@ public class NodeRuntime {
         }
     }
 
-    /** One look at the lease; a standby also notes who holds it and where it serves ({@link #activeServer}). */
-    private void lookAtLease() {
-        lease.look();
-        if (standby != null) {
-            try {
-                activeHolder = store.leaseHolder().orElse(null);
-            } catch (RuntimeException e) {
-                activeHolder = null; // the store does not answer: nobody takes writes now
-            }
-        } else {
-            activeHolder = null;
-        }
-    }
-
     /**
      * On a standby: the HTTP base of its member's active server while that one's lease runs, for requests to be handed
      * there (the web layer's StandbyProxy); empty on the active server, a member of one server, or during a takeover.
      */
     public java.util.Optional<String> activeServer() {
-        LeaseTable.Holder h = activeHolder;
-        if (standby == null || h == null || h.address() == null || h.expiresAtMillis() < System.currentTimeMillis() || h.server().equals(serverName())) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(h.address());
-    }
-
-    /**
-     * Where this server serves the member's API, written into the lease while it holds it: the other server forwards
-     * requests there. {@code batteryledger.http.url} (the launcher sets it; on two hosts the operator does), else the
-     * HTTP port on the bind address.
-     */
-    private static String httpAddress() {
-        String url = System.getProperty("batteryledger.http.url");
-        if (url != null && !url.isBlank()) {
-            return url.strip();
-        }
-        int port = Integer.getInteger("jboss.http.port", 8080) + Integer.getInteger("jboss.socket.binding.port-offset", 0);
-        return "http://" + System.getProperty("jboss.bind.address", "127.0.0.1") + ":" + port + "/ledger";
+        return lease == null ? java.util.Optional.empty() : lease.activeServer();
     }
 
     /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */
@@ -364,8 +321,8 @@ public class NodeRuntime {
     @PreDestroy
     void stop() {
         running = false;
-        if (leaseLooks != null) {
-            leaseLooks.shutdownNow();
+        if (lease != null) {
+            lease.stop();
         }
         if (ticker != null) {
             ticker.cancel(false);
@@ -384,15 +341,8 @@ public class NodeRuntime {
                 Thread.currentThread().interrupt();
             }
         }
-        Lease held = lease == null ? null : lease.held();
-        if (held != null && (loop == null || !loop.isAlive())) {
-            // A clean stop hands the replica over now rather than when the lease runs out.
-            try {
-                store.releaseLease(held);
-                LOG.info(() -> "server " + held.holder() + " released the replica lease of epoch " + held.epoch());
-            } catch (RuntimeException e) {
-                LOG.warning(() -> "cannot release the replica lease (" + e.getMessage() + "): the standby takes over when it runs out");
-            }
+        if (lease != null && (loop == null || !loop.isAlive())) {
+            lease.release();
         }
     }
 

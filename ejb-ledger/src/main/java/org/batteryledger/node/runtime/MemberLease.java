@@ -1,0 +1,117 @@
+package org.batteryledger.node.runtime;
+
+import org.batteryledger.core.ha.Lease;
+import org.batteryledger.node.ha.LeaseKeeper;
+import org.batteryledger.node.ha.LeaseTable;
+import org.batteryledger.node.store.LedgerStore;
+
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+/**
+ * One server's part in its clustered member's replica lease, as the node runs it: the {@link LeaseKeeper} on a thread
+ * of its own (a look that waited behind the server's other scheduled work let the lease lapse under load), where this
+ * server serves (written into the lease while it holds it), and, on the standby, which server holds the lease and where
+ * it serves, for requests to be handed there.
+ */
+final class MemberLease {
+    private static final Logger LOG = Logger.getLogger(MemberLease.class.getName());
+    private final LeaseKeeper keeper;
+    private final LedgerStore store;
+    private final BooleanSupplier standby;
+    private final ScheduledExecutorService looks;
+    /** On a standby: the lease holder as the last look saw it, or null. */
+    private volatile LeaseTable.Holder activeHolder;
+
+    /**
+     * @param standby  whether this server is its member's standby now
+     * @param listener told on the lease's thread when this server took the lease over or lost it
+     */
+    MemberLease(String server, long durationMillis, LedgerStore store, ThreadFactory threads, BooleanSupplier standby, LeaseKeeper.Listener listener) {
+        String address = httpAddress();
+        this.keeper = new LeaseKeeper(server, durationMillis, (s, epoch, now, duration) -> store.lookAtLease(s, address, epoch, now, duration), listener);
+        this.store = store;
+        this.standby = standby;
+        this.looks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = threads.newThread(r);
+            t.setName("lease-" + server);
+            return t;
+        });
+    }
+
+    void start() {
+        looks.scheduleWithFixedDelay(this::look, 0, keeper.periodMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One look at the lease; a standby also notes who holds it and where it serves ({@link #activeServer}). */
+    private void look() {
+        keeper.look();
+        if (!standby.getAsBoolean()) {
+            activeHolder = null;
+            return;
+        }
+        try {
+            activeHolder = store.leaseHolder().orElse(null);
+        } catch (RuntimeException e) {
+            activeHolder = null; // the store does not answer: nobody takes writes now
+        }
+    }
+
+    /** On a standby: the active server's HTTP base while its lease runs; empty on the active server or during a takeover. */
+    Optional<String> activeServer() {
+        LeaseTable.Holder h = activeHolder;
+        if (!standby.getAsBoolean() || h == null || h.address() == null || h.expiresAtMillis() < System.currentTimeMillis() || h.server().equals(server())) {
+            return Optional.empty();
+        }
+        return Optional.of(h.address());
+    }
+
+    boolean validNow() {
+        return keeper.validNow();
+    }
+
+    Lease held() {
+        return keeper.held();
+    }
+
+    String server() {
+        return keeper.server();
+    }
+
+    /** No more looks: the lease lapses unless {@link #release} ends it first. */
+    void stop() {
+        looks.shutdownNow();
+    }
+
+    /** A clean stop hands the replica over now rather than when the lease runs out. */
+    void release() {
+        Lease held = keeper.held();
+        if (held == null) {
+            return;
+        }
+        try {
+            store.releaseLease(held);
+            LOG.info(() -> "server " + held.holder() + " released the replica lease of epoch " + held.epoch());
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "cannot release the replica lease (" + e.getMessage() + "): the standby takes over when it runs out");
+        }
+    }
+
+    /**
+     * Where this server serves the member's API: {@code batteryledger.http.url} (the launcher sets it; on two hosts the
+     * operator does), else the HTTP port on the bind address.
+     */
+    static String httpAddress() {
+        String url = System.getProperty("batteryledger.http.url");
+        if (url != null && !url.isBlank()) {
+            return url.strip();
+        }
+        int port = Integer.getInteger("jboss.http.port", 8080) + Integer.getInteger("jboss.socket.binding.port-offset", 0);
+        return "http://" + System.getProperty("jboss.bind.address", "127.0.0.1") + ":" + port + "/ledger";
+    }
+}
