@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 15 on the PostgreSQL consortium of {@link ConsortiumScenario}: node0 grows into a member of two servers
  * ({@code up --ha node0} on the running consortium) and pulls a small fleet from the partner simulators. Both servers
- * serve its API: a push to the standby is handed to the active server and acknowledged. While node0 pulls and a client
+ * serve its API: a REST push and a SOAP call to the standby are handed to the active server and acknowledged. While node0 pulls and a client
  * pushes battery records to both servers in turn (as a load balancer would), the active server gets a {@code kill -9}:
  * the standby takes the lease, node0 signs commit certificates again, writes are taken again, no view change happens
  * unless node0 was the primary, and every acknowledged or pulled record is stored once and anchored once. Then the
@@ -72,6 +72,11 @@ final class MemberClusterDrill {
         NodeClient.Reply forwarded = node0[1 - active].post("manufacturer", "/records", "[" + battery(viaStandby) + "]");
         assertEquals(202, forwarded.status(), forwarded.body());
         acknowledged.add(viaStandby);
+        // And a SOAP call: the same, through the SOAP endpoint of the standby.
+        String soapViaStandby = "standby-soap-" + run;
+        String soap = soapSubmit(ports.http(0) + 50 * (1 - active), soapViaStandby);
+        assertTrue(soap.contains("submitRecordsResponse") && soap.contains(soapViaStandby) && !soap.contains("Fault"), soap);
+        acknowledged.add(soapViaStandby);
 
         AtomicBoolean pushing = new AtomicBoolean(true);
         AtomicInteger submissions = new AtomicInteger();
@@ -222,6 +227,21 @@ final class MemberClusterDrill {
         } catch (Throwable t) {
             failed.set(t);
         }
+    }
+
+    /** A submitRecords SOAP call of one battery to the server at {@code httpPort}; the response envelope (HTTP 200). */
+    private String soapSubmit(int httpPort, String id) throws Exception {
+        String envelope = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:l=\"urn:batteryledger:ledger:1\">"
+                + "<soapenv:Body><l:submitRecords>" + SoapIT.batteryXml(id, String.format("036HS%s%013d", run, Math.abs(id.hashCode()) % 10_000_000_000_000L))
+                + "</l:submitRecords></soapenv:Body></soapenv:Envelope>";
+        String basic = java.util.Base64.getEncoder().encodeToString(("manufacturer:" + validators.get(0).password("manufacturer")).getBytes(StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + httpPort + "/ledger/soap/BatteryLedger")).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"urn:batteryledger:ledger:1:submitRecords\"")
+                .header("Authorization", "Basic " + basic).POST(java.net.http.HttpRequest.BodyPublishers.ofString(envelope, StandardCharsets.UTF_8)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
     }
 
     private String battery(String id) {
