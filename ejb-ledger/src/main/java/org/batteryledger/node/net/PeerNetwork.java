@@ -196,6 +196,14 @@ public final class PeerNetwork {
                 .bind(listen).sync().channel();
         group.scheduleAtFixedRate(this::heartbeat, PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info(() -> "peer links listening on " + listen + " (mutual TLS)");
+        // Peers whose addresses came before the start (a clustered member's standby reads its address book long before it
+        // takes over): dialled now, not at the address book's next reading; each dials back at once when it sees this one.
+        addresses.keySet().forEach(id -> {
+            Link link = links.computeIfAbsent(id, k -> new Link());
+            if (link.outbound == null && !trust.isRevoked(id)) {
+                dial(id, link);
+            }
+        });
     }
 
     /** Sets or updates the address of a peer and dials it if not linked yet. */

@@ -68,13 +68,19 @@ class PeerNetworkTest {
         }
 
         Member member(String name, PeerNetworkTest test, Instant notAfter) throws Exception {
+            Member m = unstarted(name, test, notAfter);
+            m.net().start();
+            return m;
+        }
+
+        /** A member whose network is not started yet (a clustered member's standby). */
+        Member unstarted(String name, PeerNetworkTest test, Instant notAfter) throws Exception {
             SuiteKeyPair k = KeyPairs.generate(SUITE, random);
             X509Certificate cert = agencyCa.issueNodeCertificate(Csr.create(SUITE, k.signer(), name), name, NOW.minus(Duration.ofHours(1)),
                     notAfter, BigInteger.valueOf(serial++));
             LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
             PeerNetwork net = new PeerNetwork(k.nodeId(), SUITE, k.jcaPrivateKey(), cert, agencyCa.certificate(), chainCa.certificate(),
                     new InetSocketAddress("127.0.0.1", 0), (from, bytes) -> inbox.add(new Received(from, bytes)), 1024 * 1024);
-            net.start();
             test.started.add(net);
             return new Member(k.nodeId(), net, inbox, cert);
         }
@@ -138,6 +144,22 @@ class PeerNetworkTest {
         assertEquals(a.id(), r.from(), "the sender is the node named by its certificate");
         assertArrayEquals(hello, r.bytes());
         assertNull(a.net().lastHandshakeFailure());
+    }
+
+    @Test
+    void aNetworkToldOfItsPeersBeforeItStartedDialsThemWhenItStarts() throws Exception {
+        // A clustered member's standby reads its address book at deployment and opens its links only when it takes over:
+        // then it dials at once, not when the address book is read again (5 s) or the peer's backoff runs out.
+        Pki pki = new Pki("agency-a");
+        Member peer = pki.member("node-a", this);
+        Member standby = pki.unstarted("node-b", this, NOW.plus(Duration.ofDays(30)));
+        admit(peer, standby);
+        link(standby, peer);
+        standby.net().start();
+        byte[] hello = "the member's new active server".getBytes(StandardCharsets.UTF_8);
+        Received r = deliverWithin(standby, peer, hello, 4);
+        assertNotNull(r, "the standby did not dial its peer when its network started");
+        assertEquals(standby.id(), r.from());
     }
 
     @Test
