@@ -416,10 +416,6 @@ public final class Consortium {
     }
 
     /**
-     * Makes the members {@code ha} names ({@code node0,node2} or {@code all}) clusters of two servers on a running
-     * consortium and starts their second servers; true when each serves. What {@code up --ha} does to an existing one.
-     */
-    /**
      * Starts the partner simulators with {@code fleet} ({@code SEED:BATTERIES:SESSIONS_PER_BATTERY}) unless they run, and
      * points the first node at them: it pulls from its next start on. What {@code up --fleet} does, for a consortium
      * that was started without.
@@ -431,6 +427,10 @@ public final class Consortium {
         partners.configure(nodeDirs.get(0));
     }
 
+    /**
+     * Makes the members {@code ha} names ({@code node0,node2} or {@code all}) clusters of two servers on a running
+     * consortium and starts their second servers; true when each serves. What {@code up --ha} does to an existing one.
+     */
     public boolean cluster(String ha, Path ear) throws Exception {
         Path jbossHome = jbossHomeOf(dir);
         List<Path> nodeDirs = nodeDirs(dir);

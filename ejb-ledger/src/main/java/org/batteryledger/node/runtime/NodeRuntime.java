@@ -76,6 +76,8 @@ import java.util.logging.Logger;
 public class NodeRuntime {
     private static final Logger LOG = Logger.getLogger(NodeRuntime.class.getName());
     private static final long CALL_TIMEOUT_SECONDS = 30;
+    /** The system property that makes a server one of a clustered member's (its name in the member's lease). */
+    public static final String SERVER_NAME = "batteryledger.server.name";
     private static final int MAX_INPUTS_PER_PERSIST = 512;
     /** The frame limit of the peer links; consensus parameters are bounded so no legal message exceeds it. */
     public static final int MAX_FRAME_BYTES = org.batteryledger.core.contract.Params.MAX_FRAME_BYTES;
@@ -168,7 +170,7 @@ public class NodeRuntime {
             fsync = Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim());
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
-            String server = System.getProperty("batteryledger.server.name");
+            String server = System.getProperty(SERVER_NAME);
             clustered = server != null && !server.isBlank();
             // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
             // store's on a standby, whose replica is not running.
@@ -206,7 +208,7 @@ public class NodeRuntime {
                                 Thread l = loop;
                                 if (l != null && l.isAlive()) {
                                     inbox.offerCall(new Call(() -> {
-                                        throw new Fenced(reason);
+                                        throw new LeaseTable.Fenced(reason);
                                     }, new CompletableFuture<>()));
                                 } else if (haltReason == null) {
                                     halt(reason, null); // paused (its loop has ended): it stops here for good
@@ -253,6 +255,7 @@ public class NodeRuntime {
      * On a standby: the HTTP base of its member's active server while that one's lease runs, for requests to be handed
      * there (the web layer's StandbyProxy); empty on the active server, a member of one server, or during a takeover.
      */
+    @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED) // asked per request on the I/O thread: no transaction
     public java.util.Optional<String> activeServer() {
         return lease == null ? java.util.Optional.empty() : lease.activeServer();
     }
@@ -372,7 +375,7 @@ public class NodeRuntime {
                     more.run();
                 }
                 carryOut();
-            } catch (Fenced e) {
+            } catch (LeaseTable.Fenced e) {
                 halt(e.getMessage(), null);
                 return;
             } catch (PersistenceFailure e) {
@@ -434,13 +437,6 @@ public class NodeRuntime {
         }
     }
 
-    /** This server no longer holds its member's replica lease: it stops for good (a restart makes it the standby). */
-    private static final class Fenced extends RuntimeException {
-        Fenced(String reason) {
-            super(reason);
-        }
-    }
-
     /** A Ready that did not reach stable storage: the replica stops with it. */
     private static final class PersistenceFailure extends RuntimeException {
         PersistenceFailure(RuntimeException cause) {
@@ -467,7 +463,7 @@ public class NodeRuntime {
             } catch (RuntimeException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     if (t instanceof LeaseTable.Fenced f) {
-                        throw new Fenced("the store refused this server's persist: " + f.getMessage());
+                        throw new LeaseTable.Fenced("the store refused this server's persist: " + f.getMessage());
                     }
                 }
                 throw new PersistenceFailure(e);

@@ -23,9 +23,14 @@ public record NodeHealth(boolean replicaRunning, boolean validator, long linkedP
         return database == null;
     }
 
+    /** A clustered member's server waiting to take over (not one that halted). */
+    public boolean waitingStandby() {
+        return standby != null && haltReason == null;
+    }
+
     /** A standby is up when it is ready to take over: its store and disk are. */
     public boolean up() {
-        if (standby != null && haltReason == null) {
+        if (waitingStandby()) {
             return diskOk() && databaseOk();
         }
         return replicaRunning && joining == null && peersOk() && diskOk() && databaseOk();

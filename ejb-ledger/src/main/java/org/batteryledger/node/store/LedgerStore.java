@@ -62,30 +62,32 @@ public class LedgerStore {
     /** One look at a clustered member's replica lease ({@link org.batteryledger.node.ha.LeaseKeeper.Store}), in its own transaction. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public java.util.Optional<Lease> lookAtLease(String server, String address, long heldEpoch, long nowMillis, long durationMillis) {
-        try (java.sql.Connection c = dataSource.getConnection()) {
-            return LeaseTable.look(c, server, address, heldEpoch, nowMillis, durationMillis);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
-        }
+        return onLease("read", c -> LeaseTable.look(c, server, address, heldEpoch, nowMillis, durationMillis));
     }
 
     /** Who holds the member's lease and where it serves, for the standby to forward requests to. */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public java.util.Optional<LeaseTable.Holder> leaseHolder() {
-        try (java.sql.Connection c = dataSource.getConnection()) {
-            return LeaseTable.holder(c);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot read the replica lease: " + e.getMessage(), e);
-        }
+        return onLease("read", LeaseTable::holder);
     }
 
     /** Ends {@code held} now, if the store still has it, so that the member's standby takes over at its next look. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void releaseLease(Lease held) {
+        onLease("release", c -> LeaseTable.compareAndSet(c, java.util.Optional.of(held), new Lease(held.holder(), held.epoch(), 0)));
+    }
+
+    /** What one use of the lease table does on a connection of the caller's transaction. */
+    private interface LeaseWork<T> {
+        T on(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    /** {@code work} on a pooled connection (in the caller's transaction, if any); a failure of the database is unchecked. */
+    private <T> T onLease(String what, LeaseWork<T> work) {
         try (java.sql.Connection c = dataSource.getConnection()) {
-            LeaseTable.compareAndSet(c, java.util.Optional.of(held), new Lease(held.holder(), held.epoch(), 0));
+            return work.on(c);
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot release the replica lease: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot " + what + " the replica lease: " + e.getMessage(), e);
         }
     }
 
@@ -115,15 +117,14 @@ public class LedgerStore {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void persist(Ready ready, CryptoSuite suite, Lease lease) {
-        try (java.sql.Connection c = dataSource.getConnection()) {
+        onLease("check", c -> {
             if (lease != null) {
                 LeaseTable.checkHeld(c, lease.holder(), lease.epoch());
             } else {
                 LeaseTable.checkNoLease(c); // one primary-key read: no server runs unclustered on a cluster's store
             }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot check the replica lease: " + e.getMessage(), e);
-        }
+            return null;
+        });
         for (VoteLogEntry v : ready.votes()) {
             em.persist(new VoteLogEntity(v.height(), v.encode()));
         }

@@ -36,8 +36,6 @@ public class HealthResource {
 
     /**
      * The node's health in MicroProfile Health's shape: UP only when every check but {@code partners} is; 503 otherwise.
-     */
-    /**
      * {@code replica} and {@code server} only on a server of a clustered member: whether it runs the member's replica
      * (active), waits to take over (standby), or stopped for good (halted: it lost the lease while paused, or failed;
      * a restart makes it the standby), and its name.
@@ -74,7 +72,7 @@ public class HealthResource {
         }
         String camel = routes.status();
         boolean up = h.up() && "Started".equals(camel);
-        boolean standby = h.standby() != null && h.haltReason() == null;
+        boolean standby = h.waitingStandby();
         Health body = new Health(up ? "UP" : "DOWN", List.of(
                 new Check("replica", upOrDown(standby || h.replicaRunning() && h.joining() == null), replica),
                 new Check("consensus", upOrDown(standby || h.replicaRunning() && h.peersOk()),

@@ -50,6 +50,10 @@ public final class StandbyProxy implements ServletExtension {
 
     @Override
     public void handleDeployment(DeploymentInfo deployment, ServletContext context) {
+        String server = System.getProperty(NodeRuntime.SERVER_NAME);
+        if (server == null || server.isBlank()) {
+            return; // a member of one server has no standby: nothing on its requests' path
+        }
         String contextPath = deployment.getContextPath();
         deployment.addInitialHandlerChainWrapper(next -> exchange -> {
             NodeRuntime node = forwardable(exchange, contextPath) ? runtime() : null;
