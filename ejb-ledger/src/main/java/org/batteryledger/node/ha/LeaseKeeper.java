@@ -19,9 +19,9 @@ import java.util.logging.Logger;
 public final class LeaseKeeper {
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class.getName());
 
-    /** The store's side: in one transaction, read the lease, {@link Lease#decide}, compare-and-set; the lease held after it. */
+    /** The store's side: in one transaction, read the lease, {@link Lease#decide}, compare-and-set ({@link LeaseTable#look}). */
     public interface Store {
-        Optional<Lease> look(String server, long heldEpoch, long nowMillis, long durationMillis);
+        LeaseTable.Look look(String server, long heldEpoch, long nowMillis, long durationMillis, Optional<Lease.Departed> departed);
     }
 
     /** Told on the thread that looks: the next look waits for what the listener does. */
@@ -53,29 +53,36 @@ public final class LeaseKeeper {
         return durationMillis / 4;
     }
 
-    /** One look: renew or take the lease, or see who holds it. A store that does not answer renews nothing. */
-    public synchronized void look() {
+    /**
+     * One look: renew or take the lease, or see who holds it; {@code departed}: the holder this server saw leave the
+     * member's group ({@link Lease#decide}). What the look read, empty before any lease or when the store did not answer
+     * (which renews nothing).
+     */
+    public synchronized Optional<LeaseTable.Holder> look(Optional<Lease.Departed> departed) {
         long started = System.nanoTime();
         Lease before = held;
-        Optional<Lease> after;
+        LeaseTable.Look look;
         try {
-            after = store.look(server, before == null ? 0 : before.epoch(), System.currentTimeMillis(), durationMillis);
+            look = store.look(server, before == null ? 0 : before.epoch(), System.currentTimeMillis(), durationMillis, departed);
         } catch (RuntimeException e) {
             LOG.warning(() -> "cannot look at the replica lease (" + e.getMessage() + ")" + (before == null ? "" : "; it lapses on this server "
                     + "unless a renewal gets through"));
-            return;
+            return Optional.empty();
         }
+        Optional<Lease> after = look.held();
         if (after.isPresent() && (before == null || before.epoch() == after.get().epoch())) {
             held = after.get();
             validUntilNanos = started + durationMillis * 5 / 6 * 1_000_000L;
             if (before == null) {
-                LOG.warning(() -> "server " + server + " took the member's replica lease at epoch " + after.get().epoch());
+                LOG.warning(() -> "server " + server + " took the member's replica lease at epoch " + after.get().epoch()
+                        + departed.map(d -> " (" + d.holder() + " left the member's group holding epoch " + d.epoch() + ")").orElse(""));
                 listener.tookOver(after.get());
             }
         } else if (before != null) {
             held = null;
             listener.lost("server " + server + " lost the member's replica lease of epoch " + before.epoch() + " (another server took it over)");
         }
+        return look.read();
     }
 
     /** The lease this server holds, or null. */

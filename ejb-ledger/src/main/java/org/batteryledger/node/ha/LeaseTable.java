@@ -64,29 +64,39 @@ public final class LeaseTable {
         }
     }
 
-    /** Who holds the lease, until when, and where it serves (its HTTP base, or null when it did not say); empty before any. */
+    /** Who holds the lease, at which epoch, until when, and where it serves (its HTTP base, or null); empty before any. */
     public static Optional<Holder> holder(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select HOLDER, EXPIRES_AT, ADDRESS from MEMBER_LEASE where " + ROW);
+        try (PreparedStatement s = c.prepareStatement("select HOLDER, EPOCH, EXPIRES_AT, ADDRESS from MEMBER_LEASE where " + ROW);
              ResultSet r = s.executeQuery()) {
-            return r.next() ? Optional.of(new Holder(r.getString(1), r.getLong(2), r.getString(3))) : Optional.empty();
+            return r.next() ? Optional.of(new Holder(r.getString(1), r.getLong(2), r.getLong(3), r.getString(4))) : Optional.empty();
         }
     }
 
     /** The server holding a member's lease as another server of the member sees it, to forward requests to it. */
-    public record Holder(String server, long expiresAtMillis, String address) {
+    public record Holder(String server, long epoch, long expiresAtMillis, String address) {
+        public Lease lease() {
+            return new Lease(server, epoch, expiresAtMillis);
+        }
+    }
+
+    /** What one look read (the holder before it decided; empty before any) and the lease this server holds after it. */
+    public record Look(Optional<Holder> read, Optional<Lease> held) {
     }
 
     /**
-     * One server's look at the lease: read it, {@link Lease#decide}, and write the decision by compare-and-set, with where
-     * this server serves ({@code address}, or null). The lease this server holds after it; empty when another holds it or
-     * wrote in between.
+     * One server's look at the lease: read it, {@link Lease#decide} (with the holder this server saw leave the member's
+     * group, if it did), and write the decision by compare-and-set, with where this server serves ({@code address}, or
+     * null). {@link Look#held} is empty when another holds the lease or wrote in between.
      */
-    public static Optional<Lease> look(Connection c, String server, String address, long heldEpoch, long nowMillis, long durationMillis) throws SQLException {
-        Optional<Lease> current = read(c);
-        if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis) instanceof Lease.Decision.Hold h && compareAndSet(c, current, h.next(), address)) {
-            return Optional.of(h.next());
+    public static Look look(Connection c, String server, String address, long heldEpoch, long nowMillis, long durationMillis,
+                            Optional<Lease.Departed> departed) throws SQLException {
+        Optional<Holder> read = holder(c);
+        Optional<Lease> current = read.map(Holder::lease);
+        if (Lease.decide(current, server, heldEpoch, nowMillis, durationMillis, departed) instanceof Lease.Decision.Hold h
+                && compareAndSet(c, current, h.next(), address)) {
+            return new Look(read, Optional.of(h.next()));
         }
-        return Optional.empty();
+        return new Look(read, Optional.empty());
     }
 
     /**

@@ -110,6 +110,15 @@ public final class PeerNetwork {
         void page(NodeId from, byte[] page);
     }
 
+    /** Told, on a Netty event loop, when this node's link to a peer came up; must not block. */
+    private volatile java.util.function.Consumer<NodeId> linkUp = peer -> {
+    };
+
+    /** Who hears of links that came up (the replica: it tells the peer its committed height at once). */
+    public void onLinkUp(java.util.function.Consumer<NodeId> listener) {
+        this.linkUp = listener;
+    }
+
     private static final class Link {
         volatile Channel outbound;
         volatile boolean connected;
@@ -176,6 +185,14 @@ public final class PeerNetwork {
         // host names: Netty 4.2 would verify the host name by default, so it is switched off explicitly.
         this.clientContext = SslContextBuilder.forClient().keyManager(key, chain).trustManager(trust)
                 .endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+    }
+
+    /**
+     * A mutual TLS handshake of this node with itself in memory ({@link TlsWarmUp}), so that the first real one is not
+     * also the first to run the code: a clustered member's standby does it while it waits.
+     */
+    public void warmUp() throws javax.net.ssl.SSLException {
+        TlsWarmUp.handshake(clientContext, serverContext);
     }
 
     public void start() throws InterruptedException {
@@ -260,6 +277,8 @@ public final class PeerNetwork {
                 link.lastPongNanos = System.nanoTime();
                 link.connected = true;
                 link.attempts = 0;
+                LOG.info(() -> "peer link to " + peer.shortId() + " up (" + ch.remoteAddress() + ")");
+                linkUp.accept(peer);
             } else {
                 // A peer dialled in while this node's own link to it is down: it is back (restarted, or its member's other
                 // server took over), so dial it now rather than when the backoff says.

@@ -1,16 +1,19 @@
 package org.batteryledger.node.runtime;
 
+import org.batteryledger.core.ha.HolderWatch;
 import org.batteryledger.core.ha.Lease;
 import org.batteryledger.node.ha.LeaseKeeper;
 import org.batteryledger.node.ha.LeaseTable;
 import org.batteryledger.node.store.LedgerStore;
 
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -18,24 +21,36 @@ import java.util.logging.Logger;
  * of its own (a look that waited behind the server's other scheduled work let the lease lapse under load), where this
  * server serves (written into the lease while it holds it), and, on the standby, which server holds the lease and where
  * it serves, for requests to be handed there.
+ * <p>
+ * A standby also watches its member's group (the servers' JGroups view, polled every {@value #GROUP_POLL_MILLIS} ms):
+ * when the holder it saw there leaves it (a killed server's sockets close at once), it looks at the lease then, and takes
+ * it without waiting for it to run out ({@link HolderWatch}, {@link Lease#decide}). The lease's expiry remains for what
+ * the group cannot tell: a paused server, a group that never formed.
  */
 final class MemberLease {
     private static final Logger LOG = Logger.getLogger(MemberLease.class.getName());
+    static final long GROUP_POLL_MILLIS = 100;
     private final LeaseKeeper keeper;
-    private final LedgerStore store;
     private final BooleanSupplier standby;
     private final ScheduledExecutorService looks;
+    private final LedgerStore store;
+    private final Supplier<Collection<String>> group;
+    /** The holder's presence in the group; only the lease's thread uses it. */
+    private final HolderWatch watch = new HolderWatch();
     /** On a standby: the lease holder as the last look saw it, or null. */
     private volatile LeaseTable.Holder activeHolder;
 
     /**
      * @param standby  whether this server is its member's standby now
+     * @param group    the names of the servers in the member's group now (null: no group to ask)
      * @param listener told on the lease's thread when this server took the lease over or lost it
      */
-    MemberLease(String server, long durationMillis, LedgerStore store, ThreadFactory threads, BooleanSupplier standby, LeaseKeeper.Listener listener) {
+    MemberLease(String server, long durationMillis, LedgerStore store, ThreadFactory threads, BooleanSupplier standby,
+                Supplier<Collection<String>> group, LeaseKeeper.Listener listener) {
         String address = httpAddress();
-        this.keeper = new LeaseKeeper(server, durationMillis, (s, epoch, now, duration) -> store.lookAtLease(s, address, epoch, now, duration), listener);
+        this.keeper = new LeaseKeeper(server, durationMillis, (s, epoch, now, duration, departed) -> store.lookAtLease(s, address, epoch, now, duration, departed), listener);
         this.store = store;
+        this.group = group;
         this.standby = standby;
         this.looks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = threads.newThread(r);
@@ -46,19 +61,32 @@ final class MemberLease {
 
     void start() {
         looks.scheduleWithFixedDelay(this::look, 0, keeper.periodMillis(), TimeUnit.MILLISECONDS);
+        looks.scheduleWithFixedDelay(this::watchGroup, GROUP_POLL_MILLIS, GROUP_POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** One look at the lease; a standby also notes who holds it and where it serves ({@link #activeServer}). */
     private void look() {
-        keeper.look();
+        Optional<LeaseTable.Holder> read = keeper.look(watch.departed());
+        read.ifPresent(h -> watch.leaseRead(h.server(), h.epoch()));
+        // Empty also when the store did not answer: nobody takes writes then.
+        activeHolder = standby.getAsBoolean() ? read.orElse(null) : null;
+    }
+
+    /** On a standby: a look at once when the holder left the member's group. */
+    private void watchGroup() {
         if (!standby.getAsBoolean()) {
-            activeHolder = null;
             return;
         }
+        Collection<String> members;
         try {
-            activeHolder = store.leaseHolder().orElse(null);
+            members = group.get();
         } catch (RuntimeException e) {
-            activeHolder = null; // the store does not answer: nobody takes writes now
+            return; // the group is being torn down (the server stops): the lease's expiry still counts
+        }
+        if (watch.group(members)) {
+            LOG.warning(() -> "server " + watch.departed().map(Lease.Departed::holder).orElse("?") + " left the member's group "
+                    + members + " holding the replica lease: server " + server() + " looks at the lease now");
+            look();
         }
     }
 

@@ -112,6 +112,7 @@ public class NodeRuntime {
     private Cache<String, String> stateCache;
     private StateReadModel readModel;
 
+    private static final byte[] NO_BYTES = new byte[0];
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> stateReplacedListeners = new CopyOnWriteArrayList<>();
@@ -189,12 +190,18 @@ public class NodeRuntime {
                     directory.agencyCa(), directory.chainCa(), new InetSocketAddress(p2pHost, p2pPort), this::received, MAX_FRAME_BYTES);
             // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
             network.admission(PeerAdmission.of(replica));
+            // A link that came up: the peer hears this replica's height now (Replica.linkUp), within the peer's share.
+            network.onLinkUp(peer -> {
+                if (pauseReason == null) {
+                    inbox.offerFrame(peer, NO_BYTES, b -> replica.linkUp(peer));
+                }
+            });
             syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
             if (clustered) {
                 // One server of the member runs the replica: the one holding the lease. Until then this one waits.
                 joiner = null; // the member's store has the chain already
                 lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
-                        () -> standby != null, new LeaseKeeper.Listener() {
+                        () -> standby != null, this::groupMembers, new LeaseKeeper.Listener() {
                             @Override
                             public void tookOver(Lease l) {
                                 // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
@@ -217,6 +224,7 @@ public class NodeRuntime {
                         });
                 standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
                 lease.start();
+                warmUpPeerLinks();
                 return;
             }
             network.start();
@@ -228,6 +236,22 @@ public class NodeRuntime {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
         }
+    }
+
+    /** On a standby, off the deployment's thread: its first peer handshakes at takeover run warm code (TlsWarmUp). */
+    private void warmUpPeerLinks() {
+        PeerNetwork n = network;
+        Thread t = threadFactory.newThread(() -> {
+            long started = System.nanoTime();
+            try {
+                n.warmUp();
+                LOG.info(() -> "peer links warmed up for a takeover (one TLS handshake in memory, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warning(() -> "the warm-up handshake failed (" + e + "): the first peer links after a takeover come up slower");
+            }
+        });
+        t.setName("tls-warm-up");
+        t.start();
     }
 
     /**
@@ -258,6 +282,15 @@ public class NodeRuntime {
     @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED) // asked per request on the I/O thread: no transaction
     public java.util.Optional<String> activeServer() {
         return lease == null ? java.util.Optional.empty() : lease.activeServer();
+    }
+
+    /**
+     * The servers in this member's group (the JGroups view of the read model's cache container; a server's logical
+     * name there is its server name, {@code jboss.node.name}); null for a cache without a transport.
+     */
+    private java.util.Collection<String> groupMembers() {
+        java.util.List<org.infinispan.remoting.transport.Address> members = stateCache.getCacheManager().getMembers();
+        return members == null ? null : members.stream().map(Object::toString).toList();
     }
 
     /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */

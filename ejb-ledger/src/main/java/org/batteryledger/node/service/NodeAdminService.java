@@ -76,7 +76,7 @@ public class NodeAdminService {
         return runtime.query(r -> {
             ReplicaMetrics m = r.metrics();
             return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
-                    m.txsCommitted(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
+                    m.txsCommitted(), m.proposalsSigned(), m.commitsSigned(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
                     LedgerService.nodes(r, shares, links, runtime.nodeId(), runtime::inboxDropped, tickMillis));
         });
     }

@@ -61,14 +61,9 @@ public class LedgerStore {
 
     /** One look at a clustered member's replica lease ({@link org.batteryledger.node.ha.LeaseKeeper.Store}), in its own transaction. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-    public java.util.Optional<Lease> lookAtLease(String server, String address, long heldEpoch, long nowMillis, long durationMillis) {
-        return onLease("read", c -> LeaseTable.look(c, server, address, heldEpoch, nowMillis, durationMillis));
-    }
-
-    /** Who holds the member's lease and where it serves, for the standby to forward requests to. */
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public java.util.Optional<LeaseTable.Holder> leaseHolder() {
-        return onLease("read", LeaseTable::holder);
+    public LeaseTable.Look lookAtLease(String server, String address, long heldEpoch, long nowMillis, long durationMillis,
+                                       java.util.Optional<Lease.Departed> departed) {
+        return onLease("read", c -> LeaseTable.look(c, server, address, heldEpoch, nowMillis, durationMillis, departed));
     }
 
     /** Ends {@code held} now, if the store still has it, so that the member's standby takes over at its next look. */

@@ -47,7 +47,11 @@ class LeaseTableTest {
 
     /** One server's look at the lease, in a transaction of its own as the node's lease task takes it. */
     static Optional<Lease> look(Connection c, String me, long heldEpoch, long now) throws SQLException {
-        Optional<Lease> held = LeaseTable.look(c, me, "http://" + me, heldEpoch, now, D);
+        return look(c, me, heldEpoch, now, Optional.empty());
+    }
+
+    static Optional<Lease> look(Connection c, String me, long heldEpoch, long now, Optional<Lease.Departed> departed) throws SQLException {
+        Optional<Lease> held = LeaseTable.look(c, me, "http://" + me, heldEpoch, now, D, departed).held();
         c.commit();
         return held;
     }
@@ -86,14 +90,14 @@ class LeaseTableTest {
     void theHolderSaysWhereItServesAndTheOtherServerReadsIt() throws SQLException {
         assertEquals(Optional.empty(), LeaseTable.holder(b));
         look(a, "s0", 0, 1_000);
-        assertEquals(Optional.of(new LeaseTable.Holder("s0", 1_000 + D, "http://s0")), LeaseTable.holder(b));
+        assertEquals(Optional.of(new LeaseTable.Holder("s0", 1, 1_000 + D, "http://s0")), LeaseTable.holder(b));
         b.commit();
         look(b, "s1", 0, 1_000 + D + 1); // s0's lease expired: s1 takes it, and its address with it
-        assertEquals(Optional.of(new LeaseTable.Holder("s1", 1_000 + D + 1 + D, "http://s1")), LeaseTable.holder(a));
+        assertEquals(Optional.of(new LeaseTable.Holder("s1", 2, 1_000 + D + 1 + D, "http://s1")), LeaseTable.holder(a));
         a.commit();
         LeaseTable.compareAndSet(b, LeaseTable.read(b), new Lease("s1", 2, 0)); // a release keeps the address
         b.commit();
-        assertEquals(Optional.of(new LeaseTable.Holder("s1", 0, "http://s1")), LeaseTable.holder(a));
+        assertEquals(Optional.of(new LeaseTable.Holder("s1", 2, 0, "http://s1")), LeaseTable.holder(a));
     }
 
     @Test
@@ -146,6 +150,20 @@ class LeaseTableTest {
         assertEquals(Optional.of(new Lease("s1", 2, 5_000 + D)), look(b, "s1", 0, 5_000), "after the persist, the takeover goes through");
         assertEquals(1, votes("in-flight"), "and the new holder recovers what the old one persisted before it");
         assertThrows(LeaseTable.Fenced.class, () -> persist(a, "s0", 1, "late"));
+    }
+
+    @Test
+    void aStandbyThatSawTheHolderLeaveTakesOverAtOnceAndFencesIt() throws SQLException {
+        look(a, "s0", 0, 1_000);
+        persist(a, "s0", 1, "before");
+        LeaseTable.Look seen = LeaseTable.look(b, "s1", "http://s1", 0, 1_500, D, Optional.empty());
+        b.commit();
+        assertEquals(Optional.empty(), seen.held(), "s0's lease runs");
+        assertEquals(Optional.of(new LeaseTable.Holder("s0", 1, 1_000 + D, "http://s0")), seen.read(), "what the look read");
+        // s0 left the member's group (killed: its sockets closed) long before its lease runs out.
+        assertEquals(Optional.of(new Lease("s1", 2, 1_600 + D)), look(b, "s1", 0, 1_600, Optional.of(new Lease.Departed("s0", 1))));
+        assertThrows(LeaseTable.Fenced.class, () -> persist(a, "s0", 1, "after"), "were it only cut off from s1, s0 persists nothing more");
+        assertEquals(0, votes("after"));
     }
 
     @Test

@@ -155,11 +155,26 @@ class PeerNetworkTest {
         Member standby = pki.unstarted("node-b", this, NOW.plus(Duration.ofDays(30)));
         admit(peer, standby);
         link(standby, peer);
+        LinkedBlockingQueue<NodeId> upAtStandby = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<NodeId> upAtPeer = new LinkedBlockingQueue<>();
+        standby.net().onLinkUp(upAtStandby::add);
+        peer.net().onLinkUp(upAtPeer::add);
         standby.net().start();
+        link(peer, standby); // the peer learns the new server's port (its address book lists both of a member's servers)
+        // Both links come up, and each side hears of its own (the replica then sends its committed height at once).
+        assertEquals(peer.id(), upAtStandby.poll(30, TimeUnit.SECONDS), "the standby's link to its peer came up unheard");
+        assertEquals(standby.id(), upAtPeer.poll(30, TimeUnit.SECONDS), "the peer's link back came up unheard");
         byte[] hello = "the member's new active server".getBytes(StandardCharsets.UTF_8);
         Received r = deliverWithin(standby, peer, hello, 4);
         assertNotNull(r, "the standby did not dial its peer when its network started");
         assertEquals(standby.id(), r.from());
+    }
+
+    @Test
+    void theWarmUpHandshakeCompletesInMemoryWithoutOpeningAPort() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member standby = pki.unstarted("node-b", this, NOW.plus(Duration.ofDays(30)));
+        standby.net().warmUp(); // throws unless both sides completed the handshake and read each other's record
     }
 
     @Test

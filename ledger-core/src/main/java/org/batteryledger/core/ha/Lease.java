@@ -38,6 +38,17 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
     }
 
     /**
+     * A holder the deciding server saw leave the member's group while it held the lease at {@code epoch} (the group's
+     * failure detector: a killed server's sockets close at once). Evidence for this lease only: a later epoch, or the
+     * lease in another's name, makes it void ({@link HolderWatch} keeps it).
+     */
+    public record Departed(String holder, long epoch) {
+        public Departed {
+            Objects.requireNonNull(holder, "holder");
+        }
+    }
+
+    /**
      * What server {@code me}, holding epoch {@code heldEpoch} (0 when it holds none: after its start, or after it lost the
      * lease), does at {@code nowMillis} when the store holds {@code current}.
      * <ul>
@@ -49,6 +60,16 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
      * </ul>
      */
     public static Decision decide(Optional<Lease> current, String me, long heldEpoch, long nowMillis, long durationMillis) {
+        return decide(current, me, heldEpoch, nowMillis, durationMillis, Optional.empty());
+    }
+
+    /**
+     * As above, and another server's unexpired lease is taken too, with the next epoch, when {@code departed} is its
+     * holder at its epoch: the holder left the member's group, so waiting out its lease only keeps the member from
+     * taking part. Safe even when the departure was a false suspicion (a partition between the two servers, not from the
+     * store): the epoch fences the holder at its next persist, and a server sends only what it persisted.
+     */
+    public static Decision decide(Optional<Lease> current, String me, long heldEpoch, long nowMillis, long durationMillis, Optional<Departed> departed) {
         if (durationMillis <= 0) {
             throw new IllegalArgumentException("a lease lasts a positive time: " + durationMillis);
         }
@@ -60,7 +81,8 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
         if (mine && heldEpoch == c.epoch()) {
             return new Decision.Hold(new Lease(me, c.epoch(), nowMillis + durationMillis), false);
         }
-        if (mine || nowMillis >= c.expiresAtMillis()) {
+        boolean gone = departed.isPresent() && departed.get().holder().equals(c.holder()) && departed.get().epoch() == c.epoch();
+        if (mine || gone || nowMillis >= c.expiresAtMillis()) {
             return new Decision.Hold(new Lease(me, c.epoch() + 1, nowMillis + durationMillis), true);
         }
         return new Decision.Wait(c);

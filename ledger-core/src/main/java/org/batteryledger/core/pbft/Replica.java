@@ -163,6 +163,18 @@ public final class Replica implements ReplicaView {
         afterInput();
     }
 
+    /**
+     * A link to {@code peer} came up (either node started, or the peer's member moved its replica to its other server):
+     * the peer hears this replica's committed height now rather than at the next STATUS round, so whichever of the two
+     * lags asks for blocks at once (a member's takeover waited up to a round for it).
+     */
+    public void linkUp(NodeId peer) {
+        if (s.peers.contains(peer)) {
+            s.send(List.of(peer), new Status(s.head.height(), s.headHash));
+        }
+        afterInput();
+    }
+
     public void tick() {
         s.tick++;
         s.ticksAtHeight++;

@@ -15,6 +15,8 @@ public final class ReplicaMetrics {
     private final EnumMap<Rejection, Long> dropped = new EnumMap<>(Rejection.class);
     private final Map<NodeId, PeerEvidence> evidence = new HashMap<>();
     long viewChangesStarted;
+    long proposalsSigned;
+    long commitsSigned;
     long equivocationsSeen;
     long blocksCommitted;
     long txsCommitted;
@@ -93,6 +95,16 @@ public final class ReplicaMetrics {
 
     public long viewChangesStarted() {
         return viewChangesStarted;
+    }
+
+    /** PRE-PREPAREs this replica signed as primary since it started (each height and view once). */
+    public long proposalsSigned() {
+        return proposalsSigned;
+    }
+
+    /** COMMITs this replica signed since it started (each height and view once): its seals, the quorum's or not. */
+    public long commitsSigned() {
+        return commitsSigned;
     }
 
     public long equivocationsSeen() {

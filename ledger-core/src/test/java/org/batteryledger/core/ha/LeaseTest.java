@@ -50,6 +50,22 @@ class LeaseTest {
     }
 
     @Test
+    void aHolderSeenLeavingTheGroupIsTakenOverBeforeItsLeaseRunsOut() {
+        Optional<Lease> held = Optional.of(new Lease("a", 4, 5_000));
+        assertEquals(new Lease.Decision.Hold(new Lease("b", 5, 2_000 + D), true),
+                Lease.decide(held, "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+    }
+
+    @Test
+    void aDepartureIsEvidenceForItsOwnEpochOnly() {
+        // "a" left at epoch 4; since then "a" restarted and took epoch 5, or "c" took it: the departure says nothing of them.
+        assertEquals(new Lease.Decision.Wait(new Lease("a", 5, 5_000)),
+                Lease.decide(Optional.of(new Lease("a", 5, 5_000)), "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+        assertEquals(new Lease.Decision.Wait(new Lease("c", 5, 5_000)),
+                Lease.decide(Optional.of(new Lease("c", 5, 5_000)), "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+    }
+
+    @Test
     void badValuesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Lease("a", 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new Lease(" ", 1, 1));

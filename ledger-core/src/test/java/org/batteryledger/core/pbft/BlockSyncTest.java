@@ -72,6 +72,32 @@ class BlockSyncTest {
                 "a synced block is applied, not voted on");
     }
 
+    // A link that comes up carries each side's committed height at once: a replica that was down (or whose member's
+    // other server took over) asks for blocks without waiting for a STATUS round of ticks.
+    @Test
+    void aLinkThatComesUpTellsThePeerTheCommittedHeightAtOnce() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe ahead = fx.probe(2);
+        List<CommittedBlock> blocks = threeBlocks(fx);
+        ahead.step(1, new SyncResponse(blocks));
+        Fixture.Probe lagging = fx.probe(0);
+
+        ahead.replica.linkUp(fx.id(0));
+        Ready told = ahead.drain();
+        List<Status> statuses = sent(told, Status.class);
+        assertEquals(List.of(new Status(3, blocks.get(2).block().hash(fx.suite))), statuses);
+        assertEquals(List.of(fx.id(0)), told.messages().get(0).to());
+        assertEquals(0, ahead.replica.ticks(), "no tick was needed");
+
+        List<SyncRequest> asked = sent(lagging.step(2, statuses.get(0)), SyncRequest.class);
+        assertEquals(1, asked.size());
+        assertEquals(1, asked.get(0).fromHeight());
+        assertEquals(List.of(fx.id(2)), lagging.replica.announcedHeights().keySet().stream().toList());
+
+        ahead.replica.linkUp(fx.id(fx.outsider())); // a node outside the registry hears nothing unasked
+        assertTrue(ahead.drain().messages().isEmpty());
+    }
+
     // A STATUS from a peer ahead makes the replica ask that peer for blocks from its own next height on; and a
     // replica answers a SYNC-REQUEST with the certified blocks it has.
     @Test

@@ -99,6 +99,11 @@ class NormalCaseTest {
         Ready prepared = p.step(3, fx.prepare(3, 1, 0, h));
         assertEquals(1, sent(prepared, Commit.class).size());
         assertTrue(p.allSent(Prepare.class).isEmpty(), "the primary sent a PREPARE");
+        // What operators count (and a clustered member's failover drill waits for): its proposals and its seals.
+        assertEquals(1, p.replica.metrics().proposalsSigned());
+        assertEquals(1, p.replica.metrics().commitsSigned());
+        p.step(2, fx.prepare(2, 1, 0, h)); // a duplicate prepare signs nothing more
+        assertEquals(1, p.replica.metrics().commitsSigned());
     }
 
     // §4.2 "prepared(m, v, n, i)": the pre-prepare and 2f (here quorum-1) prepares from distinct backups that
@@ -174,6 +179,8 @@ class NormalCaseTest {
         p.step(1, fx.prePrepare(1, 1, 0, b));
         p.step(2, fx.prepare(2, 1, 0, h));
         assertEquals(1, p.allSent(Commit.class).size());
+        assertEquals(1, p.replica.metrics().commitsSigned());
+        assertEquals(0, p.replica.metrics().proposalsSigned(), "a backup proposes nothing");
 
         p.step(2, fx.commit(2, 1, 0, h));
         p.step(2, fx.commit(2, 1, 0, h));   // duplicate
