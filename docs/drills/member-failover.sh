@@ -3,13 +3,15 @@
 #   ./consortium up --dir DIR --port-shift SHIFT --fleet none --db postgres --ha node0
 # While node3 takes records in (RecordLoadGenerator, 20,000 batteries x 10 records), node0's active server gets a
 # kill -9; the script prints the seconds from the kill until the standby logs REPLICA ACTIVE, until it logs its first
-# committed block, until GET /health on it says active, and until a REST write there is answered other than 503.
+# committed block, until its metrics count its first seal or proposal, until GET /health on it says active, and until a
+# REST write there is answered other than 503.
 # Afterwards: ./consortium start --dir DIR node0 brings the killed server back as the standby.
 # usage: docs/drills/member-failover.sh DIR SHIFT
 set -u
 D=$1; S=$2; cd "$(dirname "$0")/../.."
 PW=$(grep ^admin= "$D/users.properties" | cut -d= -f2)
 P0=$((8080 + S)); P1=$((8130 + S)); P3=$((8380 + S))
+signed() { curl -s -m 3 -u "admin:$PW" "http://127.0.0.1:$1/ledger/api/metrics" | awk '/^batteryledger_(commits|proposals)_signed_total / {n += $2} END {print n + 0}'; }
 role() { curl -s -m 3 -u "admin:$PW" "http://127.0.0.1:$1/ledger/api/health" | python3 -c 'import sys,json; print(json.load(sys.stdin).get("replica",""))' 2>/dev/null; }
 since() { echo "$(date +%s.%N) - $t0" | bc; }
 (mvn -B -q -o -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.RecordLoadGenerator \
@@ -18,9 +20,10 @@ sleep 20
 if [ "$(role $P0)" = active ]; then ACTIVE=$P0; STANDBY=$P1; PIDF=$D/nodes/node0/server/server.pid; LOGF=$D/nodes/node0/log/server-1/server.log
 else ACTIVE=$P1; STANDBY=$P0; PIDF=$D/nodes/node0/server-1/server.pid; LOGF=$D/nodes/node0/log/server.log; fi
 t0=$(date +%s.%N); kill -9 "$(cat "$PIDF")"
-active=""; write=""
-while [ -z "$active" ] || [ -z "$write" ]; do
+active=""; write=""; seal=""
+while [ -z "$active" ] || [ -z "$write" ] || [ -z "$seal" ]; do
   [ -z "$active" ] && [ "$(role $STANDBY)" = active ] && active=$(since)
+  [ -z "$seal" ] && [ "$(signed $STANDBY)" != 0 ] && seal=$(since)
   if [ -z "$write" ]; then
     c=$(curl -s -m 3 -o /dev/null -w '%{http_code}' -u "admin:$PW" -X POST -H 'Content-Type: application/json' \
       -d "[{\"recordId\":\"fo-$RANDOM$RANDOM\",\"type\":\"battery\",\"batteryCode\":\"FO$RANDOM$RANDOM\",\"manufacturer\":\"Drill\",\"chemistry\":\"NMC\",\"ratedCapacityAh\":150,\"nominalVoltageV\":3.7,\"ratedCycleLife\":2000,\"ratedCycleDod\":1,\"ratedCycleTempC\":25,\"manufacturedAt\":\"2023-01-01T00:00:00Z\"}]" \
@@ -36,5 +39,6 @@ first=$(awk -v a="$ts" '{t=$1" "$2; gsub(",",".",t)} t>a && /committed block/ {p
 echo "kill -9 of the server at HTTP $ACTIVE"
 echo "  REPLICA ACTIVE logged by the standby:  $(echo "$(date -d "$ts" +%s.%N) - $t0" | bc) s"
 [ -n "$first" ] && echo "  its first committed block logged:      $(echo "$(date -d "$first" +%s.%N) - $t0" | bc) s"
+echo "  its first seal or proposal signed:      ${seal:-no} s"
 echo "  GET /health there says active:         ${active:-no} s"
 echo "  a REST write there answered, not 503:  ${write:-no} s"

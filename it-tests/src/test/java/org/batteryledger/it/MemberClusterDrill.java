@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the standby takes the lease, node0 signs commit certificates again, writes are taken again, no view change happens
  * unless node0 was the primary, and every acknowledged or pulled record is stored once and anchored once. Then the
  * new active server is paused (SIGSTOP) past its lease: the other takes over, the chain goes on, and once resumed the
- * paused server halts without committing anything, and no node holds another block at any height.
+ * paused server stands down without committing anything (a standby again, whose push is handed on and anchored), and
+ * no node holds another block at any height.
  */
 final class MemberClusterDrill {
     private static final Duration WITHIN = Duration.ofSeconds(180);
@@ -177,10 +178,22 @@ final class MemberClusterDrill {
         } finally {
             signal("CONT", pid);
         }
-        await("the resumed server halts").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "halted".equals(role(pausedClient)));
+        // The resumed server learns it was taken over, and stands down: it is the member's standby again.
+        await("the resumed server stands down").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "standby".equals(role(pausedClient)));
         String after = Files.readString(log, StandardCharsets.UTF_8).substring((int) Math.min(logged, Files.size(log)));
-        assertTrue(after.contains("lost the member's replica lease") || after.contains("the store refused this server's persist"), after);
+        assertTrue(after.contains("REPLICA STOOD DOWN") && (after.contains("lost the member's replica lease")
+                || after.contains("the store refused this server's persist")), after);
         assertFalse(after.contains("committed block"), "the paused server committed after it resumed: " + after);
+        // A working standby: a push to it is handed to the active server and acknowledged (a 503 with Retry-After only until
+        // its first look at the lease after standing down says where the active server serves).
+        String viaStoodDown = "stood-down-" + run;
+        await("a push through the server that stood down").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> {
+            NodeClient.Reply handed = pausedClient.post("manufacturer", "/records", "[" + battery(viaStoodDown) + "]");
+            assertTrue(handed.status() == 202 || handed.status() == 503, handed.status() + " " + handed.body());
+            return handed.status() == 202;
+        });
+        await("the push through the server that stood down is anchored").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
+                .until(() -> other.get("auditor", "/records/" + viaStoodDown + "/proof").status() == 200);
         // One chain: at every height up to the lowest head, node0's active server and the other validators hold the same block.
         List<NodeClient> all = new ArrayList<>(validators.subList(1, validators.size()));
         all.add(other);

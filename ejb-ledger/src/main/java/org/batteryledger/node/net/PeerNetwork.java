@@ -358,6 +358,9 @@ public final class PeerNetwork {
                         Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
                         link.outbound = ch;
                         ch.closeFuture().addListener(c -> {
+                            if (link.outbound != ch) {
+                                return; // a link of an earlier start of this network: a new one may be up already
+                            }
                             link.outbound = null;
                             link.connected = false;
                             redial(id, link);
@@ -576,11 +579,20 @@ public final class PeerNetwork {
         });
     }
 
+    /** Closes the port and every link; {@link #start} may open them again (a member's server that took over again). */
     public void stop() {
         running = false;
         if (server != null) {
-            server.close();
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // the port is free for a later start
         }
+        links.values().forEach(l -> {
+            Channel ch = l.outbound;
+            l.outbound = null;
+            l.connected = false;
+            if (ch != null) {
+                ch.close();
+            }
+        });
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }

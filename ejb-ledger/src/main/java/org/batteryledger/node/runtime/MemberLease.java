@@ -72,6 +72,15 @@ final class MemberLease {
         activeHolder = standby.getAsBoolean() ? read.orElse(null) : null;
     }
 
+    /** A look now, on the lease's thread (this server stood down: it learns at once where the active server serves). */
+    void lookSoon() {
+        try {
+            looks.execute(this::look);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
     /** On a standby: a look at once when the holder left the member's group. */
     private void watchGroup() {
         if (!standby.getAsBoolean()) {

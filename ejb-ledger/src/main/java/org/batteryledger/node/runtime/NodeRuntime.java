@@ -211,14 +211,14 @@ public class NodeRuntime {
 
                             @Override
                             public void lost(String reason) {
-                                leaseLost = reason; // a loop that pauses meanwhile halts instead (pause, resume)
+                                leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
                                 Thread l = loop;
                                 if (l != null && l.isAlive()) {
                                     inbox.offerCall(new Call(() -> {
                                         throw new LeaseTable.Fenced(reason);
                                     }, new CompletableFuture<>()));
                                 } else if (haltReason == null) {
-                                    halt(reason, null); // paused (its loop has ended): it stops here for good
+                                    fenced(reason); // paused (its loop has ended): it stands down here
                                 }
                             }
                         });
@@ -260,6 +260,7 @@ public class NodeRuntime {
      */
     private synchronized void activate(Lease held) {
         try {
+            leaseLost = null; // a loss before this takeover (it stood down then) is over
             recover();
             network.admission(PeerAdmission.of(replica));
             network.start();
@@ -333,7 +334,7 @@ public class NodeRuntime {
             return false;
         }
         if (leaseLost != null && haltReason == null) {
-            halt(leaseLost, null); // paused before it learnt the lease was lost
+            fenced(leaseLost); // paused before it learnt the lease was lost
             return false;
         }
         if (lease != null && !lease.validNow()) {
@@ -409,7 +410,7 @@ public class NodeRuntime {
                 }
                 carryOut();
             } catch (LeaseTable.Fenced e) {
-                halt(e.getMessage(), null);
+                fenced(e.getMessage());
                 return;
             } catch (PersistenceFailure e) {
                 pause("its store refused what the replica decided (the node's log has the failure)", e.getCause());
@@ -553,12 +554,42 @@ public class NodeRuntime {
     }
 
     /**
+     * Another server holds the member's lease now (this one was paused past it, or cut off from the other while the
+     * store was not): a server of a clustered member stands down to be the standby again; a server started as its
+     * member's only one on a clustered member's store halts.
+     */
+    private void fenced(String reason) {
+        if (lease != null) {
+            standDown(reason);
+        } else {
+            halt(reason, null);
+        }
+    }
+
+    /**
+     * Back to standby: the loop ends (callers are told to retry: the standby hands their next request to the active
+     * server), the peer port and links close, and the lease's looks go on, so this server takes over again should the
+     * other one fail in turn. Nothing it did not persist was sent, and the store refuses whatever it would persist now.
+     */
+    private synchronized void standDown(String reason) {
+        if (standby != null) {
+            return; // stood down already (the store's refusal came first, the lease's look after it)
+        }
+        endLoop(new Unavailable("this server's member runs its replica on its other server now; retry (" + reason + ")"));
+        network.stop();
+        pauseReason = null;
+        standby = "this server (" + lease.server() + ") is its member's standby again: " + reason;
+        lease.lookSoon(); // where the active server serves, for requests to be handed there
+        LOG.warning(() -> "REPLICA STOOD DOWN: " + reason + ". Nothing it did not persist was sent; this server is its member's standby again");
+    }
+
+    /**
      * The store refused a Ready: the loop ends as on a halt, but the links stay up (frames from peers are dropped while
      * paused) and {@link #resume} brings the replica back from what was persisted.
      */
     private void pause(String reason, Throwable cause) {
         if (leaseLost != null) {
-            halt(leaseLost, null); // no resume for a server whose lease another took over
+            fenced(leaseLost); // no resume for a server whose lease another took over
             return;
         }
         pauseReason = reason;

@@ -171,6 +171,25 @@ class PeerNetworkTest {
     }
 
     @Test
+    void aStoppedNetworkStartsAgainAndLinksUp() throws Exception {
+        // A clustered member's server that stood down (another took its replica over) and later takes over again.
+        Pki pki = new Pki("agency-a");
+        Member peer = pki.member("node-a", this);
+        Member server = pki.member("node-b", this);
+        admit(peer, server);
+        link(server, peer);
+        link(peer, server);
+        assertNotNull(deliver(server, peer, "first term".getBytes(StandardCharsets.UTF_8)));
+        server.net().stop();
+        assertNull(deliverWithin(server, peer, "stood down".getBytes(StandardCharsets.UTF_8), 2), "a stopped network sends nothing");
+        server.net().start();
+        link(peer, server); // its new port (the test binds port 0)
+        Received r = deliver(server, peer, "second term".getBytes(StandardCharsets.UTF_8));
+        assertNotNull(r, "no link after the second start");
+        assertNotNull(deliver(peer, server, "and back".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void theWarmUpHandshakeCompletesInMemoryWithoutOpeningAPort() throws Exception {
         Pki pki = new Pki("agency-a");
         Member standby = pki.unstarted("node-b", this, NOW.plus(Duration.ofDays(30)));
