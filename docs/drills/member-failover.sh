@@ -20,19 +20,23 @@ sleep 20
 if [ "$(role $P0)" = active ]; then ACTIVE=$P0; STANDBY=$P1; PIDF=$D/nodes/node0/server/server.pid; LOGF=$D/nodes/node0/log/server-1/server.log
 else ACTIVE=$P1; STANDBY=$P0; PIDF=$D/nodes/node0/server-1/server.pid; LOGF=$D/nodes/node0/log/server.log; fi
 t0=$(date +%s.%N); kill -9 "$(cat "$PIDF")"
-active=""; write=""; seal=""
-while [ -z "$active" ] || [ -z "$write" ] || [ -z "$seal" ]; do
-  [ -z "$active" ] && [ "$(role $STANDBY)" = active ] && active=$(since)
-  [ -z "$seal" ] && [ "$(signed $STANDBY)" != 0 ] && seal=$(since)
-  if [ -z "$write" ]; then
-    c=$(curl -s -m 3 -o /dev/null -w '%{http_code}' -u "admin:$PW" -X POST -H 'Content-Type: application/json' \
-      -d "[{\"recordId\":\"fo-$RANDOM$RANDOM\",\"type\":\"battery\",\"batteryCode\":\"FO$RANDOM$RANDOM\",\"manufacturer\":\"Drill\",\"chemistry\":\"NMC\",\"ratedCapacityAh\":150,\"nominalVoltageV\":3.7,\"ratedCycleLife\":2000,\"ratedCycleDod\":1,\"ratedCycleTempC\":25,\"manufacturedAt\":\"2023-01-01T00:00:00Z\"}]" \
-      "http://127.0.0.1:$STANDBY/ledger/api/records")
-    [ "$c" != 503 ] && [ "$c" != 000 ] && write="$(since) (HTTP $c)"
-  fi
-  [ "$(echo "$(since) > 120" | bc)" = 1 ] && break
-  sleep 0.1
-done
+# Each measure polls on its own, every 0.1 s, so a slow answer to one does not delay the others.
+R=$(mktemp -d)
+poll() { # poll NAME CONDITION...: writes the seconds since the kill to $R/NAME once CONDITION holds
+  local name=$1; shift
+  while [ "$(echo "$(since) < 120" | bc)" = 1 ]; do "$@" && { since > "$R/$name"; return; }; sleep 0.1; done
+}
+isActive() { [ "$(role $STANDBY)" = active ]; }
+hasSigned() { [ "$(signed $STANDBY)" != 0 ]; }
+takesWrite() {
+  local c=$(curl -s -m 3 -o /dev/null -w '%{http_code}' -u "admin:$PW" -X POST -H 'Content-Type: application/json' \
+    -d "[{\"recordId\":\"fo-$RANDOM$RANDOM\",\"type\":\"battery\",\"batteryCode\":\"FO$RANDOM$RANDOM\",\"manufacturer\":\"Drill\",\"chemistry\":\"NMC\",\"ratedCapacityAh\":150,\"nominalVoltageV\":3.7,\"ratedCycleLife\":2000,\"ratedCycleDod\":1,\"ratedCycleTempC\":25,\"manufacturedAt\":\"2023-01-01T00:00:00Z\"}]" \
+    "http://127.0.0.1:$STANDBY/ledger/api/records")
+  [ "$c" != 503 ] && [ "$c" != 000 ]
+}
+poll active isActive & poll seal hasSigned & poll write takesWrite &
+wait
+active=$(cat "$R/active" 2>/dev/null); seal=$(cat "$R/seal" 2>/dev/null); write=$(cat "$R/write" 2>/dev/null); rm -rf "$R"
 pkill -f RecordLoadGenerator
 ts=$(grep "REPLICA ACTIVE" "$LOGF" | tail -1 | awk '{print $1" "$2}' | tr ',' '.')
 first=$(awk -v a="$ts" '{t=$1" "$2; gsub(",",".",t)} t>a && /committed block/ {print t; exit}' "$LOGF")
