@@ -94,6 +94,8 @@ final class MemberClusterDrill {
             int taken = awaitActive(node0, active);
             double toActive = (System.nanoTime() - killedAt) / 1e9;
             assertEquals(1 - active, taken);
+            // Taken over because the killed server left the member's group, not because its lease ran out.
+            assertTrue(logsContain(servers.get(taken), "left the member's group holding epoch"), "the takeover did not follow the departure");
             // node0 signs again: the new active server's first seal (a COMMIT) or proposal; it signed none as the standby.
             NodeClient newActive = node0[taken];
             await("node0's new active server signs").atMost(WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -151,14 +153,13 @@ final class MemberClusterDrill {
         assertTrue(servers.get(1 - now).start(ear));
         assertTrue(Consortium.waitUntilServing(servers.get(1 - now), validators.get(1).password("admin")));
         assertEquals("standby", role(node0[1 - now]));
-        fencing(servers.get(now), node0[now], node0[1 - now], node0Id);
+        fencing(servers.get(now), node0[now], servers.get(1 - now), node0[1 - now], node0Id);
     }
 
-    private void fencing(NodeProcess paused, NodeClient pausedClient, NodeClient other, String node0Id) throws Exception {
-        Path log = dir.resolve(paused.server() == 0 ? "nodes/node0/log/server.log" : "nodes/node0/log/server-1/server.log");
+    private void fencing(NodeProcess paused, NodeClient pausedClient, NodeProcess otherServer, NodeClient other, String node0Id) throws Exception {
         long pid = paused.running().orElseThrow().pid();
         signal("STOP", pid);
-        long logged;
+        java.time.LocalDateTime resumedAt;
         try {
             await("the other server takes over").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "active".equals(role(other)));
             long atTakeover = validators.get(1).height();
@@ -174,13 +175,13 @@ final class MemberClusterDrill {
                 await().atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> validators.get(1).height() > h);
                 return signedAfter(node0Id, atTakeover + 1);
             });
-            logged = Files.size(log);
+            resumedAt = java.time.LocalDateTime.now(); // the log is stamped by this machine's clock, in this time zone
         } finally {
             signal("CONT", pid);
         }
         // The resumed server learns it was taken over, and stands down: it is the member's standby again.
         await("the resumed server stands down").atMost(WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> "standby".equals(role(pausedClient)));
-        String after = Files.readString(log, StandardCharsets.UTF_8).substring((int) Math.min(logged, Files.size(log)));
+        String after = logSince(paused, resumedAt);
         assertTrue(after.contains("REPLICA STOOD DOWN") && (after.contains("lost the member's replica lease")
                 || after.contains("the store refused this server's persist")), after);
         assertFalse(after.contains("committed block"), "the paused server committed after it resumed: " + after);
@@ -194,6 +195,22 @@ final class MemberClusterDrill {
         });
         await("the push through the server that stood down is anchored").atMost(WITHIN).pollInterval(Duration.ofMillis(500))
                 .until(() -> other.get("auditor", "/records/" + viaStoodDown + "/proof").status() == 200);
+
+        // And it takes over again when the active server dies in turn: a second term in the same server (its peer links
+        // opened again, its replica from the store), and node0 signs.
+        assertTrue(otherServer.kill());
+        await("the server that stood down takes over again").atMost(WITHIN).pollInterval(Duration.ofMillis(250))
+                .until(() -> "active".equals(role(pausedClient)));
+        // It signs the next block: a push through it gives the chain one (no load runs now, and no block is empty).
+        AtomicInteger again = new AtomicInteger();
+        await("and signs").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String m = pausedClient.get("admin", "/metrics").body();
+            if (metric(m, "batteryledger_commits_signed_total") + metric(m, "batteryledger_proposals_signed_total") > 0) {
+                return true;
+            }
+            pausedClient.post("manufacturer", "/records", "[" + battery("second-term-" + run + "-" + again.getAndIncrement()) + "]");
+            return false;
+        });
         // One chain: at every height up to the lowest head, node0's active server and the other validators hold the same block.
         List<NodeClient> all = new ArrayList<>(validators.subList(1, validators.size()));
         all.add(other);
@@ -294,6 +311,44 @@ final class MemberClusterDrill {
         } catch (Exception e) {
             return ""; // down, or not serving yet
         }
+    }
+
+    /** The lines of the server's log (its current file and the rotated ones: the log is size-capped) from {@code since} on. */
+    private String logSince(NodeProcess server, java.time.LocalDateTime since) throws Exception {
+        Path logs = dir.resolve(server.server() == 0 ? "nodes/node0/log" : "nodes/node0/log/server-1");
+        java.time.format.DateTimeFormatter stamp = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.list(logs)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("server.log")).toList()) {
+                boolean in = false;
+                for (String line : Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
+                    if (line.length() >= 23 && Character.isDigit(line.charAt(0))) {
+                        try {
+                            in = !java.time.LocalDateTime.parse(line.substring(0, 23), stamp).isBefore(since);
+                        } catch (java.time.format.DateTimeParseException e) {
+                            // a continuation line that starts with a digit: as the entry it belongs to
+                        }
+                    }
+                    if (in) {
+                        out.append(line).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Whether the server's log (its current file and the rotated ones) holds {@code text}. */
+    private boolean logsContain(NodeProcess server, String text) throws Exception {
+        Path logs = dir.resolve(server.server() == 0 ? "nodes/node0/log" : "nodes/node0/log/server-1");
+        try (var files = Files.list(logs)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("server.log")).toList()) {
+                if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether a block above {@code height} was proposed by {@code node} or carries its seal. */

@@ -210,7 +210,11 @@ public final class PeerNetwork {
                         ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
                     }
                 })
-                .bind(listen).sync().channel();
+                .bind(listen).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        group.shutdownGracefully(0, 2, TimeUnit.SECONDS); // no event loop left behind by a port in use
+                    }
+                }).sync().channel();
         group.scheduleAtFixedRate(this::heartbeat, PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info(() -> "peer links listening on " + listen + " (mutual TLS)");
         // Peers whose addresses came before the start (a clustered member's standby reads its address book long before it

@@ -31,16 +31,14 @@ final class TlsWarmUp {
         ByteBuffer plain = ByteBuffer.allocate(Math.max(c.getSession().getApplicationBufferSize(), s.getSession().getApplicationBufferSize()) * 2);
         c.beginHandshake();
         s.beginHandshake();
-        boolean sentData = false;
+        boolean clientSent = false;
+        boolean serverSent = false;
         boolean clientGot = false;
         boolean serverGot = false;
         for (int turn = 0; turn < MAX_TURNS && !(clientGot && serverGot); turn++) {
-            boolean ready = c.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                    && s.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
-            ByteBuffer payload = ready && !sentData ? ByteBuffer.wrap(new byte[]{1}) : ByteBuffer.allocate(0);
-            step(c.wrap(payload, toServer), c);
-            step(s.wrap(ready && !sentData ? ByteBuffer.wrap(new byte[]{2}) : ByteBuffer.allocate(0), toClient), s);
-            sentData |= ready;
+            // Each side offers its one byte until an engine takes it (during the handshake a wrap takes none).
+            clientSent |= step(c.wrap(ByteBuffer.wrap(clientSent ? new byte[0] : new byte[]{1}), toServer), c).bytesConsumed() > 0;
+            serverSent |= step(s.wrap(ByteBuffer.wrap(serverSent ? new byte[0] : new byte[]{2}), toClient), s).bytesConsumed() > 0;
             toServer.flip();
             plain.clear();
             step(s.unwrap(toServer, plain), s);
@@ -59,12 +57,13 @@ final class TlsWarmUp {
         }
     }
 
-    /** Runs the tasks an engine delegates (key exchange, certificate checks) on this thread. */
-    private static void step(SSLEngineResult result, SSLEngine engine) {
+    /** Runs the tasks an engine delegates (key exchange, certificate checks) on this thread; returns {@code result}. */
+    private static SSLEngineResult step(SSLEngineResult result, SSLEngine engine) {
         if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
             for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
                 task.run();
             }
         }
+        return result;
     }
 }

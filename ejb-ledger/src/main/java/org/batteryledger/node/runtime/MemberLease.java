@@ -23,13 +23,17 @@ import java.util.logging.Logger;
  * it serves, for requests to be handed there.
  * <p>
  * A standby also watches its member's group (the servers' JGroups view, polled every {@value #GROUP_POLL_MILLIS} ms):
- * when the holder it saw there leaves it (a killed server's sockets close at once), it looks at the lease then, and takes
- * it without waiting for it to run out ({@link HolderWatch}, {@link Lease#decide}). The lease's expiry remains for what
- * the group cannot tell: a paused server, a group that never formed.
+ * when the holder it saw there leaves it (a killed server's sockets close at once), it looks at the lease then, and again
+ * every {@value #DEPARTED_LOOK_MILLIS} ms while the holder stays away, and takes it as soon as the holder has missed a
+ * renewal, without waiting for the lease to run out ({@link HolderWatch}, {@link Lease#decide}). The lease's expiry
+ * remains for what the group cannot tell: a paused server, a group that never formed.
  */
 final class MemberLease {
     private static final Logger LOG = Logger.getLogger(MemberLease.class.getName());
     static final long GROUP_POLL_MILLIS = 100;
+    static final long DEPARTED_LOOK_MILLIS = 250;
+    /** When the last look for a departed holder ran (the lease's thread only). */
+    private long departedLookNanos;
     private final LeaseKeeper keeper;
     private final BooleanSupplier standby;
     private final ScheduledExecutorService looks;
@@ -92,9 +96,13 @@ final class MemberLease {
         } catch (RuntimeException e) {
             return; // the group is being torn down (the server stops): the lease's expiry still counts
         }
-        if (watch.group(members)) {
+        boolean left = watch.group(members);
+        if (left) {
             LOG.warning(() -> "server " + watch.departed().map(Lease.Departed::holder).orElse("?") + " left the member's group "
-                    + members + " holding the replica lease: server " + server() + " looks at the lease now");
+                    + members + " holding the replica lease: server " + server() + " takes it once a renewal is missed");
+        }
+        if (watch.departed().isPresent() && (left || System.nanoTime() - departedLookNanos >= DEPARTED_LOOK_MILLIS * 1_000_000)) {
+            departedLookNanos = System.nanoTime();
             look();
         }
     }
@@ -118,6 +126,15 @@ final class MemberLease {
 
     String server() {
         return keeper.server();
+    }
+
+    /**
+     * This server cannot run the replica (its takeover failed): the lease is released and no more looks are taken, so
+     * the member's other server takes over at its next look. On the lease's thread, which ends after this look.
+     */
+    void giveUp() {
+        release();
+        looks.shutdown();
     }
 
     /** No more looks: the lease lapses unless {@link #release} ends it first. */

@@ -211,14 +211,17 @@ public class NodeRuntime {
 
                             @Override
                             public void lost(String reason) {
-                                leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
-                                Thread l = loop;
-                                if (l != null && l.isAlive()) {
-                                    inbox.offerCall(new Call(() -> {
-                                        throw new LeaseTable.Fenced(reason);
-                                    }, new CompletableFuture<>()));
-                                } else if (haltReason == null) {
-                                    fenced(reason); // paused (its loop has ended): it stands down here
+                                // Under the runtime's lock: not between resume() or standDown() reading and setting the loop.
+                                synchronized (NodeRuntime.this) {
+                                    leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
+                                    Thread l = loop;
+                                    if (l != null && l.isAlive() && standby == null) {
+                                        inbox.offerCall(new Call(() -> {
+                                            throw new LeaseTable.Fenced(reason);
+                                        }, new CompletableFuture<>()));
+                                    } else if (haltReason == null) {
+                                        fenced(reason); // paused (its loop has ended): it stands down here
+                                    }
                                 }
                             }
                         });
@@ -261,6 +264,9 @@ public class NodeRuntime {
     private synchronized void activate(Lease held) {
         try {
             leaseLost = null; // a loss before this takeover (it stood down then) is over
+            // Nothing of an earlier term runs in this one: frames, ticks or a lease-loss call queued after that term's
+            // loop had emptied its queue. The new replica starts from the store alone.
+            failQueuedCalls(new Unavailable("this server took its member's replica over; retry"));
             recover();
             network.admission(PeerAdmission.of(replica));
             network.start();
@@ -270,9 +276,11 @@ public class NodeRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             haltReason = "interrupted while taking over the replica";
+            lease.giveUp();
         } catch (RuntimeException e) {
             haltReason = "cannot take over the replica: " + e.getMessage();
-            LOG.log(Level.SEVERE, "REPLICA HALTED: " + haltReason, e);
+            LOG.log(Level.SEVERE, "REPLICA HALTED: " + haltReason + "; the lease is released for the member's other server", e);
+            lease.giveUp(); // a halted holder that renewed its lease would keep the other server from taking over
         }
     }
 
@@ -575,10 +583,11 @@ public class NodeRuntime {
         if (standby != null) {
             return; // stood down already (the store's refusal came first, the lease's look after it)
         }
+        // Standby first: a caller from now on is told 503 (retry; the next request is handed on), not "not running".
+        standby = "this server (" + lease.server() + ") is its member's standby again: " + reason;
         endLoop(new Unavailable("this server's member runs its replica on its other server now; retry (" + reason + ")"));
         network.stop();
         pauseReason = null;
-        standby = "this server (" + lease.server() + ") is its member's standby again: " + reason;
         lease.lookSoon(); // where the active server serves, for requests to be handed there
         LOG.warning(() -> "REPLICA STOOD DOWN: " + reason + ". Nothing it did not persist was sent; this server is its member's standby again");
     }

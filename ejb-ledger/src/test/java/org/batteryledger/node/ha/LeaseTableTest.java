@@ -160,8 +160,10 @@ class LeaseTableTest {
         b.commit();
         assertEquals(Optional.empty(), seen.held(), "s0's lease runs");
         assertEquals(Optional.of(new LeaseTable.Holder("s0", 1, 1_000 + D, "http://s0")), seen.read(), "what the look read");
-        // s0 left the member's group (killed: its sockets closed) long before its lease runs out.
-        assertEquals(Optional.of(new Lease("s1", 2, 1_600 + D)), look(b, "s1", 0, 1_600, Optional.of(new Lease.Departed("s0", 1))));
+        // s0 left the member's group (killed: its sockets closed) and missed a renewal, long before its lease runs out.
+        Optional<Lease.Departed> left = Optional.of(new Lease.Departed("s0", 1));
+        assertEquals(Optional.empty(), look(b, "s1", 0, 1_600, left), "renewed 600 ms ago: no renewal missed yet");
+        assertEquals(Optional.of(new Lease("s1", 2, 2_200 + D)), look(b, "s1", 0, 2_200, left));
         assertThrows(LeaseTable.Fenced.class, () -> persist(a, "s0", 1, "after"), "were it only cut off from s1, s0 persists nothing more");
         assertEquals(0, votes("after"));
     }

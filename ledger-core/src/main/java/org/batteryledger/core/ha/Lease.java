@@ -26,6 +26,11 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
 
     public static final int MAX_HOLDER_CHARS = 128;
 
+    /** A holder renews every quarter of the lease; one and a half of those without a renewal is a missed one. */
+    public static long missedRenewalMillis(long durationMillis) {
+        return durationMillis * 3 / 8;
+    }
+
     /** What a server does with the lease at one look: hold it (write {@code next} if the store still has what it read), or wait. */
     public sealed interface Decision {
         /** Write {@code next} in place of what was read; a takeover when its epoch is new, a renewal when not. */
@@ -65,9 +70,11 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
 
     /**
      * As above, and another server's unexpired lease is taken too, with the next epoch, when {@code departed} is its
-     * holder at its epoch: the holder left the member's group, so waiting out its lease only keeps the member from
-     * taking part. Safe even when the departure was a false suspicion (a partition between the two servers, not from the
-     * store): the epoch fences the holder at its next persist, and a server sends only what it persisted.
+     * holder at its epoch and the holder has missed a renewal (more than one and a half look periods, three eighths of
+     * the duration, since its last one): it left the member's group and stopped renewing, so waiting out its lease only
+     * keeps the member from taking part. The missed renewal keeps a healthy holder whose link to the deciding server
+     * broke (it renews on time through the store) from being taken over at every flap of that link. Safe even when both
+     * were wrong: the epoch fences the holder at its next persist, and a server sends only what it persisted.
      */
     public static Decision decide(Optional<Lease> current, String me, long heldEpoch, long nowMillis, long durationMillis, Optional<Departed> departed) {
         if (durationMillis <= 0) {
@@ -81,7 +88,8 @@ public record Lease(String holder, long epoch, long expiresAtMillis) {
         if (mine && heldEpoch == c.epoch()) {
             return new Decision.Hold(new Lease(me, c.epoch(), nowMillis + durationMillis), false);
         }
-        boolean gone = departed.isPresent() && departed.get().holder().equals(c.holder()) && departed.get().epoch() == c.epoch();
+        boolean gone = departed.isPresent() && departed.get().holder().equals(c.holder()) && departed.get().epoch() == c.epoch()
+                && nowMillis >= c.expiresAtMillis() - durationMillis + missedRenewalMillis(durationMillis);
         if (mine || gone || nowMillis >= c.expiresAtMillis()) {
             return new Decision.Hold(new Lease(me, c.epoch() + 1, nowMillis + durationMillis), true);
         }

@@ -50,19 +50,23 @@ class LeaseTest {
     }
 
     @Test
-    void aHolderSeenLeavingTheGroupIsTakenOverBeforeItsLeaseRunsOut() {
-        Optional<Lease> held = Optional.of(new Lease("a", 4, 5_000));
-        assertEquals(new Lease.Decision.Hold(new Lease("b", 5, 2_000 + D), true),
-                Lease.decide(held, "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+    void aHolderSeenLeavingTheGroupIsTakenOverOnceItMissedARenewalBeforeItsLeaseRunsOut() {
+        // "a" renewed at 2,000 (its lease runs to 5,000); it left the group; a renewal is missed after 2,000 + 3/8 of D.
+        Optional<Lease> held = Optional.of(new Lease("a", 4, 2_000 + D));
+        Optional<Lease.Departed> left = Optional.of(new Lease.Departed("a", 4));
+        assertEquals(new Lease.Decision.Wait(held.get()), Lease.decide(held, "b", 0, 2_500, D, left),
+                "renewed half a second ago: its link to b broke, not the server");
+        assertEquals(new Lease.Decision.Hold(new Lease("b", 5, 3_125 + D), true), Lease.decide(held, "b", 0, 3_125, D, left));
+        assertEquals(new Lease.Decision.Wait(held.get()), Lease.decide(held, "b", 0, 3_125, D, Optional.empty()), "without the departure: wait");
     }
 
     @Test
     void aDepartureIsEvidenceForItsOwnEpochOnly() {
         // "a" left at epoch 4; since then "a" restarted and took epoch 5, or "c" took it: the departure says nothing of them.
         assertEquals(new Lease.Decision.Wait(new Lease("a", 5, 5_000)),
-                Lease.decide(Optional.of(new Lease("a", 5, 5_000)), "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+                Lease.decide(Optional.of(new Lease("a", 5, 5_000)), "b", 0, 4_000, D, Optional.of(new Lease.Departed("a", 4))));
         assertEquals(new Lease.Decision.Wait(new Lease("c", 5, 5_000)),
-                Lease.decide(Optional.of(new Lease("c", 5, 5_000)), "b", 0, 2_000, D, Optional.of(new Lease.Departed("a", 4))));
+                Lease.decide(Optional.of(new Lease("c", 5, 5_000)), "b", 0, 4_000, D, Optional.of(new Lease.Departed("a", 4))));
     }
 
     @Test

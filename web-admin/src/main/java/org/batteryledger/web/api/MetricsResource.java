@@ -48,8 +48,8 @@ public class MetricsResource {
         gauge(out, "batteryledger_pool_transactions", "transactions waiting for a block", m.poolSize());
         counter(out, "batteryledger_blocks_committed_total", "blocks committed since start", m.blocksCommitted());
         counter(out, "batteryledger_transactions_committed_total", "transactions committed since start", m.txsCommitted());
-        counter(out, "batteryledger_proposals_signed_total", "blocks this server proposed (PRE-PREPAREs signed) since start", m.proposalsSigned());
-        counter(out, "batteryledger_commits_signed_total", "COMMITs (seals) this server signed since start", m.commitsSigned());
+        counter(out, "batteryledger_proposals_signed_total", "blocks this replica proposed (PRE-PREPAREs signed) since it started (a takeover starts a new one)", m.proposalsSigned());
+        counter(out, "batteryledger_commits_signed_total", "COMMITs (seals) this replica signed since it started (a takeover starts a new one)", m.commitsSigned());
         counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
         counter(out, "batteryledger_equivocations_total", "conflicting votes seen since start", m.equivocationsSeen());
         counter(out, "batteryledger_invalid_messages_dropped_total", "messages dropped as late, duplicate or invalid", m.messagesInvalid());
