@@ -95,13 +95,10 @@ final class MemberClusterDrill {
             double toActive = (System.nanoTime() - killedAt) / 1e9;
             assertEquals(1 - active, taken);
             // Taken over because the killed server left the member's group, not because its lease ran out.
-            assertTrue(logsContain(servers.get(taken), "left the member's group holding epoch"), "the takeover did not follow the departure");
+            assertTrue(logSince(servers.get(taken), java.time.LocalDateTime.MIN).contains("left the member's group holding epoch"), "the takeover did not follow the departure");
             // node0 signs again: the new active server's first seal (a COMMIT) or proposal; it signed none as the standby.
             NodeClient newActive = node0[taken];
-            await("node0's new active server signs").atMost(WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> {
-                String m = newActive.get("admin", "/metrics").body();
-                return metric(m, "batteryledger_commits_signed_total") + metric(m, "batteryledger_proposals_signed_total") > 0;
-            });
+            await("node0's new active server signs").atMost(WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> signedSinceStart(newActive));
             double toSeal = (System.nanoTime() - killedAt) / 1e9;
             // And the chain shows it: a block another validator stored carries node0's seal or was proposed by it (a
             // certificate holds the first quorum of seals to arrive, so a block node0 sealed need not carry its seal).
@@ -204,8 +201,7 @@ final class MemberClusterDrill {
         // It signs the next block: a push through it gives the chain one (no load runs now, and no block is empty).
         AtomicInteger again = new AtomicInteger();
         await("and signs").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
-            String m = pausedClient.get("admin", "/metrics").body();
-            if (metric(m, "batteryledger_commits_signed_total") + metric(m, "batteryledger_proposals_signed_total") > 0) {
+            if (signedSinceStart(pausedClient)) {
                 return true;
             }
             pausedClient.post("manufacturer", "/records", "[" + battery("second-term-" + run + "-" + again.getAndIncrement()) + "]");
@@ -338,17 +334,10 @@ final class MemberClusterDrill {
         return out.toString();
     }
 
-    /** Whether the server's log (its current file and the rotated ones) holds {@code text}. */
-    private boolean logsContain(NodeProcess server, String text) throws Exception {
-        Path logs = dir.resolve(server.server() == 0 ? "nodes/node0/log" : "nodes/node0/log/server-1");
-        try (var files = Files.list(logs)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("server.log")).toList()) {
-                if (Files.readString(f, StandardCharsets.ISO_8859_1).contains(text)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    /** Whether a server of node0 signed a COMMIT or a PRE-PREPARE since its replica started (its own metrics). */
+    private static boolean signedSinceStart(NodeClient server) throws Exception {
+        String m = server.get("admin", "/metrics").body();
+        return metric(m, "batteryledger_commits_signed_total") + metric(m, "batteryledger_proposals_signed_total") > 0;
     }
 
     /** Whether a block above {@code height} was proposed by {@code node} or carries its seal. */

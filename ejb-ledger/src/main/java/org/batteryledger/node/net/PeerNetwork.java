@@ -119,29 +119,6 @@ public final class PeerNetwork {
         this.linkUp = listener;
     }
 
-    private static final class Link {
-        volatile Channel outbound;
-        volatile boolean connected;
-        /** When the outbound link was linked or last answered a ping. */
-        volatile long lastPongNanos;
-        /** A connect is under way: at most one at a time, whoever asks (the backoff, or a peer that dialled in). */
-        final java.util.concurrent.atomic.AtomicBoolean dialing = new java.util.concurrent.atomic.AtomicBoolean();
-        volatile double rttMillis = -1;
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong received = new AtomicLong();
-        /** Frames not sent because the peer did not read (its outbound buffer was above the high water mark). */
-        final AtomicLong slowDrops = new AtomicLong();
-        /** Times this node stopped reading the peer because it sent above its rate. */
-        final AtomicLong throttled = new AtomicLong();
-        volatile long sentAtMark;
-        volatile long receivedAtMark;
-        volatile double sendRate;
-        volatile double receiveRate;
-        int attempts;
-        /** Which of the peer's addresses the next dial tries (a clustered member lists one per server). */
-        int next;
-    }
-
     private final NodeId self;
     private final EcSuite suite;
     private final InetSocketAddress listen;
@@ -193,6 +170,11 @@ public final class PeerNetwork {
      */
     public void warmUp() throws javax.net.ssl.SSLException {
         TlsWarmUp.handshake(clientContext, serverContext);
+    }
+
+    /** {@link #warmUp} on a thread of its own (a clustered member's standby, off its deployment's thread); a failure is logged. */
+    public void warmUpInBackground(java.util.concurrent.ThreadFactory threads) {
+        TlsWarmUp.inBackground(this::warmUp, threads);
     }
 
     public void start() throws InterruptedException {

@@ -7,6 +7,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
 
 /**
  * One mutual TLS handshake of this node with itself, in memory (two {@link SSLEngine}s handing each other their bytes;
@@ -15,10 +17,31 @@ import java.nio.ByteBuffer;
  * 0.1-0.3 s for a server that had made one before, and they are what the member's return to consensus waits for.
  */
 final class TlsWarmUp {
+    private static final Logger LOG = Logger.getLogger(TlsWarmUp.class.getName());
     /** A handshake is a few round trips; more than this many turns means it is stuck. */
     private static final int MAX_TURNS = 64;
 
     private TlsWarmUp() {
+    }
+
+    /** A warm-up ({@link #handshake} with a node's contexts). */
+    interface Run {
+        void run() throws SSLException;
+    }
+
+    /** Runs {@code warmUp} on a thread of its own, logging how long it took or why it failed. */
+    static void inBackground(Run warmUp, ThreadFactory threads) {
+        Thread t = threads.newThread(() -> {
+            long started = System.nanoTime();
+            try {
+                warmUp.run();
+                LOG.info(() -> "peer links warmed up for a takeover (one TLS handshake in memory, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            } catch (SSLException | RuntimeException e) {
+                LOG.warning(() -> "the warm-up handshake failed (" + e + "): the first peer links after a takeover come up slower");
+            }
+        });
+        t.setName("tls-warm-up");
+        t.start();
     }
 
     /** Runs the handshake and one application record each way; throws if it does not complete. */

@@ -227,7 +227,7 @@ public class NodeRuntime {
                         });
                 standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
                 lease.start();
-                warmUpPeerLinks();
+                network.warmUpInBackground(threadFactory); // its first real handshakes, at takeover, run warm code
                 return;
             }
             network.start();
@@ -239,22 +239,6 @@ public class NodeRuntime {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
         }
-    }
-
-    /** On a standby, off the deployment's thread: its first peer handshakes at takeover run warm code (TlsWarmUp). */
-    private void warmUpPeerLinks() {
-        PeerNetwork n = network;
-        Thread t = threadFactory.newThread(() -> {
-            long started = System.nanoTime();
-            try {
-                n.warmUp();
-                LOG.info(() -> "peer links warmed up for a takeover (one TLS handshake in memory, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
-            } catch (java.io.IOException | RuntimeException e) {
-                LOG.warning(() -> "the warm-up handshake failed (" + e + "): the first peer links after a takeover come up slower");
-            }
-        });
-        t.setName("tls-warm-up");
-        t.start();
     }
 
     /**

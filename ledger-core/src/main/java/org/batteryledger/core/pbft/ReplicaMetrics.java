@@ -41,6 +41,14 @@ public final class ReplicaMetrics {
         }
     }
 
+    void signed(ReplicaState.VoteKind kind) {
+        if (kind == ReplicaState.VoteKind.COMMIT) {
+            commitsSigned++;
+        } else if (kind == ReplicaState.VoteKind.PRE_PREPARE) {
+            proposalsSigned++;
+        }
+    }
+
     void drop(Rejection reason) {
         dropped.merge(reason, 1L, Long::sum);
     }

@@ -211,10 +211,8 @@ final class ReplicaState {
             throw new IllegalStateException("CONSENSUS FAILURE: " + self.shortId() + " would sign " + kind + " for " + blockHash.shortHex()
                     + " after " + earlier.shortHex() + " at height " + height + " view " + v);
         }
-        if (earlier == null && kind == VoteKind.COMMIT) {
-            metrics.commitsSigned++;
-        } else if (earlier == null && kind == VoteKind.PRE_PREPARE) {
-            metrics.proposalsSigned++;
+        if (earlier == null) { // a first signature for this slot, not a re-sign
+            metrics.signed(kind);
         }
         return config.signer().sign(unsigned.signingBytes(suite, chainId));
     }
