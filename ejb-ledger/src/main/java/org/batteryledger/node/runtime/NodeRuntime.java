@@ -64,7 +64,8 @@ import java.util.logging.Logger;
  * {@code advance()}, send, then apply. A Ready the store refuses (disk full, database gone) pauses the replica: nothing
  * it produced is sent, callers are told to retry, health says why, and {@link #resume} recovers from what was
  * persisted, as a restart would, once the store takes writes again ({@code WriteGate} watches it). A broken invariant
- * halts it for good (fail-stop): only an operator's restart brings it back.
+ * halts it for good (fail-stop): only an operator's restart brings it back. A clustered member's server that lost its
+ * lease stands down instead ({@link #standDown}): the member's standby again.
  *
  * <p>Side jobs live in their own beans and listen to commits ({@link #onCommit}): peer admission and revocations
  * ({@code PeerAdmission}), the address book ({@code AddressBook}), participation ({@code Participation}). Readers get
@@ -140,7 +141,7 @@ public class NodeRuntime {
     private boolean clustered;
     /** Why this server does not run the replica while another server of its member does, or null. */
     private volatile String standby;
-    /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in a halt. */
+    /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in standing down. */
     private volatile String leaseLost;
 
     private NodeDirectory directory;
