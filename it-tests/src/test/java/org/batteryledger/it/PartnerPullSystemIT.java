@@ -147,12 +147,14 @@ class PartnerPullSystemIT {
         assertTrue(node0Process().stop(120));
         try (Connection db = h2()) {
             assertEquals(List.of(1L), column(db, "select count(*) / count(distinct recordId) from OFFCHAIN_RECORD"), "no record stored twice");
-            assertEquals(List.of(0L), column(db, "select count(*) from OFFCHAIN_RECORD where batchId is null or leafIndex < 0"));
+            assertEquals(List.of(0L), column(db, "select count(*) from OFFCHAIN_RECORD r where not exists (select 1 from BATCH_LEAF l where l.seq = r.seq)"),
+                    "every record has its leaf row");
+            assertEquals(List.of(0L), column(db, "select count(*) from BATCH_LEAF where batchId is null or leafIndex < 0"));
             assertEquals(List.of(0L), column(db, "select count(*) from ANCHOR_QUEUE"), "a sealed record leaves the anchoring queue");
             assertEquals(List.of(0L), column(db, "select count(*) from ANCHOR_BATCH where status <> 'ANCHORED'"));
             assertEquals(column(db, "select count(*) from OFFCHAIN_RECORD"), column(db, "select sum(\"SIZE\") from ANCHOR_BATCH"),
                     "the batches hold exactly the stored records");
-            assertEquals(List.of(0L), column(db, "select count(*) from (select batchId, leafIndex from OFFCHAIN_RECORD group by batchId, leafIndex having count(*) > 1)"));
+            assertEquals(List.of(0L), column(db, "select count(*) from (select batchId, leafIndex from BATCH_LEAF group by batchId, leafIndex having count(*) > 1)"));
             assertEquals(column(db, "select count(*) from ANCHOR_BATCH"), column(db, "select count(distinct root) from ANCHOR_BATCH"));
         }
     }
@@ -178,8 +180,8 @@ class PartnerPullSystemIT {
                 assertEquals(1, write.executeUpdate());
             }
             // A record as a node before the anchoring queue stored it: unbatched, and not in the queue.
-            try (PreparedStatement unbatch = db.prepareStatement("update OFFCHAIN_RECORD set batchId = null, leafIndex = -1, auditPath = null "
-                    + "where recordId = ?")) {
+            try (PreparedStatement unbatch = db.prepareStatement("delete from BATCH_LEAF where seq = (select seq from OFFCHAIN_RECORD "
+                    + "where recordId = ?)")) {
                 unbatch.setString(1, unqueued);
                 assertEquals(1, unbatch.executeUpdate());
             }

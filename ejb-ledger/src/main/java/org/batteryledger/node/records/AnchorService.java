@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "RecordsUpgrade"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class AnchorService {
     private static final Logger LOG = Logger.getLogger(AnchorService.class.getName());

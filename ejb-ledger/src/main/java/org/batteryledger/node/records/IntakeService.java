@@ -1,5 +1,6 @@
 package org.batteryledger.node.records;
 
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -25,6 +26,7 @@ import java.util.logging.Logger;
  * so deduplication by record id is exact: two concurrent submissions of one id cannot both store it.
  */
 @Singleton
+@DependsOn("RecordsUpgrade")
 @Lock(LockType.WRITE)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class IntakeService {

@@ -6,6 +6,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
+import jakarta.persistence.PrimaryKeyJoinColumn;
+import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
 
 import java.nio.charset.StandardCharsets;
@@ -13,14 +15,23 @@ import java.nio.charset.StandardCharsets;
 /**
  * An off-chain record as this node took it in: its canonical JSON (RFC 8785), its hash, and, once batched, its batch
  * and leaf index. {@code seq} orders intake, so batches take records first in, first out.
+ * <p>
+ * The batch columns live in their own table, {@code BATCH_LEAF} (one row per sealed record, keyed by {@code seq}),
+ * written only by sealing ({@link RecordStore#sealBatch}) and read here by an outer join. Sealing used to update the
+ * record's row instead: H2 then removes and re-adds the row in every index, two of them keyed by random values (record
+ * id and hash), so each seal rewrote leaf pages all over those indexes. An insert of a narrow row keyed by {@code seq}
+ * appends instead (see BENCHMARKS.md, "Sealing without rewriting the record").
  */
 @Entity
 @Table(name = "OFFCHAIN_RECORD", indexes = {
         @Index(name = "IX_RECORD_ID", columnList = "recordId", unique = true),
         @Index(name = "IX_RECORD_BATTERY", columnList = "batteryCode, type"),
-        @Index(name = "IX_RECORD_BATCH", columnList = "batchId, leafIndex"),
         @Index(name = "IX_RECORD_HASH", columnList = "recordHash")})
+@SecondaryTable(name = RecordEntity.BATCH_LEAF, pkJoinColumns = @PrimaryKeyJoinColumn(name = "seq"),
+        indexes = @Index(name = "IX_LEAF_BATCH", columnList = "batchId, leafIndex", unique = true))
 public class RecordEntity {
+    /** The table of sealed records' batch, leaf index and audit path. */
+    static final String BATCH_LEAF = "BATCH_LEAF";
     /** Canonical records are small; this bounds what one record may hold. */
     public static final int MAX_CANONICAL_BYTES = org.batteryledger.core.intake.Intake.MAX_CANONICAL_BYTES;
 
@@ -41,15 +52,15 @@ public class RecordEntity {
     private String source;
     @Column(nullable = false)
     private long receivedAt;
-    @Column(length = 128)
+    @Column(table = BATCH_LEAF, length = 128, insertable = false, updatable = false)
     private String batchId;
-    @Column(nullable = false)
-    private int leafIndex = -1;
+    @Column(table = BATCH_LEAF, insertable = false, updatable = false)
+    private Integer leafIndex;
     /**
      * The record's RFC 6962 audit path in its batch (an encoded {@code InclusionProof}), kept when the batch is sealed so
      * that a proof costs one row, not the batch's tree; null for records batched before it was kept.
      */
-    @Column(length = 24 + 64 * 32)
+    @Column(table = BATCH_LEAF, length = 24 + 64 * 32, insertable = false, updatable = false)
     private byte[] auditPath;
 
     protected RecordEntity() {
@@ -97,8 +108,9 @@ public class RecordEntity {
         return batchId;
     }
 
+    /** The record's index in its batch, or -1 while it is in none. */
     public int leafIndex() {
-        return leafIndex;
+        return leafIndex == null ? -1 : leafIndex;
     }
 
     /** The encoded audit path kept at sealing, or null (see the field). */

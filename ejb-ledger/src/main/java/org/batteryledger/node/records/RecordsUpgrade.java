@@ -1,0 +1,102 @@
+package org.batteryledger.node.records;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Moves the batch assignments that earlier versions kept in the record's own row ({@code OFFCHAIN_RECORD}'s batchId,
+ * leafIndex and auditPath) to {@code BATCH_LEAF}, then drops those columns and their index. Runs at the node's start,
+ * before the first intake or seal ({@link IntakeService} and {@link AnchorService} depend on it), and only while the old
+ * columns exist. Each step is its own statement and can be repeated: a node stopped half way finishes at its next start.
+ */
+@Singleton
+@Startup
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class RecordsUpgrade {
+    private static final Logger LOG = Logger.getLogger(RecordsUpgrade.class.getName());
+
+    @Resource(lookup = "java:jboss/datasources/LedgerDS")
+    private DataSource dataSource;
+    /** Unused here: it makes this bean start after the persistence unit, whose schema update creates BATCH_LEAF. */
+    @PersistenceContext(unitName = "ledger")
+    private EntityManager em;
+
+    @PostConstruct
+    void upgrade() {
+        try (Connection c = dataSource.getConnection()) {
+            long started = System.nanoTime();
+            int moved = moveBatchColumns(c);
+            if (moved >= 0) {
+                LOG.info(() -> "moved the batch columns of " + moved + " records to " + RecordEntity.BATCH_LEAF + " in "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms (once per database)");
+            }
+        } catch (SQLException e) {
+            if (!stillOld()) {
+                LOG.info(() -> "the batch columns were moved meanwhile (by the member's other server): " + e.getMessage());
+                return;
+            }
+            throw new IllegalStateException("cannot move the batch columns of OFFCHAIN_RECORD to " + RecordEntity.BATCH_LEAF + ": "
+                    + e.getMessage() + "; the node does not start with them half moved", e);
+        }
+    }
+
+    /**
+     * Copies the batch columns of every batched record that has no leaf row yet, then drops the old index and columns.
+     * Returns how many records it copied, or -1 when there was nothing to do (no old columns).
+     */
+    static int moveBatchColumns(Connection c) throws SQLException {
+        if (!hasOldColumns(c)) {
+            return -1;
+        }
+        int moved;
+        try (Statement s = c.createStatement()) {
+            moved = s.executeUpdate("insert into " + RecordEntity.BATCH_LEAF + " (seq, batchId, leafIndex, auditPath) "
+                    + "select r.seq, r.batchId, r.leafIndex, r.auditPath from OFFCHAIN_RECORD r where r.batchId is not null "
+                    + "and not exists (select 1 from " + RecordEntity.BATCH_LEAF + " l where l.seq = r.seq)");
+            s.executeUpdate("drop index if exists IX_RECORD_BATCH");
+            boolean h2 = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+            s.executeUpdate(h2 ? "alter table OFFCHAIN_RECORD drop column (batchId, leafIndex, auditPath)"
+                    : "alter table OFFCHAIN_RECORD drop column batchId, drop column leafIndex, drop column auditPath");
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return moved;
+    }
+
+    private boolean stillOld() {
+        try (Connection c = dataSource.getConnection()) {
+            return hasOldColumns(c);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** Whether OFFCHAIN_RECORD still has batchId (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */
+    private static boolean hasOldColumns(Connection c) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        for (String[] names : new String[][]{{"OFFCHAIN_RECORD", "BATCHID"}, {"offchain_record", "batchid"}}) {
+            try (ResultSet rs = meta.getColumns(null, null, names[0], names[1])) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
