@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 /**
  * A load generator (not a test): pushes battery records and sessions to one node of a running local consortium
  * over REST, in submissions of a given size, then waits until the last record has a proof. Reports records/s from
- * the first push to the last anchored proof, and the chain bytes (blocks with certificates) per anchored record.
+ * the first push to the last anchored proof, the chain bytes (blocks with certificates) per anchored record, and the
+ * CPU the node JVMs used per record ({@link NodeCpu}: all nodes, and the node pushed to), with the machine's load.
  * Seeded; bounded in count and time; loopback only.
  *
  * <pre>mvn -q -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.RecordLoadGenerator -Dexec.args="$PWD/consortium.d 200 50 500"</pre>
- * (arguments: consortium directory, batteries, sessions per battery, records per submission)
+ * (arguments: consortium directory, batteries, sessions per battery, records per submission, port shift, nodes;
+ * the records go to node0)
  */
 public final class RecordLoadGenerator {
     private static final Pattern ACCEPTED = Pattern.compile("\"hash\":");
@@ -35,6 +37,11 @@ public final class RecordLoadGenerator {
         String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36).toUpperCase(Locale.ROOT);
         Random random = new Random(7);
         long startHeight = node.height();
+        int nodes = args.length > 5 ? Integer.parseInt(args[5]) : 4;
+        NodeCpu all = NodeCpu.of(dir, nodes);
+        NodeCpu node0 = NodeCpu.of(dir, 1);
+        double allCpu0 = all.seconds();
+        double node0Cpu0 = node0.seconds();
 
         long t0 = System.nanoTime();
         int accepted = 0;
@@ -72,6 +79,8 @@ public final class RecordLoadGenerator {
         Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> node.get("admin", proofPath).status() == 200);
         long anchoredNanos = System.nanoTime() - t0;
+        double allCpu = all.seconds() - allCpu0;
+        double node0Cpu = node0.seconds() - node0Cpu0;
         long endHeight = node.height();
         long chainBytes = 0;
         for (long h = startHeight + 1; h <= endHeight; h++) {
@@ -81,6 +90,9 @@ public final class RecordLoadGenerator {
                         + "blocks=%d chainBytes=%d bytesPerRecord=%.2f%n",
                 batteries * (1 + sessionsEach), accepted, perSubmission, pushedNanos / 1e9, accepted / (pushedNanos / 1e9), anchoredNanos / 1e9,
                 accepted / (anchoredNanos / 1e9), endHeight - startHeight, chainBytes, (double) chainBytes / accepted);
+        System.out.printf(Locale.ROOT, "node CPU per record: %.3f ms over %d nodes (%.1f s), %.3f ms on node0 (%.1f s); node RSS (MB): %s; "
+                        + "machine load average: %s%n", 1000 * allCpu / accepted, nodes, allCpu, 1000 * node0Cpu / accepted, node0Cpu,
+                all.rssMegabytes(), java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     private static int push(NodeClient node, StringBuilder batch, int count) throws Exception {
