@@ -158,6 +158,7 @@ public class NodeRuntime {
     // Owned by the loop thread.
     private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
     private final CommitWaits awaitingCommit = new CommitWaits();
+    private final CommitLatency commitLatency = new CommitLatency();
 
     @PostConstruct
     void start() {
@@ -499,7 +500,9 @@ public class NodeRuntime {
             // Before anyone is told of a commit: a caller that saw its transaction committed reads the chain at least there.
             status = ReplicaStatus.of(replica, status);
             send(r.messages());
+            long acknowledged = System.nanoTime();
             for (Transaction tx : r.accepted()) {
+                commitLatency.acknowledged(tx.hash(suite), acknowledged);
                 CompletableFuture<SubmitResult> f = awaitingPersistence.remove(tx.hash(suite));
                 if (f != null) {
                     f.complete(new SubmitResult(SubmitResult.Outcome.ACCEPTED, tx.hash(suite), null));
@@ -518,11 +521,13 @@ public class NodeRuntime {
     }
 
     private void applyCommitted(List<Ready.Committed> committed) {
+        long now = System.nanoTime();
         for (Ready.Committed c : committed) {
             readModel.committed(c.block().block().height(), c.writeSet());
             var b = c.block().block();
             for (Transaction tx : b.transactions()) {
                 awaitingCommit.committed(tx.hash(suite), b.height());
+                commitLatency.committed(tx.hash(suite), now);
             }
             LOG.info(() -> "committed block " + b.height() + " (" + b.transactions().size() + " txs, proposed by "
                     + b.header().proposer().shortId() + ", certificate of view " + c.block().certificate().view() + " with "
@@ -863,6 +868,11 @@ public class NodeRuntime {
     }
 
     /** The replica's figures as of the last persist, without a trip through the queue. */
+    /** From acknowledgement to commit on this node, for the transactions of this node's clients. */
+    public CommitLatency.Snapshot commitLatency() {
+        return commitLatency.snapshot();
+    }
+
     public ReplicaStatus status() {
         return status;
     }

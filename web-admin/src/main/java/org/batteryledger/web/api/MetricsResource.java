@@ -51,6 +51,17 @@ public class MetricsResource {
         counter(out, "batteryledger_proposals_signed_total", "blocks this replica proposed (PRE-PREPAREs signed) since it started (a takeover starts a new one)", m.proposalsSigned());
         counter(out, "batteryledger_commits_signed_total", "COMMITs (seals) this replica signed since it started (a takeover starts a new one)", m.commitsSigned());
         counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
+        var latency = admin.commitLatency();
+        header(out, "batteryledger_commit_latency_seconds", "from the acknowledgement (202) of a transaction this node's clients "
+                + "submitted to its block's commit on this node", "histogram");
+        for (int i = 0; i < latency.boundsMillis().length; i++) {
+            out.append(String.format(Locale.ROOT, "batteryledger_commit_latency_seconds_bucket{le=\"%s\"} %d%n",
+                    java.math.BigDecimal.valueOf(latency.boundsMillis()[i], 3).stripTrailingZeros().toPlainString(), latency.cumulative()[i]));
+        }
+        out.append(String.format(Locale.ROOT, "batteryledger_commit_latency_seconds_bucket{le=\"+Inf\"} %d%n",
+                latency.cumulative()[latency.boundsMillis().length]));
+        out.append(String.format(Locale.ROOT, "batteryledger_commit_latency_seconds_sum %.6f%n", latency.sumSeconds()));
+        out.append(String.format(Locale.ROOT, "batteryledger_commit_latency_seconds_count %d%n", latency.count()));
         counter(out, "batteryledger_equivocations_total", "conflicting votes seen since start", m.equivocationsSeen());
         counter(out, "batteryledger_invalid_messages_dropped_total", "messages dropped as late, duplicate or invalid", m.messagesInvalid());
         header(out, "batteryledger_participation", "share of the last 1000 commit certificates that carry the node's seal", "gauge");
