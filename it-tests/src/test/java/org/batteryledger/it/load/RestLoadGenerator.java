@@ -87,6 +87,7 @@ public final class RestLoadGenerator implements Callable<Integer> {
             double idlePerSecond = (cpu.seconds() - idle0) / ((System.nanoTime() - i0) / 1e9);
 
             long views0 = watch.viewChanges();
+            NodeCommitLatency.Reading latency0 = NodeCommitLatency.read(clientsOf);
             double cpu0 = cpu.seconds();
             long from = clientsOf.get(0).height();
             long t0 = System.nanoTime();
@@ -113,6 +114,8 @@ public final class RestLoadGenerator implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "committed on every node: %.0f tx/s (%.1f s from the first submission to the last commit)%n", accepted / seconds, seconds);
             System.out.printf(Locale.ROOT, "acknowledgement latency: %s%n", percentiles(ack));
             System.out.printf(Locale.ROOT, "commit latency (in a block on every node, watched every %d ms): %s%n", pollMillis, percentiles(commit));
+            System.out.printf(Locale.ROOT, "commit latency as the nodes measure it (from the 202 to the block on the node that took the transaction; "
+                    + "histogram buckets): %s%n", NodeCommitLatency.describe(latency0, NodeCommitLatency.read(clientsOf)));
             System.out.printf(Locale.ROOT, "node CPU: %.2f ms per committed transaction over %d nodes (%.1f s in all; the watch alone costs %.2f CPU s/s,"
                             + " %.2f ms per transaction without it)%n", 1000 * cpuSeconds / accepted, nodes, cpuSeconds, idlePerSecond,
                     1000 * (cpuSeconds - watchCpu) / accepted);
