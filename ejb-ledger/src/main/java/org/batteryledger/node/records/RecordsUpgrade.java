@@ -36,23 +36,37 @@ public class RecordsUpgrade {
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
 
+    /** Attempts at most, a second apart: the two servers of a clustered member start on one database at once. */
+    static final int ATTEMPTS = 60;
+
     @PostConstruct
     void upgrade() {
-        try (Connection c = dataSource.getConnection()) {
-            long started = System.nanoTime();
-            int moved = moveBatchColumns(c);
-            if (moved >= 0) {
-                LOG.info(() -> "moved the batch columns of " + moved + " records to " + RecordEntity.BATCH_LEAF + " in "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms (once per database)");
-            }
-        } catch (SQLException e) {
-            if (!stillOld()) {
-                LOG.info(() -> "the batch columns were moved meanwhile (by the member's other server): " + e.getMessage());
+        SQLException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                long started = System.nanoTime();
+                int moved = moveBatchColumns(c);
+                if (moved >= 0) {
+                    LOG.info(() -> "moved the batch columns of " + moved + " records to " + RecordEntity.BATCH_LEAF + " in "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms (once per database)");
+                }
                 return;
+            } catch (SQLException e) {
+                // The other server of the member may be moving them at the same moment (a key taken twice, a column it
+                // dropped): the next attempt finds its work done, or finishes it.
+                last = e;
+                LOG.warning("moving the batch columns to " + RecordEntity.BATCH_LEAF + " failed (attempt " + attempt + " of " + ATTEMPTS
+                        + "): " + e.getMessage());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-            throw new IllegalStateException("cannot move the batch columns of OFFCHAIN_RECORD to " + RecordEntity.BATCH_LEAF + ": "
-                    + e.getMessage() + "; the node does not start with them half moved", e);
         }
+        throw new IllegalStateException("cannot move the batch columns of OFFCHAIN_RECORD to " + RecordEntity.BATCH_LEAF + ": "
+                + (last == null ? "interrupted" : last.getMessage()) + "; the node does not start with them half moved", last);
     }
 
     /**
@@ -77,14 +91,6 @@ public class RecordsUpgrade {
             c.commit();
         }
         return moved;
-    }
-
-    private boolean stillOld() {
-        try (Connection c = dataSource.getConnection()) {
-            return hasOldColumns(c);
-        } catch (SQLException e) {
-            return true;
-        }
     }
 
     /** Whether OFFCHAIN_RECORD still has batchId (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */
