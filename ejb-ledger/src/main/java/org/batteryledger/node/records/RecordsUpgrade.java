@@ -77,15 +77,18 @@ public class RecordsUpgrade {
         if (!hasOldColumns(c)) {
             return -1;
         }
+        // Databases older than the kept audit paths have no auditPath column: their proofs rebuild the batch's tree.
+        boolean auditPaths = hasColumn(c, "AUDITPATH");
         int moved;
         try (Statement s = c.createStatement()) {
             moved = s.executeUpdate("insert into " + RecordEntity.BATCH_LEAF + " (seq, batchId, leafIndex, auditPath) "
-                    + "select r.seq, r.batchId, r.leafIndex, r.auditPath from OFFCHAIN_RECORD r where r.batchId is not null "
-                    + "and not exists (select 1 from " + RecordEntity.BATCH_LEAF + " l where l.seq = r.seq)");
+                    + "select r.seq, r.batchId, r.leafIndex, " + (auditPaths ? "r.auditPath" : "null") + " from OFFCHAIN_RECORD r "
+                    + "where r.batchId is not null and not exists (select 1 from " + RecordEntity.BATCH_LEAF + " l where l.seq = r.seq)");
             s.executeUpdate("drop index if exists IX_RECORD_BATCH");
             boolean h2 = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
-            s.executeUpdate(h2 ? "alter table OFFCHAIN_RECORD drop column (batchId, leafIndex, auditPath)"
-                    : "alter table OFFCHAIN_RECORD drop column batchId, drop column leafIndex, drop column auditPath");
+            java.util.List<String> old = auditPaths ? java.util.List.of("batchId", "leafIndex", "auditPath") : java.util.List.of("batchId", "leafIndex");
+            s.executeUpdate(h2 ? "alter table OFFCHAIN_RECORD drop column (" + String.join(", ", old) + ")"
+                    : "alter table OFFCHAIN_RECORD " + String.join(", ", old.stream().map(col -> "drop column " + col).toList()));
         }
         if (!c.getAutoCommit()) {
             c.commit();
@@ -93,10 +96,15 @@ public class RecordsUpgrade {
         return moved;
     }
 
-    /** Whether OFFCHAIN_RECORD still has batchId (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */
+    /** Whether OFFCHAIN_RECORD still has batchId. */
     private static boolean hasOldColumns(Connection c) throws SQLException {
+        return hasColumn(c, "BATCHID");
+    }
+
+    /** Whether OFFCHAIN_RECORD has this column (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */
+    private static boolean hasColumn(Connection c, String upperCaseName) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
-        for (String[] names : new String[][]{{"OFFCHAIN_RECORD", "BATCHID"}, {"offchain_record", "batchid"}}) {
+        for (String[] names : new String[][]{{"OFFCHAIN_RECORD", upperCaseName}, {"offchain_record", upperCaseName.toLowerCase(Locale.ROOT)}}) {
             try (ResultSet rs = meta.getColumns(null, null, names[0], names[1])) {
                 if (rs.next()) {
                     return true;

@@ -21,7 +21,7 @@ public final class CommitLatency {
 
     private final Map<Hash, Long> waiting = new LinkedHashMap<>();
     private final AtomicLongArray buckets = new AtomicLongArray(BOUNDS_MILLIS.length + 1);
-    private final AtomicLongArray sumAndCount = new AtomicLongArray(2); // sum in microseconds, count
+    private final java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong(); // microseconds
 
     /** A transaction of this node's clients was acknowledged at {@code nanos}. */
     void acknowledged(Hash txHash, long nanos) {
@@ -44,9 +44,8 @@ public final class CommitLatency {
         while (b < BOUNDS_MILLIS.length && micros > BOUNDS_MILLIS[b] * 1_000) {
             b++;
         }
+        sum.addAndGet(micros);
         buckets.incrementAndGet(b);
-        sumAndCount.addAndGet(0, micros);
-        sumAndCount.incrementAndGet(1);
     }
 
     int waiting() {
@@ -61,7 +60,8 @@ public final class CommitLatency {
             running += buckets.get(i);
             cumulative[i] = running;
         }
-        return new Snapshot(BOUNDS_MILLIS.clone(), cumulative, sumAndCount.get(0) / 1e6, sumAndCount.get(1));
+        // The count is the +Inf bucket's, so a scrape never shows them apart (the sum may trail by an observation).
+        return new Snapshot(BOUNDS_MILLIS.clone(), cumulative, sum.get() / 1e6, running);
     }
 
     /** {@code cumulative[i]}: observations of at most {@code boundsMillis[i]}; the last entry counts all of them. */

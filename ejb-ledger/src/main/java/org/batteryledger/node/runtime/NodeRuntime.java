@@ -867,12 +867,12 @@ public class NodeRuntime {
         return pauseReason;
     }
 
-    /** The replica's figures as of the last persist, without a trip through the queue. */
     /** From acknowledgement to commit on this node, for the transactions of this node's clients. */
     public CommitLatency.Snapshot commitLatency() {
         return commitLatency.snapshot();
     }
 
+    /** The replica's figures as of the last persist, without a trip through the queue. */
     public ReplicaStatus status() {
         return status;
     }

@@ -81,12 +81,12 @@ public class NodeAdminService {
         });
     }
 
-    /** Peer links closed after their handshake (not admitted, revoked, expired) since start. */
     /** How long this node's clients waited from acknowledgement to their transaction's block on this node. */
     public org.batteryledger.node.runtime.CommitLatency.Snapshot commitLatency() {
         return runtime.commitLatency();
     }
 
+    /** Peer links closed after their handshake (not admitted, revoked, expired) since start. */
     public long linksRefused() {
         return runtime.network().linksRefused();
     }

@@ -78,6 +78,17 @@ class RecordsUpgradeTest {
                 + "and column_name = 'BATCHID'"));
     }
 
+    @Test
+    void aDatabaseFromBeforeTheKeptAuditPathsMovesWithoutThem() throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("alter table OFFCHAIN_RECORD drop column auditPath");
+        }
+        assertEquals(3, RecordsUpgrade.moveBatchColumns(db));
+        assertEquals(List.of("1 n0-1 0 null", "2 n0-1 1 null", "3 n0-3 0 null"), rows("select seq, batchId, leafIndex, auditPath from BATCH_LEAF order by seq"));
+        assertEquals(List.of("RECORDID", "SEQ"), rows("select column_name from information_schema.columns where table_name = 'OFFCHAIN_RECORD' "
+                + "order by column_name"));
+    }
+
     private List<String> rows(String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
