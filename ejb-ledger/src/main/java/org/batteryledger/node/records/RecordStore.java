@@ -176,7 +176,7 @@ public class RecordStore {
             if (o[2] == null || o[5] != null) { // gone, or it has a leaf row
                 unsealable.add(seq);
             } else {
-                selected.add(new Unbatched(seq, (String) o[2], (String) o[3], (String) o[4]));
+                selected.add(new Unbatched(seq, (String) o[3], (String) o[4]));
             }
         }
         if (!unsealable.isEmpty()) {
@@ -257,7 +257,7 @@ public class RecordStore {
     }
 
     /** A record waiting for a batch, as sealing needs it (no entity: nothing for the persistence context to track). */
-    private record Unbatched(long seq, String recordId, String recordHash, String type) {
+    private record Unbatched(long seq, String recordHash, String type) {
     }
 
     /** The records up to (not including) the one master record too many for one anchoring transaction's registrations. */

@@ -74,7 +74,7 @@ public class RecordsUpgrade {
      * Returns how many records it copied, or -1 when there was nothing to do (no old columns).
      */
     static int moveBatchColumns(Connection c) throws SQLException {
-        if (!hasOldColumns(c)) {
+        if (!hasColumn(c, "BATCHID")) {
             return -1;
         }
         // Databases older than the kept audit paths have no auditPath column: their proofs rebuild the batch's tree.
@@ -94,11 +94,6 @@ public class RecordsUpgrade {
             c.commit();
         }
         return moved;
-    }
-
-    /** Whether OFFCHAIN_RECORD still has batchId. */
-    private static boolean hasOldColumns(Connection c) throws SQLException {
-        return hasColumn(c, "BATCHID");
     }
 
     /** Whether OFFCHAIN_RECORD has this column (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */

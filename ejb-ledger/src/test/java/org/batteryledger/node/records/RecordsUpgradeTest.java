@@ -15,6 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A database of an earlier version, as Hibernate left it after adding BATCH_LEAF: the batch columns move to the leaf
@@ -50,8 +51,7 @@ class RecordsUpgradeTest {
 
         assertEquals(List.of("1 n0-1 0", "2 n0-1 1", "3 n0-3 0"), rows("select seq, batchId, leafIndex from BATCH_LEAF order by seq"));
         assertArrayEquals(new byte[]{2, 2}, bytes("select auditPath from BATCH_LEAF where seq = 2"));
-        assertEquals(List.of("RECORDID", "SEQ"), rows("select column_name from information_schema.columns where table_name = 'OFFCHAIN_RECORD' "
-                + "order by column_name"));
+        assertEquals(List.of("RECORDID", "SEQ"), recordColumns());
         assertEquals(List.of(), rows("select index_name from information_schema.indexes where index_name = 'IX_RECORD_BATCH'"));
         try (Statement s = db.createStatement()) {
             s.execute("insert into OFFCHAIN_RECORD (seq, recordId) values (6, 'r6')"); // what intake writes now
@@ -74,8 +74,7 @@ class RecordsUpgradeTest {
             s.execute("update OFFCHAIN_RECORD set batchId = 'n0-1', leafIndex = 1 where seq = 3"); // leaf 1 of n0-1 twice
         }
         assertThrows(SQLException.class, () -> RecordsUpgrade.moveBatchColumns(db));
-        assertEquals(List.of("BATCHID"), rows("select column_name from information_schema.columns where table_name = 'OFFCHAIN_RECORD' "
-                + "and column_name = 'BATCHID'"));
+        assertTrue(recordColumns().contains("BATCHID"));
     }
 
     @Test
@@ -85,8 +84,12 @@ class RecordsUpgradeTest {
         }
         assertEquals(3, RecordsUpgrade.moveBatchColumns(db));
         assertEquals(List.of("1 n0-1 0 null", "2 n0-1 1 null", "3 n0-3 0 null"), rows("select seq, batchId, leafIndex, auditPath from BATCH_LEAF order by seq"));
-        assertEquals(List.of("RECORDID", "SEQ"), rows("select column_name from information_schema.columns where table_name = 'OFFCHAIN_RECORD' "
-                + "order by column_name"));
+        assertEquals(List.of("RECORDID", "SEQ"), recordColumns());
+    }
+
+    /** OFFCHAIN_RECORD's columns by name. */
+    private List<String> recordColumns() throws SQLException {
+        return rows("select column_name from information_schema.columns where table_name = 'OFFCHAIN_RECORD' order by column_name");
     }
 
     private List<String> rows(String sql) throws SQLException {
