@@ -172,7 +172,9 @@ final class ByzantineDrills {
     }
 
     private static long refused(NodeClient node) throws Exception {
-        for (String line : node.get("auditor", "/metrics").body().split("\n")) {
+        NodeClient.Reply metrics = node.get("auditor", "/metrics");
+        assertEquals(200, metrics.status(), "GET /metrics: " + metrics.body());
+        for (String line : metrics.body().split("\n")) {
             if (line.startsWith("batteryledger_peer_links_refused_total ")) {
                 return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
             }

@@ -15,7 +15,6 @@ import org.batteryledger.node.service.NodeAdminService;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -165,9 +164,9 @@ public class StorageMonitor {
     }
 
     public Report report(long minFreeBytes) throws IOException {
-        long data = size(directory.data());
-        long log = size(directory.log());
-        long archive = size(archiveDir());
+        long data = DirectorySize.of(directory.data());
+        long log = DirectorySize.of(directory.log());
+        long archive = DirectorySize.of(archiveDir());
         FileStore store = Files.getFileStore(directory.data());
         List<StorageProjection.Sample> all = samples();
         long since = System.currentTimeMillis() - DAY_MILLIS;
@@ -238,7 +237,7 @@ public class StorageMonitor {
     }
 
     private StorageProjection.Sample measure() throws IOException {
-        long used = size(directory.data()) + size(directory.log()) + size(archiveDir());
+        long used = DirectorySize.of(directory.data()) + DirectorySize.of(directory.log()) + DirectorySize.of(archiveDir());
         return new StorageProjection.Sample(System.currentTimeMillis(), used, Files.getFileStore(directory.data()).getUsableSpace());
     }
 
@@ -280,22 +279,5 @@ public class StorageMonitor {
 
     private Path archiveDir() {
         return directory.log().resolveSibling("log-archive");
-    }
-
-    private static long size(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (NoSuchFileException gone) {
-                    return 0;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        }
     }
 }

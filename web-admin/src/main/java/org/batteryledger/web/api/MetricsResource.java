@@ -116,9 +116,9 @@ public class MetricsResource {
                 name, st.consecutiveFailures())));
         java.nio.file.Path log = admin.directory().log();
         java.nio.file.Path data = admin.directory().data();
-        gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", size(log));
+        gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", org.batteryledger.node.storage.DirectorySize.of(log));
         gauge(out, "batteryledger_log_cap_bytes", "the most the log directory may hold (rotate size x (backups + 1))", logCap());
-        gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", size(data));
+        gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", org.batteryledger.node.storage.DirectorySize.of(data));
         gauge(out, "batteryledger_disk_free_bytes", "usable space on the node directory's file system", Files.getFileStore(data).getUsableSpace());
         return out.toString();
     }
@@ -129,15 +129,6 @@ public class MetricsResource {
         long unit = size.endsWith("g") ? 1L << 30 : size.endsWith("m") ? 1L << 20 : size.endsWith("k") ? 1L << 10 : 1;
         long n = Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1));
         return n * unit * (Long.parseLong(System.getProperty("batteryledger.log.max.backups", "4")) + 1);
-    }
-
-    private static long size(java.nio.file.Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 
     private static void header(StringBuilder out, String name, String help, String type) {
