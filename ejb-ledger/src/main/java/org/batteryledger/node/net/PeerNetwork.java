@@ -156,11 +156,12 @@ public final class PeerNetwork {
         this.maxFrameBytes = maxFrameBytes;
         this.trust = new PeerTrustManager(suite, chainCa);
         X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
-        this.serverContext = SslContextBuilder.forServer(key, chain).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
+        javax.net.ssl.KeyManagerFactory keys = NodeKeyManagers.of(key, chain);
+        this.serverContext = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
                 .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
         // Peers are identified by the node id their certificate's key derives (checked after the handshake), not by
         // host names: Netty 4.2 would verify the host name by default, so it is switched off explicitly.
-        this.clientContext = SslContextBuilder.forClient().keyManager(key, chain).trustManager(trust)
+        this.clientContext = SslContextBuilder.forClient().keyManager(keys).trustManager(trust)
                 .endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
     }
 
