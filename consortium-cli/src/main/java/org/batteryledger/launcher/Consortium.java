@@ -33,7 +33,6 @@ public final class Consortium {
     static final List<String> BYZANTINE_MODES = List.of("flood", "oversized", "future", "equivocate", "mute", "all");
 
     private final Path dir;
-    private int startingAtOnce = defaultStartingAtOnce();
 
     private Consortium(Path dir) {
         this.dir = dir;
@@ -135,8 +134,14 @@ public final class Consortium {
                     wave.add(servers.get(s));
                 }
             }
-            if (!startAll(wave, ear, admin)) {
-                return 1;
+            for (NodeProcess p : wave) {
+                System.out.println((p.start(ear) ? "starting " : "already running: ") + p.serverName() + " (http " + p.httpPort() + ")");
+            }
+            for (NodeProcess p : wave) {
+                if (!waitUntilServing(p, admin)) {
+                    System.err.println(p.serverName() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + p.logDir().resolve("server.log"));
+                    return 1;
+                }
             }
         }
         System.out.printf(Locale.ROOT, "%d nodes up in %.0f s%n%n", nodeDirs.size(), (System.nanoTime() - t0) / 1e9);
@@ -375,53 +380,6 @@ public final class Consortium {
     }
 
     /** Waits (10 minutes at most) until the node answers {@code GET /chain}; false when it did not or its process died. */
-    /**
-     * Starts the servers and waits until each serves, at most {@link #startingAtOnce} starting at a time: a server's
-     * start is CPU-bound, and on a small machine a whole consortium starting at once spends more CPU in all (each
-     * waits longer for its compiler, so runs longer interpreted) and has every server serving late.
-     */
-    private boolean startAll(List<NodeProcess> servers, Path ear, String admin) throws InterruptedException {
-        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(startingAtOnce);
-        try {
-            List<java.util.concurrent.Future<Boolean>> served = new ArrayList<>();
-            for (NodeProcess p : servers) {
-                served.add(starting.submit(() -> {
-                    System.out.println((p.start(ear) ? "starting " : "already running: ") + p.serverName() + " (http " + p.httpPort() + ")");
-                    if (waitUntilServing(p, admin)) {
-                        return true;
-                    }
-                    System.err.println(p.serverName() + " did not answer within " + START_TIMEOUT_SECONDS + " s: see " + p.logDir().resolve("server.log"));
-                    return false;
-                }));
-            }
-            boolean all = true;
-            for (java.util.concurrent.Future<Boolean> f : served) {
-                try {
-                    all &= f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    System.err.println("cannot start a server: " + e.getCause());
-                    all = false;
-                }
-            }
-            return all;
-        } finally {
-            starting.shutdownNow();
-        }
-    }
-
-    /** At most this many servers start at a time ({@code up --starting}); the default is the machine's cores, at least 2. */
-    public Consortium startingAtOnce(int servers) {
-        if (servers < 1) {
-            throw new IllegalArgumentException("--starting is at least 1, not " + servers);
-        }
-        this.startingAtOnce = servers;
-        return this;
-    }
-
-    static int defaultStartingAtOnce() {
-        return Math.max(2, Runtime.getRuntime().availableProcessors());
-    }
-
     public static boolean waitUntilServing(NodeProcess p, String adminPassword) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + START_TIMEOUT_SECONDS * 1_000_000_000L;
@@ -434,7 +392,7 @@ public final class Consortium {
             if (client.getJsonOrNull("/chain") != null) {
                 return true;
             }
-            Thread.sleep(250);
+            Thread.sleep(1_000);
         }
         return false;
     }

@@ -70,21 +70,13 @@ final class NodeCommands {
                         + "one runs the replica, the other takes over when it fails; server 1 of node i serves HTTP at 8080+100*i+50")
         String ha;
 
-        @Option(names = "--starting", paramLabel = "N",
-                description = "at most N servers start at a time (default: the machine's cores, at least 2): a start is CPU-bound, "
-                        + "and all at once on a small machine has every server serving later")
-        Integer starting;
-
         @Override
         public Integer call() throws Exception {
             creation.check();
             if (ha != null && !db.equals("postgres")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--ha needs --db postgres: a member's two servers share its database");
             }
-            if (starting != null && starting < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--starting is at least 1, not " + starting);
-            }
-            return (starting == null ? at.consortium() : at.consortium().startingAtOnce(starting)).up(creation.nodes, creation.suite, creation.template, ear.ear, creation.ports(), db,
+            return at.consortium().up(creation.nodes, creation.suite, creation.template, ear.ear, creation.ports(), db,
                     fleet.equals("none") ? null : fleet, ha);
         }
     }
