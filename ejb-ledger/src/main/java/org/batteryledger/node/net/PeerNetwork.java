@@ -29,6 +29,7 @@ import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pki.NodeIds;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -156,7 +157,7 @@ public final class PeerNetwork {
         this.maxFrameBytes = maxFrameBytes;
         this.trust = new PeerTrustManager(suite, chainCa);
         X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
-        javax.net.ssl.KeyManagerFactory keys = NodeKeyManagers.of(key, chain);
+        KeyManagerFactory keys = NodeKeyManagers.of(key, chain);
         this.serverContext = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
                 .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
         // Peers are identified by the node id their certificate's key derives (checked after the handshake), not by

@@ -15,6 +15,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -86,7 +87,7 @@ public class RecordsUpgrade {
                     + "where r.batchId is not null and not exists (select 1 from " + RecordEntity.BATCH_LEAF + " l where l.seq = r.seq)");
             s.executeUpdate("drop index if exists IX_RECORD_BATCH");
             boolean h2 = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
-            java.util.List<String> old = auditPaths ? java.util.List.of("batchId", "leafIndex", "auditPath") : java.util.List.of("batchId", "leafIndex");
+            List<String> old = auditPaths ? List.of("batchId", "leafIndex", "auditPath") : List.of("batchId", "leafIndex");
             s.executeUpdate(h2 ? "alter table OFFCHAIN_RECORD drop column (" + String.join(", ", old) + ")"
                     : "alter table OFFCHAIN_RECORD " + String.join(", ", old.stream().map(col -> "drop column " + col).toList()));
         }

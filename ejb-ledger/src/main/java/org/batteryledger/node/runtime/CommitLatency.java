@@ -5,6 +5,7 @@ import org.batteryledger.core.crypto.Hash;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -21,7 +22,7 @@ public final class CommitLatency {
 
     private final Map<Hash, Long> waiting = new LinkedHashMap<>();
     private final AtomicLongArray buckets = new AtomicLongArray(BOUNDS_MILLIS.length + 1);
-    private final java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong(); // microseconds
+    private final AtomicLong sum = new AtomicLong(); // microseconds
 
     /** A transaction of this node's clients was acknowledged at {@code nanos}. */
     void acknowledged(Hash txHash, long nanos) {

@@ -17,10 +17,8 @@ public final class DirectorySize {
     private DirectorySize() {
     }
 
+    /** 0 for a directory that does not exist (the walk reports it gone, as any other). */
     public static long of(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
         Summing sum = new Summing();
         Files.walkFileTree(dir, sum);
         return sum.bytes;

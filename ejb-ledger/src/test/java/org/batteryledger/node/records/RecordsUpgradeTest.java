@@ -53,38 +53,36 @@ class RecordsUpgradeTest {
         assertArrayEquals(new byte[]{2, 2}, bytes("select auditPath from BATCH_LEAF where seq = 2"));
         assertEquals(List.of("RECORDID", "SEQ"), recordColumns());
         assertEquals(List.of(), rows("select index_name from information_schema.indexes where index_name = 'IX_RECORD_BATCH'"));
-        try (Statement s = db.createStatement()) {
-            s.execute("insert into OFFCHAIN_RECORD (seq, recordId) values (6, 'r6')"); // what intake writes now
-        }
+        execute("insert into OFFCHAIN_RECORD (seq, recordId) values (6, 'r6')"); // what intake writes now
         assertEquals(-1, RecordsUpgrade.moveBatchColumns(db), "nothing left to do");
     }
 
     @Test
     void aMoveThatStoppedHalfWayIsFinishedAtTheNextStart() throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("insert into BATCH_LEAF select seq, batchId, leafIndex, auditPath from OFFCHAIN_RECORD where seq = 1");
-        }
+        execute("insert into BATCH_LEAF select seq, batchId, leafIndex, auditPath from OFFCHAIN_RECORD where seq = 1");
         assertEquals(2, RecordsUpgrade.moveBatchColumns(db));
         assertEquals(List.of("1 n0-1 0", "2 n0-1 1", "3 n0-3 0"), rows("select seq, batchId, leafIndex from BATCH_LEAF order by seq"));
     }
 
     @Test
     void aRecordInTwoBatchesStopsTheMoveWithTheOldColumnsIntact() throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("update OFFCHAIN_RECORD set batchId = 'n0-1', leafIndex = 1 where seq = 3"); // leaf 1 of n0-1 twice
-        }
+        execute("update OFFCHAIN_RECORD set batchId = 'n0-1', leafIndex = 1 where seq = 3"); // leaf 1 of n0-1 twice
         assertThrows(SQLException.class, () -> RecordsUpgrade.moveBatchColumns(db));
         assertTrue(recordColumns().contains("BATCHID"));
     }
 
     @Test
     void aDatabaseFromBeforeTheKeptAuditPathsMovesWithoutThem() throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("alter table OFFCHAIN_RECORD drop column auditPath");
-        }
+        execute("alter table OFFCHAIN_RECORD drop column auditPath");
         assertEquals(3, RecordsUpgrade.moveBatchColumns(db));
         assertEquals(List.of("1 n0-1 0 null", "2 n0-1 1 null", "3 n0-3 0 null"), rows("select seq, batchId, leafIndex, auditPath from BATCH_LEAF order by seq"));
         assertEquals(List.of("RECORDID", "SEQ"), recordColumns());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     /** OFFCHAIN_RECORD's columns by name. */

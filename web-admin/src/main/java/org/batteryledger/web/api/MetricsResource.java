@@ -11,6 +11,7 @@ import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.service.ConsensusMetrics;
 import org.batteryledger.node.service.NodeAdminService;
 import org.batteryledger.node.service.NodeView;
+import org.batteryledger.node.storage.DirectorySize;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Prometheus text exposition (format 0.0.4) of what operators of the reference deployment could not see: per-node
@@ -116,9 +116,9 @@ public class MetricsResource {
                 name, st.consecutiveFailures())));
         java.nio.file.Path log = admin.directory().log();
         java.nio.file.Path data = admin.directory().data();
-        gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", org.batteryledger.node.storage.DirectorySize.of(log));
+        gauge(out, "batteryledger_log_directory_bytes", "size of the node's log directory", DirectorySize.of(log));
         gauge(out, "batteryledger_log_cap_bytes", "the most the log directory may hold (rotate size x (backups + 1))", logCap());
-        gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", org.batteryledger.node.storage.DirectorySize.of(data));
+        gauge(out, "batteryledger_data_directory_bytes", "size of the node's data directory (the H2 database by default)", DirectorySize.of(data));
         gauge(out, "batteryledger_disk_free_bytes", "usable space on the node directory's file system", Files.getFileStore(data).getUsableSpace());
         return out.toString();
     }
