@@ -142,11 +142,16 @@ public final class NodeProcess {
      * ({@code -XX:TieredStopAtLevel=1}): four nodes on two cores spent a third to a half of their CPU in C2's compiler
      * threads for the first 20,000 transactions under load, and with C1 they committed more transactions per second
      * with less CPU each, started in 17 s instead of 26 s and held 90 MB less (BENCHMARKS.md, issue 16).
+     * The heap is sized from the live set measured after a full GC: 107 MB once serving, 122 MB after 101,000 records,
+     * 143 MB after 30,000 REST transactions; 384 MB leaves twice that, plus a faulty peer's share of queued frames
+     * (24 MiB, and 16 MiB being assembled). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
+     * buffer as large as the largest heap-buffer write that thread made; H2's page writes left 33 MB of them on a node
+     * that took 101,000 records in, 10 MB with the cap.
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
      * replacement): a later option wins, so {@code -XX:TieredStopAtLevel=4} there brings C2 back ({@link #javaOptions}).
      */
-    static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
-            + " -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
+    static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx384m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
+            + " -Djdk.nio.maxCachedBufferSize=131072 -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
 
     /**
      * The JVM options from the environment: {@code BATTERYLEDGER_JAVA_OPTS} (or the defaults) and then

@@ -1,5 +1,6 @@
 package org.batteryledger.node.readmodel;
 
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.state.WriteSet;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,11 @@ import java.util.function.LongSupplier;
  * compare-and-set and a byte array's {@code equals} is identity; ASCII, because the replicated cache's marshalling
  * corrupted strings with control and non-ASCII characters (found on a two-server member: ISPN000474, "the message is
  * corrupt"). A key is {@code table/key}, the key Base64url-encoded behind {@code ~} unless it is printable ASCII.
+ *
+ * <p>The replay index ({@link Tables#TX}, {@link Tables#TX_EXPIRY}) is never cached: it is two entries per transaction,
+ * most of the state of a busy chain, and only the block executor reads it, from the replica's own state. Caching its
+ * writes filled the cache with entries no query asks for (two thirds of 135,000 entries after a REST series: about 25 MB
+ * of heap). A read of it, should one come, goes to the database.
  */
 public final class StateReadModel {
     private static final char ABSENT = '-';
@@ -52,6 +58,9 @@ public final class StateReadModel {
     /** After block {@code height}'s writes are durable: the cache now answers with them, unless it holds newer ones. */
     public void committed(long height, WriteSet writes) {
         for (WriteSet.Entry e : writes.entries()) {
+            if (uncached(e.table())) {
+                continue;
+            }
             install(key(e.table(), e.key()), encode(height, e.isDelete() ? null : e.value()), height);
         }
     }
@@ -72,6 +81,9 @@ public final class StateReadModel {
     }
 
     public Optional<byte[]> get(String table, String key) {
+        if (uncached(table)) {
+            return Optional.ofNullable(database.apply(table, key));
+        }
         String k = key(table, key);
         String cached = cache.get(k);
         if (cached == null) {
@@ -85,6 +97,10 @@ public final class StateReadModel {
             cached = raced != null ? raced : value;
         }
         return cached.charAt(0) == PRESENT ? Optional.of(Base64.getDecoder().decode(cached.substring(HEADER))) : Optional.empty();
+    }
+
+    static boolean uncached(String table) {
+        return table.equals(Tables.TX) || table.equals(Tables.TX_EXPIRY);
     }
 
     /** Forgets everything, for a start-up: the cache may outlive a deployment, the database is the truth. */

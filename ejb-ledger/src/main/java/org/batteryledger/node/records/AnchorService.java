@@ -46,6 +46,13 @@ public class AnchorService {
     static final long RESUBMIT_AFTER_BLOCKS = 110;
     /** Full batches sealed per cycle at most, so one cycle stays short under a flood. */
     private static final int MAX_SEALS_PER_CYCLE = 20;
+    /**
+     * Records per batch by default. Each batch costs the chain an anchoring transaction and, at intake rates, a block of
+     * its own (about 700 bytes together); at 4,000 records that is under 0.2 bytes a record, where 1,000 cost 0.7
+     * (BENCHMARKS.md, goal 4). An audit path is two hashes longer than at 1,000, and a batch fills in about a second at
+     * 3,500 records/s; below that rate {@code anchor.max.wait.millis} seals it.
+     */
+    static final int DEFAULT_BATCH_SIZE = 4_000;
 
     @Resource
     private ManagedScheduledExecutorService scheduler;
@@ -77,7 +84,7 @@ public class AnchorService {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read node.properties: " + e.getMessage(), e);
         }
-        batchSize = Integer.parseInt(p.getProperty("anchor.batch.size", "1000"));
+        batchSize = Integer.parseInt(p.getProperty("anchor.batch.size", String.valueOf(DEFAULT_BATCH_SIZE)));
         maxWaitMillis = Long.parseLong(p.getProperty("anchor.max.wait.millis", "2000"));
         long interval = Long.parseLong(p.getProperty("anchor.interval.millis", "500"));
         batchPrefix = ledger.nodeName();

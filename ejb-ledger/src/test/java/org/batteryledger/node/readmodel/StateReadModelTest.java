@@ -1,11 +1,13 @@
 package org.batteryledger.node.readmodel;
 
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.state.WriteSet;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +51,21 @@ class StateReadModelTest {
         model.committed(2, new WriteSet(List.of(new WriteSet.Entry("node", "a", null))));
         assertTrue(model.get("node", "a").isEmpty());
         assertEquals(1, databaseReads.get());
+    }
+
+    @Test
+    void theReplayIndexIsNeitherFilledByCommitsNorCached() {
+        model.committed(1, new WriteSet(List.of(
+                new WriteSet.Entry(Tables.TX, "ab12", new byte[]{9}),
+                new WriteSet.Entry(Tables.TX_EXPIRY, "00000000000000001000:ab12", new byte[0]),
+                new WriteSet.Entry("node", "a", new byte[]{1}))));
+        assertEquals(Set.of(StateReadModel.key("node", "a")), cache.keySet(), "only the query-side entry is cached");
+        database.put(Tables.TX + "/ab12", new byte[]{9});
+        assertArrayEquals(new byte[]{9}, model.get(Tables.TX, "ab12").orElseThrow());
+        database.remove(Tables.TX + "/ab12"); // expired: the next read must not answer from a cache
+        assertTrue(model.get(Tables.TX, "ab12").isEmpty());
+        assertEquals(2, databaseReads.get());
+        assertEquals(1, cache.size());
     }
 
     @Test
