@@ -22,14 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The node's durable ledger through JPA. Everything one {@link Ready} asks to persist is written in one JTA
+ * The node's durable ledger: JPA defines the tables and reads them; a persist writes through JDBC batches
+ * ({@link LedgerRows}, {@link StateWrites}). Everything one {@link Ready} asks to persist is written in one JTA
  * transaction — votes, acknowledged transactions, committed blocks with their state writes and receipts — so a
  * crash leaves either all of it or none, and nothing is sent before it is durable.
  */
 @Stateless
 public class LedgerStore {
-    /** Values per IN list: databases bound the number of parameters in one statement. */
-    private static final int MAX_IN_LIST = 1000;
     @PersistenceContext(unitName = "ledger")
     private EntityManager em;
 
@@ -112,50 +111,58 @@ public class LedgerStore {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void persist(Ready ready, CryptoSuite suite, Lease lease) {
-        onLease("check", c -> {
+        List<LedgerRows.Vote> votes = new ArrayList<>(ready.votes().size());
+        for (VoteLogEntry v : ready.votes()) {
+            votes.add(new LedgerRows.Vote(v.height(), v.encode()));
+        }
+        List<LedgerRows.Acknowledged> acknowledged = new ArrayList<>(ready.accepted().size());
+        for (Transaction tx : ready.accepted()) {
+            CanonicalWriter w = new CanonicalWriter(tx.encodedSize());
+            tx.write(w);
+            acknowledged.add(new LedgerRows.Acknowledged(tx.hash(suite).hex(), tx.expiryHeight(), w.toByteArray()));
+        }
+        long committedUpTo = -1;
+        List<LedgerRows.Block> blocks = new ArrayList<>(ready.committed().size());
+        List<LedgerRows.Receipt> receipts = new ArrayList<>();
+        List<String> committed = new ArrayList<>();
+        List<WriteSet.Entry> writes = new ArrayList<>();
+        for (Ready.Committed c : ready.committed()) {
+            CommittedBlock cb = c.block();
+            long height = cb.block().height();
+            CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
+            cb.write(w);
+            blocks.add(new LedgerRows.Block(height, cb.block().hash(suite).hex(), cb.block().transactions().size(),
+                    cb.block().header().timestamp(), cb.block().header().proposer().value(), cb.certificate().view(), w.toByteArray()));
+            for (BlockExecutor.Receipt r : c.receipts()) {
+                receipts.add(new LedgerRows.Receipt(r.txHash().hex(), height, r.error()));
+            }
+            writes.addAll(c.writeSet().entries());
+            for (Transaction tx : cb.block().transactions()) {
+                committed.add(tx.hash(suite).hex());
+            }
+            committedUpTo = height;
+        }
+        // One connection of this transaction for all of it (the data source is a JTA one); no JPA session.
+        try (java.sql.Connection c = dataSource.getConnection()) {
             if (lease != null) {
                 LeaseTable.checkHeld(c, lease.holder(), lease.epoch());
             } else {
                 LeaseTable.checkNoLease(c); // one primary-key read: no server runs unclustered on a cluster's store
             }
-            return null;
-        });
-        for (VoteLogEntry v : ready.votes()) {
-            em.persist(new VoteLogEntity(v.height(), v.encode()));
-        }
-        for (Transaction tx : ready.accepted()) {
-            CanonicalWriter w = new CanonicalWriter(tx.encodedSize());
-            tx.write(w);
-            em.persist(new AcknowledgedTxEntity(tx.hash(suite).hex(), tx.expiryHeight(), w.toByteArray()));
-        }
-        long committedUpTo = -1;
-        List<Transaction> committed = new ArrayList<>();
-        List<WriteSet.Entry> writes = new ArrayList<>();
-        for (Ready.Committed c : ready.committed()) {
-            CommittedBlock cb = c.block();
-            CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
-            cb.write(w);
-            em.persist(new BlockEntity(cb.block().height(), cb.block().hash(suite).hex(), cb.block().transactions().size(),
-                    cb.block().header().timestamp(), cb.block().header().proposer().value(), cb.certificate().view(), w.toByteArray()));
-            writes.addAll(c.writeSet().entries());
-            committed.addAll(cb.block().transactions());
-            committedUpTo = cb.block().height();
-        }
-        // The blocks' writes in order as one batch: a key written by several blocks (a synced range holds hundreds)
-        // is written once, with its last value.
-        applyWrites(new WriteSet(writes));
-        insertReceipts(ready.committed());
-        if (committedUpTo >= 0) {
-            // Votes of committed heights can never be needed again; expired acknowledgements neither.
-            em.flush();
-            // Acknowledgements of committed transactions in bulk, not a find and remove per transaction.
-            List<String> hashes = committed.stream().map(tx -> tx.hash(suite).hex()).toList();
-            for (int from = 0; from < hashes.size(); from += MAX_IN_LIST) {
-                em.createQuery("delete from AcknowledgedTxEntity a where a.hash in :hashes")
-                        .setParameter("hashes", hashes.subList(from, Math.min(hashes.size(), from + MAX_IN_LIST))).executeUpdate();
+            LedgerRows.insertVotes(c, votes);
+            LedgerRows.insertAcknowledged(c, acknowledged);
+            LedgerRows.insertBlocks(c, blocks);
+            // The blocks' writes in order as one batch: a key written by several blocks (a synced range holds hundreds)
+            // is written once, with its last value.
+            if (!writes.isEmpty()) {
+                database(c).apply(c, new WriteSet(writes));
             }
-            em.createQuery("delete from VoteLogEntity v where v.height <= :h").setParameter("h", committedUpTo).executeUpdate();
-            em.createQuery("delete from AcknowledgedTxEntity a where a.expiryHeight <= :h").setParameter("h", committedUpTo).executeUpdate();
+            LedgerRows.insertReceipts(c, receipts);
+            if (committedUpTo >= 0) {
+                LedgerRows.committed(c, committed, committedUpTo);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot persist: " + e.getMessage(), e);
         }
     }
 
@@ -171,32 +178,6 @@ public class LedgerStore {
             database(c).apply(c, writes);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot write the committed state: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The receipts of every block of one persist as one JDBC batch (table and columns of {@link ReceiptEntity}): a block
-     * sync applies tens of thousands of transactions in one persist, and a managed entity per receipt made Hibernate's
-     * flush a sixth of the catch-up's time. Plain SQL both databases take.
-     */
-    private void insertReceipts(List<Ready.Committed> committed) {
-        if (committed.isEmpty()) {
-            return;
-        }
-        try (java.sql.Connection c = dataSource.getConnection();
-             java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO LEDGER_RECEIPT (txHash, height, error) VALUES (?, ?, ?)")) {
-            for (Ready.Committed block : committed) {
-                long height = block.block().block().height();
-                for (BlockExecutor.Receipt r : block.receipts()) {
-                    insert.setString(1, r.txHash().hex());
-                    insert.setLong(2, height);
-                    insert.setString(3, r.error());
-                    insert.addBatch();
-                }
-            }
-            insert.executeBatch();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot write the receipts: " + e.getMessage(), e);
         }
     }
 
