@@ -31,6 +31,9 @@ final class LedgerRows {
     record Receipt(String txHash, long height, String error) {
     }
 
+    /** Values per IN list: databases bound the number of parameters in one statement. */
+    private static final int MAX_IN_LIST = 1000;
+
     private LedgerRows() {
     }
 
@@ -96,7 +99,17 @@ final class LedgerRows {
      * (never needed again) and acknowledgements that expired unanswered go.
      */
     static void committed(Connection c, List<String> txHashes, long height) throws SQLException {
-        batch(c, "DELETE FROM LEDGER_ACKNOWLEDGED_TX WHERE hash = ?", txHashes, (s, h) -> s.setString(1, h));
+        // IN lists, not a batch of single deletes: a synced range commits 100,000 transactions in one persist, and H2
+        // took 0.5-0.7 s for those as single deletes, 0.14-0.23 s as lists.
+        for (int from = 0; from < txHashes.size(); from += MAX_IN_LIST) {
+            List<String> part = txHashes.subList(from, Math.min(txHashes.size(), from + MAX_IN_LIST));
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM LEDGER_ACKNOWLEDGED_TX WHERE hash IN (" + "?,".repeat(part.size() - 1) + "?)")) {
+                for (int i = 0; i < part.size(); i++) {
+                    s.setString(i + 1, part.get(i));
+                }
+                s.executeUpdate();
+            }
+        }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM LEDGER_VOTE_LOG WHERE height <= ?")) {
             s.setLong(1, height);
             s.executeUpdate();

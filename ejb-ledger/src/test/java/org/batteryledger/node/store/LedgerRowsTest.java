@@ -71,6 +71,24 @@ class LedgerRowsTest {
     }
 
     @Test
+    void aLargeCommitDeletesItsAcknowledgementsInSeveralLists() throws SQLException {
+        try (Connection c = h2("large")) {
+            List<LedgerRows.Acknowledged> acks = new ArrayList<>();
+            List<String> committed = new ArrayList<>();
+            for (int i = 0; i < 2_500; i++) {
+                acks.add(new LedgerRows.Acknowledged("h" + i, 1_000, new byte[]{1}));
+                if (i % 25 != 0) {
+                    committed.add("h" + i);
+                }
+            }
+            LedgerRows.insertAcknowledged(c, acks);
+            LedgerRows.committed(c, committed, 10);
+            assertEquals(100, column(c, "SELECT HASH FROM LEDGER_ACKNOWLEDGED_TX").size(), "every one of 2,400 in three lists, none other");
+            assertEquals(List.of("h0", "h25"), column(c, "SELECT HASH FROM LEDGER_ACKNOWLEDGED_TX WHERE HASH IN ('h0', 'h25', 'h1') ORDER BY HASH"));
+        }
+    }
+
+    @Test
     void aBlockOrAcknowledgementStoredTwiceFailsTheWholeBatch() throws SQLException {
         try (Connection c = h2("twice")) {
             LedgerRows.insertBlocks(c, List.of(new LedgerRows.Block(1, "h1", 0, 1L, "p", 0, new byte[0])));
