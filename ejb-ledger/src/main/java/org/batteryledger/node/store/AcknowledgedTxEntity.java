@@ -21,12 +21,6 @@ public class AcknowledgedTxEntity {
     protected AcknowledgedTxEntity() {
     }
 
-    public AcknowledgedTxEntity(String hash, long expiryHeight, byte[] encoded) {
-        this.hash = hash;
-        this.expiryHeight = expiryHeight;
-        this.encoded = encoded;
-    }
-
     public byte[] encoded() {
         return encoded;
     }

@@ -28,16 +28,6 @@ public class BlockEntity {
     protected BlockEntity() {
     }
 
-    public BlockEntity(long height, String hash, int txCount, long timestampMillis, String proposer, int certificateView, byte[] encoded) {
-        this.height = height;
-        this.hash = hash;
-        this.txCount = txCount;
-        this.timestampMillis = timestampMillis;
-        this.proposer = proposer;
-        this.certificateView = certificateView;
-        this.encoded = encoded;
-    }
-
     public long height() {
         return height;
     }

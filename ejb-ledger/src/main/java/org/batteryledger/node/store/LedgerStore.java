@@ -127,19 +127,14 @@ public class LedgerStore {
         List<String> committed = new ArrayList<>();
         List<WriteSet.Entry> writes = new ArrayList<>();
         for (Ready.Committed c : ready.committed()) {
-            CommittedBlock cb = c.block();
-            long height = cb.block().height();
-            CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
-            cb.write(w);
-            blocks.add(new LedgerRows.Block(height, cb.block().hash(suite).hex(), cb.block().transactions().size(),
-                    cb.block().header().timestamp(), cb.block().header().proposer().value(), cb.certificate().view(), w.toByteArray()));
-            for (BlockExecutor.Receipt r : c.receipts()) {
-                receipts.add(new LedgerRows.Receipt(r.txHash().hex(), height, r.error()));
+            long height = c.block().block().height();
+            blocks.add(blockRow(c.block(), suite));
+            for (BlockExecutor.Receipt r : c.receipts()) { // one per transaction of the block (its execution)
+                String hash = r.txHash().hex();
+                receipts.add(new LedgerRows.Receipt(hash, height, r.error()));
+                committed.add(hash);
             }
             writes.addAll(c.writeSet().entries());
-            for (Transaction tx : cb.block().transactions()) {
-                committed.add(tx.hash(suite).hex());
-            }
             committedUpTo = height;
         }
         // One connection of this transaction for all of it (the data source is a JTA one); no JPA session.
@@ -164,6 +159,14 @@ public class LedgerStore {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot persist: " + e.getMessage(), e);
         }
+    }
+
+    /** A committed block with its certificate, in the canonical encoding, and the columns queries use. */
+    private static LedgerRows.Block blockRow(CommittedBlock cb, CryptoSuite suite) {
+        CanonicalWriter w = new CanonicalWriter(cb.block().encodedSize() + 1024);
+        cb.write(w);
+        return new LedgerRows.Block(cb.block().height(), cb.block().hash(suite).hex(), cb.block().transactions().size(),
+                cb.block().header().timestamp(), cb.block().header().proposer().value(), cb.certificate().view(), w.toByteArray());
     }
 
     /**
@@ -206,10 +209,11 @@ public class LedgerStore {
             // A node that was down: only what differs (deleting and inserting every row took longer than a replay).
             applyWrites(WorldState.diff(stored, state));
         }
-        CanonicalWriter w = new CanonicalWriter(head.block().encodedSize() + 1024);
-        head.write(w);
-        em.persist(new BlockEntity(h, head.block().hash(suite).hex(), head.block().transactions().size(),
-                head.block().header().timestamp(), head.block().header().proposer().value(), head.certificate().view(), w.toByteArray()));
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            LedgerRows.insertBlocks(c, List.of(blockRow(head, suite)));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot write the snapshot's block: " + e.getMessage(), e);
+        }
         // No receipts: a snapshot does not say which of the head block's transactions were refused.
     }
 

@@ -21,12 +21,6 @@ public class ReceiptEntity {
     protected ReceiptEntity() {
     }
 
-    public ReceiptEntity(String txHash, long height, String error) {
-        this.txHash = txHash;
-        this.height = height;
-        this.error = error;
-    }
-
     public String txHash() {
         return txHash;
     }

@@ -23,11 +23,6 @@ public class VoteLogEntity {
     protected VoteLogEntity() {
     }
 
-    public VoteLogEntity(long height, byte[] encoded) {
-        this.height = height;
-        this.encoded = encoded;
-    }
-
     public byte[] encoded() {
         return encoded;
     }
