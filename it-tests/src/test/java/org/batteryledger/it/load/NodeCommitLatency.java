@@ -31,6 +31,20 @@ final class NodeCommitLatency {
             return "+Inf";
         }
 
+        /** The share of what was observed since {@code before} within each bound up to 1 s: "≤ 0.05 s 41.0%, ...". */
+        String sharesSince(Reading before) {
+            long total = countSince(before);
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < cumulative.length && total > 0; i++) {
+                if (bounds.get(i).equals("+Inf") || Double.parseDouble(bounds.get(i)) > 1) {
+                    break;
+                }
+                out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "≤ %s s %.1f%%", bounds.get(i),
+                        100.0 * (cumulative[i] - before.cumulative[i]) / total));
+            }
+            return out.toString();
+        }
+
         long countSince(Reading before) {
             return cumulative[cumulative.length - 1] - before.cumulative[cumulative.length - 1];
         }
@@ -62,7 +76,7 @@ final class NodeCommitLatency {
     }
 
     static String describe(Reading before, Reading after) {
-        return String.format(Locale.ROOT, "%d observed; median %s, p99 %s", after.countSince(before), after.quantileSince(before, 0.5),
-                after.quantileSince(before, 0.99));
+        return String.format(Locale.ROOT, "%d observed; median %s, p99 %s (%s)", after.countSince(before), after.quantileSince(before, 0.5),
+                after.quantileSince(before, 0.99), after.sharesSince(before));
     }
 }

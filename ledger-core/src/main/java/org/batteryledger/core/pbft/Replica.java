@@ -179,6 +179,7 @@ public final class Replica implements ReplicaView {
         s.tick++;
         s.ticksAtHeight++;
         viewChanges.onTick();
+        checkpoints.tick();
         if (s.tick % s.config.statusIntervalTicks() == 0) {
             s.send(s.peers, new Status(s.head.height(), s.headHash));
             checkpoints.resend();

@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * What a checkpoint costs and what starting from one costs, in the consensus core: the state after a chain of N signed
  * transactions ({@link ClusterBenchmark}'s), then per round (a) taking its snapshot, which every node does at every
- * checkpoint height on the replica's thread, and (b) a joiner's side: the offer checked, every chunk decoded from its
+ * checkpoint height on the replica's thread (frozen at once, then hashed a chunk per input: the longest chunk is how
+ * long a commit waits behind it), and (b) a joiner's side: the offer checked, every chunk decoded from its
  * wire form and checked against the manifest, and the state built. Not a test: a bench main.
  *
  * <pre>mvn -B -q -pl ledger-core test-compile exec:java -Dexec.classpathScope=test \
@@ -58,10 +59,18 @@ public final class SnapshotBenchmark {
         int quorum = Quorum.size(keys.size());
         System.out.printf(Locale.ROOT, "state after %d transactions in %d blocks: %d entries; %s, %d cores, Java %s%n", txCount,
                 chain.blocks().size(), state.size(), suite.id(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "%6s %14s %8s %12s %14s%n", "round", "snapshot ms", "chunks", "MiB", "join ms");
+        System.out.printf(Locale.ROOT, "%6s %14s %10s %16s %8s %12s %14s%n", "round", "snapshot ms", "freeze ms", "longest chunk ms",
+                "chunks", "MiB", "join ms");
         for (int round = 1; round <= rounds; round++) {
             long t0 = System.nanoTime();
-            StateSnapshot snapshot = StateSnapshot.of(suite, head.block().height(), headHash, state);
+            StateSnapshot snapshot = StateSnapshot.freeze(suite, head.block().height(), headHash, state);
+            long frozen = System.nanoTime();
+            long longestSlice = 0;
+            for (boolean done = false; !done; ) { // as a replica hashes it: a chunk per commit or tick
+                long s0 = System.nanoTime();
+                done = snapshot.digestSome(1);
+                longestSlice = Math.max(longestSlice, System.nanoTime() - s0);
+            }
             long t1 = System.nanoTime();
             List<CommitSeal> seals = new ArrayList<>();
             for (LocalSigner s : chain.signers().subList(0, quorum)) {
@@ -92,8 +101,8 @@ public final class SnapshotBenchmark {
             if (joined.size() != state.size()) {
                 throw new IllegalStateException("joined " + joined.size() + " entries of " + state.size());
             }
-            System.out.printf(Locale.ROOT, "%6d %14.1f %8d %12.1f %14.1f%n", round, (t1 - t0) / 1e6, snapshot.chunkCount(), bytes / 1048576.0,
-                    (t3 - t2) / 1e6);
+            System.out.printf(Locale.ROOT, "%6d %14.1f %10.1f %16.1f %8d %12.1f %14.1f%n", round, (t1 - t0) / 1e6, (frozen - t0) / 1e6,
+                    longestSlice / 1e6, snapshot.chunkCount(), bytes / 1048576.0, (t3 - t2) / 1e6);
         }
     }
 }

@@ -149,6 +149,53 @@ class CheckpointTest {
         }
     }
 
+    // A state of several chunks is hashed a chunk per commit and per tick, not at once on the commit of the checkpoint's
+    // block (Castro & Liskov compute checkpoints incrementally, TOCS 2002 §6.2.2): the vote goes out a few ticks later,
+    // with the digest the whole snapshot at once gives.
+    @Test
+    void aLargeStateIsHashedInSlicesAndItsCheckpointHasTheDigestOfTheWholeSnapshot() {
+        WriteSet filler = filler(4 * StateSnapshot.CHUNK_TARGET_BYTES);
+        for (int i = 0; i < 4; i++) {
+            WorldState state = fx.genesisState();
+            state.apply(filler);
+            probes.add(new Fixture.Probe(fx, i, Replica.recover(fx.config(i, 10, 10), fx.genesis, fx.genesisBlock.header(), state, List.of())));
+        }
+        commitBlocks((int) INTERVAL);
+        for (Fixture.Probe p : probes) {
+            assertTrue(p.stable.isEmpty(), "the commit of the checkpoint's block hashed one slice of node" + p.index + "'s state");
+        }
+        probes.forEach(Fixture.Probe::tick);
+        settle();
+        assertTrue(probes.get(0).stable.isEmpty(), "two slices of five chunks");
+
+        int ticks = 1;
+        for (; ticks < 20 && probes.stream().anyMatch(p -> p.stable.isEmpty()); ticks++) {
+            probes.forEach(Fixture.Probe::tick);
+            settle();
+        }
+        assertEquals(4, ticks, "a slice a tick: one chunk at the commit, four ticks for the other four");
+        WorldState expected = replayed(INTERVAL);
+        expected.apply(filler);
+        StateSnapshot whole = StateSnapshot.of(fx.suite, INTERVAL, fx.store.get(INTERVAL).block().hash(fx.suite), expected);
+        assertEquals(5, whole.chunkCount());
+        for (Fixture.Probe p : probes) {
+            assertEquals(whole.digest(), last(p).certificate().stateDigest(), "node" + p.index);
+            assertEquals(whole.manifest(), last(p).snapshot().manifest());
+        }
+    }
+
+    /** About {@code bytes} of state in entries of 1,000 bytes, in a table of their own. */
+    private static WriteSet filler(int bytes) {
+        List<WriteSet.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < bytes / 1_000; i++) {
+            byte[] value = new byte[1_000];
+            value[0] = (byte) i;
+            value[1] = (byte) (i >> 8);
+            entries.add(new WriteSet.Entry("filler", String.format("%06d", i), value));
+        }
+        return new WriteSet(entries);
+    }
+
     // §4.3 state transfer: a node that has nothing but the genesis fetches the last stable checkpoint's state, checks it
     // against the quorum's signatures and the chunk hashes, starts there, and syncs the tail; its state then has the
     // digest the others sign at the next checkpoint, the same as full replay gives.

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,6 +66,25 @@ class StateSnapshotTest {
         assertEquals(s.size(), entries);
         assertNull(snap.chunk(snap.chunkCount()));
         assertEquals(snap.digest(), snap.manifest().digest(suite));
+    }
+
+    @Test
+    void hashedInSlicesItIsTheSnapshotHashedAtOnceAndHoldsTheStateAsFrozen() {
+        WorldState s = state(SEED, 2_000);
+        StateSnapshot whole = StateSnapshot.of(suite, 9, block, s);
+        StateSnapshot sliced = StateSnapshot.freeze(suite, 9, block, s);
+        s.apply(new WriteSet(List.of(new WriteSet.Entry("t0", "changed after the freeze", new byte[]{1}))));
+
+        assertThrows(IllegalStateException.class, sliced::digest, "no digest before every chunk is hashed");
+        int slices = 1;
+        while (!sliced.digestSome(1)) {
+            slices++;
+        }
+        assertEquals(whole.chunkCount(), slices);
+        assertEquals(whole.manifest(), sliced.manifest());
+        assertEquals(whole.digest(), sliced.digest());
+        assertTrue(sliced.digestSome(1), "digested stays digested");
+        assertNotEquals(whole.digest(), StateSnapshot.of(suite, 9, block, s).digest(), "the write after the freeze is in the state");
     }
 
     @Test
