@@ -26,8 +26,11 @@ import java.util.Optional;
  * {@code BATTERYLEDGER_CDS=off} leaves it out.
  */
 final class ClassArchive {
-    /** Ports of the training node: a shift no consortium of the launcher or the tests uses. */
-    static final Ports TRAINING_PORTS = new Ports(5000);
+    /**
+     * Shifts the training node may take, the first whose ports are free: a consortium started with one of them (the
+     * benchmarks use 5000) would otherwise make the training fail and every node start without an archive.
+     */
+    static final int[] TRAINING_SHIFTS = {5000, 11000, 17000, 23000, 29000};
     /**
      * Archives kept: the new one and the one before it (another JDK's, or the EAR switched back to). About 150 MB each,
      * and every rebuilt EAR makes one: a developer's machine held 1.7 GB of them after a day of builds.
@@ -108,7 +111,7 @@ final class ClassArchive {
             Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
             Files.deleteIfExists(partial);
             Consortium training = Consortium.at(dir);
-            training.init(1, "ecdsa-p256-sha256", jbossHome, TRAINING_PORTS);
+            training.init(1, "ecdsa-p256-sha256", jbossHome, trainingPorts());
             NodeProcess node = Consortium.process(jbossHome, Consortium.nodeDirs(dir).get(0));
             boolean served = node.start(ear, List.of("-XX:ArchiveClassesAtExit=" + partial))
                     && Consortium.waitUntilServing(node, training.adminPassword());
@@ -122,6 +125,26 @@ final class ClassArchive {
                 return;
             }
             deleteTree(dir);
+        }
+    }
+
+    /** The first of {@link #TRAINING_SHIFTS} whose HTTP, HTTPS, management and peer ports are free on 127.0.0.1. */
+    static Ports trainingPorts() {
+        for (int shift : TRAINING_SHIFTS) {
+            Ports p = new Ports(shift);
+            if (free(p.http(0)) && free(8443 + p.offset(0)) && free(p.management(0)) && free(p.p2p(0))) {
+                return p;
+            }
+        }
+        return new Ports(TRAINING_SHIFTS[0]); // all taken: the training says it failed, and nodes start without an archive
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

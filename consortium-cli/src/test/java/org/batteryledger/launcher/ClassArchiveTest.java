@@ -43,4 +43,23 @@ class ClassArchiveTest {
                     left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
+
+    // A consortium on the first training shift (the benchmarks' --port-shift 5000) made the training fail and every node
+    // start without an archive: the training node now takes the next shift whose ports are free.
+    @Test
+    void theTrainingNodeTakesAShiftWhosePortsAreFree() throws Exception {
+        int first = ClassArchive.TRAINING_SHIFTS[0];
+        try (java.net.ServerSocket busy = new java.net.ServerSocket()) {
+            try {
+                busy.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), new Ports(first).http(0)));
+            } catch (java.io.IOException alreadyInUse) {
+                // taken by another process: just as busy
+            }
+            Ports chosen = ClassArchive.trainingPorts();
+            assertNotEquals(first, chosen.shift(), "the HTTP port of shift " + first + " is taken");
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), chosen.http(0)));
+            }
+        }
+    }
 }

@@ -20,9 +20,9 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.batteryledger.core.crypto.EcSuite;
@@ -30,9 +30,13 @@ import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pki.NodeIds;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -158,12 +162,25 @@ public final class PeerNetwork {
         this.trust = new PeerTrustManager(suite, chainCa);
         X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
         KeyManagerFactory keys = NodeKeyManagers.of(key, chain);
-        this.serverContext = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
-                .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
-        // Peers are identified by the node id their certificate's key derives (checked after the handshake), not by
-        // host names: Netty 4.2 would verify the host name by default, so it is switched off explicitly.
-        this.clientContext = SslContextBuilder.forClient().keyManager(keys).trustManager(trust)
-                .endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK).protocols("TLSv1.3").build();
+        // Netty's contexts over an SSLContext of the node's own, not SslContextBuilder's: the builder's server context
+        // class probes the JDK once per JVM in its static initializer (a key store built from a test key, its password
+        // through PBKDF2), which was 5% of a node's start CPU. Peers are identified by the node id their certificate's
+        // key derives (checked after the handshake), not by host names: these contexts verify none (the builder's
+        // client context would, by default in Netty 4.2).
+        SSLContext tls = tlsContext(keys, trust);
+        String[] protocols = {"TLSv1.3"};
+        this.serverContext = new JdkSslContext(tls, false, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.REQUIRE, protocols, false);
+        this.clientContext = new JdkSslContext(tls, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, protocols, false);
+    }
+
+    private static SSLContext tlsContext(KeyManagerFactory keys, X509TrustManager trust) throws SSLException {
+        try {
+            SSLContext tls = SSLContext.getInstance("TLSv1.3");
+            tls.init(keys.getKeyManagers(), new TrustManager[]{trust}, null);
+            return tls;
+        } catch (GeneralSecurityException e) {
+            throw new SSLException("cannot set up TLS 1.3 for the peer links", e);
+        }
     }
 
     /**

@@ -290,8 +290,13 @@ public class NodeRuntime {
 
     /** The replica from what the store holds: its head, state, vote log and acknowledged transactions. */
     private void recover() {
+        long started = System.nanoTime();
         LedgerStore.Recovery rec = store.load();
-        recover(rec, LedgerStore.toWorldState(rec.state()));
+        org.batteryledger.core.state.WorldState state = LedgerStore.toWorldState(rec.state());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        LOG.info(() -> "read the stored ledger: " + rec.state().size() + " state entries, " + rec.votes().size() + " vote log entries in "
+                + millis + " ms");
+        recover(rec, state);
     }
 
     private void recover(LedgerStore.Recovery rec, org.batteryledger.core.state.WorldState state) {
