@@ -132,14 +132,15 @@ final class ClassArchive {
     static Ports trainingPorts() {
         for (int shift : TRAINING_SHIFTS) {
             Ports p = new Ports(shift);
-            if (free(p.http(0)) && free(8443 + p.offset(0)) && free(p.management(0)) && free(p.p2p(0))) {
+            if (free(p.http(0)) && free(p.https(0)) && free(p.management(0)) && free(p.p2p(0))) {
                 return p;
             }
         }
         return new Ports(TRAINING_SHIFTS[0]); // all taken: the training says it failed, and nodes start without an archive
     }
 
-    private static boolean free(int port) {
+    /** Whether {@code port} can be bound on 127.0.0.1 now. */
+    static boolean free(int port) {
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {
             s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
             return true;

@@ -22,6 +22,11 @@ public record Ports(int shift) {
         return 8080 + offset(index);
     }
 
+    /** WildFly's HTTPS listener, 8443 shifted as the others. */
+    public int https(int index) {
+        return 8443 + offset(index);
+    }
+
     public int management(int index) {
         return 9990 + offset(index);
     }

@@ -34,9 +34,8 @@ public final class StateSnapshot {
     private final String[] tables;
     private final String[] keys;
     private final byte[][] values;
-    /** Chunk i holds entries [starts[i], starts[i+1]); cut as the chunks are hashed. */
+    /** Chunk i holds entries [starts[i], starts[i+1]); cut as the chunks are hashed, so chunkHashes.size() are cut. */
     private int[] starts = {0};
-    private int chunks;
     private final List<Hash> chunkHashes = new ArrayList<>();
     private SnapshotManifest manifest;
     private Hash digest;
@@ -77,11 +76,12 @@ public final class StateSnapshot {
 
     /** Cuts and hashes up to {@code count} more chunks; true once every chunk is hashed and the manifest and digest known. */
     public boolean digestSome(int count) {
-        for (int i = 0; i < count && starts[chunks] < keys.length; i++) {
-            cutNext();
-            chunkHashes.add(SnapshotChunk.hash(suite, encodeChunk(chunks - 1)));
+        for (int i = 0; i < count && starts[chunkCount()] < keys.length; i++) {
+            int chunk = chunkCount();
+            cut(chunk);
+            chunkHashes.add(SnapshotChunk.hash(suite, encodeChunk(chunk)));
         }
-        if (manifest == null && starts[chunks] == keys.length) {
+        if (manifest == null && starts[chunkCount()] == keys.length) {
             manifest = new SnapshotManifest(height, blockHash, keys.length, chunkHashes);
             digest = manifest.digest(suite);
         }
@@ -92,10 +92,9 @@ public final class StateSnapshot {
         return manifest != null;
     }
 
-    /** The next chunk: entries while they fit in {@value #CHUNK_TARGET_BYTES} bytes, and at least one. */
-    private void cutNext() {
-        int from = starts[chunks];
-        int to = from;
+    /** Where chunk {@code chunk} ends: entries while they fit in {@value #CHUNK_TARGET_BYTES} bytes, and at least one. */
+    private void cut(int chunk) {
+        int to = starts[chunk];
         long bytes = 0;
         String table = null;
         int tableBytes = 0;
@@ -111,10 +110,10 @@ public final class StateSnapshot {
             bytes += size;
             to++;
         }
-        if (chunks + 1 == starts.length) {
+        if (chunk + 1 == starts.length) {
             starts = Arrays.copyOf(starts, starts.length * 2);
         }
-        starts[++chunks] = to;
+        starts[chunk + 1] = to;
     }
 
     /**
@@ -157,7 +156,7 @@ public final class StateSnapshot {
 
     /** The chunks cut so far: all of them once {@link #digested}. */
     public int chunkCount() {
-        return chunks;
+        return chunkHashes.size();
     }
 
     public long entryCount() {
@@ -166,7 +165,7 @@ public final class StateSnapshot {
 
     /** Chunk {@code index}, or null when there is no such chunk (yet). */
     public SnapshotChunk chunk(int index) {
-        if (index < 0 || index >= chunks) {
+        if (index < 0 || index >= chunkCount()) {
             return null;
         }
         return new SnapshotChunk(height, index, entries(index));
