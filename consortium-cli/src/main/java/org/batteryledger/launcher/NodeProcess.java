@@ -94,6 +94,21 @@ public final class NodeProcess {
         return start(ear, List.of());
     }
 
+    /**
+     * Puts {@code ear} where the server deploys from, unless that holds the same bytes already. By content, not by
+     * modification time: "newer than the deployed copy" kept a node on the last EAR when an older build was asked for
+     * (the copy is always newer), and a benchmark that switched builds measured one build twice.
+     *
+     * @return whether the deployed EAR changed
+     */
+    static boolean deploy(Path ear, Path deployed) throws IOException {
+        if (Files.exists(deployed) && Files.mismatch(ear, deployed) == -1) {
+            return false;
+        }
+        Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
     /** As {@link #start(Path)}, with JVM options added for this start only (the class archive's training run). */
     boolean start(Path ear, List<String> extraJvmOptions) throws IOException {
         if (running().isPresent()) {
@@ -102,9 +117,7 @@ public final class NodeProcess {
         Path deployments = baseDir().resolve("deployments");
         Files.createDirectories(deployments);
         Path deployed = deployments.resolve("battery-ledger.ear");
-        if (!Files.exists(deployed) || Files.getLastModifiedTime(ear).compareTo(Files.getLastModifiedTime(deployed)) > 0) {
-            Files.copy(ear, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        deploy(ear, deployed);
         java.util.Properties props = new org.batteryledger.node.directory.NodeDirectory(nodeDir).properties();
         // The class archive once it exists; while it is being trained it does not yet (it is written as a .partial file).
         StandaloneCommandBuilder command = commandBuilder(props, System.getProperties()).addJavaOptions(extraJvmOptions);
