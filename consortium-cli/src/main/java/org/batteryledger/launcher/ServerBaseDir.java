@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A node's own WildFly server base directory ({@code -Djboss.server.base.dir}): a copy of the configured template's
- * {@code standalone/configuration} plus the node's application users. Each node needs its own, so that several
- * servers share one installation.
+ * {@code standalone/configuration}, the template's content repository (what its deployment overlays add to the EAR) and
+ * the node's application users. Each node needs its own, so that several servers share one installation.
  */
 final class ServerBaseDir {
     public static final String REALM = "ApplicationRealm";
@@ -39,6 +39,7 @@ final class ServerBaseDir {
                 Files.copy(templateStandalone.resolve("configuration").resolve(file), config.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        copyContent(templateStandalone.resolve("data").resolve("content"), serverDir.resolve("data").resolve("content"));
         Files.createDirectories(serverDir.resolve("deployments"));
         StringBuilder usersFile = new StringBuilder("# Battery Ledger application users (HEX(MD5(user:realm:password)))\n");
         StringBuilder rolesFile = new StringBuilder("# Battery Ledger application roles\n");
@@ -56,6 +57,25 @@ final class ServerBaseDir {
             return String.format("%032x", new BigInteger(1, d));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
+        }
+    }
+
+    /**
+     * The content the configuration refers to by hash (wildfly-config's deployment overlays): files named by their
+     * SHA-1, so one already there is the same and stays. The server removes what no configuration refers to any more.
+     */
+    static void copyContent(Path templateContent, Path content) throws IOException {
+        if (!Files.isDirectory(templateContent)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(templateContent)) {
+            for (Path src : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path dst = content.resolve(templateContent.relativize(src).toString());
+                if (!Files.exists(dst)) {
+                    Files.createDirectories(dst.getParent());
+                    Files.copy(src, dst);
+                }
+            }
         }
     }
 

@@ -34,6 +34,7 @@ import org.batteryledger.node.ha.LeaseTable;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.net.PeerAdmission;
 import org.batteryledger.node.net.PeerNetwork;
+import org.batteryledger.node.readmodel.LocalStateCache;
 import org.batteryledger.node.readmodel.StateReadModel;
 import org.batteryledger.node.store.LedgerStore;
 import org.infinispan.Cache;
@@ -106,10 +107,11 @@ public class NodeRuntime {
     @EJB
     private LedgerStore store;
     /**
-     * The read model's cache, configured by wildfly-config (container batteryledger, cache state): local on a member of one
-     * server, replicated among a clustered member's servers (standalone-ha.xml).
+     * The read model's cache on a clustered member's server: the cache the member's servers replicate (Infinispan, container
+     * batteryledger, cache state). Injected only there: the clustered member's configuration adds the injection to the
+     * deployment (wildfly-config's configure-ha.cli, a deployment overlay), so that a member of one server, whose cache is
+     * a {@link LocalStateCache}, loads no Infinispan at all.
      */
-    @Resource(lookup = "java:jboss/infinispan/cache/batteryledger/state")
     private Cache<String, String> stateCache;
     private StateReadModel readModel;
 
@@ -177,7 +179,7 @@ public class NodeRuntime {
             clustered = server != null && !server.isBlank();
             // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
             // store's on a standby, whose replica is not running.
-            readModel = new StateReadModel(stateCache, store::stateValue, () -> standby == null ? status.committedHeight() : store.committedHeight());
+            readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> standby == null ? status.committedHeight() : store.committedHeight());
             recover();
             if (Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
                 joiner = new SnapshotJoiner();
@@ -277,6 +279,17 @@ public class NodeRuntime {
     @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED) // asked per request on the I/O thread: no transaction
     public java.util.Optional<String> activeServer() {
         return lease == null ? java.util.Optional.empty() : lease.activeServer();
+    }
+
+    private java.util.concurrent.ConcurrentMap<String, String> readModelCache(String server) {
+        if (!clustered) {
+            return LocalStateCache.create(LocalStateCache.entries(System.getProperty(LocalStateCache.ENTRIES_PROPERTY)));
+        }
+        if (stateCache == null) {
+            throw new IllegalStateException("server " + server + " of a clustered member has no replicated read model: start it with"
+                    + " standalone-ha.xml as wildfly-config's configure-ha.cli made it (its deployment overlay clustered-member)");
+        }
+        return stateCache;
     }
 
     /**

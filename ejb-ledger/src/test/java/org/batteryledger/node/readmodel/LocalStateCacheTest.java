@@ -1,0 +1,59 @@
+package org.batteryledger.node.readmodel;
+
+import org.batteryledger.core.state.WriteSet;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The read model over the bounded local cache of a member of one server. */
+class LocalStateCacheTest {
+    @Test
+    void theCacheStaysWithinItsBoundAndEveryReadStillAnswersTheCommittedValue() {
+        ConcurrentMap<String, String> cache = LocalStateCache.create(100);
+        Map<String, byte[]> database = new HashMap<>();
+        AtomicInteger databaseReads = new AtomicInteger();
+        StateReadModel model = new StateReadModel(cache, (t, k) -> {
+            databaseReads.incrementAndGet();
+            return database.get(t + "/" + k);
+        }, () -> 1);
+        for (int i = 0; i < 1_000; i++) {
+            byte[] value = {(byte) i, (byte) (i >> 8)};
+            database.put("node/" + i, value);
+            model.committed(1, new WriteSet(List.of(new WriteSet.Entry("node", Integer.toString(i), value))));
+        }
+        assertTrue(cache.size() <= 100, "bounded: " + cache.size());
+        for (int i = 0; i < 1_000; i++) {
+            assertArrayEquals(new byte[]{(byte) i, (byte) (i >> 8)}, model.get("node", Integer.toString(i)).orElseThrow());
+        }
+        assertTrue(databaseReads.get() >= 900, "evicted entries are read from the database: " + databaseReads.get());
+        assertTrue(cache.size() <= 100, "still bounded: " + cache.size());
+    }
+
+    @Test
+    void aNewerCommitReplacesAnOlderValueAndAnOlderOneNeverANewer() {
+        StateReadModel model = new StateReadModel(LocalStateCache.create(10), (t, k) -> null, () -> 0);
+        model.committed(2, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{2}))));
+        model.committed(1, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{1}))));
+        assertArrayEquals(new byte[]{2}, model.get("node", "a").orElseThrow());
+        model.committed(3, new WriteSet(List.of(new WriteSet.Entry("node", "a", new byte[]{3}))));
+        assertArrayEquals(new byte[]{3}, model.get("node", "a").orElseThrow());
+    }
+
+    @Test
+    void theBoundComesFromTheServersPropertyOrIsTheDefault() {
+        assertEquals(LocalStateCache.DEFAULT_ENTRIES, LocalStateCache.entries(null));
+        assertEquals(LocalStateCache.DEFAULT_ENTRIES, LocalStateCache.entries(" "));
+        assertEquals(5_000, LocalStateCache.entries(" 5000 "));
+        assertThrows(IllegalArgumentException.class, () -> LocalStateCache.entries("many"));
+        assertThrows(IllegalArgumentException.class, () -> LocalStateCache.create(0));
+    }
+}
