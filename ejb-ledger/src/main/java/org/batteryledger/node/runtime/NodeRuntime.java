@@ -117,6 +117,8 @@ public class NodeRuntime {
 
     private static final byte[] NO_BYTES = new byte[0];
     private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
+    /** What the log says of commits (a line a second at most); the loop thread's. */
+    private final CommitLog commitLog = new CommitLog();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> stateReplacedListeners = new CopyOnWriteArrayList<>();
     private volatile OutboundFilter outboundFilter;
@@ -547,9 +549,11 @@ public class NodeRuntime {
                 awaitingCommit.committed(tx.hash(suite), b.height());
                 commitLatency.committed(tx.hash(suite), now);
             }
-            LOG.info(() -> "committed block " + b.height() + " (" + b.transactions().size() + " txs, proposed by "
-                    + b.header().proposer().shortId() + ", certificate of view " + c.block().certificate().view() + " with "
-                    + c.block().certificate().seals().size() + " seals)");
+            String line = commitLog.committed(b.height(), b.transactions().size(), b.header().proposer().shortId(),
+                    c.block().certificate().view(), c.block().certificate().seals().size(), now);
+            if (line != null) {
+                LOG.info(line);
+            }
         }
         for (CommitListener l : listeners) {
             try {
