@@ -31,7 +31,7 @@ final class ServerBaseDir {
     public static void prepare(Path templateStandalone, Path serverDir, Map<String, String> users) throws IOException {
         Path config = serverDir.resolve("configuration");
         if (!Files.isDirectory(config)) {
-            copyTree(templateStandalone.resolve("configuration"), config);
+            copyTree(templateStandalone.resolve("configuration"), config, false);
         } else {
             // The template's configuration may be newer (a rebuilt wildfly-config): the server files follow it. standalone-ha.xml
             // is a clustered member's servers' (MemberCluster).
@@ -39,7 +39,8 @@ final class ServerBaseDir {
                 Files.copy(templateStandalone.resolve("configuration").resolve(file), config.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        copyContent(templateStandalone.resolve("data").resolve("content"), serverDir.resolve("data").resolve("content"));
+        // What the configuration's deployment overlays refer to by hash (wildfly-config).
+        copyTree(templateStandalone.resolve("data").resolve("content"), serverDir.resolve("data").resolve("content"), true);
         Files.createDirectories(serverDir.resolve("deployments"));
         StringBuilder usersFile = new StringBuilder("# Battery Ledger application users (HEX(MD5(user:realm:password)))\n");
         StringBuilder rolesFile = new StringBuilder("# Battery Ledger application roles\n");
@@ -61,32 +62,20 @@ final class ServerBaseDir {
     }
 
     /**
-     * The content the configuration refers to by hash (wildfly-config's deployment overlays): files named by their
-     * SHA-1, so one already there is the same and stays. The server removes what no configuration refers to any more.
+     * Copies the files under {@code from} to {@code to}. {@code keepExisting}: a file already there stays, as for the
+     * content repository, whose files are named by their SHA-1 (the server removes what no configuration refers to).
      */
-    static void copyContent(Path templateContent, Path content) throws IOException {
-        if (!Files.isDirectory(templateContent)) {
+    private static void copyTree(Path from, Path to, boolean keepExisting) throws IOException {
+        if (!Files.isDirectory(from)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(templateContent)) {
-            for (Path src : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Path dst = content.resolve(templateContent.relativize(src).toString());
-                if (!Files.exists(dst)) {
-                    Files.createDirectories(dst.getParent());
-                    Files.copy(src, dst);
-                }
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             files.forEach(src -> {
                 Path dst = to.resolve(from.relativize(src).toString());
                 try {
                     if (Files.isDirectory(src)) {
                         Files.createDirectories(dst);
-                    } else {
+                    } else if (!keepExisting || !Files.exists(dst)) {
                         Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
                     }
                 } catch (IOException e) {
