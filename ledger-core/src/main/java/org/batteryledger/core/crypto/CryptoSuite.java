@@ -10,6 +10,23 @@ public interface CryptoSuite {
 
     Hash hash(byte[] data);
 
+    /**
+     * A hash function for one caller to reuse, which writes into the caller's buffer: for loops of many hashes (a
+     * Merkle tree of a thousand leaves is two thousand), where allocating a digest, its output and a {@link Hash} per
+     * hash costs more than hashing. The same function as {@link #hash}. Not thread-safe: one per loop.
+     */
+    default Hasher hasher() {
+        return (in, offset, length, out, outOffset) -> System.arraycopy(
+                hash(java.util.Arrays.copyOfRange(in, offset, offset + length)).unsafeBytes(), 0, out, outOffset, Hash.LENGTH);
+    }
+
+    /** See {@link CryptoSuite#hasher()}. */
+    @FunctionalInterface
+    interface Hasher {
+        /** Writes the {@value Hash#LENGTH}-byte hash of {@code in[offset, offset + length)} to {@code out} at {@code outOffset}. */
+        void hash(byte[] in, int offset, int length, byte[] out, int outOffset);
+    }
+
     /** Verifies a signature; returns false (never throws) for malformed keys or signatures. */
     boolean verify(byte[] publicKey, byte[] message, byte[] signature);
 }

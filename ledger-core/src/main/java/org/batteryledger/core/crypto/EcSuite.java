@@ -73,7 +73,17 @@ public abstract sealed class EcSuite implements CryptoSuite permits EcdsaP256Sha
 
     @Override
     public final Hash hash(byte[] data) {
-        return Hash.of(digest(data));
+        return Hash.wrap(digest(data));
+    }
+
+    /** One digest, reset by each hash ({@code doFinal} does). */
+    @Override
+    public Hasher hasher() {
+        Digest d = newDigest();
+        return (in, offset, length, out, outOffset) -> {
+            d.update(in, offset, length);
+            d.doFinal(out, outOffset);
+        };
     }
 
     /** The suite's hash of {@code data}; a suite may compute it faster than through {@link #newDigest()}, never differently. */

@@ -56,13 +56,31 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         }
     }
 
+    /** One clone of the JDK's digest, reset by each hash ({@code digest} does). */
     @Override
-    protected byte[] digest(byte[] data) {
+    public Hasher hasher() {
+        MessageDigest d = jdkClone();
+        return (in, offset, length, out, outOffset) -> {
+            d.update(in, offset, length);
+            try {
+                d.digest(out, outOffset, Hash.LENGTH);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException("SHA-256 into a 32-byte slot", e);
+            }
+        };
+    }
+
+    private static MessageDigest jdkClone() {
         try {
-            return ((MessageDigest) SHA256.clone()).digest(data);
+            return (MessageDigest) SHA256.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("the JDK's SHA-256 cannot be cloned", e);
         }
+    }
+
+    @Override
+    protected byte[] digest(byte[] data) {
+        return jdkClone().digest(data);
     }
 
     @Override

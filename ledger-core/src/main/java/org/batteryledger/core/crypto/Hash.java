@@ -10,11 +10,11 @@ public final class Hash implements Comparable<Hash> {
     public static final Hash ZERO = new Hash(new byte[LENGTH]);
 
     private final byte[] bytes;
-    private final int hashCode;
+    /** Computed on first use, as String does: most hashes are written somewhere, never looked up. 0 until then. */
+    private int hashCode;
 
     private Hash(byte[] bytes) {
         this.bytes = bytes;
-        this.hashCode = Arrays.hashCode(bytes);
     }
 
     public static Hash of(byte[] bytes) {
@@ -22,6 +22,14 @@ public final class Hash implements Comparable<Hash> {
             throw new IllegalArgumentException("a hash has " + LENGTH + " bytes, not " + bytes.length);
         }
         return new Hash(bytes.clone());
+    }
+
+    /** A digest's fresh output, which nobody else holds: kept without a copy. */
+    static Hash wrap(byte[] digest) {
+        if (digest.length != LENGTH) {
+            throw new IllegalArgumentException("a hash has " + LENGTH + " bytes, not " + digest.length);
+        }
+        return new Hash(digest);
     }
 
     public static Hash fromHex(String hex) {
@@ -52,7 +60,12 @@ public final class Hash implements Comparable<Hash> {
 
     @Override
     public int hashCode() {
-        return hashCode;
+        int h = hashCode;
+        if (h == 0) {
+            h = Arrays.hashCode(bytes); // a racing thread computes the same value: no lock needed
+            hashCode = h;
+        }
+        return h;
     }
 
     @Override

@@ -33,10 +33,11 @@ public final class MerkleTree {
         }
         List<byte[]> built = new ArrayList<>();
         built.add(leafHashes);
+        CryptoSuite.Hasher hasher = suite.hasher();
         byte[] node = new byte[1 + 2 * W];
         for (int count = size; count > 1; count = (count + 1) / 2) {
             byte[] parent = new byte[((count + 1) / 2) * W];
-            reduceLevel(suite, built.get(built.size() - 1), count, parent, node);
+            reduceLevel(hasher, built.get(built.size() - 1), count, parent, node);
             built.add(parent);
         }
         levels = built.toArray(new byte[0][]);
@@ -47,8 +48,10 @@ public final class MerkleTree {
     public static MerkleTree of(CryptoSuite suite, List<Hash> leafData) {
         int n = leafData.size();
         byte[] leafHashes = new byte[Math.multiplyExact(n, W)];
+        CryptoSuite.Hasher hasher = suite.hasher();
+        byte[] leaf = new byte[1 + W];
         for (int i = 0; i < n; i++) {
-            putLeafHash(suite, leafData.get(i).unsafeBytes(), leafHashes, i);
+            putLeafHash(hasher, leafData.get(i).unsafeBytes(), leaf, leafHashes, i);
         }
         return new MerkleTree(suite, leafHashes, n);
     }
@@ -58,7 +61,7 @@ public final class MerkleTree {
         int n = leafData.size();
         byte[] leafHashes = new byte[Math.multiplyExact(n, W)];
         for (int i = 0; i < n; i++) {
-            putLeafHash(suite, leafData.get(i), leafHashes, i);
+            System.arraycopy(MerkleHashes.leafHash(suite, leafData.get(i)).unsafeBytes(), 0, leafHashes, i * W, W);
         }
         return new MerkleTree(suite, leafHashes, n);
     }
@@ -73,12 +76,14 @@ public final class MerkleTree {
             return MerkleHashes.emptyRoot(suite);
         }
         byte[] work = new byte[Math.multiplyExact(n, W)];
+        CryptoSuite.Hasher hasher = suite.hasher();
+        byte[] leaf = new byte[1 + W];
         for (int i = 0; i < n; i++) {
-            putLeafHash(suite, leafData.get(i).unsafeBytes(), work, i);
+            putLeafHash(hasher, leafData.get(i).unsafeBytes(), leaf, work, i);
         }
         byte[] node = new byte[1 + 2 * W];
         for (int count = n; count > 1; count = (count + 1) / 2) {
-            reduceLevel(suite, work, count, work, node);
+            reduceLevel(hasher, work, count, work, node);
         }
         byte[] root = new byte[W];
         System.arraycopy(work, 0, root, 0, W);
@@ -121,20 +126,23 @@ public final class MerkleTree {
         return new InclusionProof(leafIndex, size, path);
     }
 
-    private static void putLeafHash(CryptoSuite suite, byte[] data, byte[] out, int index) {
-        System.arraycopy(MerkleHashes.leafHash(suite, data).unsafeBytes(), 0, out, index * W, W);
+    /** H(0x00 || data) into slot {@code index} of {@code out}; {@code leaf} is a reused buffer of 33 bytes. */
+    private static void putLeafHash(CryptoSuite.Hasher hasher, byte[] data, byte[] leaf, byte[] out, int index) {
+        leaf[0] = MerkleHashes.LEAF_PREFIX;
+        System.arraycopy(data, 0, leaf, 1, W);
+        hasher.hash(leaf, 0, leaf.length, out, index * W);
     }
 
     /**
      * Writes the parents of count packed nodes into dst (which may be src): pairs hashed, an odd last carried.
      * The one 65-byte node buffer is reused for every pair, since a suite hashes its input and keeps nothing.
      */
-    private static void reduceLevel(CryptoSuite suite, byte[] src, int count, byte[] dst, byte[] node) {
+    private static void reduceLevel(CryptoSuite.Hasher hasher, byte[] src, int count, byte[] dst, byte[] node) {
         node[0] = MerkleHashes.NODE_PREFIX;
         int pairs = count / 2;
         for (int i = 0; i < pairs; i++) {
             System.arraycopy(src, 2 * i * W, node, 1, 2 * W);
-            System.arraycopy(suite.hash(node).unsafeBytes(), 0, dst, i * W, W);
+            hasher.hash(node, 0, node.length, dst, i * W); // parent i lands at or before child 2i, already copied
         }
         if ((count & 1) == 1) {
             System.arraycopy(src, (count - 1) * W, dst, pairs * W, W);

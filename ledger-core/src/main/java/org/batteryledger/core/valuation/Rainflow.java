@@ -22,38 +22,94 @@ public final class Rainflow {
 
     /** Indices of the reversals (turning points) of {@code path}: the first and last point, and every peak and valley. */
     public static int[] reversals(double[] path) {
-        if (path.length == 0) {
-            return new int[0];
+        Counter counter = new Counter(path);
+        for (int i = 0; i < path.length; i++) {
+            counter.offer(i);
         }
-        int[] out = new int[path.length];
-        int n = 0;
-        out[n++] = 0;
-        int direction = 0; // sign of the run that ends at out[n-1]
-        for (int i = 1; i < path.length; i++) {
-            double step = path[i] - path[out[n - 1]];
-            if (step == 0) {
-                continue;
-            }
-            int d = step > 0 ? 1 : -1;
-            if (d == direction) {
-                out[n - 1] = i; // the run goes on: its end moves
-            } else {
-                out[n++] = i; // a reversal at out[n-1]; the new run ends at i so far
-                direction = d;
-            }
-        }
-        int[] r = new int[n];
-        System.arraycopy(out, 0, r, 0, n);
-        return r;
+        return java.util.Arrays.copyOf(counter.reversals, counter.n);
     }
 
     /** The cycles of {@code path} (any sequence of values; reversals are extracted first). */
     public static List<Cycle> count(double[] path) {
-        int[] rev = reversals(path);
-        List<Cycle> cycles = new ArrayList<>();
-        int[] stack = new int[rev.length];
-        int size = 0;
-        for (int index : rev) {
+        Counter counter = new Counter(path);
+        for (int i = 0; i < path.length; i++) {
+            counter.offer(i);
+        }
+        List<Cycle> cycles = new ArrayList<>(counter.closed());
+        cycles.addAll(counter.rest());
+        return cycles;
+    }
+
+    /**
+     * Counts a path point by point, so that every prefix of it is counted in one pass: the fade curve values 16
+     * prefixes of a battery's history. A reversal is final once the path turns after it; the cycles it closes then
+     * belong to every longer prefix too ({@link #closed()}, in the order {@link #count} lists them). The prefix up to
+     * the point offered last ends with its own cycles ({@link #rest()}): those its last, still movable reversal closes,
+     * then the half cycles left over. {@code closed()} followed by {@code rest()} is {@code count} of that prefix, cycle
+     * for cycle and in order.
+     */
+    public static final class Counter {
+        private final double[] path;
+        private final int[] reversals;
+        private int n;
+        private int direction; // sign of the run that ends at reversals[n - 1]
+        private final int[] stack;
+        private int size;
+        private final List<Cycle> closed = new ArrayList<>();
+        private int offered;
+
+        /** Counts {@code path}, whose points are offered in order and must not change once offered. */
+        public Counter(double[] path) {
+            this.path = path;
+            this.reversals = new int[path.length];
+            this.stack = new int[path.length];
+        }
+
+        /** Takes point {@code i} of the path: 0 first, then each next one. */
+        public void offer(int i) {
+            if (i != offered) {
+                throw new IllegalArgumentException("point " + i + " offered, expected " + offered);
+            }
+            offered++;
+            if (i == 0) {
+                reversals[n++] = 0;
+                return;
+            }
+            double step = path[i] - path[reversals[n - 1]];
+            if (step == 0) {
+                return;
+            }
+            int d = step > 0 ? 1 : -1;
+            if (d == direction) {
+                reversals[n - 1] = i; // the run goes on: its end moves
+            } else {
+                size = push(reversals[n - 1], stack, size, closed); // the path turned: that reversal is final
+                reversals[n++] = i;
+                direction = d;
+            }
+        }
+
+        /** The cycles closed by final reversals: the first cycles of every prefix from here on. */
+        public List<Cycle> closed() {
+            return java.util.Collections.unmodifiableList(closed);
+        }
+
+        /** The rest of the cycles of the path up to the point offered last. */
+        public List<Cycle> rest() {
+            List<Cycle> out = new ArrayList<>();
+            if (n == 0) {
+                return out;
+            }
+            int[] s = java.util.Arrays.copyOf(stack, size + 1);
+            int k = push(reversals[n - 1], s, size, out);
+            for (int i = 0; i + 1 < k; i++) {
+                out.add(new Cycle(Math.abs(path[s[i + 1]] - path[s[i]]), 0.5, s[i], s[i + 1]));
+            }
+            return out;
+        }
+
+        /** ASTM's step: stacks a reversal and counts every range it encloses; returns the stack's new size. */
+        private int push(int index, int[] stack, int size, List<Cycle> cycles) {
             stack[size++] = index;
             while (size >= 3) {
                 double x = Math.abs(path[stack[size - 1]] - path[stack[size - 2]]);
@@ -75,10 +131,7 @@ public final class Rainflow {
                     size -= 2;
                 }
             }
+            return size;
         }
-        for (int i = 0; i + 1 < size; i++) {
-            cycles.add(new Cycle(Math.abs(path[stack[i + 1]] - path[stack[i]]), 0.5, stack[i], stack[i + 1]));
-        }
-        return cycles;
     }
 }

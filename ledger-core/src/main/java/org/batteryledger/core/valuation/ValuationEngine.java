@@ -4,9 +4,8 @@ import org.batteryledger.core.record.BatteryRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -79,37 +78,11 @@ public final class ValuationEngine {
         return s.depth() / hours;
     }
 
-    private static double seconds(Instant from, Instant to) {
+    static double seconds(Instant from, Instant to) {
         return (to.getEpochSecond() - from.getEpochSecond()) + (to.getNano() - from.getNano()) / 1e9;
     }
 
     // ------------------------------------------------------------------------------------------------- wear
-
-    /** Wear of the evidence up to {@code asOf}, without projection. */
-    record Wear(int sessions, double recordedThroughput, double unrecordedThroughput, double damage, double cycleFade,
-                double calendarYears, double calendarFade, double usageCalendarYears, double usageDays, double gapDays,
-                double relativeUncertainty, Instant first, Instant last) {
-        double fade() {
-            return cycleFade + calendarFade;
-        }
-
-        double fullCycles() {
-            return recordedThroughput / 2;
-        }
-
-        double totalFullCycles() {
-            return (recordedThroughput + unrecordedThroughput) / 2;
-        }
-
-        double unrecordedShare() {
-            double all = recordedThroughput + unrecordedThroughput;
-            return all == 0 ? 0 : unrecordedThroughput / all;
-        }
-    }
-
-    Wear wear(Evidence e, Instant asOf) {
-        return wear(e.battery(), e.sessions(), e.sessions().size(), weights(e), new HashMap<>(), asOf);
-    }
 
     /**
      * Per session, the part of its wear that does not depend on which prefix of the evidence is valued: the stress
@@ -129,132 +102,6 @@ public final class ValuationEngine {
             out[i] = StrictMath.pow(stress, 1 / z);
         }
         return out;
-    }
-
-    /** The wear of the first {@code n} sessions of {@code ss} (in evidence order) up to {@code asOf}. */
-    private Wear wear(BatteryRecord.Master b, List<BatteryRecord.Session> ss, int n, double[] weights, Map<Double, Double> cyclesToEol,
-                      Instant asOf) {
-        ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
-        double z = c.fadeExponent();
-
-        // The state-of-charge path: one segment per session, plus a segment wherever a session does not start where
-        // the previous one ended (movement no record shows; its conditions are taken as the battery's average).
-        double[] path = new double[2 * n + 1];
-        double[] weight = new double[2 * n];
-        boolean[] recorded = new boolean[2 * n];
-        int m = 0;
-        double recordedThroughput = 0;
-        double unrecordedThroughput = 0;
-        double weighted = 0;
-        if (n > 0) {
-            path[0] = ss.get(0).socStart();
-        }
-        for (int i = 0; i < n; i++) {
-            BatteryRecord.Session s = ss.get(i);
-            if (StrictMath.abs(s.socStart() - path[m]) > SOC_TOLERANCE) {
-                unrecordedThroughput += StrictMath.abs(s.socStart() - path[m]);
-                path[m + 1] = s.socStart();
-                m++;
-            }
-            double depth = StrictMath.abs(s.socEnd() - path[m]);
-            weight[m] = weights[i];
-            recorded[m] = true;
-            recordedThroughput += depth;
-            weighted += depth * weight[m];
-            path[m + 1] = s.socEnd();
-            m++;
-        }
-        double meanWeight = recordedThroughput > 0 ? weighted / recordedThroughput : 1;
-        double[] weightedDepth = new double[m + 1]; // prefix sums over segments
-        double[] depthSum = new double[m + 1];
-        for (int i = 0; i < m; i++) {
-            double d = StrictMath.abs(path[i + 1] - path[i]);
-            double w = recorded[i] ? weight[i] : meanWeight;
-            weightedDepth[i + 1] = weightedDepth[i] + d * w;
-            depthSum[i + 1] = depthSum[i] + d;
-        }
-        double[] points = new double[m + 1];
-        System.arraycopy(path, 0, points, 0, m + 1);
-        double damage = 0;
-        if (m > 0) {
-            double ratedLife = b.ratedCycleLife();
-            double ratedDod = b.ratedCycleDod();
-            double k = c.woehlerExponent();
-            for (Rainflow.Cycle cy : Rainflow.count(points)) {
-                if (cy.range() <= 0) {
-                    continue;
-                }
-                double span = depthSum[cy.to()] - depthSum[cy.from()];
-                double w = span > 0 ? (weightedDepth[cy.to()] - weightedDepth[cy.from()]) / span : meanWeight;
-                // Ranges repeat (states of charge have three decimals), across the curve's prefixes too: one pow each.
-                double cycles = cyclesToEol.computeIfAbsent(cy.range(), range -> woehlerCycles(range, ratedLife, ratedDod, k));
-                damage += cy.count() * w / cycles;
-            }
-        }
-        double cycleFade = (1 - p.endOfLifeSoh()) * StrictMath.pow(damage, z);
-
-        // Calendar time at temperature, counted in reference years (S_cal(T)^2 per year, since fade grows as sqrt(t)).
-        // Records carry temperatures only during sessions, and sessions heat the battery; at rest it sits near the
-        // coolest session of the season. So each 30-day window from the first session on is counted at the lowest
-        // session temperature in it (windows without sessions: the mean of the others); before it, storage.
-        Instant first = n > 0 ? ss.get(0).startedAt() : null;
-        Instant last = n > 0 ? ss.get(n - 1).endedAt() : null;
-        Instant inUse = first == null ? asOf : min(first, asOf);
-        double storageYears = StrictMath.max(0, seconds(b.manufacturedAt(), inUse)) / SECONDS_PER_YEAR * calendarWeight(p.storageTempC(), c);
-        double usageYears = 0;
-        double usageSeconds = StrictMath.max(0, seconds(inUse, asOf));
-        if (usageSeconds > 0) {
-            int windows = (int) StrictMath.ceil(usageSeconds / WINDOW_SECONDS);
-            double[] coolest = new double[windows];
-            java.util.Arrays.fill(coolest, Double.NaN);
-            for (int i = 0; i < n; i++) {
-                BatteryRecord.Session s = ss.get(i);
-                int w = (int) StrictMath.min(windows - 1, StrictMath.max(0, seconds(inUse, s.startedAt()) / WINDOW_SECONDS));
-                if (Double.isNaN(coolest[w]) || s.avgTempC() < coolest[w]) {
-                    coolest[w] = s.avgTempC();
-                }
-            }
-            double sum = 0;
-            int known = 0;
-            for (double t : coolest) {
-                if (!Double.isNaN(t)) {
-                    sum += t;
-                    known++;
-                }
-            }
-            double fallback = known > 0 ? sum / known : p.storageTempC();
-            for (int w = 0; w < windows; w++) {
-                double span = StrictMath.min(WINDOW_SECONDS, usageSeconds - w * WINDOW_SECONDS);
-                usageYears += span / SECONDS_PER_YEAR * calendarWeight(Double.isNaN(coolest[w]) ? fallback : coolest[w], c);
-            }
-        }
-        double years = storageYears + usageYears;
-        double gap = 0;
-        double gapSeconds = p.gapDays() * 86_400;
-        for (int i = 1; i < n; i++) {
-            double pause = seconds(ss.get(i - 1).endedAt(), ss.get(i).startedAt());
-            if (pause > gapSeconds) {
-                gap += pause / 86_400;
-            }
-        }
-        double calendarFade = c.calendarFadePerSqrtYear() * StrictMath.sqrt(years);
-
-        double usageDays = first == null ? 0 : StrictMath.max(0, seconds(first, asOf)) / 86_400;
-        double span = first == null ? 0 : seconds(first, last) / 86_400;
-        double unrecordedShare = recordedThroughput + unrecordedThroughput == 0 ? 0
-                : unrecordedThroughput / (recordedThroughput + unrecordedThroughput);
-        double r = p.modelUncertainty() + 1 / StrictMath.sqrt(n + 1.0) + unrecordedShare + (span > 0 ? gap / span : 0);
-        return new Wear(n, recordedThroughput, unrecordedThroughput, damage, cycleFade, years, calendarFade, usageYears,
-                usageDays, gap, StrictMath.min(1, r), first, last);
-    }
-
-    private double calendarWeight(double tempC, ValuationParameters.ChemistryParameters c) {
-        double s = calendarStress(tempC, p.calendarReferenceTempC(), c.calendarActivationEnergy());
-        return s * s;
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 
     // ------------------------------------------------------------------------------------------- valuation
@@ -277,9 +124,19 @@ public final class ValuationEngine {
             }
         }
         ValuationParameters.ChemistryParameters c = p.chemistry(b.chemistry());
-        double[] weights = weights(e);
-        Map<Double, Double> cyclesToEol = new HashMap<>();
-        Wear w = wear(b, e.sessions(), e.sessions().size(), weights, cyclesToEol, asOf);
+        // The wear now and at each measured point of the fade curve (the evidence after 0, 1/16, ... of its sessions).
+        List<BatteryRecord.Session> ss = e.sessions();
+        int[] measured = curvePrefixes(ss.size());
+        int[] prefixes = Arrays.copyOf(measured, measured.length + 1);
+        Instant[] times = new Instant[prefixes.length];
+        for (int j = 0; j < measured.length; j++) {
+            int k = measured[j];
+            times[j] = k == 0 ? ss.get(0).startedAt() : ss.get(k - 1).endedAt();
+        }
+        prefixes[measured.length] = ss.size();
+        times[measured.length] = asOf;
+        Wear[] wears = Wear.ofPrefixes(p, b, ss, weights(e), prefixes, times);
+        Wear w = wears[measured.length];
         double r = w.relativeUncertainty();
         double soh = clamp01(1 - w.fade());
         double sohLow = clamp01(1 - w.fade() * (1 + r));
@@ -316,7 +173,7 @@ public final class ValuationEngine {
         Assessment.Value value = new Assessment.Value(p.currency(), soh * rated, value(status, soh, rated, c, unit),
                 value(status, sohLow, rated, c, unit), value(status, sohHigh, rated, c, unit), basis(status) + " (costs per " + unit.wire() + ")");
 
-        List<Assessment.CurvePoint> curve = curve(e, weights, cyclesToEol, w, proj, r);
+        List<Assessment.CurvePoint> curve = curve(Arrays.copyOf(wears, measured.length), w, proj, r);
         Assessment.Quality q = new Assessment.Quality(w.sessions(), w.first(), w.last(), w.gapDays(), w.unrecordedShare(), r);
         return new Assessment(b.batteryCode(), b.chemistry(), asOf, rated, soh, sohLow, sohHigh, w.fullCycles(),
                 w.unrecordedThroughput() / 2, w.damage(), w.cycleFade(), w.calendarFade(), remaining, remainingLow,
@@ -393,13 +250,15 @@ public final class ValuationEngine {
 
     private List<Assessment.NegativeEvent> negativeEvents(Evidence e) {
         List<Assessment.NegativeEvent> events = new ArrayList<>();
+        double overTemperatureC = p.overTemperatureC(); // a parameter is a map lookup: once, not per session
+        double deepDischargeSoc = p.deepDischargeSoc();
         for (BatteryRecord.Session s : e.sessions()) {
-            if (s.maxTempC() >= p.overTemperatureC()) {
+            if (s.maxTempC() >= overTemperatureC) {
                 events.add(new Assessment.NegativeEvent("overtemperature", s.recordId(), s.startedAt(), s.maxTempC(),
                         String.format(Locale.ROOT, "cell temperature reached %.1f °C", s.maxTempC())));
             }
             double low = StrictMath.min(s.socStart(), s.socEnd());
-            if (low <= p.deepDischargeSoc()) {
+            if (low <= deepDischargeSoc) {
                 events.add(new Assessment.NegativeEvent("deep-discharge", s.recordId(), s.startedAt(), low,
                         String.format(Locale.ROOT, "state of charge fell to %.3f", low)));
             }
@@ -425,20 +284,25 @@ public final class ValuationEngine {
         };
     }
 
-    /** Measured points (the evidence after 0, 1/16, ..., all of its sessions) and the projection to end of life. */
-    private List<Assessment.CurvePoint> curve(Evidence e, double[] weights, Map<Double, Double> cyclesToEol, Wear now, Projection proj,
-                                              double r) {
-        List<Assessment.CurvePoint> curve = new ArrayList<>();
-        int n = e.sessions().size();
+    /** The numbers of sessions the fade curve measures at: 0, n/16, ..., 15n/16, each once (none without sessions). */
+    private static int[] curvePrefixes(int n) {
+        int[] out = new int[CURVE_STEPS];
+        int count = 0;
         int previous = -1;
         for (int j = 0; j < CURVE_STEPS && n > 0; j++) {
             int k = (int) ((long) n * j / CURVE_STEPS);
-            if (k == previous) {
-                continue;
+            if (k != previous) {
+                out[count++] = k;
+                previous = k;
             }
-            previous = k;
-            Instant at = k == 0 ? e.sessions().get(0).startedAt() : e.sessions().get(k - 1).endedAt();
-            Wear w = wear(e.battery(), e.sessions(), k, weights, cyclesToEol, at);
+        }
+        return Arrays.copyOf(out, count);
+    }
+
+    /** Measured points (the wear at each of {@link #curvePrefixes}, then now) and the projection to end of life. */
+    private List<Assessment.CurvePoint> curve(Wear[] measured, Wear now, Projection proj, double r) {
+        List<Assessment.CurvePoint> curve = new ArrayList<>();
+        for (Wear w : measured) {
             curve.add(point(w.fullCycles(), w.fade(), w.relativeUncertainty(), false));
         }
         curve.add(point(now.fullCycles(), now.fade(), r, false));

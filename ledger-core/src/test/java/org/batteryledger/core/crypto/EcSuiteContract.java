@@ -34,6 +34,25 @@ abstract class EcSuiteContract {
         return KeyPairs.generate(suite(), KeyPairs.seededRandom(suite().id() + "/" + seed));
     }
 
+    /** A reused hasher writes what {@code hash} returns, for any slice and any slot, hash after hash. */
+    @Test
+    void aHasherIsTheSuitesHashIntoABuffer() {
+        EcSuite suite = suite();
+        CryptoSuite.Hasher hasher = suite.hasher();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(6962);
+        byte[] out = new byte[3 * Hash.LENGTH];
+        for (int i = 0; i < 200; i++) {
+            byte[] in = new byte[rng.nextInt(300)];
+            rng.nextBytes(in);
+            int offset = in.length == 0 ? 0 : rng.nextInt(in.length);
+            int length = rng.nextInt(in.length - offset + 1);
+            int slot = rng.nextInt(3) * Hash.LENGTH;
+            hasher.hash(in, offset, length, out, slot);
+            assertArrayEquals(suite.hash(Arrays.copyOfRange(in, offset, offset + length)).bytes(),
+                    Arrays.copyOfRange(out, slot, slot + Hash.LENGTH), "hash " + i);
+        }
+    }
+
     @Test
     void signatureVerifiesForItsKeyAndMessage() {
         SuiteKeyPair key = key("a");

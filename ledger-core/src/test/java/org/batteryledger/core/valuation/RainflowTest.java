@@ -2,8 +2,10 @@ package org.batteryledger.core.valuation;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -76,5 +78,69 @@ class RainflowTest {
             }
             assertEquals(Math.max(0, reversals - 1), halves, 1e-9, java.util.Arrays.toString(path));
         }
+    }
+
+    /**
+     * The counter, point by point, against ASTM's count of each prefix done at once (below, as the engine counted
+     * before the counter): at every point, the closed cycles and the rest are that prefix's cycles, in order. Seeded
+     * paths with flat runs and repeated values, as states of charge with three decimals have.
+     */
+    @Test
+    void everyPrefixCountedPointByPointIsThatPrefixCountedAtOnce() {
+        SplittableRandom rng = new SplittableRandom(16);
+        for (int trial = 0; trial < 300; trial++) {
+            double[] path = new double[1 + rng.nextInt(120)];
+            for (int i = 0; i < path.length; i++) {
+                path[i] = rng.nextInt(8) == 0 && i > 0 ? path[i - 1] : rng.nextInt(21) / 20.0;
+            }
+            Rainflow.Counter counter = new Rainflow.Counter(path);
+            for (int i = 0; i < path.length; i++) {
+                counter.offer(i);
+                List<Rainflow.Cycle> pointByPoint = new ArrayList<>(counter.closed());
+                pointByPoint.addAll(counter.rest());
+                double[] prefix = java.util.Arrays.copyOf(path, i + 1);
+                assertEquals(atOnce(prefix), pointByPoint, "trial " + trial + ", prefix " + (i + 1));
+            }
+            assertEquals(atOnce(path), Rainflow.count(path));
+        }
+    }
+
+    @Test
+    void pointsAreOfferedInOrder() {
+        Rainflow.Counter counter = new Rainflow.Counter(new double[] {0, 1, 0});
+        counter.offer(0);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> counter.offer(2));
+    }
+
+    /** ASTM E1049 §5.4.4 over the whole path at once: reversals first, then the stack. */
+    private static List<Rainflow.Cycle> atOnce(double[] path) {
+        int[] rev = Rainflow.reversals(path);
+        List<Rainflow.Cycle> cycles = new ArrayList<>();
+        int[] stack = new int[rev.length];
+        int size = 0;
+        for (int index : rev) {
+            stack[size++] = index;
+            while (size >= 3) {
+                double x = Math.abs(path[stack[size - 1]] - path[stack[size - 2]]);
+                double y = Math.abs(path[stack[size - 2]] - path[stack[size - 3]]);
+                if (x < y) {
+                    break;
+                }
+                if (size == 3) {
+                    cycles.add(new Rainflow.Cycle(y, 0.5, stack[0], stack[1]));
+                    stack[0] = stack[1];
+                    stack[1] = stack[2];
+                    size = 2;
+                } else {
+                    cycles.add(new Rainflow.Cycle(y, 1.0, stack[size - 3], stack[size - 2]));
+                    stack[size - 3] = stack[size - 1];
+                    size -= 2;
+                }
+            }
+        }
+        for (int i = 0; i + 1 < size; i++) {
+            cycles.add(new Rainflow.Cycle(Math.abs(path[stack[i + 1]] - path[stack[i]]), 0.5, stack[i], stack[i + 1]));
+        }
+        return cycles;
     }
 }

@@ -174,6 +174,48 @@ class ValuationEngineTest {
         }
     }
 
+    /**
+     * Each measured point of the curve is what the battery's history up to then valued on its own: the same cycles,
+     * state of health and band, to the last bit. Histories with moves no session recorded and pauses past the gap
+     * threshold, whose conditions depend on the prefix (the mean weight of its recorded cycling, its gaps).
+     */
+    @Test
+    void eachMeasuredPointIsTheHistoryUpToThenValuedOnItsOwn() {
+        Random rng = new Random(16);
+        for (int trial = 0; trial < 12; trial++) {
+            Histories.Builder h = new Histories.Builder(daysAfterManufacture(30 + rng.nextInt(300)), 0.9);
+            int sessions = 1 + rng.nextInt(trial < 4 ? 20 : 400);
+            for (int i = 0; i < sessions; i++) {
+                if (rng.nextInt(10) == 0) {
+                    h.unrecorded(Math.round(rng.nextDouble() * 1000) / 1000.0);
+                }
+                h.session(Math.round(rng.nextDouble() * 1000) / 1000.0, 0.2 + 3 * rng.nextDouble(), -5 + 50 * rng.nextDouble(),
+                        rng.nextInt(15) == 0 ? 24 * (20 + rng.nextInt(40)) : 24 * rng.nextDouble());
+            }
+            List<BatteryRecord.Session> all = h.sessions();
+            Assessment a = ENGINE.assess(new Evidence(LFP, all), h.now());
+            List<Assessment.CurvePoint> measured = a.fadeCurve().stream().filter(pt -> !pt.projected()).toList();
+            int previous = -1;
+            int point = 0;
+            for (int j = 0; j < 16; j++) {
+                int k = all.size() * j / 16;
+                if (k == previous) {
+                    continue;
+                }
+                previous = k;
+                Instant then = k == 0 ? all.get(0).startedAt() : all.get(k - 1).endedAt();
+                Assessment prefix = ENGINE.assess(new Evidence(LFP, all.subList(0, k)), then);
+                Assessment.CurvePoint pt = measured.get(point++);
+                String where = "trial " + trial + ", " + k + " of " + all.size() + " sessions";
+                assertEquals(prefix.equivalentFullCycles(), pt.fullCycles(), 0.0, where);
+                assertEquals(prefix.stateOfHealth(), pt.stateOfHealth(), 0.0, where);
+                assertEquals(prefix.stateOfHealthLow(), pt.low(), 0.0, where);
+                assertEquals(prefix.stateOfHealthHigh(), pt.high(), 0.0, where);
+            }
+            assertEquals(measured.size(), point + 1, "the last measured point is now");
+        }
+    }
+
     @Test
     void theOrderOfTheRecordsDoesNotMatter() {
         Histories.Builder h = new Histories.Builder(daysAfterManufacture(30), 1.0);
