@@ -65,19 +65,20 @@ public final class Jcs {
     }
 
     static String number(BigDecimal d) {
-        double v = d.doubleValue();
-        if (Double.isInfinite(v)) {
-            throw new JsonException("number out of range: " + d);
-        }
-        if (v != 0 && d.precision() <= 40) { // bounded first: stripping zeros is quadratic in a hostile number's digits
+        if (d.signum() != 0 && d.precision() <= 40) { // bounded first: stripping zeros is quadratic in a hostile number's digits
             // A decimal of at most 15 significant digits in the normal range is its own shortest form: any two such
-            // decimals read as different doubles (15 = DBL_DIG), so no shorter one reads back as v. The search below
-            // rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269, 1234.56).
+            // decimals read as different doubles (15 = DBL_DIG), so no shorter one reads back as the same double. The
+            // search rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269, 1234.56).
             BigDecimal stripped = d.stripTrailingZeros();
             int exponent = stripped.precision() - stripped.scale();
             if (stripped.precision() <= 15 && exponent > -290 && exponent < 290) {
-                return format(v < 0, stripped);
+                // ECMAScript writes 1e-6 < |x| < 1e21 without an exponent, as BigDecimal's plain string does.
+                return exponent > -6 && exponent <= 21 ? stripped.toPlainString() : format(stripped.signum() < 0, stripped);
             }
+        }
+        double v = d.doubleValue();
+        if (Double.isInfinite(v)) {
+            throw new JsonException("number out of range: " + d);
         }
         return number(v);
     }
@@ -97,6 +98,18 @@ public final class Jcs {
         if (d == 0) {
             return "0"; // -0 too
         }
+        if (Math.abs(d) < TWO_TO_53 && d == Math.rint(d)) {
+            // An integer below 2^53 is its own shortest form: doubles there are at most 1 apart, and a decimal with
+            // fewer digits is a multiple of a power of ten at least 1 away. Heights, counts and indexes are such numbers.
+            return Long.toString((long) d);
+        }
+        return shortest(d);
+    }
+
+    private static final double TWO_TO_53 = 9007199254740992.0;
+
+    /** The search of {@link #number(double)}, for any finite non-zero double. */
+    static String shortest(double d) {
         double abs = Math.abs(d);
         BigDecimal exact = new BigDecimal(abs);
         BigDecimal shortest = exact;

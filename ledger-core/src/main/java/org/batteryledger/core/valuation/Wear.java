@@ -4,9 +4,7 @@ import org.batteryledger.core.record.BatteryRecord;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Wear of the evidence up to a time, without projection: the cycle damage of the state-of-charge path, the calendar
@@ -51,6 +49,8 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
         double[] weight = new double[2 * n];
         boolean[] recorded = new boolean[2 * n];
         Rainflow.Counter counter = new Rainflow.Counter(path);
+        double[] weightedDepth = new double[2 * n + 1]; // prefix sums over segments, rewritten for each prefix
+        double[] depthSum = new double[2 * n + 1];
         CyclesToEol cyclesToEol = new CyclesToEol(b, c);
         int m = 0;
         double recordedThroughput = 0;
@@ -67,7 +67,7 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
         for (int i = 0; ; i++) {
             while (next < prefixes.length && prefixes[next] == i) {
                 double meanWeight = recordedThroughput > 0 ? weighted / recordedThroughput : 1;
-                double damage = damage(path, m, weight, recorded, meanWeight, counter, cyclesToEol);
+                double damage = damage(path, m, weight, recorded, meanWeight, counter, cyclesToEol, weightedDepth, depthSum);
                 out[next] = of(p, c, b, ss, i, recordedThroughput, unrecordedThroughput, damage, gapDays, asOf[next]);
                 next++;
             }
@@ -103,12 +103,10 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
      * rest. A cycle's conditions are the depth-weighted mean of the segments it spans.
      */
     private static double damage(double[] path, int m, double[] weight, boolean[] recorded, double meanWeight, Rainflow.Counter counter,
-                                 CyclesToEol cyclesToEol) {
+                                 CyclesToEol cyclesToEol, double[] weightedDepth, double[] depthSum) {
         if (m == 0) {
             return 0;
         }
-        double[] weightedDepth = new double[m + 1]; // prefix sums over segments
-        double[] depthSum = new double[m + 1];
         for (int i = 0; i < m; i++) {
             double d = StrictMath.abs(path[i + 1] - path[i]);
             double w = recorded[i] ? weight[i] : meanWeight;
@@ -141,7 +139,11 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
      * decimals), and a closed cycle counts in every later prefix, so its value is kept by its place in the list.
      */
     private static final class CyclesToEol {
-        private final Map<Double, Double> byDepth = new HashMap<>();
+        private static final long EMPTY = -1L; // a NaN's bits: no depth has them
+        /** Open addressing by the depth's bits (as Double.equals compares): no boxing; doubles at half full. */
+        private long[] depths = new long[1024];
+        private double[] values = new double[1024];
+        private int size;
         private double[] ofClosed = new double[64];
         private int known;
         private final double ratedLife;
@@ -152,10 +154,49 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
             this.ratedLife = b.ratedCycleLife();
             this.ratedDod = b.ratedCycleDod();
             this.exponent = c.woehlerExponent();
+            Arrays.fill(depths, EMPTY);
         }
 
         double at(double depth) {
-            return byDepth.computeIfAbsent(depth, d -> ValuationEngine.woehlerCycles(d, ratedLife, ratedDod, exponent));
+            long bits = Double.doubleToLongBits(depth);
+            int mask = depths.length - 1;
+            int i = Long.hashCode(bits * 0x9E3779B97F4A7C15L) & mask;
+            while (depths[i] != EMPTY) {
+                if (depths[i] == bits) {
+                    return values[i];
+                }
+                i = (i + 1) & mask;
+            }
+            double v = ValuationEngine.woehlerCycles(depth, ratedLife, ratedDod, exponent);
+            if (2 * (size + 1) > depths.length) {
+                grow();
+                return at(depth);
+            }
+            depths[i] = bits;
+            values[i] = v;
+            size++;
+            return v;
+        }
+
+        private void grow() {
+            long[] oldDepths = depths;
+            double[] oldValues = values;
+            depths = new long[2 * oldDepths.length];
+            values = new double[2 * oldValues.length];
+            Arrays.fill(depths, EMPTY);
+            size = 0;
+            int mask = depths.length - 1;
+            for (int j = 0; j < oldDepths.length; j++) {
+                if (oldDepths[j] != EMPTY) {
+                    int i = Long.hashCode(oldDepths[j] * 0x9E3779B97F4A7C15L) & mask;
+                    while (depths[i] != EMPTY) {
+                        i = (i + 1) & mask;
+                    }
+                    depths[i] = oldDepths[j];
+                    values[i] = oldValues[j];
+                    size++;
+                }
+            }
         }
 
         /** For the {@code i}-th closed cycle: asked in order, 0 first, each as often as prefixes count it. */

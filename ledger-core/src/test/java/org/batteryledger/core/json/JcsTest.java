@@ -182,4 +182,23 @@ class JcsTest {
             assertEquals(Jcs.number(d.doubleValue()), Jcs.number(d), d.toString());
         }
     }
+
+    /** Integers below 2^53 print as their digits, which is what the search finds; from 2^53 on the search runs. */
+    @Test
+    void integersBelowTwoToThe53AreTheirOwnShortestForm() {
+        Random r = new Random(53);
+        List<Double> cases = new java.util.ArrayList<>(List.of(1.0, -1.0, 10.0, 1e15, 1e16 - 2, 9007199254740991.0, -9007199254740991.0,
+                9007199254740992.0, 9007199254740994.0, 1e20, 1e21, 123456789012345678.0));
+        for (int i = 0; i < 100_000; i++) {
+            long v = r.nextLong() >> (11 + r.nextInt(53));
+            cases.add((double) (v * (long) Math.pow(10, r.nextInt(3))));
+        }
+        for (double d : cases) {
+            if (d != 0) {
+                assertEquals(Jcs.shortest(d), Jcs.number(d), Double.toString(d));
+            }
+        }
+        assertEquals("9007199254740991", Jcs.number(9007199254740991.0));
+        assertEquals("1e+21", Jcs.number(1e21));
+    }
 }

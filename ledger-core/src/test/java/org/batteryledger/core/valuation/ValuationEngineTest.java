@@ -184,7 +184,7 @@ class ValuationEngineTest {
         Random rng = new Random(16);
         for (int trial = 0; trial < 12; trial++) {
             Histories.Builder h = new Histories.Builder(daysAfterManufacture(30 + rng.nextInt(300)), 0.9);
-            int sessions = 1 + rng.nextInt(trial < 4 ? 20 : 400);
+            int sessions = trial == 11 ? 3000 : 1 + rng.nextInt(trial < 4 ? 20 : 400); // the last: over a thousand distinct depths
             for (int i = 0; i < sessions; i++) {
                 if (rng.nextInt(10) == 0) {
                     h.unrecorded(Math.round(rng.nextDouble() * 1000) / 1000.0);
