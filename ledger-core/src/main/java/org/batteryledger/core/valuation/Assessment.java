@@ -120,7 +120,24 @@ public record Assessment(String batteryCode, Chemistry chemistry, Instant asOf, 
         return m;
     }
 
+    /**
+     * {@code x}'s decimal form ({@link Double#toString}, as {@link BigDecimal#valueOf(double)} reads it) rounded half
+     * to even at {@code places} decimals: what certificates have always carried. A certificate holds about 70 such
+     * numbers, and the decimal form is the slow part, so where {@code x · 10^places} is clearly not near a tie the
+     * rounding is done on the double: both the decimal form and that product are within a few units in the last place
+     * of the exact value, far less than the margin, so they round to the same integer. Near a tie, the decimal form
+     * decides, as before.
+     */
     static BigDecimal round(double x, int places) {
+        if (places >= 0 && places < POWERS_OF_TEN.length && Double.isFinite(x)) {
+            double scaled = x * POWERS_OF_TEN[places];
+            double fraction = Math.abs(scaled - Math.floor(scaled) - 0.5);
+            if (Math.abs(scaled) < 0x1p50 && fraction > 0x1p-40 * Math.max(1, Math.abs(scaled))) {
+                return BigDecimal.valueOf((long) Math.rint(scaled), places);
+            }
+        }
         return BigDecimal.valueOf(x).setScale(places, RoundingMode.HALF_EVEN);
     }
+
+    private static final double[] POWERS_OF_TEN = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 }
