@@ -12,9 +12,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.util.Set;
@@ -35,12 +32,7 @@ public final class CertificateChecker {
 
     private final EcSuite suite;
     private final X509CertificateHolder chainCa;
-    private final Map<List<ByteBuffer>, Boolean> verified = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<ByteBuffer>, Boolean> eldest) {
-            return size() > VERIFIED_SIGNATURES;
-        }
-    });
+    private final LruMap<List<ByteBuffer>, Boolean> verified = new LruMap<>(VERIFIED_SIGNATURES);
 
     /** @throws IllegalArgumentException unless the chain CA certificate is a self-signed CA of the suite */
     public CertificateChecker(EcSuite suite, X509Certificate chainCaCertificate) {
@@ -85,14 +77,8 @@ public final class CertificateChecker {
         } catch (IOException e) {
             return false;
         }
-        if (verified.containsKey(key)) {
-            return true;
-        }
-        boolean ok = Certificates.isSignedBy(suite, certificate, issuer);
-        if (ok) {
-            verified.put(key, Boolean.TRUE);
-        }
-        return ok;
+        // Only a success is remembered (a null is not): a failure is rare and must not evict the chains in use.
+        return verified.get(key, k -> Certificates.isSignedBy(suite, certificate, issuer) ? Boolean.TRUE : null) != null;
     }
 
     private CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted,

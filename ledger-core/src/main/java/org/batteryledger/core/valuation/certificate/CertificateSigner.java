@@ -45,7 +45,22 @@ import java.util.List;
  * deterministic signatures make equal inputs give equal bytes.
  */
 public final class CertificateSigner {
+    /** Chains prepared for signing (parsed, their signing-certificate-v2 computed): a node signs with one or two. */
+    private static final org.batteryledger.core.pki.LruMap<List<X509Certificate>, Prepared> PREPARED = new org.batteryledger.core.pki.LruMap<>(16);
+
     private CertificateSigner() {
+    }
+
+    /** What signing needs of a chain, the same for every certificate signed with it. */
+    private record Prepared(X509CertificateHolder node, X509CertificateHolder agency, Attribute signingCertificate) {
+        static Prepared of(List<X509Certificate> chain) {
+            try {
+                X509CertificateHolder node = new X509CertificateHolder(chain.get(0).getEncoded());
+                return new Prepared(node, new X509CertificateHolder(chain.get(1).getEncoded()), signingCertificateV2(node));
+            } catch (CertificateEncodingException | IOException e) {
+                throw new IllegalArgumentException("the signer's chain does not encode: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The ESS signing-certificate-v2 attribute of {@code signer}: SHA-256 (the default, left out) over its DER. */
@@ -69,11 +84,12 @@ public final class CertificateSigner {
             throw new IllegalArgumentException("the signer certificate is not for the signer's key");
         }
         try {
-            X509CertificateHolder node = new X509CertificateHolder(chain.get(0).getEncoded());
-            X509CertificateHolder agency = new X509CertificateHolder(chain.get(1).getEncoded());
+            Prepared prepared = PREPARED.get(List.copyOf(chain), Prepared::of);
+            X509CertificateHolder node = prepared.node();
+            X509CertificateHolder agency = prepared.agency();
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(certificate.issuedAt())))));
-            attributes.add(signingCertificateV2(node));
+            attributes.add(prepared.signingCertificate());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new BcDigestCalculatorProvider())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
@@ -81,7 +97,7 @@ public final class CertificateSigner {
             generator.addCertificates(new CollectionStore<>(List.of(node, agency)));
             CMSSignedData signed = generator.generate(new CMSProcessableByteArray(certificate.content()), true);
             return signed.getEncoded("DER");
-        } catch (CertificateEncodingException | IOException | CMSException | OperatorCreationException e) {
+        } catch (IOException | CMSException | OperatorCreationException e) {
             throw new IllegalStateException("cannot sign valuation certificate " + certificate.id() + ": " + e.getMessage(), e);
         }
     }

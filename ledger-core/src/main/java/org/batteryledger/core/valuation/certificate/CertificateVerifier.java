@@ -43,8 +43,16 @@ import java.util.List;
  * certificate is registered on chain, or superseded, only the chain can say; the node adds that.
  */
 public final class CertificateVerifier {
+    /** Immutable once built, and costly to build (tables of algorithm names): one for every verification. */
+    private static final DefaultCMSSignatureAlgorithmNameGenerator NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
+    private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS = new DefaultSignatureAlgorithmIdentifierFinder();
+    /** Included certificates converted for the checker, by their DER: a buyer meets the same few signers again. */
+    static final int CONVERTED_CERTIFICATES = 256;
+
     private final EcSuite suite;
     private final CertificateChecker checker;
+    private final org.batteryledger.core.pki.LruMap<java.nio.ByteBuffer, X509Certificate> converted =
+            new org.batteryledger.core.pki.LruMap<>(CONVERTED_CERTIFICATES);
 
     /**
      * The outcome: valid with the certificate read, the node it was signed for and the certificate it was signed with
@@ -123,10 +131,9 @@ public final class CertificateVerifier {
         }
         List<X509Certificate> jca = new ArrayList<>();
         try {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(org.batteryledger.core.crypto.BouncyCastle.PROVIDER);
-            jca.add(converter.getCertificate(leaf));
-            jca.add(converter.getCertificate(agency));
-        } catch (CertificateException e) {
+            jca.add(jca(leaf));
+            jca.add(jca(agency));
+        } catch (CertificateException | java.io.IOException e) {
             return Verdict.fail("an included certificate does not parse: " + e.getMessage());
         }
         CheckResult chain = checker.checkDocumentSigner(jca, signingTime, revocations);
@@ -141,8 +148,8 @@ public final class CertificateVerifier {
         }
         byte[] spki = org.batteryledger.core.pki.NodeIds.publicKey(jca.get(0));
         try {
-            SignerInformationVerifier verifier = new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
-                    new DefaultSignatureAlgorithmIdentifierFinder(), new SuiteVerifierProvider(suite, leaf, spki), new BcDigestCalculatorProvider());
+            SignerInformationVerifier verifier = new SignerInformationVerifier(NAMES, ALGORITHMS, new SuiteVerifierProvider(suite, leaf, spki),
+                    new BcDigestCalculatorProvider());
             if (!si.verify(verifier)) {
                 return Verdict.fail("the signature does not verify: the certificate was changed after signing");
             }
@@ -174,6 +181,17 @@ public final class CertificateVerifier {
         }
         return new Verdict(true, "signed by node " + chain.nodeId().shortId() + " of agency " + agencyName + " at " + signingTime,
                 certificate, chain.nodeId(), jca.get(0), documentSigner);
+    }
+
+    /** {@code holder} as the checker takes it; the conversion of the same DER is remembered. */
+    private X509Certificate jca(X509CertificateHolder holder) throws CertificateException, java.io.IOException {
+        byte[] der = holder.getEncoded();
+        X509Certificate known = converted.get(java.nio.ByteBuffer.wrap(der), k -> null);
+        if (known != null) {
+            return known;
+        }
+        X509Certificate c = new JcaX509CertificateConverter().setProvider(org.batteryledger.core.crypto.BouncyCastle.PROVIDER).getCertificate(holder);
+        return converted.get(java.nio.ByteBuffer.wrap(der), k -> c);
     }
 
     /**
