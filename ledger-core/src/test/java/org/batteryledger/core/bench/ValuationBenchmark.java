@@ -97,6 +97,7 @@ public final class ValuationBenchmark {
         System.out.printf(Locale.ROOT, "warm-up: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         // (a) the model alone
+        long gc = gcMillis();
         long[] model = new long[passes * fleet.size()];
         double sohSum = 0;
         long start = System.nanoTime();
@@ -109,8 +110,10 @@ public final class ValuationBenchmark {
             }
         }
         double modelSeconds = (System.nanoTime() - start) / 1e9;
+        long modelGc = gcMillis() - gc;
 
         // (b) the whole certificate: assess, issue, sign, verify
+        gc = gcMillis();
         long[] full = new long[passes * fleet.size()];
         List<Steps> steps = new ArrayList<>(full.length);
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -130,13 +133,18 @@ public final class ValuationBenchmark {
             }
         }
         double fullSeconds = (System.nanoTime() - start) / 1e9;
+        long fullGc = gcMillis() - gc;
 
         System.out.printf(Locale.ROOT, "%-44s %8s %12s %10s %10s%n", "measured " + passes + " passes", "count", "valuations/s", "median ms", "p99 ms");
         row("(a) model: assess", model, modelSeconds);
         row("(b) certificate: assess+issue+sign+verify", full, fullSeconds);
+        System.out.printf(Locale.ROOT, "time in garbage collection: (a) %d ms of %.2f s, (b) %d ms of %.2f s%n", modelGc, modelSeconds, fullGc, fullSeconds);
         System.out.printf(Locale.ROOT, "(b) by step, median ms: assess %.2f, issue %.2f, sign %.2f, verify %.2f%n",
                 median(steps.stream().mapToLong(Steps::assess).toArray()), median(steps.stream().mapToLong(Steps::issue).toArray()),
                 median(steps.stream().mapToLong(Steps::sign).toArray()), median(steps.stream().mapToLong(Steps::verify).toArray()));
+        System.out.printf(Locale.ROOT, "(b) by step, mean ms:   assess %.2f, issue %.2f, sign %.2f, verify %.2f%n",
+                steps.stream().mapToLong(Steps::assess).average().orElse(0) / 1e6, steps.stream().mapToLong(Steps::issue).average().orElse(0) / 1e6,
+                steps.stream().mapToLong(Steps::sign).average().orElse(0) / 1e6, steps.stream().mapToLong(Steps::verify).average().orElse(0) / 1e6);
         // (c) the same on every core: each thread values its share of the fleet, as a node's request threads would
         int threads = Runtime.getRuntime().availableProcessors();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
@@ -167,6 +175,15 @@ public final class ValuationBenchmark {
                 medianOf(jsonBytes), min(jsonBytes), max(jsonBytes), medianOf(cmsBytes), min(cmsBytes), max(cmsBytes));
         System.out.printf(Locale.ROOT, "mean state of health %.4f; SHA-256 of all CMS (pass 1): %s%n", sohSum / model.length,
                 HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Collection time so far, all collectors: pauses and concurrent work, as the JVM counts it. */
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, b.getCollectionTime());
+        }
+        return sum;
     }
 
     private static void row(String name, long[] nanos, double seconds) {
