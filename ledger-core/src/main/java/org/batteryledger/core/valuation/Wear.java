@@ -49,9 +49,7 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
         double[] weight = new double[2 * n];
         boolean[] recorded = new boolean[2 * n];
         Rainflow.Counter counter = new Rainflow.Counter(path);
-        double[] weightedDepth = new double[2 * n + 1]; // prefix sums over segments, rewritten for each prefix
-        double[] depthSum = new double[2 * n + 1];
-        CyclesToEol cyclesToEol = new CyclesToEol(b, c);
+        Miner miner = new Miner(path, weight, recorded, counter, new CyclesToEol(b, c));
         int m = 0;
         double recordedThroughput = 0;
         double unrecordedThroughput = 0;
@@ -67,7 +65,7 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
         for (int i = 0; ; i++) {
             while (next < prefixes.length && prefixes[next] == i) {
                 double meanWeight = recordedThroughput > 0 ? weighted / recordedThroughput : 1;
-                double damage = damage(path, m, weight, recorded, meanWeight, counter, cyclesToEol, weightedDepth, depthSum);
+                double damage = miner.damage(m, meanWeight);
                 out[next] = of(p, c, b, ss, i, recordedThroughput, unrecordedThroughput, damage, gapDays, asOf[next]);
                 next++;
             }
@@ -99,29 +97,79 @@ record Wear(int sessions, double recordedThroughput, double unrecordedThroughput
     }
 
     /**
-     * Miner's sum over the cycles of the path's first {@code m} segments: those closed so far, then the prefix's own
-     * rest. A cycle's conditions are the depth-weighted mean of the segments it spans.
+     * Miner's sum over the cycles of the path's first {@code m} segments, for one prefix after another: those closed
+     * so far, then the prefix's own rest. A cycle's conditions are the depth-weighted mean of the segments it spans,
+     * and a segment no session recorded weighs the prefix's mean. Until the first such segment nothing depends on the
+     * prefix, so the sums over segments and the closed cycles' terms up to it are carried from prefix to prefix, added
+     * in the order a sum over the whole prefix adds them; past it they are summed again for each prefix.
      */
-    private static double damage(double[] path, int m, double[] weight, boolean[] recorded, double meanWeight, Rainflow.Counter counter,
-                                 CyclesToEol cyclesToEol, double[] weightedDepth, double[] depthSum) {
-        if (m == 0) {
-            return 0;
+    private static final class Miner {
+        private final double[] path;
+        private final double[] weight;
+        private final boolean[] recorded;
+        private final Rainflow.Counter counter;
+        private final CyclesToEol cyclesToEol;
+        /** Prefix sums over segments: final up to {@link #firstUnrecorded}, rewritten past it for each prefix. */
+        private final double[] weightedDepth;
+        private final double[] depthSum;
+        private int summedSegments;
+        /** The first segment no session recorded, or -1 while there is none. */
+        private int firstUnrecorded = -1;
+        /** The terms of the first {@link #summedCycles} closed cycles, added in order. */
+        private double closedSum;
+        private int summedCycles;
+
+        Miner(double[] path, double[] weight, boolean[] recorded, Rainflow.Counter counter, CyclesToEol cyclesToEol) {
+            this.path = path;
+            this.weight = weight;
+            this.recorded = recorded;
+            this.counter = counter;
+            this.cyclesToEol = cyclesToEol;
+            this.weightedDepth = new double[path.length];
+            this.depthSum = new double[path.length];
         }
-        for (int i = 0; i < m; i++) {
-            double d = StrictMath.abs(path[i + 1] - path[i]);
-            double w = recorded[i] ? weight[i] : meanWeight;
-            weightedDepth[i + 1] = weightedDepth[i] + d * w;
-            depthSum[i + 1] = depthSum[i] + d;
+
+        double damage(int m, double meanWeight) {
+            if (m == 0) {
+                return 0;
+            }
+            for (int i = summedSegments; i < m; i++) {
+                double d = StrictMath.abs(path[i + 1] - path[i]);
+                depthSum[i + 1] = depthSum[i] + d;
+                if (firstUnrecorded < 0 && !recorded[i]) {
+                    firstUnrecorded = i;
+                }
+            }
+            int fixed = firstUnrecorded < 0 ? m : firstUnrecorded; // weightedDepth[0..fixed] does not depend on the prefix
+            for (int i = Math.min(summedSegments, fixed); i < fixed; i++) {
+                double d = StrictMath.abs(path[i + 1] - path[i]);
+                weightedDepth[i + 1] = weightedDepth[i] + d * weight[i];
+            }
+            summedSegments = m;
+            for (int i = fixed; i < m; i++) {
+                double d = StrictMath.abs(path[i + 1] - path[i]);
+                double w = recorded[i] ? weight[i] : meanWeight;
+                weightedDepth[i + 1] = weightedDepth[i] + d * w;
+            }
+            // A closed cycle that ends at or before the first unrecorded segment weighs the same in every prefix (its
+            // span is not 0, so the prefix's mean weight never stands in for it): carried, in order, until the first
+            // one that does not.
+            List<Rainflow.Cycle> closed = counter.closed();
+            int carryUpTo = firstUnrecorded < 0 ? m : firstUnrecorded;
+            while (summedCycles < closed.size() && closed.get(summedCycles).to() <= carryUpTo) {
+                Rainflow.Cycle cy = closed.get(summedCycles);
+                closedSum += cycleDamage(cy, weightedDepth, depthSum, meanWeight, cyclesToEol.ofClosed(summedCycles, cy));
+                summedCycles++;
+            }
+            double damage = closedSum;
+            for (int i = summedCycles; i < closed.size(); i++) {
+                damage += cycleDamage(closed.get(i), weightedDepth, depthSum, meanWeight, cyclesToEol.ofClosed(i, closed.get(i)));
+            }
+            for (Rainflow.Cycle cy : counter.rest()) {
+                damage += cycleDamage(cy, weightedDepth, depthSum, meanWeight, cyclesToEol.at(cy.range()));
+            }
+            return damage;
         }
-        double damage = 0;
-        List<Rainflow.Cycle> closed = counter.closed();
-        for (int i = 0; i < closed.size(); i++) {
-            damage += cycleDamage(closed.get(i), weightedDepth, depthSum, meanWeight, cyclesToEol.ofClosed(i, closed.get(i)));
-        }
-        for (Rainflow.Cycle cy : counter.rest()) {
-            damage += cycleDamage(cy, weightedDepth, depthSum, meanWeight, cyclesToEol.at(cy.range()));
-        }
-        return damage;
     }
 
     /** One cycle's share of life used (Miner), 0 for a cycle of no depth. */

@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
  * the suite signs deterministically, so the printed digest of all certificates is the same on every run.
  *
  * <pre>mvn -B -q -pl ledger-core test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.batteryledger.core.bench.ValuationBenchmark [-Dexec.args="batteries passes seed"]</pre>
+ *     -Dexec.mainClass=org.batteryledger.core.bench.ValuationBenchmark [-Dexec.args="batteries passes seed warm-ups"]</pre>
  */
 public final class ValuationBenchmark {
     static final int SESSIONS = 1_000;
@@ -73,6 +73,7 @@ public final class ValuationBenchmark {
         int batteries = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        int warmUps = args.length > 3 ? Integer.parseInt(args[3]) : 10; // fewer, and C2 is still compiling in the measured passes
         EcSuite suite = Suites.ecdsa();
         System.out.printf(Locale.ROOT, "%d batteries x %d sessions, seed %d, %s, %d cores, Java %s%n", batteries, SESSIONS, seed,
                 suite.id(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -86,9 +87,9 @@ public final class ValuationBenchmark {
         ValuationEngine engine = new ValuationEngine(parameters);
         Issuing issuing = new Issuing(suite, pki, parameters, engine);
 
-        // Warm-up: both paths over every battery twice, so the measured passes run compiled code.
+        // Warm-up: both paths over every battery, so the measured passes run compiled code.
         t0 = System.nanoTime();
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < warmUps; w++) {
             for (Battery b : fleet) {
                 engine.assess(new Evidence(b.master, b.sessions), VALUED_AT);
                 issuing.certificate(b);
