@@ -65,16 +65,9 @@ public final class Jcs {
     }
 
     static String number(BigDecimal d) {
-        if (d.signum() != 0 && d.precision() <= 40) { // bounded first: stripping zeros is quadratic in a hostile number's digits
-            // A decimal of at most 15 significant digits in the normal range is its own shortest form: any two such
-            // decimals read as different doubles (15 = DBL_DIG), so no shorter one reads back as the same double. The
-            // search rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269, 1234.56).
-            BigDecimal stripped = d.stripTrailingZeros();
-            int exponent = stripped.precision() - stripped.scale();
-            if (stripped.precision() <= 15 && exponent > -290 && exponent < 290) {
-                // ECMAScript writes 1e-6 < |x| < 1e21 without an exponent, as BigDecimal's plain string does.
-                return exponent > -6 && exponent <= 21 ? stripped.toPlainString() : format(stripped.signum() < 0, stripped);
-            }
+        String short15 = ownShortestForm(d);
+        if (short15 != null) {
+            return short15;
         }
         double v = d.doubleValue();
         if (Double.isInfinite(v)) {
@@ -103,10 +96,31 @@ public final class Jcs {
             // fewer digits is a multiple of a power of ten at least 1 away. Heights, counts and indexes are such numbers.
             return Long.toString((long) d);
         }
-        return shortest(d);
+        // Java's own digits read back as d; when they are 15 or fewer, they are the shortest (see ownShortestForm).
+        String short15 = ownShortestForm(new BigDecimal(Double.toString(d)));
+        return short15 != null ? short15 : shortest(d);
     }
 
     private static final double TWO_TO_53 = 9007199254740992.0;
+
+    /**
+     * A decimal of at most 15 significant digits in the normal range is its own shortest form: any two such decimals
+     * read as different doubles (15 = DBL_DIG), so no other decimal of as few digits, and none shorter, reads back as
+     * the same double. The search rounds BigDecimals up to 17 times; certificates are full of such numbers (0.9269,
+     * 1234.56). Null for any other decimal.
+     */
+    private static String ownShortestForm(BigDecimal d) {
+        if (d.signum() == 0 || d.precision() > 40) { // bounded first: stripping zeros is quadratic in a hostile number's digits
+            return null;
+        }
+        BigDecimal stripped = d.stripTrailingZeros();
+        int exponent = stripped.precision() - stripped.scale();
+        if (stripped.precision() > 15 || exponent <= -290 || exponent >= 290) {
+            return null;
+        }
+        // ECMAScript writes 1e-6 < |x| < 1e21 without an exponent, as BigDecimal's plain string does.
+        return exponent > -6 && exponent <= 21 ? stripped.toPlainString() : format(stripped.signum() < 0, stripped);
+    }
 
     /** The search of {@link #number(double)}, for any finite non-zero double. */
     static String shortest(double d) {

@@ -179,7 +179,8 @@ class JcsTest {
             if (Double.isInfinite(d.doubleValue())) {
                 continue;
             }
-            assertEquals(Jcs.number(d.doubleValue()), Jcs.number(d), d.toString());
+            assertEquals(Jcs.shortest(d.doubleValue()), Jcs.number(d), d.toString());
+            assertEquals(Jcs.shortest(d.doubleValue()), Jcs.number(d.doubleValue()), d.toString());
         }
     }
 
@@ -200,5 +201,21 @@ class JcsTest {
         }
         assertEquals("9007199254740991", Jcs.number(9007199254740991.0));
         assertEquals("1e+21", Jcs.number(1e21));
+    }
+
+    /** Any double: Java's digits when they are 15 or fewer, else the search; the same either way. */
+    @Test
+    void doublesOfAnyBitsPrintAsTheSearchFindsThem() {
+        Random r = new Random(754);
+        for (int i = 0; i < 100_000; i++) {
+            double d = switch (i % 3) {
+                case 0 -> Double.longBitsToDouble(r.nextLong());
+                case 1 -> r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
+                default -> Math.round(r.nextDouble() * 1e6) / Math.pow(10, r.nextInt(10)); // a few decimals, as parameters have
+            };
+            if (Double.isFinite(d) && d != 0) {
+                assertEquals(Jcs.shortest(d), Jcs.number(d), Double.toString(d));
+            }
+        }
     }
 }
