@@ -25,7 +25,6 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 import org.bouncycastle.util.CollectionStore;
 
 import java.io.IOException;
@@ -91,7 +90,7 @@ public final class CertificateSigner {
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(certificate.issuedAt())))));
             attributes.add(prepared.signingCertificate());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(new BcDigestCalculatorProvider())
+            generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(org.batteryledger.core.pki.SuiteDigests.INSTANCE)
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(new SuiteContentSigner(suite, signer), node));
             generator.addCertificates(new CollectionStore<>(List.of(node, agency)));

@@ -24,7 +24,6 @@ import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -149,7 +148,7 @@ public final class CertificateVerifier {
         byte[] spki = org.batteryledger.core.pki.NodeIds.publicKey(jca.get(0));
         try {
             SignerInformationVerifier verifier = new SignerInformationVerifier(NAMES, ALGORITHMS, new SuiteVerifierProvider(suite, leaf, spki),
-                    new BcDigestCalculatorProvider());
+                    org.batteryledger.core.pki.SuiteDigests.INSTANCE);
             if (!si.verify(verifier)) {
                 return Verdict.fail("the signature does not verify: the certificate was changed after signing");
             }

@@ -1,0 +1,75 @@
+package org.batteryledger.core.pki;
+
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.operator.DigestCalculator;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
+
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+
+/**
+ * The message digests of CMS signatures: SHA-256 from the JDK, whose compression function HotSpot compiles to the CPU's
+ * SHA instructions (Bouncy Castle's is a Java loop, a few times slower over a certificate's few kilobytes); any other
+ * algorithm (SM3) from Bouncy Castle. The same functions, so the same digests. Stateless; thread-safe.
+ */
+public final class SuiteDigests implements DigestCalculatorProvider {
+    public static final SuiteDigests INSTANCE = new SuiteDigests();
+
+    private static final DigestCalculatorProvider BC = new BcDigestCalculatorProvider();
+    private static final MessageDigest SHA256 = sha256(); // a never-used prototype, cloned per digest
+
+    private SuiteDigests() {
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256", "SUN");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    @Override
+    public DigestCalculator get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
+        if (!NISTObjectIdentifiers.id_sha256.equals(algorithm.getAlgorithm())) {
+            return BC.get(algorithm);
+        }
+        MessageDigest digest;
+        try {
+            digest = (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new OperatorCreationException("the JDK's SHA-256 cannot be cloned", e);
+        }
+        OutputStream in = new OutputStream() {
+            @Override
+            public void write(int b) {
+                digest.update((byte) b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                digest.update(b, off, len);
+            }
+        };
+        return new DigestCalculator() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return algorithm;
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return in;
+            }
+
+            @Override
+            public byte[] getDigest() {
+                return digest.digest();
+            }
+        };
+    }
+}
