@@ -70,7 +70,8 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         };
     }
 
-    private static MessageDigest jdkClone() {
+    /** A fresh SHA-256 of the JDK's provider, for code that feeds a digest itself (CMS signatures). */
+    public static MessageDigest jdkClone() {
         try {
             return (MessageDigest) SHA256.clone();
         } catch (CloneNotSupportedException e) {

@@ -8,7 +8,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 
 import java.io.OutputStream;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 
 /**
@@ -20,17 +19,7 @@ public final class SuiteDigests implements DigestCalculatorProvider {
     public static final SuiteDigests INSTANCE = new SuiteDigests();
 
     private static final DigestCalculatorProvider BC = new BcDigestCalculatorProvider();
-    private static final MessageDigest SHA256 = sha256(); // a never-used prototype, cloned per digest
-
     private SuiteDigests() {
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256", "SUN");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     @Override
@@ -38,12 +27,7 @@ public final class SuiteDigests implements DigestCalculatorProvider {
         if (!NISTObjectIdentifiers.id_sha256.equals(algorithm.getAlgorithm())) {
             return BC.get(algorithm);
         }
-        MessageDigest digest;
-        try {
-            digest = (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new OperatorCreationException("the JDK's SHA-256 cannot be cloned", e);
-        }
+        MessageDigest digest = org.batteryledger.core.crypto.EcdsaP256Sha256Suite.jdkClone();
         OutputStream in = new OutputStream() {
             @Override
             public void write(int b) {
