@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.nio.ByteBuffer;
-import java.io.IOException;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -31,13 +30,19 @@ public final class CertificateChecker {
     static final int VERIFIED_SIGNATURES = 256;
 
     private final EcSuite suite;
+    /** Certificates parsed for the checks, by their DER: a checker meets the same few chains again. */
+    static final int PARSED_CERTIFICATES = 256;
+
+    private final Parsed chainCaParsed;
     private final X509CertificateHolder chainCa;
+    private final LruMap<ByteBuffer, Parsed> parsed = new LruMap<>(PARSED_CERTIFICATES);
     private final LruMap<List<ByteBuffer>, Boolean> verified = new LruMap<>(VERIFIED_SIGNATURES);
 
     /** @throws IllegalArgumentException unless the chain CA certificate is a self-signed CA of the suite */
     public CertificateChecker(EcSuite suite, X509Certificate chainCaCertificate) {
         this.suite = suite;
-        this.chainCa = Certificates.holder(chainCaCertificate);
+        this.chainCaParsed = parse(chainCaCertificate);
+        this.chainCa = chainCaParsed.holder();
         if (!Certificates.isSignedBy(suite, chainCa, chainCa)) {
             throw new IllegalArgumentException("the chain CA certificate is not self-signed with suite " + suite.id());
         }
@@ -70,15 +75,31 @@ public final class CertificateChecker {
      * issuer that verified (by their DER bytes: a signature over given bytes with a given key verifies once or never).
      * Validity, revocation and roles are checked on every call; only the ECDSA verification is saved.
      */
-    private boolean signedBy(X509CertificateHolder certificate, X509CertificateHolder issuer) {
-        List<ByteBuffer> key;
-        try {
-            key = List.of(ByteBuffer.wrap(certificate.getEncoded()), ByteBuffer.wrap(issuer.getEncoded()));
-        } catch (IOException e) {
-            return false;
-        }
+    private boolean signedBy(Parsed certificate, Parsed issuer) {
+        List<ByteBuffer> key = List.of(certificate.der(), issuer.der());
         // Only a success is remembered (a null is not): a failure is rare and must not evict the chains in use.
-        return verified.get(key, k -> Certificates.isSignedBy(suite, certificate, issuer) ? Boolean.TRUE : null) != null;
+        return verified.get(key, k -> Certificates.isSignedBy(suite, certificate.holder(), issuer.holder()) ? Boolean.TRUE : null) != null;
+    }
+
+    /**
+     * A certificate as the checks read it: its DER, its holder and its validity period, parsed once (BC parses the
+     * validity's time strings at every call). The bytes decide; nothing about a certificate's use is remembered here.
+     */
+    private record Parsed(ByteBuffer der, X509CertificateHolder holder, Instant notBefore, Instant notAfter) {
+    }
+
+    /** @throws IllegalArgumentException for a certificate that does not parse */
+    private Parsed parse(X509Certificate certificate) {
+        byte[] der;
+        try {
+            der = certificate.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed certificate: " + e.getMessage(), e);
+        }
+        return parsed.get(ByteBuffer.wrap(der), k -> {
+            X509CertificateHolder holder = Certificates.holder(certificate);
+            return new Parsed(k, holder, holder.getNotBefore().toInstant(), holder.getNotAfter().toInstant());
+        });
     }
 
     private CheckResult check(List<X509Certificate> chain, Instant at, RevocationView revocations, Predicate<NodeId> admitted,
@@ -86,20 +107,22 @@ public final class CertificateChecker {
         if (chain.size() != 2) {
             return CheckResult.rejected("the chain must be [leaf, agency CA], not " + chain.size() + " certificates");
         }
-        X509CertificateHolder leaf;
-        X509CertificateHolder agency;
+        Parsed leafParsed;
+        Parsed agencyParsed;
         try {
-            leaf = Certificates.holder(chain.get(0));
-            agency = Certificates.holder(chain.get(1));
+            leafParsed = parse(chain.get(0));
+            agencyParsed = parse(chain.get(1));
         } catch (IllegalArgumentException e) {
             return CheckResult.rejected(e.getMessage());
         }
-        String invalid = validity("chain CA certificate", chainCa, at);
+        X509CertificateHolder leaf = leafParsed.holder();
+        X509CertificateHolder agency = agencyParsed.holder();
+        String invalid = validity("chain CA certificate", chainCaParsed, at);
         if (invalid != null) {
             return CheckResult.rejected(invalid);
         }
 
-        if (!signedBy(agency, chainCa)) {
+        if (!signedBy(agencyParsed, chainCaParsed)) {
             return CheckResult.rejected("agency CA certificate " + agency.getSubject() + " is not signed by the chain CA");
         }
         if (!isCa(agency)) {
@@ -109,19 +132,19 @@ public final class CertificateChecker {
         if (agencyUsage != null && !agencyUsage.hasUsages(KeyUsage.keyCertSign)) {
             return CheckResult.rejected("agency CA may not sign certificates (no keyCertSign key usage)");
         }
-        String problem = firstProblem("agency CA certificate", agency, at);
+        String problem = firstProblem("agency CA certificate", agencyParsed, at);
         if (problem != null) {
             return CheckResult.rejected(problem);
         }
 
-        if (!signedBy(leaf, agency)) {
+        if (!signedBy(leafParsed, agencyParsed)) {
             return CheckResult.rejected("leaf certificate " + leaf.getSubject() + " is not signed by its agency CA");
         }
         BasicConstraints leafConstraints = BasicConstraints.fromExtensions(leaf.getExtensions());
         if (leafConstraints != null && leafConstraints.isCA()) {
             return CheckResult.rejected("leaf certificate " + leaf.getSubject() + " is a CA certificate");
         }
-        problem = firstProblem("leaf certificate", leaf, at);
+        problem = firstProblem("leaf certificate", leafParsed, at);
         if (problem != null) {
             return CheckResult.rejected(problem);
         }
@@ -179,18 +202,20 @@ public final class CertificateChecker {
     }
 
     /** An unrecognised critical extension, else a validity problem, else null. */
-    private static String firstProblem(String what, X509CertificateHolder certificate, Instant at) {
+    private static String firstProblem(String what, Parsed parsed, Instant at) {
+        X509CertificateHolder certificate = parsed.holder();
         for (Object oid : certificate.getCriticalExtensionOIDs()) {
             if (!UNDERSTOOD_CRITICAL.contains(oid)) {
                 return what + " " + certificate.getSubject() + " has an unrecognised critical extension " + oid;
             }
         }
-        return validity(what, certificate, at);
+        return validity(what, parsed, at);
     }
 
-    private static String validity(String what, X509CertificateHolder certificate, Instant at) {
-        Instant notBefore = certificate.getNotBefore().toInstant();
-        Instant notAfter = certificate.getNotAfter().toInstant();
+    private static String validity(String what, Parsed parsed, Instant at) {
+        X509CertificateHolder certificate = parsed.holder();
+        Instant notBefore = parsed.notBefore();
+        Instant notAfter = parsed.notAfter();
         if (at.isBefore(notBefore)) {
             return what + " " + certificate.getSubject() + " is not yet valid until " + notBefore;
         }

@@ -76,6 +76,17 @@ class CertificateCheckerTest {
                 "leaf certificate CN=node1", "expired on " + LEAF_UNTIL);
     }
 
+    /** The checker remembers parses and verified signatures, never a verdict: the chain it just accepted expires, is revoked. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
+    void aChainCheckedBeforeIsCheckedAgainAtEachTime(PkiFixture pki) {
+        CertificateChecker checker = pki.checker();
+        assertTrue(checker.check(pki.nodeChain(), NOW, RevocationView.NONE, EVERYONE).ok());
+        assertRejected(checker.check(pki.nodeChain(), LEAF_UNTIL.plusSeconds(1), RevocationView.NONE, EVERYONE), "expired on " + LEAF_UNTIL);
+        assertRejected(checker.check(pki.nodeChain(), NOW, revoking(PkiFixture.NODE_SERIAL, null), EVERYONE), "is revoked");
+        assertTrue(checker.check(pki.nodeChain(), NOW, RevocationView.NONE, EVERYONE).ok());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.batteryledger.core.pki.PkiFixture#both")
     void rejectsANotYetValidLeaf(PkiFixture pki) {
