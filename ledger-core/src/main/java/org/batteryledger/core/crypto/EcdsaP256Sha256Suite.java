@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * ECDSA on NIST P-256 over SHA-256, DER signatures (what OpenSSL and SunEC produce and accept). Uses Bouncy Castle's
@@ -35,18 +36,50 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         return ID;
     }
 
+    /** Whether {@link #jdkClone()} is the quicker SHA-256 in this JVM (C2 compiles). */
+    public static boolean jdkIsQuicker() {
+        return JDK_SHA256;
+    }
+
     @Override
     protected Digest newDigest() {
         return new SHA256Digest();
     }
 
     /**
-     * SHA-256 of the JDK's own provider: HotSpot compiles its compression function to the CPU's SHA instructions where
-     * there are any, several times faster than Bouncy Castle's Java loop (a 1,001-input evidence root is 2,000 hashes).
-     * The same function, so the same bytes. A never-used prototype is cloned per call: getInstance searches the
-     * providers every time.
+     * SHA-256 of the JDK's own provider: HotSpot's optimizing compiler (C2) turns its compression function into the
+     * CPU's SHA instructions where there are any, several times faster than Bouncy Castle's Java loop (a 1,001-input
+     * evidence root is 2,000 hashes). The same function, so the same bytes. A never-used prototype is cloned per call:
+     * getInstance searches the providers every time.
      */
     private static final MessageDigest SHA256 = jdkSha256();
+
+    /**
+     * Whether hashes here are the JDK's: only where C2 compiles. A node runs C1 alone ({@code -XX:TieredStopAtLevel=1},
+     * see the launcher), where both are Java loops and Bouncy Castle's is the quicker: 657 against 891 ns for a Merkle
+     * node's 65 bytes, where C2 takes the JDK's to 109 ns and Bouncy Castle's to 480 (BENCHMARKS.md, "Valuations").
+     */
+    static final boolean JDK_SHA256 = compilesWithC2(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+
+    /** From the JVM's options, the last of each deciding as HotSpot does: tiered compilation stopped below level 4, or off. */
+    static boolean compilesWithC2(List<String> jvmOptions) {
+        boolean tiered = true;
+        int stopAtLevel = 4;
+        for (String o : jvmOptions) {
+            if (o.equals("-XX:-TieredCompilation")) {
+                tiered = false;
+            } else if (o.equals("-XX:+TieredCompilation")) {
+                tiered = true;
+            } else if (o.startsWith("-XX:TieredStopAtLevel=")) {
+                try {
+                    stopAtLevel = Integer.parseInt(o.substring("-XX:TieredStopAtLevel=".length()).trim());
+                } catch (NumberFormatException e) {
+                    stopAtLevel = 4; // HotSpot would not have started
+                }
+            }
+        }
+        return !tiered || stopAtLevel >= 4;
+    }
 
     private static MessageDigest jdkSha256() {
         try {
@@ -56,9 +89,12 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         }
     }
 
-    /** One clone of the JDK's digest, reset by each hash ({@code digest} does). */
+    /** One digest, reset by each hash: the JDK's where C2 compiles, else Bouncy Castle's ({@link #JDK_SHA256}). */
     @Override
     public Hasher hasher() {
+        if (!JDK_SHA256) {
+            return super.hasher();
+        }
         MessageDigest d = jdkClone();
         return (in, offset, length, out, outOffset) -> {
             d.update(in, offset, length);
@@ -70,7 +106,7 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         };
     }
 
-    /** A fresh SHA-256 of the JDK's provider, for code that feeds a digest itself (CMS signatures). */
+    /** A fresh SHA-256 of the JDK's provider, for code that feeds a digest itself (CMS signatures); see {@link #jdkIsQuicker()}. */
     public static MessageDigest jdkClone() {
         try {
             return (MessageDigest) SHA256.clone();
@@ -81,7 +117,7 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
 
     @Override
     protected byte[] digest(byte[] data) {
-        return jdkClone().digest(data);
+        return JDK_SHA256 ? jdkClone().digest(data) : super.digest(data);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.batteryledger.core.pki;
 
+import org.batteryledger.core.crypto.EcdsaP256Sha256Suite;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.DigestCalculator;
@@ -11,9 +12,10 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * The message digests of CMS signatures: SHA-256 from the JDK, whose compression function HotSpot compiles to the CPU's
- * SHA instructions (Bouncy Castle's is a Java loop, a few times slower over a certificate's few kilobytes); any other
- * algorithm (SM3) from Bouncy Castle. The same functions, so the same digests. Stateless; thread-safe.
+ * The message digests of CMS signatures: SHA-256 from the JDK where C2 compiles its compression function to the CPU's
+ * SHA instructions (Bouncy Castle's is a Java loop, a few times slower over a certificate's few kilobytes; under C1
+ * alone Bouncy Castle's is the quicker, see {@link EcdsaP256Sha256Suite#jdkIsQuicker()}); any other algorithm (SM3)
+ * from Bouncy Castle. The same functions, so the same digests. Stateless; thread-safe.
  */
 public final class SuiteDigests implements DigestCalculatorProvider {
     public static final SuiteDigests INSTANCE = new SuiteDigests();
@@ -24,10 +26,10 @@ public final class SuiteDigests implements DigestCalculatorProvider {
 
     @Override
     public DigestCalculator get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
-        if (!NISTObjectIdentifiers.id_sha256.equals(algorithm.getAlgorithm())) {
+        if (!NISTObjectIdentifiers.id_sha256.equals(algorithm.getAlgorithm()) || !EcdsaP256Sha256Suite.jdkIsQuicker()) {
             return BC.get(algorithm);
         }
-        MessageDigest digest = org.batteryledger.core.crypto.EcdsaP256Sha256Suite.jdkClone();
+        MessageDigest digest = EcdsaP256Sha256Suite.jdkClone();
         OutputStream in = new OutputStream() {
             @Override
             public void write(int b) {

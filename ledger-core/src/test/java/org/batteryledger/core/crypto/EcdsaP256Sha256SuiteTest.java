@@ -51,6 +51,17 @@ class EcdsaP256Sha256SuiteTest extends EcSuiteContract {
         }
     }
 
+    /** The JDK's SHA-256 where C2 compiles, Bouncy Castle's under C1 alone: the options decide as HotSpot reads them. */
+    @Test
+    void theJdksSha256WhereC2Compiles() {
+        assertTrue(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of()));
+        assertTrue(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of("-Xmx512m", "-XX:TieredStopAtLevel=4")));
+        assertFalse(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of("-XX:TieredStopAtLevel=1")));
+        assertTrue(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4")), "the last wins");
+        assertTrue(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of("-XX:TieredStopAtLevel=1", "-XX:-TieredCompilation")), "C2 alone");
+        assertFalse(EcdsaP256Sha256Suite.compilesWithC2(java.util.List.of("-XX:-TieredCompilation", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=3")));
+    }
+
     @Test
     void idAndAlgorithmNames() {
         assertEquals("ecdsa-p256-sha256", suite().id());
