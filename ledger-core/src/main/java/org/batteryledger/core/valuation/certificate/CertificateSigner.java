@@ -44,18 +44,24 @@ import java.util.List;
  * deterministic signatures make equal inputs give equal bytes.
  */
 public final class CertificateSigner {
-    /** Chains prepared for signing (parsed, their signing-certificate-v2 computed): a node signs with one or two. */
-    private static final org.batteryledger.core.pki.LruMap<List<X509Certificate>, Prepared> PREPARED = new org.batteryledger.core.pki.LruMap<>(16);
+    /**
+     * The chain signed with last, prepared (parsed, its key read, its signing-certificate-v2 computed): a node passes the
+     * same list for every certificate until its signer is rotated. Found by the list's identity, so concurrent signers
+     * never touch the certificate objects, whose lazily parsed parts Bouncy Castle guards with a lock per certificate.
+     */
+    private static volatile Prepared last;
 
     private CertificateSigner() {
     }
 
     /** What signing needs of a chain, the same for every certificate signed with it. */
-    private record Prepared(X509CertificateHolder node, X509CertificateHolder agency, Attribute signingCertificate) {
+    private record Prepared(List<X509Certificate> chain, byte[] publicKey, X509CertificateHolder node, X509CertificateHolder agency,
+                            Attribute signingCertificate) {
         static Prepared of(List<X509Certificate> chain) {
             try {
                 X509CertificateHolder node = new X509CertificateHolder(chain.get(0).getEncoded());
-                return new Prepared(node, new X509CertificateHolder(chain.get(1).getEncoded()), signingCertificateV2(node));
+                return new Prepared(chain, NodeIds.publicKey(chain.get(0)), node, new X509CertificateHolder(chain.get(1).getEncoded()),
+                        signingCertificateV2(node));
             } catch (CertificateEncodingException | IOException e) {
                 throw new IllegalArgumentException("the signer's chain does not encode: " + e.getMessage(), e);
             }
@@ -79,11 +85,15 @@ public final class CertificateSigner {
         if (chain.size() != 2) {
             throw new IllegalArgumentException("the signer's chain must be [signer certificate, agency CA certificate]");
         }
-        if (!Arrays.equals(NodeIds.publicKey(chain.get(0)), signer.publicKey())) {
+        Prepared prepared = last;
+        if (prepared == null || prepared.chain() != chain) {
+            prepared = Prepared.of(chain);
+            last = prepared;
+        }
+        if (!Arrays.equals(prepared.publicKey(), signer.publicKey())) {
             throw new IllegalArgumentException("the signer certificate is not for the signer's key");
         }
         try {
-            Prepared prepared = PREPARED.get(List.copyOf(chain), Prepared::of);
             X509CertificateHolder node = prepared.node();
             X509CertificateHolder agency = prepared.agency();
             ASN1EncodableVector attributes = new ASN1EncodableVector();

@@ -93,6 +93,17 @@ class ValuationCertificateTest {
         assertEquals(pki.nodeKey().nodeId(), v.signer(), "the document signer speaks for its node");
     }
 
+    /** The chain a signer signed with is remembered; a key that is not its certificate's is refused all the same. */
+    @ParameterizedTest
+    @MethodSource("suites")
+    void aKeyThatIsNotTheChainsIsRefusedAlsoForAChainSignedWithBefore(PkiFixture pki) {
+        ValuationCertificate c = certificate(pki, null);
+        List<java.security.cert.X509Certificate> chain = pki.signerChain();
+        byte[] first = CertificateSigner.sign(pki.suite(), pki.signerKey().signer(), chain, c);
+        assertThrows(IllegalArgumentException.class, () -> CertificateSigner.sign(pki.suite(), pki.nodeKey().signer(), chain, c));
+        assertArrayEquals(first, CertificateSigner.sign(pki.suite(), pki.signerKey().signer(), chain, c), "deterministic, as before");
+    }
+
     @ParameterizedTest
     @MethodSource("suites")
     void aCertificateSignedWithTheNodeKeyBeforeDocumentSignersStillVerifies(PkiFixture pki) {
