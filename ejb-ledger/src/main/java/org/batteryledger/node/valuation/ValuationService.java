@@ -392,8 +392,22 @@ public class ValuationService {
     /** A CMS checked offline against the chain CA, with the chain's revocations: the first half of a verification. */
     public CertificateVerifier.Verdict signature(byte[] cms) {
         ValuationKeys.Keys k = keys.keys();
-        return new CertificateVerifier(k.suite(), k.chainCa()).verify(cms, chainRevocations());
+        Checking c = checking;
+        if (c == null || c.chainCa() != k.chainCa()) {
+            c = new Checking(k.chainCa(), new CertificateVerifier(k.suite(), k.chainCa()));
+            checking = c;
+        }
+        return c.verifier().verify(cms, chainRevocations());
     }
+
+    /**
+     * One verifier for the chain CA the keys hold, kept across requests: it remembers parsed certificates and verified
+     * issuer signatures by their bytes (bounded), never a verdict; time, revocations and roles are checked every time.
+     */
+    private record Checking(java.security.cert.X509Certificate chainCa, CertificateVerifier verifier) {
+    }
+
+    private volatile Checking checking;
 
     /** The verification of a CMS whose {@link #signature} was checked: the signer's standing, then the registry. */
     public Verdict verify(CertificateVerifier.Verdict signed) {
