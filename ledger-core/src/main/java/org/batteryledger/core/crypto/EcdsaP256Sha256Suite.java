@@ -59,7 +59,16 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
      * see the launcher), where both are Java loops and Bouncy Castle's is the quicker: 657 against 891 ns for a Merkle
      * node's 65 bytes, where C2 takes the JDK's to 109 ns and Bouncy Castle's to 480 (BENCHMARKS.md, "Valuations").
      */
-    static final boolean JDK_SHA256 = compilesWithC2(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    static final boolean JDK_SHA256 = compilesWithC2(jvmOptions());
+
+    /** The JVM's options; none where they cannot be read (then the JDK's SHA-256, as before this choice existed). */
+    private static List<String> jvmOptions() {
+        try {
+            return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (RuntimeException | LinkageError e) {
+            return List.of();
+        }
+    }
 
     /** From the JVM's options, the last of each deciding as HotSpot does: tiered compilation stopped below level 4, or off. */
     static boolean compilesWithC2(List<String> jvmOptions) {
