@@ -14,8 +14,6 @@ import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -36,26 +34,20 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
         return ID;
     }
 
-    /** Whether {@link #jdkClone()} is the quicker SHA-256 in this JVM (C2 compiles). */
-    public static boolean jdkIsQuicker() {
-        return JDK_SHA256;
-    }
-
     @Override
     protected Digest newDigest() {
-        return new SHA256Digest();
+        return sha256();
+    }
+
+    /** A new SHA-256, the quicker of the two in this JVM ({@link #JDK_SHA256}); for the suite's hashes and CMS digests. */
+    public static Digest sha256() {
+        return JDK_SHA256 ? new JdkSha256Digest() : new SHA256Digest();
     }
 
     /**
-     * SHA-256 of the JDK's own provider: HotSpot's optimizing compiler (C2) turns its compression function into the
-     * CPU's SHA instructions where there are any, several times faster than Bouncy Castle's Java loop (a 1,001-input
-     * evidence root is 2,000 hashes). The same function, so the same bytes. A never-used prototype is cloned per call:
-     * getInstance searches the providers every time.
-     */
-    private static final MessageDigest SHA256 = jdkSha256();
-
-    /**
-     * Whether hashes here are the JDK's: only where C2 compiles. A node runs C1 alone ({@code -XX:TieredStopAtLevel=1},
+     * Whether hashes here are the JDK's ({@link JdkSha256Digest}): only where C2 compiles, which turns its compression
+     * function into the CPU's SHA instructions, several times faster than Bouncy Castle's Java loop (a 1,001-input
+     * evidence root is 2,000 hashes). A node runs C1 alone ({@code -XX:TieredStopAtLevel=1},
      * see the launcher), where both are Java loops and Bouncy Castle's is the quicker: 657 against 891 ns for a Merkle
      * node's 65 bytes, where C2 takes the JDK's to 109 ns and Bouncy Castle's to 480 (BENCHMARKS.md, "Valuations").
      */
@@ -88,45 +80,6 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
             }
         }
         return !tiered || stopAtLevel >= 4;
-    }
-
-    private static MessageDigest jdkSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256", "SUN");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    /** One digest, reset by each hash: the JDK's where C2 compiles, else Bouncy Castle's ({@link #JDK_SHA256}). */
-    @Override
-    public Hasher hasher() {
-        if (!JDK_SHA256) {
-            return super.hasher();
-        }
-        MessageDigest d = jdkClone();
-        return (in, offset, length, out, outOffset) -> {
-            d.update(in, offset, length);
-            try {
-                d.digest(out, outOffset, Hash.LENGTH);
-            } catch (java.security.DigestException e) {
-                throw new IllegalStateException("SHA-256 into a 32-byte slot", e);
-            }
-        };
-    }
-
-    /** A fresh SHA-256 of the JDK's provider, for code that feeds a digest itself (CMS signatures); see {@link #jdkIsQuicker()}. */
-    public static MessageDigest jdkClone() {
-        try {
-            return (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 cannot be cloned", e);
-        }
-    }
-
-    @Override
-    protected byte[] digest(byte[] data) {
-        return JDK_SHA256 ? jdkClone().digest(data) : super.digest(data);
     }
 
     @Override

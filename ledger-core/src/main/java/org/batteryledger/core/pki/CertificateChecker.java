@@ -29,24 +29,22 @@ public final class CertificateChecker {
     /** Issuer signatures this checker has verified; a verifier of many documents meets the same few chains again. */
     static final int VERIFIED_SIGNATURES = 256;
 
-    private final EcSuite suite;
     /** Certificates parsed for the checks, by their DER: a checker meets the same few chains again. */
     static final int PARSED_CERTIFICATES = 256;
 
-    private final Parsed chainCaParsed;
-    private final X509CertificateHolder chainCa;
+    private final EcSuite suite;
+    private final Parsed chainCa;
     private final LruMap<ByteBuffer, Parsed> parsed = new LruMap<>(PARSED_CERTIFICATES);
     private final LruMap<List<ByteBuffer>, Boolean> verified = new LruMap<>(VERIFIED_SIGNATURES);
 
     /** @throws IllegalArgumentException unless the chain CA certificate is a self-signed CA of the suite */
     public CertificateChecker(EcSuite suite, X509Certificate chainCaCertificate) {
         this.suite = suite;
-        this.chainCaParsed = parse(chainCaCertificate);
-        this.chainCa = chainCaParsed.holder();
-        if (!Certificates.isSignedBy(suite, chainCa, chainCa)) {
+        this.chainCa = parse(chainCaCertificate);
+        if (!Certificates.isSignedBy(suite, chainCa.holder(), chainCa.holder())) {
             throw new IllegalArgumentException("the chain CA certificate is not self-signed with suite " + suite.id());
         }
-        if (!isCa(chainCa)) {
+        if (!isCa(chainCa.holder())) {
             throw new IllegalArgumentException("the chain CA certificate is not a CA certificate");
         }
     }
@@ -117,12 +115,12 @@ public final class CertificateChecker {
         }
         X509CertificateHolder leaf = leafParsed.holder();
         X509CertificateHolder agency = agencyParsed.holder();
-        String invalid = validity("chain CA certificate", chainCaParsed, at);
+        String invalid = validity("chain CA certificate", chainCa, at);
         if (invalid != null) {
             return CheckResult.rejected(invalid);
         }
 
-        if (!signedBy(agencyParsed, chainCaParsed)) {
+        if (!signedBy(agencyParsed, chainCa)) {
             return CheckResult.rejected("agency CA certificate " + agency.getSubject() + " is not signed by the chain CA");
         }
         if (!isCa(agency)) {

@@ -132,7 +132,7 @@ public final class CertificateVerifier {
         try {
             jca.add(jca(leaf));
             jca.add(jca(agency));
-        } catch (CertificateException | java.io.IOException e) {
+        } catch (IllegalArgumentException e) {
             return Verdict.fail("an included certificate does not parse: " + e.getMessage());
         }
         CheckResult chain = checker.checkDocumentSigner(jca, signingTime, revocations);
@@ -182,15 +182,23 @@ public final class CertificateVerifier {
                 certificate, chain.nodeId(), jca.get(0), documentSigner);
     }
 
-    /** {@code holder} as the checker takes it; the conversion of the same DER is remembered. */
-    private X509Certificate jca(X509CertificateHolder holder) throws CertificateException, java.io.IOException {
-        byte[] der = holder.getEncoded();
-        X509Certificate known = converted.get(java.nio.ByteBuffer.wrap(der), k -> null);
-        if (known != null) {
-            return known;
+    /**
+     * {@code holder} as the checker takes it; the conversion of the same DER is remembered.
+     *
+     * @throws IllegalArgumentException for a certificate that does not convert
+     */
+    private X509Certificate jca(X509CertificateHolder holder) {
+        try {
+            return converted.get(java.nio.ByteBuffer.wrap(holder.getEncoded()), k -> {
+                try {
+                    return new JcaX509CertificateConverter().setProvider(org.batteryledger.core.crypto.BouncyCastle.PROVIDER).getCertificate(holder);
+                } catch (CertificateException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        X509Certificate c = new JcaX509CertificateConverter().setProvider(org.batteryledger.core.crypto.BouncyCastle.PROVIDER).getCertificate(holder);
-        return converted.get(java.nio.ByteBuffer.wrap(der), k -> c);
     }
 
     /**
