@@ -26,7 +26,7 @@ final class TlsWarmUp {
 
     /** A warm-up ({@link #handshake} with a node's contexts). */
     interface Run {
-        void run() throws SSLException;
+        Object run() throws SSLException;
     }
 
     /** Runs {@code warmUp} on a thread of its own, logging how long it took or why it failed. */
@@ -44,8 +44,8 @@ final class TlsWarmUp {
         t.start();
     }
 
-    /** Runs the handshake and one application record each way; throws if it does not complete. */
-    static void handshake(SslContext client, SslContext server) throws SSLException {
+    /** Runs the handshake and one application record each way; answers the suite they agreed on, throws if it does not complete. */
+    static String handshake(SslContext client, SslContext server) throws SSLException {
         SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT, "warm-up", 0);
         SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT);
         int size = Math.max(c.getSession().getPacketBufferSize(), s.getSession().getPacketBufferSize());
@@ -78,6 +78,7 @@ final class TlsWarmUp {
         if (!(clientGot && serverGot)) {
             throw new SSLException("the warm-up handshake did not complete (client " + c.getHandshakeStatus() + ", server " + s.getHandshakeStatus() + ")");
         }
+        return c.getSession().getCipherSuite();
     }
 
     /** Runs the tasks an engine delegates (key exchange, certificate checks) on this thread; returns {@code result}. */

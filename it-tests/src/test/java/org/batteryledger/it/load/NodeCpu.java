@@ -38,18 +38,28 @@ public final class NodeCpu {
 
     /** CPU seconds used so far by every node, summed. */
     double seconds() {
-        long ticks = 0;
-        for (long pid : pids) {
+        double sum = 0;
+        for (double s : secondsEach()) {
+            sum += s;
+        }
+        return sum;
+    }
+
+    /** CPU seconds used so far by each node, in node order. */
+    double[] secondsEach() {
+        double[] out = new double[pids.size()];
+        for (int i = 0; i < out.length; i++) {
+            long pid = pids.get(i);
             try {
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 // Fields after the command (in parentheses, which may hold spaces): state is field 3, utime 14, stime 15.
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                out[i] = (double) (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
             } catch (IOException e) {
                 throw new UncheckedIOException("node process " + pid + " is gone", e);
             }
         }
-        return (double) ticks / TICKS_PER_SECOND;
+        return out;
     }
 
     /** The resident set of each node, in MB, in node order. */
