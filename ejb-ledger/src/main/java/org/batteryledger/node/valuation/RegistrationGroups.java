@@ -64,7 +64,7 @@ public final class RegistrationGroups {
 
         /** The caller stopped waiting before its group was submitted; it still will be. */
         static Outcome stillQueued() {
-            return Outcome.stillQueued();
+            return new Outcome(true, null, null, null, null, true);
         }
     }
 

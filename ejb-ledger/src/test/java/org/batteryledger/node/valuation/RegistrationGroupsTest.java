@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -159,6 +160,32 @@ class RegistrationGroupsTest {
         assertEquals(5, chain.submitted.get(1).length);
         assertEquals(2, groups.counts()[0]);
         assertEquals(6, groups.counts()[1]);
+    }
+
+    @Test
+    void aCallerInterruptedWhileItsGroupWaitsIsToldItIsStillQueued() throws Exception {
+        FakeChain chain = new FakeChain();
+        chain.firstBlock = new CountDownLatch(1); // the registering thread waits for this block until the test ends
+        RegistrationGroups groups = start(chain);
+        callers.submit(() -> groups.register(entry("first"), h -> { }, o -> { }));
+        awaitUntil(() -> chain.submitted.size() == 1);
+        CompletableFuture<RegistrationGroups.Outcome> told = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                told.complete(groups.register(entry("queued"), h -> { }, o -> { }));
+            } catch (Throwable t) {
+                told.completeExceptionally(t);
+            }
+        });
+        caller.start();
+        awaitUntil(() -> groups.queued() == 1);
+        caller.interrupt();
+        RegistrationGroups.Outcome o = told.get(60, TimeUnit.SECONDS); // was a StackOverflowError
+        assertTrue(o.accepted(), "its group is still to be submitted");
+        assertTrue(o.queued());
+        assertNull(o.txHash());
+        assertNull(o.height());
+        chain.firstBlock.countDown();
     }
 
     @Test
