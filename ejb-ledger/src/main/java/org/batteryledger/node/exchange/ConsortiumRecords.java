@@ -246,7 +246,7 @@ public class ConsortiumRecords {
     private CompletableFuture<RecordPage> askPage(NodeRecord n, NodeId self, String code, boolean masters, boolean sessions, long after,
                                                   int limit, HeldRecord standing, long timeout) {
         return n.nodeId().equals(self) ? CompletableFuture.completedFuture(holder.ownPage(code, masters, sessions, after, limit))
-                : exchange.ask(n.nodeId(), id -> new RecordQuery.Battery(id, code, masters, sessions, after, limit, standing), timeout);
+                : exchange.askBattery(n.nodeId(), new RecordQuery.Battery(0, code, masters, sessions, after, limit, standing), timeout);
     }
 
     /** A holder's page, or how it failed to give one (no answer in time, no link, busy, refused). */

@@ -14,10 +14,12 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.exchange.RecordPage;
+import org.batteryledger.core.exchange.RecordPages;
 import org.batteryledger.core.exchange.RecordQuery;
 import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.runtime.NodeRuntime;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,10 @@ import java.util.logging.Logger;
 /**
  * The record exchange on the peer links: members ask each other for records and proofs in frames that never reach
  * the replica. As a holder, this node answers off the network threads, within bounds: per peer a rate and a number
- * in flight ({@link PeerShare}), and for all peers together a number of answers being worked on. As an asker, it
- * matches pages to its queries by request id and peer, and forgets a query when its time is up.
+ * in flight ({@link PeerShare}), and for all peers together a number of answers being worked on. A query of several
+ * batteries is one query of the share: its work is bounded ({@link RecordQuery#MAX_BATTERIES}, {@link RecordPages#MAX_BYTES}).
+ * As an asker, it keeps to each holder's share ({@link QueryCoalescer}: what waits for a slot goes out as one query),
+ * matches answers to its queries by request id and peer, and forgets a query when its time is up.
  */
 @Singleton
 @Startup
@@ -69,8 +73,21 @@ public class RecordExchange implements PeerNetwork.RecordExchange {
     private final AtomicLong refusedQueries = new AtomicLong();
     private final AtomicLong droppedPages = new AtomicLong();
 
-    private record Pending(NodeId peer, CompletableFuture<RecordPage> page) {
+    /** A query awaiting its answer; {@code several}: a query of several batteries, answered by {@link RecordPages}. */
+    private record Pending(NodeId peer, CompletableFuture<byte[]> answer, boolean several) {
     }
+
+    private final QueryCoalescer coalescer = new QueryCoalescer(new QueryCoalescer.Sender() {
+        @Override
+        public CompletableFuture<RecordPage> one(NodeId peer, RecordQuery.Battery query, long timeoutMillis) {
+            return ask(peer, query::withRequestId, timeoutMillis);
+        }
+
+        @Override
+        public CompletableFuture<RecordPages> several(NodeId peer, List<RecordQuery.Battery> queries, long timeoutMillis) {
+            return send(peer, id -> new RecordQuery.Batteries(id, queries), true, timeoutMillis).thenApply(b -> decoded(b, RecordPages::decode));
+        }
+    }, IN_FLIGHT_PER_PEER, PeerNetwork.MAX_RECORD_QUERY_BYTES);
 
     @PostConstruct
     void start() {
@@ -86,7 +103,7 @@ public class RecordExchange implements PeerNetwork.RecordExchange {
         if (network != null) {
             network.recordExchange(null);
         }
-        pending.values().forEach(p -> p.page().cancel(false));
+        pending.values().forEach(p -> p.answer().cancel(false));
     }
 
     // --- holder -----------------------------------------------------------------------------------------------------
@@ -123,10 +140,11 @@ public class RecordExchange implements PeerNetwork.RecordExchange {
         try {
             executor.execute(() -> {
                 try {
-                    reply.accept(holder.answer(from, q, System.currentTimeMillis()).encode());
+                    reply.accept(q instanceof RecordQuery.Batteries several ? holder.answer(from, several, System.currentTimeMillis()).encode()
+                            : holder.answer(from, q, System.currentTimeMillis()).encode());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "answering a record query of " + from.shortId() + " failed", e);
-                    reply.accept(RecordPage.refused(q.requestId(), RecordPage.Status.BUSY, "the holder could not answer now").encode());
+                    reply.accept(refusal(q, "the holder could not answer now"));
                 } finally {
                     answering.release();
                     taken.release();
@@ -141,35 +159,70 @@ public class RecordExchange implements PeerNetwork.RecordExchange {
 
     private void refuse(Consumer<byte[]> reply, RecordQuery q, String why) {
         refusedQueries.incrementAndGet();
-        reply.accept(RecordPage.refused(q.requestId(), RecordPage.Status.BUSY, why + "; ask again later").encode());
+        reply.accept(refusal(q, why + "; ask again later"));
+    }
+
+    /** "Busy" in the form the query is answered in. */
+    private static byte[] refusal(RecordQuery q, String why) {
+        return q instanceof RecordQuery.Batteries ? RecordPages.refused(q.requestId(), RecordPage.Status.BUSY, why).encode()
+                : RecordPage.refused(q.requestId(), RecordPage.Status.BUSY, why).encode();
     }
 
     // --- asker ------------------------------------------------------------------------------------------------------
 
     @Override
     public void page(NodeId from, byte[] bytes) {
-        RecordPage page;
-        try {
-            page = RecordPage.decode(bytes);
-        } catch (DecodeException | IllegalArgumentException e) {
-            droppedPages.incrementAndGet();
-            LOG.fine(() -> "a malformed record page from " + from.shortId() + ": " + e.getMessage());
-            return;
-        }
-        Pending p = pending.get(page.requestId());
+        long id = bytes.length >= Long.BYTES ? java.nio.ByteBuffer.wrap(bytes).getLong() : -1; // every answer starts with its request id
+        Pending p = id > 0 ? pending.get(id) : null;
         if (p == null || !p.peer().equals(from)) {
             droppedPages.incrementAndGet(); // late (timed out), or not an answer to anything this node asked that peer
+            if (id == 0) {
+                olderHolder(from, bytes);
+            }
             return;
         }
-        pending.remove(page.requestId());
-        p.page().complete(page);
+        pending.remove(id);
+        p.answer().complete(bytes);
+    }
+
+    /**
+     * A refusal without a request id is a holder's answer to a query it could not decode. From a holder this node asked
+     * for several batteries, it is one of an earlier version: those queries are sent again one battery at a time.
+     */
+    private void olderHolder(NodeId from, byte[] bytes) {
+        RecordPage refusal;
+        try {
+            refusal = RecordPage.decode(bytes);
+        } catch (DecodeException | IllegalArgumentException e) {
+            return;
+        }
+        if (refusal.status() != RecordPage.Status.REFUSED) {
+            return;
+        }
+        pending.forEach((id, p) -> {
+            if (p.several() && p.peer().equals(from) && pending.remove(id, p)) {
+                p.answer().completeExceptionally(new QueryCoalescer.Unsupported(refusal.reason()));
+            }
+        });
+    }
+
+    /**
+     * Asks {@code peer} for one battery's records; queries to one holder beyond its share wait for a slot and go out
+     * together ({@link QueryCoalescer}). Fails as {@link #ask} does, or when too many wait for that holder.
+     */
+    public CompletableFuture<RecordPage> askBattery(NodeId peer, RecordQuery.Battery query, long timeoutMillis) {
+        return coalescer.ask(peer, query, timeoutMillis);
     }
 
     /**
      * Asks {@code peer}; the page completes the future, or it fails: no link to the peer, too many queries in flight,
-     * or no answer within {@code timeoutMillis}.
+     * a malformed page, or no answer within {@code timeoutMillis}.
      */
     public CompletableFuture<RecordPage> ask(NodeId peer, LongFunction<RecordQuery> query, long timeoutMillis) {
+        return send(peer, query, false, timeoutMillis).thenApply(b -> decoded(b, RecordPage::decode));
+    }
+
+    private CompletableFuture<byte[]> send(NodeId peer, LongFunction<RecordQuery> query, boolean several, long timeoutMillis) {
         PeerNetwork network = runtime.network();
         if (network == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("this node's peer links are not up"));
@@ -178,13 +231,24 @@ public class RecordExchange implements PeerNetwork.RecordExchange {
             return CompletableFuture.failedFuture(new IllegalStateException(MAX_PENDING + " record queries are in flight already"));
         }
         long id = nextRequestId.incrementAndGet();
-        CompletableFuture<RecordPage> page = new CompletableFuture<>();
-        pending.put(id, new Pending(peer, page));
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        pending.put(id, new Pending(peer, answer, several));
         if (!network.sendRecordQuery(peer, query.apply(id).encode())) {
             pending.remove(id);
             return CompletableFuture.failedFuture(new IllegalStateException("no link to it"));
         }
-        return page.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((p, e) -> pending.remove(id));
+        return answer.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((p, e) -> pending.remove(id));
+    }
+
+    /** An answer decoded; a malformed one fails its query (and is counted) instead of waiting for the timeout. */
+    private <T> T decoded(byte[] bytes, java.util.function.Function<byte[], T> decoder) {
+        try {
+            return decoder.apply(bytes);
+        } catch (DecodeException | IllegalArgumentException e) {
+            droppedPages.incrementAndGet();
+            LOG.fine(() -> "a malformed record page: " + e.getMessage());
+            throw new IllegalStateException("it answered with a malformed page (" + e.getMessage() + ")");
+        }
     }
 
     public long refusedQueries() {

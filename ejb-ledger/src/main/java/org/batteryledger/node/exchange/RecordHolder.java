@@ -16,6 +16,7 @@ import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.exchange.HeldRecord;
 import org.batteryledger.core.exchange.ReceivedRecords;
 import org.batteryledger.core.exchange.RecordPage;
+import org.batteryledger.core.exchange.RecordPages;
 import org.batteryledger.core.exchange.RecordQuery;
 import org.batteryledger.core.merkle.InclusionProof;
 import org.batteryledger.core.merkle.MerkleTree;
@@ -58,25 +59,69 @@ public class RecordHolder {
         NodeRecord asker = Registry.node(chain, from);
         String subject = query instanceof RecordQuery.Battery b ? b.batteryCode() : ((RecordQuery.Proof) query).recordHash().hex();
         String kind = query instanceof RecordQuery.Battery ? "battery" : "proof";
-        if (asker == null || Registry.isRevoked(chain, from)) {
-            String reason = "node " + from.shortId() + " is not a registered member node" + (asker == null ? "" : " (revoked)");
-            em.persist(new DisclosureEntity(now, from.value(), asker == null ? "?" : asker.agency(), kind, subject, 0, reason));
-            return RecordPage.refused(query.requestId(), RecordPage.Status.REFUSED, reason);
+        String refusal = refusal(chain, from, asker);
+        if (refusal != null) {
+            em.persist(new DisclosureEntity(now, from.value(), asker == null ? "?" : asker.agency(), kind, subject, 0, refusal));
+            return RecordPage.refused(query.requestId(), RecordPage.Status.REFUSED, refusal);
         }
-        RecordPage page = query instanceof RecordQuery.Battery b ? battery(chain, asker, b) : proof((RecordQuery.Proof) query);
+        RecordPage page = query instanceof RecordQuery.Battery b ? battery(chain, asker, b, RecordPage.MAX_PAGE_BYTES, new HashMap<>())
+                : proof((RecordQuery.Proof) query);
         em.persist(new DisclosureEntity(now, from.value(), asker.agency(), kind, subject, page.records().size(),
                 page.status() == RecordPage.Status.OK ? String.join("; ", page.refusals()) : page.reason()));
-        if (ANSWERED.incrementAndGet() % PRUNE_EVERY == 0) {
+        logged(1);
+        return page;
+    }
+
+    /**
+     * Several batteries' pages in one transaction, in the query's order, their records at most {@link RecordPages#MAX_BYTES}
+     * together: a battery this answer does not get to has an empty page that says there is more. One disclosure each.
+     */
+    public RecordPages answer(NodeId from, RecordQuery.Batteries query, long now) {
+        PointReads chain = ledger.committedState();
+        NodeRecord asker = Registry.node(chain, from);
+        String refusal = refusal(chain, from, asker);
+        if (refusal != null) {
+            em.persist(new DisclosureEntity(now, from.value(), asker == null ? "?" : asker.agency(), "battery",
+                    query.batteries().get(0).batteryCode() + (query.batteries().size() > 1 ? " and " + (query.batteries().size() - 1) + " more" : ""),
+                    0, refusal));
+            return RecordPages.refused(query.requestId(), RecordPage.Status.REFUSED, refusal);
+        }
+        Map<String, BatchEntity> batches = new HashMap<>();
+        List<RecordPage> pages = new ArrayList<>(query.batteries().size());
+        int budget = RecordPages.MAX_BYTES;
+        for (RecordQuery.Battery b : query.batteries()) {
+            RecordPage page = battery(chain, asker, b, budget, batches);
+            budget -= page.recordBytes();
+            pages.add(page);
+            em.persist(new DisclosureEntity(now, from.value(), asker.agency(), "battery", b.batteryCode(), page.records().size(),
+                    String.join("; ", page.refusals())));
+        }
+        logged(pages.size());
+        return new RecordPages(query.requestId(), RecordPage.Status.OK, "", pages);
+    }
+
+    /** Why a node may not ask at all (not a registered member node, or revoked), or null. */
+    private static String refusal(PointReads chain, NodeId from, NodeRecord asker) {
+        if (asker == null || Registry.isRevoked(chain, from)) {
+            return "node " + from.shortId() + " is not a registered member node" + (asker == null ? "" : " (revoked)");
+        }
+        return null;
+    }
+
+    /** Counts logged disclosures; every {@link #PRUNE_EVERY} of them, the log is cut to its newest ones. */
+    private void logged(int disclosures) {
+        long before = ANSWERED.getAndAdd(disclosures);
+        if (before / PRUNE_EVERY != (before + disclosures) / PRUNE_EVERY) {
             // A bound on the log however hard members ask (each may ask 20 times a second): the newest 100,000 stay.
             Long newest = em.createQuery("select max(d.id) from DisclosureEntity d", Long.class).getSingleResult();
             if (newest != null) {
                 em.createQuery("delete from DisclosureEntity d where d.id < :cut").setParameter("cut", newest - MAX_DISCLOSURES_KEPT).executeUpdate();
             }
         }
-        return page;
     }
 
-    private RecordPage battery(PointReads chain, NodeRecord asker, RecordQuery.Battery q) {
+    /** One battery's page, its records at most {@code maxBytes} (none when nothing is left: the page then says there is more). */
+    private RecordPage battery(PointReads chain, NodeRecord asker, RecordQuery.Battery q, int maxBytes, Map<String, BatchEntity> batches) {
         String holderAgency = ledger.agency().orElse("");
         String registeredBy = BatteryRegistry.registration(chain, q.batteryCode()).map(BatteryRegistry.Registration::agency).orElse(null);
         boolean chargedIt = q.standing() != null && new ReceivedRecords(ledger.suite(), chain).check(q.standing(), asker.agency(), q.batteryCode())
@@ -93,8 +138,9 @@ public class RecordHolder {
         if (types.isEmpty()) {
             return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), refusals, false);
         }
-        List<RecordEntity> rows = store.anchoredRecords(q.batteryCode(), types, q.afterSeq(), q.limit() + 1);
-        return RecordPage.of(q.requestId(), held(rows, true), q.limit(), refusals, rows.size() > q.limit());
+        // With no bytes left, one row says whether there is more.
+        List<RecordEntity> rows = store.anchoredRecords(q.batteryCode(), types, q.afterSeq(), maxBytes > 0 ? q.limit() + 1 : 1);
+        return RecordPage.of(q.requestId(), held(rows, true, batches), q.limit(), refusals, rows.size() > q.limit(), maxBytes);
     }
 
     /** A refusal is said only where this node holds records of the type: a holder of nothing has nothing to refuse. */
@@ -122,7 +168,7 @@ public class RecordHolder {
             types.add("session");
         }
         List<RecordEntity> rows = types.isEmpty() ? List.of() : store.anchoredRecords(batteryCode, types, afterSeq, limit + 1);
-        return RecordPage.of(0, held(rows, true), limit, List.of(), rows.size() > limit);
+        return RecordPage.of(0, held(rows, true, new HashMap<>()), limit, List.of(), rows.size() > limit);
     }
 
     /** A proof discloses where a record sits, not the record: the asker has it already, so no content goes out. */
@@ -131,13 +177,15 @@ public class RecordHolder {
         if (r.isEmpty() || r.get().batchId() == null) {
             return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), List.of(), false);
         }
-        List<HeldRecord> held = held(List.of(r.get()), false);
+        List<HeldRecord> held = held(List.of(r.get()), false, new HashMap<>());
         return new RecordPage(q.requestId(), RecordPage.Status.OK, "", held, List.of(), false);
     }
 
-    /** Rows with their proofs; rows whose batch is not anchored are left out (they have no proof to travel with). */
-    private List<HeldRecord> held(List<RecordEntity> rows, boolean withContent) {
-        Map<String, BatchEntity> batches = new HashMap<>();
+    /**
+     * Rows with their proofs; rows whose batch is not anchored are left out (they have no proof to travel with).
+     * {@code batches}: the batches read so far in this answer.
+     */
+    private List<HeldRecord> held(List<RecordEntity> rows, boolean withContent, Map<String, BatchEntity> batches) {
         Map<String, MerkleTree> trees = new HashMap<>();
         List<HeldRecord> out = new ArrayList<>(rows.size());
         for (RecordEntity r : rows) {

@@ -77,7 +77,7 @@ public final class PeerNetwork {
     /** The holder's answer to a record query, on the link the query came in on. */
     static final int KIND_RECORD_PAGE = 5;
     /** A query is small (a battery code, a position, at most one standing record with its path). */
-    static final int MAX_RECORD_QUERY_BYTES = 32 * 1024;
+    public static final int MAX_RECORD_QUERY_BYTES = 32 * 1024;
     private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
     private static final long PING_INTERVAL_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 10_000;

@@ -46,6 +46,15 @@ public record RecordPage(long requestId, Status status, String reason, List<Held
         refusals = List.copyOf(refusals);
     }
 
+    /** The bytes its records take on the wire (what {@link #MAX_PAGE_BYTES} and {@link RecordPages#MAX_BYTES} bound). */
+    public int recordBytes() {
+        int bytes = 0;
+        for (HeldRecord h : records) {
+            bytes += h.encodedSize();
+        }
+        return bytes;
+    }
+
     public static RecordPage refused(long requestId, Status status, String reason) {
         return new RecordPage(requestId, status, reason, List.of(), List.of(), false);
     }
@@ -74,10 +83,16 @@ public record RecordPage(long requestId, Status status, String reason, List<Held
      * {@code more} is set when a record was left for the next page.
      */
     public static RecordPage of(long requestId, List<HeldRecord> candidates, int limit, List<String> refusals, boolean moreBeyond) {
+        return of(requestId, candidates, limit, refusals, moreBeyond, MAX_PAGE_BYTES);
+    }
+
+    /** As {@link #of(long, List, int, List, boolean)}, stopping at {@code maxBytes} of records (at most {@link #MAX_PAGE_BYTES}). */
+    public static RecordPage of(long requestId, List<HeldRecord> candidates, int limit, List<String> refusals, boolean moreBeyond, int maxBytes) {
+        int budget = Math.min(maxBytes, MAX_PAGE_BYTES);
         List<HeldRecord> out = new ArrayList<>();
         int bytes = 0;
         for (HeldRecord h : candidates) {
-            if (out.size() == limit || bytes + h.encodedSize() > MAX_PAGE_BYTES) {
+            if (out.size() == limit || bytes + h.encodedSize() > budget) {
                 return new RecordPage(requestId, Status.OK, "", out, refusals, true);
             }
             out.add(h);

@@ -23,6 +23,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A disclosed record is used only when it checks out against this node's own chain; otherwise the reason is named. */
 class ReceivedRecordsTest {
@@ -119,5 +120,37 @@ class ReceivedRecordsTest {
         assertEquals(page.refusals(), decoded.refusals());
         assertEquals(101, decoded.records().get(0).seq());
         assertEquals(RecordPage.Status.BUSY, RecordPage.decode(RecordPage.refused(3, RecordPage.Status.BUSY, "later").encode()).status());
+    }
+
+    @Test
+    void severalBatteriesGoInOneQueryAndComeBackInOneAnswerInTheirOrder() {
+        RecordQuery.Battery a = new RecordQuery.Battery(0, CODE, true, true, 0, 500, held(SESSION, 2));
+        RecordQuery.Battery b = new RecordQuery.Battery(0, "OTHER-1", false, true, 77, 10, null);
+        RecordQuery.Batteries q = (RecordQuery.Batteries) RecordQuery.decode(new RecordQuery.Batteries(9, List.of(a, b)).encode());
+        assertEquals(9, q.requestId());
+        assertEquals(List.of(CODE, "OTHER-1"), q.batteries().stream().map(RecordQuery.Battery::batteryCode).toList());
+        assertEquals(77, q.batteries().get(1).afterSeq());
+        assertEquals(null, q.batteries().get(1).standing());
+        assertEquals(SUITE.hash(SESSION), SUITE.hash(q.batteries().get(0).standing().canonical()));
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> new RecordQuery.Batteries(1, List.of()));
+        assertThrows(org.batteryledger.core.codec.DecodeException.class,
+                () -> new RecordQuery.Batteries(1, java.util.Collections.nCopies(RecordQuery.MAX_BATTERIES + 1, b)));
+        byte[] tooMany = new org.batteryledger.core.codec.CanonicalWriter().u8(3).u64(1)
+                .list(java.util.Collections.nCopies(RecordQuery.MAX_BATTERIES + 1, b), (w, x) -> w.str(x.batteryCode()).bool(false).bool(true)
+                        .u64(0).u32(10).bool(false)).toByteArray();
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> RecordQuery.decode(tooMany));
+
+        RecordPage first = RecordPage.of(0, List.of(held(MASTER, 1), held(SESSION, 2)), 500, List.of(), false);
+        RecordPage notReached = RecordPage.of(0, List.of(held(SESSION, 2)), 500, List.of("policy: no masters"), true, 0);
+        assertEquals(List.of(), notReached.records(), "no bytes left: the battery is asked for again");
+        assertTrue(notReached.more());
+        RecordPages answer = RecordPages.decode(new RecordPages(9, RecordPage.Status.OK, "", List.of(first, notReached)).encode());
+        assertEquals(9, answer.requestId());
+        assertEquals(2, answer.pages().get(0).records().size());
+        assertEquals(List.of("policy: no masters"), answer.pages().get(1).refusals());
+        assertEquals(RecordPage.Status.BUSY, RecordPages.decode(RecordPages.refused(4, RecordPage.Status.BUSY, "later").encode()).status());
+        byte[] okWithoutPages = new org.batteryledger.core.codec.CanonicalWriter().u64(1).u8(0).str("").list(List.<byte[]>of(), (w, x) -> { })
+                .toByteArray();
+        assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> RecordPages.decode(okWithoutPages));
     }
 }
