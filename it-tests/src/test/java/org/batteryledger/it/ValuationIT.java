@@ -152,6 +152,12 @@ class ValuationIT {
         assertTrue(soh > 0.5 && soh < 1.0, "state of health " + soh);
         assertEquals(26.0, results.getJsonNumber("equivalentFullCycles").doubleValue(), 0.01); // 80 sessions of 0.65 depth, halved
         assertEquals(81, first.getJsonObject("certificate").getJsonObject("evidence").getInt("records"));
+        // The fleet table's row comes from this very valuation before the answer (not from a second gathering later).
+        JsonObject row = NODE.get("auditor", "/batteries?filter=" + java.net.URLEncoder.encode("batteryCode==" + CODE, StandardCharsets.UTF_8))
+                .as(Jsonp::structure).asJsonArray().getJsonObject(0);
+        assertEquals(id, row.getString("certificateId"), row.toString());
+        assertEquals(Math.round(soh * 10_000) / 10_000.0, row.getJsonNumber("stateOfHealth").doubleValue(), 1e-4, row.toString());
+        assertEquals("verified", row.getString("evidence"), row.toString());
 
         // JSON: the exact signed bytes, whose SHA-256 is the hash on chain.
         HttpResponse<byte[]> doc = raw("auditor", "GET", "/valuations/" + id, "application/json", null, null);

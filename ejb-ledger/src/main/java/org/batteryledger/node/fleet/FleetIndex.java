@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.valuation.UnitKind;
+import org.batteryledger.node.valuation.ValuationService;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -203,6 +204,22 @@ public class FleetIndex {
             }
         }
         return out;
+    }
+
+    /** The row of a battery this node just valued with a certificate is fresh: looked at again after this long at the earliest. */
+    public static final long FRESH_MILLIS = 10 * 60_000;
+
+    /**
+     * A battery this node just valued and certified: its row from that very valuation, with the certificate. Its
+     * registration then finds the row's certificate current and does not make the row due: without this, every
+     * certificate gathered the battery's evidence from every holder a second time, for the fleet table. Evidence with
+     * holders missing or records not yet anchored is looked at again soon, as the refresher would.
+     */
+    public Assessed issued(ValuationService.Issued issued, long now) {
+        Assessed a = Assessed.of(issued.valued(), issued.certificate().id());
+        boolean settled = a.holdersMissing() == 0 && a.unanchored() == 0;
+        assessed(issued.certificate().batteryCode(), a, now, now + (settled ? FRESH_MILLIS : FleetRefresher.UNANCHORED_RECHECK_MILLIS));
+        return a;
     }
 
     public void assessed(String code, Assessed a, long now, long nextDue) {

@@ -45,8 +45,6 @@ import java.util.logging.Logger;
 public class LotRunner {
     private static final Logger LOG = Logger.getLogger(LotRunner.class.getName());
     static final int PARALLEL = 8;
-    /** The fleet table's row of a battery valued in a lot is fresh: look again after this long at the earliest. */
-    static final long FRESH_MILLIS = 10 * 60_000;
 
     @Resource
     private ManagedScheduledExecutorService scheduler;
@@ -155,11 +153,10 @@ public class LotRunner {
         try {
             boolean partial = store.find(item.lotId()).map(LotEntity::partial).orElse(false);
             ValuationService.Issued issued = valuations.issue(item.batteryCode(), partial);
-            Assessed row = Assessed.of(issued.valued(), issued.certificate().id());
+            long now = System.currentTimeMillis();
+            Assessed row = fleet.issued(issued, now);
             store.valued(item.lotId(), item.position(), issued.certificate().id(), row.stateOfHealth(), row.status(), row.residualValue(),
                     row.residualValueLow(), row.residualValueHigh(), row.currency(), row.evidence().wire());
-            long now = System.currentTimeMillis();
-            fleet.assessed(item.batteryCode(), row, now, now + FRESH_MILLIS);
             store.finishIfDone(item.lotId(), now);
         } catch (org.batteryledger.node.availability.Unavailable e) {
             interrupted.add(item); // its certificate may be stored already: settled when the node takes writes again

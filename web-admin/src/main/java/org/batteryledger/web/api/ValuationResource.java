@@ -51,6 +51,8 @@ public class ValuationResource {
     @EJB
     private ValuationEvidence evidence;
     @EJB
+    private org.batteryledger.node.fleet.FleetIndex fleet;
+    @EJB
     private org.batteryledger.node.service.LedgerService ledger;
     @Context
     private UriInfo uri;
@@ -111,6 +113,7 @@ public class ValuationResource {
         }
         // refusals (incomplete evidence without partial among them): ProblemMapper
         ValuationService.Issued issued = valuations.issue(code.getString(), partial == JsonValue.TRUE);
+        FleetRowOfIssued.keep(fleet, issued);
         Issued out = new Issued(issued.certificate().id(), issued.certificate().batteryCode(), issued.hash().hex(),
                 Registration.of(issued.registration()), document(issued.certificate().content()));
         URI location = uri.getBaseUriBuilder().path("valuations").path(issued.certificate().id()).build();

@@ -77,6 +77,8 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private PassportService passports;
     @EJB
     private ValuationService valuations;
+    @EJB
+    private org.batteryledger.node.fleet.FleetIndex fleet;
 
     @Override
     public SubmitRecordsResponse submitRecords(SubmitRecords request) throws LedgerFault {
@@ -237,6 +239,7 @@ public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
         } catch (Unavailable e) {
             throw unavailable(e);
         }
+        org.batteryledger.web.api.FleetRowOfIssued.keep(fleet, issued);
         Map<?, ?> results = (Map<?, ?>) issued.certificate().document().get("results");
         Map<?, ?> value = (Map<?, ?>) results.get("residualValue");
         IssueValuationResponse r = new IssueValuationResponse();
