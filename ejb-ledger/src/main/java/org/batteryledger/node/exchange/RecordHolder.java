@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The holder's side of the record exchange: answers another member's query within the consortium's disclosure
@@ -64,7 +65,8 @@ public class RecordHolder {
             em.persist(new DisclosureEntity(now, from.value(), asker == null ? "?" : asker.agency(), kind, subject, 0, refusal));
             return RecordPage.refused(query.requestId(), RecordPage.Status.REFUSED, refusal);
         }
-        RecordPage page = query instanceof RecordQuery.Battery b ? battery(chain, asker, b, RecordPage.MAX_PAGE_BYTES, new HashMap<>())
+        RecordPage page = query instanceof RecordQuery.Battery b
+                ? battery(chain, asker, b, RecordPage.MAX_PAGE_BYTES, new HashMap<>(), store.heldBatteries(List.of(b.batteryCode())))
                 : proof((RecordQuery.Proof) query);
         em.persist(new DisclosureEntity(now, from.value(), asker.agency(), kind, subject, page.records().size(),
                 page.status() == RecordPage.Status.OK ? String.join("; ", page.refusals()) : page.reason()));
@@ -88,9 +90,10 @@ public class RecordHolder {
         }
         Map<String, BatchEntity> batches = new HashMap<>();
         List<RecordPage> pages = new ArrayList<>(query.batteries().size());
+        Set<String> held = store.heldBatteries(query.batteries().stream().map(RecordQuery.Battery::batteryCode).toList());
         int budget = RecordPages.MAX_BYTES;
         for (RecordQuery.Battery b : query.batteries()) {
-            RecordPage page = battery(chain, asker, b, budget, batches);
+            RecordPage page = battery(chain, asker, b, budget, batches, held);
             budget -= page.recordBytes();
             pages.add(page);
             em.persist(new DisclosureEntity(now, from.value(), asker.agency(), "battery", b.batteryCode(), page.records().size(),
@@ -120,8 +123,16 @@ public class RecordHolder {
         }
     }
 
-    /** One battery's page, its records at most {@code maxBytes} (none when nothing is left: the page then says there is more). */
-    private RecordPage battery(PointReads chain, NodeRecord asker, RecordQuery.Battery q, int maxBytes, Map<String, BatchEntity> batches) {
+    /**
+     * One battery's page, its records at most {@code maxBytes} (none when nothing is left: the page then says there is
+     * more). {@code held}: the batteries asked for that this node holds records of; of any other, the page is empty
+     * without a refusal (a holder of nothing has nothing to refuse), and costs no policy check or row read.
+     */
+    private RecordPage battery(PointReads chain, NodeRecord asker, RecordQuery.Battery q, int maxBytes, Map<String, BatchEntity> batches,
+                               Set<String> held) {
+        if (!held.contains(q.batteryCode())) {
+            return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), List.of(), false);
+        }
         String holderAgency = ledger.agency().orElse("");
         String registeredBy = BatteryRegistry.registration(chain, q.batteryCode()).map(BatteryRegistry.Registration::agency).orElse(null);
         boolean chargedIt = q.standing() != null && new ReceivedRecords(ledger.suite(), chain).check(q.standing(), asker.agency(), q.batteryCode())

@@ -337,6 +337,20 @@ public class RecordStore {
     }
 
     /**
+     * Which of these batteries this node holds any record of (anchored or not): the record exchange answers the others
+     * with an empty page at once. One look at the battery index, not a row read.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public java.util.Set<String> heldBatteries(Collection<String> batteryCodes) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (List<String> chunk : chunks(batteryCodes)) {
+            out.addAll(em.createQuery("select distinct r.batteryCode from RecordEntity r where r.batteryCode in :codes", String.class)
+                    .setParameter("codes", chunk).getResultList());
+        }
+        return out;
+    }
+
+    /**
      * The anchored records of a battery on this node after intake position {@code afterSeq}, in intake order: what the
      * record exchange discloses (a record without an anchor has no proof to travel with).
      */

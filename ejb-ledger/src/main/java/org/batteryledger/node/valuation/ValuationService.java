@@ -137,8 +137,14 @@ public class ValuationService {
     private void register(String certificateId, String batteryCode, Hash hash) {
         // Through the registrar (grouped with concurrent issues' registrations when the node is so configured). What
         // finally became of it is recorded by settle(), on the registrar's thread, also after this caller was answered.
+        // The transaction is written down only when the caller is answered before its block (a third transaction per
+        // certificate otherwise): the chain names it once registered, and a certificate signed and stored but never
+        // settled is registered again after a crash, the chain's "already registered" then taken as registered.
         RegistrationGroups.Outcome o = registrar.register(new Payloads.RegisterValuation(certificateId, batteryCode, hash),
-                tx -> store.submitted(certificateId, tx.hex()), fin -> settle(certificateId, hash, fin));
+                tx -> { }, fin -> settle(certificateId, hash, fin));
+        if (o.accepted() && o.height() == null && o.txHash() != null) {
+            store.submitted(certificateId, o.txHash().hex());
+        }
         if (!o.accepted() && o.queued()) {
             // The queue is full: the certificate stays signed and unregistered; a later issue or a lot's settling registers it.
             throw new org.batteryledger.node.availability.Unavailable("certificate " + certificateId + " is signed but not registered: " + o.reason());

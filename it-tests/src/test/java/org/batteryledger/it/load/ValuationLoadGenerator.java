@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fleet table as its recycler, {@code --clients} at a time (closed loop), and prints the valuations answered per second,
  * the answers by status (201 registered in a block, 202 still on its way, 503 a holder busy, other refusals), latency
  * until the answer (median, p99, max), and node CPU per valuation summed over the nodes ({@link NodeCpu}, with each
- * node's share). Each battery is valued at most once per run, so no two valuations supersede the same certificate.
+ * node's share, and without what the idle nodes use, measured for 5 s before). Each battery is valued at most once per run, so no two valuations supersede the same certificate.
  *
  * <pre>mvn -q -pl it-tests exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.batteryledger.it.load.ValuationLoadGenerator \
  *     -Dexec.args="--dir $PWD/consortium.d --valuations 600 --clients 32"</pre>
@@ -71,7 +71,13 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
             value(client, codes.get(offset + i));
         }
         List<String> measured = codes.subList(offset + warmup, offset + warmup + total);
+        // What the nodes spend with no valuations (anchoring, fleet and lot cycles, partner pulls): 5 s before the run.
+        double idle0 = cpu.seconds();
+        long i0 = System.nanoTime();
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000_000L);
+        double idlePerSecond = (cpu.seconds() - idle0) / ((System.nanoTime() - i0) / 1e9);
         double[] cpu0 = cpu.secondsEach();
+        long height0 = client.height();
         long t0 = System.nanoTime();
         Answer[] answers = new Answer[total];
         AtomicInteger next = new AtomicInteger();
@@ -89,6 +95,7 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double[] cpu1 = cpu.secondsEach();
+        long blocks = client.height() - height0;
 
         Map<Integer, Integer> byStatus = new TreeMap<>();
         Map<String, Integer> refusals = new TreeMap<>();
@@ -111,9 +118,11 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d valuations on node%d, %d callers: %d valued (%s) in %.1f s: %.1f valued/s%n", total, node, clients, valued,
                 byStatus, seconds, valued / seconds);
         refusals.forEach((why, count) -> System.out.printf(Locale.ROOT, "  %d × %s%n", count, why));
+        System.out.printf(Locale.ROOT, "blocks meanwhile: %d (%.1f valuations a block)%n", blocks, blocks == 0 ? 0 : (double) valued / blocks);
         System.out.printf(Locale.ROOT, "latency until the answer: %s%n", percentiles(latency));
-        System.out.printf(Locale.ROOT, "node CPU: %.1f ms per valuation over %d nodes (%.1f s in all: %s)%n", valued == 0 ? 0 : 1000 * cpuSeconds / valued,
-                nodes, cpuSeconds, String.join(", ", shares));
+        System.out.printf(Locale.ROOT, "node CPU: %.1f ms per valuation over %d nodes (%.1f s in all: %s); idle, the nodes use %.2f CPU s/s: "
+                        + "%.1f ms per valuation without that%n", valued == 0 ? 0 : 1000 * cpuSeconds / valued, nodes, cpuSeconds,
+                String.join(", ", shares), idlePerSecond, valued == 0 ? 0 : 1000 * (cpuSeconds - idlePerSecond * seconds) / valued);
         System.out.printf(Locale.ROOT, "node RSS (MB): %s; machine load average: %s%n", cpu.rssMegabytes(), Files.readString(Path.of("/proc/loadavg")).trim());
         return 0;
     }

@@ -15,6 +15,9 @@ import org.batteryledger.core.state.PointReads;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks a record another member disclosed before this node uses it: the record hash through its audit path to a
@@ -22,10 +25,15 @@ import java.util.Arrays;
  * node verified when it committed or synced it), the batch's size, the anchoring agency being the holder's, the
  * record naming only parties of that agency, and the record belonging to the battery that was asked for. Nothing
  * the holder says about the anchor is trusted; a record that fails is reported with the reason and never used.
+ * <p>
+ * One instance checks one gathering's records: the anchors and agencies it read are kept for the next record (a
+ * battery's records share a few batches), never beyond the instance.
  */
 public final class ReceivedRecords {
     private final CryptoSuite suite;
     private final PointReads chain;
+    private final Map<Hash, Optional<Payloads.Anchor>> anchors = new HashMap<>();
+    private final Map<String, Member> members = new HashMap<>();
 
     public ReceivedRecords(CryptoSuite suite, PointReads chain) {
         this.suite = suite;
@@ -73,11 +81,12 @@ public final class ReceivedRecords {
             return new Failed(hash, id, "its audit path (leaf " + h.path().leafIndex() + " of " + h.path().treeSize()
                     + ") does not lead from the record's hash to batch root " + h.batchRoot().shortHex() + ": the record was changed");
         }
-        byte[] raw = chain.get(Tables.ANCHOR, h.batchRoot().hex());
-        if (raw == null) {
+        Optional<Payloads.Anchor> anchored = anchors.computeIfAbsent(h.batchRoot(),
+                root -> Optional.ofNullable(chain.get(Tables.ANCHOR, root.hex())).map(Payloads.Anchor::decode));
+        if (anchored.isEmpty()) {
             return new Failed(hash, id, "batch root " + h.batchRoot().shortHex() + " is not anchored on this node's chain");
         }
-        Payloads.Anchor anchor = Payloads.Anchor.decode(raw);
+        Payloads.Anchor anchor = anchored.get();
         if (anchor.recordCount() != h.path().treeSize()) {
             return new Failed(hash, id, "the proof is for a batch of " + h.path().treeSize() + " records, the chain anchored "
                     + anchor.recordCount() + " under that root");
@@ -85,7 +94,7 @@ public final class ReceivedRecords {
         if (holderAgency != null && !holderAgency.equals(anchor.agency())) {
             return new Failed(hash, id, "anchored by " + anchor.agency() + ", not by the holder's agency " + holderAgency);
         }
-        Member member = Member.decode(chain.get(Tables.AGENCY, anchor.agency()));
+        Member member = members.computeIfAbsent(anchor.agency(), agency -> Member.decode(chain.get(Tables.AGENCY, agency)));
         String party = parsed.record() instanceof BatteryRecord.Master m ? m.manufacturer() : ((BatteryRecord.Session) parsed.record()).operator();
         if (!member.speaksFor(party)) {
             return new Failed(hash, id, "names '" + party + "', not a party of its agency " + anchor.agency());

@@ -153,4 +153,24 @@ class ReceivedRecordsTest {
                 .toByteArray();
         assertThrows(org.batteryledger.core.codec.DecodeException.class, () -> RecordPages.decode(okWithoutPages));
     }
+
+    @Test
+    void oneCheckerReadsABatchsAnchorAndItsAgencyOnceForAllItsRecords() {
+        java.util.Map<String, Integer> reads = new java.util.HashMap<>();
+        ReceivedRecords r = new ReceivedRecords(SUITE, (table, key) -> {
+            reads.merge(table, 1, Integer::sum);
+            return chain.get(table, key);
+        });
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(ReceivedRecords.Verified.class, r.check(held(SESSION, 2), "agency-a", CODE));
+        }
+        assertInstanceOf(ReceivedRecords.Verified.class, r.check(held(MASTER, 1), "agency-a", CODE));
+        assertEquals(1, reads.get(Tables.ANCHOR));
+        assertEquals(1, reads.get(Tables.AGENCY));
+        MerkleTree alone = MerkleTree.of(SUITE, List.of(SUITE.hash(SESSION)));
+        for (int i = 0; i < 2; i++) { // an unanchored root is remembered as such within the gathering
+            assertInstanceOf(ReceivedRecords.Failed.class, r.check(new HeldRecord(SESSION, alone.inclusionProof(0), alone.root(), 1), "agency-a", CODE));
+        }
+        assertEquals(2, reads.get(Tables.ANCHOR));
+    }
 }
