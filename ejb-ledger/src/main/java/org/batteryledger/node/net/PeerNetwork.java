@@ -174,12 +174,20 @@ public final class PeerNetwork {
     }
 
     /**
-     * TLS 1.3's suites, ChaCha20-Poly1305 first. Nodes run C1 alone, which has no AES or GHASH intrinsics: there the JDK's
-     * AES-GCM encrypts about 50 MB/s and its ChaCha20-Poly1305 about 220 MB/s (under C2 both about 360 MB/s), and a
-     * record page or a synced range is hundreds of kilobytes. A peer that offers only AES-GCM (an earlier version's
-     * default order put it first, but it offered both) still links.
+     * TLS 1.3's suites, the one this JVM seals quickest first ({@link #cipherSuites}): a record page or a synced range is
+     * hundreds of kilobytes. Any order links with any peer: both sides offer all three.
      */
-    static final List<String> CIPHER_SUITES = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+    static final List<String> CIPHER_SUITES = cipherSuites(org.batteryledger.core.crypto.EcdsaP256Sha256Suite.compilesWithC2());
+
+    /**
+     * Under C1 alone (how nodes run) ChaCha20-Poly1305 first: C1 has no AES or GHASH intrinsics, and the JDK's AES-GCM
+     * seals about 37 MB/s there against ChaCha20-Poly1305's 115-150. Under C2, AES-GCM first: its intrinsics seal about
+     * 3,400 MB/s against ChaCha20-Poly1305's 285 ({@code PeerCipherBenchmark}, BENCHMARKS.md).
+     */
+    static List<String> cipherSuites(boolean c2) {
+        return c2 ? List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")
+                : List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+    }
 
     private static SSLContext tlsContext(KeyManagerFactory keys, X509TrustManager trust) throws SSLException {
         try {

@@ -53,6 +53,14 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
      */
     static final boolean JDK_SHA256 = compilesWithC2(jvmOptions());
 
+    /**
+     * Whether this JVM compiles hot code with C2, read once from its options ({@link #compilesWithC2}): what decides
+     * which of two equivalent implementations is the quicker here, such as the peer links' TLS cipher.
+     */
+    public static boolean compilesWithC2() {
+        return JDK_SHA256;
+    }
+
     /** The JVM's options; none where they cannot be read (then the JDK's SHA-256, as before this choice existed). */
     private static List<String> jvmOptions() {
         try {
