@@ -140,7 +140,13 @@ final class QueryCoalescer {
         long timeout = group.stream().mapToLong(Waiting::timeoutMillis).max().orElseThrow();
         if (group.size() == 1) {
             Waiting w = group.get(0);
-            sender.one(peer, w.query(), timeout).whenComplete((page, failure) -> {
+            CompletableFuture<RecordPage> sent;
+            try {
+                sent = sender.one(peer, w.query(), timeout);
+            } catch (RuntimeException e) { // a sender that throws must not keep the slot taken
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenComplete((page, failure) -> {
                 if (failure != null) {
                     w.page().completeExceptionally(failure);
                 } else {
@@ -150,7 +156,13 @@ final class QueryCoalescer {
             });
             return;
         }
-        sender.several(peer, group.stream().map(Waiting::query).toList(), timeout).whenComplete((pages, failure) -> {
+        CompletableFuture<RecordPages> sent;
+        try {
+            sent = sender.several(peer, group.stream().map(Waiting::query).toList(), timeout);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((pages, failure) -> {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof Unsupported) {
                 synchronized (h) {

@@ -76,7 +76,8 @@ public class RecordHolder {
 
     /**
      * Several batteries' pages in one transaction, in the query's order, their records at most {@link RecordPages#MAX_BYTES}
-     * together: a battery this answer does not get to has an empty page that says there is more. One disclosure each.
+     * together: a battery this answer does not get to has an empty page that says there is more (and costs one row
+     * read). One disclosure each.
      */
     public RecordPages answer(NodeId from, RecordQuery.Batteries query, long now) {
         PointReads chain = ledger.committedState();
@@ -93,7 +94,9 @@ public class RecordHolder {
         Set<String> held = store.heldBatteries(query.batteries().stream().map(RecordQuery.Battery::batteryCode).toList());
         int budget = RecordPages.MAX_BYTES;
         for (RecordQuery.Battery b : query.batteries()) {
-            RecordPage page = battery(chain, asker, b, budget, batches, held);
+            // A battery gets records while a whole page still fits; the rest only say whether there is more (one row
+            // each), so a query reads at most about MAX_BYTES of records however its batteries are sized.
+            RecordPage page = battery(chain, asker, b, budget >= RecordPage.MAX_PAGE_BYTES ? RecordPage.MAX_PAGE_BYTES : 0, batches, held);
             budget -= page.recordBytes();
             pages.add(page);
             em.persist(new DisclosureEntity(now, from.value(), asker.agency(), "battery", b.batteryCode(), page.records().size(),

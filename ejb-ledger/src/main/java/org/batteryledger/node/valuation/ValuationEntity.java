@@ -76,14 +76,6 @@ public class ValuationEntity {
         this.status = Status.SIGNED;
     }
 
-    /** Its registration's transaction, while the block is awaited; never after the registration was settled. */
-    void submitted(String txHash) {
-        if (status == Status.SIGNED) {
-            this.status = Status.SUBMITTED;
-            this.txHash = txHash;
-        }
-    }
-
     void registered(long height) {
         this.status = Status.REGISTERED;
         this.height = height;

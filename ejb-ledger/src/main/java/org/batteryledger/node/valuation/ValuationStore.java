@@ -20,8 +20,14 @@ public class ValuationStore {
         em.persist(e);
     }
 
+    /**
+     * Its registration's transaction, while the block is awaited: only over SIGNED, in one conditional update, since
+     * the registrar may settle the certificate (registered, refused) on its own thread at the same moment.
+     */
     public void submitted(String certificateId, String txHash) {
-        em.find(ValuationEntity.class, certificateId).submitted(txHash);
+        em.createQuery("update ValuationEntity v set v.status = :submitted, v.txHash = :tx where v.certificateId = :id and v.status = :signed")
+                .setParameter("submitted", ValuationEntity.Status.SUBMITTED).setParameter("tx", txHash).setParameter("id", certificateId)
+                .setParameter("signed", ValuationEntity.Status.SIGNED).executeUpdate();
     }
 
     public void registered(String certificateId, long height) {

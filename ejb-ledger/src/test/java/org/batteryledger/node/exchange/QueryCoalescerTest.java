@@ -39,9 +39,13 @@ class QueryCoalescerTest {
 
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         RuntimeException failAtOnce;
+        RuntimeException throwAtOnce;
 
         @Override
         public CompletableFuture<RecordPage> one(NodeId peer, RecordQuery.Battery query, long timeoutMillis) {
+            if (throwAtOnce != null) {
+                throw throwAtOnce;
+            }
             if (failAtOnce != null) {
                 return CompletableFuture.failedFuture(failAtOnce);
             }
@@ -52,6 +56,9 @@ class QueryCoalescerTest {
 
         @Override
         public CompletableFuture<RecordPages> several(NodeId peer, List<RecordQuery.Battery> queries, long timeoutMillis) {
+            if (throwAtOnce != null) {
+                throw throwAtOnce;
+            }
             CompletableFuture<RecordPages> f = new CompletableFuture<>();
             sent.add(new Sent(peer, queries, null, f));
             return f;
@@ -200,8 +207,7 @@ class QueryCoalescerTest {
     void manyQueriesFailingAtOnceFailEachWithoutRecursingAndTheQueueIsBounded() {
         FakeHolder holder = new FakeHolder();
         QueryCoalescer c = new QueryCoalescer(holder, 1, 32 * 1024);
-        c.ask(HOLDER, query("B-0"), TIMEOUT);
-        holder.sent.get(0).several(); // the slot stays taken
+        c.ask(HOLDER, query("B-0"), TIMEOUT); // not answered yet: the one slot stays taken
         List<CompletableFuture<RecordPage>> waiting = new ArrayList<>();
         for (int i = 0; i < QueryCoalescer.MAX_QUEUED_PER_PEER; i++) {
             waiting.add(c.ask(HOLDER, query("Q-" + i), TIMEOUT));
@@ -216,5 +222,19 @@ class QueryCoalescerTest {
         for (CompletableFuture<RecordPage> f : waiting) {
             assertTrue(f.isCompletedExceptionally());
         }
+    }
+
+    @Test
+    void aSenderThatThrowsFailsItsQueriesAndKeepsNoSlot() {
+        FakeHolder holder = new FakeHolder();
+        QueryCoalescer c = new QueryCoalescer(holder, 1, 32 * 1024);
+        holder.throwAtOnce = new IllegalArgumentException("a record query of 40000 bytes exceeds 32768");
+        CompletableFuture<RecordPage> thrown = c.ask(HOLDER, query("B-0"), TIMEOUT);
+        assertTrue(assertThrows(CompletionException.class, thrown::join).getCause().getMessage().contains("exceeds"));
+        holder.throwAtOnce = null;
+        CompletableFuture<RecordPage> next = c.ask(HOLDER, query("B-1"), TIMEOUT);
+        assertEquals(List.of("B-1"), holder.sent.get(0).codes(), "the slot was given back");
+        answer(holder.sent.get(0));
+        assertEquals(List.of("for B-1"), next.join().refusals());
     }
 }
