@@ -140,13 +140,7 @@ final class QueryCoalescer {
         long timeout = group.stream().mapToLong(Waiting::timeoutMillis).max().orElseThrow();
         if (group.size() == 1) {
             Waiting w = group.get(0);
-            CompletableFuture<RecordPage> sent;
-            try {
-                sent = sender.one(peer, w.query(), timeout);
-            } catch (RuntimeException e) { // a sender that throws must not keep the slot taken
-                sent = CompletableFuture.failedFuture(e);
-            }
-            sent.whenComplete((page, failure) -> {
+            sent(() -> sender.one(peer, w.query(), timeout)).whenComplete((page, failure) -> {
                 if (failure != null) {
                     w.page().completeExceptionally(failure);
                 } else {
@@ -156,13 +150,7 @@ final class QueryCoalescer {
             });
             return;
         }
-        CompletableFuture<RecordPages> sent;
-        try {
-            sent = sender.several(peer, group.stream().map(Waiting::query).toList(), timeout);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((pages, failure) -> {
+        sent(() -> sender.several(peer, group.stream().map(Waiting::query).toList(), timeout)).whenComplete((pages, failure) -> {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof Unsupported) {
                 synchronized (h) {
@@ -186,6 +174,15 @@ final class QueryCoalescer {
             }
             done(peer, h);
         });
+    }
+
+    /** A send's future; a sender that throws fails it, so that the slot is given back like any failure's. */
+    private static <T> CompletableFuture<T> sent(java.util.function.Supplier<CompletableFuture<T>> send) {
+        try {
+            return send.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void done(NodeId peer, Holder h) {

@@ -62,6 +62,25 @@ public final class NodeCpu {
         return out;
     }
 
+    /** CPU seconds a second the nodes use over the next {@code seconds} with no load from the caller (it waits meanwhile). */
+    double idlePerSecond(long seconds) {
+        double cpu0 = seconds();
+        long t0 = System.nanoTime();
+        java.util.concurrent.locks.LockSupport.parkNanos(seconds * 1_000_000_000L);
+        return (seconds() - cpu0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Median, p99 and max of durations in nanoseconds, in milliseconds; "none" for none. */
+    static String percentiles(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return "none";
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return String.format(java.util.Locale.ROOT, "median %.1f ms, p99 %.1f ms, max %.1f ms", sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get((int) Math.min(sorted.size() - 1, sorted.size() * 0.99)) / 1e6, sorted.get(sorted.size() - 1) / 1e6);
+    }
+
     /** The resident set of each node, in MB, in node order. */
     List<Long> rssMegabytes() throws IOException {
         List<Long> out = new ArrayList<>();

@@ -80,11 +80,7 @@ public final class RestLoadGenerator implements Callable<Integer> {
                 long from = clientsOf.get(0).height();
                 awaitCommitted(watch, submit(run + "-w", warmup, 0), from);
             }
-            // What the watch alone costs the nodes: 5 s with no load.
-            double idle0 = cpu.seconds();
-            long i0 = System.nanoTime();
-            LockSupport.parkNanos(5_000_000_000L);
-            double idlePerSecond = (cpu.seconds() - idle0) / ((System.nanoTime() - i0) / 1e9);
+            double idlePerSecond = cpu.idlePerSecond(5); // what the watch alone costs the nodes
 
             long views0 = watch.viewChanges();
             NodeCommitLatency.Reading latency0 = NodeCommitLatency.read(clientsOf);
@@ -112,8 +108,8 @@ public final class RestLoadGenerator implements Callable<Integer> {
                     rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f/s by up to %d callers", rate, clients) : clients + " callers, closed loop",
                     accepted, sent.size() - accepted, acceptedNanos / 1e9);
             System.out.printf(Locale.ROOT, "committed on every node: %.0f tx/s (%.1f s from the first submission to the last commit)%n", accepted / seconds, seconds);
-            System.out.printf(Locale.ROOT, "acknowledgement latency: %s%n", percentiles(ack));
-            System.out.printf(Locale.ROOT, "commit latency (in a block on every node, watched every %d ms): %s%n", pollMillis, percentiles(commit));
+            System.out.printf(Locale.ROOT, "acknowledgement latency: %s%n", NodeCpu.percentiles(ack));
+            System.out.printf(Locale.ROOT, "commit latency (in a block on every node, watched every %d ms): %s%n", pollMillis, NodeCpu.percentiles(commit));
             System.out.printf(Locale.ROOT, "commit latency as the nodes measure it (from the 202 to the block on the node that took the transaction; "
                     + "histogram buckets): %s%n", NodeCommitLatency.describe(latency0, NodeCommitLatency.read(clientsOf)));
             System.out.printf(Locale.ROOT, "node CPU: %.2f ms per committed transaction over %d nodes (%.1f s in all; the watch alone costs %.2f CPU s/s,"
@@ -203,15 +199,5 @@ public final class RestLoadGenerator implements Callable<Integer> {
             LockSupport.parkNanos(20_000_000L);
         }
         throw new IllegalStateException((pending - at.size()) + " accepted transactions not committed on every node within 10 minutes");
-    }
-
-    private static String percentiles(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return "none";
-        }
-        List<Long> sorted = new ArrayList<>(nanos);
-        sorted.sort(null);
-        return String.format(Locale.ROOT, "median %.1f ms, p99 %.1f ms, max %.1f ms", sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.min(sorted.size() - 1, sorted.size() * 0.99)) / 1e6, sorted.get(sorted.size() - 1) / 1e6);
     }
 }

@@ -72,10 +72,7 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
         }
         List<String> measured = codes.subList(offset + warmup, offset + warmup + total);
         // What the nodes spend with no valuations (anchoring, fleet and lot cycles, partner pulls): 5 s before the run.
-        double idle0 = cpu.seconds();
-        long i0 = System.nanoTime();
-        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000_000L);
-        double idlePerSecond = (cpu.seconds() - idle0) / ((System.nanoTime() - i0) / 1e9);
+        double idlePerSecond = cpu.idlePerSecond(5);
         double[] cpu0 = cpu.secondsEach();
         long height0 = client.height();
         long t0 = System.nanoTime();
@@ -119,7 +116,7 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
                 byStatus, seconds, valued / seconds);
         refusals.forEach((why, count) -> System.out.printf(Locale.ROOT, "  %d × %s%n", count, why));
         System.out.printf(Locale.ROOT, "blocks meanwhile: %d (%.1f valuations a block)%n", blocks, blocks == 0 ? 0 : (double) valued / blocks);
-        System.out.printf(Locale.ROOT, "latency until the answer: %s%n", percentiles(latency));
+        System.out.printf(Locale.ROOT, "latency until the answer: %s%n", NodeCpu.percentiles(latency));
         System.out.printf(Locale.ROOT, "node CPU: %.1f ms per valuation over %d nodes (%.1f s in all: %s); idle, the nodes use %.2f CPU s/s: "
                         + "%.1f ms per valuation without that%n", valued == 0 ? 0 : 1000 * cpuSeconds / valued, nodes, cpuSeconds,
                 String.join(", ", shares), idlePerSecond, valued == 0 ? 0 : 1000 * (cpuSeconds - idlePerSecond * seconds) / valued);
@@ -148,12 +145,5 @@ public final class ValuationLoadGenerator implements Callable<Integer> {
         } catch (Exception e) {
             return new Answer(-1, System.nanoTime() - t, e.toString());
         }
-    }
-
-    private static String percentiles(List<Long> nanos) {
-        List<Long> sorted = new ArrayList<>(nanos);
-        sorted.sort(null);
-        return sorted.isEmpty() ? "none" : String.format(Locale.ROOT, "median %.0f ms, p99 %.0f ms, max %.0f ms", sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.min(sorted.size() - 1, sorted.size() * 0.99)) / 1e6, sorted.get(sorted.size() - 1) / 1e6);
     }
 }

@@ -54,11 +54,11 @@ public final class EcdsaP256Sha256Suite extends EcSuite {
     static final boolean JDK_SHA256 = compilesWithC2(jvmOptions());
 
     /**
-     * Whether this JVM compiles hot code with C2, read once from its options ({@link #compilesWithC2}): what decides
-     * which of two equivalent implementations is the quicker here, such as the peer links' TLS cipher.
+     * Whether this JVM compiles hot code with C2 ({@link #compilesWithC2(List)}): what decides which of two equivalent
+     * implementations is the quicker here, the suite's SHA-256 and the peer links' TLS cipher.
      */
     public static boolean compilesWithC2() {
-        return JDK_SHA256;
+        return JDK_SHA256; // the same reading: the JDK's SHA-256 is chosen exactly where C2 compiles
     }
 
     /** The JVM's options; none where they cannot be read (then the JDK's SHA-256, as before this choice existed). */
