@@ -187,7 +187,7 @@ public class RecordHolder {
 
     /** A proof discloses where a record sits, not the record: the asker has it already, so no content goes out. */
     private RecordPage proof(RecordQuery.Proof q) {
-        Optional<RecordEntity> r = store.recordByHash(q.recordHash().hex());
+        Optional<RecordEntity> r = store.sealedRecordByHash(q.recordHash().hex());
         if (r.isEmpty() || r.get().batchId() == null) {
             return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), List.of(), false);
         }

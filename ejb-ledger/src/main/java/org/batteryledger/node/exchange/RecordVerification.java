@@ -50,8 +50,10 @@ public class RecordVerification {
         RecordSchema.Valid valid = parse(recordJson);
         byte[] canonical = valid.parsed().canonicalBytes();
         Hash hash = ledger.suite().hash(canonical);
-        if (store.recordByHash(hash.hex()).isPresent() || store.record(valid.parsed().record().recordId()).isPresent()) {
-            return proofs.verify(recordJson); // held here (or its id is: then a changed copy fails with the local reason)
+        // The hash covers the record id, so a record held here is found by its id; a changed copy then fails with the
+        // local reason.
+        if (store.record(valid.parsed().record().recordId()).isPresent()) {
+            return proofs.verify(recordJson);
         }
         Map<NodeRecord, CompletableFuture<RecordPage>> asked = new LinkedHashMap<>();
         for (NodeRecord n : ledger.activeNodes()) {

@@ -21,14 +21,19 @@ import java.nio.charset.StandardCharsets;
  * record's row instead: H2 then removes and re-adds the row in every index, two of them keyed by random values (record
  * id and hash), so each seal rewrote leaf pages all over those indexes. An insert of a narrow row keyed by {@code seq}
  * appends instead (see BENCHMARKS.md, "Sealing without rewriting the record").
+ * <p>
+ * A record is found by its hash through {@code BATCH_LEAF} too ({@link #hashKey}), so only once it is sealed, which is
+ * all a proof needs. An index on the hash in the record's row took a random key at every intake commit: H2 writes each
+ * touched index page anew at a commit, so each commit of a thousand records rewrote most of that index, and the push
+ * ran a fifth slower with a database file three times as large (BENCHMARKS.md, "Records found by hash at sealing").
  */
 @Entity
 @Table(name = "OFFCHAIN_RECORD", indexes = {
         @Index(name = "IX_RECORD_ID", columnList = "recordId", unique = true),
-        @Index(name = "IX_RECORD_BATTERY", columnList = "batteryCode, type"),
-        @Index(name = "IX_RECORD_HASH", columnList = "recordHash")})
+        @Index(name = "IX_RECORD_BATTERY", columnList = "batteryCode, type")})
 @SecondaryTable(name = RecordEntity.BATCH_LEAF, pkJoinColumns = @PrimaryKeyJoinColumn(name = "seq"),
-        indexes = @Index(name = "IX_LEAF_BATCH", columnList = "batchId, leafIndex", unique = true))
+        indexes = {@Index(name = "IX_LEAF_BATCH", columnList = "batchId, leafIndex", unique = true),
+                @Index(name = "IX_LEAF_HASH", columnList = "hashKey")})
 public class RecordEntity {
     /** The table of sealed records' batch, leaf index and audit path. */
     static final String BATCH_LEAF = "BATCH_LEAF";
@@ -62,6 +67,13 @@ public class RecordEntity {
      */
     @Column(table = BATCH_LEAF, length = 24 + 64 * 32, insertable = false, updatable = false)
     private byte[] auditPath;
+    /**
+     * The first eight bytes of the record's hash ({@link #hashKey(String)}), written when the record is sealed: a small
+     * key for finding a record by its hash, written a batch at a time. Null only for leaf rows of an earlier version
+     * until {@link RecordsUpgrade} fills them in.
+     */
+    @Column(table = BATCH_LEAF, insertable = false, updatable = false)
+    private Long hashKey;
 
     protected RecordEntity() {
     }
@@ -74,6 +86,11 @@ public class RecordEntity {
         this.canonical = canonicalJson.getBytes(StandardCharsets.UTF_8);
         this.source = source;
         this.receivedAt = receivedAt;
+    }
+
+    /** The lookup key of a record hash (64 hex digits): its first eight bytes as a long. Two hashes may share one. */
+    public static long hashKey(String recordHash) {
+        return Long.parseUnsignedLong(recordHash.substring(0, 16), 16);
     }
 
     public long seq() {

@@ -197,12 +197,13 @@ public class RecordStore {
         // Each record's leaf row, in one JDBC batch on the transaction's connection. A record in a batch already has its
         // row: the insert fails on the key, and the seal rolls back rather than anchor the record twice.
         try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement assign = c.prepareStatement(
-                "insert into " + RecordEntity.BATCH_LEAF + " (seq, batchId, leafIndex, auditPath) values (?, ?, ?, ?)")) {
+                "insert into " + RecordEntity.BATCH_LEAF + " (seq, batchId, leafIndex, auditPath, hashKey) values (?, ?, ?, ?, ?)")) {
             for (int i = 0; i < open.size(); i++) {
                 assign.setLong(1, open.get(i).seq());
                 assign.setString(2, batchId);
                 assign.setInt(3, i);
                 assign.setBytes(4, tree.inclusionProof(i).encode());
+                assign.setLong(5, RecordEntity.hashKey(open.get(i).recordHash()));
                 assign.addBatch();
             }
             assign.executeBatch();
@@ -378,11 +379,14 @@ public class RecordStore {
                 .setParameter("c", batteryCode).setParameter("anchored", BatchEntity.Status.ANCHORED).getResultList();
     }
 
-    /** The record stored here with this hash, if any (the holder's side of a proof query). */
+    /**
+     * The record sealed here with this hash, if any (the holder's side of a proof query): found by its leaf row's key, so a
+     * record not sealed yet, which has no proof to give, is not found.
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public Optional<RecordEntity> recordByHash(String recordHash) {
-        return em.createQuery("select r from RecordEntity r where r.recordHash = :h order by r.seq", RecordEntity.class)
-                .setParameter("h", recordHash).setMaxResults(1).getResultStream().findFirst();
+    public Optional<RecordEntity> sealedRecordByHash(String recordHash) {
+        return em.createQuery("select r from RecordEntity r where r.hashKey = :k and r.recordHash = :h order by r.seq", RecordEntity.class)
+                .setParameter("k", RecordEntity.hashKey(recordHash)).setParameter("h", recordHash).setMaxResults(1).getResultStream().findFirst();
     }
 
     /**

@@ -12,18 +12,25 @@ import jakarta.persistence.PersistenceContext;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * Moves the batch assignments that earlier versions kept in the record's own row ({@code OFFCHAIN_RECORD}'s batchId,
- * leafIndex and auditPath) to {@code BATCH_LEAF}, then drops those columns and their index. Runs at the node's start,
- * before the first intake or seal ({@link IntakeService} and {@link AnchorService} depend on it), and only while the old
- * columns exist. Each step is its own statement and can be repeated: a node stopped half way finishes at its next start.
+ * Brings the records of an earlier version's database to this one's layout, at the node's start, before the first intake
+ * or seal ({@link IntakeService} and {@link AnchorService} depend on it):
+ * <ol>
+ *   <li>moves the batch assignments kept in the record's own row ({@code OFFCHAIN_RECORD}'s batchId, leafIndex and
+ *   auditPath) to {@code BATCH_LEAF}, then drops those columns and their index (only while the old columns exist);</li>
+ *   <li>gives leaf rows without one their record's hash key ({@link RecordEntity#hashKey}), then drops the index on the
+ *   record's hash, which the key replaces.</li>
+ * </ol>
+ * Each step can be repeated: a node stopped half way finishes at its next start.
  */
 @Singleton
 @Startup
@@ -51,12 +58,18 @@ public class RecordsUpgrade {
                     LOG.info(() -> "moved the batch columns of " + moved + " records to " + RecordEntity.BATCH_LEAF + " in "
                             + (System.nanoTime() - started) / 1_000_000 + " ms (once per database)");
                 }
+                long keying = System.nanoTime();
+                int keyed = keyLeafRows(c);
+                if (keyed > 0) {
+                    LOG.info(() -> "gave " + keyed + " sealed records their hash key in " + (System.nanoTime() - keying) / 1_000_000
+                            + " ms (once per database)");
+                }
                 return;
             } catch (SQLException e) {
                 // The other server of the member may be moving them at the same moment (a key taken twice, a column it
                 // dropped): the next attempt finds its work done, or finishes it.
                 last = e;
-                LOG.warning("moving the batch columns to " + RecordEntity.BATCH_LEAF + " failed (attempt " + attempt + " of " + ATTEMPTS
+                LOG.warning("upgrading the records' tables failed (attempt " + attempt + " of " + ATTEMPTS
                         + "): " + e.getMessage());
                 try {
                     Thread.sleep(1_000);
@@ -66,8 +79,8 @@ public class RecordsUpgrade {
                 }
             }
         }
-        throw new IllegalStateException("cannot move the batch columns of OFFCHAIN_RECORD to " + RecordEntity.BATCH_LEAF + ": "
-                + (last == null ? "interrupted" : last.getMessage()) + "; the node does not start with them half moved", last);
+        throw new IllegalStateException("cannot upgrade the records' tables (" + RecordEntity.BATCH_LEAF + "): "
+                + (last == null ? "interrupted" : last.getMessage()) + "; the node does not start with them half upgraded", last);
     }
 
     /**
@@ -95,6 +108,49 @@ public class RecordsUpgrade {
             c.commit();
         }
         return moved;
+    }
+
+    /** Leaf rows keyed per statement batch (and per transaction). */
+    static final int KEY_CHUNK = 10_000;
+
+    /**
+     * Gives every leaf row without a hash key its record's, a chunk at a time (each chunk committed), then drops the old
+     * index on {@code OFFCHAIN_RECORD.recordHash}. Returns how many rows it keyed: none once done, at the cost of one look
+     * at the key index.
+     */
+    static int keyLeafRows(Connection c) throws SQLException {
+        int keyed = 0;
+        while (true) {
+            List<long[]> chunk = new ArrayList<>(KEY_CHUNK);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select l.seq, r.recordHash from " + RecordEntity.BATCH_LEAF
+                    + " l join OFFCHAIN_RECORD r on r.seq = l.seq where l.hashKey is null fetch first " + KEY_CHUNK + " rows only")) {
+                while (rs.next()) {
+                    chunk.add(new long[]{rs.getLong(1), RecordEntity.hashKey(rs.getString(2))});
+                }
+            }
+            if (chunk.isEmpty()) {
+                break;
+            }
+            try (PreparedStatement update = c.prepareStatement("update " + RecordEntity.BATCH_LEAF + " set hashKey = ? where seq = ?")) {
+                for (long[] row : chunk) {
+                    update.setLong(1, row[1]);
+                    update.setLong(2, row[0]);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            keyed += chunk.size();
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("drop index if exists IX_RECORD_HASH");
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return keyed;
     }
 
     /** Whether OFFCHAIN_RECORD has this column (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */

@@ -79,6 +79,37 @@ class RecordsUpgradeTest {
         assertEquals(List.of("RECORDID", "SEQ"), recordColumns());
     }
 
+    /** Leaf rows of a version before hash keys get their record's key in chunks, and the index on the record's hash goes. */
+    @Test
+    void leafRowsWithoutAHashKeyGetTheirRecordsAndTheOldHashIndexGoes() throws SQLException {
+        RecordsUpgrade.moveBatchColumns(db);
+        execute("alter table OFFCHAIN_RECORD add column recordHash varchar(64)");
+        execute("create index IX_RECORD_HASH on OFFCHAIN_RECORD (recordHash)");
+        execute("alter table BATCH_LEAF add column hashKey bigint"); // what the schema update adds
+        int rows = RecordsUpgrade.KEY_CHUNK + 3;
+        for (int seq = 6; seq < 6 + rows; seq++) { // more sealed records than a chunk
+            execute("insert into OFFCHAIN_RECORD (seq, recordId) values (" + seq + ", 'r" + seq + "')");
+            execute("insert into BATCH_LEAF (seq, batchId, leafIndex) values (" + seq + ", 'n0-6', " + (seq - 6) + ")");
+        }
+        String high = "f" + "0".repeat(14) + "1" + "ab".repeat(24); // a key above Long.MAX_VALUE reads as a negative long
+        execute("update OFFCHAIN_RECORD set recordHash = lpad(to_char(seq), 64, '0')");
+        execute("update OFFCHAIN_RECORD set recordHash = '" + high + "' where seq = 2");
+        execute("update BATCH_LEAF set hashKey = 77 where seq = 1"); // keyed already: left alone
+
+        assertEquals(3 + rows - 1, RecordsUpgrade.keyLeafRows(db));
+
+        assertEquals(List.of("1 77", "2 " + Long.parseUnsignedLong("f000000000000001", 16), "3 0", "7 0"),
+                rows("select seq, hashKey from BATCH_LEAF where seq in (1, 2, 3, 7) order by seq"));
+        assertEquals(List.of(), rows("select index_name from information_schema.indexes where index_name = 'IX_RECORD_HASH'"));
+        assertEquals(0, RecordsUpgrade.keyLeafRows(db), "nothing left to do");
+    }
+
+    @Test
+    void aHashKeyIsTheHashsFirstEightBytes() {
+        assertEquals(0x0123456789abcdefL, RecordEntity.hashKey("0123456789abcdef" + "00".repeat(24)));
+        assertEquals(-1L, RecordEntity.hashKey("ffffffffffffffff" + "ee".repeat(24)));
+    }
+
     private void execute(String sql) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
