@@ -10,6 +10,7 @@ import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.contract.BlockExecutor;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.ha.Lease;
 import org.batteryledger.core.pbft.Ready;
@@ -232,8 +233,10 @@ public class LedgerStore {
         List<BlockEntity> head = em.createQuery("select b from BlockEntity b order by b.height desc", BlockEntity.class).setMaxResults(1).getResultList();
         List<WriteSet.Entry> state = new ArrayList<>();
         if (withState) {
+            // A database of an earlier version holds the replay index by hash too: derived from the expiry entries now.
+            em.createNativeQuery("delete from LEDGER_STATE where STATE_TABLE = ?1").setParameter(1, Tables.TX).executeUpdate();
             for (StateEntryEntity s : em.createQuery("select s from StateEntryEntity s", StateEntryEntity.class).getResultList()) {
-                state.add(new WriteSet.Entry(s.table(), s.key(), s.value()));
+                StateWrites.readBack(state, s.table(), s.key(), s.value());
             }
         }
         List<VoteLogEntry> votes = new ArrayList<>();

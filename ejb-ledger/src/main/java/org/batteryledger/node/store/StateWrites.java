@@ -1,5 +1,7 @@
 package org.batteryledger.node.store;
 
+import org.batteryledger.core.contract.BlockExecutor;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.state.WorldState;
 import org.batteryledger.core.state.WriteSet;
 
@@ -18,6 +20,12 @@ import java.util.Map;
  * remove per entry, which was a quarter of the replica's time under load (issue 16). The SQL is hand-written because
  * JPA has no upsert; it is the database's own, for the two databases a node runs on ({@link #of}). {@code LEDGER_STATE}
  * is still mapped by {@link StateEntryEntity}, which creates the table and reads it.
+ * <p>
+ * The replay index's entries by transaction hash ({@link Tables#TX}) are not stored: each is implied by its expiry
+ * entry ({@link BlockExecutor#replayEntryOf}), and {@link LedgerStore} derives them when it reads the state back. Keyed
+ * by a hash, they landed all over the table's primary key, so every block's commit wrote most of the table's pages
+ * anew in H2 (which writes every page a commit touched); the expiry entries are keyed by expiry height, so a block's
+ * are appended and the expired ones go from the front.
  */
 final class StateWrites {
     private static final int INSERT_BATCH = 10_000;
@@ -55,7 +63,9 @@ final class StateWrites {
     void apply(Connection c, WriteSet writes) throws SQLException {
         Map<List<String>, WriteSet.Entry> last = new LinkedHashMap<>();
         for (WriteSet.Entry e : writes.entries()) {
-            last.put(List.of(e.table(), e.key()), e);
+            if (stored(e.table())) {
+                last.put(List.of(e.table(), e.key()), e);
+            }
         }
         List<WriteSet.Entry> puts = new ArrayList<>();
         List<WriteSet.Entry> deletes = new ArrayList<>();
@@ -85,6 +95,19 @@ final class StateWrites {
         }
     }
 
+    /** One row of {@code LEDGER_STATE} read back into {@code state}, with the replay index entry it implies, if any. */
+    static void readBack(List<WriteSet.Entry> state, String table, String key, byte[] value) {
+        state.add(new WriteSet.Entry(table, key, value));
+        if (table.equals(Tables.TX_EXPIRY)) {
+            state.add(BlockExecutor.replayEntryOf(key));
+        }
+    }
+
+    /** Whether a state table's entries are rows of {@code LEDGER_STATE}: all but the replay index by hash. */
+    static boolean stored(String table) {
+        return !Tables.TX.equals(table);
+    }
+
     /**
      * Fills the emptied table with a whole state (a join from a snapshot): plain inserts in batches of
      * {@value #INSERT_BATCH}, both databases alike. H2's MERGE opens a cursor per row, which an empty table does not need.
@@ -93,6 +116,9 @@ final class StateWrites {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) VALUES (?, ?, ?)")) {
             int batched = 0;
             for (String table : state.tables()) {
+                if (!stored(table)) {
+                    continue;
+                }
                 for (Map.Entry<String, byte[]> e : state.scan(table).entrySet()) {
                     s.setString(1, table);
                     s.setString(2, e.getKey());

@@ -1,5 +1,7 @@
 package org.batteryledger.node.store;
 
+import org.batteryledger.core.contract.BlockExecutor;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.state.WriteSet;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The batched state writes leave the table as applying the entries one by one did (a find, then an insert, update or
@@ -68,6 +71,64 @@ class StateWritesTest {
                 }
             }
         }
+    }
+
+    /**
+     * The replay index by hash is not stored, and reads back from the expiry entries as the executor wrote it: a chain of
+     * blocks with transactions of several expiries, its pruning included, stored block by block (and a snapshot stored
+     * at once), reads back as the state in memory.
+     */
+    @Test
+    void theReplayIndexByHashReadsBackFromItsExpiryEntries() throws SQLException {
+        org.batteryledger.core.crypto.CryptoSuite suite = org.batteryledger.core.crypto.Suites.ecdsa();
+        org.batteryledger.core.state.WorldState memory = new org.batteryledger.core.state.WorldState();
+        Random random = new Random(5);
+        try (Connection c = h2("replay"); Connection snapshot = h2("replay-snapshot")) {
+            StateWrites writes = StateWrites.of(c);
+            for (long height = 1; height <= 40; height++) {
+                List<WriteSet.Entry> entries = new ArrayList<>();
+                // as BlockExecutor: prune what expired below this height, then index this block's transactions
+                for (String key : List.copyOf(memory.scan(Tables.TX_EXPIRY).headMap(String.format("%020d:", height)).keySet())) {
+                    entries.add(new WriteSet.Entry(Tables.TX_EXPIRY, key, null));
+                    entries.add(new WriteSet.Entry(Tables.TX, key.substring(21), null));
+                }
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    String hash = suite.hash(new byte[]{(byte) height, (byte) i}).hex();
+                    String expiryKey = String.format("%020d:%s", height + random.nextInt(6), hash);
+                    entries.add(BlockExecutor.replayEntryOf(expiryKey));
+                    entries.add(new WriteSet.Entry(Tables.TX_EXPIRY, expiryKey, new byte[0]));
+                    entries.add(new WriteSet.Entry("battery", "b" + random.nextInt(10), new byte[]{(byte) height}));
+                }
+                WriteSet set = new WriteSet(entries);
+                memory.apply(set);
+                writes.apply(c, set);
+                assertEquals(dump(memory), dump(readBack(c)), "height " + height);
+                assertEquals(List.of(), rows(c).keySet().stream().filter(k -> k.startsWith(Tables.TX + "/")).toList(), "no row by hash");
+            }
+            assertTrue(memory.scan(Tables.TX).size() > 3, "the index holds transactions at the end");
+            writes.insertAll(snapshot, memory);
+            assertEquals(dump(memory), dump(readBack(snapshot)));
+        }
+    }
+
+    private static Map<String, String> dump(org.batteryledger.core.state.WorldState state) {
+        Map<String, String> out = new TreeMap<>();
+        for (String table : state.tables()) {
+            state.scan(table).forEach((k, v) -> out.put(table + "/" + k, HexFormat.of().formatHex(v)));
+        }
+        return out;
+    }
+
+    private static org.batteryledger.core.state.WorldState readBack(Connection c) throws SQLException {
+        List<WriteSet.Entry> entries = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT STATE_TABLE, STATE_KEY, STATE_VALUE FROM LEDGER_STATE")) {
+            while (r.next()) {
+                StateWrites.readBack(entries, r.getString(1), r.getString(2), r.getBytes(3));
+            }
+        }
+        org.batteryledger.core.state.WorldState state = new org.batteryledger.core.state.WorldState();
+        state.apply(new WriteSet(entries));
+        return state;
     }
 
     // A persist of many committed blocks (a synced range) applies their writes, in block order, as one set: the

@@ -146,6 +146,19 @@ public final class BlockExecutor {
         return String.format("%020d:%s", expiry, hash.hex());
     }
 
+    /**
+     * The {@link Tables#TX} entry that a {@link Tables#TX_EXPIRY} key implies: the executor writes and drops the two
+     * together, with the same hash and expiry. A store may therefore keep only the expiry entries, which are ordered by
+     * expiry (so a block's are appended and the expired ones go from the front), and derive the hash-keyed ones, which
+     * would land all over its index, when it reads the state back.
+     */
+    public static WriteSet.Entry replayEntryOf(String expiryKey) {
+        if (expiryKey.length() <= 21 || expiryKey.charAt(20) != ':') {
+            throw new IllegalArgumentException("not a replay index expiry key: " + expiryKey);
+        }
+        return new WriteSet.Entry(Tables.TX, expiryKey.substring(21), Params.encode(Long.parseLong(expiryKey.substring(0, 20))));
+    }
+
     private void pruneExpired(StateOverlay block, StateView parent, long height) {
         // Entries with expiry < height can never be replayed again (a tx is valid only up to its expiry height).
         SortedMap<String, byte[]> old = parent.scan(Tables.TX_EXPIRY).headMap(String.format("%020d:", height));

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The envelope rules: who may send, the expiry window, and replay protection. */
@@ -196,6 +197,40 @@ class EnvelopeTest {
         String reason = l.executor.checkEnvelope(l.state, l.height, t);
         assertEquals("expired at height 4, chain is at 6", reason);
         assertRejected(l, t, "expired");
+    }
+
+    /**
+     * What lets a store keep only the expiry entries (ordered by expiry) and derive the hash-keyed ones: through commits
+     * and prunes of transactions with several expiries, {@link Tables#TX} is at every height exactly what the
+     * {@link Tables#TX_EXPIRY} keys imply.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void theReplayIndexByHashIsImpliedByItsExpiryKeysAtEveryHeight(SuiteCase sc) {
+        Ledger l = new Ledger(sc);
+        java.util.Random random = new java.util.Random(11);
+        int mostHeld = 0;
+        for (int block = 0; block < 12; block++) {
+            List<Transaction> txs = new java.util.ArrayList<>();
+            for (int i = random.nextInt(4); i > 0; i--) {
+                String id = "r" + block + "-" + i;
+                txs.add(l.txExpiring(i % 2 == 0 ? "a1" : "b1", TxType.ANCHOR_BATCH, new Payloads.AnchorBatch(id, l.hash(id), 1).encode(),
+                        l.height + random.nextInt(5)));
+            }
+            l.commit(txs.toArray(Transaction[]::new));
+            java.util.Map<String, String> implied = new java.util.TreeMap<>();
+            for (String expiryKey : l.state.scan(Tables.TX_EXPIRY).keySet()) {
+                WriteSet.Entry e = BlockExecutor.replayEntryOf(expiryKey);
+                assertEquals(Tables.TX, e.table());
+                implied.put(e.key(), java.util.HexFormat.of().formatHex(e.value()));
+            }
+            java.util.Map<String, String> held = new java.util.TreeMap<>();
+            l.state.scan(Tables.TX).forEach((k, v) -> held.put(k, java.util.HexFormat.of().formatHex(v)));
+            assertEquals(held, implied, "height " + l.height);
+            mostHeld = Math.max(mostHeld, held.size());
+        }
+        assertTrue(mostHeld >= 3, "the index held " + mostHeld + " transactions at most");
+        assertThrows(IllegalArgumentException.class, () -> BlockExecutor.replayEntryOf("4:abc"));
     }
 
     @Test
