@@ -114,43 +114,65 @@ public class RecordsUpgrade {
     static final int KEY_CHUNK = 10_000;
 
     /**
-     * Gives every leaf row without a hash key its record's, a chunk at a time (each chunk committed), then drops the old
-     * index on {@code OFFCHAIN_RECORD.recordHash}. Returns how many rows it keyed: none once done, at the cost of one look
-     * at the key index.
+     * Gives every leaf row without a hash key its record's, a chunk at a time in the order of the leaf rows (each chunk
+     * committed), then drops the old index on {@code OFFCHAIN_RECORD.recordHash}. The key's index is dropped while rows
+     * are keyed and built once afterwards: filled chunk by chunk, its random keys would make H2 write most of it anew at
+     * every chunk. (A start stopped half way finds the index again, from Hibernate's schema update, and goes on.) Returns
+     * how many rows it keyed: none once done, at the cost of one look at the key index.
      */
     static int keyLeafRows(Connection c) throws SQLException {
         int keyed = 0;
-        while (true) {
-            List<long[]> chunk = new ArrayList<>(KEY_CHUNK);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select l.seq, r.recordHash from " + RecordEntity.BATCH_LEAF
-                    + " l join OFFCHAIN_RECORD r on r.seq = l.seq where l.hashKey is null fetch first " + KEY_CHUNK + " rows only")) {
+        try (Statement s = c.createStatement()) {
+            boolean unkeyed;
+            try (ResultSet rs = s.executeQuery("select 1 from " + RecordEntity.BATCH_LEAF + " where hashKey is null fetch first 1 rows only")) {
+                unkeyed = rs.next();
+            }
+            if (unkeyed) {
+                s.executeUpdate("drop index if exists IX_LEAF_HASH");
+                commit(c);
+                long after = Long.MIN_VALUE;
+                List<long[]> chunk;
+                do {
+                    chunk = unkeyedAfter(c, after);
+                    try (PreparedStatement update = c.prepareStatement("update " + RecordEntity.BATCH_LEAF + " set hashKey = ? where seq = ?")) {
+                        for (long[] row : chunk) {
+                            update.setLong(1, row[1]);
+                            update.setLong(2, row[0]);
+                            update.addBatch();
+                        }
+                        update.executeBatch();
+                    }
+                    commit(c);
+                    keyed += chunk.size();
+                    after = chunk.isEmpty() ? after : chunk.get(chunk.size() - 1)[0];
+                } while (chunk.size() == KEY_CHUNK);
+                s.executeUpdate("create index if not exists IX_LEAF_HASH on " + RecordEntity.BATCH_LEAF + " (hashKey)");
+            }
+            s.executeUpdate("drop index if exists IX_RECORD_HASH");
+        }
+        commit(c);
+        return keyed;
+    }
+
+    /** Up to {@link #KEY_CHUNK} leaf rows after {@code seq} without a hash key: their seq and their record's key. */
+    private static List<long[]> unkeyedAfter(Connection c, long seq) throws SQLException {
+        List<long[]> chunk = new ArrayList<>(KEY_CHUNK);
+        try (PreparedStatement s = c.prepareStatement("select l.seq, r.recordHash from " + RecordEntity.BATCH_LEAF + " l join OFFCHAIN_RECORD r "
+                + "on r.seq = l.seq where l.seq > ? and l.hashKey is null order by l.seq fetch first " + KEY_CHUNK + " rows only")) {
+            s.setLong(1, seq);
+            try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     chunk.add(new long[]{rs.getLong(1), RecordEntity.hashKey(rs.getString(2))});
                 }
             }
-            if (chunk.isEmpty()) {
-                break;
-            }
-            try (PreparedStatement update = c.prepareStatement("update " + RecordEntity.BATCH_LEAF + " set hashKey = ? where seq = ?")) {
-                for (long[] row : chunk) {
-                    update.setLong(1, row[1]);
-                    update.setLong(2, row[0]);
-                    update.addBatch();
-                }
-                update.executeBatch();
-            }
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-            keyed += chunk.size();
         }
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate("drop index if exists IX_RECORD_HASH");
-        }
+        return chunk;
+    }
+
+    private static void commit(Connection c) throws SQLException {
         if (!c.getAutoCommit()) {
             c.commit();
         }
-        return keyed;
     }
 
     /** Whether OFFCHAIN_RECORD has this column (H2 keeps unquoted names in upper case, PostgreSQL in lower case). */

@@ -101,6 +101,7 @@ class RecordsUpgradeTest {
         assertEquals(List.of("1 77", "2 " + Long.parseUnsignedLong("f000000000000001", 16), "3 0", "7 0"),
                 rows("select seq, hashKey from BATCH_LEAF where seq in (1, 2, 3, 7) order by seq"));
         assertEquals(List.of(), rows("select index_name from information_schema.indexes where index_name = 'IX_RECORD_HASH'"));
+        assertEquals(List.of("IX_LEAF_HASH"), rows("select index_name from information_schema.indexes where index_name = 'IX_LEAF_HASH'"));
         assertEquals(0, RecordsUpgrade.keyLeafRows(db), "nothing left to do");
     }
 
