@@ -188,7 +188,7 @@ public class RecordHolder {
     /** A proof discloses where a record sits, not the record: the asker has it already, so no content goes out. */
     private RecordPage proof(RecordQuery.Proof q) {
         Optional<RecordEntity> r = store.sealedRecordByHash(q.recordHash().hex());
-        if (r.isEmpty() || r.get().batchId() == null) {
+        if (r.isEmpty()) {
             return new RecordPage(q.requestId(), RecordPage.Status.OK, "", List.of(), List.of(), false);
         }
         List<HeldRecord> held = held(List.of(r.get()), false, new HashMap<>());

@@ -24,8 +24,8 @@ import java.nio.charset.StandardCharsets;
  * <p>
  * A record is found by its hash through {@code BATCH_LEAF} too ({@link #hashKey}), so only once it is sealed, which is
  * all a proof needs. An index on the hash in the record's row took a random key at every intake commit: H2 writes each
- * touched index page anew at a commit, so each commit of a thousand records rewrote most of that index, and the push
- * ran a fifth slower with a database file three times as large (BENCHMARKS.md, "Records found by hash at sealing").
+ * touched index page anew at a commit, so each commit of a thousand records rewrote most of that index, and the
+ * database file grew twice as fast (BENCHMARKS.md, "Records found by hash at sealing").
  */
 @Entity
 @Table(name = "OFFCHAIN_RECORD", indexes = {

@@ -104,9 +104,7 @@ public class RecordsUpgrade {
             s.executeUpdate(h2 ? "alter table OFFCHAIN_RECORD drop column (" + String.join(", ", old) + ")"
                     : "alter table OFFCHAIN_RECORD " + String.join(", ", old.stream().map(col -> "drop column " + col).toList()));
         }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
+        commit(c);
         return moved;
     }
 
