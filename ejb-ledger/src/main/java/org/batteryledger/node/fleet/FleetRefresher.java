@@ -16,6 +16,8 @@ import org.batteryledger.core.contract.MemberKind;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.state.WriteSet;
+import org.batteryledger.node.pacing.Pacing;
+import org.batteryledger.node.records.IntakeService;
 import org.batteryledger.node.records.NotHeld;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
@@ -37,7 +39,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps the fleet table in step, once a second: batteries the chain registers (seen in each commit; all of them once
+ * Keeps the fleet table in step, once a second while there is work ({@link Pacing}): batteries the chain registers (seen in each commit; all of them once
  * after a start), batteries this node takes records of (its intake followed by position), the chain's latest
  * certificate of each, and then assessments of the batteries that are due, at a bounded rate. An assessment gathers
  * the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
@@ -82,6 +84,8 @@ public class FleetRefresher {
     private NodeRuntime runtime;
     @EJB
     private org.batteryledger.node.availability.WriteGate gate;
+    @EJB
+    private IntakeService intake;
 
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile boolean rescan = true;
@@ -91,6 +95,13 @@ public class FleetRefresher {
     private long maxAgeMillis;
     private long intakeMark = -1;
     private ScheduledFuture<?> cycle;
+    /** Quiet while the intake is followed to its end: intake tells of records it stored. */
+    private final Pacing following = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
+    /**
+     * Quiet while no battery is due: what makes one due here (a registration, records here) tells it; one whose time
+     * comes (a retry, the maximum age) waits for the next quiet look.
+     */
+    private final Pacing assessing = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
 
     @PostConstruct
     void start() {
@@ -117,6 +128,7 @@ public class FleetRefresher {
             }
         });
         runtime.onStateReplaced(() -> rescan = true); // joined from a snapshot: its registrations came without commits
+        intake.onStored(following::told);
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, 1_000, 1_000, TimeUnit.MILLISECONDS);
         LOG.info(() -> "fleet table: " + (configured == null ? DEFAULT_RATE + " assessments a second at most on a recycler's or auditor's node, none elsewhere"
                 : configured + " assessments a second at most") + ", each battery again after " + maxAgeMillis / 60_000 + " min");
@@ -162,6 +174,7 @@ public class FleetRefresher {
         }
         if (!regs.isEmpty()) {
             fleet.registered(regs, now);
+            assessing.told();
             rescanAfter = regs.get(regs.size() - 1).batteryCode();
         }
         if (page.size() < ROWS_PER_CYCLE) {
@@ -190,13 +203,22 @@ public class FleetRefresher {
         }
         fleet.registered(regs, now);
         fleet.certificates(latest, now);
+        assessing.told();
     }
 
     private void followIntake(long now) {
+        if (!following.lookNow(System.nanoTime())) {
+            return;
+        }
         if (intakeMark < 0) {
             intakeMark = fleet.intakeMark();
         }
+        long before = intakeMark;
         intakeMark = fleet.followIntake(intakeMark, 5 * ROWS_PER_CYCLE, now);
+        following.looked(intakeMark == before);
+        if (intakeMark != before) {
+            assessing.told();
+        }
     }
 
     /** Assessments a second: as configured, else by this node's member kinds on chain now (governance may change them). */
@@ -211,13 +233,14 @@ public class FleetRefresher {
 
     private void assessDue(long now) {
         int perCycle = rate();
-        if (perCycle == 0) {
+        if (perCycle == 0 || !assessing.lookNow(System.nanoTime())) {
             return;
         }
         // Two at a time, as a holder lets one asker have 2 queries in flight: a holder that does not answer within its
         // timeout then holds up half the work, not all of it. What is left waits for the next cycle.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         java.util.concurrent.ConcurrentLinkedQueue<String> due = new java.util.concurrent.ConcurrentLinkedQueue<>(fleet.due(now, perCycle));
+        assessing.looked(due.isEmpty());
         Runnable worker = () -> {
             String code;
             while (System.nanoTime() < deadline && (code = due.poll()) != null) {

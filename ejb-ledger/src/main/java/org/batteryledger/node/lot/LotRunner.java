@@ -14,6 +14,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.fleet.Assessed;
 import org.batteryledger.node.fleet.FleetIndex;
+import org.batteryledger.node.pacing.Pacing;
 import org.batteryledger.node.records.InvalidInput;
 import org.batteryledger.node.records.NotHeld;
 import org.batteryledger.node.valuation.CannotValue;
@@ -64,6 +65,8 @@ public class LotRunner {
     private final java.util.Queue<LotItemEntity> interrupted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean recovered;
     private ScheduledFuture<?> cycle;
+    /** Quiet while no item waits: a lot made here, or an item put back in line, tells it. */
+    private final Pacing pacing = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
 
     @PostConstruct
     void start() {
@@ -78,9 +81,18 @@ public class LotRunner {
         }
     }
 
+    /** A lot was made (committed): the next cycle claims its items. */
+    @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED)
+    public void lotMade() {
+        pacing.told();
+    }
+
     private void cycle() {
         if (gate.refusal() != null) {
             return; // items wait in line while the store takes no writes: a certificate could not be kept
+        }
+        if (!pacing.lookNow(System.nanoTime())) {
+            return;
         }
         try {
             if (!recovered) {
@@ -98,9 +110,11 @@ public class LotRunner {
             }
             int free = PARALLEL - inFlight.get();
             if (free <= 0) {
-                return;
+                return; // not quiet: a slot frees when a valuation ends
             }
-            for (LotItemEntity item : store.claim(free, System.currentTimeMillis())) {
+            List<LotItemEntity> claimed = store.claim(free, System.currentTimeMillis());
+            pacing.looked(claimed.isEmpty() && interrupted.isEmpty());
+            for (LotItemEntity item : claimed) {
                 inFlight.incrementAndGet();
                 try {
                     executor.execute(() -> {
@@ -160,11 +174,13 @@ public class LotRunner {
             store.finishIfDone(item.lotId(), now);
         } catch (org.batteryledger.node.availability.Unavailable e) {
             interrupted.add(item); // its certificate may be stored already: settled when the node takes writes again
+            pacing.told();
         } catch (CannotValue | NotHeld | InvalidInput e) {
             failed(item, e.getMessage());
         } catch (RuntimeException e) {
             if (gate.look().database() != null) {
                 interrupted.add(item); // the database went away half-way: settled, not failed, when it is back
+                pacing.told();
                 return;
             }
             LOG.log(Level.WARNING, "valuing " + item.batteryCode() + " of lot " + item.lotId() + " failed", e);
@@ -178,6 +194,7 @@ public class LotRunner {
             store.finishIfDone(item.lotId(), System.currentTimeMillis());
         } catch (RuntimeException e) {
             interrupted.add(item); // not even its failure could be kept: settled again later
+            pacing.told();
         }
     }
 }

@@ -34,6 +34,8 @@ public class LotService {
     private FleetIndex fleet;
     @EJB
     private WriteGate gate;
+    @EJB
+    private LotRunner runner;
 
     /** A lot as the API shows it: the job, its counts by item state and its value per currency {amount, low, high}. */
     public record Lot(LotEntity lot, Map<LotItemEntity.State, Long> counts, Map<String, double[]> totals) {
@@ -70,6 +72,7 @@ public class LotService {
                     + "; split it");
         }
         LotEntity lot = store.create(batteries, selection, partial, user, now);
+        runner.lotMade();
         return lot(lot.lotId()).orElseThrow();
     }
 

@@ -17,10 +17,12 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.availability.WriteGate;
+import org.batteryledger.node.pacing.Pacing;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ScheduledFuture;
@@ -64,6 +66,8 @@ public class AnchorService {
     private NodeRuntime runtime;
     @EJB
     private WriteGate gate;
+    @EJB
+    private IntakeService intake;
 
     private int batchSize;
     private long maxWaitMillis;
@@ -75,6 +79,8 @@ public class AnchorService {
     private int cyclesPerPrune;
     /** Whether records stored before the anchoring queue existed are queued (done once, in the first cycle that can). */
     private boolean queueComplete;
+    /** Quiet while the queue is empty and no batch waits for its block: intake tells of records it stored. */
+    private final Pacing pacing = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
 
     @PostConstruct
     void start() {
@@ -90,6 +96,7 @@ public class AnchorService {
         batchPrefix = ledger.nodeName();
         deadLettersMax = Integer.parseInt(p.getProperty("deadletters.max", "100000"));
         cyclesPerPrune = (int) Math.max(1, 60_000 / interval);
+        intake.onStored(pacing::told);
         cycle = scheduler.scheduleWithFixedDelay(this::cycle, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info(() -> "anchoring batches of up to " + batchSize + " records, or after " + maxWaitMillis + " ms");
     }
@@ -105,9 +112,14 @@ public class AnchorService {
         if (gate.last().database() != null || runtime.pauseReason() != null || runtime.standby() != null) {
             // nothing can be sealed or submitted (a standby leaves it to the active server); below the disk floor
             // anchoring goes on: it keeps acknowledged records
+            pacing.told(); // and the first cycle after looks
             return;
         }
         try {
+            pruneNow();
+            if (!pacing.lookNow(System.nanoTime())) {
+                return;
+            }
             if (!queueComplete) {
                 int queued = store.queueUnbatched();
                 queueComplete = true;
@@ -115,27 +127,26 @@ public class AnchorService {
                     LOG.info(() -> queued + " records stored before the anchoring queue existed are queued for anchoring");
                 }
             }
-            if (++cyclesSincePrune >= cyclesPerPrune) {
-                cyclesSincePrune = 0;
-                int pruned = store.pruneDeadLetters(deadLettersMax);
-                if (pruned > 0) {
-                    LOG.info(() -> pruned + " oldest dead letters deleted: this node keeps the newest " + deadLettersMax + " (deadletters.max)");
-                }
-            }
+            boolean queueEmpty = false;
             for (int i = 0; i < MAX_SEALS_PER_CYCLE; i++) {
-                Optional<BatchEntity> sealed = store.sealBatch(ledger.suite(), batchPrefix, batchSize, maxWaitMillis, System.currentTimeMillis());
-                if (sealed.isEmpty()) {
+                RecordStore.Sealing s = store.sealBatch(ledger.suite(), batchPrefix, batchSize, maxWaitMillis, System.currentTimeMillis());
+                if (s.sealed().isEmpty()) {
+                    queueEmpty = s.queueEmpty();
                     break;
                 }
-                LOG.fine(() -> "sealed batch " + sealed.get().batchId() + " of " + sealed.get().size() + " records");
+                BatchEntity batch = s.sealed().get();
+                LOG.fine(() -> "sealed batch " + batch.batchId() + " of " + batch.size() + " records");
             }
             long height = ledger.height();
-            for (BatchEntity b : store.batches(BatchEntity.Status.SEALED)) {
+            List<BatchEntity> sealed = store.batches(BatchEntity.Status.SEALED);
+            for (BatchEntity b : sealed) {
                 if (!recognisedOnChain(b)) {
                     submit(b, height);
                 }
             }
-            for (BatchEntity b : store.batches(BatchEntity.Status.SUBMITTED)) {
+            List<BatchEntity> submitted = store.batches(BatchEntity.Status.SUBMITTED);
+            pacing.looked(queueEmpty && sealed.isEmpty() && submitted.isEmpty());
+            for (BatchEntity b : submitted) {
                 if (!recognisedOnChain(b) && height > b.submittedAtHeight() + RESUBMIT_AFTER_BLOCKS) {
                     LOG.warning(() -> "batch " + b.batchId() + " was submitted at height " + b.submittedAtHeight() + " in transaction "
                             + b.txHash() + " and is not on chain at height " + height + "; submitting it again");
@@ -144,6 +155,18 @@ public class AnchorService {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "anchoring cycle failed; the next one retries", e);
+        }
+    }
+
+    /** About once a minute, quiet or not (intake adds dead letters). */
+    private void pruneNow() {
+        if (++cyclesSincePrune < cyclesPerPrune) {
+            return;
+        }
+        cyclesSincePrune = 0;
+        int pruned = store.pruneDeadLetters(deadLettersMax);
+        if (pruned > 0) {
+            LOG.info(() -> pruned + " oldest dead letters deleted: this node keeps the newest " + deadLettersMax + " (deadletters.max)");
         }
     }
 

@@ -38,6 +38,7 @@ public class IntakeService {
     private NodeRuntime runtime;
     @EJB
     private WriteGate gate;
+    private final List<Runnable> storedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long maxFutureSkewSeconds = -1;
     private static final Logger LOG = Logger.getLogger(IntakeService.class.getName());
 
@@ -56,7 +57,17 @@ public class IntakeService {
         PointReads chain = ledger.committedState();
         String agency = ledger.agency().orElse("");
         Admission.Rules rules = new Admission.Rules(agency, Member.decode(chain.get(Tables.AGENCY, agency)), maxFutureSkewSeconds());
-        return store.take(ledger.suite(), submission, System.currentTimeMillis(), rules, chain);
+        List<Outcome> outcomes = store.take(ledger.suite(), submission, System.currentTimeMillis(), rules, chain);
+        storedListeners.forEach(Runnable::run); // committed: the pollers that follow the intake look at their next cycle
+        return outcomes;
+    }
+
+    /**
+     * Told after each submission, its records committed, on the submitter's thread: a poller that follows the intake
+     * (anchoring, the fleet table) looks at its next cycle instead of its next quiet look. Keep it short.
+     */
+    public void onStored(Runnable listener) {
+        storedListeners.add(listener);
     }
 
     /** {@code intake.max.future.skew.seconds} in node.properties: how far past this node's clock a session may end. */

@@ -153,11 +153,17 @@ public class RecordStore {
 
     // ------------------------------------------------------------------------------------------------ anchoring
 
+    /** What a seal found: the batch it sealed, if any, and whether the anchoring queue was empty. */
+    public record Sealing(Optional<BatchEntity> sealed, boolean queueEmpty) {
+        static final Sealing EMPTY_QUEUE = new Sealing(Optional.empty(), true);
+        static final Sealing WAITING = new Sealing(Optional.empty(), false);
+    }
+
     /**
      * Seals the oldest unbatched records into one batch when there are {@code maxSize} of them, or when the oldest
-     * waited {@code maxWaitMillis}. Returns the sealed batch, if one was sealed.
+     * waited {@code maxWaitMillis}.
      */
-    public Optional<BatchEntity> sealBatch(CryptoSuite suite, String batchPrefix, int maxSize, long maxWaitMillis, long now) {
+    public Sealing sealBatch(CryptoSuite suite, String batchPrefix, int maxSize, long maxWaitMillis, long now) {
         // Runs every cycle: reads at most one batch from the head of the queue, whatever the backlog behind it, with its
         // records (by key, in the queue's order: H2 walks the queue's primary key and stops after maxSize). A record
         // that is gone reads as nulls. Native SQL: an IN list of a thousand parameters was a linear search per row in H2.
@@ -165,8 +171,11 @@ public class RecordStore {
         List<Object[]> head = (List<Object[]>) em.createNativeQuery("select q.seq, q.receivedAt, r.recordId, r.recordHash, r.type, l.seq "
                 + "from ANCHOR_QUEUE q left join OFFCHAIN_RECORD r on r.seq = q.seq left join " + RecordEntity.BATCH_LEAF + " l on l.seq = r.seq "
                 + "order by q.seq").setMaxResults(maxSize).getResultList();
-        if (head.isEmpty() || (head.size() < maxSize && head.stream().mapToLong(o -> ((Number) o[1]).longValue()).min().getAsLong() > now - maxWaitMillis)) {
-            return Optional.empty();
+        if (head.isEmpty()) {
+            return Sealing.EMPTY_QUEUE;
+        }
+        if (head.size() < maxSize && head.stream().mapToLong(o -> ((Number) o[1]).longValue()).min().getAsLong() > now - maxWaitMillis) {
+            return Sealing.WAITING;
         }
         // A queued record that is in a batch already, or gone, cannot be sealed: its queue entry goes (and says so).
         List<Unbatched> selected = new ArrayList<>(head.size());
@@ -186,7 +195,7 @@ public class RecordStore {
         List<Unbatched> open = upToRegistrationLimit(selected);
         if (open.isEmpty()) {
             dequeue(unsealable);
-            return Optional.empty();
+            return Sealing.WAITING;
         }
         String batchId = batchPrefix + "-" + open.get(0).seq();
         List<Hash> leaves = new ArrayList<>(open.size());
@@ -216,7 +225,7 @@ public class RecordStore {
         dequeue(done);
         BatchEntity b = new BatchEntity(batchId, tree.root().hex(), open.size(), now);
         em.persist(b);
-        return Optional.of(b);
+        return new Sealing(Optional.of(b), false);
     }
 
     /** Removes these records' queue entries, in this transaction (one JDBC batch). */
