@@ -284,8 +284,16 @@ public final class Consortium {
             throw new IllegalArgumentException(name + " has no certificate yet: its agency CA signs its CSR first (./consortium sign-csr)");
         }
         boolean started = false;
-        for (NodeProcess s : MemberCluster.servers(jbossHomeOf(dir), node)) { // one after the other (see up)
-            if (!s.start(ear != null ? ear : node.resolve("server/deployments/battery-ledger.ear"))) {
+        Path jbossHome = jbossHomeOf(dir);
+        Path toRun = ear != null ? ear : node.resolve("server/deployments/battery-ledger.ear");
+        List<NodeProcess> servers = MemberCluster.servers(jbossHome, node);
+        if (servers.stream().anyMatch(s -> s.running().isEmpty())) {
+            // As up does: a node started with another EAR (an upgrade, a benchmark's build) would otherwise run without
+            // an archive, and a build compared with `start --ear` against one that has its archive looks slower than it is.
+            ClassArchive.ensure(jbossHome, toRun);
+        }
+        for (NodeProcess s : servers) { // one after the other (see up)
+            if (!s.start(toRun)) {
                 System.out.println(s.serverName() + " is already running");
                 continue;
             }
