@@ -39,10 +39,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps the fleet table in step, once a second while there is work ({@link Pacing}): batteries the chain registers (seen in each commit; all of them once
- * after a start), batteries this node takes records of (its intake followed by position), the chain's latest
- * certificate of each, and then assessments of the batteries that are due, at a bounded rate. An assessment gathers
- * the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
+ * Keeps the fleet table in step, once a second while there is work ({@link Pacing}): batteries the chain registers
+ * (seen in each commit; all of them once after a start), batteries this node takes records of (its intake followed by
+ * position), the chain's latest certificate of each, and then assessments of the batteries that are due, at a
+ * bounded rate. An assessment gathers the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
  * spare for background work ({@code fleet.assessments.per.second}, against a share of 20 queries a second per asker at
  * each holder). By default 8 on the nodes of recyclers and auditors, who price and check the fleet, and 0 on the others
  * (their tables list every battery with what the chain says, and the figures of the batteries they value): with every
