@@ -143,6 +143,8 @@ public class FleetRefresher {
 
     private void cycle() {
         if (gate.refusal() != null) {
+            following.told(); // and the first cycle after looks (a standby that took over: the other server's intake)
+            assessing.told();
             return; // the fleet table is written to the store: it waits with the other writers
         }
         long now = System.currentTimeMillis();

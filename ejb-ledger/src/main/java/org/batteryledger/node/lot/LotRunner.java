@@ -89,6 +89,7 @@ public class LotRunner {
 
     private void cycle() {
         if (gate.refusal() != null) {
+            pacing.told(); // and the first cycle after looks (a standby that took over: lots made by the other server)
             return; // items wait in line while the store takes no writes: a certificate could not be kept
         }
         if (!pacing.lookNow(System.nanoTime())) {

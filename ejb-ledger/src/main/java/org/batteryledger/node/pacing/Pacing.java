@@ -5,9 +5,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * When a poller of this node's store looks at it again. A poller that looked and found nothing to do is quiet: its
  * cycles skip the store until a writer here tells it of new work, or until {@code quietLookMillis} passed since its last
- * look. That last look is the safety net for work nobody here tells of: records or lots taken in by the member's other
- * server, work whose time comes (a retry, a maximum wait), a writer that forgot. An idle node's anchoring, lot and fleet
- * pollers queried the store several times a second each, about 1.5% of a core a node (BENCHMARKS.md, goal 1).
+ * look. That last look is the safety net for work nobody here tells of: work whose time comes (a retry, a maximum age),
+ * a writer that forgot. A cycle that cannot look (the store refuses writes, the server is its member's standby) tells
+ * its poller, so the first cycle after it looks: work taken in meanwhile by the member's other server is seen at once.
+ * An idle node's anchoring, lot and fleet pollers queried the store several times a second each, about 1.5% of a core
+ * a node (BENCHMARKS.md, goal 1).
  * <p>
  * Writers tell after their transaction committed, so a look that starts after the telling sees the work. The poller
  * clears the telling before it looks: work told of while a look runs brings another look. One poller thread asks;
