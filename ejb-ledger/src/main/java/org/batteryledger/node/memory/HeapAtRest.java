@@ -1,0 +1,173 @@
+package org.batteryledger.node.memory;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Gives the heap back once the node is at rest. G1 returns memory only when a concurrent cycle ends with more than
+ * {@code MaxHeapFreeRatio} of the heap free, 70% by default, and starts such a cycle on an idle JVM only with
+ * {@code G1PeriodicGCInterval} set (JEP 346): a node kept its whole 384 MB heap after its first burst of work, with a
+ * live set of 130-160 MB. A ratio of 20% all the time brought a node at rest down to about 1.25 times its live set, but
+ * made a record push a quarter slower (a small heap shrunk again at every cycle under load). So the node sets the
+ * ratios only while it is at rest, and G1's own defaults come back as soon as it is busy: every
+ * {@value #SAMPLE_SECONDS} s it counts the collections of the last {@value #WINDOW_SECONDS} s ({@link Rest}); at most
+ * {@value #REST_COLLECTIONS} (the periodic cycle, and one from an idle node's trickle of work) is rest.
+ * <p>
+ * The three options are manageable, so they are set through the JVM's diagnostic MBean; any of them an operator set
+ * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
+ * <p>
+ * Off unless {@code node.properties} say {@code heap.at.rest=true}: with it, a record push that came after a rest still
+ * cost node0 a quarter more CPU in five runs against four, for a reason not found yet (REST transactions did not).
+ * A member that counts memory before throughput turns it on. BENCHMARKS.md, "A node's heap after load".
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+public class HeapAtRest {
+    private static final Logger LOG = Logger.getLogger(HeapAtRest.class.getName());
+    /** Often enough that a burst of work finds G1's own ratios back within a few collections. */
+    static final int SAMPLE_SECONDS = 2;
+    static final int WINDOW_SECONDS = 60;
+    static final int REST_COLLECTIONS = 2;
+    /** A periodic concurrent cycle after this long without a collection. */
+    static final String PERIODIC_MILLIS = "60000";
+    static final String REST_MIN_FREE = "10";
+    static final String REST_MAX_FREE = "20";
+
+    @EJB
+    private NodeRuntime runtime;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    private ScheduledFuture<?> sampling;
+    private final Rest rest = new Rest(WINDOW_SECONDS / SAMPLE_SECONDS, REST_COLLECTIONS);
+    private MBeanServer server;
+    private ObjectName hotspot;
+    private String busyMinFree;
+    private String busyMaxFree;
+    private boolean atRest;
+
+    @PostConstruct
+    void start() {
+        try {
+            if (!Boolean.parseBoolean(runtime.directory().properties().getProperty("heap.at.rest", "false").trim())) {
+                return;
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "the heap is not given back at rest: node.properties cannot be read", e);
+            return;
+        }
+        try {
+            server = ManagementFactory.getPlatformMBeanServer();
+            hotspot = new ObjectName("com.sun.management:type=HotSpotDiagnostic");
+            if (!"true".equals(option("UseG1GC").get("value"))) {
+                LOG.info("the heap is not given back at rest: this JVM does not run G1");
+                return;
+            }
+            if (!isDefault("MinHeapFreeRatio") || !isDefault("MaxHeapFreeRatio")) {
+                LOG.info("the heap is not given back at rest: MinHeapFreeRatio or MaxHeapFreeRatio was set on the command line");
+                return;
+            }
+            busyMinFree = (String) option("MinHeapFreeRatio").get("value");
+            busyMaxFree = (String) option("MaxHeapFreeRatio").get("value");
+            if (isDefault("G1PeriodicGCInterval")) {
+                set("G1PeriodicGCInterval", PERIODIC_MILLIS);
+            }
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "the heap is not given back at rest: the JVM's diagnostic MBean is not usable here", e);
+            return;
+        }
+        sampling = scheduler.scheduleWithFixedDelay(this::sample, SAMPLE_SECONDS, SAMPLE_SECONDS, TimeUnit.SECONDS);
+        LOG.info(() -> "the heap goes back down at rest: free ratios " + REST_MIN_FREE + "/" + REST_MAX_FREE + " after " + WINDOW_SECONDS
+                + " s with at most " + REST_COLLECTIONS + " collections, " + busyMinFree + "/" + busyMaxFree + " while busy");
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sampling != null) {
+            sampling.cancel(false);
+        }
+    }
+
+    private void sample() {
+        long collections = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collections += Math.max(0, gc.getCollectionCount());
+        }
+        boolean nowAtRest = rest.sample(collections);
+        if (nowAtRest == atRest) {
+            return;
+        }
+        try {
+            // MinHeapFreeRatio may never exceed MaxHeapFreeRatio: the JVM refuses the option that would make it so.
+            if (nowAtRest) {
+                set("MinHeapFreeRatio", REST_MIN_FREE);
+                set("MaxHeapFreeRatio", REST_MAX_FREE);
+            } else {
+                set("MaxHeapFreeRatio", busyMaxFree);
+                set("MinHeapFreeRatio", busyMinFree);
+            }
+            atRest = nowAtRest;
+            LOG.fine(() -> nowAtRest ? "at rest: the heap goes back to 1.25 times its live set at the next cycle" : "busy: G1 sizes the heap as it would");
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "cannot set the heap's free ratios; leaving them", e);
+            stop();
+        }
+    }
+
+    private CompositeData option(String name) throws Exception {
+        return (CompositeData) server.invoke(hotspot, "getVMOption", new Object[]{name}, new String[]{String.class.getName()});
+    }
+
+    private boolean isDefault(String name) throws Exception {
+        return "DEFAULT".equals(String.valueOf(option(name).get("origin")));
+    }
+
+    private void set(String name, String value) throws Exception {
+        server.invoke(hotspot, "setVMOption", new Object[]{name, value}, new String[]{String.class.getName(), String.class.getName()});
+    }
+
+    /**
+     * Whether the JVM is at rest, from its cumulative collection count sampled at a fixed period: at most
+     * {@code restCollections} collections over the last {@code window} samples. Busy until the window is full.
+     */
+    static final class Rest {
+        private final int window;
+        private final long restCollections;
+        private final Deque<Long> samples = new ArrayDeque<>();
+
+        Rest(int window, long restCollections) {
+            if (window < 1 || restCollections < 0) {
+                throw new IllegalArgumentException("window " + window + ", rest collections " + restCollections);
+            }
+            this.window = window;
+            this.restCollections = restCollections;
+        }
+
+        boolean sample(long collections) {
+            samples.addLast(collections);
+            if (samples.size() > window + 1) {
+                samples.removeFirst();
+            }
+            return samples.size() == window + 1 && samples.peekLast() - samples.peekFirst() <= restCollections;
+        }
+    }
+}

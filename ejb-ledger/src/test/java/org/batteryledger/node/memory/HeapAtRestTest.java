@@ -1,0 +1,52 @@
+package org.batteryledger.node.memory;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** When the node lets its heap go back down: only after a whole window with no more than a few collections. */
+class HeapAtRestTest {
+    @Test
+    void busyUntilAWholeWindowWasSeen() {
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        for (int i = 0; i < 6; i++) {
+            assertFalse(rest.sample(100), "sample " + i + ": the window is not full yet");
+        }
+        assertTrue(rest.sample(100), "six periods without a collection");
+    }
+
+    @Test
+    void aFewCollectionsAWindowAreRestAndMoreAreWork() {
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        long count = 0;
+        for (int i = 0; i < 7; i++) {
+            rest.sample(count);
+        }
+        assertTrue(rest.sample(count += 1), "the periodic cycle");
+        assertTrue(rest.sample(count += 1), "and one more");
+        assertFalse(rest.sample(count += 1), "three in a window: busy at once");
+        assertFalse(rest.sample(count += 5), "load");
+        for (int i = 0; i < 5; i++) {
+            assertFalse(rest.sample(count), "the load is still in the window (" + i + ")");
+        }
+        assertTrue(rest.sample(count), "a whole window after the load");
+    }
+
+    @Test
+    void aBurstInOnePeriodIsWorkEvenAfterLongRest() {
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        for (int i = 0; i < 20; i++) {
+            rest.sample(7);
+        }
+        assertTrue(rest.sample(7));
+        assertFalse(rest.sample(10), "three collections in ten seconds");
+    }
+
+    @Test
+    void refusesAnEmptyWindow() {
+        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(6, -1));
+    }
+}
