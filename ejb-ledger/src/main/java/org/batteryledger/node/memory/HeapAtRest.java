@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
  * <p>
  * Off unless {@code node.properties} say {@code heap.at.rest=true}: with it, a record push that came after a rest still
- * cost node0 a quarter more CPU in five runs against four, for a reason not found yet (REST transactions did not).
+ * cost node0 a quarter more CPU in three runs against four, for a reason not found yet (REST transactions did not).
  * A member that counts memory before throughput turns it on. BENCHMARKS.md, "A node's heap after load".
  */
 @Singleton

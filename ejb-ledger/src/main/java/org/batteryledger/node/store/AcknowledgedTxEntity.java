@@ -14,7 +14,8 @@ public class AcknowledgedTxEntity {
     private String hash;
     @Column(nullable = false)
     private long expiryHeight;
-    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    // bytea on PostgreSQL; on H2 a BLOB, because Hibernate's H2 dialect makes a byte[] longer than 1 MiB one (BENCHMARKS.md,
+    // "A block's commits in H2"). Not @Lob: a large object cannot be read outside a transaction on PostgreSQL.
     @Column(nullable = false, length = Columns.MAX_BYTES)
     private byte[] encoded;
 

@@ -21,7 +21,8 @@ public class BlockEntity {
     private String proposer;
     @Column(nullable = false)
     private int certificateView;
-    // bytea on PostgreSQL, VARBINARY on H2: a large object (@Lob) cannot be read outside a transaction on PostgreSQL.
+    // bytea on PostgreSQL; on H2 a BLOB, because Hibernate's H2 dialect makes a byte[] longer than 1 MiB one (BENCHMARKS.md,
+    // "A block's commits in H2"). Not @Lob: a large object cannot be read outside a transaction on PostgreSQL.
     @Column(nullable = false, length = Columns.MAX_BYTES)
     private byte[] encoded;
 
