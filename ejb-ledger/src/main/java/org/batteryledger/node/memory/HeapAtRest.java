@@ -35,9 +35,9 @@ import java.util.logging.Logger;
  * The three options are manageable, so they are set through the JVM's diagnostic MBean; any of them an operator set
  * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
  * <p>
- * Off unless {@code node.properties} say {@code heap.at.rest=true}: with it, a record push that came after a rest still
- * cost node0 a quarter more CPU in three runs against four, for a reason not found yet (REST transactions did not).
- * A member that counts memory before throughput turns it on. BENCHMARKS.md, "A node's heap after load".
+ * Off unless {@code node.properties} say {@code heap.at.rest=true}: a record push that came after a rest cost node0 a
+ * quarter more CPU in three runs against an earlier EAR, and none in a pair with the same EAR; until more pairs settle
+ * it, a member that counts memory before throughput turns it on. BENCHMARKS.md, "A node's heap after load".
  */
 @Singleton
 @Startup
