@@ -41,14 +41,15 @@ import java.util.logging.Logger;
 /**
  * Keeps the fleet table in step, once a second while there is work ({@link Pacing}): batteries the chain registers
  * (seen in each commit; all of them once after a start), batteries this node takes records of (its intake followed by
- * position), the chain's latest certificate of each, and then assessments of the batteries that are due, at a
- * bounded rate. An assessment gathers the battery's records from every member as a valuation does, so the rate is what the members' record exchange can
- * spare for background work ({@code fleet.assessments.per.second}, against a share of 20 queries a second per asker at
- * each holder). By default 8 on the nodes of recyclers and auditors, who price and check the fleet, and 0 on the others
- * (their tables list every battery with what the chain says, and the figures of the batteries they value): with every
- * node assessing every battery, the background load grows with the consortium's size times its fleet. A battery is due when new, when its registration or this node's records of it change,
- * shortly after an assessment that found records here not anchored yet, and {@code fleet.max.age.minutes} (default
- * 60) after its last assessment, since other members' new records leave no trace on chain to react to.
+ * position), the chain's latest certificate of each, and then assessments of the batteries that are due, at a bounded
+ * rate. An assessment gathers the battery's records from every member as a valuation does, so the rate is what the
+ * members' record exchange can spare for background work ({@code fleet.assessments.per.second}, against a share of 20
+ * queries a second per asker at each holder). By default 8 on the nodes of recyclers and auditors, who price and check
+ * the fleet, and 0 on the others (their tables list every battery with what the chain says, and the figures of the
+ * batteries they value): with every node assessing every battery, the background load grows with the consortium's size
+ * times its fleet. A battery is due when new, when its registration or this node's records of it change, shortly after
+ * an assessment that found records here not anchored yet, and {@code fleet.max.age.minutes} (default 60) after its last
+ * assessment, since other members' new records leave no trace on chain to react to.
  */
 @Singleton
 @Startup

@@ -82,13 +82,15 @@ public class HeapAtRest {
                 LOG.info("the heap is not given back at rest: this JVM does not run G1");
                 return;
             }
-            if (!isDefault("MinHeapFreeRatio") || !isDefault("MaxHeapFreeRatio")) {
+            CompositeData minFree = option("MinHeapFreeRatio");
+            CompositeData maxFree = option("MaxHeapFreeRatio");
+            if (!isDefault(minFree) || !isDefault(maxFree)) {
                 LOG.info("the heap is not given back at rest: MinHeapFreeRatio or MaxHeapFreeRatio was set on the command line");
                 return;
             }
-            busyMinFree = (String) option("MinHeapFreeRatio").get("value");
-            busyMaxFree = (String) option("MaxHeapFreeRatio").get("value");
-            if (isDefault("G1PeriodicGCInterval")) {
+            busyMinFree = (String) minFree.get("value");
+            busyMaxFree = (String) maxFree.get("value");
+            if (isDefault(option("G1PeriodicGCInterval"))) {
                 set("G1PeriodicGCInterval", PERIODIC_MILLIS);
             }
         } catch (Exception | LinkageError e) {
@@ -137,8 +139,9 @@ public class HeapAtRest {
         return (CompositeData) server.invoke(hotspot, "getVMOption", new Object[]{name}, new String[]{String.class.getName()});
     }
 
-    private boolean isDefault(String name) throws Exception {
-        return "DEFAULT".equals(String.valueOf(option(name).get("origin")));
+    /** Whether the JVM chose the option's value itself: not on the command line, not set since. */
+    private static boolean isDefault(CompositeData option) {
+        return "DEFAULT".equals(String.valueOf(option.get("origin")));
     }
 
     private void set(String name, String value) throws Exception {
