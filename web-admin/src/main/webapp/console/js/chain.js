@@ -46,7 +46,7 @@ export async function chainPage() {
       el('div', { class: 'figures' }, figure('Height', b.height, 'block-height'), figure('Proposer', name(b.proposer)), figure('View', b.certificateView),
         figure('Size', Math.round(b.encodedBytes / 102.4) / 10 + ' KB')),
       el('p', { class: 'mono' }, 'hash ' + b.hash), el('p', { class: 'mono' }, 'parent ' + b.parentHash),
-      el('p', { class: 'mono' }, 'transaction root ' + b.txRoot + ' · state root ' + b.stateRoot),
+      el('p', { class: 'mono' }, 'transaction root ' + b.txRoot + ' · state root ' + b.stateRoot + (b.sigRoot ? ' · signature root ' + b.sigRoot : '')),
       el('h3', {}, 'Commit certificate (' + b.commitCertificate.length + ' seals)'),
       el('table', { id: 'certificate-table' }, el('tbody', {}, b.commitCertificate.map(s => el('tr', {},
         el('td', {}, name(s.nodeId)), el('td', { class: 'mono' }, short(s.signature, 48)))))),

@@ -121,7 +121,7 @@ final class Misbehaviour {
         PbftMessage other = null;
         if (m instanceof PbftMessage.PrePrepare pp && pp.sender().equals(self)) {
             BlockHeader h = pp.block().header();
-            Block b = new Block(new BlockHeader(h.height(), h.parentHash(), h.txRoot(), h.stateRoot(), h.proposer(), h.view(), h.timestamp() + 1),
+            Block b = new Block(h.withTimestamp(h.timestamp() + 1),
                     pp.block().transactions());
             PbftMessage.PrePrepare u = new PbftMessage.PrePrepare(pp.height(), pp.view(), b, self, new byte[0]);
             other = new PbftMessage.PrePrepare(pp.height(), pp.view(), b, self, signer.sign(u.signingBytes(suite, chainId)));

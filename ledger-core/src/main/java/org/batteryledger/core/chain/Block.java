@@ -10,7 +10,10 @@ import org.batteryledger.core.merkle.MerkleTree;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A header and the transactions its {@code txRoot} commits to (an RFC 6962 tree over the transaction hashes). */
+/**
+ * A header and the transactions its {@code txRoot} commits to (an RFC 6962 tree over the transaction hashes), and in
+ * a version 2 header its {@code sigRoot} to their signatures (a tree over each signature's hash, in the same order).
+ */
 public final class Block {
     private final BlockHeader header;
     private final List<Transaction> transactions;
@@ -26,6 +29,14 @@ public final class Block {
         List<Hash> leaves = new ArrayList<>(txs.size());
         for (Transaction tx : txs) {
             leaves.add(tx.hash(suite));
+        }
+        return MerkleTree.root(suite, leaves);
+    }
+
+    public static Hash sigRoot(CryptoSuite suite, List<Transaction> txs) {
+        List<Hash> leaves = new ArrayList<>(txs.size());
+        for (Transaction tx : txs) {
+            leaves.add(tx.signatureHash(suite));
         }
         return MerkleTree.root(suite, leaves);
     }

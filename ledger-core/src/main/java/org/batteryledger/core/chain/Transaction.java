@@ -63,6 +63,11 @@ public final class Transaction {
         return hash;
     }
 
+    /** What a block's {@code sigRoot} commits to for this transaction: the suite hash of its signature's bytes. */
+    public Hash signatureHash(CryptoSuite suite) {
+        return suite.hash(signature);
+    }
+
     public boolean verifySignature(CryptoSuite suite, byte[] senderPublicKey) {
         return suite.verify(senderPublicKey, signingBytes(), signature);
     }

@@ -223,7 +223,7 @@ final class BlockSync {
                 syncStrike(from, Rejected.of(Rejection.SYNC_BAD_CERTIFICATE, bad));
                 return;
             }
-            Rejected why = blocks.validate(b, b.header().view(), b.header().proposer(), h);
+            Rejected why = blocks.validateCertified(b, h);
             if (why != null) {
                 syncStrike(from, why.within("synced block " + b.height()));
                 return;

@@ -37,7 +37,8 @@ final class Proposer {
             return null;
         }
         long timestamp = Math.max(s.config.wallClockMillis().getAsLong(), s.head.timestamp());
-        BlockHeader header = new BlockHeader(s.height, s.headHash, Block.txRoot(s.suite, ex.included()), ex.stateRoot(), s.self, inView, timestamp);
+        BlockHeader header = new BlockHeader(s.height, s.headHash, Block.txRoot(s.suite, ex.included()), ex.stateRoot(), s.self, inView, timestamp,
+                Block.sigRoot(s.suite, ex.included()));
         Block block = new Block(header, ex.included());
         Hash h = block.hash(s.suite);
         s.executions.put(h, ex);

@@ -54,6 +54,7 @@ public enum Rejection {
     BLOCK_TOO_LARGE(true, "block too large"),
     BLOCK_TIMESTAMP(true, "timestamp before the parent's"),
     BLOCK_TX_ROOT(true, "transaction root mismatch"),
+    BLOCK_SIG_ROOT(true, "signature root mismatch"),
     BLOCK_TX_SENDER(true, "transaction from an unknown or revoked sender"),
     BLOCK_TX_SIGNATURE(true, "invalid transaction signature"),
     BLOCK_TX_INVALID(true, "invalid transaction"),

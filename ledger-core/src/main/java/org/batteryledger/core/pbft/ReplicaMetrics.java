@@ -23,6 +23,8 @@ public final class ReplicaMetrics {
     long blocksSynced;
     long syncRequestsSent;
     long signaturesVerified;
+    /** Transaction signatures of certified blocks taken on their certificate's word (see BlockValidator), not verified. */
+    long signaturesVouched;
     long faultsFromOutsiders;
     long stableCheckpoint;
     long checkpointsDiverged;
@@ -137,6 +139,10 @@ public final class ReplicaMetrics {
 
     public long signaturesVerified() {
         return signaturesVerified;
+    }
+
+    public long signaturesVouched() {
+        return signaturesVouched;
     }
 
     /** The height of the last checkpoint a quorum signed with this replica's own digest; 0 before the first. */

@@ -65,6 +65,18 @@ final class TxSignatures {
         return null;
     }
 
+    /**
+     * Null when the transaction's sender is an active node, without verifying its signature: for a certified block
+     * whose header commits to its signatures ({@link BlockValidator}).
+     */
+    Rejected sender(Transaction tx) {
+        if (senderKey(tx.sender()) == null) {
+            return Rejected.of(Rejection.BLOCK_TX_SENDER, "transaction " + tx.hash(s.suite).shortHex() + " from an unknown or revoked sender");
+        }
+        s.metrics.signaturesVouched++;
+        return null;
+    }
+
     /** A committed transaction is never verified again (the envelope check refuses it as a duplicate first). */
     void forget(Hash txHash) {
         verified.remove(txHash);

@@ -197,12 +197,12 @@ public final class Byzantine {
         var chainId = self.replica.chainId();
         if (m instanceof PbftMessage.PrePrepare pp) {
             if (behaviours.contains(Behaviour.INVALID_BLOCK)) {
-                Block bad = withHeader(pp.block(), h -> new BlockHeader(h.height(), h.parentHash(), h.txRoot(), randomHash(r), h.proposer(), h.view(), h.timestamp()));
+                Block bad = withHeader(pp.block(), h -> h.withStateRoot(randomHash(r)));
                 return signPrePrepare(sim, self, pp, bad);
             }
             if (behaviours.contains(Behaviour.EQUIVOCATE) && otherHalf) {
                 // Same transactions, a later timestamp: a second valid block for the same (height, view).
-                Block other = withHeader(pp.block(), h -> new BlockHeader(h.height(), h.parentHash(), h.txRoot(), h.stateRoot(), h.proposer(), h.view(), h.timestamp() + 1));
+                Block other = withHeader(pp.block(), h -> h.withTimestamp(h.timestamp() + 1));
                 return signPrePrepare(sim, self, pp, other);
             }
         }

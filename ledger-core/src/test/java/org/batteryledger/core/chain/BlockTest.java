@@ -155,13 +155,84 @@ class BlockTest {
         CanonicalWriter w = new CanonicalWriter();
         header(sc, List.of()).write(w);
         byte[] enc = w.toByteArray();
-        byte[] v2 = enc.clone();
-        v2[0] = 2;
-        assertThrows(DecodeException.class, () -> BlockHeader.read(new CanonicalReader(v2)));
-        for (int cut = 0; cut < enc.length; cut++) {
-            byte[] prefix = Arrays.copyOf(enc, cut);
-            assertThrows(DecodeException.class, () -> BlockHeader.read(new CanonicalReader(prefix)), "cut " + cut);
+        byte[] v3 = enc.clone();
+        v3[0] = 3;
+        assertThrows(DecodeException.class, () -> BlockHeader.read(new CanonicalReader(v3)));
+        // A version 1 header read as version 2 lacks its sigRoot.
+        byte[] v1AsV2 = enc.clone();
+        v1AsV2[0] = 2;
+        assertThrows(DecodeException.class, () -> BlockHeader.read(new CanonicalReader(v1AsV2)));
+        CanonicalWriter w2 = new CanonicalWriter();
+        withSigRoot(sc, List.of()).write(w2);
+        byte[] enc2 = w2.toByteArray();
+        for (byte[] e : List.of(enc, enc2)) {
+            for (int cut = 0; cut < e.length; cut++) {
+                byte[] prefix = Arrays.copyOf(e, cut);
+                assertThrows(DecodeException.class, () -> BlockHeader.read(new CanonicalReader(prefix)), "cut " + cut);
+            }
         }
+    }
+
+    static BlockHeader withSigRoot(SuiteCase sc, List<Transaction> txs) {
+        BlockHeader h = header(sc, txs);
+        return new BlockHeader(h.height(), h.parentHash(), h.txRoot(), h.stateRoot(), h.proposer(), h.view(), h.timestamp(),
+                Block.sigRoot(sc.suite(), txs));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void sigRootIsTheMerkleRootOfTheSignatureHashesInOrder(SuiteCase sc) {
+        CryptoSuite suite = sc.suite();
+        for (int n : new int[] {0, 1, 2, 3, 7}) {
+            List<Transaction> txs = txs(sc, n);
+            List<Hash> leaves = txs.stream().map(t -> suite.hash(t.signature())).toList();
+            assertEquals(MerkleTree.root(suite, leaves), Block.sigRoot(suite, txs), "n=" + n);
+        }
+        List<Transaction> txs = new ArrayList<>(txs(sc, 3));
+        Hash root = Block.sigRoot(suite, txs);
+        java.util.Collections.swap(txs, 0, 2);
+        assertNotEquals(root, Block.sigRoot(suite, txs), "order matters");
+        List<Transaction> resigned = new ArrayList<>(txs);
+        resigned.set(1, resigned.get(1).withSignature(new byte[] {1, 2, 3}));
+        assertNotEquals(Block.sigRoot(suite, txs), Block.sigRoot(suite, resigned), "a signature changes it");
+    }
+
+    /**
+     * Chains begun before version 2 keep their block hashes: a version 1 header encodes and hashes exactly as it did
+     * (the expected hash was computed with the build before version 2 existed, ledger-core at 3122f33).
+     */
+    @Test
+    void aVersion1HeaderHashesAsBeforeVersion2() {
+        SuiteCase sc = SuiteCase.sim();
+        BlockHeader v1 = header(sc, txs(sc, 2));
+        assertEquals(1, v1.version());
+        assertEquals(V1_HASH, v1.hash(sc.suite()).hex());
+    }
+
+    static final String V1_HASH = "e7d8b888357d4cb41517899101a12d40d5b3dff6d50cf1a5c6d1739f5cdb3bef";
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void aVersion2HeaderCommitsToItsSignatureRootAndRoundTrips(SuiteCase sc) {
+        CryptoSuite suite = sc.suite();
+        List<Transaction> txs = txs(sc, 3);
+        BlockHeader v1 = header(sc, txs);
+        BlockHeader v2 = withSigRoot(sc, txs);
+        assertEquals(2, v2.version());
+        assertNotEquals(v1.hash(suite), v2.hash(suite));
+        assertNotEquals(v2.hash(suite), new BlockHeader(v2.height(), v2.parentHash(), v2.txRoot(), v2.stateRoot(), v2.proposer(), v2.view(),
+                v2.timestamp(), h(suite, "other signatures")).hash(suite));
+        Block b = new Block(v2, txs);
+        CanonicalWriter w = new CanonicalWriter();
+        b.write(w);
+        CanonicalReader r = new CanonicalReader(w.toByteArray());
+        Block back = Block.read(r);
+        r.end();
+        assertEquals(v2, back.header());
+        assertEquals(b.hash(suite), back.hash(suite));
+        assertEquals(back.header().sigRoot(), Block.sigRoot(suite, back.transactions()));
+        assertEquals(v2, v2.withTimestamp(v2.timestamp() + 1).withTimestamp(v2.timestamp()), "the withers keep the version");
+        assertEquals(2, v2.withStateRoot(h(suite, "x")).version());
     }
 
     @Test

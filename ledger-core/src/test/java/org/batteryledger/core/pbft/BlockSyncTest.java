@@ -243,16 +243,16 @@ class BlockSyncTest {
         assertEquals(p.replica.committedHeight(), fresh.replica.committedHeight(), fresh.replica.metrics().dropped().toString());
     }
 
-    // A commit certificate signs the block hash, and the hash leaves transaction signatures out (a transaction's hash
-    // is its identity, see Transaction): a peer can alter a signature in a certified block and the certificate still
-    // holds. So a synced block's signatures are verified like a proposal's, or a syncing node would store and serve
+    // In a version 1 block the commit certificate signs a hash that leaves transaction signatures out (a transaction's
+    // hash is its identity, see Transaction): a peer can alter a signature in a certified block and the certificate
+    // still holds. So such a block's signatures are verified like a proposal's, or a syncing node would store and serve
     // a transaction its sender never signed.
     @Test
-    void aCertifiedBlockWithAnAlteredSignatureIsRefused() {
+    void aCertifiedVersion1BlockWithAnAlteredSignatureIsRefused() {
         Fixture fx = new Fixture(4);
         Transaction t = fx.tx(3, 0);
         // The last byte is inside s: the signature still parses and only the curve arithmetic refuses it.
-        Block block = fx.chain().block(1, 0, t.withSignature(Fixture.flipped(t.signature(), t.signature().length - 1)));
+        Block block = fx.chain().blockWithoutSigRoot(1, 0, t.withSignature(Fixture.flipped(t.signature(), t.signature().length - 1)));
         CommittedBlock certified = new CommittedBlock(block, fx.certificate(1, 0, block.hash(fx.suite), 1, 2, 3));
 
         Fixture.Probe syncing = fx.probe(0);
@@ -260,5 +260,44 @@ class BlockSyncTest {
 
         assertEquals(0, syncing.replica.committedHeight());
         assertEquals(Map.of(Rejection.BLOCK_TX_SIGNATURE, 1L), syncing.replica.metrics().dropped());
+    }
+
+    // A version 2 header commits to the signatures, so the certificate vouches for them: a syncing replica checks the
+    // root instead of every signature, and a signature altered after certification breaks the root.
+    @Test
+    void aCertifiedVersion2BlockIsTakenOnItsCertificatesWordButNotWithAnAlteredSignature() {
+        Fixture fx = new Fixture(4);
+        Fixture.Chain chain = fx.chain();
+        Transaction t = fx.tx(3, 0);
+        Transaction u = fx.tx(2, 0);
+        Block block = chain.block(1, 0, t, u);
+        CommittedBlock certified = new CommittedBlock(block, fx.certificate(1, 0, block.hash(fx.suite), 1, 2, 3));
+        Block altered = new Block(block.header(), List.of(t.withSignature(Fixture.flipped(t.signature(), t.signature().length - 1)), u));
+        assertEquals(block.hash(fx.suite), altered.hash(fx.suite), "the header, hence the certificate, is unchanged");
+
+        Fixture.Probe refusing = fx.probe(0);
+        refusing.step(1, new SyncResponse(List.of(new CommittedBlock(altered, certified.certificate()))));
+        assertEquals(0, refusing.replica.committedHeight());
+        assertEquals(Map.of(Rejection.BLOCK_SIG_ROOT, 1L), refusing.replica.metrics().dropped());
+
+        Fixture.Probe syncing = fx.probe(0);
+        long verified = syncing.replica.metrics().signaturesVerified();
+        syncing.step(1, new SyncResponse(List.of(certified)));
+        assertEquals(1, syncing.replica.committedHeight());
+        assertEquals(block.hash(fx.suite), syncing.replica.headHash());
+        assertEquals(verified, syncing.replica.metrics().signaturesVerified(), "no transaction signature verified again");
+        assertEquals(2, syncing.replica.metrics().signaturesVouched());
+    }
+
+    // The same block proposed, not synced: no certificate yet, so every signature is verified.
+    @Test
+    void aProposedVersion2BlockHasItsSignaturesVerified() {
+        Fixture fx = new Fixture(4);
+        Transaction t = fx.tx(3, 0);
+        Block forged = fx.chain().block(1, 0, t.withSignature(Fixture.flipped(t.signature(), t.signature().length - 1)));
+        Fixture.Probe p = fx.probe(0);
+        p.step(1, fx.prePrepare(1, 1, 0, forged));
+        assertEquals(Map.of(Rejection.BLOCK_TX_SIGNATURE, 1L), p.replica.metrics().dropped());
+        assertEquals(0, p.replica.metrics().signaturesVouched());
     }
 }

@@ -235,7 +235,16 @@ final class Fixture {
             return head.height() + 1;
         }
 
+        /** A version 2 block, whose header commits to the signatures, as the Proposer builds them. */
         Block block(int proposer, int view, Transaction... txs) {
+            Block b = blockWithoutSigRoot(proposer, view, txs);
+            BlockHeader h = b.header();
+            return new Block(new BlockHeader(h.height(), h.parentHash(), h.txRoot(), h.stateRoot(), h.proposer(), h.view(), h.timestamp(),
+                    Block.sigRoot(suite, b.transactions())), b.transactions());
+        }
+
+        /** A version 1 block, as in chains begun before version 2: its hash leaves the signatures out. */
+        Block blockWithoutSigRoot(int proposer, int view, Transaction... txs) {
             long h = nextHeight();
             List<Transaction> list = List.of(txs);
             BlockExecutor.Execution ex = executor.execute(state, head.stateRoot(), h, list, false);

@@ -100,7 +100,8 @@ class MalformedInputTest {
         long malformed = p.replica.metrics().dropped().getOrDefault(Rejection.MALFORMED, 0L);
         assertTrue(malformed > 3_000, "only " + malformed + " counted as malformed: " + p.replica.metrics().dropped());
         // Signatures cannot be forged by flipping bits: whatever it voted for has the hash of the corpus block.
-        // (A flip inside a transaction signature keeps the block hash; see PrePrepareValidationTest, a regression test for the signature cache.)
+        // (The corpus block is of version 2, whose hash covers the signatures; in a version 1 block a flip inside a signature
+        // keeps the hash: see PrePrepareValidationTest, a regression test for the signature cache, and BlockSyncTest.)
         Block b = fx.chain().block(1, 0, fx.tx(3, 0), fx.tx(2, 1));
         for (Prepare pr : p.allSent(Prepare.class)) {
             assertEquals(b.hash(fx.suite), pr.blockHash(), "garbage made the replica vote for another block");

@@ -53,7 +53,9 @@ public class ChainResource {
 
     /** A transaction of a block; {@code error} only when it failed. */
     public record BlockTransaction(String hash, String type, String sender, long nonce, long expiryHeight,
-                                   @Schema(description = "the payload's canonical encoding, hex") String payload, boolean ok, String error) {
+                                   @Schema(description = "the payload's canonical encoding, hex") String payload,
+                                   @Schema(description = "the sender's signature over the transaction, hex; what the block's sigRoot commits to") String signature,
+                                   boolean ok, String error) {
     }
 
     /** One seal of a commit certificate: the node and its signature over the block, hex. */
@@ -61,7 +63,9 @@ public class ChainResource {
     }
 
     /** A block with its transactions and the commit certificate that made it final. */
-    public record BlockDetail(long height, String hash, String parentHash, String txRoot, String stateRoot, String proposer, long view,
+    public record BlockDetail(long height, String hash, String parentHash, String txRoot, String stateRoot,
+                              @Schema(description = "the root over the transactions' signature hashes (a version 2 header); null in blocks of"
+                                      + " version 1, whose hash leaves the signatures out") @JsonbNillable String sigRoot, String proposer, long view,
                               String timestamp, List<BlockTransaction> transactions, List<Seal> commitCertificate, long certificateView,
                               @Schema(description = "what the block with its certificate takes on every node") long encodedBytes) {
     }
@@ -137,14 +141,15 @@ public class ChainResource {
             String hash = tx.hash(ledger.suite()).hex();
             Receipt receipt = receipts.get(hash);
             boolean ok = receipt == null || receipt.ok();
-            txs.add(new BlockTransaction(hash, tx.type().name(), tx.sender().value(), tx.nonce(), tx.expiryHeight(), Hex.encode(tx.payload()), ok,
+            txs.add(new BlockTransaction(hash, tx.type().name(), tx.sender().value(), tx.nonce(), tx.expiryHeight(), Hex.encode(tx.payload()),
+                    Hex.encode(tx.signature()), ok,
                     ok ? null : receipt.error()));
         }
         List<Seal> seals = cb.certificate().seals().stream().map(s -> new Seal(s.nodeId().value(), Hex.encode(s.signature()))).toList();
         CanonicalWriter certificate = new CanonicalWriter(512);
         cb.certificate().write(certificate);
         return new BlockDetail(h.height(), b.hash(ledger.suite()).hex(), h.parentHash().hex(), h.txRoot().hex(), h.stateRoot().hex(),
-                h.proposer().value(), h.view(), Instant.ofEpochMilli(h.timestamp()).toString(), txs, seals, cb.certificate().view(),
+                h.sigRoot() == null ? null : h.sigRoot().hex(), h.proposer().value(), h.view(), Instant.ofEpochMilli(h.timestamp()).toString(), txs, seals, cb.certificate().view(),
                 b.encodedSize() + certificate.size());
     }
 
