@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
  * <p>The replay index ({@link Tables#TX}, {@link Tables#TX_EXPIRY}) is never cached: it is two entries per transaction,
  * most of the state of a busy chain, and only the block executor reads it, from the replica's own state. Caching its
  * writes filled the cache with entries no query asks for (two thirds of 135,000 entries after a REST series: about 25 MB
- * of heap). A read of it, should one come, goes to the database.
+ * of heap). Nor is it in the database's state table (the receipts imply it), so no query may ask for it here.
  */
 public final class StateReadModel {
     private static final char ABSENT = '-';

@@ -27,8 +27,11 @@ final class LedgerRows {
     record Block(long height, String hash, int txCount, long timestampMillis, String proposer, int certificateView, byte[] encoded) {
     }
 
-    /** A transaction's outcome: null error when it was applied. */
-    record Receipt(String txHash, long height, String error) {
+    /**
+     * A transaction's outcome: null error when it was applied. Its expiry height is what the replay index derives from
+     * ({@link StateWrites#readState}).
+     */
+    record Receipt(String txHash, long height, String error, long expiryHeight) {
     }
 
     /** Values per IN list: databases bound the number of parameters in one statement. */
@@ -87,10 +90,11 @@ final class LedgerRows {
 
     /** A block sync applies tens of thousands of transactions in one persist: one batch for all their receipts. */
     static void insertReceipts(Connection c, List<Receipt> receipts) throws SQLException {
-        batch(c, "INSERT INTO LEDGER_RECEIPT (txHash, height, error) VALUES (?, ?, ?)", receipts, (s, r) -> {
+        batch(c, "INSERT INTO LEDGER_RECEIPT (txHash, height, error, expiryHeight) VALUES (?, ?, ?, ?)", receipts, (s, r) -> {
             s.setString(1, r.txHash());
             s.setLong(2, r.height());
             s.setString(3, r.error());
+            s.setLong(4, r.expiryHeight());
         });
     }
 

@@ -10,7 +10,6 @@ import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.contract.BlockExecutor;
-import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.ha.Lease;
 import org.batteryledger.core.pbft.Ready;
@@ -130,9 +129,14 @@ public class LedgerStore {
         for (Ready.Committed c : ready.committed()) {
             long height = c.block().block().height();
             blocks.add(blockRow(c.block(), suite));
-            for (BlockExecutor.Receipt r : c.receipts()) { // one per transaction of the block (its execution)
+            List<Transaction> txs = c.block().block().transactions();
+            if (c.receipts().size() != txs.size()) {
+                throw new IllegalStateException("block " + height + " has " + txs.size() + " transactions but " + c.receipts().size() + " receipts");
+            }
+            for (int i = 0; i < txs.size(); i++) { // one receipt per transaction of the block, in its order (its execution)
+                BlockExecutor.Receipt r = c.receipts().get(i);
                 String hash = r.txHash().hex();
-                receipts.add(new LedgerRows.Receipt(hash, height, r.error()));
+                receipts.add(new LedgerRows.Receipt(hash, height, r.error(), txs.get(i).expiryHeight()));
                 committed.add(hash);
             }
             writes.addAll(c.writeSet().entries());
@@ -149,7 +153,7 @@ public class LedgerStore {
             LedgerRows.insertAcknowledged(c, acknowledged);
             LedgerRows.insertBlocks(c, blocks);
             // The blocks' writes in order as one batch: a key written by several blocks (a synced range holds hundreds)
-            // is written once, with its last value.
+            // is written once, with its last value. The replay index is not among them: the receipts imply it.
             if (!writes.isEmpty()) {
                 database(c).apply(c, new WriteSet(writes));
             }
@@ -207,8 +211,13 @@ public class LedgerStore {
                 throw new IllegalStateException("cannot write the snapshot's state: " + e.getMessage(), e);
             }
         } else {
-            // A node that was down: only what differs (deleting and inserting every row took longer than a replay).
-            applyWrites(WorldState.diff(stored, state));
+            // A node that was down: only what differs (deleting and inserting every row took longer than a replay),
+            // the snapshot's replay index included (this node holds no receipts of the blocks it missed).
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                database(c).applySnapshotDifference(c, WorldState.diff(stored, state));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot write the snapshot's state: " + e.getMessage(), e);
+            }
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
             LedgerRows.insertBlocks(c, List.of(blockRow(head, suite)));
@@ -231,12 +240,12 @@ public class LedgerStore {
 
     private Recovery load(boolean withState) {
         List<BlockEntity> head = em.createQuery("select b from BlockEntity b order by b.height desc", BlockEntity.class).setMaxResults(1).getResultList();
-        List<WriteSet.Entry> state = new ArrayList<>();
+        List<WriteSet.Entry> state = List.of();
         if (withState) {
-            // A database of an earlier version holds the replay index by hash too: derived from the expiry entries now.
-            em.createNativeQuery("delete from LEDGER_STATE where STATE_TABLE = ?1").setParameter(1, Tables.TX).executeUpdate();
-            for (StateEntryEntity s : em.createQuery("select s from StateEntryEntity s", StateEntryEntity.class).getResultList()) {
-                StateWrites.readBack(state, s.table(), s.key(), s.value());
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                state = StateWrites.readState(c, head.isEmpty() ? 0 : head.get(0).height());
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read the committed state: " + e.getMessage(), e);
             }
         }
         List<VoteLogEntry> votes = new ArrayList<>();
@@ -261,18 +270,21 @@ public class LedgerStore {
         return em.find(ReceiptEntity.class, txHash);
     }
 
+    /**
+     * One committed state entry, or null; for the read model. Not for the replay index ({@link StateWrites#stored}): its
+     * entries are derived from the receipts when the state is read back, and only the replica's own state holds them.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public byte[] stateValue(String table, String key) {
+        StateEntryEntity e = em.find(StateEntryEntity.class, new StateEntryEntity.Key(table, key));
+        return e == null ? null : e.value();
+    }
+
     /** The height of the last committed block the store holds (0: genesis only). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long committedHeight() {
         Long h = em.createQuery("select max(b.height) from BlockEntity b", Long.class).getSingleResult();
         return h == null ? 0 : h;
-    }
-
-    /** One committed state entry, or null. */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public byte[] stateValue(String table, String key) {
-        StateEntryEntity e = em.find(StateEntryEntity.class, new StateEntryEntity.Key(table, key));
-        return e == null ? null : e.value();
     }
 
     /** The receipts of one block's transactions, by transaction hash (one query for a whole block). */

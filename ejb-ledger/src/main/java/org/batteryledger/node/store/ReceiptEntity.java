@@ -17,6 +17,12 @@ public class ReceiptEntity {
     private long height;
     @Column(length = 2048)
     private String error;
+    /**
+     * The transaction's expiry height, from which the node derives the replay index when it reads its state back
+     * ({@link StateWrites#readState}). Null in receipts written before it was kept: their index entries are rows of
+     * {@code LEDGER_STATE}.
+     */
+    private Long expiryHeight;
 
     protected ReceiptEntity() {
     }

@@ -7,12 +7,15 @@ import org.batteryledger.core.state.WriteSet;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A block's state writes as two JDBC batches on the connection of the persist's transaction: one upsert statement for
@@ -21,11 +24,14 @@ import java.util.Map;
  * JPA has no upsert; it is the database's own, for the two databases a node runs on ({@link #of}). {@code LEDGER_STATE}
  * is still mapped by {@link StateEntryEntity}, which creates the table and reads it.
  * <p>
- * The replay index's entries by transaction hash ({@link Tables#TX}) are not stored: each is implied by its expiry
- * entry ({@link BlockExecutor#replayEntryOf}), and {@link LedgerStore} derives them when it reads the state back. Keyed
- * by a hash, they landed all over the table's primary key, so every block's commit wrote most of the table's pages
- * anew in H2 (which writes every page a commit touched); the expiry entries are keyed by expiry height, so a block's
- * are appended and the expired ones go from the front.
+ * A block's replay index entries are not rows ({@link #stored}): they are two per transaction, written and later
+ * pruned, and the receipts that a persist writes anyway say the same (a committed transaction and its expiry height).
+ * {@link #readState} derives them: the index after height H is exactly the committed transactions whose expiry is at
+ * least H ({@link BlockExecutor} prunes those below the height it executes, and a transaction is committed once). The
+ * entries by hash ({@link Tables#TX}) follow from the expiry entries ({@link BlockExecutor#replayEntryOf}). Only a
+ * snapshot's expiry entries are rows, because the node holds no receipts of the blocks before it; they are deleted
+ * once expired, when the state is read back. A database of an earlier version holds its index as rows and its receipts
+ * without expiry: read back the same way.
  */
 final class StateWrites {
     private static final int INSERT_BATCH = 10_000;
@@ -57,13 +63,23 @@ final class StateWrites {
     }
 
     /**
-     * Applies one write set. Should a key appear twice, its last entry wins, as when entries were applied one by one
-     * (the executor writes each key once; the two batches would otherwise not keep their order).
+     * Applies one write set of committed blocks, the replay index left out. Should a key appear twice, its last entry
+     * wins, as when entries were applied one by one (the executor writes each key once; the two batches would otherwise
+     * not keep their order).
      */
     void apply(Connection c, WriteSet writes) throws SQLException {
+        apply(c, writes, false);
+    }
+
+    /** As {@link #apply}, the expiry entries included: what differs between a node's state and a snapshot's. */
+    void applySnapshotDifference(Connection c, WriteSet writes) throws SQLException {
+        apply(c, writes, true);
+    }
+
+    private void apply(Connection c, WriteSet writes, boolean snapshot) throws SQLException {
         Map<List<String>, WriteSet.Entry> last = new LinkedHashMap<>();
         for (WriteSet.Entry e : writes.entries()) {
-            if (stored(e.table())) {
+            if (snapshot ? storedFromSnapshot(e.table()) : stored(e.table())) {
                 last.put(List.of(e.table(), e.key()), e);
             }
         }
@@ -95,16 +111,57 @@ final class StateWrites {
         }
     }
 
-    /** One row of {@code LEDGER_STATE} read back into {@code state}, with the replay index entry it implies, if any. */
-    static void readBack(List<WriteSet.Entry> state, String table, String key, byte[] value) {
-        state.add(new WriteSet.Entry(table, key, value));
-        if (table.equals(Tables.TX_EXPIRY)) {
-            state.add(BlockExecutor.replayEntryOf(key));
+    /**
+     * The state after the block at {@code head} (0: genesis), from {@code LEDGER_STATE} and the receipts' expiry heights
+     * (see the class comment). First deletes the index rows that no longer belong to it: expired ones, and those by hash
+     * that an earlier version stored.
+     */
+    static List<WriteSet.Entry> readState(Connection c, long head) throws SQLException {
+        String live = BlockExecutor.expiryKeyFloor(head);
+        try (PreparedStatement byHash = c.prepareStatement("DELETE FROM LEDGER_STATE WHERE STATE_TABLE = ?");
+             PreparedStatement expired = c.prepareStatement("DELETE FROM LEDGER_STATE WHERE STATE_TABLE = ? AND STATE_KEY < ?")) {
+            byHash.setString(1, Tables.TX);
+            byHash.executeUpdate();
+            expired.setString(1, Tables.TX_EXPIRY);
+            expired.setString(2, live); // keys are 20 digits, ':' and hex: any collation orders them by expiry first
+            expired.executeUpdate();
         }
+        List<WriteSet.Entry> state = new ArrayList<>();
+        Set<String> indexed = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT STATE_TABLE, STATE_KEY, STATE_VALUE FROM LEDGER_STATE");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                String table = r.getString(1);
+                String key = r.getString(2);
+                state.add(new WriteSet.Entry(table, key, r.getBytes(3)));
+                if (table.equals(Tables.TX_EXPIRY)) {
+                    state.add(BlockExecutor.replayEntryOf(key));
+                    indexed.add(key);
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT txHash, expiryHeight FROM LEDGER_RECEIPT WHERE expiryHeight >= ?")) {
+            s.setLong(1, head);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String key = BlockExecutor.expiryKey(r.getLong(2), r.getString(1));
+                    if (indexed.add(key)) {
+                        state.add(new WriteSet.Entry(Tables.TX_EXPIRY, key, new byte[0]));
+                        state.add(BlockExecutor.replayEntryOf(key));
+                    }
+                }
+            }
+        }
+        return state;
     }
 
-    /** Whether a state table's entries are rows of {@code LEDGER_STATE}: all but the replay index by hash. */
+    /** Whether a committed block's entries of a state table are rows of {@code LEDGER_STATE}: all but the replay index. */
     static boolean stored(String table) {
+        return !Tables.TX.equals(table) && !Tables.TX_EXPIRY.equals(table);
+    }
+
+    /** Whether a snapshot's entries of a state table are rows: its expiry entries too, as the node has no receipts of them. */
+    private static boolean storedFromSnapshot(String table) {
         return !Tables.TX.equals(table);
     }
 
@@ -116,7 +173,7 @@ final class StateWrites {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) VALUES (?, ?, ?)")) {
             int batched = 0;
             for (String table : state.tables()) {
-                if (!stored(table)) {
+                if (!storedFromSnapshot(table)) {
                     continue;
                 }
                 for (Map.Entry<String, byte[]> e : state.scan(table).entrySet()) {

@@ -29,7 +29,8 @@ class LedgerRowsTest {
             s.execute("CREATE TABLE LEDGER_BLOCK (HEIGHT BIGINT PRIMARY KEY, CERTIFICATEVIEW INTEGER NOT NULL, ENCODED BINARY LARGE OBJECT NOT NULL,"
                     + " HASH CHARACTER VARYING(64) NOT NULL, PROPOSER CHARACTER VARYING(40) NOT NULL, TIMESTAMPMILLIS BIGINT NOT NULL,"
                     + " TXCOUNT INTEGER NOT NULL)");
-            s.execute("CREATE TABLE LEDGER_RECEIPT (TXHASH CHARACTER VARYING(64) PRIMARY KEY, HEIGHT BIGINT NOT NULL, ERROR CHARACTER VARYING(2048))");
+            s.execute("CREATE TABLE LEDGER_RECEIPT (TXHASH CHARACTER VARYING(64) PRIMARY KEY, HEIGHT BIGINT NOT NULL, ERROR CHARACTER VARYING(2048),"
+                    + " EXPIRYHEIGHT BIGINT)");
         }
         return c;
     }
@@ -57,7 +58,7 @@ class LedgerRowsTest {
             LedgerRows.insertAcknowledged(c, List.of(new LedgerRows.Acknowledged("aa", 10, new byte[]{1}),
                     new LedgerRows.Acknowledged("bb", 6, new byte[]{2}), new LedgerRows.Acknowledged("cc", 20, new byte[]{3})));
             LedgerRows.insertBlocks(c, List.of(new LedgerRows.Block(5, "h5", 1, 1_000L, "p", 0, new byte[]{9})));
-            LedgerRows.insertReceipts(c, List.of(new LedgerRows.Receipt("aa", 5, null), new LedgerRows.Receipt("dd", 5, "refused")));
+            LedgerRows.insertReceipts(c, List.of(new LedgerRows.Receipt("aa", 5, null, 9), new LedgerRows.Receipt("dd", 5, "refused", 7)));
 
             LedgerRows.committed(c, List.of("aa"), 5);
             assertEquals(List.of("6"), column(c, "SELECT HEIGHT FROM LEDGER_VOTE_LOG"), "votes of committed heights go");
@@ -67,6 +68,7 @@ class LedgerRowsTest {
             assertEquals(List.of(), column(c, "SELECT HEIGHT FROM LEDGER_VOTE_LOG"));
             assertEquals(List.of("h5"), column(c, "SELECT HASH FROM LEDGER_BLOCK"));
             assertEquals(List.of("null", "refused"), column(c, "SELECT COALESCE(ERROR, 'null') FROM LEDGER_RECEIPT ORDER BY TXHASH"));
+            assertEquals(List.of("9", "7"), column(c, "SELECT EXPIRYHEIGHT FROM LEDGER_RECEIPT ORDER BY TXHASH"));
         }
     }
 

@@ -2,6 +2,7 @@ package org.batteryledger.node.store;
 
 import org.batteryledger.core.contract.BlockExecutor;
 import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.state.WorldState;
 import org.batteryledger.core.state.WriteSet;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,8 @@ class StateWritesTest {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE LEDGER_STATE (STATE_TABLE VARCHAR(64) NOT NULL, STATE_KEY VARCHAR(512) NOT NULL,"
                     + " STATE_VALUE VARBINARY(268435456) NOT NULL, PRIMARY KEY (STATE_TABLE, STATE_KEY))");
+            s.execute("CREATE TABLE LEDGER_RECEIPT (TXHASH CHARACTER VARYING(64) PRIMARY KEY, HEIGHT BIGINT NOT NULL, ERROR CHARACTER VARYING(2048),"
+                    + " EXPIRYHEIGHT BIGINT)");
         }
         return c;
     }
@@ -74,61 +77,114 @@ class StateWritesTest {
     }
 
     /**
-     * The replay index by hash is not stored, and reads back from the expiry entries as the executor wrote it: a chain of
-     * blocks with transactions of several expiries, its pruning included, stored block by block (and a snapshot stored
-     * at once), reads back as the state in memory.
+     * The replay index is not written with the blocks: it reads back from the receipts' expiry heights, and from a
+     * snapshot's expiry rows, as the executor keeps it. A chain of blocks with transactions of several expiries, its
+     * pruning included, goes into four databases: block by block as a persist writes it; a snapshot at height 30 into
+     * an empty database and the blocks after it; the blocks to height 15, then the difference to the snapshot at 30 (a
+     * node that was down), then the blocks after it; and the layout of earlier versions (the index as rows, receipts
+     * without expiry). Each reads back as the state in memory at every height it holds.
      */
     @Test
-    void theReplayIndexByHashReadsBackFromItsExpiryEntries() throws SQLException {
+    void theReplayIndexReadsBackFromTheReceiptsAndASnapshotsRows() throws SQLException {
         org.batteryledger.core.crypto.CryptoSuite suite = org.batteryledger.core.crypto.Suites.ecdsa();
-        org.batteryledger.core.state.WorldState memory = new org.batteryledger.core.state.WorldState();
+        WorldState memory = new WorldState();
         Random random = new Random(5);
-        try (Connection c = h2("replay"); Connection snapshot = h2("replay-snapshot")) {
+        try (Connection c = h2("replay"); Connection joined = h2("replay-joined"); Connection down = h2("replay-down");
+             Connection earlier = h2("replay-earlier")) {
             StateWrites writes = StateWrites.of(c);
-            for (long height = 1; height <= 40; height++) {
+            for (long height = 1; height <= 60; height++) {
                 List<WriteSet.Entry> entries = new ArrayList<>();
+                List<LedgerRows.Receipt> receipts = new ArrayList<>();
                 // as BlockExecutor: prune what expired below this height, then index this block's transactions
-                for (String key : List.copyOf(memory.scan(Tables.TX_EXPIRY).headMap(String.format("%020d:", height)).keySet())) {
+                for (String key : List.copyOf(memory.scan(Tables.TX_EXPIRY).headMap(BlockExecutor.expiryKeyFloor(height)).keySet())) {
                     entries.add(new WriteSet.Entry(Tables.TX_EXPIRY, key, null));
                     entries.add(new WriteSet.Entry(Tables.TX, key.substring(21), null));
                 }
                 for (int i = random.nextInt(5); i > 0; i--) {
                     String hash = suite.hash(new byte[]{(byte) height, (byte) i}).hex();
-                    String expiryKey = String.format("%020d:%s", height + random.nextInt(6), hash);
+                    long expiry = height + random.nextInt(6);
+                    String expiryKey = BlockExecutor.expiryKey(expiry, hash);
                     entries.add(BlockExecutor.replayEntryOf(expiryKey));
                     entries.add(new WriteSet.Entry(Tables.TX_EXPIRY, expiryKey, new byte[0]));
                     entries.add(new WriteSet.Entry("battery", "b" + random.nextInt(10), new byte[]{(byte) height}));
+                    receipts.add(new LedgerRows.Receipt(hash, height, i == 1 ? "refused" : null, expiry));
                 }
                 WriteSet set = new WriteSet(entries);
                 memory.apply(set);
-                writes.apply(c, set);
-                assertEquals(dump(memory), dump(readBack(c)), "height " + height);
-                assertEquals(List.of(), rows(c).keySet().stream().filter(k -> k.startsWith(Tables.TX + "/")).toList(), "no row by hash");
+                persist(writes, c, set, receipts);
+                asEarlierVersions(writes, earlier, set, receipts);
+                if (height <= 15 || height > 30) {
+                    persist(writes, down, set, receipts);
+                }
+                if (height > 30) {
+                    persist(writes, joined, set, receipts);
+                }
+                if (height == 30) {
+                    writes.insertAll(joined, memory);
+                    writes.applySnapshotDifference(down, WorldState.diff(state(StateWrites.readState(down, 15)), memory));
+                }
+                assertEquals(dump(memory), dump(state(StateWrites.readState(c, height))), "height " + height);
+                assertEquals(dump(memory), dump(state(StateWrites.readState(earlier, height))), "earlier layout, height " + height);
+                if (height >= 30) {
+                    assertEquals(dump(memory), dump(state(StateWrites.readState(joined, height))), "joined, height " + height);
+                    assertEquals(dump(memory), dump(state(StateWrites.readState(down, height))), "was down, height " + height);
+                }
+                assertEquals(List.of(), rows(c).keySet().stream().filter(k -> k.startsWith(Tables.TX + "/") || k.startsWith(Tables.TX_EXPIRY + "/")).toList(),
+                        "no replay index row from a persist");
             }
             assertTrue(memory.scan(Tables.TX).size() > 3, "the index holds transactions at the end");
-            writes.insertAll(snapshot, memory);
-            assertEquals(dump(memory), dump(readBack(snapshot)));
+            for (Connection db : List.of(joined, down, earlier)) {
+                assertEquals(List.of(), rows(db).keySet().stream().filter(k -> k.startsWith(Tables.TX + "/") || k.compareTo(
+                        Tables.TX_EXPIRY + "/" + BlockExecutor.expiryKeyFloor(60)) < 0 && k.startsWith(Tables.TX_EXPIRY + "/")).toList(),
+                        "rows of expired entries and by hash are gone once read back");
+            }
         }
     }
 
-    private static Map<String, String> dump(org.batteryledger.core.state.WorldState state) {
+    private static void persist(StateWrites writes, Connection c, WriteSet set, List<LedgerRows.Receipt> receipts) throws SQLException {
+        writes.apply(c, set);
+        LedgerRows.insertReceipts(c, receipts);
+    }
+
+    /** The layout before this build: every entry a row (the index by hash too, as two versions ago), receipts without expiry. */
+    private static void asEarlierVersions(StateWrites writes, Connection c, WriteSet set, List<LedgerRows.Receipt> receipts) throws SQLException {
+        writes.apply(c, set);
+        for (WriteSet.Entry e : set.entries()) {
+            if (e.table().equals(Tables.TX) || e.table().equals(Tables.TX_EXPIRY)) {
+                try (java.sql.PreparedStatement s = c.prepareStatement(e.isDelete()
+                        ? "DELETE FROM LEDGER_STATE WHERE STATE_TABLE = ? AND STATE_KEY = ?"
+                        : "MERGE INTO LEDGER_STATE (STATE_TABLE, STATE_KEY, STATE_VALUE) KEY (STATE_TABLE, STATE_KEY) VALUES (?, ?, ?)")) {
+                    s.setString(1, e.table());
+                    s.setString(2, e.key());
+                    if (!e.isDelete()) {
+                        s.setBytes(3, e.value());
+                    }
+                    s.executeUpdate();
+                }
+            }
+        }
+        for (LedgerRows.Receipt r : receipts) {
+            try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO LEDGER_RECEIPT (txHash, height, error) VALUES (?, ?, ?)")) {
+                s.setString(1, r.txHash());
+                s.setLong(2, r.height());
+                s.setString(3, r.error());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static WorldState state(List<WriteSet.Entry> entries) {
+        WorldState state = new WorldState();
+        state.apply(new WriteSet(entries));
+        return state;
+    }
+
+    private static Map<String, String> dump(WorldState state) {
         Map<String, String> out = new TreeMap<>();
         for (String table : state.tables()) {
             state.scan(table).forEach((k, v) -> out.put(table + "/" + k, HexFormat.of().formatHex(v)));
         }
         return out;
-    }
-
-    private static org.batteryledger.core.state.WorldState readBack(Connection c) throws SQLException {
-        List<WriteSet.Entry> entries = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT STATE_TABLE, STATE_KEY, STATE_VALUE FROM LEDGER_STATE")) {
-            while (r.next()) {
-                StateWrites.readBack(entries, r.getString(1), r.getString(2), r.getBytes(3));
-            }
-        }
-        org.batteryledger.core.state.WorldState state = new org.batteryledger.core.state.WorldState();
-        state.apply(new WriteSet(entries));
-        return state;
     }
 
     // A persist of many committed blocks (a synced range) applies their writes, in block order, as one set: the

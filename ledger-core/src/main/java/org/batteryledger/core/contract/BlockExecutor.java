@@ -71,7 +71,7 @@ public final class BlockExecutor {
             }
             Hash txHash = tx.hash(suite);
             block.put(Tables.TX, txHash.hex(), Params.encode(tx.expiryHeight()));
-            block.put(Tables.TX_EXPIRY, expiryKey(tx.expiryHeight(), txHash), new byte[0]);
+            block.put(Tables.TX_EXPIRY, expiryKey(tx.expiryHeight(), txHash.hex()), new byte[0]);
             StateOverlay txState = new StateOverlay(block);
             String error = null;
             try {
@@ -142,8 +142,17 @@ public final class BlockExecutor {
         return n;
     }
 
-    private static String expiryKey(long expiry, Hash hash) {
-        return String.format("%020d:%s", expiry, hash.hex());
+    /** A transaction's {@link Tables#TX_EXPIRY} key: ordered by expiry height, then hash. */
+    public static String expiryKey(long expiry, String txHashHex) {
+        return expiryKeyFloor(expiry) + txHashHex;
+    }
+
+    /**
+     * The least {@link Tables#TX_EXPIRY} key of expiry {@code height}: executing the block at {@code height} prunes the
+     * keys below it, so the index after that block holds exactly the committed transactions whose keys are not below.
+     */
+    public static String expiryKeyFloor(long height) {
+        return String.format("%020d:", height);
     }
 
     /**
@@ -161,7 +170,7 @@ public final class BlockExecutor {
 
     private void pruneExpired(StateOverlay block, StateView parent, long height) {
         // Entries with expiry < height can never be replayed again (a tx is valid only up to its expiry height).
-        SortedMap<String, byte[]> old = parent.scan(Tables.TX_EXPIRY).headMap(String.format("%020d:", height));
+        SortedMap<String, byte[]> old = parent.scan(Tables.TX_EXPIRY).headMap(expiryKeyFloor(height));
         for (String key : List.copyOf(old.keySet())) {
             block.delete(Tables.TX_EXPIRY, key);
             block.delete(Tables.TX, key.substring(21));
