@@ -35,9 +35,9 @@ import java.util.logging.Logger;
  * The three options are manageable, so they are set through the JVM's diagnostic MBean; any of them an operator set
  * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
  * <p>
- * Off unless {@code node.properties} say {@code heap.at.rest=true}: a record push that came after a rest cost node0 a
- * quarter more CPU in three runs against an earlier EAR, and none in a pair with the same EAR; until more pairs settle
- * it, a member that counts memory before throughput turns it on. BENCHMARKS.md, "A node's heap after load".
+ * On unless {@code node.properties} say {@code heap.at.rest=false}. A record push after a rest cost node0 a quarter
+ * more CPU in three runs against an earlier EAR as the control, but no more than without it in pairs with the same
+ * EAR. BENCHMARKS.md, "A node's heap after load".
  */
 @Singleton
 @Startup
@@ -68,7 +68,7 @@ public class HeapAtRest {
     @PostConstruct
     void start() {
         try {
-            if (!Boolean.parseBoolean(runtime.directory().properties().getProperty("heap.at.rest", "false").trim())) {
+            if (!Boolean.parseBoolean(runtime.directory().properties().getProperty("heap.at.rest", "true").trim())) {
                 return;
             }
         } catch (java.io.IOException e) {
