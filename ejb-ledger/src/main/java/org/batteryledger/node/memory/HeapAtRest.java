@@ -32,6 +32,12 @@ import java.util.logging.Logger;
  * {@value #SAMPLE_SECONDS} s it counts the collections of the last {@value #WINDOW_SECONDS} s ({@link Rest}); at most
  * {@value #REST_COLLECTIONS} (the periodic cycle, and one from an idle node's trickle of work) is rest.
  * <p>
+ * Entering rest, it also runs one full collection. A concurrent cycle shrinks the heap only to what is still in use
+ * after marking, and the old regions a burst of work filled with garbage are emptied by mixed collections, which an
+ * idle node hardly runs: the records' holder kept its whole heap for more than five minutes after a push in two runs of
+ * three. A full collection compacts the heap and sizes it by the ratios just set, at once; the node is at rest, so its
+ * pause (BENCHMARKS.md) delays no work that was waiting. The collection is the node's own: it does not count as work.
+ * <p>
  * The three options are manageable, so they are set through the JVM's diagnostic MBean; any of them an operator set
  * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
  * <p>
@@ -109,12 +115,17 @@ public class HeapAtRest {
         }
     }
 
-    private void sample() {
+    /** The JVM's collections so far. */
+    private static long collections() {
         long collections = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             collections += Math.max(0, gc.getCollectionCount());
         }
-        boolean nowAtRest = rest.sample(collections);
+        return collections;
+    }
+
+    private void sample() {
+        boolean nowAtRest = rest.sample(collections());
         if (nowAtRest == atRest) {
             return;
         }
@@ -123,12 +134,22 @@ public class HeapAtRest {
             if (nowAtRest) {
                 set("MinHeapFreeRatio", REST_MIN_FREE);
                 set("MaxHeapFreeRatio", REST_MAX_FREE);
+                long before = collections();
+                long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                long started = System.nanoTime();
+                ManagementFactory.getMemoryMXBean().gc(); // a full collection: compacts, then sizes the heap by the ratios
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                rest.own(collections() - before);
+                long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                LOG.fine(() -> "at rest: one full collection in " + millis + " ms, heap " + (committed >> 20) + " MB -> " + (after >> 20) + " MB");
             } else {
                 set("MaxHeapFreeRatio", busyMaxFree);
                 set("MinHeapFreeRatio", busyMinFree);
             }
             atRest = nowAtRest;
-            LOG.fine(() -> nowAtRest ? "at rest: the heap goes back to 1.25 times its live set at the next cycle" : "busy: G1 sizes the heap as it would");
+            if (!nowAtRest) {
+                LOG.fine("busy: G1 sizes the heap as it would");
+            }
         } catch (Exception e) {
             LOG.log(Level.WARNING, "cannot set the heap's free ratios; leaving them", e);
             stop();
@@ -156,6 +177,8 @@ public class HeapAtRest {
         private final int window;
         private final long restCollections;
         private final Deque<Long> samples = new ArrayDeque<>();
+        /** Collections the caller ran itself: not work, so not counted. */
+        private long own;
 
         Rest(int window, long restCollections) {
             if (window < 1 || restCollections < 0) {
@@ -165,8 +188,13 @@ public class HeapAtRest {
             this.restCollections = restCollections;
         }
 
+        /** {@code collections} more of the count were the caller's own (the full collection on entering rest). */
+        void own(long collections) {
+            own += collections;
+        }
+
         boolean sample(long collections) {
-            samples.addLast(collections);
+            samples.addLast(collections - own);
             if (samples.size() > window + 1) {
                 samples.removeFirst();
             }

@@ -45,6 +45,22 @@ class HeapAtRestTest {
     }
 
     @Test
+    void theFullCollectionOnEnteringRestIsNotWork() {
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        long count = 0;
+        for (int i = 0; i < 6; i++) {
+            rest.sample(count);
+        }
+        assertTrue(rest.sample(count += 2), "two collections in the window: rest");
+        rest.own(1);
+        assertTrue(rest.sample(count += 1), "the node's own full collection does not make it busy");
+        for (int i = 0; i < 10; i++) {
+            assertTrue(rest.sample(count), "nor later (" + i + ")");
+        }
+        assertFalse(rest.sample(count += 3), "work still does");
+    }
+
+    @Test
     void refusesAnEmptyWindow() {
         assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(0, 2));
         assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(6, -1));
