@@ -135,6 +135,9 @@ public class LedgerStore {
             }
             for (int i = 0; i < txs.size(); i++) { // one receipt per transaction of the block, in its order (its execution)
                 BlockExecutor.Receipt r = c.receipts().get(i);
+                if (!r.txHash().equals(txs.get(i).hash(suite))) { // the expiry below must be this transaction's
+                    throw new IllegalStateException("receipt " + i + " of block " + height + " is not its transaction's");
+                }
                 String hash = r.txHash().hex();
                 receipts.add(new LedgerRows.Receipt(hash, height, r.error(), txs.get(i).expiryHeight()));
                 committed.add(hash);

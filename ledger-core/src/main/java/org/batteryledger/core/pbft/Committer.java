@@ -24,10 +24,13 @@ final class Committer {
         this.checkpoints = checkpoints;
     }
 
-    void commit(Block block, CommitCertificate certificate) {
-        Hash h = block.hash(s.suite);
+    void commit(Block offered, CommitCertificate certificate) {
+        Hash h = offered.hash(s.suite);
+        // The block this replica validated, not the copy at hand: the hash covers the header only, and a block already
+        // known passes validation by its hash, so a peer could send its header with other transactions.
+        Block block = s.knownBlocks.get(h);
         BlockExecutor.Execution ex = s.executions.get(h);
-        if (ex == null) {
+        if (ex == null || block == null) {
             throw new IllegalStateException("CONSENSUS FAILURE: committing block " + h + " that was never validated");
         }
         s.state.apply(ex.writeSet());

@@ -300,4 +300,25 @@ class BlockSyncTest {
         assertEquals(Map.of(Rejection.BLOCK_TX_SIGNATURE, 1L), p.replica.metrics().dropped());
         assertEquals(0, p.replica.metrics().signaturesVouched());
     }
+
+    // The hash covers the header only, and a block the replica already validated (here from its pre-prepare) passes by its
+    // hash: a peer that sends that header with other transactions and the block's real certificate must not get them
+    // committed. The replica commits the block it validated.
+    @Test
+    void aKnownBlockSyncedWithOtherTransactionsCommitsTheValidatedOne() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        Transaction t = fx.tx(3, 0);
+        Block block = fx.chain().block(1, 0, t);
+        p.step(1, fx.prePrepare(1, 1, 0, block));
+        Block swapped = new Block(block.header(), List.of(fx.tx(2, 0)));
+        assertEquals(block.hash(fx.suite), swapped.hash(fx.suite));
+
+        Ready r = p.step(2, new SyncResponse(List.of(new CommittedBlock(swapped, fx.certificate(1, 0, block.hash(fx.suite), 1, 2, 3)))));
+
+        assertEquals(1, p.replica.committedHeight());
+        assertEquals(1, r.committed().size());
+        assertEquals(List.of(t.hash(fx.suite)), r.committed().get(0).block().block().transactions().stream().map(x -> x.hash(fx.suite)).toList());
+    }
 }
+
