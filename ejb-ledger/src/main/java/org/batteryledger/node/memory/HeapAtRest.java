@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  * idle node hardly runs: the records' holder kept its whole heap for more than five minutes after a push in two runs of
  * three. A full collection compacts the heap and sizes it by the ratios just set, at once; the node is at rest, so its
  * pause (BENCHMARKS.md) delays no work that was waiting. The collection is the node's own: it does not count as work.
+ * At most one in {@value #FULL_COLLECTION_SECONDS} s: a rest that comes again sooner keeps the ratios only.
  * <p>
  * The three options are manageable, so they are set through the JVM's diagnostic MBean; any of them an operator set
  * on the command line (origin other than the JVM's default) is left alone, and so is a JVM without G1.
@@ -54,6 +55,11 @@ public class HeapAtRest {
     static final int SAMPLE_SECONDS = 2;
     static final int WINDOW_SECONDS = 60;
     static final int REST_COLLECTIONS = 2;
+    /**
+     * At most one full collection in this long: a node whose steady trickle of work sits at the edge of rest would
+     * otherwise come to rest, and pay a full collection, every few window lengths (the smaller heap collects more often).
+     */
+    static final int FULL_COLLECTION_SECONDS = 600;
     /** A periodic concurrent cycle after this long without a collection. */
     static final String PERIODIC_MILLIS = "60000";
     static final String REST_MIN_FREE = "10";
@@ -64,7 +70,7 @@ public class HeapAtRest {
     @Resource
     private ManagedScheduledExecutorService scheduler;
     private ScheduledFuture<?> sampling;
-    private final Rest rest = new Rest(WINDOW_SECONDS / SAMPLE_SECONDS, REST_COLLECTIONS);
+    private final Rest rest = new Rest(WINDOW_SECONDS / SAMPLE_SECONDS, REST_COLLECTIONS, FULL_COLLECTION_SECONDS / SAMPLE_SECONDS);
     private MBeanServer server;
     private ObjectName hotspot;
     private String busyMinFree;
@@ -134,22 +140,22 @@ public class HeapAtRest {
             if (nowAtRest) {
                 set("MinHeapFreeRatio", REST_MIN_FREE);
                 set("MaxHeapFreeRatio", REST_MAX_FREE);
-                long before = collections();
-                long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-                long started = System.nanoTime();
-                ManagementFactory.getMemoryMXBean().gc(); // a full collection: compacts, then sizes the heap by the ratios
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                rest.own(collections() - before);
-                long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-                LOG.fine(() -> "at rest: one full collection in " + millis + " ms, heap " + (committed >> 20) + " MB -> " + (after >> 20) + " MB");
+                if (rest.fullCollectionDue()) {
+                    long before = collections();
+                    long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                    long started = System.nanoTime();
+                    ManagementFactory.getMemoryMXBean().gc(); // a full collection: compacts, then sizes the heap by the ratios
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    rest.own(collections() - before);
+                    long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                    LOG.fine(() -> "at rest: one full collection in " + millis + " ms, heap " + (committed >> 20) + " MB -> " + (after >> 20) + " MB");
+                }
             } else {
                 set("MaxHeapFreeRatio", busyMaxFree);
                 set("MinHeapFreeRatio", busyMinFree);
-            }
-            atRest = nowAtRest;
-            if (!nowAtRest) {
                 LOG.fine("busy: G1 sizes the heap as it would");
             }
+            atRest = nowAtRest;
         } catch (Exception e) {
             LOG.log(Level.WARNING, "cannot set the heap's free ratios; leaving them", e);
             stop();
@@ -176,24 +182,36 @@ public class HeapAtRest {
     static final class Rest {
         private final int window;
         private final long restCollections;
+        private final int samplesBetweenFull;
         private final Deque<Long> samples = new ArrayDeque<>();
         /** Collections the caller ran itself: not work, so not counted. */
         private long own;
+        private long sampled;
+        private long lastOwnAt;
 
-        Rest(int window, long restCollections) {
-            if (window < 1 || restCollections < 0) {
-                throw new IllegalArgumentException("window " + window + ", rest collections " + restCollections);
+        Rest(int window, long restCollections, int samplesBetweenFull) {
+            if (window < 1 || restCollections < 0 || samplesBetweenFull < 0) {
+                throw new IllegalArgumentException("window " + window + ", rest collections " + restCollections + ", between full " + samplesBetweenFull);
             }
             this.window = window;
             this.restCollections = restCollections;
+            this.samplesBetweenFull = samplesBetweenFull;
+            this.lastOwnAt = -samplesBetweenFull;
         }
 
         /** {@code collections} more of the count were the caller's own (the full collection on entering rest). */
         void own(long collections) {
             own += collections;
+            lastOwnAt = sampled;
+        }
+
+        /** Whether a full collection of the caller's own is allowed now: none in the last {@code samplesBetweenFull} samples. */
+        boolean fullCollectionDue() {
+            return sampled - lastOwnAt >= samplesBetweenFull;
         }
 
         boolean sample(long collections) {
+            sampled++;
             samples.addLast(collections - own);
             if (samples.size() > window + 1) {
                 samples.removeFirst();

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeapAtRestTest {
     @Test
     void busyUntilAWholeWindowWasSeen() {
-        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2, 20);
         for (int i = 0; i < 6; i++) {
             assertFalse(rest.sample(100), "sample " + i + ": the window is not full yet");
         }
@@ -19,7 +19,7 @@ class HeapAtRestTest {
 
     @Test
     void aFewCollectionsAWindowAreRestAndMoreAreWork() {
-        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2, 20);
         long count = 0;
         for (int i = 0; i < 7; i++) {
             rest.sample(count);
@@ -36,7 +36,7 @@ class HeapAtRestTest {
 
     @Test
     void aBurstInOnePeriodIsWorkEvenAfterLongRest() {
-        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2, 20);
         for (int i = 0; i < 20; i++) {
             rest.sample(7);
         }
@@ -46,7 +46,7 @@ class HeapAtRestTest {
 
     @Test
     void theFullCollectionOnEnteringRestIsNotWork() {
-        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2);
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2, 20);
         long count = 0;
         for (int i = 0; i < 6; i++) {
             rest.sample(count);
@@ -61,8 +61,34 @@ class HeapAtRestTest {
     }
 
     @Test
+    void aFullCollectionAtMostOnceInItsInterval() {
+        HeapAtRest.Rest rest = new HeapAtRest.Rest(6, 2, 20);
+        long count = 0;
+        for (int i = 0; i < 7; i++) {
+            rest.sample(count);
+        }
+        assertTrue(rest.fullCollectionDue(), "the first rest");
+        rest.own(1);
+        count += 1;
+        assertFalse(rest.fullCollectionDue());
+        assertFalse(rest.sample(count += 3), "busy");
+        for (int i = 0; i < 6; i++) {
+            rest.sample(count);
+        }
+        assertTrue(rest.sample(count), "at rest again, 8 samples later");
+        assertFalse(rest.fullCollectionDue(), "too soon for another full collection");
+        for (int i = 0; i < 11; i++) {
+            rest.sample(count);
+        }
+        assertFalse(rest.fullCollectionDue(), "19 samples after it");
+        rest.sample(count);
+        assertTrue(rest.fullCollectionDue(), "20 samples after it");
+    }
+
+    @Test
     void refusesAnEmptyWindow() {
-        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(0, 2));
-        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(6, -1));
+        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(0, 2, 20));
+        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(6, -1, 20));
+        assertThrows(IllegalArgumentException.class, () -> new HeapAtRest.Rest(6, 2, -1));
     }
 }
