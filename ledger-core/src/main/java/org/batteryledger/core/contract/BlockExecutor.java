@@ -34,8 +34,11 @@ public final class BlockExecutor {
     public record Rejected(Transaction tx, String reason) {
     }
 
-    /** The outcome of an included transaction: {@code error} is null when its contract succeeded. */
-    public record Receipt(Hash txHash, String error) {
+    /**
+     * The outcome of an included transaction: {@code error} is null when its contract succeeded. Its expiry height is the
+     * replay index entry the transaction made, which a store may keep with the receipt instead of as state.
+     */
+    public record Receipt(Hash txHash, String error, long expiryHeight) {
         public boolean ok() {
             return error == null;
         }
@@ -81,7 +84,7 @@ public final class BlockExecutor {
                 error = e.getMessage();
             }
             included.add(tx);
-            receipts.add(new Receipt(txHash, error));
+            receipts.add(new Receipt(txHash, error, tx.expiryHeight()));
         }
         WriteSet ws = block.toWriteSet();
         return new Execution(included, rejected, receipts, ws, WriteSet.chainRoot(suite, parentStateRoot, ws.hash(suite)));

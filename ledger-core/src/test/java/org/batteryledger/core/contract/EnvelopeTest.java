@@ -65,7 +65,8 @@ class EnvelopeTest {
         BlockExecutor.Execution ex = l.commit(t1, t2);
         assertEquals(List.of(t1, t2), ex.included());
         assertTrue(ex.rejected().isEmpty());
-        assertEquals(List.of(new BlockExecutor.Receipt(t1.hash(l.suite), null), new BlockExecutor.Receipt(t2.hash(l.suite), null)), ex.receipts());
+        assertEquals(List.of(new BlockExecutor.Receipt(t1.hash(l.suite), null, t1.expiryHeight()),
+                new BlockExecutor.Receipt(t2.hash(l.suite), null, t2.expiryHeight())), ex.receipts());
         assertTrue(ex.receipts().stream().allMatch(BlockExecutor.Receipt::ok));
         assertNull(l.executor.checkEnvelope(l.state, l.height, anchorTx(l, "c1", "z")));
     }
