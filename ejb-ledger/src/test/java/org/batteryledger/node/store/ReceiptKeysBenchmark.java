@@ -9,7 +9,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -17,9 +20,11 @@ import java.util.Random;
  * What a block's receipts cost H2 as the chain grows, by how the receipt table is keyed. H2 writes every page a commit
  * touched anew, so a table whose key is the transaction's hash (random) has each block's receipts land on pages all
  * over its primary key, and the pages a commit writes grow with the history until every commit writes the whole index.
- * Three layouts, each in its own H2 file ({@code WRITE_DELAY=0}, as nodes run), receiving the same blocks:
+ * Five layouts, each in its own H2 file ({@code WRITE_DELAY=0}, as nodes run), receiving the same blocks:
  * <ul>
- * <li>{@code hash-pk}: the node's table today ({@code LEDGER_RECEIPT}: the hash as primary key, an index on height);</li>
+ * <li>{@code hash-pk}: the node's table ({@code LEDGER_RECEIPT}: the hash as primary key, an index on height), the
+ * receipts in block order;</li>
+ * <li>{@code hash-sorted}: the same table, each commit's receipts sorted by hash first, as a persist writes them now;</li>
  * <li>{@code seq-pk}: keyed by (height, position), the hash a plain column: no lookup by hash at all, the floor;</li>
  * <li>{@code seq-pk+key}: as {@code seq-pk}, with an index on the hash's first eight bytes as a {@code BIGINT};</li>
  * <li>{@code seq-pk+later}: as {@code seq-pk}, and every 64 blocks those blocks' hash keys go into a table of their own
@@ -36,6 +41,7 @@ public final class ReceiptKeysBenchmark {
     private enum Layout {
         HASH_PK("hash-pk", "CREATE TABLE R (TXHASH VARCHAR(64) PRIMARY KEY, HEIGHT BIGINT NOT NULL, ERROR VARCHAR(2048)); CREATE INDEX IX_H ON R(HEIGHT)",
                 "INSERT INTO R (TXHASH, HEIGHT, ERROR) VALUES (?, ?, ?)"),
+        HASH_PK_SORTED("hash-sorted", HASH_PK.ddl, HASH_PK.insert),
         SEQ_PK("seq-pk", "CREATE TABLE R (HEIGHT BIGINT, POS INT, TXHASH VARCHAR(64) NOT NULL, ERROR VARCHAR(2048), PRIMARY KEY (HEIGHT, POS))",
                 "INSERT INTO R (HEIGHT, POS, TXHASH, ERROR) VALUES (?, ?, ?, ?)"),
         SEQ_PK_KEY("seq-pk+key", "CREATE TABLE R (HEIGHT BIGINT, POS INT, TXHASH VARCHAR(64) NOT NULL, HASHKEY BIGINT NOT NULL, ERROR VARCHAR(2048), "
@@ -79,15 +85,22 @@ public final class ReceiptKeysBenchmark {
                 c.setAutoCommit(false);
                 long windowCpu = 0;
                 int windowBlocks = 0;
-                byte[] hash = new byte[32];
                 long height = 0;
                 for (int done = 0; done < total; done += perBlock) {
                     height++;
+                    List<byte[]> hashes = new ArrayList<>(perBlock);
+                    for (int pos = 0; pos < perBlock; pos++) {
+                        byte[] hash = new byte[32];
+                        random.nextBytes(hash);
+                        hashes.add(hash);
+                    }
                     long t0 = threads.getCurrentThreadCpuTime();
+                    if (layout == Layout.HASH_PK_SORTED) {
+                        hashes.sort(Arrays::compareUnsigned); // the order of their hex strings
+                    }
                     try (PreparedStatement p = c.prepareStatement(layout.insert)) {
                         for (int pos = 0; pos < perBlock; pos++) {
-                            random.nextBytes(hash);
-                            bind(layout, p, height, pos, hash);
+                            bind(layout, p, height, pos, hashes.get(pos));
                             p.addBatch();
                         }
                         p.executeBatch();
@@ -116,7 +129,7 @@ public final class ReceiptKeysBenchmark {
     private static void bind(Layout layout, PreparedStatement p, long height, int pos, byte[] hash) throws SQLException {
         String hex = HexFormat.of().formatHex(hash);
         switch (layout) {
-            case HASH_PK -> {
+            case HASH_PK, HASH_PK_SORTED -> {
                 p.setString(1, hex);
                 p.setLong(2, height);
                 p.setString(3, null);
