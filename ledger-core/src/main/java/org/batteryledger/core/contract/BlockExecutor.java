@@ -11,7 +11,9 @@ import org.batteryledger.core.state.StateView;
 import org.batteryledger.core.state.WriteSet;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
 
@@ -61,10 +63,13 @@ public final class BlockExecutor {
         List<Transaction> included = new ArrayList<>(txs.size());
         List<Rejected> rejected = new ArrayList<>();
         List<Receipt> receipts = new ArrayList<>(txs.size());
+        // Admitted senders as of the parent state, decoded once a block and not once a transaction (a block of a
+        // thousand transactions has a handful of senders).
+        Map<NodeId, NodeRecord> admitted = new HashMap<>();
         for (Transaction tx : txs) {
             // Sender and parameters as of the parent state (changes take effect at the next height); the replay
             // index as of the block so far (a transaction cannot appear twice in one block).
-            String envelope = checkEnvelope(parent, block, height, tx);
+            String envelope = checkEnvelope(parent, block, height, tx, admitted);
             if (envelope != null) {
                 rejected.add(new Rejected(tx, envelope));
                 if (!dropInvalid) {
@@ -78,7 +83,7 @@ public final class BlockExecutor {
             StateOverlay txState = new StateOverlay(block);
             String error = null;
             try {
-                applyContract(txState, height, txHash, tx);
+                applyContract(txState, height, txHash, tx, registryWritten(block) ? null : admitted.get(tx.sender()));
                 txState.mergeInto(block);
             } catch (ContractException | DecodeException e) {
                 error = e.getMessage();
@@ -99,14 +104,17 @@ public final class BlockExecutor {
      * window, not already on chain. Returns null when it is includable, else the reason.
      */
     public String checkEnvelope(StateView state, long height, Transaction tx) {
-        return checkEnvelope(state, state, height, tx);
+        return checkEnvelope(state, state, height, tx, new HashMap<>());
     }
 
-    private String checkEnvelope(StateView registry, StateView replayIndex, long height, Transaction tx) {
-        try {
-            admittedSender(registry, tx.sender());
-        } catch (ContractException e) {
-            return e.getMessage();
+    /** As {@link #checkEnvelope(StateView, long, Transaction)}; {@code admitted} keeps the senders admitted by {@code registry}. */
+    private String checkEnvelope(StateView registry, StateView replayIndex, long height, Transaction tx, Map<NodeId, NodeRecord> admitted) {
+        if (!admitted.containsKey(tx.sender())) {
+            try {
+                admitted.put(tx.sender(), admittedSender(registry, tx.sender()));
+            } catch (ContractException e) {
+                return e.getMessage();
+            }
         }
         long lifetime = Params.get(registry, Params.TX_LIFETIME_BLOCKS);
         if (tx.expiryHeight() < height) {
@@ -126,7 +134,7 @@ public final class BlockExecutor {
     /** Would the contract accept this (envelope-valid) transaction now? For immediate feedback at submission. */
     public String checkContract(StateView state, long height, Transaction tx) {
         try {
-            applyContract(new StateOverlay(state), height, tx.hash(suite), tx);
+            applyContract(new StateOverlay(state), height, tx.hash(suite), tx, null);
             return null;
         } catch (ContractException | DecodeException e) {
             return e.getMessage();
@@ -180,8 +188,14 @@ public final class BlockExecutor {
         }
     }
 
-    private void applyContract(StateOverlay s, long height, Hash txHash, Transaction tx) {
-        NodeRecord sender = admittedSender(s, tx.sender());
+    /** Whether the block so far wrote any table {@link #admittedSender} reads: then a sender's admission is read anew. */
+    private static boolean registryWritten(StateOverlay block) {
+        return block.wrote(Tables.NODE) || block.wrote(Tables.REVOKED_NODE) || block.wrote(Tables.REVOKED_CA);
+    }
+
+    /** {@code admitted}: the sender's record when it is admitted in {@code s} as it was in the parent state, else null. */
+    private void applyContract(StateOverlay s, long height, Hash txHash, Transaction tx, NodeRecord admitted) {
+        NodeRecord sender = admitted != null ? admitted : admittedSender(s, tx.sender());
         byte[] payload = tx.payload();
         switch (tx.type()) {
             case GOVERNANCE_PROPOSE -> propose(s, height, txHash, sender, GovernanceAction.decode(payload));

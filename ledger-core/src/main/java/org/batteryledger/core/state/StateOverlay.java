@@ -46,6 +46,11 @@ public final class StateOverlay implements StateView {
         return Collections.unmodifiableSortedMap(merged);
     }
 
+    /** Whether this overlay holds a write (or delete) in {@code table}: if not, the table reads as in the base. */
+    public boolean wrote(String table) {
+        return writes.containsKey(table);
+    }
+
     public void put(String table, String key, byte[] value) {
         writes.computeIfAbsent(table, k -> new TreeMap<>()).put(key, value.clone());
     }

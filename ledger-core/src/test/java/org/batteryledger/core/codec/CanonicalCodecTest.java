@@ -274,7 +274,7 @@ class CanonicalCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ff", "c0af", "e0808f", "c3", "eda080", "f8888080", "80"})
+    @ValueSource(strings = {"ff", "c0af", "e0808f", "c3", "eda080", "f8888080", "80", "41ff", "4142c3"})
     void invalidUtf8IsRejected(String hex) {
         byte[] enc = new CanonicalWriter().bytes(Hex.decode(hex)).toByteArray();
         DecodeException e = assertThrows(DecodeException.class, () -> new CanonicalReader(enc).str(64));
@@ -285,6 +285,22 @@ class CanonicalCodecTest {
     void validMultiByteUtf8Decodes() {
         byte[] enc = new CanonicalWriter().bytes("電池".getBytes(StandardCharsets.UTF_8)).toByteArray();
         assertEquals("電池", new CanonicalReader(enc).str(64));
+    }
+
+    /** ASCII takes a short path, anything else the strict decoder: each string reads its own bytes and no more. */
+    @Test
+    void stringsInARowDecodeEachTheirOwnBytes() {
+        String[] strings = {"", "agency-a", "\u007f\u0000~", "Zelle 電池 7", "é", "b48b31cae661642c41b0e36102035c57"};
+        CanonicalWriter w = new CanonicalWriter();
+        for (String str : strings) {
+            w.str(str).u8(7);
+        }
+        CanonicalReader r = new CanonicalReader(w.toByteArray());
+        for (String str : strings) {
+            assertEquals(str, r.str(64));
+            assertEquals(7, r.u8());
+        }
+        r.end();
     }
 
     @Test
