@@ -270,6 +270,9 @@ class EnvelopeTest {
         BlockExecutor.Execution both = l.execute(false, revoke, sameBlock);
         assertNull(BlockExecutor.firstRejection(both));
         assertEquals(List.of(revoke, sameBlock), both.included());
+        // Its contract, though, reads the block so far: the sender's admission is read anew once the block revoked it.
+        assertNull(both.receipts().get(0).error());
+        assertTrue(String.valueOf(both.receipts().get(1).error()).contains("is revoked"), both.receipts().get(1).error());
         l.commit(revoke);
         Transaction nextBlock = anchorTx(l, "b2", "next-block");
         BlockExecutor.Execution dropped = l.execute(true, nextBlock);
