@@ -31,7 +31,9 @@ import java.util.Random;
  * keyed by (hash key, height), in one statement of that block's transaction.</li>
  * </ul>
  * Per block: one transaction, the receipts as one JDBC batch, then the commit; the committing thread's CPU and the
- * file's size are reported per window of blocks. Not a test: a bench main.
+ * file's size are reported per window of blocks; a block's hashes are drawn before its timing starts (since the
+ * {@code hash-sorted} layout came, 2026-12-06), and that layout's sort of the raw hashes is timed (a persist sorts
+ * their hex strings, which order the same). Not a test: a bench main.
  *
  * <pre>MAVEN_OPTS=-XX:TieredStopAtLevel=1 mvn -B -q -pl ejb-ledger test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=org.batteryledger.node.store.ReceiptKeysBenchmark [-Dexec.args="1000000 750 200000"]</pre>

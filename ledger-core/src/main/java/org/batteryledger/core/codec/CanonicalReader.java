@@ -73,18 +73,20 @@ public final class CanonicalReader {
     }
 
     public byte[] bytes(int max) {
+        return raw(length(max));
+    }
+
+    /** A byte string's length prefix, at most {@code max}. */
+    private int length(int max) {
         int n = u32();
         if (n < 0 || n > max) {
             throw new DecodeException("byte string of " + Integer.toUnsignedString(n) + " bytes exceeds the maximum " + max);
         }
-        return raw(n);
+        return n;
     }
 
     public String str(int maxBytes) {
-        int n = u32();
-        if (n < 0 || n > maxBytes) {
-            throw new DecodeException("byte string of " + Integer.toUnsignedString(n) + " bytes exceeds the maximum " + maxBytes);
-        }
+        int n = length(maxBytes);
         need(n);
         int start = pos;
         pos += n;

@@ -280,6 +280,33 @@ class EnvelopeTest {
         assertTrue(BlockExecutor.firstRejection(dropped).contains("is revoked"), BlockExecutor.firstRejection(dropped));
     }
 
+    /**
+     * The other two tables a sender's admission reads: a node removed, or its agency's CA revoked, earlier in the block.
+     * Its transaction passes the envelope (the parent state) and fails its contract (the block so far).
+     */
+    @ParameterizedTest
+    @MethodSource("registryChanges")
+    void aSenderRemovedOrCaRevokedInABlockFailsItsContractThere(GovernanceAction change, String reason) {
+        Ledger l = new Ledger(SuiteCase.sim());
+        Transaction warm = anchorTx(l, "c1", "before"); // c1 admitted first, so the block holds its admission
+        Transaction propose = l.propose("a1", change);
+        Transaction approve = l.approve("b1", propose);
+        Transaction after = anchorTx(l, "c1", "after");
+        BlockExecutor.Execution ex = l.execute(false, warm, propose, approve, after);
+        assertNull(BlockExecutor.firstRejection(ex));
+        assertEquals(List.of(warm, propose, approve, after), ex.included());
+        assertNull(ex.receipts().get(0).error());
+        assertNull(ex.receipts().get(2).error());
+        assertTrue(String.valueOf(ex.receipts().get(3).error()).contains(reason), ex.receipts().get(3).error());
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> registryChanges() {
+        Ledger l = new Ledger(SuiteCase.sim());
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(new GovernanceAction.RemoveNode(l.id("c1")), "not a registered node"),
+                org.junit.jupiter.params.provider.Arguments.of(new GovernanceAction.RevokeAgencyCa("ca-" + Ledger.C), "is revoked"));
+    }
+
     @Test
     void aLifetimeThatCouldOverflowIsRefusedAndTheLargestAllowedOneLocksNothingOut() {
         Ledger l = new Ledger(SuiteCase.sim());
