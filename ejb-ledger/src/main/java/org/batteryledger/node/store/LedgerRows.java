@@ -3,6 +3,8 @@ package org.batteryledger.node.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -88,9 +90,15 @@ final class LedgerRows {
                 });
     }
 
-    /** A block sync applies tens of thousands of transactions in one persist: one batch for all their receipts. */
+    /**
+     * A block sync applies tens of thousands of transactions in one persist: one batch for all their receipts, by hash,
+     * the key of their index. Their hashes are random, and in H2 sorted inserts touch each index page once in a row, as
+     * the state's writes do ({@link StateWrites}; BENCHMARKS.md, catch-up).
+     */
     static void insertReceipts(Connection c, List<Receipt> receipts) throws SQLException {
-        batch(c, "INSERT INTO LEDGER_RECEIPT (txHash, height, error, expiryHeight) VALUES (?, ?, ?, ?)", receipts, (s, r) -> {
+        List<Receipt> byHash = new ArrayList<>(receipts);
+        byHash.sort(Comparator.comparing(Receipt::txHash));
+        batch(c, "INSERT INTO LEDGER_RECEIPT (txHash, height, error, expiryHeight) VALUES (?, ?, ?, ?)", byHash, (s, r) -> {
             s.setString(1, r.txHash());
             s.setLong(2, r.height());
             s.setString(3, r.error());

@@ -19,7 +19,6 @@ import org.batteryledger.core.state.WriteSet;
 import org.batteryledger.node.ha.LeaseTable;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -138,8 +137,6 @@ public class LedgerStore {
             writes.addAll(c.writeSet().entries());
             committedUpTo = height;
         }
-        // By hash, the key of the receipts' index: sorted writes touch each index page once in a row (StateWrites.apply).
-        receipts.sort(Comparator.comparing(LedgerRows.Receipt::txHash));
         // One connection of this transaction for all of it (the data source is a JTA one); no JPA session.
         try (java.sql.Connection c = dataSource.getConnection()) {
             if (lease != null) {
