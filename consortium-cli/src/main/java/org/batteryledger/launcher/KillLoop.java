@@ -278,14 +278,14 @@ public final class KillLoop {
 
         void records() throws IOException, InterruptedException {
             // each record asked of its node, four at a time: an acknowledged one verified, any other's proof looked up
-            Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Optional<String>> answers = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.concurrent.ExecutorService ask = Executors.newFixedThreadPool(4);
             try {
                 List<java.util.concurrent.Callable<Void>> asks = new ArrayList<>();
                 pushed.forEach((id, p) -> asks.add(() -> {
-                    String a = p.fate() == RecordPusher.Fate.ACKNOWLEDGED ? post(node(p.node()), "/records/verify", p.json())
-                            : get(node(p.node()), "/records/" + enc(id) + "/proof");
-                    answers.put(id, a == null ? "" : a);
+                    Optional<String> a = p.fate() == RecordPusher.Fate.ACKNOWLEDGED ? ask(node(p.node()), "POST", "/records/verify", p.json())
+                            : ask(node(p.node()), "GET", "/records/" + enc(id) + "/proof", null);
+                    answers.put(id, a);
                     return null;
                 }));
                 ask.invokeAll(asks);
@@ -295,7 +295,12 @@ public final class KillLoop {
             Map<String, Long> heldByNode = new TreeMap<>();
             for (Map.Entry<String, RecordPusher.Pushed> e : new TreeMap<>(pushed).entrySet()) {
                 RecordPusher.Pushed p = e.getValue();
-                String answer = answers.getOrDefault(e.getKey(), "");
+                Optional<String> definite = answers.getOrDefault(e.getKey(), Optional.empty());
+                if (definite.isEmpty()) {
+                    violations.add(p.node() + " gave no answer but 200 or 404 about " + e.getKey() + " after " + ASKS + " asks");
+                    continue;
+                }
+                String answer = definite.get();
                 if (p.fate() == RecordPusher.Fate.ACKNOWLEDGED) {
                     String v = answer.isEmpty() ? null : answer;
                     if (v == null || !JSON.readTree(v).path("valid").asBoolean(false)) {
@@ -412,6 +417,34 @@ public final class KillLoop {
             throw new IOException(n.name() + " does not answer GET " + path);
         }
         return body;
+    }
+
+    private static final int ASKS = 5;
+
+    /**
+     * A check's question, asked until it gets a definite answer: the body of a 200, or "" for a 404 (not held). A 503, a
+     * timeout or a refused connection says nothing about what the node holds, so it is asked again, a second later and
+     * then longer, up to {@link #ASKS} times; empty if none was definite, which says neither held nor not held.
+     */
+    private Optional<String> ask(NodeProcess n, String method, String path, String json) throws InterruptedException {
+        for (int i = 0; i < ASKS; i++) {
+            if (i > 0) {
+                Thread.sleep(1_000L << (i - 1)); // backing off from a node that said it was busy, not waiting for an event
+            }
+            try {
+                NodeClient.Reply r = NodeClient.of(n.httpPort(), "auditor", passwords.get("auditor")).withTimeout(Duration.ofSeconds(30))
+                        .send(method, path, json);
+                if (r.status() == 200) {
+                    return Optional.of(r.body());
+                }
+                if (r.status() == 404) {
+                    return Optional.of("");
+                }
+            } catch (IOException e) {
+                // no answer: asked again
+            }
+        }
+        return Optional.empty();
     }
 
     /** The body of a 200; null for any other answer or none. */
