@@ -285,7 +285,8 @@ public class NodeRuntime {
 
     private java.util.concurrent.ConcurrentMap<String, String> readModelCache(String server) {
         if (!clustered) {
-            return LocalStateCache.create(LocalStateCache.entries(System.getProperty(LocalStateCache.ENTRIES_PROPERTY)));
+            return LocalStateCache.create(LocalStateCache.entries(System.getProperty(LocalStateCache.ENTRIES_PROPERTY)),
+                    LocalStateCache.bytes(System.getProperty(LocalStateCache.MEGABYTES_PROPERTY)));
         }
         if (stateCache == null) {
             throw new IllegalStateException("server " + server + " of a clustered member has no replicated read model: start it with"
