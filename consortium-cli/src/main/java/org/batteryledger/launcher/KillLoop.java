@@ -432,8 +432,7 @@ public final class KillLoop {
                 Thread.sleep(1_000L << (i - 1)); // backing off from a node that said it was busy, not waiting for an event
             }
             try {
-                NodeClient.Reply r = NodeClient.of(n.httpPort(), "auditor", passwords.get("auditor")).withTimeout(Duration.ofSeconds(30))
-                        .send(method, path, json);
+                NodeClient.Reply r = reply(n, method, path, json);
                 if (r.status() == 200) {
                     return Optional.of(r.body());
                 }
@@ -450,8 +449,7 @@ public final class KillLoop {
     /** The body of a 200; null for any other answer or none. */
     private String call(NodeProcess n, String method, String path, String json) {
         try {
-            NodeClient.Reply r = NodeClient.of(n.httpPort(), "auditor", passwords.get("auditor")).withTimeout(Duration.ofSeconds(30))
-                    .send(method, path, json);
+            NodeClient.Reply r = reply(n, method, path, json);
             return r.status() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
@@ -459,6 +457,11 @@ public final class KillLoop {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** One request as the auditor, with the drill's timeout. */
+    private NodeClient.Reply reply(NodeProcess n, String method, String path, String json) throws IOException, InterruptedException {
+        return NodeClient.of(n.httpPort(), "auditor", passwords.get("auditor")).withTimeout(Duration.ofSeconds(30)).send(method, path, json);
     }
 
     /** A counter or gauge from the node's /metrics; -1 while the node does not answer. */

@@ -59,7 +59,7 @@ final class MemberClusterDrill {
     void run() throws Exception {
         Consortium consortium = Consortium.at(dir);
         Path ear = Path.of(System.getProperty("it.ear"));
-        long storedBefore = metric(validators.get(0).get("admin", "/metrics").body(), "batteryledger_records_stored_total");
+        long storedBefore = Metrics.value(validators.get(0).get("admin", "/metrics").body(), "batteryledger_records_stored_total");
         consortium.partners(FLEET); // node0 pulls from its restart as a cluster on
         assertTrue(consortium.cluster("node0", ear), "node0's second server serves");
         List<NodeProcess> servers = consortium.servers("node0");
@@ -135,14 +135,14 @@ final class MemberClusterDrill {
         // records (a push whose answer the kill cut off may be stored too, and is batched a moment later).
         await("every stored record in exactly one batch").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
             String metrics = live.get("admin", "/metrics").body();
-            return metric(metrics, "batteryledger_records_unbatched") == 0
-                    && metric(metrics, "batteryledger_records_stored_total") == metric(metrics, "batteryledger_records_batch_leaves");
+            return Metrics.value(metrics, "batteryledger_records_unbatched") == 0
+                    && Metrics.value(metrics, "batteryledger_records_stored_total") == Metrics.value(metrics, "batteryledger_records_batch_leaves");
         });
         // Every pulled record too, each once: the pull went on from the new active server where the killed one had left it
         // (its cursor is in the member's store). A push whose answer the end of the pushing cut off may be stored unacknowledged.
         await("the pulled fleet stored").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() ->
-                metric(live.get("admin", "/metrics").body(), "batteryledger_records_stored_total") - storedBefore >= acknowledged.size() + FLEET_RECORDS);
-        long stored = metric(live.get("admin", "/metrics").body(), "batteryledger_records_stored_total") - storedBefore;
+                Metrics.value(live.get("admin", "/metrics").body(), "batteryledger_records_stored_total") - storedBefore >= acknowledged.size() + FLEET_RECORDS);
+        long stored = Metrics.value(live.get("admin", "/metrics").body(), "batteryledger_records_stored_total") - storedBefore;
         assertTrue(stored <= acknowledged.size() + FLEET_RECORDS + 10, stored + " records stored, " + acknowledged.size() + " pushes acknowledged, "
                 + FLEET_RECORDS + " pulled: a record was stored twice");
 
@@ -337,7 +337,7 @@ final class MemberClusterDrill {
     /** Whether a server of node0 signed a COMMIT or a PRE-PREPARE since its replica started (its own metrics). */
     private static boolean signedSinceStart(NodeClient server) throws Exception {
         String m = server.get("admin", "/metrics").body();
-        return metric(m, "batteryledger_commits_signed_total") + metric(m, "batteryledger_proposals_signed_total") > 0;
+        return Metrics.value(m, "batteryledger_commits_signed_total") + Metrics.value(m, "batteryledger_proposals_signed_total") > 0;
     }
 
     /** Whether a block above {@code height} was proposed by {@code node} or carries its seal. */
@@ -359,15 +359,6 @@ final class MemberClusterDrill {
             }
         }
         throw new AssertionError("no node " + name);
-    }
-
-    private static long metric(String metrics, String name) {
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no metric " + name);
     }
 
     private static void signal(String signal, long pid) throws Exception {

@@ -265,13 +265,8 @@ class NodeApiIT {
                 "batteryledger_commit_latency_seconds_bucket{le=\"+Inf\"} ", "batteryledger_commit_latency_seconds_count "}) {
             assertTrue(metrics.body().contains(name), name + " missing from\n" + metrics.body());
         }
-        long entries = gauge(metrics.body(), "batteryledger_state_entries");
-        long replay = gauge(metrics.body(), "batteryledger_replay_index_transactions");
+        long entries = Metrics.value(metrics.body(), "batteryledger_state_entries");
+        long replay = Metrics.value(metrics.body(), "batteryledger_replay_index_transactions");
         assertTrue(replay >= 0 && entries >= 2 * replay, "each remembered transaction is two entries: " + replay + " of " + entries);
-    }
-
-    private static long gauge(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " missing from\n" + metrics));
     }
 }

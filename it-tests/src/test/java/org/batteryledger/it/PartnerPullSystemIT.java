@@ -97,12 +97,7 @@ class PartnerPullSystemIT {
             if (r.status() != 200) {
                 return -1;
             }
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith(name + " ")) {
-                    return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
-                }
-            }
-            throw new AssertionError("no metric " + name);
+            return Metrics.value(r.body(), name);
         } catch (java.io.IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -418,6 +418,11 @@ public final class Replica implements ReplicaView {
     }
 
     @Override
+    public int stateEntries() {
+        return s.state.size();
+    }
+
+    @Override
     public int poolSize() {
         return s.pool.size();
     }

@@ -37,6 +37,9 @@ public interface ReplicaView {
     /** The committed state, read-only. */
     StateView state();
 
+    /** How many entries the committed state holds in memory, for metrics. */
+    int stateEntries();
+
     int poolSize();
 
     /** Messages held for later heights (each signer within its share). */
