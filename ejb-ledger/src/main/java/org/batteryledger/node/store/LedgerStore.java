@@ -305,7 +305,7 @@ public class LedgerStore {
 
     /** Rebuilds the committed state from stored entries. */
     public static WorldState toWorldState(List<WriteSet.Entry> entries) {
-        WorldState s = new WorldState();
+        WorldState s = new WorldState(org.batteryledger.core.contract.Tables.LAYOUT);
         s.apply(new WriteSet(entries));
         return s;
     }

@@ -1,5 +1,10 @@
 package org.batteryledger.core.contract;
 
+import org.batteryledger.core.state.PackedFormat;
+import org.batteryledger.core.state.TableLayout;
+
+import java.util.Map;
+
 /** Names of the state tables the system contracts own. */
 public final class Tables {
     public static final String NODE = "node";
@@ -31,6 +36,15 @@ public final class Tables {
     public static final String SIGNER = "document-signer";
     /** node id -> the fingerprint of the signer it registered last (not revoked): what its next one retires. */
     public static final String SIGNER_CURRENT = "document-signer-current";
+
+    /**
+     * How a node holds its state: the replay index packed (two entries a transaction of the last {@link
+     * Params#TX_LIFETIME_BLOCKS} blocks, the bulk of the state under load), everything else plain. Memory only: the
+     * state reads, scans and digests the same as with every table plain.
+     */
+    public static final TableLayout LAYOUT = new TableLayout(Map.of(
+            TX, new PackedFormat(PackedFormat.Key.HEX_32, PackedFormat.Value.U64),
+            TX_EXPIRY, new PackedFormat(PackedFormat.Key.HEIGHT_HEX_32, PackedFormat.Value.EMPTY)));
 
     private Tables() {
     }

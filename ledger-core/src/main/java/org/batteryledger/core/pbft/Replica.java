@@ -4,6 +4,7 @@ import org.batteryledger.core.chain.BlockHeader;
 import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.contract.Genesis;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
@@ -101,7 +102,7 @@ public final class Replica implements ReplicaView {
 
     /** A replica of a new chain, at height 1. */
     public static Replica create(Config config, Genesis genesis) {
-        WorldState s = new WorldState();
+        WorldState s = new WorldState(Tables.LAYOUT);
         s.apply(genesis.initialWrites(config.suite()));
         return new Replica(config, genesis, genesis.genesisBlock(config.suite()).header(), s, List.of());
     }

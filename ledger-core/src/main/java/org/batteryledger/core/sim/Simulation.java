@@ -6,6 +6,7 @@ import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.Genesis;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.Role;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
@@ -281,7 +282,7 @@ public final class Simulation {
             n.crashAfterNextPersist = false;
             return;
         }
-        WorldState state = new WorldState();
+        WorldState state = new WorldState(Tables.LAYOUT);
         state.apply(genesis.initialWrites(suite));
         for (WriteSet w : n.writes) {
             state.apply(w);

@@ -3,6 +3,7 @@ package org.batteryledger.core.snapshot;
 import org.batteryledger.core.chain.CommitCertificate;
 import org.batteryledger.core.chain.CommitSeal;
 import org.batteryledger.core.chain.CommittedBlock;
+import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
@@ -152,7 +153,7 @@ public final class SnapshotJoin {
         if (!complete()) {
             throw new IllegalStateException("the snapshot is not complete: " + missing(Integer.MAX_VALUE).size() + " chunks missing");
         }
-        WorldState state = new WorldState();
+        WorldState state = new WorldState(Tables.LAYOUT);
         WriteSet.Entry previous = null;
         long count = 0;
         for (SnapshotChunk c : chunks.values()) {

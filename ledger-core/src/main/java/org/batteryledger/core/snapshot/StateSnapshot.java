@@ -3,6 +3,7 @@ package org.batteryledger.core.snapshot;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.state.FrozenTable;
 import org.batteryledger.core.state.WorldState;
 import org.batteryledger.core.state.WriteSet;
 
@@ -10,14 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The whole state after one block, frozen: every entry in (table, key) order, cut into chunks of about
  * {@value #CHUNK_TARGET_BYTES} bytes (a chunk holds at least one entry), with its {@link SnapshotManifest}.
- * The entries are references to the state's own keys and values, which are never changed in place (a write replaces
- * a value), so a snapshot costs a few dozen bytes per entry, and chunks are encoded again when asked for rather than
- * kept. The cut depends on nothing but the entries, so every honest validator computes the same manifest.
+ * The entries are the state's own tables frozen ({@link WorldState#freeze}): references to the keys and values of plain
+ * tables, the shared leaves of packed ones, so a snapshot costs a few bytes per entry, and chunks are encoded again
+ * when asked for rather than kept. The cut depends on nothing but the entries, so every honest validator computes the
+ * same manifest, whatever the layout of its state.
  *
  * <p>Freezing copies references in one pass; cutting and hashing are the cost (every byte of the state encoded and
  * hashed: 160-250 ms for 150,000 entries under C1, as nodes run). A replica cuts and hashes a chunk per input
@@ -30,23 +31,26 @@ public final class StateSnapshot {
     private final CryptoSuite suite;
     private final long height;
     private final Hash blockHash;
-    /** Entry i is (tables[i], keys[i], values[i]); the table names are the state's own strings, shared. */
-    private final String[] tables;
-    private final String[] keys;
-    private final byte[][] values;
+    /** The tables in order; entry i is entry {@code i - tableStarts[t]} of the table t whose range holds i. */
+    private final FrozenTable[] tables;
+    private final int[] tableStarts;
+    private final int entryCount;
     /** Chunk i holds entries [starts[i], starts[i+1]); cut as the chunks are hashed, so chunkHashes.size() are cut. */
     private int[] starts = {0};
     private final List<Hash> chunkHashes = new ArrayList<>();
     private SnapshotManifest manifest;
     private Hash digest;
 
-    private StateSnapshot(CryptoSuite suite, long height, Hash blockHash, int size) {
+    private StateSnapshot(CryptoSuite suite, long height, Hash blockHash, List<FrozenTable> tables) {
         this.suite = suite;
         this.height = height;
         this.blockHash = blockHash;
-        this.tables = new String[size];
-        this.keys = new String[size];
-        this.values = new byte[size][];
+        this.tables = tables.toArray(new FrozenTable[0]);
+        this.tableStarts = new int[this.tables.length + 1];
+        for (int t = 0; t < this.tables.length; t++) {
+            tableStarts[t + 1] = tableStarts[t] + this.tables[t].size();
+        }
+        this.entryCount = tableStarts[this.tables.length];
     }
 
     /** The state after block {@code height} (whose hash is {@code blockHash}), as it is now, hashed. */
@@ -61,28 +65,18 @@ public final class StateSnapshot {
      * state may change afterwards; the snapshot keeps what it held.
      */
     public static StateSnapshot freeze(CryptoSuite suite, long height, Hash blockHash, WorldState state) {
-        StateSnapshot s = new StateSnapshot(suite, height, blockHash, state.size());
-        int n = 0;
-        for (String table : state.tables()) {
-            for (Map.Entry<String, byte[]> e : state.scan(table).entrySet()) {
-                s.tables[n] = table;
-                s.keys[n] = e.getKey();
-                s.values[n] = e.getValue();
-                n++;
-            }
-        }
-        return s;
+        return new StateSnapshot(suite, height, blockHash, state.freeze());
     }
 
     /** Cuts and hashes up to {@code count} more chunks; true once every chunk is hashed and the manifest and digest known. */
     public boolean digestSome(int count) {
-        for (int i = 0; i < count && starts[chunkCount()] < keys.length; i++) {
+        for (int i = 0; i < count && starts[chunkCount()] < entryCount; i++) {
             int chunk = chunkCount();
             cut(chunk);
             chunkHashes.add(SnapshotChunk.hash(suite, encodeChunk(chunk)));
         }
-        if (manifest == null && starts[chunkCount()] == keys.length) {
-            manifest = new SnapshotManifest(height, blockHash, keys.length, chunkHashes);
+        if (manifest == null && starts[chunkCount()] == entryCount) {
+            manifest = new SnapshotManifest(height, blockHash, entryCount, chunkHashes);
             digest = manifest.digest(suite);
         }
         return manifest != null;
@@ -96,14 +90,18 @@ public final class StateSnapshot {
     private void cut(int chunk) {
         int to = starts[chunk];
         long bytes = 0;
-        String table = null;
-        int tableBytes = 0;
-        while (to < keys.length) {
-            if (tables[to] != table) { // the state's own table strings: one length computation per table and chunk
-                table = tables[to];
-                tableBytes = utf8Length(table);
+        int t = tableOf(to);
+        int tableBytes = -1;
+        while (to < entryCount) {
+            while (to >= tableStarts[t + 1]) {
+                t++;
+                tableBytes = -1;
             }
-            long size = 12L + tableBytes + utf8Length(keys[to]) + values[to].length;
+            if (tableBytes < 0) { // one length computation per table and chunk
+                tableBytes = tables[t].table().getBytes(StandardCharsets.UTF_8).length;
+            }
+            int i = to - tableStarts[t];
+            long size = 12L + tableBytes + tables[t].keyBytes(i) + tables[t].valueBytes(i);
             if (bytes > 0 && bytes + size > CHUNK_TARGET_BYTES) {
                 break;
             }
@@ -116,17 +114,9 @@ public final class StateSnapshot {
         starts[chunk + 1] = to;
     }
 
-    /**
-     * Bytes of a string in UTF-8, as {@code getBytes(UTF_8).length} counts them (the cut must be every node's), without
-     * encoding the almost always ASCII keys.
-     */
-    private static int utf8Length(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return s.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return s.length();
+    /** The table whose range holds entry {@code i} (the last table when {@code i} is the end). */
+    private int tableOf(int i) {
+        return FrozenTable.rangeOf(tableStarts, tables.length, i);
     }
 
     public long height() {
@@ -160,7 +150,7 @@ public final class StateSnapshot {
     }
 
     public long entryCount() {
-        return keys.length;
+        return entryCount;
     }
 
     /** Chunk {@code index}, or null when there is no such chunk (yet). */
@@ -173,8 +163,12 @@ public final class StateSnapshot {
 
     private List<WriteSet.Entry> entries(int chunk) {
         List<WriteSet.Entry> out = new ArrayList<>(starts[chunk + 1] - starts[chunk]);
-        for (int i = starts[chunk]; i < starts[chunk + 1]; i++) {
-            out.add(new WriteSet.Entry(tables[i], keys[i], values[i]));
+        for (int i = starts[chunk], t = tableOf(i); i < starts[chunk + 1]; i++) {
+            while (i >= tableStarts[t + 1]) {
+                t++;
+            }
+            FrozenTable table = tables[t];
+            out.add(new WriteSet.Entry(table.table(), table.key(i - tableStarts[t]), table.value(i - tableStarts[t])));
         }
         return out;
     }

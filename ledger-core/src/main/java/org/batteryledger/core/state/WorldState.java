@@ -10,20 +10,33 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 
-/** The committed state: one sorted map per table. Mutated only by applying a block's {@link WriteSet}. */
+/**
+ * The committed state: one sorted table per name. Mutated only by applying a block's {@link WriteSet}. Its
+ * {@link TableLayout} packs some tables (the replay index) to save memory; nothing else about it depends on that.
+ */
 public final class WorldState implements StateView {
-    private final TreeMap<String, TreeMap<String, byte[]>> tables = new TreeMap<>();
+    private final TableLayout layout;
+    private final TreeMap<String, StateTable> tables = new TreeMap<>();
+
+    /** A state with every table plain. */
+    public WorldState() {
+        this(TableLayout.PLAIN);
+    }
+
+    public WorldState(TableLayout layout) {
+        this.layout = layout;
+    }
 
     @Override
     public byte[] get(String table, String key) {
-        TreeMap<String, byte[]> t = tables.get(table);
+        StateTable t = tables.get(table);
         return t == null ? null : t.get(key);
     }
 
     @Override
     public SortedMap<String, byte[]> scan(String table) {
-        TreeMap<String, byte[]> t = tables.get(table);
-        return t == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(t);
+        StateTable t = tables.get(table);
+        return t == null ? Collections.emptySortedMap() : t.view();
     }
 
     /** The names of the tables that hold at least one entry, in order. */
@@ -34,15 +47,20 @@ public final class WorldState implements StateView {
     public void apply(WriteSet writes) {
         for (WriteSet.Entry e : writes.entries()) {
             if (e.isDelete()) {
-                TreeMap<String, byte[]> t = tables.get(e.table());
+                StateTable t = tables.get(e.table());
                 if (t != null) {
                     t.remove(e.key());
-                    if (t.isEmpty()) {
+                    if (t.size() == 0) {
                         tables.remove(e.table());
                     }
                 }
             } else {
-                tables.computeIfAbsent(e.table(), k -> new TreeMap<>()).put(e.key(), e.value());
+                StateTable t = tables.computeIfAbsent(e.table(), layout::newTable);
+                if (!t.put(e.key(), e.value())) { // not of the packed format: held plain from now on, never refused
+                    t = PlainTable.of(t);
+                    tables.put(e.table(), t);
+                    t.put(e.key(), e.value());
+                }
             }
         }
     }
@@ -50,16 +68,27 @@ public final class WorldState implements StateView {
     /** Number of live entries, for metrics and tests. */
     public int size() {
         int n = 0;
-        for (TreeMap<String, byte[]> t : tables.values()) {
+        for (StateTable t : tables.values()) {
             n += t.size();
         }
         return n;
     }
 
     public WorldState copy() {
-        WorldState c = new WorldState();
-        tables.forEach((name, t) -> c.tables.put(name, new TreeMap<>(t)));
+        WorldState c = new WorldState(layout);
+        tables.forEach((name, t) -> c.tables.put(name, t.copy()));
         return c;
+    }
+
+    /**
+     * Every table's entries as they are now, in table order, whatever happens to the state later: references to the
+     * plain tables' keys and values (never changed in place: a write replaces a value), the packed tables' leaves shared
+     * copy on write. For a checkpoint's snapshot, so cheap to take on the replica's thread.
+     */
+    public List<FrozenTable> freeze() {
+        List<FrozenTable> out = new ArrayList<>(tables.size());
+        tables.forEach((name, t) -> out.add(t.freeze(name)));
+        return out;
     }
 
     /**
