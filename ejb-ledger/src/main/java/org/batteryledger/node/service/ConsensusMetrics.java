@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Counters and gauges of the replica, copied in one step of its loop. {@code stateEntries}: the committed state's entries
  * in the replica's memory; {@code replayTransactions}: how many of the transactions those entries remember against replay
- * (two entries and about 350 bytes of heap each, until their expiry height; BENCHMARKS.md, "A caught-up node's read model
- * by bytes").
+ * (two packed entries and about 105-155 bytes of heap each, until their expiry height; BENCHMARKS.md, "The replay index
+ * packed").
  */
 public record ConsensusMetrics(long height, long view, int validators, int poolSize, long blocksCommitted, long txsCommitted,
                                long proposalsSigned, long commitsSigned,

@@ -14,8 +14,9 @@ import java.util.SortedMap;
 /**
  * A table whose entries all have one {@link PackedFormat}, held as longs in sorted leaves of up to {@value #LEAF}
  * entries (a two-level B+-tree) instead of a {@code TreeMap} of strings and arrays. For the replay index: two entries
- * for each transaction of the last {@code txLifetimeBlocks} blocks, hundreds of thousands under load, at 350 bytes of
- * heap a transaction in maps and about a third of that here. Reads give back the strings and bytes a map would hold.
+ * for each transaction until its expiry height, up to {@code txLifetimeBlocks} blocks of {@code maxBlockTxs}. In maps
+ * that is 380-390 bytes of heap a transaction, here about 105, or 155 while a checkpoint's snapshot holds the leaves
+ * the blocks since have copied ({@code ReplayIndexBenchmark}). Reads give back the strings and bytes a map would hold.
  *
  * <p>Leaves are copy on write: a copy or a freeze shares them, and a table changes a leaf in place only while it alone
  * holds it ({@code owner}), so freezing the state at a checkpoint copies the leaf list, not the entries.
@@ -92,7 +93,26 @@ final class PackedTable implements StateTable {
             return true;
         }
         i = -i - 1;
-        if (l.n == LEAF) {
+        if (l.n == LEAF && li + 1 < leaves.size() && leaves.get(li + 1).n <= LEAF - LEAF / 8) {
+            // Full: half of a neighbour's room first, and split only when both are nearly full (as a B*-tree does), so
+            // that leaves under random writes stay about four fifths full rather than two thirds.
+            Leaf right = writable(li + 1);
+            moveTail(l, right, (LEAF - right.n) / 2);
+            if (i > l.n) {
+                i -= l.n;
+                l = right;
+            }
+        } else if (l.n == LEAF && li > 0 && leaves.get(li - 1).n <= LEAF - LEAF / 8) {
+            Leaf left = writable(li - 1);
+            int move = (LEAF - left.n) / 2;
+            moveHead(left, l, move);
+            if (i <= move) {
+                i += left.n - move;
+                l = left;
+            } else {
+                i -= move;
+            }
+        } else if (l.n == LEAF) {
             Leaf right = split(li);
             if (i > l.n) {
                 i -= l.n;
@@ -237,6 +257,30 @@ final class PackedTable implements StateTable {
         l.n = keep;
         leaves.add(li + 1, right);
         return right;
+    }
+
+    /** Moves the last {@code count} entries of {@code from} to the front of {@code to}, its right neighbour. */
+    private void moveTail(Leaf from, Leaf to, int count) {
+        System.arraycopy(to.keys, 0, to.keys, count * width, to.n * width);
+        System.arraycopy(from.keys, (from.n - count) * width, to.keys, 0, count * width);
+        if (hasValues) {
+            System.arraycopy(to.values, 0, to.values, count, to.n);
+            System.arraycopy(from.values, from.n - count, to.values, 0, count);
+        }
+        from.n -= count;
+        to.n += count;
+    }
+
+    /** Moves the first {@code count} entries of {@code from} to the end of {@code to}, its left neighbour. */
+    private void moveHead(Leaf to, Leaf from, int count) {
+        System.arraycopy(from.keys, 0, to.keys, to.n * width, count * width);
+        System.arraycopy(from.keys, count * width, from.keys, 0, (from.n - count) * width);
+        if (hasValues) {
+            System.arraycopy(from.values, 0, to.values, to.n, count);
+            System.arraycopy(from.values, count, from.values, 0, from.n - count);
+        }
+        to.n += count;
+        from.n -= count;
     }
 
     /** Leaf {@code li} fell below a quarter: into a neighbour, when the two fit in half a leaf. */

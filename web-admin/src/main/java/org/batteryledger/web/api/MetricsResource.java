@@ -48,7 +48,7 @@ public class MetricsResource {
         gauge(out, "batteryledger_pool_transactions", "transactions waiting for a block", m.poolSize());
         gauge(out, "batteryledger_state_entries", "entries of the committed state in the replica's memory", m.stateEntries());
         gauge(out, "batteryledger_replay_index_transactions", "transactions the state remembers against replay until their expiry height "
-                + "(two state entries, about 350 bytes of heap, each)", m.replayTransactions());
+                + "(two packed state entries, about 105-155 bytes of heap, each)", m.replayTransactions());
         counter(out, "batteryledger_blocks_committed_total", "blocks committed since start", m.blocksCommitted());
         counter(out, "batteryledger_transactions_committed_total", "transactions committed since start", m.txsCommitted());
         counter(out, "batteryledger_proposals_signed_total", "blocks this replica proposed (PRE-PREPAREs signed) since it started (a takeover starts a new one)", m.proposalsSigned());
