@@ -22,7 +22,10 @@ import java.util.SortedMap;
  * holds it ({@code owner}), so freezing the state at a checkpoint copies the leaf list, not the entries.
  */
 final class PackedTable implements StateTable {
-    /** Entries a leaf holds at most: an insert moves at most this many, and the leaf list stays short. */
+    /**
+     * Entries a leaf holds at most: an insert moves at most this many, and the leaf list stays short. At least 16, so
+     * that a neighbour with an eighth of a leaf free takes at least one entry.
+     */
     static final int LEAF = 256;
 
     private final PackedFormat format;
@@ -79,7 +82,6 @@ final class PackedTable implements StateTable {
             return false;
         }
         long v = format.value().encode(value);
-        modCount++;
         if (leaves.isEmpty()) {
             leaves.add(new Leaf(width, hasValues, owner));
         }
@@ -90,8 +92,9 @@ final class PackedTable implements StateTable {
             if (hasValues) {
                 l.values[i] = v;
             }
-            return true;
+            return true; // a new value is no structural change: open iterators go on, as a TreeMap's do
         }
+        modCount++;
         i = -i - 1;
         if (l.n == LEAF && li + 1 < leaves.size() && leaves.get(li + 1).n <= LEAF - LEAF / 8) {
             // Full: half of a neighbour's room first, and split only when both are nearly full (as a B*-tree does), so
@@ -383,10 +386,17 @@ final class PackedTable implements StateTable {
             return (from == null || key.compareTo(from) >= 0) && (to == null || key.compareTo(to) < 0);
         }
 
-        /** As TreeMap's views: a bound of a sub-view must lie within this one's (its upper bound included). */
-        private String within(String bound) {
+        /** As TreeMap's views: a sub-view's lower bound must lie in this one, its upper bound may equal this one's. */
+        private String withinFrom(String bound) {
+            if (!inRange(bound)) {
+                throw new IllegalArgumentException("fromKey out of range");
+            }
+            return bound;
+        }
+
+        private String withinTo(String bound) {
             if ((from != null && bound.compareTo(from) < 0) || (to != null && bound.compareTo(to) > 0)) {
-                throw new IllegalArgumentException("key out of range");
+                throw new IllegalArgumentException("toKey out of range");
             }
             return bound;
         }
@@ -429,17 +439,17 @@ final class PackedTable implements StateTable {
             if (fromKey.compareTo(toKey) > 0) {
                 throw new IllegalArgumentException("fromKey > toKey");
             }
-            return new View(within(fromKey), within(toKey));
+            return new View(withinFrom(fromKey), withinTo(toKey));
         }
 
         @Override
         public SortedMap<String, byte[]> headMap(String toKey) {
-            return new View(from, within(toKey));
+            return new View(from, withinTo(toKey));
         }
 
         @Override
         public SortedMap<String, byte[]> tailMap(String fromKey) {
-            return new View(within(fromKey), to);
+            return new View(withinFrom(fromKey), to);
         }
 
         @Override

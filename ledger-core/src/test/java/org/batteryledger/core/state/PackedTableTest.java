@@ -184,6 +184,106 @@ class PackedTableTest {
     }
 
     @Test
+    void shrinkingMergesLeavesAndStaysASortedMap() {
+        for (PackedFormat format : List.of(BY_HASH, BY_EXPIRY)) {
+            Random r = new Random(5);
+            PackedTable packed = new PackedTable(format);
+            TreeMap<String, byte[]> model = new TreeMap<>();
+            for (int i = 0; i < 20_000; i++) {
+                String key = format == BY_HASH ? hash(r) : expiryKey(r.nextInt(50), hash(r));
+                byte[] value = format == BY_HASH ? u64(i) : new byte[0];
+                packed.put(key, value);
+                model.put(key, value);
+            }
+            List<String> keys = new ArrayList<>(model.keySet());
+            java.util.Collections.shuffle(keys, r);
+            for (int i = 0; i < keys.size() - 400; i++) { // down to 2%: leaves fall below a quarter and merge both ways
+                packed.remove(keys.get(i));
+                model.remove(keys.get(i));
+                if (i % 2_500 == 0) {
+                    assertSameAsModel(model, packed.view(), r);
+                }
+            }
+            assertSameAsModel(model, packed.view(), r);
+        }
+    }
+
+    @Test
+    void copiesAndFreezesInAChainEachKeepWhatTheyHeld() {
+        for (PackedFormat format : List.of(BY_HASH, BY_EXPIRY)) {
+            Random r = new Random(13);
+            PackedTable table = new PackedTable(format);
+            TreeMap<String, byte[]> model = new TreeMap<>();
+            List<StateTable> copies = new ArrayList<>();
+            List<TreeMap<String, byte[]>> copyModels = new ArrayList<>();
+            List<FrozenTable> frozen = new ArrayList<>();
+            List<TreeMap<String, byte[]>> frozenModels = new ArrayList<>();
+            copies.add(table);
+            copyModels.add(model);
+            for (int round = 0; round < 12; round++) {
+                for (int c = 0; c < copies.size(); c++) { // every table writes: new keys and removals
+                    List<String> present = new ArrayList<>(copyModels.get(c).keySet());
+                    for (int i = 0; i < 700; i++) {
+                        if (!present.isEmpty() && r.nextInt(3) == 0) {
+                            String key = present.get(r.nextInt(present.size()));
+                            copies.get(c).remove(key);
+                            copyModels.get(c).remove(key);
+                        } else {
+                            String key = format == BY_HASH ? hash(r) : expiryKey(round, hash(r));
+                            byte[] value = format == BY_HASH ? u64(r.nextLong()) : new byte[0];
+                            copies.get(c).put(key, value);
+                            copyModels.get(c).put(key, value);
+                        }
+                    }
+                }
+                int from = r.nextInt(copies.size());
+                if (round % 2 == 0) {
+                    copies.add(copies.get(from).copy());
+                    copyModels.add(new TreeMap<>(copyModels.get(from)));
+                } else {
+                    frozen.add(copies.get(from).freeze("t"));
+                    frozenModels.add(new TreeMap<>(copyModels.get(from)));
+                }
+            }
+            for (int c = 0; c < copies.size(); c++) {
+                assertSameAsModel(copyModels.get(c), copies.get(c).view(), r);
+            }
+            for (int f = 0; f < frozen.size(); f++) {
+                FrozenTable t = frozen.get(f);
+                assertEquals(frozenModels.get(f).size(), t.size());
+                int i = 0;
+                for (Map.Entry<String, byte[]> e : frozenModels.get(f).entrySet()) {
+                    assertEquals(e.getKey(), t.key(i));
+                    assertArrayEquals(e.getValue(), t.value(i));
+                    assertEquals(format.key().length, t.keyBytes(i));
+                    assertEquals(format.value().length, t.valueBytes(i));
+                    i++;
+                }
+            }
+        }
+    }
+
+    @Test
+    void anIteratorFailsFastOnAnInsertOrRemovalButNotOnANewValue() {
+        PackedTable table = new PackedTable(BY_HASH);
+        Random r = new Random(17);
+        for (int i = 0; i < 1_000; i++) {
+            table.put(hash(r), u64(i));
+        }
+        var it = table.view().entrySet().iterator();
+        String first = it.next().getKey();
+        table.put(first, u64(-1));
+        it.next(); // a new value is no structural change: the iteration goes on
+        assertArrayEquals(u64(-1), table.get(first));
+        table.put(hash(r), u64(1));
+        assertThrows(java.util.ConcurrentModificationException.class, it::next);
+        var again = table.view().keySet().iterator();
+        again.next();
+        table.remove(first);
+        assertThrows(java.util.ConcurrentModificationException.class, again::next);
+    }
+
+    @Test
     void emptyViews() {
         PackedTable table = new PackedTable(BY_HASH);
         assertTrue(table.view().isEmpty());
@@ -233,7 +333,26 @@ class PackedTableTest {
                 }
             }
             assertEntriesEqual(expected.headMap(hi), actual.headMap(hi)); // a sub-view's own bound is within it
+            String mid = bound(model, r);
+            assertSameOutcome(() -> expected.tailMap(mid), () -> actual.tailMap(mid));
+            assertSameOutcome(() -> expected.subMap(lo, mid), () -> actual.subMap(lo, mid));
+            assertSameOutcome(() -> expected.tailMap(hi), () -> actual.tailMap(hi)); // the exclusive bound: out of range
+            assertSameOutcome(() -> expected.subMap(hi, hi), () -> actual.subMap(hi, hi));
+            assertSameOutcome(() -> expected.tailMap(lo).headMap(mid).tailMap(mid), () -> actual.tailMap(lo).headMap(mid).tailMap(mid));
         }
+    }
+
+    /** Both give the same entries, or both refuse with the same kind of exception. */
+    private static void assertSameOutcome(java.util.function.Supplier<SortedMap<String, byte[]>> expected,
+                                          java.util.function.Supplier<SortedMap<String, byte[]>> actual) {
+        SortedMap<String, byte[]> e;
+        try {
+            e = expected.get();
+        } catch (IllegalArgumentException refused) {
+            assertThrows(IllegalArgumentException.class, actual::get);
+            return;
+        }
+        assertEntriesEqual(e, actual.get());
     }
 
     /** A key of the table, a prefix of one, or another string: bounds need not be keys. */
