@@ -38,8 +38,8 @@ public final class Tables {
     public static final String SIGNER_CURRENT = "document-signer-current";
 
     /**
-     * How a node holds its state: the replay index packed (two entries a transaction of the last {@link
-     * Params#TX_LIFETIME_BLOCKS} blocks, the bulk of the state under load), everything else plain. Memory only: the
+     * How a node holds its state: the replay index packed (two entries a transaction until its expiry, up to {@link
+     * Params#TX_LIFETIME_BLOCKS} blocks of {@link Params#MAX_BLOCK_TXS}), everything else plain. Memory only: the
      * state reads, scans and digests the same as with every table plain.
      */
     public static final TableLayout LAYOUT = new TableLayout(Map.of(

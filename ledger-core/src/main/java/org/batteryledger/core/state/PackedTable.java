@@ -1,14 +1,6 @@
 package org.batteryledger.core.state;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.ConcurrentModificationException;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -19,7 +11,8 @@ import java.util.SortedMap;
  * the blocks since have copied ({@code ReplayIndexBenchmark}). Reads give back the strings and bytes a map would hold.
  *
  * <p>Leaves are copy on write: a copy or a freeze shares them, and a table changes a leaf in place only while it alone
- * holds it ({@code owner}), so freezing the state at a checkpoint copies the leaf list, not the entries.
+ * holds it ({@code owner}), so freezing the state at a checkpoint copies the leaf list, not the entries. Its scans are
+ * {@link PackedView}s.
  */
 final class PackedTable implements StateTable {
     /**
@@ -186,7 +179,7 @@ final class PackedTable implements StateTable {
 
     @Override
     public SortedMap<String, byte[]> view() {
-        return new View(null, null);
+        return new PackedView(this, null, null);
     }
 
     // The leaves.
@@ -315,217 +308,26 @@ final class PackedTable implements StateTable {
         return format.value().decode(hasValues ? l.values[i] : 0);
     }
 
-    // Positions for the views: leaf index in the high half, index in the leaf in the low half, never at a leaf's end
-    // (the next leaf's first instead), so that they compare as longs. The end is (leaves, 0).
+    // What the views read (PackedView): leaves by index, and a count of structural changes for fail-fast iteration.
 
-    private static long position(int leaf, int index) {
-        return ((long) leaf << 32) | index;
+    int leafCount() {
+        return leaves.size();
     }
 
-    private long end() {
-        return position(leaves.size(), 0);
+    int leafSize(int leaf) {
+        return leaves.get(leaf).n;
     }
 
-    /** The position of the least key not below {@code bound}, compared as strings (a bound need not be of the format). */
-    private long ceiling(String bound) {
-        int lo = 0;
-        int hi = leaves.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            Leaf l = leaves.get(mid);
-            if (keyAt(l, l.n - 1).compareTo(bound) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo == leaves.size()) {
-            return end();
-        }
-        Leaf l = leaves.get(lo);
-        int a = 0;
-        int b = l.n - 1; // its last key is not below the bound
-        while (a < b) {
-            int mid = (a + b) >>> 1;
-            if (keyAt(l, mid).compareTo(bound) < 0) {
-                a = mid + 1;
-            } else {
-                b = mid;
-            }
-        }
-        return position(lo, a);
+    String keyAt(int leaf, int i) {
+        return keyAt(leaves.get(leaf), i);
     }
 
-    private int count(long from, long to) {
-        if (from >= to) {
-            return 0;
-        }
-        int fromLeaf = (int) (from >>> 32);
-        int toLeaf = (int) (to >>> 32);
-        if (fromLeaf == toLeaf) {
-            return (int) to - (int) from;
-        }
-        int n = leaves.get(fromLeaf).n - (int) from;
-        for (int l = fromLeaf + 1; l < toLeaf; l++) {
-            n += leaves.get(l).n;
-        }
-        return n + (int) to;
+    byte[] valueAt(int leaf, int i) {
+        return valueAt(leaves.get(leaf), i);
     }
 
-    /** Keys from {@code from} (inclusive) to {@code to} (exclusive); null: unbounded. Read-only, live. */
-    private final class View extends AbstractMap<String, byte[]> implements SortedMap<String, byte[]> {
-        private final String from;
-        private final String to;
-
-        View(String from, String to) {
-            this.from = from;
-            this.to = to;
-        }
-
-        private boolean inRange(String key) {
-            return (from == null || key.compareTo(from) >= 0) && (to == null || key.compareTo(to) < 0);
-        }
-
-        /** As TreeMap's views: a sub-view's lower bound must lie in this one, its upper bound may equal this one's. */
-        private String withinFrom(String bound) {
-            if (!inRange(bound)) {
-                throw new IllegalArgumentException("fromKey out of range");
-            }
-            return bound;
-        }
-
-        private String withinTo(String bound) {
-            if ((from != null && bound.compareTo(from) < 0) || (to != null && bound.compareTo(to) > 0)) {
-                throw new IllegalArgumentException("toKey out of range");
-            }
-            return bound;
-        }
-
-        private long start() {
-            return from == null ? 0 : ceiling(from);
-        }
-
-        private long stop() {
-            return to == null ? end() : ceiling(to);
-        }
-
-        @Override
-        public byte[] get(Object key) {
-            return key instanceof String s && inRange(s) ? PackedTable.this.get(s) : null;
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return get(key) != null;
-        }
-
-        @Override
-        public int size() {
-            return from == null && to == null ? size : count(start(), stop());
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return start() >= stop();
-        }
-
-        @Override
-        public Comparator<? super String> comparator() {
-            return null;
-        }
-
-        @Override
-        public SortedMap<String, byte[]> subMap(String fromKey, String toKey) {
-            if (fromKey.compareTo(toKey) > 0) {
-                throw new IllegalArgumentException("fromKey > toKey");
-            }
-            return new View(withinFrom(fromKey), withinTo(toKey));
-        }
-
-        @Override
-        public SortedMap<String, byte[]> headMap(String toKey) {
-            return new View(from, withinTo(toKey));
-        }
-
-        @Override
-        public SortedMap<String, byte[]> tailMap(String fromKey) {
-            return new View(withinFrom(fromKey), to);
-        }
-
-        @Override
-        public String firstKey() {
-            long p = start();
-            if (p >= stop()) {
-                throw new NoSuchElementException();
-            }
-            return keyAt(leaves.get((int) (p >>> 32)), (int) p);
-        }
-
-        @Override
-        public String lastKey() {
-            long p = stop();
-            if (p <= start()) {
-                throw new NoSuchElementException();
-            }
-            int leaf = (int) (p >>> 32);
-            int index = (int) p;
-            if (index == 0) {
-                leaf--;
-                index = leaves.get(leaf).n;
-            }
-            return keyAt(leaves.get(leaf), index - 1);
-        }
-
-        @Override
-        public Set<Map.Entry<String, byte[]>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public int size() {
-                    return View.this.size();
-                }
-
-                @Override
-                public Iterator<Map.Entry<String, byte[]>> iterator() {
-                    return new Entries(start(), stop());
-                }
-            };
-        }
-    }
-
-    private final class Entries implements Iterator<Map.Entry<String, byte[]>> {
-        private final int expectedModCount = modCount;
-        private int leaf;
-        private int index;
-        private int remaining;
-
-        Entries(long from, long to) {
-            this.leaf = (int) (from >>> 32);
-            this.index = (int) from;
-            this.remaining = count(from, to);
-        }
-
-        @Override
-        public boolean hasNext() {
-            return remaining > 0;
-        }
-
-        @Override
-        public Map.Entry<String, byte[]> next() {
-            if (modCount != expectedModCount) {
-                throw new ConcurrentModificationException();
-            }
-            if (remaining == 0) {
-                throw new NoSuchElementException();
-            }
-            Leaf l = leaves.get(leaf);
-            Map.Entry<String, byte[]> e = new AbstractMap.SimpleImmutableEntry<>(keyAt(l, index), valueAt(l, index));
-            remaining--;
-            if (++index == l.n) {
-                leaf++;
-                index = 0;
-            }
-            return e;
-        }
+    int modCount() {
+        return modCount;
     }
 
     /** Leaves no table changes any more (they were shared when frozen), read by index. */

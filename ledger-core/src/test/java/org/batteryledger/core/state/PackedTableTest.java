@@ -1,5 +1,6 @@
 package org.batteryledger.core.state;
 
+import org.batteryledger.core.codec.CanonicalWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -33,12 +34,7 @@ class PackedTableTest {
     }
 
     private static byte[] u64(long v) {
-        byte[] out = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            out[i] = (byte) v;
-            v >>>= 8;
-        }
-        return out;
+        return new CanonicalWriter(8).u64(v).toByteArray(); // as the contract encodes a height
     }
 
     private static String expiryKey(long height, String hash) {
