@@ -46,7 +46,8 @@ export async function nodesPage() {
     })), { id: 'participation-history-chart', title: 'Participation per node over block height', xLabel: 'block height', xInteger: true,
       yLabel: 'share of certificates', yMin: 0, yMax: 1, yFormat: v => Math.round(v * 100) + ' %',
       thresholds: [{ y: 0.2, label: 'sluggish below' }] }));
-    if (admin || hasRole('auditor')) await loadProposals(proposals, admin, log, load);
+    const self = nodes.find(n => n.id === currentSession().nodeId);
+    if (admin || hasRole('auditor')) await loadProposals(proposals, admin, self ? self.agency : null, log, load);
     await members.load();
   }
   await load();
@@ -133,7 +134,19 @@ function actions(n, log, reload) {
   return menu;
 }
 
-async function loadProposals(box, admin, log, reload) {
+// An open proposal of this node's agency can be withdrawn (each agency has at most maxOpenProposalsPerAgency open);
+// another's can be approved.
+function proposalAction(p, admin, ownAgency, log, reload) {
+  if (!admin || p.status !== 'open') return el('td', {});
+  if (p.proposerAgency === ownAgency) {
+    return el('td', {}, el('button', { class: 'withdraw', type: 'button', 'data-key': 'withdraw:' + p.id, 'aria-label': 'Withdraw ' + p.action,
+      onclick: () => track(log, 'Withdraw ' + p.action, () => api('DELETE', '/admin/proposals/' + p.id)).then(reload) }, 'Withdraw'));
+  }
+  return el('td', {}, el('button', { class: 'approve', type: 'button', 'data-key': 'approve:' + p.id, 'aria-label': 'Approve ' + p.action,
+    onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'));
+}
+
+async function loadProposals(box, admin, ownAgency, log, reload) {
   const all = await api('GET', '/admin/proposals');
   const open = all.filter(p => p.status === 'open');
   const recent = all.filter(p => p.status !== 'open').sort((a, b) => b.createdHeight - a.createdHeight).slice(0, 10);
@@ -144,12 +157,9 @@ async function loadProposals(box, admin, log, reload) {
     el('td', {}, (p.approvals || []).join(', ')),
     el('td', { class: 'proposal-status' }, p.outcome && p.outcome.startsWith(p.status) ? p.outcome : p.status + (p.outcome ? ': ' + p.outcome : '')),
     el('td', {}, p.createdHeight),
-    admin && p.status === 'open' ? el('td', {}, el('button', { class: 'approve', type: 'button', 'data-key': 'approve:' + p.id,
-      'aria-label': 'Approve ' + p.action,
-      onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'))
-      : el('td', {})));
+    proposalAction(p, admin, ownAgency, log, reload)));
   refill(box, rows.length === 0 ? el('p', { class: 'muted' }, 'No proposals.') : el('table', { id: 'proposal-table' },
     el('thead', {}, el('tr', {}, ['Id', 'Action', 'Proposed by', 'Approved by', 'Status', 'Block'].map(h => el('th', { scope: 'col' }, h)),
-      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Approve')))),
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Approve or withdraw')))),
     el('tbody', {}, rows)));
 }

@@ -5,6 +5,7 @@ import org.batteryledger.client.api.ChainApi;
 import org.batteryledger.client.model.Chain;
 import org.batteryledger.client.model.Node;
 import org.batteryledger.core.contract.Concentration;
+import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.crypto.Suites;
 import org.batteryledger.launcher.client.NodeClient;
 import org.batteryledger.node.directory.NodeDirectory;
@@ -50,7 +51,9 @@ public final class Consortium {
     public void init(int nodes, String suiteId, Path jbossHome, Ports ports) throws IOException {
         SecureRandom random = new SecureRandom();
         if (!Files.exists(dir.resolve("ca/ca.crt"))) {
-            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), Map.of(), ports);
+            // A new chain bounds each agency's open proposals from its first block (chains from before the rule have no bound).
+            Map<String, Long> params = Map.of(Params.MAX_OPEN_PROPOSALS_PER_AGENCY, Params.DEFAULT_MAX_OPEN_PROPOSALS_PER_AGENCY);
+            new ConsortiumFactory(Suites.byId(suiteId), random, Instant.now()).create(dir, ConsortiumFactory.layout(nodes), params, ports);
             System.out.println("created a consortium of " + nodes + " nodes in " + dir);
         }
         Map<String, String> users = Users.loadOrCreate(dir.resolve("users.properties"), random);

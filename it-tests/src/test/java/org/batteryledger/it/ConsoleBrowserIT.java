@@ -500,6 +500,19 @@ class ConsoleBrowserIT {
         browser.switchTo().window(proposing);
         waiting().until(d -> nodeRow("node3").findElement(By.cssSelector(".role")).getText().equals("observer"));
         waiting().until(d -> nodeRow("node3").findElement(By.cssSelector(".reason")).getText().startsWith("observer"));
+
+        // An open proposal of this node's own agency offers Withdraw instead of Approve, and leaves the table once withdrawn.
+        NodeClient.Reply proposed2 = nodes.get(0).post("admin", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"withdrawn-in-console\"}");
+        assertEquals(202, proposed2.status(), proposed2.body());
+        String id = proposed2.as(Jsonp::object).getString("txHash");
+        await().atMost(Duration.ofMinutes(2)).until(() -> nodes.get(0).get("admin", "/admin/transactions/" + id).status() == 200);
+        browser.navigate().refresh();
+        WebElement withdraw = waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.withdraw[data-key='withdraw:" + id + "']")));
+        assertTrue(browser.findElements(By.cssSelector("button.approve[data-key='approve:" + id + "']")).isEmpty());
+        withdraw.click();
+        waiting().until(d -> d.findElements(By.cssSelector("#action-log div[data-outcome='ok']")).stream()
+                .anyMatch(line -> line.getText().startsWith("Withdraw add agency withdrawn-in-console: committed in block ")));
+        waiting().until(d -> d.findElements(By.cssSelector("#proposal-table tr[data-proposal='" + id + "']")).isEmpty());
     }
 
     @Test

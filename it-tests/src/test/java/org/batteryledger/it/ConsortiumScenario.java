@@ -170,9 +170,33 @@ abstract class ConsortiumScenario {
         awaitHeight(List.of(nodes.get(primary)), h);
     }
 
+    /**
+     * A new consortium bounds each agency's open proposals, and an agency withdraws its own: the proposal leaves every
+     * node's state. Another agency's node refuses to withdraw it (409), and one that is gone is a 404.
+     */
+    private static void anAgencyWithdrawsItsOwnOpenProposal() throws Exception {
+        assertEquals(1000, nodes.get(0).get("auditor", "/chain").as(Jsonp::object).getJsonObject("params")
+                .getJsonNumber("maxOpenProposalsPerAgency").longValue());
+        String proposal = propose(nodes.get(0), "{\"action\":\"add-agency\",\"name\":\"withdrawn-later\"}");
+        await().atMost(COMMIT_WITHIN).until(() -> nodes.get(1).get("admin", "/admin/transactions/" + proposal).status() == 200);
+        NodeClient.Reply notTheirs = nodes.get(1).call("admin", "DELETE", "/admin/proposals/" + proposal, null);
+        assertEquals(409, notTheirs.status(), notTheirs.body());
+        assertTrue(notTheirs.body().contains("only a node of that agency can withdraw it"), notTheirs.body());
+        NodeClient.Reply withdrawn = nodes.get(0).call("admin", "DELETE", "/admin/proposals/" + proposal, null);
+        assertEquals(202, withdrawn.status(), withdrawn.body());
+        String withdrawal = withdrawn.as(Jsonp::object).getString("txHash");
+        for (NodeClient n : nodes.subList(0, 3)) {
+            await().atMost(COMMIT_WITHIN).until(() -> n.get("admin", "/admin/transactions/" + withdrawal).status() == 200);
+            assertTrue(n.get("admin", "/admin/transactions/" + withdrawal).as(Jsonp::object).getBoolean("ok"));
+            assertFalse(n.get("auditor", "/admin/proposals").body().contains(proposal), "withdrawn: no longer in the state");
+        }
+        assertEquals(404, nodes.get(0).call("admin", "DELETE", "/admin/proposals/" + proposal, null).status());
+    }
+
     @Test
     @Order(4)
     void aRevokedNodeIsDisconnectedAndFallsBehind() throws Exception {
+        anAgencyWithdrawsItsOwnOpenProposal();
         // Node 3 (agency-a) is revoked by governance: agency-a proposes, agency-b approves: a majority of the 3 agencies
         // (the agency-d proposal of the previous test is still open: one approval of the two it needs).
         JsonObject victim = nodes.get(0).get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)

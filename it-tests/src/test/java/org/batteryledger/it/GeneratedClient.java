@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class GeneratedClient {
     /** Every path the resources serve, as the API description must list them (the description itself aside). */
     static final Set<String> PUBLIC_PATHS = new TreeSet<>(List.of("/api/admin/node-requests", "/api/admin/node-requests/csr",
-            "/api/admin/node-requests/{nodeId}", "/api/admin/proposals", "/api/admin/proposals/{id}/approvals",
+            "/api/admin/node-requests/{nodeId}", "/api/admin/proposals", "/api/admin/proposals/{id}", "/api/admin/proposals/{id}/approvals",
             "/api/admin/transactions/{hash}", "/api/agencies", "/api/batteries", "/api/batteries/summary", "/api/batteries/{code}",
             "/api/blocks/{height}", "/api/chain", "/api/chain/blocks", "/api/disclosures", "/api/health", "/api/metrics", "/api/nodes",
             "/api/nodes/concentration", "/api/nodes/participation", "/api/records", "/api/records/verify", "/api/records/{recordId}",

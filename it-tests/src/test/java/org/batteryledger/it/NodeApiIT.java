@@ -115,6 +115,25 @@ class NodeApiIT {
                 .anyMatch(p -> p.getString("id").equals(txHash) && p.getString("status").equals("executed")), proposals.toString());
     }
 
+    /** A withdrawal is checked against the node's state first: a specific 4xx, never a transaction bound to fail. */
+    @Test
+    void aProposalThatIsNotOpenCannotBeWithdrawn() throws Exception {
+        // one agency: its own approval is the quorum, so its proposals execute at once
+        NodeClient.Reply submitted = call("admin", "POST", "/admin/proposals", "{\"action\":\"add-agency\",\"name\":\"decided-at-once\"}");
+        assertEquals(202, submitted.status(), submitted.body());
+        String txHash = submitted.as(Jsonp::structure).asJsonObject().getString("txHash");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call("admin", "GET", "/admin/transactions/" + txHash, null).status() == 200);
+        NodeClient.Reply decided = call("admin", "DELETE", "/admin/proposals/" + txHash, null);
+        assertEquals(409, decided.status(), decided.body());
+        assertTrue(decided.body().contains("is already executed"), decided.body());
+        NodeClient.Reply unknown = call("admin", "DELETE", "/admin/proposals/" + "ab".repeat(32), null);
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.contentType().startsWith("application/problem+json"), unknown.contentType());
+        assertEquals(400, call("admin", "DELETE", "/admin/proposals/not-a-hash", null).status());
+        assertEquals(403, call("auditor", "DELETE", "/admin/proposals/" + txHash, null).status());
+    }
+
     @Test
     void badInputGetsASpecificProblem() throws Exception {
         NodeClient.Reply badHeight = call("auditor", "GET", "/blocks/abc", null);

@@ -7,7 +7,9 @@ import jakarta.ejb.TransactionAttributeType;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.GovernanceAction;
 import org.batteryledger.core.contract.Payloads;
+import org.batteryledger.core.contract.NodeRecord;
 import org.batteryledger.core.contract.Proposal;
+import org.batteryledger.core.contract.Registry;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.pbft.ReplicaMetrics;
@@ -21,6 +23,7 @@ import org.batteryledger.node.runtime.ReplicaStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The local facade for operating this node: governance proposals and approvals signed for its agency, the links to
@@ -44,6 +47,27 @@ public class NodeAdminService {
     public SubmitResult approve(Hash proposalId) {
         gate.admit();
         return runtime.submitAsNode(TxType.GOVERNANCE_APPROVE, new Payloads.Approve(proposalId).encode());
+    }
+
+    /** Withdraws an open proposal of this node's agency (GOVERNANCE_WITHDRAW): it leaves the state, and the agency has room for another. */
+    public SubmitResult withdraw(Hash proposalId) {
+        gate.admit();
+        return runtime.submitAsNode(TxType.GOVERNANCE_WITHDRAW, new Payloads.Withdraw(proposalId).encode());
+    }
+
+    /** One proposal as of this node's state, with the agency this node signs for (null when it is not registered). */
+    public Optional<ProposalOfAgency> proposal(Hash proposalId) {
+        return runtime.query(r -> {
+            byte[] raw = r.state().get(Tables.PROPOSAL, proposalId.hex());
+            if (raw == null) {
+                return Optional.empty();
+            }
+            NodeRecord self = Registry.node(r.state(), runtime.nodeId());
+            return Optional.of(new ProposalOfAgency(new ProposalView(proposalId.hex(), Proposal.decode(raw)), self == null ? null : self.agency()));
+        });
+    }
+
+    public record ProposalOfAgency(ProposalView view, String ownAgency) {
     }
 
     public List<ProposalView> proposals() {

@@ -30,7 +30,12 @@ public enum TxType {
      * Registers several valuation certificates in one transaction, each as {@link #REGISTER_VALUATION} does, all or none:
      * a busy valuer's registrations share one transaction and one block slot.
      */
-    REGISTER_VALUATIONS(9);
+    REGISTER_VALUATIONS(9),
+    /**
+     * An agency withdraws one of its own open proposals: the proposal leaves the state (the chain keeps its history),
+     * and the agency has room for another under {@code maxOpenProposalsPerAgency}.
+     */
+    GOVERNANCE_WITHDRAW(10);
 
     private final int code;
 

@@ -200,6 +200,7 @@ public final class BlockExecutor {
         switch (tx.type()) {
             case GOVERNANCE_PROPOSE -> propose(s, height, txHash, sender, GovernanceAction.decode(payload));
             case GOVERNANCE_APPROVE -> approve(s, height, sender, Payloads.Approve.decode(payload));
+            case GOVERNANCE_WITHDRAW -> OpenProposals.withdraw(s, sender.agency(), Payloads.Withdraw.decode(payload).proposalId());
             case REVOKE_OWN_NODE -> revokeOwn(s, height, sender, Payloads.RevokeOwnNode.decode(payload));
             case ANCHOR_BATCH -> anchor(s, height, txHash, sender, Payloads.AnchorBatch.decode(payload));
             case ANCHOR_RECORDS -> {
@@ -224,10 +225,11 @@ public final class BlockExecutor {
     // --- governance ---------------------------------------------------------------------------------------------
 
     private void propose(StateOverlay s, long height, Hash txHash, NodeRecord sender, GovernanceAction action) {
+        OpenProposals.requireRoom(s, sender.agency());
         // Dry-run: a proposal that could not run now is refused at once rather than left to fail on approval.
         runAction(new StateOverlay(s), height, action);
         Proposal p = new Proposal(action.encode(), sender.agency(), List.of(sender.agency()), Proposal.Status.OPEN, "", height);
-        s.put(Tables.PROPOSAL, txHash.hex(), settle(s, height, p).encode());
+        OpenProposals.store(s, txHash.hex(), null, settle(s, height, p));
     }
 
     private void approve(StateOverlay s, long height, NodeRecord sender, Payloads.Approve a) {
@@ -245,7 +247,7 @@ public final class BlockExecutor {
         List<String> approvals = new ArrayList<>(p.approvals());
         approvals.add(sender.agency());
         Proposal updated = new Proposal(p.action(), p.proposerAgency(), approvals, p.status(), p.outcome(), p.createdHeight());
-        s.put(Tables.PROPOSAL, a.proposalId().hex(), settle(s, height, updated).encode());
+        OpenProposals.store(s, a.proposalId().hex(), p, settle(s, height, updated));
     }
 
     /** Runs the action once a quorum of agencies approved; an action that fails by then is recorded as failed. */
@@ -297,6 +299,9 @@ public final class BlockExecutor {
             String problem = Params.check(p.name(), p.value());
             if (problem != null) {
                 throw new ContractException(problem);
+            }
+            if (p.name().equals(Params.MAX_OPEN_PROPOSALS_PER_AGENCY)) {
+                OpenProposals.countAll(s); // the bound's first setting counts what is open: before the write, which turns counting on
             }
             s.put(Tables.PARAM, p.name(), Params.encode(p.value()));
         } else if (action instanceof GovernanceAction.AddAgency a) {

@@ -26,6 +26,14 @@ public final class Params {
      * every block. Each checkpoint costs every node one pass over the state.
      */
     public static final String CHECKPOINT_INTERVAL_BLOCKS = "checkpointIntervalBlocks";
+    /**
+     * The most proposals an agency may have open at once (see {@link OpenProposals}). Unset, there is no bound: so chains
+     * from before the rule replay as they were. New consortia set it in their genesis; once set it can be changed but
+     * not unset (its least value is 1). {@link #get} answers 0 while it is unset.
+     */
+    public static final String MAX_OPEN_PROPOSALS_PER_AGENCY = "maxOpenProposalsPerAgency";
+    /** What {@code consortium up} writes into a new chain's genesis: a bound on memory (about 300 bytes a proposal), not on manners. */
+    public static final long DEFAULT_MAX_OPEN_PROPOSALS_PER_AGENCY = 1_000;
 
     /**
      * The largest frame a peer link carries. Parameters are bounded so that no legal consensus message exceeds it: a
@@ -48,6 +56,7 @@ public final class Params {
         DEFAULTS.put(TX_LIFETIME_BLOCKS, 1_000L);
         DEFAULTS.put(GOVERNANCE_QUORUM, 0L);
         DEFAULTS.put(CHECKPOINT_INTERVAL_BLOCKS, 64L);
+        DEFAULTS.put(MAX_OPEN_PROPOSALS_PER_AGENCY, 0L);
     }
 
     private Params() {
@@ -76,6 +85,7 @@ public final class Params {
             case MAX_BLOCK_TXS -> 100_000;
             case MAX_BLOCK_BYTES -> MAX_FRAME_BYTES / 2;
             case TX_LIFETIME_BLOCKS, CHECKPOINT_INTERVAL_BLOCKS -> 1_000_000;
+            case MAX_OPEN_PROPOSALS_PER_AGENCY -> 100_000;
             case VIEW_CHANGE_TIMEOUT_TICKS, MAX_VIEW_CHANGE_TIMEOUT_TICKS -> 1_000_000;
             default -> 1_000;
         };

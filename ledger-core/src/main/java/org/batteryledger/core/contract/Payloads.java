@@ -31,6 +31,20 @@ public final class Payloads {
         }
     }
 
+    /** GOVERNANCE_WITHDRAW: an open proposal of the sender's agency, by its id (the proposing transaction's hash). */
+    public record Withdraw(Hash proposalId) {
+        public byte[] encode() {
+            return new CanonicalWriter(40).raw(proposalId.unsafeBytes()).toByteArray();
+        }
+
+        public static Withdraw decode(byte[] b) {
+            CanonicalReader r = new CanonicalReader(b);
+            Withdraw w = new Withdraw(ChainCodec.hash(r));
+            r.end();
+            return w;
+        }
+    }
+
     /** REVOKE_OWN_NODE: a node of the sender's own agency, with its certificate serial if known. */
     public record RevokeOwnNode(NodeId nodeId, String serialOrEmpty) {
         public byte[] encode() {

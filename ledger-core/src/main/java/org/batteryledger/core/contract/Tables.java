@@ -11,6 +11,8 @@ public final class Tables {
     public static final String AGENCY = "agency";
     public static final String PARAM = "param";
     public static final String PROPOSAL = "proposal";
+    /** agency -> how many of its proposals are open, while {@link Params#MAX_OPEN_PROPOSALS_PER_AGENCY} is set ({@link OpenProposals}). */
+    public static final String PROPOSAL_OPEN = "proposal-open";
     public static final String REVOKED_NODE = "revoked-node";
     public static final String REVOKED_SERIAL = "revoked-serial";
     /** Agency CAs revoked by governance, by the hash the registry names them with ({@code caHash}): their nodes are out. */

@@ -144,11 +144,12 @@ class TransactionTest {
         assertEquals(7, TxType.REGISTER_SIGNER.code());
         assertEquals(8, TxType.REVOKE_SIGNER.code());
         assertEquals(9, TxType.REGISTER_VALUATIONS.code());
+        assertEquals(10, TxType.GOVERNANCE_WITHDRAW.code());
         for (TxType t : TxType.values()) {
             assertEquals(t, TxType.fromCode(t.code()));
         }
         assertThrows(DecodeException.class, () -> TxType.fromCode(0));
-        assertThrows(DecodeException.class, () -> TxType.fromCode(10));
+        assertThrows(DecodeException.class, () -> TxType.fromCode(11));
     }
 
     private static byte[] encode(Transaction tx) {

@@ -274,7 +274,10 @@ class GenesisTest {
         assertNull(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2));
         assertTrue(Params.check(Params.MAX_BLOCK_BYTES, Params.MAX_FRAME_BYTES / 2 + 1).contains("must be between 1024 and 8388608"));
         assertTrue(Params.check("bogus", 5).contains("unknown parameter bogus"));
-        assertEquals(7, Params.defaults().size());
+        assertEquals(8, Params.defaults().size());
+        // unset (chains from before the rule) reads as 0, no bound; set, it is at least 1
+        assertEquals(0L, Params.get(new WorldState(), Params.MAX_OPEN_PROPOSALS_PER_AGENCY));
+        assertEquals("maxOpenProposalsPerAgency must be between 1 and 100000, was 0", Params.check(Params.MAX_OPEN_PROPOSALS_PER_AGENCY, 0));
         assertEquals(64L, Params.get(new WorldState(), Params.CHECKPOINT_INTERVAL_BLOCKS));
         assertEquals("checkpointIntervalBlocks must be between 1 and 1000000, was 0", Params.check(Params.CHECKPOINT_INTERVAL_BLOCKS, 0));
         assertEquals("unknown parameter bogus", assertThrows(IllegalArgumentException.class, () -> Params.get(new WorldState(), "bogus")).getMessage());

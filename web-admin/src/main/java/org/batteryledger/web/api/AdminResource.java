@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -108,6 +109,31 @@ public class AdminResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submitted.class)))
     public Response approve(@PathParam("id") String id) {
         return submitted(admin.approve(hash(id, "proposal id")));
+    }
+
+    /**
+     * Withdraws an open proposal of this node's agency: it leaves the state (the chain keeps its history), and the agency
+     * has room for another under {@code maxOpenProposalsPerAgency}. Checked against this node's state first, so that a
+     * proposal that is not there, not open or another agency's is a 404 or 409 at once rather than a failed receipt.
+     */
+    @DELETE
+    @Path("proposals/{id}")
+    @APIResponse(responseCode = "202", description = "the withdrawal, signed for this node's agency and submitted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submitted.class)))
+    @APIResponse(responseCode = "404", description = "no such proposal in this node's state")
+    @APIResponse(responseCode = "409", description = "the proposal is decided, or another agency's")
+    public Response withdraw(@PathParam("id") String id) {
+        Hash proposalId = hash(id, "proposal id");
+        NodeAdminService.ProposalOfAgency found = admin.proposal(proposalId)
+                .orElseThrow(() -> Problem.notFound("no proposal " + proposalId.hex() + " on node " + ledger.nodeName()));
+        Proposal p = found.view().proposal();
+        if (p.status() != Proposal.Status.OPEN) {
+            throw Problem.conflict("proposal " + proposalId.hex() + " is already " + p.status().name().toLowerCase(Locale.ROOT) + ": only an open one can be withdrawn");
+        }
+        if (!p.proposerAgency().equals(found.ownAgency())) {
+            throw Problem.conflict("proposal " + proposalId.hex() + " is agency " + p.proposerAgency() + "'s: only a node of that agency can withdraw it");
+        }
+        return submitted(admin.withdraw(proposalId));
     }
 
     /** Read access for auditors too: governance is what they audit. */
