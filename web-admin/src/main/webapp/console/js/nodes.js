@@ -140,7 +140,11 @@ function proposalAction(p, admin, ownAgency, log, reload) {
   if (!admin || p.status !== 'open') return el('td', {});
   if (p.proposerAgency === ownAgency) {
     return el('td', {}, el('button', { class: 'withdraw', type: 'button', 'data-key': 'withdraw:' + p.id, 'aria-label': 'Withdraw ' + p.action,
-      onclick: () => track(log, 'Withdraw ' + p.action, () => api('DELETE', '/admin/proposals/' + p.id)).then(reload) }, 'Withdraw'));
+      onclick: () => {
+        const approvals = (p.approvals || []).filter(a => a !== ownAgency);
+        if (approvals.length > 0 && !confirm('Withdraw "' + p.action + '"? The approvals of ' + approvals.join(', ') + ' go with it.')) return;
+        track(log, 'Withdraw ' + p.action, () => api('DELETE', '/admin/proposals/' + p.id)).then(reload);
+      } }, 'Withdraw'));
   }
   return el('td', {}, el('button', { class: 'approve', type: 'button', 'data-key': 'approve:' + p.id, 'aria-label': 'Approve ' + p.action,
     onclick: () => track(log, 'Approve ' + p.action, () => api('POST', '/admin/proposals/' + p.id + '/approvals')).then(reload) }, 'Approve'));

@@ -2,6 +2,7 @@ package org.batteryledger.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.batteryledger.launcher.client.NodeClient;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.contract.Genesis;
 import org.batteryledger.core.crypto.EcSuite;
@@ -79,6 +80,7 @@ final class AddNode {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         long checked = governance.get(proposer, "/chain").path("height").asLong();
         long lastNudge = 0;
+        String openNudge = null; // the last nudge proposal, to withdraw: each agency has at most maxOpenProposalsPerAgency open
         while (System.nanoTime() < deadline) {
             long h = governance.get(proposer, "/chain").path("height").asLong();
             for (long b = checked + 1; b <= h; b++) {
@@ -86,6 +88,9 @@ final class AddNode {
                     if (seal.path("nodeId").asText().equals(prepared.nodeId().value())) {
                         System.out.printf("%s signed the commit certificate of block %d: %.1f s after add-node started%n", name, b,
                                 (System.nanoTime() - t0) / 1e9);
+                        if (openNudge != null) {
+                            governance.send(proposer, "DELETE", "/admin/proposals/" + openNudge, null); // best effort: one left open at most
+                        }
                         return 0;
                     }
                 }
@@ -93,10 +98,20 @@ final class AddNode {
             checked = h;
             if (System.nanoTime() - lastNudge > 2_000_000_000L) {
                 lastNudge = System.nanoTime();
-                // The current value, unchanged: approving this proposal would change nothing.
-                long lifetime = governance.get(proposer, "/chain").path("params").path("txLifetimeBlocks").asLong();
-                governance.send(proposer, "POST", "/admin/proposals",
-                        "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":" + lifetime + "}");
+                if (openNudge != null) {
+                    // Withdrawing the last nudge is a block too. 404: not committed yet, try again; 409: decided, or a chain
+                    // without the bound (no withdrawals there): propose anew.
+                    int status = governance.send(proposer, "DELETE", "/admin/proposals/" + openNudge, null).status();
+                    if (status == 202 || status == 409) {
+                        openNudge = null;
+                    }
+                } else {
+                    // The current value, unchanged: approving this proposal would change nothing.
+                    long lifetime = governance.get(proposer, "/chain").path("params").path("txLifetimeBlocks").asLong();
+                    NodeClient.Reply r = governance.send(proposer, "POST", "/admin/proposals",
+                            "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":" + lifetime + "}");
+                    openNudge = r.status() == 202 ? r.json().path("txHash").asText(null) : null;
+                }
             }
             Thread.sleep(250);
         }

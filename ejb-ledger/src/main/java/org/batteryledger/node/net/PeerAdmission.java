@@ -49,11 +49,19 @@ public class PeerAdmission {
         // startup bean is up (WildFly holds other threads' calls until then), so none is missed. Waiting here for the
         // replica's loop would deadlock with exactly that hold.
         runtime.onCommit((replica, blocks) -> {
-            if (blocks.stream().anyMatch(PeerAdmission::touchesAdmission)) {
+            Set<String> registrations = openRegistrations;
+            if (blocks.stream().anyMatch(b -> touchesAdmission(b, registrations))) {
                 apply(replica); // most blocks (anchors, valuations) change nobody's admission: no scan then
             }
         });
     }
+
+    /**
+     * Ids of the open proposals to register a node as of the last recompute, whose withdrawal (a delete) changes
+     * admission; null until the first recompute here, when any deleted proposal may have been one. Read and written
+     * on the replica's loop only.
+     */
+    private volatile Set<String> openRegistrations;
 
     /** The tables admission is derived from, besides the registration proposals. */
     private static final Set<String> TABLES = Set.of(Tables.NODE, Tables.REVOKED_NODE, Tables.REVOKED_SERIAL, Tables.REVOKED_CA);
@@ -63,9 +71,11 @@ public class PeerAdmission {
      * node. Other proposals (agencies, parameters, withdrawals) do not: recomputing for them decoded every proposal in
      * the state at every block, a third of the replica's time under a load of governance transactions (issue 16).
      */
-    static boolean touchesAdmission(org.batteryledger.core.pbft.Ready.Committed block) {
+    static boolean touchesAdmission(org.batteryledger.core.pbft.Ready.Committed block, Set<String> openRegistrations) {
         return block.writeSet().entries().stream().anyMatch(e -> TABLES.contains(e.table())
-                || Tables.PROPOSAL.equals(e.table()) && (e.isDelete() || registersNode(e.value())));
+                || Tables.PROPOSAL.equals(e.table()) && (e.isDelete()
+                        ? openRegistrations == null || openRegistrations.contains(e.key()) // withdrawn: was it a registration?
+                        : registersNode(e.value())));
     }
 
     private static boolean registersNode(byte[] proposal) {
@@ -74,7 +84,10 @@ public class PeerAdmission {
 
     private void apply(ReplicaView replica) {
         try {
-            runtime.network().admission(of(replica));
+            Set<String> registrations = new HashSet<>();
+            Admission admission = of(replica, registrations);
+            openRegistrations = Set.copyOf(registrations);
+            runtime.network().admission(admission);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not apply the registry to the peer links", e);
         }
@@ -82,15 +95,22 @@ public class PeerAdmission {
 
     /** The admission of a committed state (pure: the replica's loop calls it before the peer port opens). */
     public static Admission of(ReplicaView replica) {
+        return of(replica, new HashSet<>());
+    }
+
+    /** The admission, and the ids of the open registration proposals into {@code registrations}. */
+    static Admission of(ReplicaView replica, Set<String> registrations) {
         Set<NodeId> admitted = new HashSet<>();
         for (NodeRecord n : Registry.activeNodes(replica.state())) {
             admitted.add(n.nodeId());
         }
-        replica.state().scan(Tables.PROPOSAL).values().forEach(raw -> {
+        replica.state().scan(Tables.PROPOSAL).forEach((id, raw) -> {
             Proposal p = Proposal.decode(raw);
-            if (p.status() == Proposal.Status.OPEN && p.decodedAction() instanceof GovernanceAction.RegisterNode r
-                    && !Registry.isCaRevoked(replica.state(), r.caHash())) {
-                admitted.add(r.nodeId());
+            if (p.status() == Proposal.Status.OPEN && p.decodedAction() instanceof GovernanceAction.RegisterNode r) {
+                registrations.add(id);
+                if (!Registry.isCaRevoked(replica.state(), r.caHash())) {
+                    admitted.add(r.nodeId());
+                }
             }
         });
         Set<NodeId> nodes = new HashSet<>();

@@ -8,6 +8,7 @@ import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.GovernanceAction;
 import org.batteryledger.core.contract.Payloads;
 import org.batteryledger.core.contract.NodeRecord;
+import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.contract.Proposal;
 import org.batteryledger.core.contract.Registry;
 import org.batteryledger.core.contract.Tables;
@@ -55,7 +56,10 @@ public class NodeAdminService {
         return runtime.submitAsNode(TxType.GOVERNANCE_WITHDRAW, new Payloads.Withdraw(proposalId).encode());
     }
 
-    /** One proposal as of this node's state, with the agency this node signs for (null when it is not registered). */
+    /**
+     * One proposal as of this node's state, with the agency this node signs for (null when it is not registered) and the
+     * chain's bound on open proposals (0: none).
+     */
     public Optional<ProposalOfAgency> proposal(Hash proposalId) {
         return runtime.query(r -> {
             byte[] raw = r.state().get(Tables.PROPOSAL, proposalId.hex());
@@ -63,11 +67,12 @@ public class NodeAdminService {
                 return Optional.empty();
             }
             NodeRecord self = Registry.node(r.state(), runtime.nodeId());
-            return Optional.of(new ProposalOfAgency(new ProposalView(proposalId.hex(), Proposal.decode(raw)), self == null ? null : self.agency()));
+            return Optional.of(new ProposalOfAgency(new ProposalView(proposalId.hex(), Proposal.decode(raw)), self == null ? null : self.agency(),
+                    Params.get(r.state(), Params.MAX_OPEN_PROPOSALS_PER_AGENCY)));
         });
     }
 
-    public record ProposalOfAgency(ProposalView view, String ownAgency) {
+    public record ProposalOfAgency(ProposalView view, String ownAgency, long openBound) {
     }
 
     public List<ProposalView> proposals() {

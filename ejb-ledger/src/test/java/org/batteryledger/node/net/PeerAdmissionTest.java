@@ -10,6 +10,7 @@ import org.batteryledger.core.state.WriteSet;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,15 +30,24 @@ class PeerAdmissionTest {
     @Test
     void aProposalToRegisterANodeOrTheRegistryOrARevocationTouchesAdmission() {
         assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p1",
-                proposal(new GovernanceAction.RegisterNode(NODE, "node9", "agency-a", new byte[]{1}, "", Role.CONSENSUS))))));
-        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.NODE, NODE.value(), new byte[]{1}))));
-        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.REVOKED_SERIAL, "12", new byte[]{1}))));
-        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p1", null))), "a removed proposal may have been a registration");
+                proposal(new GovernanceAction.RegisterNode(NODE, "node9", "agency-a", new byte[]{1}, "", Role.CONSENSUS)))), Set.of()));
+        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.NODE, NODE.value(), new byte[]{1})), Set.of()));
+        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.REVOKED_SERIAL, "12", new byte[]{1})), Set.of()));
+        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p1", null)), Set.of("p1")),
+                "a withdrawn registration proposal");
+        assertTrue(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p1", null)), null),
+                "before the first recompute, a removed proposal may have been a registration");
+    }
+
+    @Test
+    void aWithdrawnProposalOfAnotherKindDoesNot() {
+        // the load's withdrawals come at every block: a scan of every proposal for each would be issue 16's cost again
+        assertFalse(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p2", null)), Set.of("p1")));
     }
 
     @Test
     void otherProposalsAndOtherTablesDoNot() {
-        assertFalse(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p2", proposal(new GovernanceAction.AddAgency("agency-z"))))));
-        assertFalse(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry("anchor", "k", new byte[]{1}))));
+        assertFalse(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry(Tables.PROPOSAL, "p2", proposal(new GovernanceAction.AddAgency("agency-z")))), Set.of()));
+        assertFalse(PeerAdmission.touchesAdmission(writing(new WriteSet.Entry("anchor", "k", new byte[]{1})), Set.of()));
     }
 }

@@ -133,7 +133,7 @@ public final class RestLoadGenerator implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "of the accepted: %d add-agency proposals, %d withdrawals of the load's committed proposals; "
                             + "%d failed receipts%s; the load's open proposals: at most %d through one node (maxOpenProposalsPerAgency: %s)%n",
                     accepted - withdrawals, withdrawals, failed, failed == 0 ? "" : " (first: " + firstFailure + ")", mix.mostOpen(),
-                    bound.isMissingNode() ? "not set" : bound.asText());
+                    bound.asLong(0) == 0 ? "not set: no bound, and no withdrawals either" : bound.asText());
             if (mix.waited() > 0) {
                 System.out.printf(Locale.ROOT, "%d submissions waited for a proposal to withdraw, their node having %d of the load's proposals outstanding%n",
                         mix.waited(), MAX_OUTSTANDING);

@@ -225,11 +225,14 @@ public final class BlockExecutor {
     // --- governance ---------------------------------------------------------------------------------------------
 
     private void propose(StateOverlay s, long height, Hash txHash, NodeRecord sender, GovernanceAction action) {
-        OpenProposals.requireRoom(s, sender.agency());
         // Dry-run: a proposal that could not run now is refused at once rather than left to fail on approval.
         runAction(new StateOverlay(s), height, action);
         Proposal p = new Proposal(action.encode(), sender.agency(), List.of(sender.agency()), Proposal.Status.OPEN, "", height);
-        OpenProposals.store(s, txHash.hex(), null, settle(s, height, p));
+        Proposal settled = settle(s, height, p);
+        if (settled.status() == Proposal.Status.OPEN) {
+            OpenProposals.requireRoom(s, sender.agency()); // one decided at once (a quorum of one) holds no room: nothing ran
+        }
+        OpenProposals.store(s, txHash.hex(), null, settled);
     }
 
     private void approve(StateOverlay s, long height, NodeRecord sender, Payloads.Approve a) {

@@ -42,9 +42,10 @@ final class Committer {
             Hash th = tx.hash(s.suite);
             s.pool.remove(th);
             signatures.forget(th);
-            // Only governance and node revocations change who may send; anchors, valuations and signers do not.
+            // Only governance and node revocations change who may send; anchors, valuations, signers and withdrawals
+            // (which run no action) do not.
             registryTouched |= !Payloads.AnchorBatch.anchors(tx.type()) && tx.type() != TxType.REGISTER_VALUATION
-                    && tx.type() != TxType.REGISTER_VALUATIONS
+                    && tx.type() != TxType.REGISTER_VALUATIONS && tx.type() != TxType.GOVERNANCE_WITHDRAW
                     && tx.type() != TxType.REGISTER_SIGNER && tx.type() != TxType.REVOKE_SIGNER;
         }
         s.head = block.header();

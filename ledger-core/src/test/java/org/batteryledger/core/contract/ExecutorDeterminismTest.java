@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExecutorDeterminismTest {
     private static final String[] TABLES = {Tables.NODE, Tables.AGENCY, Tables.PARAM, Tables.PROPOSAL, Tables.REVOKED_NODE,
-            Tables.REVOKED_SERIAL, Tables.ANCHOR, Tables.VALUATION, Tables.VALUATION_LATEST, Tables.TX, Tables.TX_EXPIRY, Tables.META};
+            Tables.REVOKED_SERIAL, Tables.ANCHOR, Tables.VALUATION, Tables.VALUATION_LATEST, Tables.TX, Tables.TX_EXPIRY, Tables.META,
+            Tables.PROPOSAL_OPEN};
     private static final String[] SENDERS = {"a1", "a2", "b1", "b2", "c1", "stranger", "n1", "n2"};
     private static final String[] AGENCY_NAMES = {A, B, C, "agency-d", "agency-e", "", "unknown"};
 

@@ -4,6 +4,8 @@ import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.crypto.Hash;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +48,12 @@ class OpenProposalsTest {
         assertTrue(text != null && text.contains(fragment), "'" + text + "' should contain '" + fragment + "'");
     }
 
-    /** The counts kept in state equal a count of the open proposals in state, agency by agency. */
+    /** The counts kept in state equal a count of the open proposals in state, agency by agency; none without the bound. */
     private static void assertCountsMatch(Ledger l) {
+        if (l.param(BOUND) == 0) {
+            assertTrue(l.state.scan(Tables.PROPOSAL_OPEN).isEmpty());
+            return;
+        }
         Map<String, Long> open = new TreeMap<>();
         for (byte[] raw : l.state.scan(Tables.PROPOSAL).values()) {
             Proposal p = Proposal.decode(raw);
@@ -204,33 +210,118 @@ class OpenProposalsTest {
         assertFalse(Params.check(BOUND, 1) != null);
     }
 
-    /** Seeded: proposals, approvals and withdrawals by every agency at random; the counts always match and stay in bound. */
     @Test
-    void countsMatchTheOpenProposalsWhateverHappens() {
-        Ledger l = new Ledger(SuiteCase.sim(), Map.of(BOUND, 3L));
-        Random random = new Random(20261206L);
+    void aDecisionThatFailsFreesTheRoomToo() {
+        // a quorum of two whatever the agencies: by default a new agency raises the majority
+        Ledger l = new Ledger(SuiteCase.sim(), Map.of(BOUND, 2L, Params.GOVERNANCE_QUORUM, 2L));
+        Transaction first = l.propose("a1", new GovernanceAction.AddAgency("twice"));
+        Transaction second = l.propose("b1", new GovernanceAction.AddAgency("twice"));
+        l.commit(first, second);
+        assertNull(error(l, l.approve("c1", first)));
+        assertNull(error(l, l.approve("c1", second)));
+        assertEquals(Proposal.Status.FAILED, l.proposal(second).status(), "agency twice exists by then");
+        assertEquals(0, OpenProposals.count(l.state, B));
+        assertCountsMatch(l);
+    }
+
+    @Test
+    void withAQuorumOfOneProposalsAreDecidedAtOnceAndNeverCounted() {
+        Ledger l = new Ledger(SuiteCase.sim(), Map.of(BOUND, 1L, Params.GOVERNANCE_QUORUM, 1L));
+        for (int i = 0; i < 3; i++) { // past the bound of one: none stays open, so none takes room
+            Transaction p = addAgency(l, "a1");
+            assertNull(error(l, p));
+            assertEquals(Proposal.Status.EXECUTED, l.proposal(p).status());
+        }
+        assertTrue(l.state.scan(Tables.PROPOSAL_OPEN).isEmpty());
+
+        Ledger unbounded = new Ledger(SuiteCase.sim(), Map.of(Params.GOVERNANCE_QUORUM, 1L));
+        Transaction set = unbounded.propose("a1", new GovernanceAction.SetParameter(BOUND, 5));
+        assertNull(error(unbounded, set));
+        assertEquals(5, unbounded.param(BOUND));
+        assertTrue(unbounded.state.scan(Tables.PROPOSAL_OPEN).isEmpty(), "the deciding proposal never counted itself");
+    }
+
+    /**
+     * Seeded: proposals (some of the same new agency, which fail when the second is decided), approvals and
+     * withdrawals (mostly by the proposer's agency) by every agency, a quorum of two or of one, the bound from the
+     * genesis or set by governance on the way; after every block the counts equal a recount and stay in the bound.
+     */
+    @ParameterizedTest(name = "bounded from genesis {0}, quorum {1}")
+    @CsvSource({"true, 2", "false, 2", "true, 1", "false, 1"})
+    void countsMatchTheOpenProposalsWhateverHappens(boolean fromGenesis, long quorum) {
+        Map<String, Long> params = new TreeMap<>(Map.of(Params.GOVERNANCE_QUORUM, quorum));
+        if (fromGenesis) {
+            params.put(BOUND, 3L);
+        }
+        Ledger l = new Ledger(SuiteCase.sim(), params);
+        Random random = new Random(20261206L + quorum);
         String[] senders = {"a1", "a2", "b1", "c1"};
+        Map<String, String> agencyOf = Map.of("a1", A, "a2", A, "b1", B, "c1", C);
         List<Hash> ids = new ArrayList<>();
-        for (int block = 0; block < 200; block++) {
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (int block = 0; block < 300; block++) {
             List<Transaction> txs = new ArrayList<>();
+            if (!fromGenesis && block == 100) {
+                Transaction set = l.propose("c1", new GovernanceAction.SetParameter(BOUND, 3));
+                txs.add(set);
+                if (quorum > 1) {
+                    txs.add(l.approve("b1", set));
+                }
+            }
             for (int i = random.nextInt(4); i >= 0; i--) {
                 String sender = senders[random.nextInt(senders.length)];
                 int op = random.nextInt(3);
                 if (op == 0 || ids.isEmpty()) {
-                    Transaction p = addAgency(l, sender);
+                    // a quarter of them for one of two names new every 20 blocks: two open at once, the second to be
+                    // decided fails
+                    String name = random.nextInt(4) == 0 ? "taken-" + block / 20 + "-" + random.nextInt(2) : "new-" + names++;
+                    Transaction p = l.propose(sender, new GovernanceAction.AddAgency(name));
                     ids.add(p.hash(l.suite));
                     txs.add(p);
                 } else {
-                    Hash id = ids.get(random.nextInt(ids.size()));
+                    // mostly an open proposal of another agency to approve, or of its own to withdraw; else any
+                    Hash id = random.nextInt(5) > 0 ? open(l, agencyOf.get(sender), op == 2, random) : null;
+                    id = id != null ? id : ids.get(random.nextInt(ids.size()));
                     txs.add(op == 1 ? l.approve(sender, id) : withdraw(l, sender, id));
                 }
             }
-            l.commit(txs.toArray(Transaction[]::new));
+            BlockExecutor.Execution ex = l.commit(txs.toArray(Transaction[]::new));
+            for (int i = 0; i < ex.receipts().size(); i++) {
+                BlockExecutor.Receipt r = ex.receipts().get(i);
+                if (r.ok() && ex.included().get(i).type() == TxType.GOVERNANCE_WITHDRAW) {
+                    outcomes.merge("withdrawn", 1, Integer::sum);
+                }
+                outcomes.merge(r.ok() ? "ok" : r.error().replaceAll("[0-9a-f]{8}|[0-9]+|agency-\\w|taken-\\d", "_"), 1, Integer::sum);
+            }
             assertCountsMatch(l);
-            for (String agency : List.of(A, B, C)) {
-                assertTrue(OpenProposals.count(l.state, agency) <= 3);
+            if (l.param(BOUND) != 0) {
+                for (String agency : List.of(A, B, C)) {
+                    assertTrue(OpenProposals.count(l.state, agency) <= 3);
+                }
             }
         }
-        assertFalse(l.state.scan(Tables.PROPOSAL).isEmpty());
+        assertEquals(3, l.param(BOUND));
+        Map<Proposal.Status, Integer> byStatus = new java.util.EnumMap<>(Proposal.Status.class);
+        l.state.scan(Tables.PROPOSAL).values().forEach(raw -> byStatus.merge(Proposal.decode(raw).status(), 1, Integer::sum));
+        // what the run went through, so that it cannot pass by doing nothing
+        assertTrue(outcomes.getOrDefault("ok", 0) > 150, outcomes.toString());
+        assertTrue(byStatus.getOrDefault(Proposal.Status.EXECUTED, 0) > 10, byStatus.toString());
+        if (quorum > 1) {
+            assertTrue(byStatus.getOrDefault(Proposal.Status.FAILED, 0) > 0, byStatus.toString());
+            assertTrue(outcomes.getOrDefault("withdrawn", 0) > 10, outcomes.toString());
+            assertTrue(outcomes.keySet().stream().anyMatch(k -> k.contains("open proposals")), "the bound refused some: " + outcomes);
+        }
+    }
+
+    /** An open proposal of {@code agency} ({@code own}) or of another one, or null when there is none. */
+    private static Hash open(Ledger l, String agency, boolean own, Random random) {
+        List<String> found = new ArrayList<>();
+        l.state.scan(Tables.PROPOSAL).forEach((id, raw) -> {
+            Proposal p = Proposal.decode(raw);
+            if (p.status() == Proposal.Status.OPEN && p.proposerAgency().equals(agency) == own) {
+                found.add(id);
+            }
+        });
+        return found.isEmpty() ? null : Hash.fromHex(found.get(random.nextInt(found.size())));
     }
 }

@@ -120,15 +120,26 @@ public class AdminResource {
     @Path("proposals/{id}")
     @APIResponse(responseCode = "202", description = "the withdrawal, signed for this node's agency and submitted",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Submitted.class)))
-    @APIResponse(responseCode = "404", description = "no such proposal in this node's state")
-    @APIResponse(responseCode = "409", description = "the proposal is decided, or another agency's")
+    @APIResponse(responseCode = "404", description = "no such proposal in this node's state",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "the proposal is decided or another agency's, or the chain has no bound on open proposals yet",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response withdraw(@PathParam("id") String id) {
         Hash proposalId = hash(id, "proposal id");
         NodeAdminService.ProposalOfAgency found = admin.proposal(proposalId)
                 .orElseThrow(() -> Problem.notFound("no proposal " + proposalId.hex() + " on node " + ledger.nodeName()));
+        // A chain without the bound may still have validators of a version that knows no withdrawal and would refuse
+        // every block carrying one: setting the parameter is the consortium's word that they are all upgraded.
+        if (found.openBound() == 0) {
+            throw Problem.conflict("this chain has no maxOpenProposalsPerAgency yet: withdrawals need every validator on a version that"
+                    + " knows them, which the consortium declares by setting that parameter (set-parameter) first");
+        }
         Proposal p = found.view().proposal();
         if (p.status() != Proposal.Status.OPEN) {
             throw Problem.conflict("proposal " + proposalId.hex() + " is already " + p.status().name().toLowerCase(Locale.ROOT) + ": only an open one can be withdrawn");
+        }
+        if (found.ownAgency() == null) {
+            throw Problem.conflict("node " + ledger.nodeName() + " is not in the registry: it signs for no agency");
         }
         if (!p.proposerAgency().equals(found.ownAgency())) {
             throw Problem.conflict("proposal " + proposalId.hex() + " is agency " + p.proposerAgency() + "'s: only a node of that agency can withdraw it");
