@@ -80,7 +80,7 @@ final class AddNode {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         long checked = governance.get(proposer, "/chain").path("height").asLong();
         long lastNudge = 0;
-        String openNudge = null; // the last nudge proposal, to withdraw: each agency has at most maxOpenProposalsPerAgency open
+        ChainNudge nudge = new ChainNudge(NodeClient.of(proposer, "admin", adminPassword));
         while (System.nanoTime() < deadline) {
             long h = governance.get(proposer, "/chain").path("height").asLong();
             for (long b = checked + 1; b <= h; b++) {
@@ -88,9 +88,7 @@ final class AddNode {
                     if (seal.path("nodeId").asText().equals(prepared.nodeId().value())) {
                         System.out.printf("%s signed the commit certificate of block %d: %.1f s after add-node started%n", name, b,
                                 (System.nanoTime() - t0) / 1e9);
-                        if (openNudge != null) {
-                            governance.send(proposer, "DELETE", "/admin/proposals/" + openNudge, null); // best effort: one left open at most
-                        }
+                        nudge.withdrawLast();
                         return 0;
                     }
                 }
@@ -98,20 +96,7 @@ final class AddNode {
             checked = h;
             if (System.nanoTime() - lastNudge > 2_000_000_000L) {
                 lastNudge = System.nanoTime();
-                if (openNudge != null) {
-                    // Withdrawing the last nudge is a block too. 404: not committed yet, try again; 409: decided, or a chain
-                    // without the bound (no withdrawals there): propose anew.
-                    int status = governance.send(proposer, "DELETE", "/admin/proposals/" + openNudge, null).status();
-                    if (status == 202 || status == 409) {
-                        openNudge = null;
-                    }
-                } else {
-                    // The current value, unchanged: approving this proposal would change nothing.
-                    long lifetime = governance.get(proposer, "/chain").path("params").path("txLifetimeBlocks").asLong();
-                    NodeClient.Reply r = governance.send(proposer, "POST", "/admin/proposals",
-                            "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":" + lifetime + "}");
-                    openNudge = r.status() == 202 ? r.json().path("txHash").asText(null) : null;
-                }
+                nudge.next();
             }
             Thread.sleep(250);
         }

@@ -210,10 +210,11 @@ class ConsoleBrowserIT {
     void aSluggishNodeIsFlaggedWithWhy() throws Exception {
         Consortium.at(dir).slow("node3", 1500); // ./consortium slow node3 1500: node3 re-reads it within 5 s
         try {
-            // Blocks keep coming (a harmless parameter set to its current value) until node0 sees node3 sluggish.
+            // Blocks keep coming (a parameter proposed and withdrawn in turn) until node0 sees node3 sluggish.
             NodeClient node0 = nodes.get(0);
+            org.batteryledger.launcher.ChainNudge nudge = new org.batteryledger.launcher.ChainNudge(node0);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
+                nudge.next();
                 return node0.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
                         .anyMatch(n -> n.getString("name").equals("node3") && n.getString("status").equals("sluggish")
                                 && n.getString("reason").startsWith("slow link"));
@@ -458,9 +459,9 @@ class ConsoleBrowserIT {
         var process = Consortium.at(dir).node(prepared.name());
         assertTrue(process.start(Path.of(System.getProperty("it.ear"))));
         assertTrue(Consortium.waitUntilServing(process, users().getProperty("admin")));
-        NodeClient node0 = nodes.get(0);
+        org.batteryledger.launcher.ChainNudge nudge = new org.batteryledger.launcher.ChainNudge(nodes.get(0));
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            node0.post("admin", "/admin/proposals", "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":100}");
+            nudge.next();
             return !browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='sealed']")).isEmpty();
         });
         assertFalse(browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='linked']")).isEmpty());
