@@ -20,29 +20,35 @@ public final class Payloads {
     /** GOVERNANCE_APPROVE: the proposal is named by the hash of the transaction that proposed it. */
     public record Approve(Hash proposalId) {
         public byte[] encode() {
-            return new CanonicalWriter(40).raw(proposalId.unsafeBytes()).toByteArray();
+            return proposalRef(proposalId);
         }
 
         public static Approve decode(byte[] b) {
-            CanonicalReader r = new CanonicalReader(b);
-            Approve a = new Approve(ChainCodec.hash(r));
-            r.end();
-            return a;
+            return new Approve(proposalRef(b));
         }
     }
 
     /** GOVERNANCE_WITHDRAW: an open proposal of the sender's agency, by its id (the proposing transaction's hash). */
     public record Withdraw(Hash proposalId) {
         public byte[] encode() {
-            return new CanonicalWriter(40).raw(proposalId.unsafeBytes()).toByteArray();
+            return proposalRef(proposalId);
         }
 
         public static Withdraw decode(byte[] b) {
-            CanonicalReader r = new CanonicalReader(b);
-            Withdraw w = new Withdraw(ChainCodec.hash(r));
-            r.end();
-            return w;
+            return new Withdraw(proposalRef(b));
         }
+    }
+
+    /** A proposal named by the hash of the transaction that proposed it: the payload of an approval and of a withdrawal. */
+    private static byte[] proposalRef(Hash proposalId) {
+        return new CanonicalWriter(40).raw(proposalId.unsafeBytes()).toByteArray();
+    }
+
+    private static Hash proposalRef(byte[] b) {
+        CanonicalReader r = new CanonicalReader(b);
+        Hash id = ChainCodec.hash(r);
+        r.end();
+        return id;
     }
 
     /** REVOKE_OWN_NODE: a node of the sender's own agency, with its certificate serial if known. */
