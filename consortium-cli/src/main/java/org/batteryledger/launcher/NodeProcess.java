@@ -156,14 +156,16 @@ public final class NodeProcess {
      * threads for the first 20,000 transactions under load, and with C1 they committed more transactions per second
      * with less CPU each, started in 17 s instead of 26 s and held 90 MB less (BENCHMARKS.md, issue 16).
      * The heap is sized from the live set measured after a full GC: 107 MB once serving, 122 MB after 101,000 records,
-     * 143 MB after 30,000 REST transactions; 384 MB leaves twice that, plus a faulty peer's share of queued frames
-     * (24 MiB, and 16 MiB being assembled). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
+     * 143 MB after 30,000 REST transactions; 512 MB leaves three times that, plus a faulty peer's share of queued frames
+     * (24 MiB, and 16 MiB being assembled). It was 384 MB: under a record push G1 then marked the old generation almost
+     * without pause, and 512 MB took 7–13% less CPU a record, measured side by side; at rest the node gives the heap back
+     * either way ({@code HeapAtRest}: 427 MB resident after 101,000 records with both; BENCHMARKS.md, issue 16 goal 4). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
      * buffer as large as the largest heap-buffer write that thread made; H2's page writes left 33 MB of them on a node
      * that took 101,000 records in, 10 MB with the cap.
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
      * replacement): a later option wins, so {@code -XX:TieredStopAtLevel=4} there brings C2 back ({@link #javaOptions}).
      */
-    static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx384m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
+    static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
             + " -Djdk.nio.maxCachedBufferSize=131072 -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
 
     /**

@@ -14,7 +14,7 @@ class NodeProcessOptionsTest {
     void theDefaultsBoundEveryMemoryPool() {
         List<String> options = NodeProcess.javaOptions(Map.of());
         assertEquals(List.of(NodeProcess.DEFAULT_JAVA_OPTS.split(" ")), options);
-        assertTrue(options.containsAll(List.of("-Xmx384m", "-XX:MaxMetaspaceSize=256m", "-XX:MaxDirectMemorySize=128m", "-XX:TieredStopAtLevel=1")),
+        assertTrue(options.containsAll(List.of("-Xmx512m", "-XX:MaxMetaspaceSize=256m", "-XX:MaxDirectMemorySize=128m", "-XX:TieredStopAtLevel=1")),
                 options.toString());
     }
 

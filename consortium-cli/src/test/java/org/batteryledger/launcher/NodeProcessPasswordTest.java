@@ -51,7 +51,7 @@ class NodeProcessPasswordTest {
         assertTrue(cmd.contains("-Djboss.server.base.dir=" + dir.resolve("nodes/node1/server")), cmd.toString());
         assertTrue(cmd.contains("-Djboss.server.log.dir=" + dir.resolve("nodes/node1/log")), cmd.toString());
         assertTrue(cmd.contains("-Djboss.socket.binding.port-offset=100") && cmd.contains("-b=127.0.0.1")
-                && cmd.contains("-bmanagement=127.0.0.1") && cmd.contains("-Xmx384m"), cmd.toString());
+                && cmd.contains("-bmanagement=127.0.0.1") && cmd.contains("-Xmx512m"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.db.url=jdbc:postgresql://127.0.0.1:5433/node1"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.db.user=ledger"), cmd.toString());
         assertTrue(cmd.contains("-Dbatteryledger.log.rotate.size=5m"), cmd.toString());
