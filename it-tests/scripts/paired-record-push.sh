@@ -24,6 +24,8 @@ RATIOS=""
 for i in $(seq 1 "$N"); do
     push "$DX/c" 5000 > "$DX/out" & push "$DY/c" 6000 > "$DY/out" & wait
     x=$(cat "$DX/out"); y=$(cat "$DY/out")
+    [ -n "$x" ] || { echo "push $i failed on x (no CPU figure from RecordLoadGenerator)"; exit 1; }
+    [ -n "$y" ] || { echo "push $i failed on y (no CPU figure from RecordLoadGenerator)"; exit 1; }
     r=$(echo "scale=3; $y / $x" | bc)
     echo "push $i: x $x ms, y $y ms a record; y/x $r"
     [ "$i" -gt 1 ] && RATIOS="$RATIOS $r"

@@ -4,7 +4,8 @@ import org.batteryledger.launcher.client.NodeClient;
 
 /**
  * Keeps blocks coming on a quiet chain (there are no empty blocks) without leaving proposals open: each call either
- * proposes a parameter set to a value nobody will approve, or withdraws the last such proposal once it is committed.
+ * proposes a parameter set to its current value (approving it would change nothing), or withdraws the last such
+ * proposal once it is committed.
  * Whoever waits minutes for the chain to move (add-node for the new node's first seal, a drill) so charges its agency
  * one open proposal, not hundreds of its {@code maxOpenProposalsPerAgency}.
  */
@@ -21,13 +22,12 @@ public final class ChainNudge {
     public void next() throws Exception {
         if (open != null) {
             // 404: not committed yet, ask again next time; 409: decided, or a chain without the bound: propose anew
-            int status = node.call("admin", "DELETE", "/admin/proposals/" + open, null).status();
+            int status = withdraw();
             if (status == 202 || status == 409) {
                 open = null;
             }
             return;
         }
-        // The current value, unchanged: approving this proposal would change nothing.
         long lifetime = node.getJson("/chain").path("params").path("txLifetimeBlocks").asLong();
         NodeClient.Reply r = node.post("admin", "/admin/proposals",
                 "{\"action\":\"set-parameter\",\"name\":\"txLifetimeBlocks\",\"value\":" + lifetime + "}");
@@ -37,8 +37,12 @@ public final class ChainNudge {
     /** Withdraws the last proposal if one is open (best effort: it may not be committed yet). */
     public void withdrawLast() throws Exception {
         if (open != null) {
-            node.call("admin", "DELETE", "/admin/proposals/" + open, null);
+            withdraw();
             open = null;
         }
+    }
+
+    private int withdraw() throws Exception {
+        return node.call("admin", "DELETE", "/admin/proposals/" + open, null).status();
     }
 }

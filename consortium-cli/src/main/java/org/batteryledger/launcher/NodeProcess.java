@@ -158,8 +158,9 @@ public final class NodeProcess {
      * The heap is sized from the live set measured after a full GC: 107 MB once serving, 122 MB after 101,000 records,
      * 143 MB after 30,000 REST transactions; 512 MB leaves three times that, plus a faulty peer's share of queued frames
      * (24 MiB, and 16 MiB being assembled). It was 384 MB: under a record push G1 then marked the old generation almost
-     * without pause, and 512 MB took 7–13% less CPU a record, measured side by side; at rest the node gives the heap back
-     * either way ({@code HeapAtRest}: 427 MB resident after 101,000 records with both; BENCHMARKS.md, issue 16 goal 4). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
+     * without pause, and 512 MB took 7–11% less CPU a record, measured side by side; at rest the node gives the heap back
+     * either way ({@code HeapAtRest}: one node at rest after 101,000 records held 428 MB with 384 and 427 MB with 512;
+     * BENCHMARKS.md, issue 16 goal 4). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
      * buffer as large as the largest heap-buffer write that thread made; H2's page writes left 33 MB of them on a node
      * that took 101,000 records in, 10 MB with the cap.
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the

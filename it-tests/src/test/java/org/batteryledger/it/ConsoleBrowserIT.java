@@ -1,5 +1,6 @@
 package org.batteryledger.it;
 
+import org.batteryledger.launcher.ChainNudge;
 import org.batteryledger.launcher.Consortium;
 import org.batteryledger.launcher.client.NodeClient;
 import com.sun.net.httpserver.HttpServer;
@@ -212,7 +213,7 @@ class ConsoleBrowserIT {
         try {
             // Blocks keep coming (a parameter proposed and withdrawn in turn) until node0 sees node3 sluggish.
             NodeClient node0 = nodes.get(0);
-            org.batteryledger.launcher.ChainNudge nudge = new org.batteryledger.launcher.ChainNudge(node0);
+            ChainNudge nudge = new ChainNudge(node0);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 nudge.next();
                 return node0.get("auditor", "/nodes").as(Jsonp::structure).asJsonArray().stream().map(JsonValue::asJsonObject)
@@ -459,7 +460,7 @@ class ConsoleBrowserIT {
         var process = Consortium.at(dir).node(prepared.name());
         assertTrue(process.start(Path.of(System.getProperty("it.ear"))));
         assertTrue(Consortium.waitUntilServing(process, users().getProperty("admin")));
-        org.batteryledger.launcher.ChainNudge nudge = new org.batteryledger.launcher.ChainNudge(nodes.get(0));
+        ChainNudge nudge = new ChainNudge(nodes.get(0));
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
             nudge.next();
             return !browser.findElements(By.cssSelector("#node-request-steps li.done[data-step='sealed']")).isEmpty();
