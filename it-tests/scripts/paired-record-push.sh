@@ -1,10 +1,10 @@
 #!/bin/bash
 # Two builds (or two sets of JVM options) side by side: two one-node consortia, each with its own EAR, pushed the same
 # records (RecordLoadGenerator, 1,000 batteries x 100 sessions) at the same time, push after push. Each push prints
-# the node CPU a record of both and their ratio y/x; the last line is the mean ratio without the first push (which
-# warms C1). Both meet the same machine at the same moment, which one after the other they do not: on this 2-core
-# machine one build's CPU a record moved by 25% between runs in a row, a pair of the same EAR by 3-6% (BENCHMARKS.md,
-# "Where a pushed record's CPU goes").
+# the node CPU a record of both, their ratio y/x and both nodes' H2 files right after the push; the last line is the
+# mean ratio without the first push (which warms C1). Both meet the same machine at the same moment, which one after
+# the other they do not: on this 2-core machine one build's CPU a record moved by 25% between runs in a row, a pair of
+# the same EAR by 3-6% (BENCHMARKS.md, "Where a pushed record's CPU goes").
 #   XO / YO: extra JVM options for x / y (BATTERYLEDGER_EXTRA_JAVA_OPTS), e.g. YO=-XX:G1HeapRegionSize=4m
 # usage: it-tests/scripts/paired-record-push.sh EAR_X EAR_Y [PUSHES]     (from a built tree; ports 13080 and 14080)
 set -u
@@ -27,7 +27,8 @@ for i in $(seq 1 "$N"); do
     [ -n "$x" ] || { echo "push $i failed on x (no CPU figure from RecordLoadGenerator)"; exit 1; }
     [ -n "$y" ] || { echo "push $i failed on y (no CPU figure from RecordLoadGenerator)"; exit 1; }
     r=$(echo "scale=3; $y / $x" | bc)
-    echo "push $i: x $x ms, y $y ms a record; y/x $r"
+    fx=$(stat -c %s "$DX/c/nodes/node0/data/ledger.mv.db"); fy=$(stat -c %s "$DY/c/nodes/node0/data/ledger.mv.db")
+    echo "push $i: x $x ms, y $y ms a record; y/x $r; H2 files x $((fx >> 20)) MiB, y $((fy >> 20)) MiB"
     [ "$i" -gt 1 ] && RATIOS="$RATIOS $r"
 done
 echo "mean y/x without the first push:$(echo "$RATIOS" | awk '{s = 0; for (i = 1; i <= NF; i++) s += $i; printf " %.3f (%d pushes)", NF ? s / NF : 0, NF}')"

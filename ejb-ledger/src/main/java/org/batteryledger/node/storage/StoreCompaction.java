@@ -1,0 +1,150 @@
+package org.batteryledger.node.storage;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.runtime.NodeRuntime;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the node's H2 file near its live data ({@link H2Compaction} says why H2 does not, as the node runs it). Every
+ * {@value #PERIOD_SECONDS} s it reads how full the file's older chunks are and, below {@link Policy#TARGET_PERCENT},
+ * rewrites the live pages of the sparsest of them, at most {@link Policy#BUDGET_BYTES} a pass. Under load the file
+ * then stops growing once its chunks are about half live, and later chunks take the space of the ones emptied. When
+ * the node is quiet it goes on to {@link Policy#QUIET_TARGET_PERCENT}, and moves chunks into the space freed and cuts
+ * the file's end (at most {@link Policy#MOVE_BYTES} a pass), so a file grown in a burst shrinks. The node's PostgreSQL
+ * does its own (autovacuum), so on PostgreSQL this does nothing.
+ * <p>
+ * On unless {@code node.properties} say {@code store.compaction=false}.
+ */
+@Singleton
+@Startup
+@DependsOn("NodeRuntime")
+public class StoreCompaction {
+    private static final Logger LOG = Logger.getLogger(StoreCompaction.class.getName());
+    static final int PERIOD_SECONDS = 5;
+
+    @EJB
+    private NodeRuntime runtime;
+    @Resource(lookup = "java:jboss/datasources/LedgerDS")
+    private DataSource dataSource;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    private ScheduledFuture<?> passes;
+    /** The file's writes counted after the last pass, its own included; -1 before the first. */
+    private long writesAfterLastPass = -1;
+    /** The file's size when the passes began moving chunks, to log once what a rest gave back; -1 when not moving. */
+    private long shrinkingFrom = -1;
+
+    @PostConstruct
+    void start() {
+        try {
+            if (!Boolean.parseBoolean(runtime.directory().properties().getProperty("store.compaction", "true").trim())) {
+                LOG.info("the H2 file is not compacted: store.compaction=false");
+                return;
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "the H2 file is not compacted: node.properties cannot be read", e);
+            return;
+        }
+        passes = scheduler.scheduleWithFixedDelay(this::pass, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (passes != null) {
+            passes.cancel(false);
+        }
+    }
+
+    private void pass() {
+        try (Connection c = dataSource.getConnection()) {
+            if (!H2Compaction.isH2(c)) {
+                LOG.fine("the ledger database is not H2: it compacts itself");
+                stop();
+                return;
+            }
+            H2Compaction.Fill fill = H2Compaction.fill(c);
+            boolean quiet = fill != null && writesAfterLastPass >= 0 && fill.fileWrites() - writesAfterLastPass <= Policy.QUIET_WRITES;
+            int rewrite = Policy.rewriteBudget(fill, quiet);
+            long move = Policy.moveBudget(fill, quiet);
+            if (rewrite > 0 && H2Compaction.rewrite(c, rewrite)) {
+                LOG.fine(() -> "rewrote up to " + (rewrite >> 20) + " MiB of live pages: the file was " + (fill.fileBytes() >> 20) + " MiB, its older chunks "
+                        + fill.rewritableChunksPercent() + "% live");
+            } else if (move > 0 && H2Compaction.move(c, move)) {
+                if (shrinkingFrom < 0) {
+                    shrinkingFrom = fill.fileBytes();
+                }
+            } else if (shrinkingFrom >= 0 && fill != null) {
+                long from = shrinkingFrom;
+                LOG.info(() -> "the H2 file at rest: " + (from >> 20) + " MiB -> " + (fill.fileBytes() >> 20) + " MiB, " + fill.filePercent()
+                        + "% of it in use");
+                shrinkingFrom = -1;
+            }
+            H2Compaction.Fill after = H2Compaction.fill(c);
+            writesAfterLastPass = after == null ? -1 : after.fileWrites();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "no compaction pass now: the database did not answer", e); // WriteGate reports an unavailable database
+        } catch (RuntimeException | LinkageError e) {
+            // H2's store is reached through its own classes: a server with another H2 version, or a store that refused,
+            // must not take the node down. The file then grows as it did before.
+            LOG.log(Level.WARNING, "the H2 file is no longer compacted: the pass failed", e);
+            stop();
+        }
+    }
+
+    /** When a pass rewrites or moves, and how much. */
+    static final class Policy {
+        /**
+         * Under load, rewrite while the older chunks are less live than this. Half keeps the file near twice its live
+         * data and the rewriting cheap: a chunk at 10% live frees nine bytes for each byte written again.
+         */
+        static final int TARGET_PERCENT = 50;
+        /** Live bytes rewritten a pass under load at most: what one commit more can carry without holding the others long. */
+        static final int BUDGET_BYTES = 4 << 20;
+        /**
+         * When the node is quiet, rewrite while the older chunks are less live than this, and move chunks while less of
+         * the file holds chunks: the rest of the sparse space goes back, at a cost nobody waits for.
+         */
+        static final int QUIET_TARGET_PERCENT = 80;
+        /** Live bytes rewritten a pass at most when quiet. */
+        static final int QUIET_BUDGET_BYTES = 16 << 20;
+        /** Bytes of chunks moved a pass at most when quiet (a read and a write of as much). */
+        static final long MOVE_BYTES = 32L << 20;
+        /** A smaller file is not worth a pass: a fresh node's, or one whose data is all in a few chunks. */
+        static final long MIN_FILE_BYTES = 32L << 20;
+        /** Quiet: at most this many file writes of others between two passes (an idle node's trickle of commits). */
+        static final long QUIET_WRITES = 10;
+
+        private Policy() {
+        }
+
+        /** The live bytes to rewrite for a file of this fill, the node quiet or not: 0 for none. */
+        static int rewriteBudget(H2Compaction.Fill fill, boolean quiet) {
+            if (fill == null || fill.fileBytes() < MIN_FILE_BYTES || fill.rewritableChunksPercent() >= (quiet ? QUIET_TARGET_PERCENT : TARGET_PERCENT)) {
+                return 0;
+            }
+            return quiet ? QUIET_BUDGET_BYTES : BUDGET_BYTES;
+        }
+
+        /** The bytes of chunks to move for a file of this fill, the node quiet or not: 0 for none. */
+        static long moveBudget(H2Compaction.Fill fill, boolean quiet) {
+            if (!quiet || fill == null || fill.fileBytes() < MIN_FILE_BYTES || fill.filePercent() >= QUIET_TARGET_PERCENT) {
+                return 0;
+            }
+            return MOVE_BYTES;
+        }
+    }
+}
