@@ -24,9 +24,9 @@ import java.sql.Statement;
 final class H2Compaction {
     /**
      * The file as H2 reports it: how full the chunks old enough to be rewritten are (live bytes over their bytes, in
-     * percent), how much of the file holds chunks at all, its size, and the file writes so far.
+     * percent), how much of the file holds chunks at all, its size, and the bytes written to it so far.
      */
-    record Fill(int rewritableChunksPercent, int filePercent, long fileBytes, long fileWrites) {
+    record Fill(int rewritableChunksPercent, int filePercent, long fileBytes, long writtenBytes) {
     }
 
     private H2Compaction() {
@@ -42,21 +42,21 @@ final class H2Compaction {
         Integer chunks = null;
         Integer file = null;
         Long size = null;
-        long writes = 0;
+        long written = 0;
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-                + "WHERE SETTING_NAME IN ('info.CHUNKS_FILL_RATE_RW', 'info.FILL_RATE', 'info.FILE_SIZE', 'info.FILE_WRITE')")) {
+                + "WHERE SETTING_NAME IN ('info.CHUNKS_FILL_RATE_RW', 'info.FILL_RATE', 'info.FILE_SIZE', 'info.FILE_WRITE_BYTES')")) {
             while (r.next()) {
                 String value = r.getString(2).trim();
                 switch (r.getString(1)) {
                     case "info.CHUNKS_FILL_RATE_RW" -> chunks = Integer.parseInt(value);
                     case "info.FILL_RATE" -> file = Integer.parseInt(value);
                     case "info.FILE_SIZE" -> size = Long.parseLong(value);
-                    case "info.FILE_WRITE" -> writes = Long.parseLong(value);
+                    case "info.FILE_WRITE_BYTES" -> written = Long.parseLong(value);
                     default -> { }
                 }
             }
         }
-        return chunks == null || file == null || size == null ? null : new Fill(chunks, file, size, writes);
+        return chunks == null || file == null || size == null ? null : new Fill(chunks, file, size, written);
     }
 
     /**

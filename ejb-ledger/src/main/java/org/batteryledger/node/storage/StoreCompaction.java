@@ -43,8 +43,8 @@ public class StoreCompaction {
     @Resource
     private ManagedScheduledExecutorService scheduler;
     private ScheduledFuture<?> passes;
-    /** The file's writes counted after the last pass, its own included; -1 before the first. */
-    private long writesAfterLastPass = -1;
+    /** The bytes written to the file, counted after the last pass (its own writes included); -1 before the first. */
+    private long writtenAfterLastPass = -1;
     /** The file's size when the passes began moving chunks, to log once what a rest gave back; -1 when not moving. */
     private long shrinkingFrom = -1;
 
@@ -77,7 +77,7 @@ public class StoreCompaction {
                 return;
             }
             H2Compaction.Fill fill = H2Compaction.fill(c);
-            boolean quiet = fill != null && writesAfterLastPass >= 0 && fill.fileWrites() - writesAfterLastPass <= Policy.QUIET_WRITES;
+            boolean quiet = fill != null && writtenAfterLastPass >= 0 && fill.writtenBytes() - writtenAfterLastPass <= Policy.QUIET_WRITTEN_BYTES;
             int rewrite = Policy.rewriteBudget(fill, quiet);
             long move = Policy.moveBudget(fill, quiet);
             if (rewrite > 0 && H2Compaction.rewrite(c, rewrite)) {
@@ -94,7 +94,7 @@ public class StoreCompaction {
                 shrinkingFrom = -1;
             }
             H2Compaction.Fill after = H2Compaction.fill(c);
-            writesAfterLastPass = after == null ? -1 : after.fileWrites();
+            writtenAfterLastPass = after == null ? -1 : after.writtenBytes();
         } catch (SQLException e) {
             LOG.log(Level.FINE, "no compaction pass now: the database did not answer", e); // WriteGate reports an unavailable database
         } catch (RuntimeException | LinkageError e) {
@@ -125,8 +125,12 @@ public class StoreCompaction {
         static final long MOVE_BYTES = 32L << 20;
         /** A smaller file is not worth a pass: a fresh node's, or one whose data is all in a few chunks. */
         static final long MIN_FILE_BYTES = 32L << 20;
-        /** Quiet: at most this many file writes of others between two passes (an idle node's trickle of commits). */
-        static final long QUIET_WRITES = 10;
+        /**
+         * Quiet: at most this many bytes written by others between two passes, about 400 KB a second (a node's trickle
+         * of small commits: the fleet table's assessments, a partner's few records). A REST load at saturation writes
+         * about 2 MB a second, a record push far more.
+         */
+        static final long QUIET_WRITTEN_BYTES = 2L << 20;
 
         private Policy() {
         }
