@@ -87,7 +87,8 @@ public class StoreCompaction {
                 if (shrinkingFrom < 0) {
                     shrinkingFrom = fill.fileBytes();
                 }
-            } else if (shrinkingFrom >= 0 && fill != null) {
+            } else if (quiet && shrinkingFrom >= 0) {
+                // nothing left to do at rest: say once what the rest gave back (a busy pass between moves only pauses it)
                 long from = shrinkingFrom;
                 LOG.info(() -> "the H2 file at rest: " + (from >> 20) + " MiB -> " + (fill.fileBytes() >> 20) + " MiB, " + fill.filePercent()
                         + "% of it in use");
