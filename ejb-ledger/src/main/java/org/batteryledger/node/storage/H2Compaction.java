@@ -60,31 +60,30 @@ final class H2Compaction {
     }
 
     /**
-     * Rewrites the live pages of the chunks most worth it (sparse and old, as H2 ranks them) up to {@code budgetBytes}
-     * of live data, then writes them out with a checkpoint, so that the next commit does not carry them. The chunks
-     * emptied are freed once H2's retention time has passed ({@code RETENTION_TIME}, 45 s), and their space is used
-     * again by later chunks. Returns whether anything was rewritten.
+     * Rewrites the live pages of the chunks H2 ranks first (by fill over age in versions: with a commit a version, mostly
+     * the oldest) up to {@code budgetBytes} of live data by its estimate, then writes them out with a store commit, so
+     * that the next transaction's commit does not carry them. The chunks emptied are freed by a later commit once H2's
+     * retention time has passed ({@code RETENTION_TIME}, 45 s), and their space is used again by later chunks. Returns
+     * whether anything was rewritten: false too when H2 could not take its store lock within 10 ms (busy committers).
      */
     static boolean rewrite(Connection c, int budgetBytes) throws SQLException {
         MVStore store = store(c);
         if (store == null) {
             return false;
         }
-        // compact(100, …): the node decides when (CompactionPolicy); H2 picks the chunks, within the budget.
+        // compact(100, …): the node decides when (StoreCompaction.Policy); H2 picks the chunks, within the budget.
         boolean rewritten = store.compact(100, budgetBytes);
         if (rewritten) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CHECKPOINT");
-            }
+            store.commit(); // what CHECKPOINT does, without the admin right CHECKPOINT asks of the database user
         }
         return rewritten;
     }
 
     /**
      * Moves up to {@code budgetBytes} of chunks towards the start of the file, into the space of chunks that died, and
-     * cuts the file's end that is then free: H2's own way of shrinking a file (its background thread does it when the
-     * store is idle). Chunks are only moved after a sync, so a crash leaves either place readable. Returns whether the
-     * store has a file to do it on.
+     * cuts the file's end that is then free: H2's own way of shrinking a file (its background thread does it while the
+     * file is fragmented and less than 90% in use). Chunks are only moved after a sync, so a crash leaves either place
+     * readable. Commits wait while it runs. Returns whether the store has a file to do it on, not whether anything moved.
      */
     static boolean move(Connection c, long budgetBytes) throws SQLException {
         MVStore store = store(c);

@@ -8,6 +8,7 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.availability.WriteGate;
 import org.batteryledger.node.runtime.NodeRuntime;
 
 import javax.sql.DataSource;
@@ -38,15 +39,21 @@ public class StoreCompaction {
 
     @EJB
     private NodeRuntime runtime;
+    @EJB
+    private WriteGate gate;
     @Resource(lookup = "java:jboss/datasources/LedgerDS")
     private DataSource dataSource;
     @Resource
     private ManagedScheduledExecutorService scheduler;
-    private ScheduledFuture<?> passes;
+    private volatile ScheduledFuture<?> passes;
     /** The bytes written to the file, counted after the last pass (its own writes included); -1 before the first. */
     private long writtenAfterLastPass = -1;
     /** The file's size when the passes began moving chunks, to log once what a rest gave back; -1 when not moving. */
     private long shrinkingFrom = -1;
+    /** The file's size when a move gave nothing: no more moves until the file is larger; -1 when moves are worth it. */
+    private long movesStalledAt = -1;
+    /** Whether the last pass failed: its warning is said once. */
+    private boolean failing;
 
     @PostConstruct
     void start() {
@@ -70,6 +77,11 @@ public class StoreCompaction {
     }
 
     private void pass() {
+        WriteGate.Look disk = gate.last();
+        if (disk.freeBytes() >= 0 && disk.freeBytes() < disk.floorBytes() + Policy.DISK_MARGIN_BYTES) {
+            // a rewrite or a move writes before it frees, and a write H2's store fails closes the database
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
             if (!H2Compaction.isH2(c)) {
                 LOG.fine("the ledger database is not H2: it compacts itself");
@@ -77,15 +89,29 @@ public class StoreCompaction {
                 return;
             }
             H2Compaction.Fill fill = H2Compaction.fill(c);
-            boolean quiet = fill != null && writtenAfterLastPass >= 0 && fill.writtenBytes() - writtenAfterLastPass <= Policy.QUIET_WRITTEN_BYTES;
+            if (fill == null) {
+                LOG.fine("the ledger database keeps no file: nothing to compact");
+                stop();
+                return;
+            }
+            // the counter starts again when the store is opened again: a smaller count is a new store, not quiet
+            boolean quiet = writtenAfterLastPass >= 0 && fill.writtenBytes() >= writtenAfterLastPass
+                    && fill.writtenBytes() - writtenAfterLastPass <= Policy.QUIET_WRITTEN_BYTES;
+            if (fill.fileBytes() > movesStalledAt) {
+                movesStalledAt = -1; // the file grew since moves last gave nothing: worth trying again
+            }
             int rewrite = Policy.rewriteBudget(fill, quiet);
-            long move = Policy.moveBudget(fill, quiet);
+            long move = movesStalledAt >= 0 ? 0 : Policy.moveBudget(fill, quiet);
             if (rewrite > 0 && H2Compaction.rewrite(c, rewrite)) {
                 LOG.fine(() -> "rewrote up to " + (rewrite >> 20) + " MiB of live pages: the file was " + (fill.fileBytes() >> 20) + " MiB, its older chunks "
                         + fill.rewritableChunksPercent() + "% live");
             } else if (move > 0 && H2Compaction.move(c, move)) {
                 if (shrinkingFrom < 0) {
                     shrinkingFrom = fill.fileBytes();
+                }
+                H2Compaction.Fill moved = H2Compaction.fill(c);
+                if (moved != null && moved.fileBytes() >= fill.fileBytes() && moved.filePercent() <= fill.filePercent()) {
+                    movesStalledAt = moved.fileBytes(); // H2 found nothing to move (chunks held for retention count as used)
                 }
             } else if (quiet && shrinkingFrom >= 0) {
                 // nothing left to do at rest: say once what the rest gave back (a busy pass between moves only pauses it)
@@ -96,21 +122,27 @@ public class StoreCompaction {
             }
             H2Compaction.Fill after = H2Compaction.fill(c);
             writtenAfterLastPass = after == null ? -1 : after.writtenBytes();
-        } catch (SQLException e) {
-            LOG.log(Level.FINE, "no compaction pass now: the database did not answer", e); // WriteGate reports an unavailable database
-        } catch (RuntimeException | LinkageError e) {
-            // H2's store is reached through its own classes: a server with another H2 version, or a store that refused,
-            // must not take the node down. The file then grows as it did before.
-            LOG.log(Level.WARNING, "the H2 file is no longer compacted: the pass failed", e);
+            failing = false;
+        } catch (LinkageError | ClassCastException e) {
+            // H2's store is reached through its own classes: a server with another H2 version must not take the node
+            // down. The file then grows as it did before.
+            LOG.log(Level.WARNING, "the H2 file is no longer compacted: this server's H2 is not the one the node knows", e);
             stop();
+        } catch (SQLException | RuntimeException e) {
+            // the database went away or closed between two calls, or H2 was interrupted: the next pass tries again
+            if (!failing) {
+                LOG.log(Level.WARNING, "a pass compacting the H2 file failed; trying again every " + PERIOD_SECONDS + " s (said once until one works)", e);
+            }
+            failing = true;
         }
     }
 
     /** When a pass rewrites or moves, and how much. */
     static final class Policy {
         /**
-         * Under load, rewrite while the older chunks are less live than this. Half keeps the file near twice its live
-         * data and the rewriting cheap: a chunk at 10% live frees nine bytes for each byte written again.
+         * Under load, rewrite while the older chunks are less live than this. Half keeps those chunks near twice their
+         * live data (beside the chunks younger than H2's retention time, and the dead ones it still holds) and the
+         * rewriting cheap: a chunk at 10% live frees nine bytes for each byte written again.
          */
         static final int TARGET_PERCENT = 50;
         /** Live bytes rewritten a pass under load at most: what one commit more can carry without holding the others long. */
@@ -132,6 +164,8 @@ public class StoreCompaction {
          * about 2 MB a second, a record push far more.
          */
         static final long QUIET_WRITTEN_BYTES = 2L << 20;
+        /** No pass while the disk's free space is within this of the node's floor ({@code disk.floor.bytes}). */
+        static final long DISK_MARGIN_BYTES = 128L << 20;
 
         private Policy() {
         }
