@@ -102,16 +102,19 @@ public class StoreCompaction {
             }
             int rewrite = Policy.rewriteBudget(fill, quiet);
             long move = movesStalledAt >= 0 ? 0 : Policy.moveBudget(fill, quiet);
+            // the file as this pass leaves it: read again only when the pass wrote (its own bytes are not others')
+            H2Compaction.Fill after = fill;
             if (rewrite > 0 && H2Compaction.rewrite(c, rewrite)) {
+                after = H2Compaction.fill(c);
                 LOG.fine(() -> "rewrote up to " + (rewrite >> 20) + " MiB of live pages: the file was " + (fill.fileBytes() >> 20) + " MiB, its older chunks "
                         + fill.rewritableChunksPercent() + "% live");
             } else if (move > 0 && H2Compaction.move(c, move)) {
+                after = H2Compaction.fill(c);
                 if (shrinkingFrom < 0) {
                     shrinkingFrom = fill.fileBytes();
                 }
-                H2Compaction.Fill moved = H2Compaction.fill(c);
-                if (moved != null && moved.fileBytes() >= fill.fileBytes() && moved.filePercent() <= fill.filePercent()) {
-                    movesStalledAt = moved.fileBytes(); // H2 found nothing to move (chunks held for retention count as used)
+                if (after != null && after.fileBytes() >= fill.fileBytes() && after.filePercent() <= fill.filePercent()) {
+                    movesStalledAt = after.fileBytes(); // H2 found nothing to move (chunks held for retention count as used)
                 }
             } else if (quiet && shrinkingFrom >= 0) {
                 // nothing left to do at rest: say once what the rest gave back (a busy pass between moves only pauses it)
@@ -120,7 +123,6 @@ public class StoreCompaction {
                         + "% of it in use");
                 shrinkingFrom = -1;
             }
-            H2Compaction.Fill after = H2Compaction.fill(c);
             writtenAfterLastPass = after == null ? -1 : after.writtenBytes();
             failing = false;
         } catch (LinkageError | ClassCastException e) {
