@@ -362,7 +362,10 @@ public class RecordStore {
 
     /**
      * The anchored records of a battery on this node after intake position {@code afterSeq}, in intake order: what the
-     * record exchange discloses (a record without an anchor has no proof to travel with).
+     * record exchange discloses (a record without an anchor has no proof to travel with). The rows are read-only: a
+     * change to one is never written.
+     *
+     * @param types "battery", "session" or both
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<RecordEntity> anchoredRecords(String batteryCode, List<String> types, long afterSeq, int limit) {
