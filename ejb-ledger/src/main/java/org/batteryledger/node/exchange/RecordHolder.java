@@ -28,7 +28,6 @@ import org.batteryledger.node.records.RecordEntity;
 import org.batteryledger.node.records.RecordStore;
 import org.batteryledger.node.service.LedgerService;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -215,7 +214,7 @@ public class RecordHolder {
             byte[] kept = r.auditPath();
             InclusionProof path = kept != null ? InclusionProof.decode(kept)
                     : trees.computeIfAbsent(b.batchId(), id -> MerkleTree.of(ledger.suite(), store.leaves(id))).inclusionProof(r.leafIndex());
-            byte[] content = withContent ? r.canonicalJson().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            byte[] content = withContent ? r.canonicalBytes() : new byte[0];
             out.add(new HeldRecord(content, path, Hash.fromHex(b.root()), r.seq()));
         }
         return out;

@@ -121,6 +121,11 @@ public class RecordEntity {
         return new String(canonical, StandardCharsets.UTF_8);
     }
 
+    /** The canonical JSON's bytes as stored (a copy), for a record that travels as bytes: no decoding and encoding again. */
+    public byte[] canonicalBytes() {
+        return canonical.clone();
+    }
+
     public String batchId() {
         return batchId;
     }
