@@ -98,13 +98,8 @@ public class RecordHolder {
             RecordPage page = battery(chain, asker, b, budget >= RecordPage.MAX_PAGE_BYTES ? RecordPage.MAX_PAGE_BYTES : 0, batches, held);
             budget -= page.recordBytes();
             pages.add(page);
-        }
-        // Logged once every page is read: a disclosure persisted between two batteries' reads made Hibernate flush
-        // before the next read, once per battery.
-        for (int i = 0; i < pages.size(); i++) {
-            RecordPage page = pages.get(i);
-            em.persist(new DisclosureEntity(now, from.value(), asker.agency(), "battery", query.batteries().get(i).batteryCode(),
-                    page.records().size(), String.join("; ", page.refusals())));
+            em.persist(new DisclosureEntity(now, from.value(), asker.agency(), "battery", b.batteryCode(), page.records().size(),
+                    String.join("; ", page.refusals())));
         }
         logged(pages.size());
         return new RecordPages(query.requestId(), RecordPage.Status.OK, "", pages);

@@ -375,7 +375,9 @@ public class RecordStore {
         // Two type parameters rather than "in :types": Hibernate translates a query with a list parameter again at every
         // call. A holder answers up to 32 batteries' pages in one transaction: read-only rows are not snapshotted when
         // read, and with flush mode COMMIT the query does not first walk every row read so far to see whether anything
-        // needs writing (it never does: the rows are records, the transaction's writes are its disclosures).
+        // needs writing (Hibernate's auto-flush walks them before every query while it manages any entity, pending
+        // writes or not; here nothing read is ever written: the rows are records, the transaction's writes are its
+        // disclosures).
         return em.createQuery("select r from RecordEntity r, BatchEntity b where r.batchId = b.batchId and b.status = :anchored "
                         + "and r.batteryCode = :c and (r.type = :t1 or r.type = :t2) and r.seq > :after order by r.seq", RecordEntity.class)
                 .setParameter("anchored", BatchEntity.Status.ANCHORED).setParameter("c", batteryCode)
@@ -384,7 +386,10 @@ public class RecordStore {
                 .setFlushMode(jakarta.persistence.FlushModeType.COMMIT).getResultList();
     }
 
-    /** Hibernate's hint for entities loaded only to be read: no snapshot kept, no dirty check at flush. */
+    /**
+     * Hibernate's hint for entities loaded only to be read: no snapshot kept, no dirty check at flush (by its name, as
+     * JPA hints go: ejb-ledger compiles against the Jakarta APIs, not Hibernate).
+     */
     private static final String READ_ONLY = "org.hibernate.readOnly";
 
     /** Records of a battery stored here whose batch is not anchored yet, for "not yet anchored" in the consortium view. */
