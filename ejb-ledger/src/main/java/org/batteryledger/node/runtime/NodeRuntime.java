@@ -37,6 +37,7 @@ import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.readmodel.LocalStateCache;
 import org.batteryledger.node.readmodel.StateReadModel;
 import org.batteryledger.node.store.LedgerStore;
+import org.batteryledger.node.store.VoteLogFile;
 import org.infinispan.Cache;
 
 import java.io.IOException;
@@ -126,6 +127,13 @@ public class NodeRuntime {
     private volatile boolean storeFailure;
     /** node.properties {@code store.fsync} (true): force each persisted Ready onto disk before its messages go out. */
     private boolean fsync;
+    /** Segments of the vote log file are rewritten past this size (node.properties {@code votes.segment.bytes}). */
+    private long voteSegmentBytes;
+    /**
+     * A member of one server's vote log (in {@code data/votes/}); null on a clustered member's server, whose votes stay in
+     * the database for its standby. The loop thread's, opened anew at each recovery.
+     */
+    private VoteLogFile voteLog;
     private PeerNetwork network;
     private SyncServer syncServer;
     /** Set when node.properties say {@code snapshot.join=true}, until the join is done or given up. */
@@ -175,6 +183,7 @@ public class NodeRuntime {
             nodeName = props.getProperty("name", signer.nodeId().shortId());
             tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
             fsync = Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim());
+            voteSegmentBytes = Long.parseLong(props.getProperty("votes.segment.bytes", String.valueOf(16L << 20)).trim());
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
             String server = System.getProperty(SERVER_NAME);
@@ -316,6 +325,7 @@ public class NodeRuntime {
     }
 
     private void recover(LedgerStore.Recovery rec, org.batteryledger.core.state.WorldState state) {
+        rec = withLoggedVotes(rec);
         if (!clustered) {
             // The cache may have outlived a redeployment. A clustered member's cache is kept: the other server filled it from
             // the same store, each entry tagged with its height (StateReadModel), and a takeover starts warm.
@@ -327,8 +337,36 @@ public class NodeRuntime {
         replica = Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged());
         recoveredState = state;
         status = ReplicaStatus.of(replica, status);
+        int votes = rec.votes().size();
+        int pending = rec.acknowledged().size();
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
-                + " with " + rec.votes().size() + " vote log entries and " + rec.acknowledged().size() + " pending transactions");
+                + " with " + votes + " vote log entries and " + pending + " pending transactions");
+    }
+
+    /**
+     * The store's votes (a database of an earlier version, or a clustered member's) followed by the vote log file's above
+     * the head. A member of one server opens its file here, anew at each recovery: what a failed append left is read
+     * back as a restart would.
+     */
+    private LedgerStore.Recovery withLoggedVotes(LedgerStore.Recovery rec) {
+        long head = rec.head() == null ? 0 : rec.head().block().height();
+        java.nio.file.Path dir = directory.data().resolve("votes");
+        List<org.batteryledger.core.pbft.VoteLogEntry> logged;
+        if (clustered) {
+            logged = VoteLogFile.peek(dir, head);
+        } else {
+            if (voteLog != null) {
+                voteLog.close();
+            }
+            voteLog = VoteLogFile.open(dir, voteSegmentBytes, fsync);
+            logged = voteLog.entriesAbove(head);
+        }
+        if (logged.isEmpty()) {
+            return rec;
+        }
+        List<org.batteryledger.core.pbft.VoteLogEntry> votes = new java.util.ArrayList<>(rec.votes());
+        votes.addAll(logged);
+        return new LedgerStore.Recovery(rec.head(), rec.state(), votes, rec.acknowledged());
     }
 
     private void startLoop() {
@@ -395,6 +433,9 @@ public class NodeRuntime {
         }
         if (lease != null && (loop == null || !loop.isAlive())) {
             lease.release();
+        }
+        if (voteLog != null && (loop == null || !loop.isAlive())) {
+            voteLog.close();
         }
     }
 
@@ -505,9 +546,21 @@ public class NodeRuntime {
                     // Not renewed in time (the store slow or away, or this server paused): persist nothing until it is.
                     throw new IllegalStateException("the replica lease of server " + lease.server() + " was not renewed in time");
                 }
-                store.persist(r, suite, held);
-                if (fsync) {
-                    store.syncToDisk(); // votes on stable storage before they leave the node
+                Ready toStore = r;
+                if (voteLog != null) {
+                    voteLog.append(r.votes()); // forced with store.fsync: on stable storage before they leave the node
+                    // A Ready of votes alone (a backup's prepare or commit) needs no database transaction.
+                    toStore = r.accepted().isEmpty() && r.committed().isEmpty() ? null
+                            : new Ready(List.of(), r.accepted(), r.committed(), List.of(), List.of());
+                }
+                if (toStore != null) {
+                    store.persist(toStore, suite, held);
+                    if (fsync) {
+                        store.syncToDisk(); // votes on stable storage before they leave the node
+                    }
+                }
+                if (voteLog != null && !r.committed().isEmpty()) {
+                    voteLog.committed(r.committed().get(r.committed().size() - 1).block().block().height());
                 }
             } catch (RuntimeException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
