@@ -37,7 +37,6 @@ import org.batteryledger.node.net.PeerNetwork;
 import org.batteryledger.node.readmodel.LocalStateCache;
 import org.batteryledger.node.readmodel.StateReadModel;
 import org.batteryledger.node.store.LedgerStore;
-import org.batteryledger.node.store.VoteLogFile;
 import org.infinispan.Cache;
 
 import java.io.IOException;
@@ -62,7 +61,7 @@ import java.util.logging.Logger;
 /**
  * The event loop of this node's replica, and nothing else. One thread owns the replica and drains one {@link Inbox};
  * the timer, client calls and peer links only enqueue (Besu's BftProcessor). After each batch of inputs it carries the
- * replica's {@link Ready} out in the order the core demands: persist (one JTA transaction), acknowledge with
+ * replica's {@link Ready} out in the order the core demands: persist ({@link ReadyPersistence}), acknowledge with
  * {@code advance()}, send, then apply. A Ready the store refuses (disk full, database gone) pauses the replica: nothing
  * it produced is sent, callers are told to retry, health says why, and {@link #resume} recovers from what was
  * persisted, as a restart would, once the store takes writes again ({@code WriteGate} watches it). A broken invariant
@@ -123,17 +122,8 @@ public class NodeRuntime {
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> stateReplacedListeners = new CopyOnWriteArrayList<>();
     private volatile OutboundFilter outboundFilter;
-    /** A drill: the next persist fails as a full disk would ({@code fault.store.fail}). */
-    private volatile boolean storeFailure;
-    /** node.properties {@code store.fsync} (true): force each persisted Ready onto disk before its messages go out. */
-    private boolean fsync;
-    /** Segments of the vote log file are rewritten past this size (node.properties {@code votes.segment.bytes}). */
-    private long voteSegmentBytes;
-    /**
-     * A member of one server's vote log (in {@code data/votes/}); null on a clustered member's server, whose votes stay in
-     * the database for its standby. The loop thread's, opened anew at each recovery.
-     */
-    private VoteLogFile voteLog;
+    /** How a Ready reaches stable storage (the store, and a member of one server's vote log file). */
+    private ReadyPersistence persistence;
     private PeerNetwork network;
     private SyncServer syncServer;
     /** Set when node.properties say {@code snapshot.join=true}, until the join is done or given up. */
@@ -182,12 +172,14 @@ public class NodeRuntime {
             Properties props = directory.properties();
             nodeName = props.getProperty("name", signer.nodeId().shortId());
             tickMillis = Long.parseLong(props.getProperty("tick.millis", "100"));
-            fsync = Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim());
-            voteSegmentBytes = Long.parseLong(props.getProperty("votes.segment.bytes", String.valueOf(16L << 20)).trim());
 
             store.initializeIfEmpty(genesis.initialWrites(suite));
             String server = System.getProperty(SERVER_NAME);
             clustered = server != null && !server.isBlank();
+            // store.fsync (true): each persisted Ready forced onto disk before its messages go out.
+            persistence = new ReadyPersistence(store, suite, Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim()),
+                    directory.data().resolve("votes"), Long.parseLong(props.getProperty("votes.segment.bytes", String.valueOf(16L << 20)).trim()),
+                    clustered);
             // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
             // store's on a standby, whose replica is not running.
             readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> standby == null ? status.committedHeight() : store.committedHeight());
@@ -325,7 +317,7 @@ public class NodeRuntime {
     }
 
     private void recover(LedgerStore.Recovery rec, org.batteryledger.core.state.WorldState state) {
-        rec = withLoggedVotes(rec);
+        rec = persistence.withLoggedVotes(rec);
         if (!clustered) {
             // The cache may have outlived a redeployment. A clustered member's cache is kept: the other server filled it from
             // the same store, each entry tagged with its height (StateReadModel), and a takeover starts warm.
@@ -341,32 +333,6 @@ public class NodeRuntime {
         int pending = rec.acknowledged().size();
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
                 + " with " + votes + " vote log entries and " + pending + " pending transactions");
-    }
-
-    /**
-     * The store's votes (a database of an earlier version, or a clustered member's) followed by the vote log file's above
-     * the head. A member of one server opens its file here, anew at each recovery: what a failed append left is read
-     * back as a restart would.
-     */
-    private LedgerStore.Recovery withLoggedVotes(LedgerStore.Recovery rec) {
-        long head = rec.head() == null ? 0 : rec.head().block().height();
-        java.nio.file.Path dir = directory.data().resolve("votes");
-        List<org.batteryledger.core.pbft.VoteLogEntry> logged;
-        if (clustered) {
-            logged = VoteLogFile.peek(dir, head);
-        } else {
-            if (voteLog != null) {
-                voteLog.close();
-            }
-            voteLog = VoteLogFile.open(dir, voteSegmentBytes, fsync);
-            logged = voteLog.entriesAbove(head);
-        }
-        if (logged.isEmpty()) {
-            return rec;
-        }
-        List<org.batteryledger.core.pbft.VoteLogEntry> votes = new java.util.ArrayList<>(rec.votes());
-        votes.addAll(logged);
-        return new LedgerStore.Recovery(rec.head(), rec.state(), votes, rec.acknowledged());
     }
 
     private void startLoop() {
@@ -434,8 +400,8 @@ public class NodeRuntime {
         if (lease != null && (loop == null || !loop.isAlive())) {
             lease.release();
         }
-        if (voteLog != null && (loop == null || !loop.isAlive())) {
-            voteLog.close();
+        if (persistence != null && (loop == null || !loop.isAlive())) {
+            persistence.close();
         }
     }
 
@@ -468,7 +434,7 @@ public class NodeRuntime {
             } catch (LeaseTable.Fenced e) {
                 fenced(e.getMessage());
                 return;
-            } catch (PersistenceFailure e) {
+            } catch (ReadyPersistence.Failure e) {
                 pause("its store refused what the replica decided (the node's log has the failure)", e.getCause());
                 return;
             } catch (RuntimeException e) {
@@ -527,49 +493,10 @@ public class NodeRuntime {
         }
     }
 
-    /** A Ready that did not reach stable storage: the replica stops with it. */
-    private static final class PersistenceFailure extends RuntimeException {
-        PersistenceFailure(RuntimeException cause) {
-            super(cause);
-        }
-    }
-
     /** Persist, advance, send, apply: for every Ready the inputs so far produced. */
     private void carryOut() {
         for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
-            try {
-                if (storeFailure) {
-                    throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
-                }
-                Lease held = lease == null ? null : lease.held();
-                if (lease != null && !lease.validNow()) { // not held, or not renewed within its validity
-                    // Not renewed in time (the store slow or away, or this server paused): persist nothing until it is.
-                    throw new IllegalStateException("the replica lease of server " + lease.server() + " was not renewed in time");
-                }
-                Ready toStore = r;
-                if (voteLog != null) {
-                    voteLog.append(r.votes()); // forced with store.fsync: on stable storage before they leave the node
-                    // A Ready of votes alone (a backup's prepare or commit) needs no database transaction.
-                    toStore = r.accepted().isEmpty() && r.committed().isEmpty() ? null
-                            : new Ready(List.of(), r.accepted(), r.committed(), List.of(), List.of());
-                }
-                if (toStore != null) {
-                    store.persist(toStore, suite, held);
-                    if (fsync) {
-                        store.syncToDisk(); // votes on stable storage before they leave the node
-                    }
-                }
-                if (voteLog != null && !r.committed().isEmpty()) {
-                    voteLog.committed(r.committed().get(r.committed().size() - 1).block().block().height());
-                }
-            } catch (RuntimeException e) {
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof LeaseTable.Fenced f) {
-                        throw new LeaseTable.Fenced("the store refused this server's persist: " + f.getMessage());
-                    }
-                }
-                throw new PersistenceFailure(e);
-            }
+            persistence.persist(r, lease);
             replica.advance();
             // Before anyone is told of a commit: a caller that saw its transaction committed reads the chain at least there.
             status = ReplicaStatus.of(replica, status);
@@ -712,15 +639,12 @@ public class NodeRuntime {
 
     /** A fault drill: while set, persisting fails (the replica then stops, as on a full disk). */
     public void injectStoreFailure(boolean fail) {
-        if (fail && !storeFailure) {
-            LOG.warning("FAULT DRILL: the next persist fails (fault.store.fail)");
-        }
-        storeFailure = fail;
+        persistence.injectStoreFailure(fail);
     }
 
     /** Whether the store-failure drill is on: the write gate then keeps writes refused and the replica paused. */
     public boolean storeFailureInjected() {
-        return storeFailure;
+        return persistence != null && persistence.storeFailureInjected();
     }
 
     /** Sets (or, with null, removes) the filter of outbound messages: the Byzantine drill's hook. */
@@ -816,7 +740,7 @@ public class NodeRuntime {
             try {
                 body.run();
             } catch (RuntimeException e) {
-                future.completeExceptionally(e instanceof PersistenceFailure
+                future.completeExceptionally(e instanceof ReadyPersistence.Failure
                         ? new Unavailable("the replica is paused until its store takes writes again") : e);
                 throw e; // the loop pauses or halts on it
             }
