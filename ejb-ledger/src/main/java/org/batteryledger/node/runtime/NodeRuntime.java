@@ -496,11 +496,12 @@ public class NodeRuntime {
     /** Persist, advance, send, apply: for every Ready the inputs so far produced. */
     private void carryOut() {
         for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
-            persistence.persist(r, lease);
+            persistence.beforeSend(r, lease);
             replica.advance();
+            send(r.messages());
+            persistence.afterSend(r);
             // Before anyone is told of a commit: a caller that saw its transaction committed reads the chain at least there.
             status = ReplicaStatus.of(replica, status);
-            send(r.messages());
             long acknowledged = System.nanoTime();
             for (Transaction tx : r.accepted()) {
                 commitLatency.acknowledged(tx.hash(suite), acknowledged);

@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * How a {@link Ready} reaches stable storage before anything of it is sent, and how what was stored comes back at a
- * recovery. A member of one server appends its votes to {@link VoteLogFile} and persists the rest (acknowledged
- * transactions, committed blocks) in one database transaction, none for a Ready of votes alone; a clustered member's
- * server persists all of it in the database, its lease row checked in the same transaction. With {@code store.fsync}
- * each is forced onto disk. The replica's loop thread's, except the drill's flag.
+ * How a {@link Ready} reaches stable storage, and how what was stored comes back at a recovery. A member of one server
+ * appends its votes to {@link VoteLogFile} before the Ready's messages go out, and persists the rest (acknowledged
+ * transactions, committed blocks) in one database transaction after they went out and before anyone is told (none for a
+ * Ready of votes alone): the block's H2 commit is then off the path of the next block's messages. A clustered member's
+ * server persists all of it in the database before sending, its lease row checked in the same transaction. With
+ * {@code store.fsync} each is forced onto disk. The replica's loop thread's, except the drill's flag.
  */
 final class ReadyPersistence {
     private static final Logger LOG = Logger.getLogger(ReadyPersistence.class.getName());
@@ -79,36 +80,59 @@ final class ReadyPersistence {
     }
 
     /**
-     * Everything {@code r} asks to persist, on stable storage when this returns. {@code lease}: a clustered member's
-     * part in its replica lease, null for a member of one server. Throws {@link LeaseTable.Fenced} when another server
-     * of the member took the lease over, {@link Failure} for any other refusal.
+     * What must be on stable storage before {@code r}'s messages go out: a member of one server's votes (its file); a
+     * clustered member's server persists all of {@code r} here, as one transaction fenced by its lease row.
+     * {@code lease}: a clustered member's part in its replica lease, null for a member of one server. Throws
+     * {@link LeaseTable.Fenced} when another server of the member took the lease over, {@link Failure} for any other
+     * refusal.
      */
-    void persist(Ready r, MemberLease lease) {
-        try {
-            if (storeFailure) {
-                throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
+    void beforeSend(Ready r, MemberLease lease) {
+        guarded(() -> {
+            if (voteLog != null) {
+                voteLog.append(r.votes()); // forced with store.fsync: on stable storage before they leave the node
+                return;
             }
             Lease held = lease == null ? null : lease.held();
             if (lease != null && !lease.validNow()) { // not held, or not renewed within its validity
                 // Not renewed in time (the store slow or away, or this server paused): persist nothing until it is.
                 throw new IllegalStateException("the replica lease of server " + lease.server() + " was not renewed in time");
             }
-            Ready toStore = r;
-            if (voteLog != null) {
-                voteLog.append(r.votes()); // forced with store.fsync: on stable storage before they leave the node
-                // A Ready of votes alone (a backup's prepare or commit) needs no database transaction.
-                toStore = r.accepted().isEmpty() && r.committed().isEmpty() ? null
-                        : new Ready(List.of(), r.accepted(), r.committed(), List.of(), List.of());
+            store.persist(r, suite, held);
+            if (fsync) {
+                store.syncToDisk(); // on stable storage before any of it leaves the node
             }
-            if (toStore != null) {
-                store.persist(toStore, suite, held);
-                if (fsync) {
-                    store.syncToDisk(); // on stable storage before any of it leaves the node
-                }
+        });
+    }
+
+    /**
+     * The rest of {@code r}, on stable storage before any client is told of it or anything of it is applied: a member of
+     * one server's acknowledged transactions and committed blocks, in one database transaction (none when it has
+     * neither). Not needed before the messages go out: a block committed here has a quorum's commit certificate, and
+     * block sync brings it back after a crash; a transaction forwarded but not yet acknowledged is the client's to send
+     * again (a duplicate is refused by its hash).
+     */
+    void afterSend(Ready r) {
+        if (voteLog == null || r.accepted().isEmpty() && r.committed().isEmpty()) {
+            return;
+        }
+        guarded(() -> {
+            store.persist(new Ready(List.of(), r.accepted(), r.committed(), List.of(), List.of()), suite, null);
+            if (fsync) {
+                store.syncToDisk();
             }
-            if (voteLog != null && !r.committed().isEmpty()) {
+            if (!r.committed().isEmpty()) {
                 voteLog.committed(r.committed().get(r.committed().size() - 1).block().block().height());
             }
+        });
+    }
+
+    /** {@code work} unless the drill fails it; a lease taken over is told as such, any other failure as {@link Failure}. */
+    private void guarded(Runnable work) {
+        try {
+            if (storeFailure) {
+                throw new IllegalStateException("injected store failure (fault.store.fail in node.properties)");
+            }
+            work.run();
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof LeaseTable.Fenced f) {

@@ -12,14 +12,18 @@ import java.util.List;
 /**
  * What the replica asks its caller to do after an input, in this order (etcd raft's order):
  * <ol>
- *   <li>persist {@link #votes} (the vote log), {@link #accepted} client transactions (acknowledge a client only
- *       after its transaction is persisted; hand them back to {@link Replica#recover}) and {@link #committed}
- *       blocks with their write sets, durably;</li>
+ *   <li>persist {@link #votes} (the vote log) durably;</li>
  *   <li>then send {@link #messages};</li>
- *   <li>then apply: notify clients, fill read models, serve {@link #stable} checkpoints to joining nodes (kept in
- *       memory: a node serves snapshots from the checkpoints that became stable since it started).</li>
+ *   <li>persist {@link #accepted} client transactions (hand them back to {@link Replica#recover}) and
+ *       {@link #committed} blocks with their write sets durably, before step 4 (they may also go with step 1);</li>
+ *   <li>then apply: acknowledge clients (only once their transactions are persisted), notify them of commits, fill read
+ *       models, serve {@link #stable} checkpoints to joining nodes (kept in memory: a node serves snapshots from the
+ *       checkpoints that became stable since it started).</li>
  * </ol>
- * Sending before persisting could let a crash make the replica sign two different votes for one slot.
+ * Sending before the votes are persisted could let a crash make the replica sign two different votes for one slot. The
+ * committed blocks need not precede the messages: each has a quorum's commit certificate, so a replica that crashed
+ * before storing one gets it again by block sync (etcd applies committed entries after sending too). Neither need the
+ * accepted transactions: one forwarded but never acknowledged is its client's to submit again.
  */
 public record Ready(List<VoteLogEntry> votes, List<Transaction> accepted, List<Committed> committed, List<Outbound> messages,
                     List<StableCheckpoint> stable) {
