@@ -61,9 +61,10 @@ import java.util.logging.Logger;
 /**
  * The event loop of this node's replica, and nothing else. One thread owns the replica and drains one {@link Inbox};
  * the timer, client calls and peer links only enqueue (Besu's BftProcessor). After each batch of inputs it carries the
- * replica's {@link Ready} out in the order the core demands: persist ({@link ReadyPersistence}), acknowledge with
- * {@code advance()}, send, then apply. A Ready the store refuses (disk full, database gone) pauses the replica: nothing
- * it produced is sent, callers are told to retry, health says why, and {@link #resume} recovers from what was
+ * replica's {@link Ready} out in the order the core demands ({@link ReadyPersistence}): persist its votes, acknowledge
+ * with {@code advance()}, send, persist the rest (acknowledged transactions, committed blocks), then apply. A Ready the
+ * store refuses (disk full, database gone) pauses the replica: no vote it did not persist is sent, no client is told of
+ * what it did not persist, callers are told to retry, health says why, and {@link #resume} recovers from what was
  * persisted, as a restart would, once the store takes writes again ({@code WriteGate} watches it). A broken invariant
  * halts it for good (fail-stop): only an operator's restart brings it back. A clustered member's server that lost its
  * lease stands down instead ({@link #standDown}): the member's standby again.
@@ -176,7 +177,7 @@ public class NodeRuntime {
             store.initializeIfEmpty(genesis.initialWrites(suite));
             String server = System.getProperty(SERVER_NAME);
             clustered = server != null && !server.isBlank();
-            // store.fsync (true): each persisted Ready forced onto disk before its messages go out.
+            // store.fsync (true): what a Ready persists forced onto disk before its votes go out or anyone is told of it.
             persistence = new ReadyPersistence(store, suite, Boolean.parseBoolean(props.getProperty("store.fsync", "true").trim()),
                     directory.data().resolve("votes"), Long.parseLong(props.getProperty("votes.segment.bytes", String.valueOf(16L << 20)).trim()),
                     clustered);
@@ -493,7 +494,7 @@ public class NodeRuntime {
         }
     }
 
-    /** Persist, advance, send, apply: for every Ready the inputs so far produced. */
+    /** Persist the votes, advance, send, persist the rest, apply: for every Ready the inputs so far produced. */
     private void carryOut() {
         for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
             persistence.beforeSend(r, lease);
@@ -549,7 +550,7 @@ public class NodeRuntime {
     /** Fail-stop: the loop ends, nothing more goes out, every waiting caller is told, health reports the reason. */
     private void halt(String reason, Throwable cause) {
         haltReason = reason;
-        LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". Nothing it did not persist was sent; restart the node to recover"
+        LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". No vote it did not persist was sent; restart the node to recover"
                 + " from what it persisted.", cause);
         network.stop();
         endLoop(new IllegalStateException("the replica halted: " + reason));
@@ -596,7 +597,7 @@ public class NodeRuntime {
             return;
         }
         pauseReason = reason;
-        LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". Nothing it did not persist was sent; it resumes from what it"
+        LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". No vote it did not persist was sent; it resumes from what it"
                 + " persisted once the store takes writes again.", cause);
         endLoop(new Unavailable("the replica is paused until its store takes writes again: " + reason));
     }
