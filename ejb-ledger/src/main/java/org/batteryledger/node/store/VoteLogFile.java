@@ -73,31 +73,9 @@ public final class VoteLogFile implements AutoCloseable {
 
     private void openSegments() throws IOException {
         Files.createDirectories(dir);
-        long newest = -1;
-        List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                long n = segmentNumber(name);
-                if (n < 0) {
-                    if (name.endsWith(".tmp")) {
-                        stale.add(f); // a rotation that did not finish: its segment before is still the log
-                    }
-                    continue;
-                }
-                if (n > newest) {
-                    if (newest >= 0) {
-                        stale.add(segmentFile(newest));
-                    }
-                    newest = n;
-                } else {
-                    stale.add(f);
-                }
-            }
-        }
-        segment = Math.max(newest, 0);
+        segment = Math.max(newestSegment(dir), 0);
         channel = FileChannel.open(segmentFile(segment), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        size = readAll();
+        size = readRecords(channel, live);
         if (size < channel.size()) {
             long dropped = channel.size() - size;
             LOG.warning(() -> "the vote log's last " + dropped + " bytes were an append that did not finish (a crash while writing it);"
@@ -106,9 +84,28 @@ public final class VoteLogFile implements AutoCloseable {
             channel.force(true);
         }
         channel.position(size);
-        for (Path f : stale) { // only once the newest one is known readable
-            Files.deleteIfExists(f);
+        // Only once the newest segment is known readable: older ones (a rotation stopped before deleting its old
+        // segment) and temporary files (one stopped before its rename: the segment before it is still the log).
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long n = segmentNumber(name);
+                if (n >= 0 && n != segment || n < 0 && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
+    }
+
+    /** The highest segment number in {@code dir}, or -1 when it holds none. */
+    private static long newestSegment(Path dir) throws IOException {
+        long newest = -1;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                newest = Math.max(newest, segmentNumber(f.getFileName().toString()));
+            }
+        }
+        return newest;
     }
 
     /**
@@ -120,35 +117,29 @@ public final class VoteLogFile implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        long newest = -1;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                newest = Math.max(newest, segmentNumber(f.getFileName().toString()));
+        TreeMap<Long, List<byte[]>> entries = new TreeMap<>();
+        try {
+            long newest = newestSegment(dir);
+            if (newest < 0) {
+                return List.of();
+            }
+            try (FileChannel c = FileChannel.open(dir.resolve(PREFIX + newest + SUFFIX), StandardOpenOption.READ)) {
+                readRecords(c, entries);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the vote log in " + dir + ": " + e.getMessage(), e);
         }
-        if (newest < 0) {
-            return List.of();
-        }
-        VoteLogFile log = new VoteLogFile(dir, Long.MAX_VALUE, false);
-        try (FileChannel c = FileChannel.open(log.segmentFile(newest), StandardOpenOption.READ)) {
-            log.channel = c;
-            log.readAll();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the vote log in " + dir + ": " + e.getMessage(), e);
-        }
-        return log.entriesAbove(committedHeight);
+        return decodeAbove(entries, committedHeight);
     }
 
-    /** Reads every whole record of the active segment into {@link #live}; returns where the last one ends. */
-    private long readAll() throws IOException {
-        long length = channel.size();
+    /** Reads every whole record of {@code c} into {@code into} by height; returns where the last one ends. */
+    private static long readRecords(FileChannel c, TreeMap<Long, List<byte[]>> into) throws IOException {
+        long length = c.size();
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
         long at = 0;
         while (at + HEADER_BYTES <= length) {
             header.clear();
-            readFully(header, at);
+            readFully(c, header, at);
             header.flip();
             int bytes = header.getInt();
             int crc = header.getInt();
@@ -157,19 +148,19 @@ public final class VoteLogFile implements AutoCloseable {
                 break;
             }
             ByteBuffer entry = ByteBuffer.allocate(bytes - 8);
-            readFully(entry, at + HEADER_BYTES);
+            readFully(c, entry, at + HEADER_BYTES);
             if (crc(height, entry.array()) != crc) {
                 break;
             }
-            live.computeIfAbsent(height, h -> new ArrayList<>()).add(entry.array());
+            into.computeIfAbsent(height, h -> new ArrayList<>()).add(entry.array());
             at += 8 + bytes;
         }
         return at;
     }
 
-    private void readFully(ByteBuffer b, long position) throws IOException {
+    private static void readFully(FileChannel c, ByteBuffer b, long position) throws IOException {
         while (b.hasRemaining()) {
-            if (channel.read(b, position + b.position()) < 0) {
+            if (c.read(b, position + b.position()) < 0) {
                 throw new IOException("the vote log ended while reading it");
             }
         }
@@ -177,8 +168,12 @@ public final class VoteLogFile implements AutoCloseable {
 
     /** The entries of heights above {@code committedHeight}, in the order they were appended within each height. */
     public List<VoteLogEntry> entriesAbove(long committedHeight) {
+        return decodeAbove(live, committedHeight);
+    }
+
+    private static List<VoteLogEntry> decodeAbove(TreeMap<Long, List<byte[]>> byHeight, long committedHeight) {
         List<VoteLogEntry> out = new ArrayList<>();
-        for (List<byte[]> entries : live.tailMap(committedHeight, false).values()) {
+        for (List<byte[]> entries : byHeight.tailMap(committedHeight, false).values()) {
             for (byte[] e : entries) {
                 out.add(VoteLogEntry.decode(e));
             }
@@ -202,7 +197,7 @@ public final class VoteLogFile implements AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             long height = entries.get(i).height();
             byte[] b = encoded.get(i);
-            out.putInt(8 + b.length).putInt(crc(height, b)).putLong(height).put(b);
+            putRecord(out, height, b);
             live.computeIfAbsent(height, h -> new ArrayList<>()).add(b);
         }
         out.flip();
@@ -238,16 +233,22 @@ public final class VoteLogFile implements AutoCloseable {
     private void rotate() throws IOException {
         long next = segment + 1;
         Path tmp = dir.resolve(PREFIX + next + SUFFIX + ".tmp");
-        long written = 0;
+        int total = 0;
+        for (List<byte[]> entries : live.values()) {
+            for (byte[] b : entries) {
+                total += HEADER_BYTES + b.length;
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(total);
+        for (Map.Entry<Long, List<byte[]>> h : live.entrySet()) {
+            for (byte[] b : h.getValue()) {
+                putRecord(out, h.getKey(), b);
+            }
+        }
+        out.flip();
         try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            for (Map.Entry<Long, List<byte[]>> h : live.entrySet()) {
-                for (byte[] b : h.getValue()) {
-                    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + b.length);
-                    out.putInt(8 + b.length).putInt(crc(h.getKey(), b)).putLong(h.getKey()).put(b).flip();
-                    while (out.hasRemaining()) {
-                        written += c.write(out);
-                    }
-                }
+            while (out.hasRemaining()) {
+                c.write(out);
             }
             c.force(true);
         }
@@ -257,8 +258,13 @@ public final class VoteLogFile implements AutoCloseable {
         Files.delete(segmentFile(segment));
         segment = next;
         channel = FileChannel.open(segmentFile(segment), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(written);
-        size = written;
+        channel.position(total);
+        size = total;
+    }
+
+    /** One record: {@code [u32 length][u32 CRC32C][u64 height][entry]}, the length and CRC covering height and entry. */
+    private static void putRecord(ByteBuffer out, long height, byte[] entry) {
+        out.putInt(8 + entry.length).putInt(crc(height, entry)).putLong(height).put(entry);
     }
 
     private void forceDirectory() {

@@ -159,7 +159,6 @@ class VoteLogFileTest {
         }
         assertEquals(List.of(dir.resolve("votes-1.log")), files(dir));
         Files.write(segment0, old);
-        Files.write(dir.resolve("votes-1.log"), Files.readAllBytes(dir.resolve("votes-1.log"))); // unchanged
         try (VoteLogFile log = VoteLogFile.open(dir, 1 << 20, true)) {
             assertSameEntries(live, log.entriesAbove(0));
         }
