@@ -21,16 +21,13 @@ import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.crypto.Pem;
 import org.batteryledger.core.crypto.SuiteKeyPair;
 import org.batteryledger.core.ha.Lease;
-import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.pbft.Replica;
 import org.batteryledger.core.pbft.ReplicaView;
 import org.batteryledger.core.pbft.SubmitResult;
-import org.batteryledger.core.snapshot.StableCheckpoint;
 import org.batteryledger.node.availability.Unavailable;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.ha.LeaseKeeper;
-import org.batteryledger.node.ha.LeaseTable;
 import org.batteryledger.node.net.LinkStats;
 import org.batteryledger.node.net.PeerAdmission;
 import org.batteryledger.node.net.PeerNetwork;
@@ -44,30 +41,24 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The event loop of this node's replica, and nothing else. One thread owns the replica and drains one {@link Inbox};
- * the timer, client calls and peer links only enqueue (Besu's BftProcessor). After each batch of inputs it carries the
- * replica's {@link Ready} out in the order the core demands ({@link ReadyPersistence}): persist its votes, acknowledge
- * with {@code advance()}, send, persist the rest (acknowledged transactions, committed blocks), then apply. A Ready the
- * store refuses (disk full, database gone) pauses the replica: no vote it did not persist is sent, no client is told of
- * what it did not persist, callers are told to retry, health says why, and {@link #resume} recovers from what was
- * persisted, as a restart would, once the store takes writes again ({@code WriteGate} watches it). A broken invariant
- * halts it for good (fail-stop): only an operator's restart brings it back. A clustered member's server that lost its
- * lease stands down instead ({@link #standDown}): the member's standby again.
+ * This node's replica as the server runs it: started, recovered from the store, stopped, and what callers see of it.
+ * The replica itself lives on one thread, {@link ReplicaLoop}'s, which carries each of its Readies out; this bean says
+ * what happens when that loop ends. A Ready the store refuses (disk full, database gone) pauses the replica: no vote it
+ * did not persist is sent, no client is told of what it did not persist, callers are told to retry, health says why,
+ * and {@link #resume} recovers from what was persisted, as a restart would, once the store takes writes again
+ * ({@code WriteGate} watches it). A broken invariant halts it for good (fail-stop): only an operator's restart brings it
+ * back. A clustered member's server that lost its lease stands down instead ({@link #standDown}): the member's standby
+ * again. A node told to join from a snapshot does so on the loop thread before its first input.
  *
  * <p>Side jobs live in their own beans and listen to commits ({@link #onCommit}): peer admission and revocations
  * ({@code PeerAdmission}), the address book ({@code AddressBook}), participation ({@code Participation}). Readers get
@@ -78,15 +69,10 @@ import java.util.logging.Logger;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class NodeRuntime {
     private static final Logger LOG = Logger.getLogger(NodeRuntime.class.getName());
-    private static final long CALL_TIMEOUT_SECONDS = 30;
     /** The system property that makes a server one of a clustered member's (its name in the member's lease). */
     public static final String SERVER_NAME = "batteryledger.server.name";
-    private static final int MAX_INPUTS_PER_PERSIST = 512;
     /** The frame limit of the peer links; consensus parameters are bounded so no legal message exceeds it. */
     public static final int MAX_FRAME_BYTES = org.batteryledger.core.contract.Params.MAX_FRAME_BYTES;
-    /** Each peer's share of the replica's queue. */
-    static final int MAX_FRAMES_PER_PEER = 4_096;
-    static final long MAX_QUEUED_BYTES_PER_PEER = 3L * MAX_FRAME_BYTES / 2;
 
     /** Told on the loop thread after each persisted batch of committed blocks; must be quick and must not block. */
     public interface CommitListener {
@@ -116,13 +102,9 @@ public class NodeRuntime {
     private Cache<String, String> stateCache;
     private StateReadModel readModel;
 
-    private static final byte[] NO_BYTES = new byte[0];
-    private final Inbox inbox = new Inbox(MAX_FRAMES_PER_PEER, MAX_QUEUED_BYTES_PER_PEER);
-    /** What the log says of commits (a line a second at most); the loop thread's. */
-    private final CommitLog commitLog = new CommitLog();
-    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> stateReplacedListeners = new CopyOnWriteArrayList<>();
-    private volatile OutboundFilter outboundFilter;
+    /** The thread that owns the replica; built at start. */
+    private ReplicaLoop loop;
     /** How a Ready reaches stable storage (the store, and a member of one server's vote log file). */
     private ReadyPersistence persistence;
     private PeerNetwork network;
@@ -132,12 +114,9 @@ public class NodeRuntime {
     private long joinWaitSeconds;
     /** The state the replica was recovered with: what the store holds until the replica's first input. */
     private org.batteryledger.core.state.WorldState recoveredState;
-    private volatile boolean running;
     private volatile String haltReason;
     /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
     private volatile String pauseReason;
-    private volatile Thread loop;
-    private volatile ScheduledFuture<?> ticker;
     /** A clustered member's server ({@code batteryledger.server.name} set): its part in the replica lease; null otherwise. */
     private MemberLease lease;
     /** Started with {@code batteryledger.server.name}: one of a clustered member's servers. */
@@ -151,17 +130,9 @@ public class NodeRuntime {
     private EcSuite suite;
     private Genesis genesis;
     private LocalSigner signer;
-    private Replica replica;
     private String nodeName;
     private long tickMillis;
     private final SecureRandom nonces = new SecureRandom();
-    /** The replica's figures as of the last persist: read by any thread without a trip through the queue. */
-    private volatile ReplicaStatus status;
-
-    // Owned by the loop thread.
-    private final Map<Hash, CompletableFuture<SubmitResult>> awaitingPersistence = new HashMap<>();
-    private final CommitWaits awaitingCommit = new CommitWaits();
-    private final CommitLatency commitLatency = new CommitLatency();
 
     @PostConstruct
     void start() {
@@ -183,12 +154,7 @@ public class NodeRuntime {
                     clustered);
             // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
             // store's on a standby, whose replica is not running.
-            readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> standby == null ? status.committedHeight() : store.committedHeight());
-            recover();
-            if (Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) {
-                joiner = new SnapshotJoiner();
-                joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
-            }
+            readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> standby == null ? loop.status().committedHeight() : store.committedHeight());
 
             // A clustered member's servers share the node directory; each has its own peer port (its system property).
             int p2pPort = Integer.parseInt(System.getProperty("batteryledger.p2p.port", props.getProperty("p2p.port", "30300")));
@@ -196,50 +162,49 @@ public class NodeRuntime {
             network = new PeerNetwork(signer.nodeId(), suite, SuiteKeyPair.fromPkcs8(suite, Pem.readPrivateKey(
                     Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
                     directory.agencyCa(), directory.chainCa(), new InetSocketAddress(p2pHost, p2pPort), this::received, MAX_FRAME_BYTES);
+            syncServer = new SyncServer(threadFactory, store, network, () -> loop.status().committedHeight());
+            if (clustered) {
+                // One server of the member runs the replica: the one holding the lease. Until then this one waits.
+                lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
+                        () -> standby != null, this::groupMembers, leaseListener());
+            }
+            loop = new ReplicaLoop(nodeName, suite, tickMillis, threadFactory, scheduler, persistence, lease, network::send, store::receipt,
+                    readModel, syncServer::stable, this::refusal, new ReplicaLoop.Ending() {
+                        @Override
+                        public void fenced(String reason) {
+                            NodeRuntime.this.fenced(reason);
+                        }
+
+                        @Override
+                        public void paused(String reason, Throwable cause) {
+                            pause(reason, cause);
+                        }
+
+                        @Override
+                        public void halted(String reason, Throwable cause) {
+                            halt(reason, cause);
+                        }
+                    });
+            recover();
+            if (!clustered && Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) { // a cluster's store has the chain
+                joiner = new SnapshotJoiner();
+                joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
+            }
             // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
-            network.admission(PeerAdmission.of(replica));
+            network.admission(PeerAdmission.of(loop.replica()));
             // A link that came up: the peer hears this replica's height now (Replica.linkUp), within the peer's share.
             network.onLinkUp(peer -> {
                 if (pauseReason == null) {
-                    inbox.offerFrame(peer, NO_BYTES, b -> replica.linkUp(peer));
+                    loop.linkUp(peer);
                 }
             });
-            syncServer = new SyncServer(threadFactory, store, network, () -> status.committedHeight());
             if (clustered) {
-                // One server of the member runs the replica: the one holding the lease. Until then this one waits.
-                joiner = null; // the member's store has the chain already
-                lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
-                        () -> standby != null, this::groupMembers, new LeaseKeeper.Listener() {
-                            @Override
-                            public void tookOver(Lease l) {
-                                // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
-                                // load. The next look waits for the recovery (well under the lease's validity).
-                                activate(l);
-                            }
-
-                            @Override
-                            public void lost(String reason) {
-                                // Under the runtime's lock: not between resume() or standDown() reading and setting the loop.
-                                synchronized (NodeRuntime.this) {
-                                    leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
-                                    Thread l = loop;
-                                    if (l != null && l.isAlive() && standby == null) {
-                                        inbox.offerCall(new Call(() -> {
-                                            throw new LeaseTable.Fenced(reason);
-                                        }, new CompletableFuture<>()));
-                                    } else if (haltReason == null) {
-                                        fenced(reason); // paused (its loop has ended): it stands down here
-                                    }
-                                }
-                            }
-                        });
                 standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
                 lease.start();
                 network.warmUpInBackground(threadFactory); // its first real handshakes, at takeover, run warm code
                 return;
             }
             network.start();
-
             startLoop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -247,6 +212,31 @@ public class NodeRuntime {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
         }
+    }
+
+    /** A clustered member's server: what it does when it takes its member's lease over, or loses it. */
+    private LeaseKeeper.Listener leaseListener() {
+        return new LeaseKeeper.Listener() {
+            @Override
+            public void tookOver(Lease l) {
+                // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
+                // load. The next look waits for the recovery (well under the lease's validity).
+                activate(l);
+            }
+
+            @Override
+            public void lost(String reason) {
+                // Under the runtime's lock: not between resume() or standDown() reading and setting the loop.
+                synchronized (NodeRuntime.this) {
+                    leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
+                    if (loop.alive() && standby == null) {
+                        loop.offerFenced(reason);
+                    } else if (haltReason == null) {
+                        fenced(reason); // paused (its loop has ended): it stands down here
+                    }
+                }
+            }
+        };
     }
 
     /**
@@ -258,13 +248,13 @@ public class NodeRuntime {
             leaseLost = null; // a loss before this takeover (it stood down then) is over
             // Nothing of an earlier term runs in this one: frames, ticks or a lease-loss call queued after that term's
             // loop had emptied its queue. The new replica starts from the store alone.
-            failQueuedCalls(new Unavailable("this server took its member's replica over; retry"));
+            loop.failQueuedCalls(new Unavailable("this server took its member's replica over; retry"));
             recover();
-            network.admission(PeerAdmission.of(replica));
+            network.admission(PeerAdmission.of(loop.replica()));
             network.start();
             startLoop();
             standby = null;
-            LOG.warning(() -> "REPLICA ACTIVE on server " + held.holder() + " (lease epoch " + held.epoch() + ") at height " + status.committedHeight());
+            LOG.warning(() -> "REPLICA ACTIVE on server " + held.holder() + " (lease epoch " + held.epoch() + ") at height " + loop.status().committedHeight());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             haltReason = "interrupted while taking over the replica";
@@ -327,9 +317,8 @@ public class NodeRuntime {
         BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
-        replica = Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged());
+        loop.recovered(Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged()));
         recoveredState = state;
-        status = ReplicaStatus.of(replica, status);
         int votes = rec.votes().size();
         int pending = rec.acknowledged().size();
         LOG.info(() -> "node " + nodeName + " (" + signer.nodeId() + ") recovered at height " + head.height()
@@ -337,12 +326,7 @@ public class NodeRuntime {
     }
 
     private void startLoop() {
-        Thread t = threadFactory.newThread(this::loop);
-        t.setName("replica-" + nodeName);
-        running = true;
-        loop = t;
-        ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-        t.start();
+        loop.start(joiner == null ? null : this::joinFromSnapshot);
     }
 
     /**
@@ -350,7 +334,7 @@ public class NodeRuntime {
      * when it is not paused, or the store cannot be read yet: it then stays paused and the caller tries again later.
      */
     public synchronized boolean resume() {
-        if (pauseReason == null || loop == null || loop.isAlive()) {
+        if (pauseReason == null || !loop.started() || loop.alive()) {
             return false;
         }
         if (leaseLost != null && haltReason == null) {
@@ -366,23 +350,19 @@ public class NodeRuntime {
             LOG.warning(() -> "the replica stays paused: the store cannot be read yet (" + e.getMessage() + ")");
             return false;
         }
-        network.admission(PeerAdmission.of(replica));
-        failQueuedCalls(new Unavailable("the replica was paused; retry"));
+        network.admission(PeerAdmission.of(loop.replica()));
+        loop.failQueuedCalls(new Unavailable("the replica was paused; retry"));
         String was = pauseReason;
         startLoop(); // running before the pause is lifted: a caller in between is never told "not running"
         pauseReason = null;
-        LOG.warning(() -> "REPLICA RESUMED at height " + status.committedHeight() + " from what it persisted (it was paused: " + was + ")");
+        LOG.warning(() -> "REPLICA RESUMED at height " + loop.status().committedHeight() + " from what it persisted (it was paused: " + was + ")");
         return true;
     }
 
     @PreDestroy
     void stop() {
-        running = false;
         if (lease != null) {
             lease.stop();
-        }
-        if (ticker != null) {
-            ticker.cancel(false);
         }
         if (syncServer != null) {
             syncServer.stop();
@@ -391,58 +371,14 @@ public class NodeRuntime {
             network.stop();
         }
         if (loop != null) {
-            loop.interrupt();
-            try {
-                loop.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            loop.stop();
         }
-        if (lease != null && (loop == null || !loop.isAlive())) {
+        boolean ended = loop == null || !loop.alive();
+        if (lease != null && ended) {
             lease.release();
         }
-        if (persistence != null && (loop == null || !loop.isAlive())) {
+        if (persistence != null && ended) {
             persistence.close();
-        }
-    }
-
-    private void loop() {
-        if (joiner != null) {
-            joinFromSnapshot();
-        }
-        while (running) {
-            Runnable input;
-            try {
-                input = inbox.poll(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (input == null) {
-                continue;
-            }
-            try {
-                // Group commit: every input already waiting (up to a bound) runs before one persist, so one JTA
-                // transaction covers many client submissions and votes. Nothing is sent before it is durable.
-                input.run();
-                for (int batched = 1; batched < MAX_INPUTS_PER_PERSIST; batched++) {
-                    Runnable more = inbox.poll();
-                    if (more == null) {
-                        break;
-                    }
-                    more.run();
-                }
-                carryOut();
-            } catch (LeaseTable.Fenced e) {
-                fenced(e.getMessage());
-                return;
-            } catch (ReadyPersistence.Failure e) {
-                pause("its store refused what the replica decided (the node's log has the failure)", e.getCause());
-                return;
-            } catch (RuntimeException e) {
-                // A broken invariant ("CONSENSUS FAILURE") or a bug in the replica: stop rather than risk a wrong vote.
-                halt("the replica failed: " + e.getMessage(), e);
-                return;
-            }
         }
     }
 
@@ -454,6 +390,7 @@ public class NodeRuntime {
      */
     private void joinFromSnapshot() {
         long started = System.nanoTime();
+        Replica replica = loop.replica();
         try {
             // A node that was down: worth it only a checkpoint interval or more ahead of its own head (block sync is
             // quicker below that; the interval as its own state knows it). A new node: any checkpoint.
@@ -470,7 +407,7 @@ public class NodeRuntime {
                 // The state just stored, not read back; the votes above the snapshot and the acknowledged transactions
                 // (a node that was down keeps what it acknowledged) from the store.
                 recover(store.loadWithoutState(), joined.state());
-                network.admission(PeerAdmission.of(replica));
+                network.admission(PeerAdmission.of(loop.replica()));
                 for (Runnable l : stateReplacedListeners) {
                     l.run();
                 }
@@ -485,65 +422,11 @@ public class NodeRuntime {
                     + joined.state().size() + " entries) in " + millis + " ms (asking and fetching " + (fetched - started) / 1_000_000
                     + " ms, storing " + (stored - fetched) / 1_000_000 + " ms); block sync brings the rest");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            Thread.currentThread().interrupt(); // the loop ends without taking input
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "joining from a snapshot failed before anything was stored; replaying the chain from genesis instead", e);
         } finally {
             joiner = null;
-        }
-    }
-
-    /** Persist the votes, advance, send, persist the rest, apply: for every Ready the inputs so far produced. */
-    private void carryOut() {
-        for (Ready r = replica.ready(); !r.isEmpty(); r = replica.ready()) {
-            persistence.beforeSend(r, lease);
-            replica.advance();
-            send(r.messages());
-            persistence.afterSend(r);
-            // Before anyone is told of a commit: a caller that saw its transaction committed reads the chain at least there.
-            status = ReplicaStatus.of(replica, status);
-            long acknowledged = System.nanoTime();
-            for (Transaction tx : r.accepted()) {
-                commitLatency.acknowledged(tx.hash(suite), acknowledged);
-                CompletableFuture<SubmitResult> f = awaitingPersistence.remove(tx.hash(suite));
-                if (f != null) {
-                    f.complete(new SubmitResult(SubmitResult.Outcome.ACCEPTED, tx.hash(suite), null));
-                }
-            }
-            if (!r.committed().isEmpty()) {
-                applyCommitted(r.committed());
-            }
-            for (StableCheckpoint c : r.stable()) {
-                syncServer.stable(c);
-                LOG.info(() -> "checkpoint " + c.height() + " is stable (" + c.snapshot().entryCount() + " entries in "
-                        + c.snapshot().chunkCount() + " chunks, " + c.certificate().signatures().size() + " signatures): served to joining nodes");
-            }
-        }
-        status = ReplicaStatus.of(replica, status);
-    }
-
-    private void applyCommitted(List<Ready.Committed> committed) {
-        long now = System.nanoTime();
-        for (Ready.Committed c : committed) {
-            readModel.committed(c.block().block().height(), c.writeSet());
-            var b = c.block().block();
-            for (Transaction tx : b.transactions()) {
-                awaitingCommit.committed(tx.hash(suite), b.height());
-                commitLatency.committed(tx.hash(suite), now);
-            }
-            String line = commitLog.committed(b.height(), b.transactions().size(), b.header().proposer().shortId(),
-                    c.block().certificate().view(), c.block().certificate().seals().size(), now);
-            if (line != null) {
-                LOG.info(line);
-            }
-        }
-        for (CommitListener l : listeners) {
-            try {
-                l.committed(replica, committed);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a commit listener failed; the replica continues", e);
-            }
         }
     }
 
@@ -553,7 +436,7 @@ public class NodeRuntime {
         LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". No vote it did not persist was sent; restart the node to recover"
                 + " from what it persisted.", cause);
         network.stop();
-        endLoop(new IllegalStateException("the replica halted: " + reason));
+        loop.end(new IllegalStateException("the replica halted: " + reason));
     }
 
     /**
@@ -580,7 +463,7 @@ public class NodeRuntime {
         }
         // Standby first: a caller from now on is told 503 (retry; the next request is handed on), not "not running".
         standby = "this server (" + lease.server() + ") is its member's standby again: " + reason;
-        endLoop(new Unavailable("this server's member runs its replica on its other server now; retry (" + reason + ")"));
+        loop.end(new Unavailable("this server's member runs its replica on its other server now; retry (" + reason + ")"));
         network.stop();
         pauseReason = null;
         lease.lookSoon(); // where the active server serves, for requests to be handed there
@@ -599,44 +482,7 @@ public class NodeRuntime {
         pauseReason = reason;
         LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". No vote it did not persist was sent; it resumes from what it"
                 + " persisted once the store takes writes again.", cause);
-        endLoop(new Unavailable("the replica is paused until its store takes writes again: " + reason));
-    }
-
-    /** On the loop thread, as it ends: no more ticks, every caller waiting for it is told. */
-    private void endLoop(RuntimeException told) {
-        running = false;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
-        awaitingPersistence.values().forEach(f -> f.completeExceptionally(told));
-        awaitingPersistence.clear();
-        awaitingCommit.failAll(told);
-        failQueuedCalls(told);
-    }
-
-    private void failQueuedCalls(RuntimeException told) {
-        inbox.discard(r -> ((Call) r).future().completeExceptionally(told));
-    }
-
-    private void tick() {
-        replica.tick();
-        awaitingCommit.expire(System.nanoTime());
-    }
-
-    private void send(List<Ready.Outbound> messages) {
-        if (lease != null && !lease.validNow()) {
-            return; // a server whose lease may have passed to another sends nothing (PBFT retransmits what it persisted)
-        }
-        OutboundFilter filter = outboundFilter;
-        for (Ready.Outbound o : messages) {
-            byte[] bytes = MessageCodec.encode(o.message());
-            for (int i = 0; i < o.to().size(); i++) {
-                NodeId to = o.to().get(i);
-                if (filter == null || filter.keep(to, o.message(), i)) {
-                    network.send(to, bytes);
-                }
-            }
-        }
+        loop.end(new Unavailable("the replica is paused until its store takes writes again: " + reason));
     }
 
     /** A fault drill: while set, persisting fails (the replica then stops, as on a full disk). */
@@ -651,7 +497,7 @@ public class NodeRuntime {
 
     /** Sets (or, with null, removes) the filter of outbound messages: the Byzantine drill's hook. */
     public void outboundFilter(OutboundFilter filter) {
-        this.outboundFilter = filter;
+        loop.outboundFilter(filter);
     }
 
     /** From a Netty event loop: only enqueue, within the peer's share; sync requests go to the sync server. */
@@ -668,39 +514,19 @@ public class NodeRuntime {
         if (pauseReason != null) {
             return; // nobody drains the queue while paused; the replica resumes from its store, not from old frames
         }
-        inbox.offerFrame(from, bytes, b -> replica.receive(from, b));
+        loop.offerFrame(from, bytes);
     }
 
     // ------------------------------------------------------------------------------------------- for the facades
 
     /** Runs a read on the loop thread against a read-only view, so it sees one consistent replica state. */
     public <T> T query(Function<ReplicaView, T> read) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        call(() -> {
-            // Carry out what earlier inputs of this batch decided first: a read never shows a committed height whose
-            // block is not in the database yet (GET /chain said 17 while GET /blocks/17 answered 404).
-            carryOut();
-            try {
-                f.complete(read.apply(replica));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        }, f);
-        return await(f);
+        return loop.query(read);
     }
 
     /** Submits a transaction; returns once it is accepted and persisted, or refused with a reason. */
     public SubmitResult submit(Transaction tx) {
-        CompletableFuture<SubmitResult> f = new CompletableFuture<>();
-        call(() -> {
-            SubmitResult r = replica.submit(tx);
-            if (r.accepted()) {
-                awaitingPersistence.put(r.txHash(), f); // acknowledged once the Ready holding it is persisted
-            } else {
-                f.complete(r);
-            }
-        }, f);
-        return await(f);
+        return loop.submit(tx);
     }
 
     /**
@@ -708,75 +534,23 @@ public class NodeRuntime {
      * exceptionally with a {@link TimeoutException} once {@code timeout} passed: the wait is then forgotten.
      */
     public CompletableFuture<Long> commitOf(Hash txHash, Duration timeout) {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        call(() -> {
-            // On the loop thread, as commits are: a receipt is either persisted already or comes with a later commit.
-            org.batteryledger.node.store.ReceiptEntity receipt;
-            try {
-                receipt = store.receipt(txHash.hex());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(new Unavailable("the database does not answer: " + e.getMessage()));
-                return; // a failed read is the caller's, not a reason to stop the replica
-            }
-            if (receipt != null) {
-                f.complete(receipt.height());
-                return;
-            }
-            awaitingCommit.add(txHash, f, deadline);
-        }, f);
-        return f;
+        return loop.commitOf(txHash, timeout);
     }
 
-    /**
-     * A caller's input: on a halt or pause, the caller is told at once rather than left to its timeout. A call whose
-     * caller was told already (it gave up, or the loop ended) does not run: nothing happens that its caller was told
-     * did not.
-     */
-    private record Call(Runnable body, CompletableFuture<?> future) implements Runnable {
-        @Override
-        public void run() {
-            if (future.isDone()) {
-                return;
-            }
-            try {
-                body.run();
-            } catch (RuntimeException e) {
-                future.completeExceptionally(e instanceof ReadyPersistence.Failure
-                        ? new Unavailable("the replica is paused until its store takes writes again") : e);
-                throw e; // the loop pauses or halts on it
-            }
-        }
-    }
-
-    private void call(Runnable r, CompletableFuture<?> f) {
-        if (!refused(f)) {
-            inbox.offerCall(new Call(r, f));
-            refused(f); // the loop may have ended (and emptied the queue) since the look above
-        }
-    }
-
-    /** Tells {@code f}'s caller, and answers true, when the loop takes no input now. */
-    private boolean refused(CompletableFuture<?> f) {
+    /** Why a caller's input is not taken now (a standby, a join, a pause), as what to tell the caller; or null. */
+    private RuntimeException refusal() {
         String waiting = standby;
         if (waiting != null && haltReason == null) {
-            f.completeExceptionally(new Unavailable(waiting + "; retry in a few seconds, or at the active server"));
-            return true;
+            return new Unavailable(waiting + "; retry in a few seconds, or at the active server");
         }
         if (joiner != null) {
-            f.completeExceptionally(new Unavailable("the node is joining from a snapshot of the chain; retry in a few seconds"));
-            return true;
+            return new Unavailable("the node is joining from a snapshot of the chain; retry in a few seconds");
         }
         String paused = pauseReason;
         if (paused != null) {
-            f.completeExceptionally(new Unavailable("the replica is paused until its store takes writes again: " + paused));
-            return true;
+            return new Unavailable("the replica is paused until its store takes writes again: " + paused);
         }
-        if (!running) {
-            f.completeExceptionally(new IllegalStateException("the replica is not running" + (haltReason == null ? "" : ": " + haltReason)));
-            return true;
-        }
-        return false;
+        return null; // the loop refuses by itself once it has ended (a halt: "the replica halted: …")
     }
 
     /**
@@ -789,7 +563,7 @@ public class NodeRuntime {
 
     /** Adds a listener told after each persisted batch of commits (on the loop thread). */
     public void onCommit(CommitListener listener) {
-        listeners.add(listener);
+        loop.onCommit(listener);
     }
 
     /** This node's signing key (the key of its node certificate), for what the node signs besides transactions. */
@@ -799,18 +573,18 @@ public class NodeRuntime {
 
     /** Signs a system transaction with this node's key (its agency is the node's) and submits it. */
     public SubmitResult submitAsNode(TxType type, byte[] payload) {
-        long expiry = status.committedHeight() + 101; // a hundred blocks to get in: expired ones are refused with a reason
+        long expiry = loop.status().committedHeight() + 101; // a hundred blocks to get in: expired ones are refused with a reason
         return submit(Transaction.sign(suite, signer, type, nonces.nextLong() & Long.MAX_VALUE, expiry, payload));
     }
 
     /** Messages not sent because a link was down or slow, plus frames dropped because their peer's share was full. */
     public long messagesDropped() {
-        return network.framesDropped() + inbox.dropped();
+        return network.framesDropped() + loop.inboxDropped();
     }
 
     /** Frames from {@code peer} dropped because its share of the replica's queue was full. */
     public long inboxDropped(NodeId peer) {
-        return inbox.dropped(peer);
+        return loop.inboxDropped(peer);
     }
 
     public List<LinkStats> links() {
@@ -822,26 +596,9 @@ public class NodeRuntime {
         return network;
     }
 
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the replica", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Unavailable u) {
-                throw u; // the caller's to retry: it keeps its type up to the edge (503)
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            f.completeExceptionally(e); // the call, if it still waits in the queue, no longer runs
-            throw new IllegalStateException("the replica did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
-        }
-    }
-
     /** Whether the loop thread owns the replica and takes input (false after a halt). */
     public boolean isRunning() {
-        return running && loop != null && loop.isAlive();
+        return loop != null && loop.running() && loop.alive();
     }
 
     /** Why the replica stopped for good (a broken invariant), or null. */
@@ -871,17 +628,17 @@ public class NodeRuntime {
 
     /** From acknowledgement to commit on this node, for the transactions of this node's clients. */
     public CommitLatency.Snapshot commitLatency() {
-        return commitLatency.snapshot();
+        return loop.commitLatency();
     }
 
     /** The replica's figures as of the last persist, without a trip through the queue. */
     public ReplicaStatus status() {
-        return status;
+        return loop.status();
     }
 
     /** The committed height as of the last persist, without a trip through the queue. */
     public long committedHeight() {
-        return status.committedHeight();
+        return loop.status().committedHeight();
     }
 
     /** How long a replica tick is (node.properties {@code tick.millis}). */
