@@ -5,12 +5,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -18,10 +16,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -29,14 +23,11 @@ import org.batteryledger.core.crypto.EcSuite;
 import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pki.NodeIds;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
+import static org.batteryledger.node.net.Frames.frame;
+
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -66,19 +57,10 @@ import java.util.logging.Logger;
  */
 public final class PeerNetwork {
     private static final Logger LOG = Logger.getLogger(PeerNetwork.class.getName());
-    static final int KIND_MESSAGE = 0;
-    static final int KIND_PING = 1;
-    static final int KIND_PONG = 2;
-    /** A node's own operational figures (its storage), for the other nodes' consoles: informational, never consensus. */
-    static final int KIND_TELEMETRY = 3;
     static final int MAX_TELEMETRY_BYTES = 4096;
-    /** A member asks another for records and proofs (the record exchange): never consensus, never the replica. */
-    static final int KIND_RECORD_QUERY = 4;
-    /** The holder's answer to a record query, on the link the query came in on. */
-    static final int KIND_RECORD_PAGE = 5;
     /** A query is small (a battery code, a position, at most one standing record with its path). */
     public static final int MAX_RECORD_QUERY_BYTES = 32 * 1024;
-    private static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
+    static final AttributeKey<NodeId> PEER = AttributeKey.valueOf("batteryledger.peer");
     private static final long PING_INTERVAL_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 10_000;
     /** Inbound rate per peer: generous for consensus and block sync, a ceiling for a flood. */
@@ -98,7 +80,7 @@ public final class PeerNetwork {
      * not in direct memory beside it, where 16 MiB frames from a faulty peer pushed a node past 1 GB resident.
      */
     private static final io.netty.buffer.ByteBufAllocator ALLOCATOR = new io.netty.buffer.PooledByteBufAllocator(false);
-    private static final AttributeKey<PeerInfo> INFO = AttributeKey.valueOf("batteryledger.peer-info");
+    static final AttributeKey<PeerInfo> INFO = AttributeKey.valueOf("batteryledger.peer-info");
 
     /** Where received consensus messages go: the replica's queue. Must not block. */
     public interface Inbound {
@@ -128,21 +110,21 @@ public final class PeerNetwork {
     private final EcSuite suite;
     private final InetSocketAddress listen;
     private final Map<NodeId, List<InetSocketAddress>> addresses = new ConcurrentHashMap<>();
-    private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
+    // Package-private: the inbound side of each link (InboundFrames) counts, drops and hands on through them.
+    final Map<NodeId, Link> links = new ConcurrentHashMap<>();
     private final Set<Channel> inboundChannels = ConcurrentHashMap.newKeySet();
-    private final Inbound inbound;
+    final Inbound inbound;
     private final int maxFrameBytes;
-    private final PeerTrustManager trust;
-    private final SslContext serverContext;
-    private final SslContext clientContext;
-    private final AtomicLong framesDropped = new AtomicLong();
+    final PeerTrustManager trust;
+    private final PeerTls tls;
+    final AtomicLong framesDropped = new AtomicLong();
     private EventLoopGroup group;
     private Channel server;
     private volatile boolean running;
     private volatile String lastHandshakeFailure;
     private volatile long outboundDelayMillis;
-    private final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
-    private volatile RecordExchange recordExchange;
+    final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
+    volatile RecordExchange recordExchange;
     /** Nobody is admitted until the registry says who is. */
     private volatile PeerAdmission.Admission admission = new PeerAdmission.Admission(Set.of(), Set.of(), Set.of());
     private final AtomicLong linksRefused = new AtomicLong();
@@ -160,43 +142,7 @@ public final class PeerNetwork {
         this.inbound = inbound;
         this.maxFrameBytes = maxFrameBytes;
         this.trust = new PeerTrustManager(suite, chainCa);
-        X509Certificate[] chain = {nodeCertificate, agencyCa, chainCa};
-        KeyManagerFactory keys = NodeKeyManagers.of(key, chain);
-        // Netty's contexts over an SSLContext of the node's own, not SslContextBuilder's: the builder's server context
-        // class probes the JDK once per JVM in its static initializer (a key store built from a test key, its password
-        // through PBKDF2), which was 5% of a node's start CPU. Peers are identified by the node id their certificate's
-        // key derives (checked after the handshake), not by host names: these contexts verify none (the builder's
-        // client context would, by default in Netty 4.2).
-        SSLContext tls = tlsContext(keys, trust);
-        String[] protocols = {"TLSv1.3"};
-        this.serverContext = new JdkSslContext(tls, false, CIPHER_SUITES, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.REQUIRE, protocols, false);
-        this.clientContext = new JdkSslContext(tls, true, CIPHER_SUITES, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, protocols, false);
-    }
-
-    /**
-     * TLS 1.3's suites, the one this JVM seals quickest first ({@link #cipherSuites}): a record page or a synced range is
-     * hundreds of kilobytes. Any order links with any peer: both sides offer all three.
-     */
-    static final List<String> CIPHER_SUITES = cipherSuites(org.batteryledger.core.crypto.EcdsaP256Sha256Suite.compilesWithC2());
-
-    /**
-     * Under C1 alone (how nodes run) ChaCha20-Poly1305 first: C1 has no AES or GHASH intrinsics, and the JDK's AES-GCM
-     * seals about 37 MB/s there against ChaCha20-Poly1305's 115-150. Under C2, AES-GCM first: its intrinsics seal about
-     * 3,400 MB/s against ChaCha20-Poly1305's 285 ({@code PeerCipherBenchmark}, BENCHMARKS.md).
-     */
-    static List<String> cipherSuites(boolean c2) {
-        return c2 ? List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")
-                : List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
-    }
-
-    private static SSLContext tlsContext(KeyManagerFactory keys, X509TrustManager trust) throws SSLException {
-        try {
-            SSLContext tls = SSLContext.getInstance("TLSv1.3");
-            tls.init(keys.getKeyManagers(), new TrustManager[]{trust}, null);
-            return tls;
-        } catch (GeneralSecurityException e) {
-            throw new SSLException("cannot set up TLS 1.3 for the peer links", e);
-        }
+        this.tls = new PeerTls(key, new X509Certificate[]{nodeCertificate, agencyCa, chainCa}, trust);
     }
 
     /**
@@ -204,7 +150,7 @@ public final class PeerNetwork {
      * also the first to run the code: a clustered member's standby does it while it waits.
      */
     public String warmUp() throws javax.net.ssl.SSLException {
-        return TlsWarmUp.handshake(clientContext, serverContext);
+        return tls.warmUp();
     }
 
     /** {@link #warmUp} on a thread of its own (a clustered member's standby, off its deployment's thread); a failure is logged. */
@@ -221,7 +167,7 @@ public final class PeerNetwork {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SslHandler ssl = serverContext.newHandler(ch.alloc());
+                        SslHandler ssl = tls.server.newHandler(ch.alloc());
                         pipeline(ch, ssl, null);
                         inboundChannels.add(ch);
                         ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
@@ -268,7 +214,7 @@ public final class PeerNetwork {
         ch.pipeline().addLast("tls", ssl);
         ch.pipeline().addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
         ch.pipeline().addLast("frame-encoder", new LengthFieldPrepender(4));
-        ch.pipeline().addLast("frames", new FrameHandler());
+        ch.pipeline().addLast("frames", new InboundFrames(this));
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.log(Level.FINE, "TLS handshake with " + ch.remoteAddress() + " failed", f.cause());
@@ -370,7 +316,7 @@ public final class PeerNetwork {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        pipeline(ch, clientContext.newHandler(ch.alloc(), address.getHostString(), address.getPort()), id);
+                        pipeline(ch, tls.client.newHandler(ch.alloc(), address.getHostString(), address.getPort()), id);
                     }
                 })
                 .connect(address).addListener(f -> {
@@ -418,7 +364,7 @@ public final class PeerNetwork {
             return;
         }
         link.sent.addAndGet(message.length + 5L);
-        write(ch, frame(KIND_MESSAGE, message));
+        write(ch, frame(Frames.KIND_MESSAGE, message));
     }
 
     /**
@@ -442,7 +388,7 @@ public final class PeerNetwork {
         return ch != null && link.connected && ch.isActive() ? ch : null;
     }
 
-    private void write(Channel ch, ByteBuf frame) {
+    void write(Channel ch, ByteBuf frame) {
         long delay = outboundDelayMillis;
         if (delay == 0) {
             ch.writeAndFlush(frame);
@@ -485,7 +431,7 @@ public final class PeerNetwork {
             return false;
         }
         link.sent.addAndGet(query.length + 5L);
-        write(ch, frame(KIND_RECORD_QUERY, query));
+        write(ch, frame(Frames.KIND_RECORD_QUERY, query));
         return true;
     }
 
@@ -498,7 +444,7 @@ public final class PeerNetwork {
             Channel ch = sendable(link);
             if (ch != null && ch.isWritable()) {
                 link.sent.addAndGet(payload.length + 5L);
-                write(ch, frame(KIND_TELEMETRY, payload));
+                write(ch, frame(Frames.KIND_TELEMETRY, payload));
             }
         });
     }
@@ -568,7 +514,7 @@ public final class PeerNetwork {
             l.receivedAtMark = r;
             Channel ch = sendable(l);
             if (ch != null && ch.isWritable()) {
-                write(ch, frame(KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
+                write(ch, frame(Frames.KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
             }
         });
         closeSlowReaders(now);
@@ -616,113 +562,6 @@ public final class PeerNetwork {
         });
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
-    }
-
-    private static ByteBuf frame(int kind, byte[] payload) {
-        return Unpooled.buffer(payload.length + 1).writeByte(kind).writeBytes(payload);
-    }
-
-    /** Only decodes the frame kind and hands consensus bytes over; never blocks the event loop. */
-    private final class FrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            NodeId peer = ctx.channel().attr(PEER).get();
-            if (peer == null || frame.readableBytes() < 1) {
-                return;
-            }
-            if (trust.isRevoked(peer)) {
-                // Cut off at once: frames already in flight when the revocation landed are dropped too.
-                framesDropped.incrementAndGet();
-                ctx.close();
-                return;
-            }
-            Channel channel = ctx.channel();
-            PeerInfo info = channel.attr(INFO).get();
-            if (info.refused) {
-                framesDropped.incrementAndGet(); // read before the close took effect
-                return;
-            }
-            long now = System.nanoTime();
-            long wait = Math.max(info.bytes.take(frame.readableBytes() + 4.0, now), info.frames.take(1, now));
-            if (wait > 0 && channel.config().isAutoRead()) {
-                // Over its rate: stop reading this peer until it is within it again (its TCP window fills).
-                Link l = links.get(peer);
-                if (l != null) {
-                    l.throttled.incrementAndGet();
-                }
-                channel.config().setAutoRead(false);
-                channel.eventLoop().schedule(() -> {
-                    channel.config().setAutoRead(true);
-                }, Math.min(wait, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-            }
-            int kind = frame.readUnsignedByte();
-            byte[] payload = new byte[frame.readableBytes()];
-            frame.readBytes(payload);
-            Link link = links.get(peer);
-            if (link != null) {
-                link.received.addAndGet(payload.length + 5L);
-            }
-            switch (kind) {
-                case KIND_MESSAGE -> inbound.received(peer, payload);
-                case KIND_PING -> {
-                    if (payload.length == 8 && ctx.channel().isWritable()) {
-                        write(ctx.channel(), frame(KIND_PONG, payload)); // echoed only at the size a ping has
-                    } else {
-                        framesDropped.incrementAndGet();
-                    }
-                }
-                case KIND_TELEMETRY -> {
-                    if (payload.length <= MAX_TELEMETRY_BYTES) {
-                        telemetry.put(peer, new Telemetry(payload, System.currentTimeMillis()));
-                    } else {
-                        framesDropped.incrementAndGet();
-                    }
-                }
-                case KIND_RECORD_QUERY -> {
-                    RecordExchange exchange = recordExchange;
-                    if (exchange != null && payload.length <= MAX_RECORD_QUERY_BYTES) {
-                        Channel ch = ctx.channel();
-                        exchange.query(peer, payload, page -> {
-                            if (ch.isActive()) {
-                                write(ch, frame(KIND_RECORD_PAGE, page));
-                            }
-                        });
-                    } else {
-                        framesDropped.incrementAndGet();
-                    }
-                }
-                case KIND_RECORD_PAGE -> {
-                    RecordExchange exchange = recordExchange;
-                    if (exchange != null) {
-                        exchange.page(peer, payload);
-                    } else {
-                        framesDropped.incrementAndGet();
-                    }
-                }
-                case KIND_PONG -> {
-                    if (link != null && payload.length == 8) {
-                        link.lastPongNanos = System.nanoTime();
-                        link.rttMillis = (System.nanoTime() - Unpooled.wrappedBuffer(payload).readLong()) / 1e6;
-                    }
-                }
-                default -> framesDropped.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            PeerInfo info = ctx.channel().attr(INFO).get();
-            if (info != null) {
-                info.unwritableSinceNanos = ctx.channel().isWritable() ? 0 : System.nanoTime();
-            }
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(Level.FINE, "peer link " + ctx.channel().remoteAddress() + " failed", cause);
-            ctx.close();
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Random;
 /**
  * A benchmark (not a test) of the record ciphers TLS 1.3 offers the peer links, as this JVM runs them: AES-128-GCM
  * and ChaCha20-Poly1305 sealing 16 KiB records (TLS's largest) for {@code seconds} each, three rounds. Run it with the
- * nodes' {@code -XX:TieredStopAtLevel=1} to see what they see ({@link PeerNetwork#cipherSuites}).
+ * nodes' {@code -XX:TieredStopAtLevel=1} to see what they see ({@link PeerTls#cipherSuites}).
  *
  * <pre>mvn -q -pl ejb-ledger test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=org.batteryledger.node.net.PeerCipherBenchmark -Dexec.args=2    # MAVEN_OPTS=-XX:TieredStopAtLevel=1 for C1</pre>

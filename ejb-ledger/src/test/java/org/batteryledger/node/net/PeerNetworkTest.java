@@ -194,14 +194,14 @@ class PeerNetworkTest {
         Pki pki = new Pki("agency-a");
         Member standby = pki.unstarted("node-b", this, NOW.plus(Duration.ofDays(30)));
         // throws unless both sides completed the handshake and read each other's record
-        assertEquals(PeerNetwork.CIPHER_SUITES.get(0), standby.net().warmUp(), "the suite this JVM seals quickest");
+        assertEquals(PeerTls.CIPHER_SUITES.get(0), standby.net().warmUp(), "the suite this JVM seals quickest");
     }
 
     @Test
     void underC1TheLinksPreferChaChaAndUnderC2AesGcmAndBothOfferAll() {
-        assertEquals("TLS_CHACHA20_POLY1305_SHA256", PeerNetwork.cipherSuites(false).get(0));
-        assertEquals("TLS_AES_128_GCM_SHA256", PeerNetwork.cipherSuites(true).get(0));
-        assertEquals(java.util.Set.copyOf(PeerNetwork.cipherSuites(false)), java.util.Set.copyOf(PeerNetwork.cipherSuites(true)));
+        assertEquals("TLS_CHACHA20_POLY1305_SHA256", PeerTls.cipherSuites(false).get(0));
+        assertEquals("TLS_AES_128_GCM_SHA256", PeerTls.cipherSuites(true).get(0));
+        assertEquals(java.util.Set.copyOf(PeerTls.cipherSuites(false)), java.util.Set.copyOf(PeerTls.cipherSuites(true)));
     }
 
     @Test
