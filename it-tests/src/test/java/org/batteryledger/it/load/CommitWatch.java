@@ -9,19 +9,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches every node's committed height and view ({@code GET /chain}) from one thread, every {@code pollMillis}, and
+ * Watches every node's committed height ({@code GET /chain}) from one thread, every {@code pollMillis}, and
  * remembers when each node was first seen at each height: a transaction in block h is committed on all nodes at the
  * latest of those times. The figure is late by up to one poll (plus the poll's own request), never early. The
- * polls cost the nodes CPU too; the load generators measure that cost on an idle consortium and print it.
+ * polls cost the nodes CPU too; the load generators measure that cost on an idle consortium and print it. View changes
+ * are counted by the nodes themselves ({@code batteryledger_view_changes_total}): a poll of the view saw only those
+ * whose height was still undecided at the moment of the poll, and views start again at 0 at each height.
  */
 final class CommitWatch implements AutoCloseable {
+    private static final String VIEW_CHANGES = "batteryledger_view_changes_total";
     private final List<NodeClient> nodes;
     private final long pollNanos;
     /** Per node: height -> System.nanoTime() when the node was first seen at or above it. */
     private final List<ConcurrentHashMap<Long, Long>> reached = new ArrayList<>();
     private final long[] height;
-    private final long[] firstView;
-    private final long[] lastView;
+    /** Per node: view changes it had started when the watch began. */
+    private final long[] viewChangesAtStart;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -29,13 +32,11 @@ final class CommitWatch implements AutoCloseable {
         this.nodes = nodes;
         this.pollNanos = pollMillis * 1_000_000L;
         this.height = new long[nodes.size()];
-        this.firstView = new long[nodes.size()];
-        this.lastView = new long[nodes.size()];
+        this.viewChangesAtStart = new long[nodes.size()];
         for (int n = 0; n < nodes.size(); n++) {
             reached.add(new ConcurrentHashMap<>());
-            JsonNode chain = chain(n);
-            height[n] = chain.path("height").asLong();
-            firstView[n] = lastView[n] = chain.path("view").asLong();
+            height[n] = chain(n).path("height").asLong();
+            viewChangesAtStart[n] = viewChangesStarted(n);
         }
         thread = new Thread(this::poll, "commit-watch");
         thread.setDaemon(true);
@@ -65,7 +66,6 @@ final class CommitWatch implements AutoCloseable {
                 }
                 synchronized (this) {
                     height[n] = Math.max(height[n], h);
-                    lastView[n] = Math.max(lastView[n], c.path("view").asLong());
                 }
             }
             LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
@@ -94,13 +94,37 @@ final class CommitWatch implements AutoCloseable {
         return low;
     }
 
-    /** The view changes seen on any node since the watch began (the most any node went through). */
-    synchronized long viewChanges() {
+    /** The view changes since the watch began: the most any node started (a node that does not answer counts none). */
+    long viewChanges() {
         long most = 0;
         for (int n = 0; n < nodes.size(); n++) {
-            most = Math.max(most, lastView[n] - firstView[n]);
+            long now = viewChangesStarted(n);
+            if (now >= 0) {
+                most = Math.max(most, now - viewChangesAtStart[n]);
+            }
         }
         return most;
+    }
+
+    /** The node's {@code batteryledger_view_changes_total}, or -1 when it does not answer. */
+    private long viewChangesStarted(int n) {
+        try {
+            NodeClient.Reply r = nodes.get(n).get("auditor", "/metrics");
+            if (r.status() != 200) {
+                return -1;
+            }
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith(VIEW_CHANGES + " ")) {
+                    return (long) Double.parseDouble(line.substring(VIEW_CHANGES.length() + 1).trim());
+                }
+            }
+            throw new IllegalStateException("node " + n + "'s /metrics has no " + VIEW_CHANGES);
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     @Override

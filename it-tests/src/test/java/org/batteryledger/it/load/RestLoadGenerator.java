@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  *       node, seen by {@link CommitWatch}), median, p99 and max;</li>
  *   <li>node CPU per committed transaction, summed over the nodes ({@link NodeCpu}), with the watch's own cost
  *       measured on the idle consortium first;</li>
- *   <li>view changes during the run, and each node's RSS at the end (before the clean-up below).</li>
+ *   <li>view changes during the run (the most any node started, from its {@code batteryledger_view_changes_total}), and each
+ *   node's RSS at the end (before the clean-up below).</li>
  * </ul>
  * Closed loop ({@code --clients} callers, each submitting as soon as its last call was answered) finds the maximum;
  * {@code --rate} submits open loop at a fixed rate and measures latency from each submission's planned time (no
