@@ -106,6 +106,18 @@ public final class PeerNetwork {
         this.linkUp = listener;
     }
 
+    /** Told, on a Netty event loop, when this node's link to a peer closed or a dial to it failed; must not block. */
+    private volatile java.util.function.Consumer<NodeId> linkDown = peer -> {
+    };
+
+    /**
+     * Who hears of links that went down (the replica: a view whose primary it cannot reach ends sooner). Told at each
+     * failed dial too, about one every backoff (at most 10 s) while the peer stays away.
+     */
+    public void onLinkDown(java.util.function.Consumer<NodeId> listener) {
+        this.linkDown = listener;
+    }
+
     private final NodeId self;
     private final EcSuite suite;
     private final InetSocketAddress listen;
@@ -330,9 +342,15 @@ public final class PeerNetwork {
                             }
                             link.outbound = null;
                             link.connected = false;
+                            if (running) {
+                                linkDown.accept(id);
+                            }
                             redial(id, link);
                         });
                     } else {
+                        if (running) {
+                            linkDown.accept(id); // refused or timed out: a killed node's port answers no more
+                        }
                         redial(id, link);
                     }
                 });

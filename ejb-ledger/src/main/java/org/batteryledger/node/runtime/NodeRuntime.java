@@ -198,6 +198,12 @@ public class NodeRuntime {
                     loop.linkUp(peer);
                 }
             });
+            // A link that went down: a view whose primary the peer is ends after two ticks, not the view-change timeout.
+            network.onLinkDown(peer -> {
+                if (pauseReason == null) {
+                    loop.linkDown(peer);
+                }
+            });
             if (clustered) {
                 standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
                 lease.start();

@@ -329,6 +329,11 @@ final class ReplicaLoop {
         inbox.offerFrame(peer, NO_BYTES, b -> replica.linkUp(peer));
     }
 
+    /** The link to {@code peer} went down: a view whose primary it is ends sooner ({@link Replica#linkDown}). */
+    void linkDown(NodeId peer) {
+        inbox.offerFrame(peer, NO_BYTES, b -> replica.linkDown(peer));
+    }
+
     /** The member's lease passed to another server: the loop ends in {@link Ending#fenced} once it takes this input. */
     void offerFenced(String reason) {
         inbox.offerCall(new Call(() -> {

@@ -171,6 +171,28 @@ class PeerNetworkTest {
     }
 
     @Test
+    void aPeerThatGoesAwayIsToldDownAndToldUpOnceItIsBack() throws Exception {
+        // The replica shortens a view whose primary it cannot reach (Replica.linkDown): a stopped peer's sockets close.
+        Pki pki = new Pki("agency-a");
+        Member a = pki.member("node-a", this);
+        Member b = pki.member("node-b", this);
+        admit(a, b);
+        LinkedBlockingQueue<NodeId> up = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<NodeId> down = new LinkedBlockingQueue<>();
+        a.net().onLinkUp(up::add);
+        a.net().onLinkDown(down::add);
+        link(a, b);
+        assertEquals(b.id(), up.poll(30, TimeUnit.SECONDS), "the link never came up");
+        assertNull(down.poll(), "a link that is up was told down");
+        b.net().stop();
+        assertEquals(b.id(), down.poll(30, TimeUnit.SECONDS), "the peer stopped and its link was not told down");
+        b.net().start();
+        link(a, b); // its new port (the test binds port 0)
+        link(b, a); // dialled in, it is dialled back at once, not when a's backoff runs out
+        assertEquals(b.id(), up.poll(30, TimeUnit.SECONDS), "the peer came back and its link was not told up");
+    }
+
+    @Test
     void aStoppedNetworkStartsAgainAndLinksUp() throws Exception {
         // A clustered member's server that stood down (another took its replica over) and later takes over again.
         Pki pki = new Pki("agency-a");

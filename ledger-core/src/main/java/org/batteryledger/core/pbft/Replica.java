@@ -170,8 +170,23 @@ public final class Replica implements ReplicaView {
      * lags asks for blocks at once (a member's takeover waited up to a round for it).
      */
     public void linkUp(NodeId peer) {
+        s.unreachable.remove(peer);
         if (s.peers.contains(peer)) {
             s.send(List.of(peer), new Status(s.head.height(), s.headHash));
+        }
+        afterInput();
+    }
+
+    /**
+     * This node's link to {@code peer} went down, or could not be made (a killed node's sockets close at once): until
+     * {@link #linkUp}, a view whose primary it is times out after {@link ViewChanges#UNREACHABLE_PRIMARY_TICKS} ticks
+     * rather than the view-change timeout. With the primary rotating each height, a crashed validator otherwise cost the
+     * full timeout once every n heights. A local suspicion, as PBFT's timers are (Castro & Liskov §4.5.2): neither
+     * safety nor the other replicas depend on it, and a primary that is in fact alive still decides with the others.
+     */
+    public void linkDown(NodeId peer) {
+        if (!peer.equals(s.self)) {
+            s.unreachable.add(peer);
         }
         afterInput();
     }

@@ -65,6 +65,8 @@ final class ReplicaState {
     List<NodeId> peers = List.of();
     List<NodeId> validatorPeers = List.of();
     private Set<NodeId> members = Set.of();
+    /** Peers this node has no link to now ({@link Replica#linkDown}); kept across heights, cleared by a link that comes up. */
+    final Set<NodeId> unreachable = new HashSet<>();
     /** Per member peer: {window start tick, faults in the window, quarantined until tick}. */
     private final Map<NodeId, long[]> faultWindows = new HashMap<>();
 

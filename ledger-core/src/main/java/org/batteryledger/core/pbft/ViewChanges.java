@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * highest view, or a fresh one.
  */
 final class ViewChanges {
+    /** Ticks a view waits for a primary this node has no link to: two, so a tick that came early does not end it alone. */
+    static final long UNREACHABLE_PRIMARY_TICKS = 2;
     private final ReplicaState s;
     private final FutureBuffer future;
     private final ViewChangeValidator viewChangeValidator;
@@ -55,10 +57,15 @@ final class ViewChanges {
         return !s.pool.isEmpty() || !s.knownBlocks.isEmpty() || s.view > 0 || !s.ownMessages.isEmpty();
     }
 
+    /**
+     * The view-change timeout at the current view: the genesis base, doubled per view (§4.5.2), capped; and at most
+     * {@link #UNREACHABLE_PRIMARY_TICKS} while this node has no link to the view's primary ({@link Replica#linkDown}).
+     */
     private long timeoutTicks() {
         long base = Params.get(s.state, Params.VIEW_CHANGE_TIMEOUT_TICKS);
         long max = Params.get(s.state, Params.MAX_VIEW_CHANGE_TIMEOUT_TICKS);
-        return Math.min(max, base << Math.min(s.view, 20));
+        long timeout = Math.min(max, base << Math.min(s.view, 20));
+        return s.unreachable.contains(s.validators.primary(s.height, s.view)) ? Math.min(timeout, UNREACHABLE_PRIMARY_TICKS) : timeout;
     }
 
     private void startViewChange(int newView) {

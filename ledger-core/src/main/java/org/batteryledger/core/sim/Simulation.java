@@ -274,7 +274,27 @@ public final class Simulation {
             n.crashAfterNextPersist = true; // the next Ready is persisted, then the node dies before sending it
         } else {
             n.replica = null;
+            linksOf(n, false);
         }
+    }
+
+    /**
+     * A node died or came back: the others' links to it close or come up at once, as a killed process's sockets do
+     * ({@link Replica#linkDown}, {@link Replica#linkUp}). Told as an event of its own, after what runs now.
+     */
+    private void linksOf(SimNode n, boolean up) {
+        at(now, () -> {
+            for (SimNode other : nodes) {
+                if (other != n && other.up()) {
+                    if (up) {
+                        other.replica.linkUp(n.id);
+                    } else {
+                        other.replica.linkDown(n.id);
+                    }
+                    drain(other);
+                }
+            }
+        });
     }
 
     void restart(SimNode n) {
@@ -290,6 +310,7 @@ public final class Simulation {
         n.replica = Replica.recover(n.config(), genesis, n.blocks.isEmpty() ? genesis.genesisBlock(suite).header()
                 : n.blocks.get(n.blocks.size() - 1).block().header(), state, n.voteLog, n.acknowledged);
         drain(n);
+        linksOf(n, true);
     }
 
     /** Persist, then send: the order the replica's {@link Ready} demands. */
@@ -323,6 +344,7 @@ public final class Simulation {
             if (n.crashAfterNextPersist) {
                 n.crashAfterNextPersist = false;
                 n.replica = null;
+                linksOf(n, false);
                 return;
             }
             for (Ready.Outbound o : r.messages()) {

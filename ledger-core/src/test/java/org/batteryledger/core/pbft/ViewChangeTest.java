@@ -89,6 +89,45 @@ class ViewChangeTest {
         assertEquals(List.of(4, 8, 16, 16, 16, 16), waits);
     }
 
+    // §4.5.2 leaves the timer's length to the replica: one with no link to the view's primary (a killed node's sockets
+    // close at once) waits two ticks, not the timeout. Validator 1 is height 1's view-0 primary, 2 view 1's.
+    @Test
+    void aViewWhosePrimaryThisNodeHasNoLinkToTimesOutAfterTwoTicks() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        p.replica.linkDown(fx.id(1));
+        p.drain();
+        assertTrue(p.submit(fx.tx(3, 0)).accepted());
+        assertEquals(2, p.ticksUntilSent(ViewChange.class, 100));
+        assertEquals(1, p.replica.view());
+        // View 1's primary is linked: the doubled timeout of §4.5.2 again.
+        assertEquals(2 * Fixture.VIEW_CHANGE_TIMEOUT, p.ticksUntilSent(ViewChange.class, 100));
+    }
+
+    @Test
+    void aLinkThatCameUpAgainOrAnUnlinkedBackupLeavesTheTimeoutAsItWas() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        p.replica.linkDown(fx.id(1));
+        p.replica.linkDown(fx.id(3)); // a backup: no primary of height 1 before view 2
+        p.replica.linkUp(fx.id(1));
+        p.drain();
+        assertTrue(p.submit(fx.tx(3, 0)).accepted());
+        assertEquals(Fixture.VIEW_CHANGE_TIMEOUT, p.ticksUntilSent(ViewChange.class, 100));
+    }
+
+    @Test
+    void anIdleReplicaWithNoLinkToThePrimaryNeverTimesOut() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        p.replica.linkDown(fx.id(1));
+        p.drain();
+        for (int t = 0; t < 200; t++) {
+            p.tick();
+        }
+        assertTrue(p.allSent(ViewChange.class).isEmpty());
+    }
+
     // The same with other genesis parameters: base 3, cap 20 gives 3, 6, 12, 20, 20.
     @Test
     void theTimeoutAndItsCapAreTheGenesisParameters() {
