@@ -59,13 +59,19 @@ final class ViewChanges {
 
     /**
      * The view-change timeout at the current view: the genesis base, doubled per view (§4.5.2), capped; and at most
-     * {@link #UNREACHABLE_PRIMARY_TICKS} while this node has no link to the view's primary ({@link Replica#linkDown}).
+     * {@link #UNREACHABLE_PRIMARY_TICKS} while this node has no link to the view's primary ({@link Replica#linkDown})
+     * but still reaches a quorum. With more than f validators out of reach no view can decide, and hurrying through
+     * views would only double the timeout of the view that finally can (a node started before its peers).
      */
     private long timeoutTicks() {
         long base = Params.get(s.state, Params.VIEW_CHANGE_TIMEOUT_TICKS);
         long max = Params.get(s.state, Params.MAX_VIEW_CHANGE_TIMEOUT_TICKS);
         long timeout = Math.min(max, base << Math.min(s.view, 20));
-        return s.unreachable.contains(s.validators.primary(s.height, s.view)) ? Math.min(timeout, UNREACHABLE_PRIMARY_TICKS) : timeout;
+        if (!s.unreachable.contains(s.validators.primary(s.height, s.view))) {
+            return timeout;
+        }
+        long outOfReach = s.unreachable.stream().filter(s.validators::contains).count();
+        return outOfReach <= s.validators.f() ? Math.min(timeout, UNREACHABLE_PRIMARY_TICKS) : timeout;
     }
 
     private void startViewChange(int newView) {

@@ -116,6 +116,25 @@ class ViewChangeTest {
         assertEquals(Fixture.VIEW_CHANGE_TIMEOUT, p.ticksUntilSent(ViewChange.class, 100));
     }
 
+    // With more than f validators out of reach no view can decide: no hurry then (a node started before its peers).
+    @Test
+    void withMoreThanFValidatorsOutOfReachTheTimeoutIsTheUsualOne() {
+        Fixture fx = new Fixture(4);
+        Fixture.Probe p = fx.probe(0);
+        p.replica.linkDown(fx.id(1));
+        p.replica.linkDown(fx.id(2));
+        p.drain();
+        assertTrue(p.submit(fx.tx(3, 0)).accepted());
+        assertEquals(Fixture.VIEW_CHANGE_TIMEOUT, p.ticksUntilSent(ViewChange.class, 100));
+        p.replica.linkUp(fx.id(2)); // f = 1 out of reach again: view 1's primary is reachable, its doubled timeout
+        p.drain();
+        assertEquals(2 * Fixture.VIEW_CHANGE_TIMEOUT, p.ticksUntilSent(ViewChange.class, 100));
+        p.replica.linkUp(fx.id(1));
+        p.replica.linkDown(fx.id(3)); // view 2's primary, and the only one out of reach now: two ticks
+        p.drain();
+        assertEquals(2, p.ticksUntilSent(ViewChange.class, 100));
+    }
+
     @Test
     void anIdleReplicaWithNoLinkToThePrimaryNeverTimesOut() {
         Fixture fx = new Fixture(4);
