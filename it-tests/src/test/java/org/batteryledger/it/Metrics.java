@@ -1,12 +1,12 @@
 package org.batteryledger.it;
 
 /** Reads a node's {@code /metrics} text (Prometheus exposition format), as the system tests need it. */
-final class Metrics {
+public final class Metrics {
     private Metrics() {
     }
 
     /** The value of an unlabelled counter or gauge {@code name} in {@code body}; an assertion error when it is missing. */
-    static long value(String body, String name) {
+    public static long value(String body, String name) {
         for (String line : body.split("\n")) {
             if (line.startsWith(name + " ")) {
                 return (long) Double.parseDouble(line.substring(name.length() + 1).trim());

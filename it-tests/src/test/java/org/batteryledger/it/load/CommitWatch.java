@@ -113,12 +113,7 @@ final class CommitWatch implements AutoCloseable {
             if (r.status() != 200) {
                 return -1;
             }
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith(VIEW_CHANGES + " ")) {
-                    return (long) Double.parseDouble(line.substring(VIEW_CHANGES.length() + 1).trim());
-                }
-            }
-            throw new IllegalStateException("node " + n + "'s /metrics has no " + VIEW_CHANGES);
+            return org.batteryledger.it.Metrics.value(r.body(), VIEW_CHANGES); // an AssertionError when it has none
         } catch (java.io.IOException e) {
             return -1;
         } catch (InterruptedException e) {
