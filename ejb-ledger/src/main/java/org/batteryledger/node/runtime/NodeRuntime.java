@@ -190,8 +190,6 @@ public class NodeRuntime {
                 joiner = new SnapshotJoiner();
                 joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
             }
-            // Who may hold a link, from the recovered registry, before the port opens; PeerAdmission keeps it current.
-            network.admission(PeerAdmission.of(loop.replica()));
             // A link that came up: the peer hears this replica's height now (Replica.linkUp), within the peer's share.
             network.onLinkUp(peer -> {
                 if (pauseReason == null) {
@@ -256,7 +254,6 @@ public class NodeRuntime {
             // loop had emptied its queue. The new replica starts from the store alone.
             loop.failQueuedCalls(new Unavailable("this server took its member's replica over; retry"));
             recover();
-            network.admission(PeerAdmission.of(loop.replica()));
             network.start();
             startLoop();
             standby = null;
@@ -324,6 +321,8 @@ public class NodeRuntime {
         // No block source: sync requests are served by the SyncServer, off this thread.
         Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
         loop.recovered(Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged()));
+        // Who may hold a link, from the recovered registry (before the port opens at start); PeerAdmission keeps it current.
+        network.admission(PeerAdmission.of(loop.replica()));
         recoveredState = state;
         int votes = rec.votes().size();
         int pending = rec.acknowledged().size();
@@ -356,7 +355,6 @@ public class NodeRuntime {
             LOG.warning(() -> "the replica stays paused: the store cannot be read yet (" + e.getMessage() + ")");
             return false;
         }
-        network.admission(PeerAdmission.of(loop.replica()));
         loop.failQueuedCalls(new Unavailable("the replica was paused; retry"));
         String was = pauseReason;
         startLoop(); // running before the pause is lifted: a caller in between is never told "not running"
@@ -413,7 +411,6 @@ public class NodeRuntime {
                 // The state just stored, not read back; the votes above the snapshot and the acknowledged transactions
                 // (a node that was down keeps what it acknowledged) from the store.
                 recover(store.loadWithoutState(), joined.state());
-                network.admission(PeerAdmission.of(loop.replica()));
                 for (Runnable l : stateReplacedListeners) {
                     l.run();
                 }
