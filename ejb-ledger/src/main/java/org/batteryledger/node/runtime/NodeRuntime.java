@@ -109,6 +109,7 @@ public class NodeRuntime {
     private ReadyPersistence persistence;
     private PeerNetwork network;
     private SyncServer syncServer;
+    private SyncSealChecker syncSeals;
     /** Set when node.properties say {@code snapshot.join=true}, until the join is done or given up. */
     private volatile SnapshotJoiner joiner;
     private long joinWaitSeconds;
@@ -163,6 +164,7 @@ public class NodeRuntime {
                     Files.readString(directory.privateKeyFile()))).jcaPrivateKey(), directory.nodeCertificate(),
                     directory.agencyCa(), directory.chainCa(), new InetSocketAddress(p2pHost, p2pPort), this::received, MAX_FRAME_BYTES);
             syncServer = new SyncServer(threadFactory, store, network, () -> loop.status().committedHeight());
+            syncSeals = new SyncSealChecker(suite, genesis.chainId(suite), threadFactory);
             if (clustered) {
                 // One server of the member runs the replica: the one holding the lease. Until then this one waits.
                 lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
@@ -190,6 +192,8 @@ public class NodeRuntime {
                 joiner = new SnapshotJoiner();
                 joinWaitSeconds = Long.parseLong(props.getProperty("snapshot.join.wait.seconds", "30").trim());
             }
+            // The seals of a sync response are checked against the validators of the replica's committed height.
+            loop.onCommit((replica, blocks) -> syncSeals.validators(replica.validators()));
             // A link that came up: the peer hears this replica's height now (Replica.linkUp), within the peer's share.
             network.onLinkUp(peer -> {
                 if (pauseReason == null) {
@@ -319,8 +323,10 @@ public class NodeRuntime {
         }
         BlockHeader head = rec.head() == null ? genesis.genesisBlock(suite).header() : rec.head().block().header();
         // No block source: sync requests are served by the SyncServer, off this thread.
-        Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null);
+        // A sync response's commit seals are verified on a second thread as well, from its last block down (SyncSealChecker).
+        Replica.Config config = Replica.Config.defaults(suite, signer, System::currentTimeMillis, null).withCheckedSeals(syncSeals);
         loop.recovered(Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged()));
+        syncSeals.validators(loop.replica().validators());
         // Who may hold a link, from the recovered registry (before the port opens at start); PeerAdmission keeps it current.
         network.admission(PeerAdmission.of(loop.replica()));
         recoveredState = state;
@@ -370,6 +376,9 @@ public class NodeRuntime {
         }
         if (syncServer != null) {
             syncServer.stop();
+        }
+        if (syncSeals != null) {
+            syncSeals.stop();
         }
         if (network != null) {
             network.stop();
@@ -516,6 +525,9 @@ public class NodeRuntime {
         }
         if (pauseReason != null) {
             return; // nobody drains the queue while paused; the replica resumes from its store, not from old frames
+        }
+        if (SyncSealChecker.isSyncResponse(bytes)) {
+            syncSeals.offer(bytes); // before the replica can see it
         }
         loop.offerFrame(from, bytes);
     }

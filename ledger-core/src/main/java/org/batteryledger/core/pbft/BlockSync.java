@@ -218,7 +218,7 @@ final class BlockSync {
                 syncStrike(from, Rejected.of(Rejection.SYNC_CERTIFICATE_MISMATCH, "block " + b.height()));
                 return;
             }
-            String bad = cert.verify(s.suite, s.chainId, s.validators.keys(), s.validators.quorum());
+            String bad = cert.verify(s.suite, s.chainId, s.validators.keys(), s.validators.quorum(), s.config.checkedSeals());
             if (bad != null) {
                 syncStrike(from, Rejected.of(Rejection.SYNC_BAD_CERTIFICATE, bad));
                 return;

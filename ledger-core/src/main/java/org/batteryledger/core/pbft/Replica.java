@@ -5,6 +5,7 @@ import org.batteryledger.core.chain.Transaction;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.contract.Genesis;
 import org.batteryledger.core.contract.Tables;
+import org.batteryledger.core.crypto.CheckedSignatures;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
@@ -26,6 +27,7 @@ import org.batteryledger.core.state.WorldState;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -59,9 +61,27 @@ public final class Replica implements ReplicaView {
      * @param futureHeightWindow  how many heights ahead messages are buffered rather than dropped
      */
     public record Config(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks,
-                         int statusIntervalTicks, int retransmitTicks, int maxPoolTxs, int futureHeightWindow, int syncBatchBlocks) {
+                         int statusIntervalTicks, int retransmitTicks, int maxPoolTxs, int futureHeightWindow, int syncBatchBlocks,
+                         CheckedSignatures checkedSeals) {
+        public Config {
+            Objects.requireNonNull(checkedSeals, "checkedSeals");
+        }
+
+        /** Every signature verified by the replica itself. */
+        public Config(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks,
+                      int statusIntervalTicks, int retransmitTicks, int maxPoolTxs, int futureHeightWindow, int syncBatchBlocks) {
+            this(suite, signer, wallClockMillis, blocks, statusIntervalTicks, retransmitTicks, maxPoolTxs, futureHeightWindow, syncBatchBlocks,
+                    CheckedSignatures.NONE);
+        }
+
         public static Config defaults(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks) {
             return new Config(suite, signer, wallClockMillis, blocks, 10, 10, 200_000, 4, BlockSync.MAX_BLOCKS_PER_REQUEST);
+        }
+
+        /** This configuration, with the commit seals of synced blocks that the owner verified beforehand. */
+        public Config withCheckedSeals(CheckedSignatures checked) {
+            return new Config(suite, signer, wallClockMillis, blocks, statusIntervalTicks, retransmitTicks, maxPoolTxs, futureHeightWindow,
+                    syncBatchBlocks, checked);
         }
     }
 

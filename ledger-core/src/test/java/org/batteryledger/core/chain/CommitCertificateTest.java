@@ -4,6 +4,7 @@ import org.batteryledger.core.codec.CanonicalReader;
 import org.batteryledger.core.codec.CanonicalWriter;
 import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.contract.SuiteCase;
+import org.batteryledger.core.crypto.CheckedSignatures;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
@@ -219,5 +220,60 @@ class CommitCertificateTest {
         seals.clear();
         assertEquals(3, c.seals().size());
         assertNull(c.verify(f.suite, f.chainId, f.validators, QUORUM));
+    }
+
+    /**
+     * Seals the owner checked beforehand are not verified again (a node checks a sync response's seals on another
+     * core), and only those: every other rule about seals still holds when every signature is said to be checked.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void sealsCheckedBeforehandAreNotVerifiedAgainAndEveryOtherRuleStays(SuiteCase sc) {
+        Fixture f = new Fixture(sc);
+        CommitSeal v0 = f.seal("v0");
+        CommitSeal v1 = f.seal("v1");
+        CommitSeal v2 = f.seal("v2");
+        byte[] message = CommitCertificate.commitSigningBytes(f.chainId, HEIGHT, VIEW, f.blockHash);
+        List<byte[]> verified = new ArrayList<>();
+        CryptoSuite counting = new CryptoSuite() {
+            @Override
+            public String id() {
+                return f.suite.id();
+            }
+
+            @Override
+            public Hash hash(byte[] data) {
+                return f.suite.hash(data);
+            }
+
+            @Override
+            public boolean verify(byte[] publicKey, byte[] m, byte[] signature) {
+                verified.add(signature);
+                return f.suite.verify(publicKey, m, signature);
+            }
+        };
+        // The owner checked v0's and v1's exact bytes; v2's seal is verified here, and only it.
+        CheckedSignatures checked = (key, m, sig) -> Arrays.equals(m, message)
+                && (Arrays.equals(key, f.validators.get(v0.nodeId())) && Arrays.equals(sig, v0.signature())
+                        || Arrays.equals(key, f.validators.get(v1.nodeId())) && Arrays.equals(sig, v1.signature()));
+        CommitCertificate cert = new CommitCertificate(HEIGHT, VIEW, f.blockHash, List.of(v0, v1, v2));
+        assertNull(cert.verify(counting, f.chainId, f.validators, QUORUM, checked));
+        assertEquals(1, verified.size());
+        assertArrayEquals(v2.signature(), verified.get(0));
+        // A forged third seal is still caught: it is not among the checked ones.
+        byte[] flipped = v2.signature().clone();
+        flipped[flipped.length / 2] ^= 0x01;
+        CommitSeal forged = new CommitSeal(v2.nodeId(), flipped);
+        assertEquals("invalid seal signature from " + v2.nodeId().shortId(),
+                new CommitCertificate(HEIGHT, VIEW, f.blockHash, List.of(v0, v1, forged)).verify(f.suite, f.chainId, f.validators, QUORUM, checked));
+
+        CheckedSignatures everything = (key, m, sig) -> true;
+        CommitSeal outsider = f.seal("outsider");
+        assertEquals("seal from " + outsider.nodeId().shortId() + ", not a validator at height " + HEIGHT,
+                new CommitCertificate(HEIGHT, VIEW, f.blockHash, List.of(v0, v1, outsider)).verify(f.suite, f.chainId, f.validators, QUORUM, everything));
+        assertEquals("two seals from " + v1.nodeId().shortId(),
+                new CommitCertificate(HEIGHT, VIEW, f.blockHash, List.of(v0, v1, v1)).verify(f.suite, f.chainId, f.validators, QUORUM, everything));
+        assertEquals("only 2 seals, quorum is 3",
+                new CommitCertificate(HEIGHT, VIEW, f.blockHash, List.of(v0, v1)).verify(f.suite, f.chainId, f.validators, QUORUM, everything));
     }
 }
