@@ -170,7 +170,12 @@ public class NodeRuntime {
                 lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
                         () -> standby != null, this::groupMembers, leaseListener());
             }
-            loop = new ReplicaLoop(nodeName, suite, tickMillis, threadFactory, scheduler, persistence, lease, network::send, store::receipt,
+            // What the replica sends goes to the peers; its sync requests also tell the seal checker whose responses to check.
+            java.util.function.BiConsumer<NodeId, byte[]> send = (to, bytes) -> {
+                syncSeals.sending(to, bytes);
+                network.send(to, bytes);
+            };
+            loop = new ReplicaLoop(nodeName, suite, tickMillis, threadFactory, scheduler, persistence, lease, send, store::receipt,
                     readModel, syncServer::stable, this::refusal, new ReplicaLoop.Ending() {
                         @Override
                         public void fenced(String reason) {
@@ -527,7 +532,7 @@ public class NodeRuntime {
             return; // nobody drains the queue while paused; the replica resumes from its store, not from old frames
         }
         if (SyncSealChecker.isSyncResponse(bytes)) {
-            syncSeals.offer(bytes); // before the replica can see it
+            syncSeals.offer(from, bytes); // before the replica can see it
         }
         loop.offerFrame(from, bytes);
     }

@@ -7,6 +7,7 @@ import org.batteryledger.core.codec.DecodeException;
 import org.batteryledger.core.crypto.CheckedSignatures;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
+import org.batteryledger.core.crypto.NodeId;
 import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.PbftMessage;
 import org.batteryledger.core.pbft.ValidatorSet;
@@ -32,14 +33,18 @@ import java.util.logging.Logger;
  * <p>The replica asks {@link #checked} before it verifies a seal itself ({@code Replica.Config#withCheckedSeals}) and
  * is told yes only for the exact key, message and signature verified here; whose seal it is, once, and the quorum it
  * still checks itself. A question marks the seal as reached by the replica, and the walk down stops at the first
- * seal the replica reached. Only the newest response waits; a response is skipped while a newer one arrives, and then
- * the replica verifies its seals itself, as it would without this.
+ * seal the replica reached, or at the first that fails (the replica stops at that certificate too).
+ *
+ * <p>Bounds: only a response that answers a request the replica sent that peer is checked (a faulty peer's unasked
+ * responses cost nothing here); one waits to be checked at most, the newest (one skipped is verified by the replica
+ * itself, as without this); 8,192 seals are remembered at most, forgotten when the next response comes.
  */
 final class SyncSealChecker implements CheckedSignatures {
     private static final Logger LOG = Logger.getLogger(SyncSealChecker.class.getName());
     /** Seals remembered at most: a response of 256 blocks with certificates of up to 32 seals; beyond it, none is added. */
     static final int MAX_SEALS = 8_192;
     private static final int SYNC_RESPONSE = new PbftMessage.SyncResponse(List.of()).wireCode();
+    private static final int SYNC_REQUEST = new PbftMessage.SyncRequest(0, 0).wireCode();
 
     /** One seal's signature check, compared by content. */
     private record Seal(byte[] key, byte[] message, byte[] signature) {
@@ -66,6 +71,8 @@ final class SyncSealChecker implements CheckedSignatures {
     private final ExecutorService executor;
     private final int maxSeals;
     private volatile ValidatorSet validators;
+    /** Per peer, the sync requests the replica sent it that no response answered yet (at most its share of answers). */
+    private final Map<NodeId, Integer> asked = new ConcurrentHashMap<>();
 
     SyncSealChecker(CryptoSuite suite, Hash chainId, ThreadFactory threads) {
         this(suite, chainId, threads, MAX_SEALS);
@@ -93,11 +100,28 @@ final class SyncSealChecker implements CheckedSignatures {
         validators = current;
     }
 
+    /** On the replica's thread, as it sends a frame: a sync request makes one response from that peer worth checking. */
+    void sending(NodeId to, byte[] frame) {
+        if (frame.length >= 2 && frame[0] == MessageCodec.VERSION && frame[1] == SYNC_REQUEST) {
+            asked.merge(to, 1, (a, b) -> Math.min(a + b, SyncServer.MAX_PER_PEER));
+        }
+    }
+
     /**
      * From a peer link's thread, before the frame is queued for the replica: a sync response whose seals are checked
-     * meanwhile. What was remembered of the response before is forgotten now, before the replica can reach this one.
+     * meanwhile, if it answers a request the replica sent that peer. A response nobody asked for costs the replica what
+     * it always did, and nothing here. What was remembered of the response before is forgotten now, before the replica
+     * can reach this one.
      */
-    void offer(byte[] frame) {
+    void offer(NodeId from, byte[] frame) {
+        boolean[] answers = {false};
+        asked.computeIfPresent(from, (peer, n) -> {
+            answers[0] = true;
+            return n > 1 ? n - 1 : null;
+        });
+        if (!answers[0]) {
+            return;
+        }
         seals.clear(); // the last response's: the replica asked for this one once it had applied that one
         executor.execute(() -> {
             try {
@@ -132,10 +156,11 @@ final class SyncSealChecker implements CheckedSignatures {
                 if (seals.containsKey(seal) || seals.size() >= maxSeals) {
                     return; // the replica got here first (or the bound is reached): it verifies the rest itself
                 }
-                if (suite.verify(key, message, s.signature())) {
-                    if (seals.putIfAbsent(seal, Boolean.TRUE) != null) {
-                        return;
-                    }
+                if (!suite.verify(key, message, s.signature())) {
+                    return; // the replica stops at this certificate too: what lies above it it never applies
+                }
+                if (seals.putIfAbsent(seal, Boolean.TRUE) != null) {
+                    return;
                 }
             }
         }

@@ -123,7 +123,7 @@ class SyncSealCheckerTest {
     }
 
     @Test
-    void aForgedSealOrAnOutsidersIsNeverToldAsChecked() {
+    void aForgedSealOrAnOutsidersIsNeverToldAsCheckedAndAForgedOneEndsTheWalk() {
         Counting suite = new Counting();
         SyncSealChecker checker = new SyncSealChecker(suite, CHAIN, Thread::new);
         checker.validators(SET);
@@ -135,13 +135,15 @@ class SyncSealCheckerTest {
         CommitSeal bad = new CommitSeal(c.seals().get(0).nodeId(), forged);
         CommitSeal outsider = seal(OUTSIDER, c.height(), c.blockHash());
         blocks.set(1, new CommittedBlock(middle.block(), new CommitCertificate(c.height(), 0, c.blockHash(),
-                List.of(bad, c.seals().get(1), outsider))));
+                List.of(c.seals().get(1), outsider, bad))));
         checker.check(new PbftMessage.SyncResponse(blocks));
-        assertEquals(8, suite.verified.get(), "the outsider's seal is left to the replica, unverified here");
+        assertEquals(5, suite.verified.get(), "block 3's three, then block 2's valid seal and the forged one; the outsider's left to the replica");
         assertFalse(asked(checker, blocks.get(1), bad));
         assertFalse(checker.checked(OUTSIDER.publicKey(), CommitCertificate.commitSigningBytes(CHAIN, c.height(), 0, c.blockHash()), outsider.signature()));
-        assertTrue(asked(checker, blocks.get(1), c.seals().get(1)), "the valid seal beside the forged one");
-        assertTrue(asked(checker, blocks.get(0), blocks.get(0).certificate().seals().get(2)), "below the forged seal the walk went on");
+        assertTrue(asked(checker, blocks.get(1), c.seals().get(1)), "the valid seal before the forged one");
+        for (CommitSeal s : blocks.get(0).certificate().seals()) {
+            assertFalse(asked(checker, blocks.get(0), s), "below a forged seal the replica stops too: the walk ends there");
+        }
     }
 
     @Test
@@ -184,9 +186,17 @@ class SyncSealCheckerTest {
         async.check(new PbftMessage.SyncResponse(blocks));
         assertEquals(12, async.remembered());
         List<CommittedBlock> next = blocks(2);
-        async.offer(MessageCodec.encode(new PbftMessage.SyncResponse(next)));
+        byte[] request = MessageCodec.encode(new PbftMessage.SyncRequest(1, 256));
+        async.offer(VALIDATORS.get(1).nodeId(), MessageCodec.encode(new PbftMessage.SyncResponse(next)));
+        assertEquals(12, async.remembered(), "a response nobody asked for is not checked, and changes nothing");
+        async.sending(VALIDATORS.get(1).nodeId(), request);
+        async.offer(VALIDATORS.get(2).nodeId(), MessageCodec.encode(new PbftMessage.SyncResponse(next)));
+        assertEquals(12, async.remembered(), "nor one from another peer than the one asked");
+        async.offer(VALIDATORS.get(1).nodeId(), MessageCodec.encode(new PbftMessage.SyncResponse(next)));
         assertTrue(async.drain(60_000));
         assertEquals(6, async.remembered());
         assertTrue(asked(async, next.get(0), next.get(0).certificate().seals().get(0)));
+        async.offer(VALIDATORS.get(1).nodeId(), MessageCodec.encode(new PbftMessage.SyncResponse(blocks)));
+        assertEquals(6, async.remembered(), "one request, one response checked: a second one is not");
     }
 }
