@@ -59,6 +59,8 @@ public final class Replica implements ReplicaView {
      * @param statusIntervalTicks how often the committed height is announced (lagging nodes learn they lag)
      * @param retransmitTicks     without progress for this long, own votes of the height are sent again
      * @param futureHeightWindow  how many heights ahead messages are buffered rather than dropped
+     * @param checkedSeals        commit seals of synced blocks the owner verified already (a node checks a sync
+     *                            response's seals on another thread), not verified again; {@link CheckedSignatures#NONE}
      */
     public record Config(CryptoSuite suite, Signer signer, LongSupplier wallClockMillis, BlockSource blocks,
                          int statusIntervalTicks, int retransmitTicks, int maxPoolTxs, int futureHeightWindow, int syncBatchBlocks,
