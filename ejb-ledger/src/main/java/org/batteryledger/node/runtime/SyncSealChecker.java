@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  */
 final class SyncSealChecker implements CheckedSignatures {
     private static final Logger LOG = Logger.getLogger(SyncSealChecker.class.getName());
-    /** Seals remembered at most: a response of 256 blocks with certificates of up to 32 seals; beyond it, none is added. */
+    /** Seals remembered at most: a response of 1,024 blocks with certificates of up to 8 seals; beyond it, none is added. */
     static final int MAX_SEALS = 8_192;
     private static final int SYNC_RESPONSE = new PbftMessage.SyncResponse(List.of()).wireCode();
     private static final int SYNC_REQUEST = new PbftMessage.SyncRequest(0, 0).wireCode();

@@ -8,7 +8,7 @@ public final class Limits {
     public static final int MAX_TX_PAYLOAD_BYTES = 64 * 1024;
     public static final int MAX_TXS_PER_BLOCK = 100_000;
     public static final int MAX_VALIDATORS = 1_000;
-    public static final int MAX_BLOCKS_PER_SYNC = 256;
+    public static final int MAX_BLOCKS_PER_SYNC = 1_024;
     public static final int MAX_CERT_BYTES = 16 * 1024;
 
     private Limits() {

@@ -17,7 +17,7 @@ import java.util.Locale;
  * Catch-up in the consensus core: a replica that starts from genesis while a chain of N signed transactions already
  * exists asks for blocks and applies them until it reaches the head. The chain comes from {@link ClusterBenchmark}'s
  * cluster (real ECDSA signatures, blocks of up to the given size); responses are encoded and decoded as on the wire
- * and served by {@link Replica#serveSync} (256 blocks or 8 MiB each). What it measures is the replica's own work:
+ * and served by {@link Replica#serveSync} (1,024 blocks or 8 MiB each). What it measures is the replica's own work:
  * decoding, commit certificates, block checks, re-execution. Not a test: a bench main.
  *
  * <pre>mvn -B -q -pl ledger-core test-compile exec:java -Dexec.classpathScope=test \

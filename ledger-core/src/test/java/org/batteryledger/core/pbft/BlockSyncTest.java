@@ -124,6 +124,25 @@ class BlockSyncTest {
         assertEquals(List.of(fx.id(3)), served.messages().get(0).to());
     }
 
+    // A response holds at most MAX_BLOCKS_PER_REQUEST blocks, however many were asked for, and a decoder takes as many:
+    // a server never sends what a node of its own version refuses. One more block is refused as malformed.
+    @Test
+    void aResponseHoldsAtMostTheCapInBlocksAndTheDecoderTakesExactlyThatMany() {
+        Fixture fx = new Fixture(4);
+        CommittedBlock one = threeBlocks(fx).get(0);
+        long head = 5_000;
+        SyncResponse served = Replica.serveSync(h -> h >= 1 && h <= head ? one : null, head, new SyncRequest(1, 5_000));
+        assertEquals(BlockSync.MAX_BLOCKS_PER_REQUEST, served.blocks().size());
+        assertEquals(org.batteryledger.core.codec.Limits.MAX_BLOCKS_PER_SYNC, BlockSync.MAX_BLOCKS_PER_REQUEST);
+        assertEquals(served.blocks().size(), ((SyncResponse) MessageCodec.decode(MessageCodec.encode(served))).blocks().size());
+        List<CommittedBlock> tooMany = new ArrayList<>(served.blocks());
+        tooMany.add(one);
+        org.junit.jupiter.api.Assertions.assertThrows(org.batteryledger.core.codec.DecodeException.class,
+                () -> MessageCodec.decode(MessageCodec.encode(new SyncResponse(tooMany))));
+        assertEquals(1, Replica.serveSync(h -> h == 1 ? one : null, head, new SyncRequest(1, 5_000)).blocks().size(),
+                "a gap in the source ends the response");
+    }
+
     record Bad(String name, Rejection reason, Function<Fixture, CommittedBlock> make) {
         @Override
         public String toString() {
