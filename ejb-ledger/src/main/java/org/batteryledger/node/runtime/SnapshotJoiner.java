@@ -62,7 +62,8 @@ final class SnapshotJoiner {
 
     /** A frame holding a SNAPSHOT-OFFER, CHUNK-RESPONSE or NO-SNAPSHOT, recognised without decoding the rest. */
     static boolean isSnapshotData(byte[] frame) {
-        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == OFFER || frame[1] == CHUNK || frame[1] == NONE);
+        int code = MessageCodec.wireCode(frame);
+        return code == OFFER || code == CHUNK || code == NONE;
     }
 
     /** From a peer link: kept while the join runs, from a validator it asks, within that peer's share; else dropped. */

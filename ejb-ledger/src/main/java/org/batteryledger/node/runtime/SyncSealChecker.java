@@ -92,7 +92,7 @@ final class SyncSealChecker implements CheckedSignatures {
 
     /** A frame holding a SYNC-RESPONSE, recognised without decoding the rest. */
     static boolean isSyncResponse(byte[] frame) {
-        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && frame[1] == SYNC_RESPONSE;
+        return MessageCodec.wireCode(frame) == SYNC_RESPONSE;
     }
 
     /** The validators whose seals are checked: those of the replica's committed height (set on the replica's thread). */
@@ -102,7 +102,7 @@ final class SyncSealChecker implements CheckedSignatures {
 
     /** On the replica's thread, as it sends a frame: a sync request makes one response from that peer worth checking. */
     void sending(NodeId to, byte[] frame) {
-        if (frame.length >= 2 && frame[0] == MessageCodec.VERSION && frame[1] == SYNC_REQUEST) {
+        if (MessageCodec.wireCode(frame) == SYNC_REQUEST) {
             asked.merge(to, 1, (a, b) -> Math.min(a + b, SyncServer.MAX_PER_PEER));
         }
     }
@@ -114,12 +114,8 @@ final class SyncSealChecker implements CheckedSignatures {
      * can reach this one.
      */
     void offer(NodeId from, byte[] frame) {
-        boolean[] answers = {false};
-        asked.computeIfPresent(from, (peer, n) -> {
-            answers[0] = true;
-            return n > 1 ? n - 1 : null;
-        });
-        if (!answers[0]) {
+        boolean answers = asked.remove(from, 1) || asked.computeIfPresent(from, (peer, n) -> n - 1) != null;
+        if (!answers) {
             return;
         }
         seals.clear(); // the last response's: the replica asked for this one once it had applied that one

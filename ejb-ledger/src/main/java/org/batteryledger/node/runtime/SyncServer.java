@@ -69,8 +69,8 @@ final class SyncServer {
      * rest.
      */
     static boolean serves(byte[] frame) {
-        return frame.length >= 2 && frame[0] == MessageCodec.VERSION && (frame[1] == SYNC_REQUEST || frame[1] == SNAPSHOT_REQUEST
-                || frame[1] == CHUNK_REQUEST);
+        int code = MessageCodec.wireCode(frame);
+        return code == SYNC_REQUEST || code == SNAPSHOT_REQUEST || code == CHUNK_REQUEST;
     }
 
     /** A checkpoint became stable: served from now on, with the one before it. */

@@ -37,6 +37,14 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
+    /**
+     * A frame's wire code, read without decoding the rest (to route a frame before it is queued); -1 when the frame is
+     * too short or of another version, which {@link #decode} then refuses.
+     */
+    public static int wireCode(byte[] frame) {
+        return frame.length >= 2 && frame[0] == VERSION ? frame[1] : -1;
+    }
+
     public static byte[] encode(PbftMessage m) {
         CanonicalWriter w = new CanonicalWriter(256).u8(VERSION).u8(m.wireCode());
         write(w, m);

@@ -179,4 +179,19 @@ class MessageCodecTest {
         System.arraycopy(status, 0, asEntry, 1, status.length);
         assertThrows(DecodeException.class, () -> VoteLogEntry.decode(asEntry));
     }
+
+    // Frames are routed by their wire code before they are decoded (sync requests to the sync server, snapshot data to
+    // the joiner, sync responses to the seal checker): the code read from the bytes is the message's own.
+    @Test
+    void aFramesWireCodeIsReadWithoutDecodingItAndMinusOneForAnotherVersionOrTooShort() {
+        for (PbftMessage m : List.<PbftMessage>of(new PbftMessage.SyncRequest(7, 256), new PbftMessage.NoSnapshot(3),
+                new PbftMessage.SyncResponse(List.of()))) {
+            assertEquals(m.wireCode(), MessageCodec.wireCode(MessageCodec.encode(m)));
+        }
+        byte[] other = MessageCodec.encode(new PbftMessage.SyncRequest(7, 256));
+        other[0] = (byte) (MessageCodec.VERSION + 1);
+        assertEquals(-1, MessageCodec.wireCode(other));
+        assertEquals(-1, MessageCodec.wireCode(new byte[]{(byte) MessageCodec.VERSION}));
+        assertEquals(-1, MessageCodec.wireCode(new byte[0]));
+    }
 }
