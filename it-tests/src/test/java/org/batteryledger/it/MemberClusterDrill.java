@@ -195,18 +195,30 @@ final class MemberClusterDrill {
 
         // And it takes over again when the active server dies in turn: a second term in the same server (its peer links
         // opened again, its replica from the store), and node0 signs.
+        java.time.LocalDateTime tookOverAgain = java.time.LocalDateTime.now();
         assertTrue(otherServer.kill());
         await("the server that stood down takes over again").atMost(WITHIN).pollInterval(Duration.ofMillis(250))
                 .until(() -> "active".equals(role(pausedClient)));
         // It signs the next block: a push through it gives the chain one (no load runs now, and no block is empty).
         AtomicInteger again = new AtomicInteger();
-        await("and signs").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (signedSinceStart(pausedClient)) {
-                return true;
-            }
-            pausedClient.post("manufacturer", "/records", "[" + battery("second-term-" + run + "-" + again.getAndIncrement()) + "]");
-            return false;
-        });
+        AtomicReference<String> lastPush = new AtomicReference<>("none");
+        try {
+            await("and signs").atMost(WITHIN).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (signedSinceStart(pausedClient)) {
+                    return true;
+                }
+                NodeClient.Reply r = pausedClient.post("manufacturer", "/records", "[" + battery("second-term-" + run + "-" + again.getAndIncrement()) + "]");
+                lastPush.set(r.status() + " " + r.body());
+                return false;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What a reader of the build's output needs to tell why: the server's view of the chain, its peers, its log.
+            throw new AssertionError(e.getMessage() + "\nlast push: " + lastPush.get() + "\nits /health: " + pausedClient.get("auditor", "/health").body()
+                    + "\nits /chain: " + pausedClient.get("auditor", "/chain").body() + "\nnode1's /chain: " + validators.get(1).get("auditor", "/chain").body()
+                    + "\nits metrics: " + pausedClient.get("admin", "/metrics").body().lines().filter(l -> !l.startsWith("#")
+                            && (l.contains("view") || l.contains("peer") || l.contains("undelivered") || l.contains("height") || l.contains("signed") || l.contains("pool"))).toList()
+                    + "\nits log since it took over again:\n" + logSince(paused, tookOverAgain), e);
+        }
         // One chain: at every height up to the lowest head, node0's active server and the other validators hold the same block.
         List<NodeClient> all = new ArrayList<>(validators.subList(1, validators.size()));
         all.add(other);

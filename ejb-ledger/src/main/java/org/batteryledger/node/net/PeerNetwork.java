@@ -171,6 +171,13 @@ public final class PeerNetwork {
     }
 
     public void start() throws InterruptedException {
+        // Nothing of an earlier start dials now: a dial begun off the event loop as that start stopped may never have
+        // reported (the terminating loop refused its connect, and Netty drops a listener it cannot run), and its flag
+        // would keep this start from ever dialling that peer: a member's server taking over again could not answer them.
+        links.values().forEach(l -> {
+            l.dialing.set(false);
+            l.attempts = 0;
+        });
         running = true;
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("peer-net", true), NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -579,7 +586,14 @@ public final class PeerNetwork {
             }
         });
         if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            io.netty.util.concurrent.Future<?> ended = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            boolean onItsLoop = false;
+            for (io.netty.util.concurrent.EventExecutor loop : group) {
+                onItsLoop |= loop.inEventLoop();
+            }
+            if (!onItsLoop) {
+                ended.awaitUninterruptibly(5, TimeUnit.SECONDS); // no listener of this start runs beside the next one
+            }
         }
     }
 }

@@ -195,13 +195,9 @@ class PeerNetworkTest {
     @Test
     void aStoppedNetworkStartsAgainAndLinksUp() throws Exception {
         // A clustered member's server that stood down (another took its replica over) and later takes over again.
-        Pki pki = new Pki("agency-a");
-        Member peer = pki.member("node-a", this);
-        Member server = pki.member("node-b", this);
-        admit(peer, server);
-        link(server, peer);
-        link(peer, server);
-        assertNotNull(deliver(server, peer, "first term".getBytes(StandardCharsets.UTF_8)));
+        Member[] linked = aServerInItsFirstTerm();
+        Member peer = linked[0];
+        Member server = linked[1];
         server.net().stop();
         assertNull(deliverWithin(server, peer, "stood down".getBytes(StandardCharsets.UTF_8), 2), "a stopped network sends nothing");
         server.net().start();
@@ -209,6 +205,33 @@ class PeerNetworkTest {
         Received r = deliver(server, peer, "second term".getBytes(StandardCharsets.UTF_8));
         assertNotNull(r, "no link after the second start");
         assertNotNull(deliver(peer, server, "and back".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aDialThatAnEarlierStartLeftUnderWayDoesNotKeepTheNextStartFromDialling() throws Exception {
+        // A member's server stands down as a dial starts off the event loop (the address book's reading, which a resumed
+        // server runs at once with the lease's look that stands it down): the terminating loop refuses the connect, and
+        // Netty drops a listener it can no longer run, so the dial never reports. Its flag must not outlive that start.
+        Member[] linked = aServerInItsFirstTerm();
+        Member peer = linked[0];
+        Member server = linked[1];
+        server.net().stop();
+        server.net().links.get(peer.id()).dialing.set(true); // the dial whose report was lost with the stopped start
+        server.net().start();
+        link(peer, server); // its new port; the peer dials in, and the server dials back
+        assertNotNull(deliver(server, peer, "second term".getBytes(StandardCharsets.UTF_8)), "the server never dialled its peer again");
+    }
+
+    /** A peer and a server linked both ways, a frame delivered: {peer, server}. */
+    private Member[] aServerInItsFirstTerm() throws Exception {
+        Pki pki = new Pki("agency-a");
+        Member peer = pki.member("node-a", this);
+        Member server = pki.member("node-b", this);
+        admit(peer, server);
+        link(server, peer);
+        link(peer, server);
+        assertNotNull(deliver(server, peer, "first term".getBytes(StandardCharsets.UTF_8)));
+        return new Member[]{peer, server};
     }
 
     @Test
