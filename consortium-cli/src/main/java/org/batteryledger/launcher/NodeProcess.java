@@ -162,7 +162,9 @@ public final class NodeProcess {
      * either way ({@code HeapAtRest}: one node at rest after 101,000 records held 428 MB with 384 and 427 MB with 512;
      * BENCHMARKS.md, issue 16 goal 4). {@code jdk.nio.maxCachedBufferSize}: the JDK keeps, per thread, a direct
      * buffer as large as the largest heap-buffer write that thread made; H2's page writes left 33 MB of them on a node
-     * that took 101,000 records in, 10 MB with the cap.
+     * that took 101,000 records in, 10 MB with the cap. The collector stays G1: the serial one measured 8-21% more
+     * transactions a second at saturation and 60-120 MB less RSS, but its stop-the-world collections of the old
+     * generation cost commit latency at half load, the part of goal 1 still missed (BENCHMARKS.md, issue 16).
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
      * replacement): a later option wins, so {@code -XX:TieredStopAtLevel=4} there brings C2 back ({@link #javaOptions}).
      */
