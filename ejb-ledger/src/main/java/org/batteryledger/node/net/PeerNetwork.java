@@ -178,7 +178,6 @@ public final class PeerNetwork {
             l.dialing.set(false);
             l.attempts = 0;
         });
-        running = true;
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("peer-net", true), NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -197,6 +196,9 @@ public final class PeerNetwork {
                         group.shutdownGracefully(0, 2, TimeUnit.SECONDS); // no event loop left behind by a port in use
                     }
                 }).sync().channel();
+        // Running only now, with the port bound: a dial from another thread (the address book's) that sees it running
+        // also sees this start's event loops (a volatile write after them), never the last start's terminated ones.
+        running = true;
         group.scheduleAtFixedRate(this::heartbeat, PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info(() -> "peer links listening on " + listen + " (mutual TLS)");
         // Peers whose addresses came before the start (a clustered member's standby reads its address book long before it
