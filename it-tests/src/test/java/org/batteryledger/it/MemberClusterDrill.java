@@ -212,12 +212,15 @@ final class MemberClusterDrill {
                 return false;
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // What a reader of the build's output needs to tell why: the server's view of the chain, its peers, its log.
-            throw new AssertionError(e.getMessage() + "\nlast push: " + lastPush.get() + "\nits /health: " + pausedClient.get("auditor", "/health").body()
-                    + "\nits /chain: " + pausedClient.get("auditor", "/chain").body() + "\nnode1's /chain: " + validators.get(1).get("auditor", "/chain").body()
-                    + "\nits metrics: " + pausedClient.get("admin", "/metrics").body().lines().filter(l -> !l.startsWith("#")
-                            && (l.contains("view") || l.contains("peer") || l.contains("undelivered") || l.contains("height") || l.contains("signed") || l.contains("pool"))).toList()
-                    + "\nits log since it took over again:\n" + logSince(paused, tookOverAgain), e);
+            // What a reader of the build's output needs to tell why: the server's view of the chain, its peers, its log. The
+            // first line is what the build's summary shows: the health (linked peers, a pause) and the counters.
+            throw new AssertionError("the server that took over again signed nothing; its /health: " + orWhy(() -> pausedClient.get("auditor", "/health").body())
+                    + " last push: " + lastPush.get().lines().findFirst().orElse("") + "\n" + e.getMessage()
+                    + "\nits /chain: " + orWhy(() -> pausedClient.get("auditor", "/chain").body())
+                    + "\nnode1's /chain: " + orWhy(() -> validators.get(1).get("auditor", "/chain").body())
+                    + "\nits metrics: " + orWhy(() -> pausedClient.get("admin", "/metrics").body().lines().filter(l -> !l.startsWith("#")
+                            && (l.contains("view") || l.contains("peer") || l.contains("undelivered") || l.contains("height") || l.contains("signed") || l.contains("pool"))).toList().toString())
+                    + "\nits log since it took over again:\n" + orWhy(() -> logSince(paused, tookOverAgain)), e);
         }
         // One chain: at every height up to the lowest head, node0's active server and the other validators hold the same block.
         List<NodeClient> all = new ArrayList<>(validators.subList(1, validators.size()));
@@ -344,6 +347,15 @@ final class MemberClusterDrill {
             }
         }
         return out.toString();
+    }
+
+    /** For a failure's message: what {@code read} answers, or why it could not be read (the server may be down). */
+    private static String orWhy(java.util.concurrent.Callable<String> read) {
+        try {
+            return read.call();
+        } catch (Exception e) {
+            return "(not read: " + e + ")";
+        }
     }
 
     /** Whether a server of node0 signed a COMMIT or a PRE-PREPARE since its replica started (its own metrics). */
