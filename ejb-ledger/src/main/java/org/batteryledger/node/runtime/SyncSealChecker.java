@@ -72,7 +72,7 @@ final class SyncSealChecker implements CheckedSignatures {
     private final int maxSeals;
     private volatile ValidatorSet validators;
     /** Per peer, the sync requests the replica sent it that no response answered yet (at most its share of answers). */
-    private final Map<NodeId, Integer> asked = new ConcurrentHashMap<>();
+    private final Map<NodeId, java.util.concurrent.atomic.AtomicInteger> asked = new ConcurrentHashMap<>();
 
     SyncSealChecker(CryptoSuite suite, Hash chainId, ThreadFactory threads) {
         this(suite, chainId, threads, MAX_SEALS);
@@ -103,7 +103,7 @@ final class SyncSealChecker implements CheckedSignatures {
     /** On the replica's thread, as it sends a frame: a sync request makes one response from that peer worth checking. */
     void sending(NodeId to, byte[] frame) {
         if (MessageCodec.wireCode(frame) == SYNC_REQUEST) {
-            asked.merge(to, 1, (a, b) -> Math.min(a + b, SyncServer.MAX_PER_PEER));
+            asked.computeIfAbsent(to, peer -> new java.util.concurrent.atomic.AtomicInteger()).updateAndGet(n -> Math.min(n + 1, SyncServer.MAX_PER_PEER));
         }
     }
 
@@ -114,8 +114,9 @@ final class SyncSealChecker implements CheckedSignatures {
      * can reach this one.
      */
     void offer(NodeId from, byte[] frame) {
-        boolean answers = asked.remove(from, 1) || asked.computeIfPresent(from, (peer, n) -> n - 1) != null;
-        if (!answers) {
+        // One atomic step per count (a request sent meanwhile cannot slip between a test and a decrement): never below 0.
+        java.util.concurrent.atomic.AtomicInteger open = asked.get(from);
+        if (open == null || open.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
             return;
         }
         seals.clear(); // the last response's: the replica asked for this one once it had applied that one

@@ -195,9 +195,9 @@ class PeerNetworkTest {
     @Test
     void aStoppedNetworkStartsAgainAndLinksUp() throws Exception {
         // A clustered member's server that stood down (another took its replica over) and later takes over again.
-        Member[] linked = aServerInItsFirstTerm();
-        Member peer = linked[0];
-        Member server = linked[1];
+        Linked linked = aServerInItsFirstTerm();
+        Member peer = linked.peer();
+        Member server = linked.server();
         server.net().stop();
         assertNull(deliverWithin(server, peer, "stood down".getBytes(StandardCharsets.UTF_8), 2), "a stopped network sends nothing");
         server.net().start();
@@ -212,9 +212,9 @@ class PeerNetworkTest {
         // A member's server stands down as a dial starts off the event loop (the address book's reading, which a resumed
         // server runs at once with the lease's look that stands it down): the terminating loop refuses the connect, and
         // Netty drops a listener it can no longer run, so the dial never reports. Its flag must not outlive that start.
-        Member[] linked = aServerInItsFirstTerm();
-        Member peer = linked[0];
-        Member server = linked[1];
+        Linked linked = aServerInItsFirstTerm();
+        Member peer = linked.peer();
+        Member server = linked.server();
         server.net().stop();
         server.net().links.get(peer.id()).dialing.set(true); // the dial whose report was lost with the stopped start
         server.net().start();
@@ -222,8 +222,12 @@ class PeerNetworkTest {
         assertNotNull(deliver(server, peer, "second term".getBytes(StandardCharsets.UTF_8)), "the server never dialled its peer again");
     }
 
-    /** A peer and a server linked both ways, a frame delivered: {peer, server}. */
-    private Member[] aServerInItsFirstTerm() throws Exception {
+    /** A peer and a member's server, linked both ways. */
+    private record Linked(Member peer, Member server) {
+    }
+
+    /** A peer and a server linked both ways, a frame delivered. */
+    private Linked aServerInItsFirstTerm() throws Exception {
         Pki pki = new Pki("agency-a");
         Member peer = pki.member("node-a", this);
         Member server = pki.member("node-b", this);
@@ -231,7 +235,7 @@ class PeerNetworkTest {
         link(server, peer);
         link(peer, server);
         assertNotNull(deliver(server, peer, "first term".getBytes(StandardCharsets.UTF_8)));
-        return new Member[]{peer, server};
+        return new Linked(peer, server);
     }
 
     @Test
