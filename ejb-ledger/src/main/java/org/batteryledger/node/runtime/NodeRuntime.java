@@ -57,8 +57,9 @@ import java.util.logging.Logger;
  * did not persist is sent, no client is told of what it did not persist, callers are told to retry, health says why,
  * and {@link #resume} recovers from what was persisted, as a restart would, once the store takes writes again
  * ({@code WriteGate} watches it). A broken invariant halts it for good (fail-stop): only an operator's restart brings it
- * back. A clustered member's server that lost its lease stands down instead ({@link #standDown}): the member's standby
- * again. A node told to join from a snapshot does so on the loop thread before its first input.
+ * back. A clustered member's server that lost its lease stands down instead: the member's standby again. Those
+ * states and the moves between them are {@link ReplicaLifecycle}'s; this bean wires the replica, its loop, its store
+ * and its links together and answers the facades. A node told to join from a snapshot does so on the loop thread before its first input.
  *
  * <p>Side jobs live in their own beans and listen to commits ({@link #onCommit}): peer admission and revocations
  * ({@code PeerAdmission}), the address book ({@code AddressBook}), participation ({@code Participation}). Readers get
@@ -115,17 +116,12 @@ public class NodeRuntime {
     private long joinWaitSeconds;
     /** The state the replica was recovered with: what the store holds until the replica's first input. */
     private org.batteryledger.core.state.WorldState recoveredState;
-    private volatile String haltReason;
-    /** Why the replica is paused (the store refused a Ready), or null; {@link #resume} clears it. */
-    private volatile String pauseReason;
+    /** Paused, halted, standing by, and the moves between (built at start with the loop). */
+    private ReplicaLifecycle lifecycle;
     /** A clustered member's server ({@code batteryledger.server.name} set): its part in the replica lease; null otherwise. */
     private MemberLease lease;
     /** Started with {@code batteryledger.server.name}: one of a clustered member's servers. */
     private boolean clustered;
-    /** Why this server does not run the replica while another server of its member does, or null. */
-    private volatile String standby;
-    /** Set once this server lost its member's lease: whatever the loop is doing then, it ends in standing down. */
-    private volatile String leaseLost;
 
     private NodeDirectory directory;
     private EcSuite suite;
@@ -155,7 +151,7 @@ public class NodeRuntime {
                     clustered);
             // A lower bound of what the database holds: the replica's height once it runs (set after each persist), the
             // store's on a standby, whose replica is not running.
-            readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> standby == null ? loop.status().committedHeight() : store.committedHeight());
+            readModel = new StateReadModel(readModelCache(server), store::stateValue, () -> lifecycle.standby() == null ? loop.status().committedHeight() : store.committedHeight());
 
             // A clustered member's servers share the node directory; each has its own peer port (its system property).
             int p2pPort = Integer.parseInt(System.getProperty("batteryledger.p2p.port", props.getProperty("p2p.port", "30300")));
@@ -168,7 +164,17 @@ public class NodeRuntime {
             if (clustered) {
                 // One server of the member runs the replica: the one holding the lease. Until then this one waits.
                 lease = new MemberLease(server.trim(), Long.parseLong(props.getProperty("ha.lease.millis", "3000").trim()), store, threadFactory,
-                        () -> standby != null, this::groupMembers, leaseListener());
+                        () -> lifecycle.standby() != null, this::groupMembers, new LeaseKeeper.Listener() {
+                            @Override
+                            public void tookOver(Lease held) {
+                                lifecycle.activate(held); // on the lease's own thread
+                            }
+
+                            @Override
+                            public void lost(String reason) {
+                                lifecycle.leaseLost(reason);
+                            }
+                        });
             }
             // What the replica sends goes to the peers; its sync requests also tell the seal checker whose responses to check.
             java.util.function.BiConsumer<NodeId, byte[]> send = (to, bytes) -> {
@@ -179,19 +185,20 @@ public class NodeRuntime {
                     readModel, syncServer::stable, this::refusal, new ReplicaLoop.Ending() {
                         @Override
                         public void fenced(String reason) {
-                            NodeRuntime.this.fenced(reason);
+                            lifecycle.fenced(reason);
                         }
 
                         @Override
                         public void paused(String reason, Throwable cause) {
-                            pause(reason, cause);
+                            lifecycle.paused(reason, cause);
                         }
 
                         @Override
                         public void halted(String reason, Throwable cause) {
-                            halt(reason, cause);
+                            lifecycle.halted(reason, cause);
                         }
                     });
+            lifecycle = new ReplicaLifecycle(loop, network, lease, this::recover, this::startLoop);
             recover();
             if (!clustered && Boolean.parseBoolean(props.getProperty("snapshot.join", "false").trim())) { // a cluster's store has the chain
                 joiner = new SnapshotJoiner();
@@ -201,18 +208,18 @@ public class NodeRuntime {
             loop.onCommit((replica, blocks) -> syncSeals.validators(replica.validators()));
             // A link that came up: the peer hears this replica's height now (Replica.linkUp), within the peer's share.
             network.onLinkUp(peer -> {
-                if (pauseReason == null) {
+                if (lifecycle.pauseReason() == null) {
                     loop.linkUp(peer);
                 }
             });
             // A link that went down: a view whose primary the peer is ends after two ticks, not the view-change timeout.
             network.onLinkDown(peer -> {
-                if (pauseReason == null) {
+                if (lifecycle.pauseReason() == null) {
                     loop.linkDown(peer);
                 }
             });
             if (clustered) {
-                standby = "this server (" + lease.server() + ") is its member's standby: another server of the member runs the replica";
+                lifecycle.startAsStandby();
                 lease.start();
                 network.warmUpInBackground(threadFactory); // its first real handshakes, at takeover, run warm code
                 return;
@@ -224,57 +231,6 @@ public class NodeRuntime {
             throw new IllegalStateException("interrupted while opening the peer port", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the node directory: " + e.getMessage(), e);
-        }
-    }
-
-    /** A clustered member's server: what it does when it takes its member's lease over, or loses it. */
-    private LeaseKeeper.Listener leaseListener() {
-        return new LeaseKeeper.Listener() {
-            @Override
-            public void tookOver(Lease l) {
-                // On the lease's own thread: the server's shared pool queued it behind other work for seconds under
-                // load. The next look waits for the recovery (well under the lease's validity).
-                activate(l);
-            }
-
-            @Override
-            public void lost(String reason) {
-                // Under the runtime's lock: not between resume() or standDown() reading and setting the loop.
-                synchronized (NodeRuntime.this) {
-                    leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
-                    if (loop.alive() && standby == null) {
-                        loop.offerFenced(reason);
-                    } else if (haltReason == null) {
-                        fenced(reason); // paused (its loop has ended): it stands down here
-                    }
-                }
-            }
-        };
-    }
-
-    /**
-     * This server took its member's replica lease: the replica from what the store holds now (whatever the server before
-     * persisted, votes included), the peer port opened, the loop started. On the lease's scheduler thread.
-     */
-    private synchronized void activate(Lease held) {
-        try {
-            leaseLost = null; // a loss before this takeover (it stood down then) is over
-            // Nothing of an earlier term runs in this one: frames, ticks or a lease-loss call queued after that term's
-            // loop had emptied its queue. The new replica starts from the store alone.
-            loop.failQueuedCalls(new Unavailable("this server took its member's replica over; retry"));
-            recover();
-            network.start();
-            startLoop();
-            standby = null;
-            LOG.warning(() -> "REPLICA ACTIVE on server " + held.holder() + " (lease epoch " + held.epoch() + ") at height " + loop.status().committedHeight());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            haltReason = "interrupted while taking over the replica";
-            lease.giveUp();
-        } catch (RuntimeException e) {
-            haltReason = "cannot take over the replica: " + e.getMessage();
-            LOG.log(Level.SEVERE, "REPLICA HALTED: " + haltReason + "; the lease is released for the member's other server", e);
-            lease.giveUp(); // a halted holder that renewed its lease would keep the other server from taking over
         }
     }
 
@@ -349,29 +305,8 @@ public class NodeRuntime {
      * Restarts a paused replica from what the store holds, as a restart of the node would (its links stay up). False
      * when it is not paused, or the store cannot be read yet: it then stays paused and the caller tries again later.
      */
-    public synchronized boolean resume() {
-        if (pauseReason == null || !loop.started() || loop.alive()) {
-            return false;
-        }
-        if (leaseLost != null && haltReason == null) {
-            fenced(leaseLost); // paused before it learnt the lease was lost
-            return false;
-        }
-        if (lease != null && !lease.validNow()) {
-            return false;
-        }
-        try {
-            recover();
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "the replica stays paused: the store cannot be read yet (" + e.getMessage() + ")");
-            return false;
-        }
-        loop.failQueuedCalls(new Unavailable("the replica was paused; retry"));
-        String was = pauseReason;
-        startLoop(); // running before the pause is lifted: a caller in between is never told "not running"
-        pauseReason = null;
-        LOG.warning(() -> "REPLICA RESUMED at height " + loop.status().committedHeight() + " from what it persisted (it was paused: " + was + ")");
-        return true;
+    public boolean resume() {
+        return lifecycle.resume();
     }
 
     @PreDestroy
@@ -431,7 +366,7 @@ public class NodeRuntime {
             } catch (RuntimeException e) {
                 // The store holds the snapshot now: the genesis replica must not go on over it. A restart recovers.
                 joiner = null;
-                halt("the replica could not start from the snapshot it stored: " + e.getMessage(), e);
+                lifecycle.halted("the replica could not start from the snapshot it stored: " + e.getMessage(), e);
                 return;
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -445,61 +380,6 @@ public class NodeRuntime {
         } finally {
             joiner = null;
         }
-    }
-
-    /** Fail-stop: the loop ends, nothing more goes out, every waiting caller is told, health reports the reason. */
-    private void halt(String reason, Throwable cause) {
-        haltReason = reason;
-        LOG.log(Level.SEVERE, "REPLICA HALTED: " + reason + ". No vote it did not persist was sent; restart the node to recover"
-                + " from what it persisted.", cause);
-        network.stop();
-        loop.end(new IllegalStateException("the replica halted: " + reason));
-    }
-
-    /**
-     * Another server holds the member's lease now (this one was paused past it, or cut off from the other while the
-     * store was not): a server of a clustered member stands down to be the standby again; a server started as its
-     * member's only one on a clustered member's store halts.
-     */
-    private void fenced(String reason) {
-        if (lease != null) {
-            standDown(reason);
-        } else {
-            halt(reason, null);
-        }
-    }
-
-    /**
-     * Back to standby: the loop ends (callers are told to retry: the standby hands their next request to the active
-     * server), the peer port and links close, and the lease's looks go on, so this server takes over again should the
-     * other one fail in turn. Nothing it did not persist was sent, and the store refuses whatever it would persist now.
-     */
-    private synchronized void standDown(String reason) {
-        if (standby != null) {
-            return; // stood down already (the store's refusal came first, the lease's look after it)
-        }
-        // Standby first: a caller from now on is told 503 (retry; the next request is handed on), not "not running".
-        standby = "this server (" + lease.server() + ") is its member's standby again: " + reason;
-        loop.end(new Unavailable("this server's member runs its replica on its other server now; retry (" + reason + ")"));
-        network.stop();
-        pauseReason = null;
-        lease.lookSoon(); // where the active server serves, for requests to be handed there
-        LOG.warning(() -> "REPLICA STOOD DOWN: " + reason + ". Nothing it did not persist was sent; this server is its member's standby again");
-    }
-
-    /**
-     * The store refused a Ready: the loop ends as on a halt, but the links stay up (frames from peers are dropped while
-     * paused) and {@link #resume} brings the replica back from what was persisted.
-     */
-    private void pause(String reason, Throwable cause) {
-        if (leaseLost != null) {
-            fenced(leaseLost); // no resume for a server whose lease another took over
-            return;
-        }
-        pauseReason = reason;
-        LOG.log(Level.SEVERE, "REPLICA PAUSED: " + reason + ". No vote it did not persist was sent; it resumes from what it"
-                + " persisted once the store takes writes again.", cause);
-        loop.end(new Unavailable("the replica is paused until its store takes writes again: " + reason));
     }
 
     /** A fault drill: while set, persisting fails (the replica then stops, as on a full disk). */
@@ -528,7 +408,7 @@ public class NodeRuntime {
             syncServer.offer(from, bytes);
             return;
         }
-        if (pauseReason != null) {
+        if (lifecycle.pauseReason() != null) {
             return; // nobody drains the queue while paused; the replica resumes from its store, not from old frames
         }
         if (SyncSealChecker.isSyncResponse(bytes)) {
@@ -559,18 +439,14 @@ public class NodeRuntime {
 
     /** Why a caller's input is not taken now (a standby, a join, a pause), as what to tell the caller; or null. */
     private RuntimeException refusal() {
-        String waiting = standby;
-        if (waiting != null && haltReason == null) {
-            return new Unavailable(waiting + "; retry in a few seconds, or at the active server");
+        RuntimeException standby = lifecycle.standbyRefusal();
+        if (standby != null) {
+            return standby;
         }
         if (joiner != null) {
             return new Unavailable("the node is joining from a snapshot of the chain; retry in a few seconds");
         }
-        String paused = pauseReason;
-        if (paused != null) {
-            return new Unavailable("the replica is paused until its store takes writes again: " + paused);
-        }
-        return null; // the loop refuses by itself once it has ended (a halt: "the replica halted: …")
+        return lifecycle.pauseRefusal(); // the loop refuses by itself once it has ended (a halt: "the replica halted: …")
     }
 
     /**
@@ -623,7 +499,7 @@ public class NodeRuntime {
 
     /** Why the replica stopped for good (a broken invariant), or null. */
     public String haltReason() {
-        return haltReason;
+        return lifecycle.haltReason();
     }
 
     /** Why the node takes no input yet (it is fetching the state of a checkpoint), or null. */
@@ -633,7 +509,7 @@ public class NodeRuntime {
 
     /** Why this server of a clustered member does not run the replica now (another server does), or null. */
     public String standby() {
-        return standby;
+        return lifecycle.standby();
     }
 
     /** This server's name in its clustered member, or null for a member of one server. */
@@ -643,7 +519,7 @@ public class NodeRuntime {
 
     /** Why the replica is paused (the store refused what it decided), or null; it resumes by itself. */
     public String pauseReason() {
-        return pauseReason;
+        return lifecycle.pauseReason();
     }
 
     /** From acknowledgement to commit on this node, for the transactions of this node's clients. */
