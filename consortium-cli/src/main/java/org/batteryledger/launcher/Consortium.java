@@ -215,7 +215,7 @@ public final class Consortium {
         return 0;
     }
 
-    /** A clustered member's server as its health says: active (runs the replica), standby, or unknown. */
+    /** A clustered member's server as its health says: active (runs the replica), paused, standby, halted, or unknown. */
     static String role(NodeProcess p, String adminPassword) {
         com.fasterxml.jackson.databind.JsonNode h = NodeClient.of(p.httpPort(), "admin", adminPassword).withTimeout(java.time.Duration.ofSeconds(10))
                 .getJsonOrNull("/health");
@@ -493,7 +493,8 @@ public final class Consortium {
 
     /**
      * The server {@code spec} names: {@code node0/1} a given one, {@code node0} the member's active one (the one whose
-     * health says {@code active}; its first server when none does, or for a member of one server).
+     * health says {@code active}, or {@code paused}: the lease holder; its first server when none does, or for a member
+     * of one server).
      */
     public NodeProcess server(String spec) throws IOException {
         int slash = spec.indexOf('/');
@@ -508,7 +509,8 @@ public final class Consortium {
         if (servers.size() > 1) {
             String admin = adminPassword();
             for (NodeProcess p : servers) {
-                if (p.running().isPresent() && role(p, admin).equals("active")) {
+                String role = p.running().isPresent() ? role(p, admin) : "";
+                if (role.equals("active") || role.equals("paused")) { // paused: it holds the lease still
                     return p;
                 }
             }

@@ -28,6 +28,18 @@ public record NodeHealth(boolean replicaRunning, boolean validator, long linkedP
         return standby != null && haltReason == null;
     }
 
+    /**
+     * A clustered member's server's part in its member: {@code halted} (a broken invariant, or it could not take over),
+     * {@code standby}, {@code paused} (it holds the lease but its store refused a persist: it resumes, or stands down once
+     * the other server takes the lease over), or {@code active}; null for a member of one server.
+     */
+    public String role() {
+        if (server == null) {
+            return null;
+        }
+        return haltReason != null ? "halted" : waitingStandby() ? "standby" : pauseReason != null ? "paused" : "active";
+    }
+
     /** A standby is up when it is ready to take over: its store and disk are. */
     public boolean up() {
         if (waitingStandby()) {

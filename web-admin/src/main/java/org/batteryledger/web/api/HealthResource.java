@@ -37,11 +37,12 @@ public class HealthResource {
     /**
      * The node's health in MicroProfile Health's shape: UP only when every check but {@code partners} is; 503 otherwise.
      * {@code replica} and {@code server} only on a server of a clustered member: whether it runs the member's replica
-     * (active), waits to take over (standby), or stopped for good (halted: it lost the lease while paused, or failed;
+     * (active), holds the lease while its store refuses writes (paused: it resumes, or stands down when the other server
+     * takes over), waits to take over (standby), or stopped for good (halted: it lost the lease while paused, or failed;
      * a restart makes it the standby), and its name.
      */
     public record Health(@Schema(enumeration = {"UP", "DOWN"}) String status, List<Check> checks,
-                         @Schema(enumeration = {"active", "standby", "halted"}) String replica, String server) {
+                         @Schema(enumeration = {"active", "paused", "standby", "halted"}) String replica, String server) {
     }
 
     /**
@@ -80,7 +81,7 @@ public class HealthResource {
                 new Check("disk", upOrDown(h.diskOk()), Map.of("freeBytes", h.freeBytes(), "minimumBytes", h.minimumFreeBytes())),
                 new Check("database", upOrDown(h.databaseOk()), h.databaseOk() ? null : Map.of("reason", h.database())),
                 new Check("routes", upOrDown("Started".equals(camel)), Map.of("camel", camel, "routes", routes.routeIds())),
-                partners()), h.server() == null ? null : h.haltReason() != null ? "halted" : standby ? "standby" : "active", h.server());
+                partners()), h.role(), h.server());
         return Response.status(up ? 200 : 503).entity(body).build();
     }
 
