@@ -53,7 +53,7 @@ import java.util.logging.Logger;
  * peer reads at most {@link #MAX_INBOUND_BYTES_PER_SECOND} and {@link #MAX_INBOUND_FRAMES_PER_SECOND}: beyond them this
  * node stops reading its socket for a while (TCP backpressure, CometBFT's per-peer flow rate). Outbound, Netty's write
  * watermarks bound what waits for a peer: a frame for a peer that does not read is dropped (PBFT retransmits), and a
- * peer that reads nothing for {@link #SLOW_READER_SECONDS} is disconnected.
+ * peer that reads nothing for {@link LinkLiveness#SLOW_READER_SECONDS} is disconnected.
  */
 public final class PeerNetwork {
     private static final Logger LOG = Logger.getLogger(PeerNetwork.class.getName());
@@ -68,13 +68,6 @@ public final class PeerNetwork {
     static final long MAX_INBOUND_FRAMES_PER_SECOND = 5_000;
     /** Outbound bytes waiting per peer: above the high mark frames are dropped, below the low mark they flow again. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024);
-    static final long SLOW_READER_SECONDS = 30;
-    /**
-     * A link whose peer answered no ping for this long is closed and redialled (the peer's next address first): a peer
-     * that stopped without closing its sockets (SIGSTOP, a frozen host, a member's old server) holds the link open
-     * while its member's other server has taken over.
-     */
-    static final long SILENT_LINK_SECONDS = 10;
     /**
      * Frames are assembled in heap buffers: their memory is then inside the heap's bound (and its per-peer shares),
      * not in direct memory beside it, where 16 MiB frames from a faulty peer pushed a node past 1 GB resident.
@@ -137,10 +130,7 @@ public final class PeerNetwork {
     private volatile long outboundDelayMillis;
     final Map<NodeId, Telemetry> telemetry = new ConcurrentHashMap<>();
     volatile RecordExchange recordExchange;
-    /** Nobody is admitted until the registry says who is. */
-    private volatile PeerAdmission.Admission admission = new PeerAdmission.Admission(Set.of(), Set.of(), Set.of());
-    private final AtomicLong linksRefused = new AtomicLong();
-    private volatile String lastRefusal;
+    private final LinkGate gate = new LinkGate();
 
     /** What a peer last reported about itself, and when it arrived (this node's clock). */
     public record Telemetry(byte[] payload, long receivedAtMillis) {
@@ -253,9 +243,7 @@ public final class PeerNetwork {
                 return;
             }
             PeerInfo info = new PeerInfo(peerCert, agencyCert, System.nanoTime(), maxFrameBytes);
-            String refusal = info.refusal(peer, admission);
-            if (refusal != null) {
-                refuse(ch, peer, refusal);
+            if (!gate.admit(ch, peer, info)) {
                 return;
             }
             ch.attr(INFO).set(info);
@@ -279,19 +267,12 @@ public final class PeerNetwork {
         });
     }
 
-    private void refuse(Channel ch, NodeId peer, String reason) {
-        linksRefused.incrementAndGet();
-        lastRefusal = reason;
-        LOG.warning(() -> "peer link " + ch.remoteAddress() + " closed: " + reason);
-        ch.close();
-    }
-
     /**
      * The registry changed: from now on links are kept only for {@code a.admitted()}, and open links of peers no
      * longer admitted, revoked (by node id or by a serial in their certificate chain) or expired are closed now.
      */
     public void admission(PeerAdmission.Admission a) {
-        this.admission = a;
+        gate.admission(a);
         revocations(a.revokedNodes(), a.revokedSerials());
         recheckOpenLinks();
     }
@@ -304,18 +285,7 @@ public final class PeerNetwork {
                 open.add(l.outbound);
             }
         });
-        PeerAdmission.Admission a = admission;
-        for (Channel ch : open) {
-            NodeId peer = ch.attr(PEER).get();
-            PeerInfo info = ch.attr(INFO).get();
-            if (peer != null && info != null) {
-                String refusal = info.refusal(peer, a);
-                if (refusal != null) {
-                    info.refused = true;
-                    refuse(ch, peer, refusal);
-                }
-            }
-        }
+        gate.recheck(open);
     }
 
     private void dial(NodeId id, Link link) {
@@ -323,7 +293,7 @@ public final class PeerNetwork {
         if (!running || all == null || trust.isRevoked(id)) {
             return;
         }
-        if (!admission.admitted().contains(id)) {
+        if (!gate.admitted(id)) {
             redial(id, link); // not admitted yet (a registration may land): asked again later, not dialled now
             return;
         }
@@ -522,55 +492,26 @@ public final class PeerNetwork {
 
     /** Links closed because their peer was not admitted, revoked or expired. */
     public long linksRefused() {
-        return linksRefused.get();
+        return gate.refused();
     }
 
     /** Why the last link was closed after its handshake (null if none was). */
     public String lastRefusal() {
-        return lastRefusal;
+        return gate.lastRefusal();
     }
 
     private void heartbeat() {
         long now = System.nanoTime();
+        LinkLiveness.measureRates(links, PING_INTERVAL_MS);
         links.forEach((id, l) -> {
-            long s = l.sent.get();
-            long r = l.received.get();
-            l.sendRate = (s - l.sentAtMark) * 1000.0 / PING_INTERVAL_MS;
-            l.receiveRate = (r - l.receivedAtMark) * 1000.0 / PING_INTERVAL_MS;
-            l.sentAtMark = s;
-            l.receivedAtMark = r;
             Channel ch = sendable(l);
             if (ch != null && ch.isWritable()) {
                 write(ch, frame(Frames.KIND_PING, Unpooled.buffer(8).writeLong(now).array()));
             }
         });
-        closeSlowReaders(now);
-        closeSilentLinks(now);
+        LinkLiveness.closeSlowReaders(links, now);
+        LinkLiveness.closeSilentLinks(links, now);
         recheckOpenLinks(); // certificates expire on open links too
-    }
-
-    /** Closes each outbound link whose peer answered no ping for {@link #SILENT_LINK_SECONDS}; its redial tries the next address. */
-    private void closeSilentLinks(long nowNanos) {
-        links.forEach((id, l) -> {
-            Channel ch = l.outbound;
-            if (ch != null && ch.isActive() && l.connected && nowNanos - l.lastPongNanos > TimeUnit.SECONDS.toNanos(SILENT_LINK_SECONDS)) {
-                LOG.warning(() -> "peer " + id.shortId() + " answered no ping for " + SILENT_LINK_SECONDS + " s: link closed, redialled");
-                ch.close();
-            }
-        });
-    }
-
-    /** A peer that has not read for {@link #SLOW_READER_SECONDS} is disconnected (it redials, or is redialled). */
-    private void closeSlowReaders(long nowNanos) {
-        links.forEach((id, l) -> {
-            Channel ch = l.outbound;
-            PeerInfo info = ch == null ? null : ch.attr(INFO).get();
-            if (info != null && info.unwritableSinceNanos != 0
-                    && nowNanos - info.unwritableSinceNanos > TimeUnit.SECONDS.toNanos(SLOW_READER_SECONDS)) {
-                LOG.warning(() -> "peer " + id.shortId() + " has read nothing for " + SLOW_READER_SECONDS + " s: link closed");
-                ch.close();
-            }
-        });
     }
 
     /** Closes the port and every link; {@link #start} may open them again (a member's server that took over again). */

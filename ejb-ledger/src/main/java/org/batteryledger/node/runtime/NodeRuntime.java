@@ -172,7 +172,7 @@ public class NodeRuntime {
 
                             @Override
                             public void lost(String reason) {
-                                lifecycle.leaseLost(reason);
+                                lifecycle.lostLease(reason);
                             }
                         });
             }

@@ -76,7 +76,7 @@ final class ReplicaLifecycle implements ReplicaLoop.Ending {
     }
 
     /** This server lost its member's lease: a running loop ends in standing down, a paused one stands down here. */
-    synchronized void leaseLost(String reason) {
+    synchronized void lostLease(String reason) {
         leaseLost = reason; // a loop that pauses meanwhile stands down instead (pause, resume)
         if (loop.alive() && standby == null) {
             loop.offerFenced(reason);
