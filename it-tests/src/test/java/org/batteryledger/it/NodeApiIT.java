@@ -282,7 +282,8 @@ class NodeApiIT {
         assertTrue(metrics.contentType().startsWith("text/plain"), metrics.contentType());
         for (String name : new String[]{"batteryledger_height ", "batteryledger_participation{", "batteryledger_log_directory_bytes ",
                 "batteryledger_log_cap_bytes ", "batteryledger_disk_free_bytes ", "batteryledger_commit_latency_seconds_bucket{le=\"0.05\"} ",
-                "batteryledger_commit_latency_seconds_bucket{le=\"+Inf\"} ", "batteryledger_commit_latency_seconds_count "}) {
+                "batteryledger_commit_latency_seconds_bucket{le=\"+Inf\"} ", "batteryledger_commit_latency_seconds_count ",
+                "batteryledger_signatures_verified_total ", "batteryledger_signatures_vouched_total "}) {
             assertTrue(metrics.body().contains(name), name + " missing from\n" + metrics.body());
         }
         long entries = Metrics.value(metrics.body(), "batteryledger_state_entries");

@@ -106,7 +106,7 @@ public class NodeAdminService {
             ReplicaMetrics m = r.metrics();
             return new ConsensusMetrics(r.committedHeight(), r.view(), r.validators().size(), r.poolSize(), m.blocksCommitted(),
                     m.txsCommitted(), m.proposalsSigned(), m.commitsSigned(), m.viewChangesStarted(), m.equivocationsSeen(), m.droppedTotal(), undelivered,
-                    r.stateEntries(), r.state().scan(Tables.TX_EXPIRY).size(),
+                    r.stateEntries(), r.state().scan(Tables.TX_EXPIRY).size(), m.signaturesVerified(), m.signaturesVouched(),
                     LedgerService.nodes(r, shares, links, runtime.nodeId(), runtime::inboxDropped, tickMillis));
         });
     }

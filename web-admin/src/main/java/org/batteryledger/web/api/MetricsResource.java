@@ -54,6 +54,10 @@ public class MetricsResource {
         counter(out, "batteryledger_proposals_signed_total", "blocks this replica proposed (PRE-PREPAREs signed) since it started (a takeover starts a new one)", m.proposalsSigned());
         counter(out, "batteryledger_commits_signed_total", "COMMITs (seals) this replica signed since it started (a takeover starts a new one)", m.commitsSigned());
         counter(out, "batteryledger_view_changes_total", "view changes started since start", m.viewChangesStarted());
+        counter(out, "batteryledger_signatures_verified_total", "ECDSA signatures the replica verified since it started (transactions, "
+                + "votes, view changes, checkpoints, seals of synced blocks)", m.signaturesVerified());
+        counter(out, "batteryledger_signatures_vouched_total", "transaction signatures of synced blocks taken on their commit "
+                + "certificate's word since the replica started, not verified", m.signaturesVouched());
         var latency = admin.commitLatency();
         header(out, "batteryledger_commit_latency_seconds", "from the acknowledgement (202) of a transaction this node's clients "
                 + "submitted to its block's commit on this node", "histogram");
