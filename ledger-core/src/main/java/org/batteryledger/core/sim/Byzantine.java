@@ -81,7 +81,7 @@ public final class Byzantine {
         }
     }
 
-    void onTick(Simulation sim, Simulation.SimNode self, Random r) {
+    void onTick(Simulation sim, SimNode self, Random r) {
         if (behaviours.contains(Behaviour.REPLAY) && !heard.isEmpty() && r.nextInt(4) == 0) {
             sim.transmit(self, randomPeer(sim, self, r), heard.get(r.nextInt(heard.size())));
             lies++;
@@ -108,7 +108,7 @@ public final class Byzantine {
     }
 
     /** Junk-signed transactions in full batches and junk-signed votes for the current height, to every peer. */
-    private void flood(Simulation sim, Simulation.SimNode self, Random r) {
+    private void flood(Simulation sim, SimNode self, Random r) {
         List<org.batteryledger.core.chain.Transaction> txs = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             byte[] sig = new byte[64];
@@ -117,7 +117,7 @@ public final class Byzantine {
                     self.replica.height() + 50, new byte[]{1, 2, 3}, sig));
         }
         byte[] batch = MessageCodec.encode(new PbftMessage.TxBatch(txs));
-        for (Simulation.SimNode peer : sim.nodes) {
+        for (SimNode peer : sim.nodes) {
             if (peer != self) {
                 sim.transmit(self, peer, batch);
                 for (int i = 0; i < 20; i++) {
@@ -131,7 +131,7 @@ public final class Byzantine {
     }
 
     /** The largest messages it can make: a batch of junk transactions with big payloads, or a megabyte of garbage. */
-    private void oversized(Simulation sim, Simulation.SimNode self, Random r) {
+    private void oversized(Simulation sim, SimNode self, Random r) {
         byte[] bytes;
         if (r.nextBoolean()) {
             List<org.batteryledger.core.chain.Transaction> txs = new ArrayList<>();
@@ -150,7 +150,7 @@ public final class Byzantine {
     }
 
     /** Validly signed votes no honest replica sends: far-future heights and views, and many views at the next heights. */
-    private void future(Simulation sim, Simulation.SimNode self, Random r) {
+    private void future(Simulation sim, SimNode self, Random r) {
         var chainId = self.replica.chainId();
         long h = self.replica.height();
         long[] heights = {h + 1 + r.nextInt(4), h + 1_000_000 + r.nextInt(1_000), h};
@@ -163,15 +163,15 @@ public final class Byzantine {
         lies++;
     }
 
-    private static Simulation.SimNode randomPeer(Simulation sim, Simulation.SimNode self, Random r) {
-        Simulation.SimNode p;
+    private static SimNode randomPeer(Simulation sim, SimNode self, Random r) {
+        SimNode p;
         do {
             p = sim.nodes.get(r.nextInt(sim.nodes.size()));
         } while (p == self && sim.nodes.size() > 1);
         return p;
     }
 
-    void send(Simulation sim, Simulation.SimNode self, Ready.Outbound out, Random r) {
+    void send(Simulation sim, SimNode self, Ready.Outbound out, Random r) {
         if (behaviours.contains(Behaviour.SILENT)) {
             lies++;
             return;
@@ -179,7 +179,7 @@ public final class Byzantine {
         List<NodeId> to = out.to();
         PbftMessage m = out.message();
         for (int i = 0; i < to.size(); i++) {
-            Simulation.SimNode peer = sim.node(to.get(i));
+            SimNode peer = sim.node(to.get(i));
             PbftMessage sent = mutate(sim, self, m, i % 2 == 1, r);
             if (sent != m) {
                 lies++;
@@ -192,7 +192,7 @@ public final class Byzantine {
         }
     }
 
-    private PbftMessage mutate(Simulation sim, Simulation.SimNode self, PbftMessage m, boolean otherHalf, Random r) {
+    private PbftMessage mutate(Simulation sim, SimNode self, PbftMessage m, boolean otherHalf, Random r) {
         var suite = sim.suite;
         var chainId = self.replica.chainId();
         if (m instanceof PbftMessage.PrePrepare pp) {
@@ -236,7 +236,7 @@ public final class Byzantine {
         return m;
     }
 
-    private static PbftMessage.PrePrepare signPrePrepare(Simulation sim, Simulation.SimNode self, PbftMessage.PrePrepare pp, Block block) {
+    private static PbftMessage.PrePrepare signPrePrepare(Simulation sim, SimNode self, PbftMessage.PrePrepare pp, Block block) {
         PbftMessage.PrePrepare u = new PbftMessage.PrePrepare(pp.height(), pp.view(), block, pp.sender(), new byte[0]);
         return new PbftMessage.PrePrepare(pp.height(), pp.view(), block, pp.sender(), self.signer.sign(u.signingBytes(sim.suite, self.replica.chainId())));
     }

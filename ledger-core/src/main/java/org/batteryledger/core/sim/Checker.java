@@ -53,7 +53,7 @@ final class Checker {
      * What a faulty member can make an honest replica hold stays within its bounds: messages for later heights within
      * every signer's share, the pool within its capacity.
      */
-    void bounds(Simulation.SimNode n) {
+    void bounds(SimNode n) {
         if (!n.honest() || !n.up()) {
             return;
         }
@@ -66,7 +66,7 @@ final class Checker {
         }
     }
 
-    void onCommit(Simulation.SimNode n, CommittedBlock cb) {
+    void onCommit(SimNode n, CommittedBlock cb) {
         if (!n.honest()) {
             return;
         }
@@ -99,7 +99,7 @@ final class Checker {
         reference.apply(n.writes.get((int) h - 1));
     }
 
-    void onSend(Simulation.SimNode n, PbftMessage m) {
+    void onSend(SimNode n, PbftMessage m) {
         if (m instanceof PbftMessage.PrePrepare pp) {
             vote(n, 1, pp.height(), pp.view(), pp.block().hash(suite));
         } else if (m instanceof PbftMessage.Prepare p) {
@@ -111,7 +111,7 @@ final class Checker {
         }
     }
 
-    private void vote(Simulation.SimNode n, int kind, long height, int view, Hash block) {
+    private void vote(SimNode n, int kind, long height, int view, Hash block) {
         Hash earlier = votes.putIfAbsent(new VoteKey(n.id, kind, height, view), block);
         if (earlier != null && !earlier.equals(block)) {
             violation("double vote: honest node" + n.index + " signed " + (kind == 1 ? "pre-prepare" : kind == 2 ? "prepare" : "commit")

@@ -29,8 +29,8 @@ public record SimResult(Scenario scenario, List<String> violations, int committe
         int[] heights = new int[n];
         long viewChanges = 0;
         long dropped = 0;
-        Simulation.SimNode reference = null;
-        for (Simulation.SimNode node : sim.nodes) {
+        SimNode reference = null;
+        for (SimNode node : sim.nodes) {
             heights[node.index] = node.blocks.size();
             if (node.honest() && (reference == null || node.blocks.size() > reference.blocks.size())) {
                 reference = node;
@@ -41,9 +41,9 @@ public record SimResult(Scenario scenario, List<String> violations, int committe
             }
         }
         // Each honest node sees participation in the certificates it stores; report the median observer's view.
-        for (Simulation.SimNode x : sim.nodes) {
+        for (SimNode x : sim.nodes) {
             List<Double> views = new ArrayList<>();
-            for (Simulation.SimNode y : sim.nodes) {
+            for (SimNode y : sim.nodes) {
                 if (y == x || !y.honest() || y.blocks.isEmpty()) {
                     continue;
                 }
@@ -75,7 +75,7 @@ public record SimResult(Scenario scenario, List<String> violations, int committe
         double median = lat.isEmpty() ? 0 : lat.get(lat.size() / 2) / 1000.0;
         double p99 = lat.isEmpty() ? 0 : lat.get(Math.min(lat.size() - 1, (int) Math.ceil(lat.size() * 0.99) - 1)) / 1000.0;
         List<String> details = new ArrayList<>();
-        for (Simulation.SimNode node : sim.nodes) {
+        for (SimNode node : sim.nodes) {
             String role = node.honest() ? "honest" : "byzantine " + node.byzantine.behaviours();
             details.add(node.up()
                     ? String.format(Locale.ROOT, "node%d %s: height %d view %d primary node%d pool %d; dropped %s", node.index, role,

@@ -10,7 +10,6 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.CryptoSuite;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.crypto.NodeId;
-import org.batteryledger.core.crypto.Signer;
 import org.batteryledger.core.pbft.MessageCodec;
 import org.batteryledger.core.pbft.PbftMessage;
 import org.batteryledger.core.pbft.Ready;
@@ -40,45 +39,6 @@ public final class Simulation {
     private record Event(long at, long seq, Runnable action) {
     }
 
-    /** One simulated member: a replica (absent while crashed) and what it persisted ("its disk"). */
-    final class SimNode {
-        final int index;
-        final Signer signer;
-        final NodeId id;
-        final Byzantine byzantine;
-        Replica replica;
-        final List<CommittedBlock> blocks = new ArrayList<>();
-        final List<WriteSet> writes = new ArrayList<>();
-        final List<Long> commitTimes = new ArrayList<>();
-        final List<VoteLogEntry> voteLog = new ArrayList<>();
-        final List<Transaction> acknowledged = new ArrayList<>();
-        long upFreeAt;
-        long downFreeAt;
-        long nonce;
-        boolean crashAfterNextPersist;
-        boolean crashOnCommitVote;
-
-        SimNode(int index, Signer signer, Byzantine byzantine) {
-            this.index = index;
-            this.signer = signer;
-            this.id = NodeId.of(suite, signer.publicKey());
-            this.byzantine = byzantine;
-        }
-
-        boolean up() {
-            return replica != null;
-        }
-
-        boolean honest() {
-            return byzantine == null;
-        }
-
-        Replica.Config config() {
-            return new Replica.Config(suite, signer, () -> EPOCH_MILLIS + now / 1000,
-                    h -> h >= 1 && h <= blocks.size() ? blocks.get((int) h - 1) : null, 10, 10, 200_000, 4, 64);
-        }
-    }
-
     private final Scenario scenario;
     private final Random random;
     final CryptoSuite suite;
@@ -104,7 +64,7 @@ public final class Simulation {
         List<Integer> byzantineIdx = pick(scenario.byzantine(), List.of());
         for (int i = 0; i < scenario.nodes(); i++) {
             Byzantine b = byzantineIdx.contains(i) ? Byzantine.random(random) : null;
-            nodes.add(new SimNode(i, SimCrypto.signer(suite, scenario.seed(), i), b));
+            nodes.add(new SimNode(i, suite, SimCrypto.signer(suite, scenario.seed(), i), b, () -> EPOCH_MILLIS + now / 1000));
         }
         for (SimNode n : nodes) {
             byId.put(n.id, n);
@@ -540,8 +500,7 @@ public final class Simulation {
     /** Makes a node Byzantine with exactly these behaviours (before {@link #run}). */
     public void makeByzantine(int node, Byzantine.Behaviour... behaviours) {
         SimNode old = nodes.get(node);
-        SimNode b = new SimNode(node, old.signer, Byzantine.of(behaviours));
-        b.replica = old.replica;
+        SimNode b = old.asByzantine(Byzantine.of(behaviours));
         nodes.set(node, b);
         byId.put(b.id, b);
     }

@@ -154,9 +154,9 @@ class CertificatePdfTest {
             assertEquals(c.issuedAt(), d.getDocumentInformation().getCreationDate().toInstant());
         }
         String text = text(pdf);
-        String soh = CertificatePdf.percent((BigDecimal) results.get("stateOfHealth"));
-        String band = soh + " (" + CertificatePdf.percent((BigDecimal) results.get("stateOfHealthLow")).replace(" %", "")
-                + " – " + CertificatePdf.percent((BigDecimal) results.get("stateOfHealthHigh")) + ")";
+        String soh = Figures.percent((BigDecimal) results.get("stateOfHealth"));
+        String band = soh + " (" + Figures.percent((BigDecimal) results.get("stateOfHealthLow")).replace(" %", "")
+                + " – " + Figures.percent((BigDecimal) results.get("stateOfHealthHigh")) + ")";
         for (String expected : List.of("Battery valuation certificate", c.id(), CODE, "Qinghe Power Cells Co.", "NMC",
                 "Recycling Agency Nord", band, "reuse: fit for reuse in a vehicle", "Residual value", "Negative events none",
                 "Capacity fade", "equivalent full cycles", "Evidence", "301: the battery record and 300 charging sessions",
