@@ -1,10 +1,5 @@
 package org.batteryledger.launcher;
 
-import org.batteryledger.client.ApiException;
-import org.batteryledger.client.api.ChainApi;
-import org.batteryledger.client.model.Chain;
-import org.batteryledger.client.model.Node;
-import org.batteryledger.core.contract.Concentration;
 import org.batteryledger.core.contract.Params;
 import org.batteryledger.core.crypto.Suites;
 import org.batteryledger.launcher.client.NodeClient;
@@ -162,57 +157,9 @@ public final class Consortium {
         return 0;
     }
 
-    /** Prints the processes, the node list and the concentration warnings; 1 when there is no consortium. */
+    /** Prints the processes, the node list and the concentration warnings ({@link StatusReport}); 1 when there is no consortium. */
     public int status() throws IOException {
-        List<Path> nodeDirs = nodeDirs(dir);
-        if (nodeDirs.isEmpty()) {
-            System.out.println("no consortium in " + dir + ": run ./consortium up");
-            return 1;
-        }
-        Path jbossHome = jbossHomeOf(dir);
-        String admin = adminPassword();
-        List<Node> nodes = null;
-        System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", "node", "process", "height", "view", "primary");
-        for (Path node : nodeDirs) {
-          for (NodeProcess p : MemberCluster.servers(jbossHome, node)) {
-            ChainApi api = new ChainApi(NodeClient.of(p.httpPort(), "admin", admin).withTimeout(java.time.Duration.ofSeconds(10)).typed("admin"));
-            Chain chain = null;
-            if (p.running().isPresent()) {
-                try {
-                    chain = api.chainResourceChain();
-                    if (nodes == null) {
-                        nodes = api.chainResourceNodes();
-                    }
-                } catch (ApiException e) { // starting, or not answering
-                    chain = null;
-                }
-            }
-            if (chain == null) {
-                System.out.printf(Locale.ROOT, "%-8s %-9s %8s %6s %-10s%n", p.serverName(), p.running().isPresent() ? "starting" : "down", "-", "-", "-");
-                continue;
-            }
-            String role = p.serverName().equals(p.name()) ? "" : " " + role(p, admin);
-            System.out.printf(Locale.ROOT, "%-8s %-9s %8d %6d %-10s%s%n", p.serverName(), "up", chain.getHeight(), chain.getView(),
-                    chain.getPrimary().substring(0, 8), role);
-          }
-        }
-        if (nodes != null) {
-            System.out.println();
-            System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4s %6s %-10s %-9s %s%n", "id", "name", "agency", "caHash", "idx",
-                    "block", "role", "status", "participation");
-            for (Node n : nodes) {
-                String caHash = n.getCaHash();
-                System.out.printf(Locale.ROOT, "%-10s %-10s %-10s %-10s %4d %6d %-10s %-9s %.3f%n", n.getId().substring(0, 8), n.getName(),
-                        n.getAgency(), caHash.substring(0, Math.min(8, caHash.length())), n.getIdx(), n.getBlockNumber(), n.getRole().getValue(),
-                        n.getStatus().getValue(), n.getParticipation());
-            }
-            List<String> warnings = concentrationWarnings(nodes);
-            if (!warnings.isEmpty()) {
-                System.out.println();
-            }
-            warnings.forEach(w -> System.out.println("WARNING: " + w));
-        }
-        return 0;
+        return new StatusReport(this).print();
     }
 
     /** A clustered member's server as its health says: active (runs the replica), paused, standby, halted, or unknown. */
@@ -220,15 +167,6 @@ public final class Consortium {
         com.fasterxml.jackson.databind.JsonNode h = NodeClient.of(p.httpPort(), "admin", adminPassword).withTimeout(java.time.Duration.ofSeconds(10))
                 .getJsonOrNull("/health");
         return h == null || !h.hasNonNull("replica") ? "unknown" : h.get("replica").asText();
-    }
-
-    /**
-     * The node list's validators (its consensus nodes) judged by ledger-core's {@link Concentration}: one line per agency
-     * holding more validators than f, with the fix, and one when fewer than four agencies hold validators.
-     */
-    static List<String> concentrationWarnings(List<Node> nodes) {
-        return Concentration.ofAgencies(nodes.stream().filter(n -> n.getRole() == Node.RoleEnum.CONSENSUS).map(Node::getAgency).toList())
-                .warnings();
     }
 
     /** Stops every node, the partner simulators and the local PostgreSQL; the data stays. */

@@ -32,13 +32,13 @@ class StatusConcentrationTest {
                         + " Fix: make 3 of its validators observers (demote), though then agency-b would hold 2 of 4, more than f = 1;"
                         + " or add 6 validators from other agencies (13 validators, f = 4, no agency holding more than 4)",
                 "Only 3 agencies hold validators: with fewer than 4, one agency holds more than f however they are split."
-                        + " Validators from 1 more agency are needed."), Consortium.concentrationWarnings(read(nodes)));
+                        + " Validators from 1 more agency are needed."), StatusReport.concentrationWarnings(read(nodes)));
     }
 
     @Test
     void observersDoNotCountAndFourAgenciesOfOneAreSound() throws Exception {
         String nodes = "[" + String.join(",", node("node0", "a", "consensus"), node("node1", "b", "consensus"), node("node2", "c", "consensus"),
                 node("node3", "d", "consensus"), node("node4", "a", "observer"), node("node5", "a", "observer")) + "]";
-        assertEquals(List.of(), Consortium.concentrationWarnings(read(nodes)));
+        assertEquals(List.of(), StatusReport.concentrationWarnings(read(nodes)));
     }
 }
