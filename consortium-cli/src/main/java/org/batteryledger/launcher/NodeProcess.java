@@ -168,7 +168,8 @@ public final class NodeProcess {
      * {@code BATTERYLEDGER_JAVA_OPTS} replaces them; {@code BATTERYLEDGER_EXTRA_JAVA_OPTS} adds to them (or to the
      * replacement): a later option wins, so {@code -XX:TieredStopAtLevel=4} there brings C2 back ({@link #javaOptions}):
      * the choice for a node on cores of its own that runs for weeks, since once warm (about 100,000 transactions) it
-     * committed about 40% more a second with a third less CPU each, for a start 5 s longer and 110-140 MB more at rest.
+     * committed a quarter to a half more a second with a sixth to a third less CPU each, for a start 5 s longer and
+     * 110-140 MB more at rest.
      */
     static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:MaxMetaspaceSize=256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=96m"
             + " -Djdk.nio.maxCachedBufferSize=131072 -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true";
