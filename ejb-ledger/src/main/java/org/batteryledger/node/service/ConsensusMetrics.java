@@ -8,7 +8,7 @@ import java.util.List;
  * (two packed entries and about 105-155 bytes of heap each, until their expiry height; BENCHMARKS.md, "The replay index
  * packed"); {@code signaturesVerified}: the ECDSA signatures the replica checked since it started (transactions, votes,
  * view changes, checkpoints, the seals of synced blocks), {@code signaturesVouched}: transaction signatures of synced blocks
- * taken on their commit certificate's word instead. What a block costs in signature checks is the first over the blocks.
+ * taken on their commit certificate's word instead. {@code signaturesVerified / blocksCommitted} is what a block costs in checks.
  */
 public record ConsensusMetrics(long height, long view, int validators, int poolSize, long blocksCommitted, long txsCommitted,
                                long proposalsSigned, long commitsSigned,

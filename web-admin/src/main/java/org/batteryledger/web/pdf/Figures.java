@@ -54,6 +54,11 @@ final class Figures {
         return String.format(Locale.ROOT, "%,." + places + "f", v);
     }
 
+    /** As above, for a figure a lot sums as a double (its value). */
+    static String decimal(double v, int places) {
+        return String.format(Locale.ROOT, "%,." + places + "f", v);
+    }
+
     static String plain(BigDecimal v) {
         return v.stripTrailingZeros().toPlainString();
     }

@@ -61,7 +61,7 @@ public final class LotPdf {
         line(sheet, "Created", s.createdAt() + " by " + s.createdBy());
         line(sheet, "Batteries", s.selection().isEmpty() ? "picked one by one" : "every battery matching " + s.selection());
         for (Value v : s.values()) {
-            line(sheet, "Lot value", money(v.amount()) + " " + v.currency() + "  (band " + money(v.low()) + " – " + money(v.high()) + ")");
+            line(sheet, "Lot value", Figures.decimal(v.amount(), 2) + " " + v.currency() + "  (band " + Figures.decimal(v.low(), 2) + " – " + Figures.decimal(v.high(), 2) + ")");
         }
         if (s.values().isEmpty()) {
             line(sheet, "Lot value", "none valued yet");
@@ -86,7 +86,7 @@ public final class LotPdf {
             String[] cells = {Integer.toString(r.position() + 1), r.batteryCode(),
                     r.stateOfHealth() == null ? "" : String.format(Locale.ROOT, "%.1f %%", r.stateOfHealth() * 100),
                     r.status() == null ? r.state() : r.status(),
-                    r.residualValue() == null ? "" : money(r.residualValue()) + " " + r.currency(),
+                    r.residualValue() == null ? "" : Figures.decimal(r.residualValue(), 2) + " " + r.currency(),
                     r.certificateId() != null ? r.certificateId() : r.reason() == null ? r.state() : r.reason()};
             for (int i = 0; i < cells.length; i++) {
                 float width = (i + 1 < x.length ? x[i + 1] : Sheet.RIGHT) - x[i] - 4;
@@ -109,9 +109,5 @@ public final class LotPdf {
             sheet.text(sheet.regular, 9, LEFT + 110, sheet.y(), part, INK);
             sheet.down(12);
         }
-    }
-
-    private static String money(double v) {
-        return String.format(Locale.ROOT, "%,.2f", v);
     }
 }
