@@ -34,6 +34,8 @@ final class SimNode {
     private final CryptoSuite suite;
     /** The simulated wall clock, which the replica reads for block timestamps. */
     private final LongSupplier clockMillis;
+    /** Immutable, and its block source reads this member's disk: one for every replica it starts. */
+    private final Replica.Config config;
 
     SimNode(int index, CryptoSuite suite, Signer signer, Byzantine byzantine, LongSupplier clockMillis) {
         this.index = index;
@@ -42,6 +44,8 @@ final class SimNode {
         this.id = NodeId.of(suite, signer.publicKey());
         this.byzantine = byzantine;
         this.clockMillis = clockMillis;
+        this.config = new Replica.Config(suite, signer, clockMillis,
+                h -> h >= 1 && h <= blocks.size() ? blocks.get((int) h - 1) : null, 10, 10, 200_000, 4, 64);
     }
 
     boolean up() {
@@ -60,7 +64,6 @@ final class SimNode {
     }
 
     Replica.Config config() {
-        return new Replica.Config(suite, signer, clockMillis,
-                h -> h >= 1 && h <= blocks.size() ? blocks.get((int) h - 1) : null, 10, 10, 200_000, 4, 64);
+        return config;
     }
 }
