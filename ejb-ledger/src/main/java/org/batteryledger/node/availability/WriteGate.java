@@ -11,7 +11,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.storage.LogCap;
 
@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -35,7 +34,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // looks from outside any transaction: a probe enlists nothing
 public class WriteGate {
@@ -51,11 +50,11 @@ public class WriteGate {
 
     @EJB
     private NodeRuntime runtime;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private Background scheduler;
     @Resource(lookup = "java:jboss/datasources/LedgerDS")
     private DataSource ledgerDataSource;
-    private ScheduledFuture<?> sampler;
+    private Background.Periodic sampler;
     private volatile Look last = new Look(-1, DEFAULT_FLOOR_BYTES, null, null);
     /** The database's last refusal as the driver or pool put it: for the log only. */
     private volatile String databaseError;
@@ -92,7 +91,7 @@ public class WriteGate {
     @PreDestroy
     void stop() {
         if (sampler != null) {
-            sampler.cancel(false);
+            sampler.stop();
         }
     }
 

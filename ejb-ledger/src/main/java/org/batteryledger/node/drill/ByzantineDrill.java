@@ -9,15 +9,14 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.runtime.NodeRuntime;
 
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ByzantineDrill {
     private static final Logger LOG = Logger.getLogger(ByzantineDrill.class.getName());
@@ -40,11 +39,11 @@ public class ByzantineDrill {
 
     @EJB
     private NodeRuntime runtime;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private Background scheduler;
     @Resource
     private ManagedThreadFactory threadFactory;
-    private ScheduledFuture<?> reload;
+    private Background.Periodic reload;
     private volatile DrillMode mode;
     private volatile long until;
     private Thread sender;
@@ -58,7 +57,7 @@ public class ByzantineDrill {
     @PreDestroy
     void stop() {
         if (reload != null) {
-            reload.cancel(false);
+            reload.stop();
         }
         end("the node stops");
     }

@@ -9,13 +9,13 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.contract.Member;
 import org.batteryledger.core.contract.MemberKind;
 import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.pbft.Ready;
 import org.batteryledger.core.state.WriteSet;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.pacing.Pacing;
 import org.batteryledger.node.records.IntakeService;
 import org.batteryledger.node.records.NotHeld;
@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,7 +52,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class FleetRefresher {
     private static final Logger LOG = Logger.getLogger(FleetRefresher.class.getName());
@@ -71,8 +70,8 @@ public class FleetRefresher {
     /** An assessment that failed for a reason of this node's own: try again after a minute. */
     static final long RETRY_MILLIS = 60_000;
 
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private Background scheduler;
     @Resource
     private jakarta.enterprise.concurrent.ManagedExecutorService executor;
     @EJB
@@ -95,7 +94,7 @@ public class FleetRefresher {
     private Integer configured;
     private long maxAgeMillis;
     private long intakeMark = -1;
-    private ScheduledFuture<?> cycle;
+    private Background.Periodic cycle;
     /** Quiet while the intake is followed to its end: intake tells of records it stored. */
     private final Pacing following = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
     /**
@@ -138,7 +137,7 @@ public class FleetRefresher {
     @PreDestroy
     void stop() {
         if (cycle != null) {
-            cycle.cancel(false);
+            cycle.stop();
         }
     }
 

@@ -10,8 +10,8 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.node.availability.WriteGate;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.fleet.Assessed;
 import org.batteryledger.node.fleet.FleetIndex;
 import org.batteryledger.node.pacing.Pacing;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -41,14 +40,14 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class LotRunner {
     private static final Logger LOG = Logger.getLogger(LotRunner.class.getName());
     static final int PARALLEL = 8;
 
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private Background scheduler;
     @Resource
     private ManagedExecutorService executor;
     @EJB
@@ -64,7 +63,7 @@ public class LotRunner {
     /** Items interrupted by a refusal to write, still STARTED: settled as after a crash once writes are taken again. */
     private final java.util.Queue<LotItemEntity> interrupted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean recovered;
-    private ScheduledFuture<?> cycle;
+    private Background.Periodic cycle;
     /** Quiet while no item waits: a lot made here, or an item put back in line, tells it. */
     private final Pacing pacing = new Pacing(Pacing.DEFAULT_QUIET_LOOK_MILLIS);
 
@@ -77,7 +76,7 @@ public class LotRunner {
     @PreDestroy
     void stop() {
         if (cycle != null) {
-            cycle.cancel(false);
+            cycle.stop();
         }
     }
 

@@ -2,12 +2,11 @@ package org.batteryledger.node.memory;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.runtime.NodeRuntime;
 
 import javax.management.MBeanServer;
@@ -17,7 +16,6 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,7 +46,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 public class HeapAtRest {
     private static final Logger LOG = Logger.getLogger(HeapAtRest.class.getName());
     /** Often enough that a burst of work finds G1's own ratios back within a few collections. */
@@ -67,9 +65,9 @@ public class HeapAtRest {
 
     @EJB
     private NodeRuntime runtime;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
-    private ScheduledFuture<?> sampling;
+    @EJB
+    private Background scheduler;
+    private Background.Periodic sampling;
     private final Rest rest = new Rest(WINDOW_SECONDS / SAMPLE_SECONDS, REST_COLLECTIONS, FULL_COLLECTION_SECONDS / SAMPLE_SECONDS);
     private MBeanServer server;
     private ObjectName hotspot;
@@ -117,7 +115,7 @@ public class HeapAtRest {
     @PreDestroy
     void stop() {
         if (sampling != null) {
-            sampling.cancel(false);
+            sampling.stop();
         }
     }
 

@@ -2,20 +2,18 @@ package org.batteryledger.node.net;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.core.crypto.NodeId;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.directory.NodeDirectory;
 import org.batteryledger.node.runtime.NodeRuntime;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Properties;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,16 +26,16 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 public class AddressBook {
     private static final Logger LOG = Logger.getLogger(AddressBook.class.getName());
     private static final long RELOAD_SECONDS = 5;
 
     @EJB
     private NodeRuntime runtime;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
-    private ScheduledFuture<?> reload;
+    @EJB
+    private Background scheduler;
+    private Background.Periodic reload;
 
     @PostConstruct
     void start() {
@@ -48,7 +46,7 @@ public class AddressBook {
     @PreDestroy
     void stop() {
         if (reload != null) {
-            reload.cancel(false);
+            reload.stop();
         }
     }
 

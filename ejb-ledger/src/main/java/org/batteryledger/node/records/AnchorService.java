@@ -2,14 +2,12 @@ package org.batteryledger.node.records;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.core.chain.TxType;
 import org.batteryledger.core.contract.BatteryRegistry;
 import org.batteryledger.core.contract.Payloads;
@@ -17,6 +15,7 @@ import org.batteryledger.core.contract.Tables;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.pbft.SubmitResult;
 import org.batteryledger.node.availability.WriteGate;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.pacing.Pacing;
 import org.batteryledger.node.runtime.NodeRuntime;
 import org.batteryledger.node.service.LedgerService;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +38,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"NodeRuntime", "RecordsUpgrade"})
+@DependsOn({"NodeRuntime", "RecordsUpgrade", "Background"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class AnchorService {
     private static final Logger LOG = Logger.getLogger(AnchorService.class.getName());
@@ -56,8 +54,8 @@ public class AnchorService {
      */
     static final int DEFAULT_BATCH_SIZE = 4_000;
 
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @EJB
+    private Background scheduler;
     @EJB
     private RecordStore store;
     @EJB
@@ -72,7 +70,7 @@ public class AnchorService {
     private int batchSize;
     private long maxWaitMillis;
     private String batchPrefix;
-    private ScheduledFuture<?> cycle;
+    private Background.Periodic cycle;
     /** Dead letters kept at most ({@code deadletters.max}); pruned about once a minute. */
     private int deadLettersMax;
     private int cyclesSincePrune;
@@ -104,7 +102,7 @@ public class AnchorService {
     @PreDestroy
     void stop() {
         if (cycle != null) {
-            cycle.cancel(false);
+            cycle.stop();
         }
     }
 

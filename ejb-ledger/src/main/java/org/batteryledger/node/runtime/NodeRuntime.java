@@ -8,7 +8,6 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import org.batteryledger.core.chain.BlockHeader;
 import org.batteryledger.core.chain.Transaction;
@@ -90,8 +89,6 @@ public class NodeRuntime {
 
     @Resource
     private ManagedThreadFactory threadFactory;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
     @EJB
     private LedgerStore store;
     /**
@@ -181,7 +178,7 @@ public class NodeRuntime {
                 syncSeals.sending(to, bytes);
                 network.send(to, bytes);
             };
-            loop = new ReplicaLoop(nodeName, suite, tickMillis, threadFactory, scheduler, persistence, lease, send, store::receipt,
+            loop = new ReplicaLoop(nodeName, suite, tickMillis, threadFactory, persistence, lease, send, store::receipt,
                     readModel, syncServer::stable, this::refusal, new ReplicaLoop.Ending() {
                         @Override
                         public void fenced(String reason) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -69,7 +70,12 @@ final class ReplicaLoop {
     private final EcSuite suite;
     private final long tickMillis;
     private final ThreadFactory threads;
-    private final ScheduledExecutorService scheduler;
+    /**
+     * The ticks' own thread, not the server's managed scheduler: that one refuses every run while the server is
+     * suspended on its way down, and logs each refusal as an error with a stack trace, at one tick in ten milliseconds.
+     * A tick only queues a call for the loop, so it needs none of the container's context.
+     */
+    private final ScheduledExecutorService ticks;
     private final ReadyPersistence persistence;
     /** Null on a member of one server. */
     private final MemberLease lease;
@@ -106,14 +112,18 @@ final class ReplicaLoop {
      * @param receipts a persisted receipt by transaction hash, or null
      * @param stable   told of each checkpoint that became stable
      */
-    ReplicaLoop(String name, EcSuite suite, long tickMillis, ThreadFactory threads, ScheduledExecutorService scheduler,
+    ReplicaLoop(String name, EcSuite suite, long tickMillis, ThreadFactory threads,
                 ReadyPersistence persistence, MemberLease lease, BiConsumer<NodeId, byte[]> network, Function<String, ReceiptEntity> receipts,
                 StateReadModel readModel, Consumer<StableCheckpoint> stable, Supplier<RuntimeException> refusal, Ending ending) {
         this.name = name;
         this.suite = suite;
         this.tickMillis = tickMillis;
         this.threads = threads;
-        this.scheduler = scheduler;
+        this.ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = threads.newThread(r);
+            t.setName("ticks-" + name);
+            return t;
+        });
         this.persistence = persistence;
         this.lease = lease;
         this.network = network;
@@ -141,7 +151,7 @@ final class ReplicaLoop {
         t.setName("replica-" + name);
         running = true;
         thread = t;
-        ticker = scheduler.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        ticker = ticks.scheduleAtFixedRate(() -> inbox.offerTick(this::tick), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         t.start();
     }
 
@@ -287,9 +297,7 @@ final class ReplicaLoop {
     /** Ends the loop without telling anyone (the server stops): waits up to ten seconds for the thread. */
     void stop() {
         running = false;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
+        ticks.shutdownNow();
         Thread t = thread;
         if (t != null) {
             t.interrupt();

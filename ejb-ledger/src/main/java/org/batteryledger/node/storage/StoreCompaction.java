@@ -7,14 +7,13 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.batteryledger.node.availability.WriteGate;
+import org.batteryledger.node.background.Background;
 import org.batteryledger.node.runtime.NodeRuntime;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn("NodeRuntime")
+@DependsOn({"NodeRuntime", "Background"})
 public class StoreCompaction {
     private static final Logger LOG = Logger.getLogger(StoreCompaction.class.getName());
     static final int PERIOD_SECONDS = 5;
@@ -43,9 +42,9 @@ public class StoreCompaction {
     private WriteGate gate;
     @Resource(lookup = "java:jboss/datasources/LedgerDS")
     private DataSource dataSource;
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
-    private volatile ScheduledFuture<?> passes;
+    @EJB
+    private Background scheduler;
+    private volatile Background.Periodic passes;
     /** The bytes written to the file, counted after the last pass (its own writes included); -1 before the first. */
     private long writtenAfterLastPass = -1;
     /** The file's size when the passes began moving chunks, to log once what a rest gave back; -1 when not moving. */
@@ -72,7 +71,7 @@ public class StoreCompaction {
     @PreDestroy
     void stop() {
         if (passes != null) {
-            passes.cancel(false);
+            passes.stop();
         }
     }
 

@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,7 +50,6 @@ class ReplicaLoopTest {
                     new Genesis.GenesisNode("node1", "a", OBSERVER.publicKey(), "test-ca", Role.OBSERVER)), Map.of(), EPOCH_MILLIS);
 
     private final ReadyPersistenceTest.RecordingStore store = new ReadyPersistenceTest.RecordingStore();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<byte[]> sent = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private volatile RuntimeException refusal;
@@ -66,7 +63,7 @@ class ReplicaLoopTest {
         persistence.withLoggedVotes(new LedgerStore.Recovery(null, List.of(), List.of(), List.of()));
         StateReadModel readModel = new StateReadModel(LocalStateCache.create(100, 1 << 20), (t, k) -> null, () -> loop.status().committedHeight());
         AtomicLong clock = new AtomicLong(EPOCH_MILLIS);
-        loop = new ReplicaLoop("node0", SUITE, 10, Thread::new, scheduler, persistence, null, (to, bytes) -> {
+        loop = new ReplicaLoop("node0", SUITE, 10, Thread::new, persistence, null, (to, bytes) -> {
             if (sendFailure != null) {
                 throw sendFailure;
             }
@@ -104,7 +101,6 @@ class ReplicaLoopTest {
             loop.stop();
         }
         persistence.close();
-        scheduler.shutdownNow();
     }
 
     private static Transaction tx(long nonce) {
