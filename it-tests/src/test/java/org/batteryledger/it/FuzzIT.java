@@ -18,6 +18,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -67,6 +68,7 @@ class FuzzIT {
         NodeClient.Reply master = NODE.post("manufacturer", "/records", "[" + RecordsIT.battery("fz-" + run + "-held", held) + "]");
         assertEquals(202, master.status(), master.body());
         long storedBefore = stored();
+        long logBefore = logLines().size();
         HostileRequests cases = new HostileRequests(SEED, run, held);
         List<String> failures = new ArrayList<>();
         Map<String, Integer> byProblem = new TreeMap<>();
@@ -108,6 +110,20 @@ class FuzzIT {
                 + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
         assertEquals(200, NODE.get("auditor", "/chain").status(), "the node serves after the run");
         assertEquals(storedBefore + newlyAccepted, stored(), "the store grew by exactly the records the node acknowledged as new");
+        // Bad requests cost the node's capped log a line at most, never a stack trace: a client that sends them (or an
+        // attacker) would otherwise rotate the log's history away (the SOAP stack logged about 120 lines a fault).
+        List<String> added = logLines().subList((int) logBefore, logLines().size());
+        List<String> traces = added.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).toList();
+        System.out.printf(Locale.ROOT, "FuzzIT: the node's log grew by %d lines, %d of them stack frames%n", added.size(), traces.size());
+        assertEquals(0, traces.size(), "stack traces in the node's log for hostile requests; the first lines:\n"
+                + String.join("\n", added.subList(0, Math.min(40, added.size()))));
+        assertTrue(added.size() <= CASES, "at most a line a case: " + added.size() + " lines for " + CASES);
+    }
+
+    /** The node's server log (one file: the build's cases stay far below its 10 MB rotation). */
+    private static List<String> logLines() throws IOException {
+        return Files.readAllLines(Path.of(System.getProperty("it.consortium.dir"), "nodes", "node0", "log", "server.log"),
+                StandardCharsets.ISO_8859_1);
     }
 
     /** What is wrong with the answer to a case, or null. */

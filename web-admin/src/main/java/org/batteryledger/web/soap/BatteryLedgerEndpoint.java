@@ -5,6 +5,7 @@ import jakarta.ejb.EJB;
 import jakarta.jws.HandlerChain;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
+import org.apache.cxf.annotations.EndpointProperty;
 import org.batteryledger.core.codec.Hex;
 import org.batteryledger.core.crypto.Hash;
 import org.batteryledger.core.intake.Intake;
@@ -60,6 +61,7 @@ import java.util.TreeSet;
         endpointInterface = "org.batteryledger.web.soap.contract.BatteryLedgerPortType",
         wsdlLocation = "WEB-INF/wsdl/BatteryLedger.wsdl")
 @HandlerChain(file = "handlers.xml")
+@EndpointProperty(key = "org.apache.cxf.logging.FaultListener", beanClass = ClientFaultsUnlogged.class) // no stack trace a bad request
 public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
     private static final String LEDGER_NS = "urn:batteryledger:ledger:1";
     private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
