@@ -118,6 +118,8 @@ class FuzzIT {
         assertEquals(0, traces.size(), "stack traces in the node's log for hostile requests; the first lines:\n"
                 + String.join("\n", added.subList(0, Math.min(40, added.size()))));
         assertTrue(added.size() <= CASES, "at most a line a case: " + added.size() + " lines for " + CASES);
+        assertEquals(List.of(), added.stream().filter(l -> l.contains(" ERROR ")).limit(20).toList(),
+                "a client's mistakes are not the node's errors (the JDK's parser printed '[Fatal Error]' to standard error)");
     }
 
     /** The node's server log (one file: the build's cases stay far below its 10 MB rotation). */

@@ -111,6 +111,10 @@ public class SoapEnvelopeCheck extends HttpFilter {
     }
 
     static Reading read(byte[] body, String charset) {
+        String notUtf8 = utf8Problem(body, charset);
+        if (notUtf8 != null) {
+            return new Reading(notUtf8, null);
+        }
         try {
             XMLStreamReader r = charset == null ? XML.createXMLStreamReader(new ByteArrayInputStream(body))
                     : XML.createXMLStreamReader(new ByteArrayInputStream(body), charset);
@@ -126,6 +130,47 @@ public class SoapEnvelopeCheck extends HttpFilter {
                     : "the message is not well-formed XML (line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")", null);
         } catch (RuntimeException e) {
             return new Reading("the message is not well-formed XML", null);
+        }
+    }
+
+    /** An XML declaration's encoding, in the first bytes of a message. */
+    private static final java.util.regex.Pattern DECLARED = java.util.regex.Pattern.compile("^<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
+
+    /**
+     * Bytes that are not UTF-8 where UTF-8 is the message's encoding (the HTTP charset, else a byte order mark, else the
+     * XML declaration, else UTF-8), named with the first bad byte's position; null otherwise, and for other encodings,
+     * which the parser reads. Checked here because the JDK's parser, meeting such bytes, also printed "[Fatal Error]"
+     * to standard error, which the server logs as an error: a line in the node's log per bad request.
+     */
+    static String utf8Problem(byte[] body, String charset) {
+        int start = 0;
+        if (charset != null) {
+            if (!"UTF-8".equalsIgnoreCase(charset.trim()) && !"UTF8".equalsIgnoreCase(charset.trim())) {
+                return null;
+            }
+        } else if (body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE)) {
+            return null; // UTF-16
+        } else if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            start = 3;
+        } else {
+            java.util.regex.Matcher declared = DECLARED.matcher(new String(body, 0, Math.min(body.length, 200), StandardCharsets.ISO_8859_1));
+            if (declared.find() && !"UTF-8".equalsIgnoreCase(declared.group(1)) && !"UTF8".equalsIgnoreCase(declared.group(1))) {
+                return null;
+            }
+        }
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body, start, body.length - start);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return "the message is not valid UTF-8 (byte " + (in.position() + 1) + ")";
+            }
+            if (result.isUnderflow()) {
+                return null;
+            }
+            out.clear();
         }
     }
 

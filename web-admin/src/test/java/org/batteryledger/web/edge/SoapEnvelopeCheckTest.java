@@ -42,6 +42,34 @@ class SoapEnvelopeCheckTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8AreNamedWithoutTheParserPrintingToStandardError() {
+        byte[] good = (OPEN + "<s:Body><l:getBattery><l:batteryCode>X</l:batteryCode></l:getBattery></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
+        byte[] bad = good.clone();
+        int at = new String(good, StandardCharsets.UTF_8).indexOf(">X<") + 1;
+        bad[at] = (byte) 0xC3; // the lead byte of a two-byte sequence, followed by '<'
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals("the message is not valid UTF-8 (byte " + (at + 1) + ")", SoapEnvelopeCheck.problemWith(bad, null));
+            assertEquals("the message is not valid UTF-8 (byte " + (at + 1) + ")", SoapEnvelopeCheck.problemWith(bad, "utf-8"));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", printed.toString(StandardCharsets.UTF_8), "nothing on standard error, which the server logs as an error");
+        assertNull(SoapEnvelopeCheck.utf8Problem(good, null));
+        // other encodings are the parser's to read
+        assertNull(SoapEnvelopeCheck.utf8Problem(bad, "ISO-8859-1"));
+        assertNull(SoapEnvelopeCheck.utf8Problem(("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + OPEN).getBytes(StandardCharsets.ISO_8859_1), null));
+        byte[] bom = new byte[good.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(good, 0, bom, 3, good.length);
+        assertNull(SoapEnvelopeCheck.utf8Problem(bom, null), "a UTF-8 byte order mark is skipped");
+    }
+
+    @Test
     void aSoapActionNamesTheBodysOperationOrNone() {
         byte[] bytes = (OPEN + "<s:Body><l:getBattery/></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
         String body = SoapEnvelopeCheck.read(bytes, null).operation();
