@@ -101,7 +101,7 @@ public class Background {
         private final BooleanSupplier mayRun;
         private final ReentrantLock running = new ReentrantLock();
         private volatile boolean stopped;
-        private ScheduledFuture<?> future;
+        private volatile ScheduledFuture<?> future;
 
         private Periodic(Runnable task, BooleanSupplier mayRun) {
             this.task = task;
