@@ -41,6 +41,14 @@ public class PeerAdmission {
             revokedNodes = Set.copyOf(revokedNodes);
             revokedSerials = Set.copyOf(revokedSerials);
         }
+
+        /**
+         * The admission of a committed state (pure: the replica's loop calls it before the peer port opens). Here, not
+         * a static method of the bean, which WildFly warns of at every start (WFLYEJB0131).
+         */
+        public static Admission of(ReplicaView replica) {
+            return PeerAdmission.of(replica, new HashSet<>());
+        }
     }
 
     @PostConstruct
@@ -91,11 +99,6 @@ public class PeerAdmission {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not apply the registry to the peer links", e);
         }
-    }
-
-    /** The admission of a committed state (pure: the replica's loop calls it before the peer port opens). */
-    public static Admission of(ReplicaView replica) {
-        return of(replica, new HashSet<>());
     }
 
     /** The admission, and the ids of the open registration proposals into {@code registrations}. */

@@ -265,7 +265,7 @@ public class NodeRuntime {
     private void recover() {
         long started = System.nanoTime();
         LedgerStore.Recovery rec = store.load();
-        org.batteryledger.core.state.WorldState state = LedgerStore.toWorldState(rec.state());
+        org.batteryledger.core.state.WorldState state = rec.worldState();
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.info(() -> "read the stored ledger: " + rec.state().size() + " state entries, " + rec.votes().size() + " vote log entries in "
                 + millis + " ms");
@@ -286,7 +286,7 @@ public class NodeRuntime {
         loop.recovered(Replica.recover(config, genesis, head, state, rec.votes(), rec.acknowledged()));
         syncSeals.validators(loop.replica().validators());
         // Who may hold a link, from the recovered registry (before the port opens at start); PeerAdmission keeps it current.
-        network.admission(PeerAdmission.of(loop.replica()));
+        network.admission(PeerAdmission.Admission.of(loop.replica()));
         recoveredState = state;
         int votes = rec.votes().size();
         int pending = rec.acknowledged().size();

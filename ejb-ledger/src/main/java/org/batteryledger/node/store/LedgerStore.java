@@ -34,6 +34,12 @@ public class LedgerStore {
 
     /** What a restarting node needs: the head block (null before the first), the state, the vote log, pending transactions. */
     public record Recovery(CommittedBlock head, List<WriteSet.Entry> state, List<VoteLogEntry> votes, List<Transaction> acknowledged) {
+        /** The committed state rebuilt from the stored entries (here, not a static method of the bean: WFLYEJB0131). */
+        public WorldState worldState() {
+            WorldState s = new WorldState(org.batteryledger.core.contract.Tables.LAYOUT);
+            s.apply(new WriteSet(state));
+            return s;
+        }
     }
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -301,12 +307,5 @@ public class LedgerStore {
 
     private static CommittedBlock decode(BlockEntity b) {
         return CommittedBlock.read(new CanonicalReader(b.encoded()));
-    }
-
-    /** Rebuilds the committed state from stored entries. */
-    public static WorldState toWorldState(List<WriteSet.Entry> entries) {
-        WorldState s = new WorldState(org.batteryledger.core.contract.Tables.LAYOUT);
-        s.apply(new WriteSet(entries));
-        return s;
     }
 }

@@ -21,8 +21,13 @@ public class JsonbResolver implements ContextResolver<Jsonb> {
         return jsonb;
     }
 
+    /** No checked exception here: an interceptor method may not declare one (Weld warned at every start, WELD-001471). */
     @PreDestroy
-    void close() throws Exception {
-        jsonb.close();
+    void close() {
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            java.util.logging.Logger.getLogger(JsonbResolver.class.getName()).fine(() -> "JSON-B did not close: " + e);
+        }
     }
 }
