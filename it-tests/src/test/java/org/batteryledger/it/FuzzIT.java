@@ -112,7 +112,8 @@ class FuzzIT {
         assertEquals(storedBefore + newlyAccepted, stored(), "the store grew by exactly the records the node acknowledged as new");
         // Bad requests cost the node's capped log a line at most, never a stack trace: a client that sends them (or an
         // attacker) would otherwise rotate the log's history away (the SOAP stack logged about 120 lines a fault).
-        List<String> added = logLines().subList((int) logBefore, logLines().size());
+        List<String> log = logLines();
+        List<String> added = log.subList((int) logBefore, log.size());
         List<String> traces = added.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).toList();
         System.out.printf(Locale.ROOT, "FuzzIT: the node's log grew by %d lines, %d of them stack frames%n", added.size(), traces.size());
         assertEquals(0, traces.size(), "stack traces in the node's log for hostile requests; the first lines:\n"

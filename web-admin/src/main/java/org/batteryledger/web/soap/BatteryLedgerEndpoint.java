@@ -63,7 +63,7 @@ import java.util.TreeSet;
 @HandlerChain(file = "handlers.xml")
 @EndpointProperty(key = "org.apache.cxf.logging.FaultListener", beanClass = ClientFaultsUnlogged.class) // no stack trace a bad request
 public class BatteryLedgerEndpoint implements BatteryLedgerPortType {
-    private static final String LEDGER_NS = "urn:batteryledger:ledger:1";
+    static final String LEDGER_NS = "urn:batteryledger:ledger:1";
     private static final List<String> SUBMITTER_ROLES = List.of("manufacturer", "charging", "admin");
     private static final List<String> VALUER_ROLES = List.of("recycler", "admin");
 

@@ -18,7 +18,8 @@ import javax.xml.namespace.QName;
  * text under the reference it gives the caller).
  */
 public class ClientFaultsUnlogged implements FaultListener {
-    private static final String LEDGER_NS = "urn:batteryledger:ledger:1";
+    /** SOAP 1.1 §4.4.1's codes for the sender's mistakes, and SOAP 1.2's {@code Sender}. */
+    private static final java.util.Set<String> CALLERS_MISTAKES = java.util.Set.of("Client", "Sender", "VersionMismatch", "MustUnderstand");
 
     @Override
     public boolean faultOccurred(Exception exception, String description, Message message) {
@@ -40,11 +41,11 @@ public class ClientFaultsUnlogged implements FaultListener {
      * {@code MustUnderstand} (SOAP 1.1 §4.4.1): the sender's mistakes.
      */
     static boolean callersMistake(QName code) {
-        return code != null && java.util.Set.of("Client", "Sender", "VersionMismatch", "MustUnderstand").contains(code.getLocalPart());
+        return code != null && CALLERS_MISTAKES.contains(code.getLocalPart());
     }
 
     /** The endpoint's own fault ({@code BatteryLedgerEndpoint.fault}): a {@code ledgerFault} element in the detail. */
     static boolean ours(Element detail) {
-        return detail != null && detail.getElementsByTagNameNS(LEDGER_NS, "ledgerFault").getLength() > 0;
+        return detail != null && detail.getElementsByTagNameNS(BatteryLedgerEndpoint.LEDGER_NS, "ledgerFault").getLength() > 0;
     }
 }
