@@ -86,29 +86,39 @@ class BackgroundTest {
     }
 
     @Test
-    void theSuspendStateIsReadWhereTheServerHasOne() throws Exception {
+    void theRunningStateIsReadWhereTheServerHasOne() throws Exception {
         javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
-        assertTrue(Background.serverRunning(mbeans).getAsBoolean(), "no such model: tasks run");
+        assertTrue(Background.serverRunning(mbeans).getAsBoolean(), "no such MBean: tasks run");
         ServerState state = new ServerState();
-        mbeans.registerMBean(state, new javax.management.ObjectName("jboss.as:management-root=server"));
+        mbeans.registerMBean(state, new javax.management.ObjectName("jboss.root:type=state"));
         java.util.function.BooleanSupplier running = Background.serverRunning(mbeans);
         assertTrue(running.getAsBoolean());
-        state.value = "SUSPENDING";
-        assertTrue(!running.getAsBoolean());
-        state.value = "SUSPENDED";
-        assertTrue(!running.getAsBoolean());
+        for (RunningState s : RunningState.values()) {
+            state.value = s;
+            assertEquals(s == RunningState.NORMAL, running.getAsBoolean(), s.toString());
+        }
     }
 
-    /** WildFly names the attribute {@code suspendState}; a standard MBean's attribute is named after its getter. */
+    /** WildFly's {@code Process.RunningState}, whose text is its name in lower case with dashes. */
+    public enum RunningState {
+        STOPPED, STARTING, PRE_SUSPEND, NORMAL, ADMIN_ONLY, SUSPENDING, SUSPENDED, STOPPING;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** As WildFly's {@code RunningStateJmxMBean}: a standard MBean, so the attribute is named after its getter. */
     public interface ServerStateMBean {
-        String getsuspendState();
+        RunningState getRunningState();
     }
 
     public static final class ServerState implements ServerStateMBean {
-        volatile String value = "RUNNING";
+        volatile RunningState value = RunningState.NORMAL;
 
         @Override
-        public String getsuspendState() {
+        public RunningState getRunningState() {
             return value;
         }
     }
