@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -223,6 +224,9 @@ public final class PeerNetwork {
 
     private void pipeline(SocketChannel ch, SslHandler ssl, NodeId expected) {
         ch.pipeline().addLast("tls", ssl);
+        // Frames the replica hands over together leave in one TLS record and one write: its thread posts each frame to
+        // the link's event loop, where a flush per frame cost a record's seal and a system call each.
+        ch.pipeline().addLast("flushes", new FlushConsolidationHandler(64, true));
         ch.pipeline().addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
         ch.pipeline().addLast("frame-encoder", new LengthFieldPrepender(4));
         ch.pipeline().addLast("frames", new InboundFrames(this));
