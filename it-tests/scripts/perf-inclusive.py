@@ -14,7 +14,9 @@ for every method on its stack, and a method's share is the CPU spent in it and i
     perf-inclusive.py stacks.txt '^replica' 'LedgerStore\\.persist' --callees 2  # what a method's share is made of
 
 A thread matches by its name (a regular expression); frames by their method (one too). Percentages are of the
-matching threads' samples.
+matching threads' samples. perf keeps at most kernel.perf_event_max_stack frames a sample (127 by default); a request
+thread's stack through WildFly's layers is often deeper, and then loses its outermost frames, so raise it first
+(`sysctl -w kernel.perf_event_max_stack=1024`). The script prints how many samples reached the limit.
 """
 import argparse
 import collections
@@ -63,11 +65,14 @@ def main():
     ap.add_argument('--callees', type=int, default=0, help='break the outermost matching frame down by its callees, this deep')
     a = ap.parse_args()
     threads, frames = re.compile(a.threads), re.compile(a.frames)
-    counts, n = collections.Counter(), 0
+    counts, n, deepest, at_deepest = collections.Counter(), 0, 0, 0
     for thread, stack in samples(a.stacks):
         if not threads.search(thread):
             continue
         n += 1
+        if len(stack) > deepest:
+            deepest, at_deepest = len(stack), 0
+        at_deepest += len(stack) == deepest
         if a.callees:
             hits = [i for i, s in enumerate(stack) if frames.search(s)]
             if hits:
@@ -77,7 +82,8 @@ def main():
             for s in set(stack):
                 if frames.search(s):
                     counts[s] += 1
-    print(f'{n} samples of the threads')
+    print(f'{n} samples of the threads; the deepest stack {deepest} frames ({at_deepest} samples that deep: if that is'
+          ' the limit, their outermost frames are missing)')
     for s, c in counts.most_common(a.top):
         print(f'{c:7d} {100 * c / max(n, 1):5.1f}%  {s}')
 

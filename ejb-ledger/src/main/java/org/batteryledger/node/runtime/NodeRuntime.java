@@ -67,6 +67,10 @@ import java.util.logging.Logger;
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// Its methods read the replica's state or hand work to its loop, which persists in transactions of its own: none needs
+// one. Under the default (REQUIRED) every call from a caller without a transaction (the write gate's checks at each
+// request, the health probe, the periodic work) began and committed an empty JTA transaction.
+@jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.SUPPORTS)
 public class NodeRuntime {
     private static final Logger LOG = Logger.getLogger(NodeRuntime.class.getName());
     /** The system property that makes a server one of a clustered member's (its name in the member's lease). */
