@@ -145,7 +145,7 @@ public class SoapEnvelopeCheck extends HttpFilter {
     static String utf8Problem(byte[] body, String charset) {
         int start = 0;
         if (charset != null) {
-            if (!"UTF-8".equalsIgnoreCase(charset.trim()) && !"UTF8".equalsIgnoreCase(charset.trim())) {
+            if (!namesUtf8(charset)) {
                 return null;
             }
         } else if (body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE)) {
@@ -154,7 +154,7 @@ public class SoapEnvelopeCheck extends HttpFilter {
             start = 3;
         } else {
             java.util.regex.Matcher declared = DECLARED.matcher(new String(body, 0, Math.min(body.length, 200), StandardCharsets.ISO_8859_1));
-            if (declared.find() && !"UTF-8".equalsIgnoreCase(declared.group(1)) && !"UTF8".equalsIgnoreCase(declared.group(1))) {
+            if (declared.find() && !namesUtf8(declared.group(1))) {
                 return null;
             }
         }
@@ -171,6 +171,15 @@ public class SoapEnvelopeCheck extends HttpFilter {
                 return null;
             }
             out.clear();
+        }
+    }
+
+    /** Whether {@code name} is UTF-8 under any of its names; a name the JVM does not know is the parser's to refuse. */
+    private static boolean namesUtf8(String name) {
+        try {
+            return java.nio.charset.Charset.forName(name.trim()).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) { // an illegal or unsupported charset name
+            return false;
         }
     }
 
